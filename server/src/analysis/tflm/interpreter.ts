@@ -1,0 +1,420 @@
+import type { Model, Operator, Subgraph, Tensor } from '../../model/ir.js';
+import { ArenaExhausted, ArenaModel, type ArenaEvent } from './arena.js';
+import { kernelFor } from './kernels/index.js';
+import { PrepareFailure, tflmTypeSize, type KernelContext, type KernelModel, type KernelSet } from './kernels/types.js';
+import { markLifetimes, type Lifetime } from './lifetimes.js';
+import { planGreedy, type PlannerBuffer } from './planner.js';
+import { CORTEX_M as S, alignUp, intArrayBytes } from './structs.js';
+
+/** A node TFLM cannot run: no kernel for its op, or its kernel's Prepare rejects it. */
+export interface NodeFailure {
+  subgraph: number;
+  node: number;
+  opName: string;
+  /** 'unresolved': no kernel registered; 'prepare': the kernel rejects the types or shapes; 'model': bad model data. */
+  kind: 'unresolved' | 'prepare' | 'model';
+  reason: string;
+}
+
+/** What one node allocated while TFLM prepared the model. */
+export interface NodeAllocation {
+  subgraph: number;
+  node: number;
+  opName: string;
+  paramsBytes: number;
+  initPersistentBytes: number;
+  preparePersistentBytes: number;
+  prepareTempBytes: number;
+  scratch: number[];
+  /** The execution step the node runs at (the planner's time axis). */
+  step: number;
+}
+
+/** A buffer the planner placed in the head. */
+export interface PlannedBuffer {
+  kind: 'tensor' | 'scratch';
+  subgraph: number;
+  /** Tensor index (tensor buffers) or the requesting node (scratch buffers). */
+  index: number;
+  bytes: number;
+  alignedBytes: number;
+  first: number;
+  last: number;
+  offset: number;
+}
+
+export interface SimulationResult {
+  /** True when AllocateTensors() returns kTfLiteOk in an arena of this size. */
+  ok: boolean;
+  /** Set when the arena was too small (the request that failed). */
+  exhausted: ArenaEvent | null;
+  failures: NodeFailure[];
+  headBytes: number;
+  tailBytes: number;
+  nodes: NodeAllocation[];
+  buffers: PlannedBuffer[];
+  events: ArenaEvent[];
+}
+
+export interface SimulationOptions {
+  arenaSize: number;
+  /** Record every allocation request (for debugging against TFLM's allocation log). */
+  log?: boolean;
+  /**
+   * Keep going past a node TFLM rejects, treating it as a no-op, to collect every failing node and an estimate of
+   * the memory the rest of the model needs. TFLM itself stops at the first failure.
+   */
+  continueOnFailure?: boolean;
+}
+
+/**
+ * Replays MicroInterpreter construction and AllocateTensors() for a model against an arena of a given size,
+ * request by request: the allocator objects, eval tensors and node arrays, every builtin's parsed params, each
+ * kernel's Init and Prepare, scratch-buffer handles, variables, the greedy plan and the persistent input/output
+ * tensors. The result is what TFLM's arena_used_bytes() would report, and whether allocation succeeds at all.
+ */
+export function simulateAllocateTensors(model: Model, kernels: KernelSet, options: SimulationOptions): SimulationResult {
+  const sim = new Simulation(model, kernels, options);
+  return sim.run();
+}
+
+class Simulation {
+  private readonly arena: ArenaModel;
+  private readonly failures: NodeFailure[] = [];
+  private readonly nodes: NodeAllocation[] = [];
+  private readonly scratchRequests: { subgraph: number; node: number; bytes: number }[] = [];
+  /** Runtime shapes, per subgraph, for tensors whose shape a kernel changed in Prepare. */
+  private readonly shapes = new Map<string, number[]>();
+  private readonly stubbed = new Set<string>();
+
+  constructor(private readonly model: Model, private readonly kernels: KernelSet, private readonly options: SimulationOptions) {
+    this.arena = new ArenaModel(options.arenaSize, options.log ?? false);
+  }
+
+  run(): SimulationResult {
+    let buffers: PlannedBuffer[] = [];
+    let exhausted: ArenaEvent | null = null;
+    try {
+      this.create();
+      this.startModelAllocation();
+      if (this.parseAll() && this.initAll() && this.prepareAll()) {
+        buffers = this.finishModelAllocation();
+        this.allocateModelIoTensors();
+      }
+    } catch (error) {
+      if (!(error instanceof ArenaExhausted)) throw error;
+      exhausted = error.event;
+    }
+    return {
+      ok: exhausted === null && this.failures.length === 0,
+      exhausted,
+      failures: this.failures,
+      headBytes: this.arena.headUsed,
+      tailBytes: this.arena.tailUsed,
+      nodes: this.nodes,
+      buffers,
+      events: this.arena.events,
+    };
+  }
+
+  private create(): void {
+    const a = this.arena;
+    a.phase = 'create';
+    a.persistent(S.singleArenaBufferAllocator.size, S.singleArenaBufferAllocator.align);
+    a.persistent(S.greedyMemoryPlanner.size, S.greedyMemoryPlanner.align);
+    a.persistent(S.microAllocator.size, S.microAllocator.align);
+  }
+
+  private startModelAllocation(): void {
+    const a = this.arena;
+    a.phase = 'start';
+    a.persistent(S.microBuiltinDataAllocator.size, S.microBuiltinDataAllocator.align);
+    a.resizeHead(S.scratchBufferRequest.size * S.maxScratchBuffersPerOp, S.scratchBufferRequest.align);
+    a.persistent(S.subgraphAllocations.size * this.model.subgraphs.length, S.subgraphAllocations.align);
+    for (const sg of this.model.subgraphs) a.persistent(S.evalTensor.size * sg.tensors.length, S.evalTensor.align);
+    for (const sg of this.model.subgraphs) {
+      a.persistent(S.nodeAndRegistration.size * sg.operators.length, S.nodeAndRegistration.align);
+    }
+  }
+
+  /** PrepareNodeAndRegistrationDataFromFlatbuffer: find each op's kernel and parse its builtin params. */
+  private parseAll(): boolean {
+    for (const sg of this.model.subgraphs) {
+      for (const op of sg.operators) {
+        this.arena.phase = `parse ${sg.index}/${op.index}:${op.opName}`;
+        const record = this.nodeRecord(sg, op);
+        const kernel = kernelFor(op, this.kernels);
+        if (!kernel) {
+          this.fail(sg, op, 'unresolved', `no ${op.opName} kernel is registered in TFLM`);
+          if (!this.options.continueOnFailure) return false;
+          this.stubbed.add(`${sg.index}/${op.index}`);
+          continue;
+        }
+        if (op.customCode === null && op.customOptions !== null) {
+          this.fail(sg, op, 'model', `builtin ${op.opName} carries custom options, which TFLM rejects`);
+          if (!this.options.continueOnFailure) return false;
+        }
+        const params = typeof kernel.params === 'function' ? kernel.params(op) : kernel.params;
+        if (params) {
+          this.arena.persistent(params.bytes, params.align);
+          record.paramsBytes = params.bytes;
+        }
+      }
+    }
+    return true;
+  }
+
+  private initAll(): boolean {
+    for (const sg of this.model.subgraphs) {
+      for (const op of sg.operators) {
+        const kernel = this.kernelOf(sg, op);
+        if (!kernel?.init) continue;
+        this.arena.phase = `init ${sg.index}/${op.index}:${op.opName}`;
+        const before = this.arena.tailUsed;
+        kernel.init(this.context(sg, op));
+        this.nodeRecord(sg, op).initPersistentBytes = this.arena.tailUsed - before;
+      }
+    }
+    return true;
+  }
+
+  private prepareAll(): boolean {
+    const a = this.arena;
+    for (const sg of this.model.subgraphs) {
+      for (const op of sg.operators) {
+        const kernel = this.kernelOf(sg, op);
+        a.phase = `prepare ${sg.index}/${op.index}:${op.opName}`;
+        const record = this.nodeRecord(sg, op);
+        const tailBefore = a.tailUsed;
+        const headBefore = a.headUsed;
+        let peakTemp = 0;
+        const ctx = this.context(sg, op, () => {
+          peakTemp = Math.max(peakTemp, a.headUsed - headBefore);
+        });
+        try {
+          kernel?.prepare?.(ctx);
+          this.checkStaticOutputs(sg, op);
+        } catch (error) {
+          if (!(error instanceof PrepareFailure)) throw error;
+          this.fail(sg, op, 'prepare', error.reason);
+          if (!this.options.continueOnFailure) return false;
+          // Forget the rejected node's scratch requests, as if it were a no-op.
+          for (let i = this.scratchRequests.length - 1; i >= 0 && this.scratchRequests[i]!.node === -1; i--) {
+            this.scratchRequests.splice(i, 1);
+          }
+        }
+        record.preparePersistentBytes = a.tailUsed - tailBefore;
+        record.prepareTempBytes = peakTemp;
+        // FinishPrepareNodeAllocations: temporaries are released, this node's scratch requests are stamped, and the
+        // request list is regrown for the next node.
+        a.resetTemp();
+        for (const request of this.scratchRequests) {
+          if (request.node === -1) {
+            request.node = op.index;
+            record.scratch.push(request.bytes);
+          }
+        }
+        a.resizeHead(S.scratchBufferRequest.size * (this.scratchRequests.length + S.maxScratchBuffersPerOp),
+          S.scratchBufferRequest.align);
+      }
+    }
+    return true;
+  }
+
+  /** CheckDynamicTensors: TFLM refuses outputs whose shape still has an unknown (non-positive) dimension. */
+  private checkStaticOutputs(sg: Subgraph, op: Operator): void {
+    for (const index of op.outputs) {
+      if (index < 0) continue;
+      const shape = this.runtimeShape(sg.index, index);
+      if (shape.length === 1 && shape[0] === 0) continue;
+      if (!shape.every((d) => d > 0)) {
+        throw new PrepareFailure(`output tensor ${index} has a dynamic shape [${shape.join(', ')}]; TFLM needs static shapes`);
+      }
+    }
+  }
+
+  /** FinishModelAllocation + CommitStaticMemoryPlan. */
+  private finishModelAllocation(): PlannedBuffer[] {
+    const a = this.arena;
+    a.phase = 'finish';
+    const scratchCount = this.scratchRequests.length;
+    if (scratchCount > 0) a.persistent(S.scratchBufferHandle.size * scratchCount, S.scratchBufferHandle.align);
+
+    const subgraphs = this.model.subgraphs;
+    const tensorTotal = subgraphs.reduce((n, sg) => n + sg.tensors.length, 0);
+    a.temporary(S.pointer * subgraphs.length, 4);
+    a.temporary(S.allocationInfo.size * (tensorTotal + scratchCount), S.allocationInfo.align);
+
+    const offline = this.offlineOffsets(tensorTotal);
+    let offlineIndex = 0;
+    for (const sg of subgraphs) {
+      for (const t of sg.tensors) {
+        const offset = offline ? offline[offlineIndex++] ?? -1 : -1;
+        if (t.isVariable && offset === -1) a.persistent(this.tensorBytes(sg.index, t), S.arenaAlignment);
+      }
+    }
+
+    const lifetimes = markLifetimes(this.model, this.scratchRequests);
+    const candidates: { buffer: PlannedBuffer; offline: number }[] = [];
+    offlineIndex = 0;
+    for (const sg of subgraphs) {
+      for (const t of sg.tensors) {
+        const offlineOffset = offline ? offline[offlineIndex++] ?? -1 : -1;
+        const bytes = this.tensorBytes(sg.index, t);
+        const needs = offlineOffset !== -1 && t.isVariable
+          ? true
+          : !this.hasFlatbufferData(t) && !t.isVariable && bytes !== 0;
+        if (!needs) continue;
+        const life = lifetimes.tensor(sg.index, t.index);
+        candidates.push({ buffer: plannedBuffer('tensor', sg.index, t.index, bytes, life), offline: offlineOffset });
+      }
+    }
+    this.scratchRequests.forEach((request, i) => {
+      const life = lifetimes.scratch(i);
+      candidates.push({ buffer: plannedBuffer('scratch', request.subgraph, request.node, request.bytes, life), offline: -1 });
+    });
+
+    const remaining = a.available(S.arenaAlignment);
+    a.temporary(remaining, S.arenaAlignment);
+    if (candidates.length > Math.floor(remaining / S.plannerPerBuffer)) {
+      a.phase = 'plan: the planner has no room for its buffer list';
+      a.refuse('T', candidates.length * S.plannerPerBuffer, S.arenaAlignment);
+    }
+    const plannerInput: PlannerBuffer[] = candidates.map((c) => ({
+      size: c.buffer.alignedBytes, first: c.buffer.first, last: c.buffer.last, offlineOffset: c.offline,
+    }));
+    const plan = planGreedy(plannerInput);
+    candidates.forEach((c, i) => { c.buffer.offset = plan.offsets[i]!; });
+
+    a.resetTemp();
+    a.resizeHead(0, 1);
+    a.resizeHead(plan.maxBytes, S.arenaAlignment);
+    return candidates.map((c) => c.buffer);
+  }
+
+  /** The interpreter's persistent TfLiteTensor structs for the model's inputs and outputs (subgraph 0). */
+  private allocateModelIoTensors(): void {
+    const a = this.arena;
+    const main = this.model.subgraphs[0];
+    if (!main) return;
+    for (const list of [main.inputs, main.outputs]) {
+      a.persistent(S.pointer * list.length, S.arenaAlignment);
+      for (const index of list) {
+        a.persistent(S.tfLiteTensor.size, S.tfLiteTensor.align);
+        const q = main.tensors[index]?.quantization;
+        if (q && q.scale.length > 0 && q.zeroPoint.length > 0) {
+          a.persistent(S.affineQuantization.size, S.affineQuantization.align);
+          a.persistent(intArrayBytes(q.scale.length), 4);
+        }
+      }
+    }
+  }
+
+  private offlineOffsets(tensorTotal: number): number[] | null {
+    const offline = this.model.offlineMemoryAllocation;
+    if (!offline) return null;
+    if (offline.offsets.length !== tensorTotal) {
+      throw new PrepareFailure(`OfflineMemoryAllocation lists ${offline.offsets.length} tensors, the model has ${tensorTotal}`);
+    }
+    return offline.offsets;
+  }
+
+  private hasFlatbufferData(t: Tensor): boolean {
+    // TFLM only sees data stored inside the flatbuffer; buffers stored after it (offset/size) are not supported.
+    const buffer = this.model.buffers[t.buffer];
+    return t.buffer > 0 && buffer !== undefined && buffer.byteLength > 0 && !buffer.external;
+  }
+
+  private runtimeShape(subgraph: number, index: number): number[] {
+    return this.shapes.get(`${subgraph}/${index}`) ?? this.model.subgraphs[subgraph]?.tensors[index]?.shape ?? [];
+  }
+
+  private tensorBytes(subgraph: number, t: Tensor): number {
+    const size = tflmTypeSize(t.dtype);
+    if (size === null) throw new PrepareFailure(`tensor ${t.index} has type ${t.dtype}, which TFLM cannot size`);
+    return this.runtimeShape(subgraph, t.index).reduce((n, d) => n * d, 1) * size;
+  }
+
+  private kernelOf(sg: Subgraph, op: Operator): KernelModel | undefined {
+    if (this.stubbed.has(`${sg.index}/${op.index}`)) return undefined;
+    return kernelFor(op, this.kernels);
+  }
+
+  private nodeRecord(sg: Subgraph, op: Operator): NodeAllocation {
+    let record = this.nodes.find((n) => n.subgraph === sg.index && n.node === op.index);
+    if (!record) {
+      record = {
+        subgraph: sg.index, node: op.index, opName: op.opName, paramsBytes: 0, initPersistentBytes: 0,
+        preparePersistentBytes: 0, prepareTempBytes: 0, scratch: [], step: -1,
+      };
+      this.nodes.push(record);
+    }
+    return record;
+  }
+
+  private fail(sg: Subgraph, op: Operator, kind: NodeFailure['kind'], reason: string): void {
+    this.failures.push({ subgraph: sg.index, node: op.index, opName: op.opName, kind, reason });
+  }
+
+  private context(sg: Subgraph, op: Operator, afterTemp: () => void = () => {}): KernelContext {
+    const a = this.arena;
+    const tensorAt = (list: number[], i: number): Tensor | null => {
+      const index = list[i];
+      if (index === undefined || index < 0) return null;
+      return sg.tensors[index] ?? null;
+    };
+    const temp = (t: Tensor | null): Tensor | null => {
+      if (!t) return null;
+      a.temporary(S.tfLiteTensor.size, S.tfLiteTensor.align);
+      const q = t.quantization;
+      if (q && q.scale.length > 0 && q.zeroPoint.length > 0) {
+        a.temporary(S.affineQuantization.size, S.affineQuantization.align);
+        a.temporary(intArrayBytes(q.scale.length), 4);
+      }
+      afterTemp();
+      return t;
+    };
+    const shape = (index: number): number[] => this.runtimeShape(sg.index, index);
+    return {
+      model: this.model,
+      subgraph: sg,
+      op,
+      kernels: this.kernels,
+      input: (i) => tensorAt(op.inputs, i),
+      output: (i) => tensorAt(op.outputs, i),
+      intermediate: (i) => tensorAt(op.intermediates, i),
+      tensor: (index) => {
+        const t = sg.tensors[index];
+        if (!t) throw new PrepareFailure(`tensor ${index} does not exist in subgraph ${sg.index}`);
+        return t;
+      },
+      persistent: (bytes) => { a.persistent(bytes, S.arenaAlignment); },
+      tempInput: (i) => temp(tensorAt(op.inputs, i)),
+      tempOutput: (i) => temp(tensorAt(op.outputs, i)),
+      tempIntermediate: (i) => temp(tensorAt(op.intermediates, i)),
+      tempTensor: (index) => {
+        const t = sg.tensors[index];
+        if (!t) throw new PrepareFailure(`tensor ${index} does not exist in subgraph ${sg.index}`);
+        return temp(t)!;
+      },
+      tempBuffer: (bytes, align) => { a.temporary(bytes, align); afterTemp(); },
+      scratch: (bytes) => {
+        const pending = this.scratchRequests.filter((r) => r.node === -1).length;
+        if (pending >= S.maxScratchBuffersPerOp) {
+          throw new PrepareFailure(`more than ${S.maxScratchBuffersPerOp} scratch buffers requested by one node`);
+        }
+        this.scratchRequests.push({ subgraph: sg.index, node: -1, bytes });
+      },
+      setShape: (index, dims) => { this.shapes.set(`${sg.index}/${index}`, dims); },
+      shape,
+      fail: (reason) => { throw new PrepareFailure(reason); },
+    };
+  }
+}
+
+function plannedBuffer(kind: PlannedBuffer['kind'], subgraph: number, index: number, bytes: number, life: Lifetime): PlannedBuffer {
+  return {
+    kind, subgraph, index, bytes, alignedBytes: alignUp(bytes, S.arenaAlignment), first: life.first, last: life.last,
+    offset: -1,
+  };
+}

@@ -1,0 +1,38 @@
+import type { Tensor } from '../../../model/ir.js';
+import type { KernelContext, ParsedParams } from './types.js';
+
+/** Params struct of `bytes` with 4-byte alignment (structs holding an int or float). */
+export const params4 = (bytes: number): ParsedParams => ({ bytes, align: 4 });
+/** Params struct made only of 1-byte enums and bools. */
+export const params1 = (bytes: number): ParsedParams => ({ bytes, align: 1 });
+
+/** Number of quantization channels of a tensor (1 for per-tensor). */
+export function channels(t: Tensor | null): number {
+  return t?.quantization?.scale.length ?? 0;
+}
+
+/** True when the tensor has per-channel quantization (more than one scale). */
+export function isPerChannel(t: Tensor | null): boolean {
+  return channels(t) > 1;
+}
+
+/** Element count of a shape. */
+export function flatSize(shape: readonly number[]): number {
+  return shape.reduce((n, d) => n * d, 1);
+}
+
+/** A dimension of a runtime shape, with negative indices counting from the end. */
+export function dim(ctx: KernelContext, t: Tensor, i: number): number {
+  const shape = ctx.shape(t.index);
+  return shape[i < 0 ? shape.length + i : i] ?? 0;
+}
+
+/** TF_LITE_ENSURE_TYPES_EQ and friends: fail the node with TFLM's reason. */
+export function ensure(ctx: KernelContext, condition: boolean, reason: string): void {
+  if (!condition) ctx.fail(reason);
+}
+
+/** Format a type mismatch the way the product reports it. */
+export function typeError(opName: string, t: Tensor | null, what = 'input'): string {
+  return `${opName}: ${what} type ${t?.dtype ?? 'none'} is not supported`;
+}
