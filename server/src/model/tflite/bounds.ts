@@ -1,0 +1,267 @@
+/**
+ * A checked accessor layer over a flatbuffer. The flatbuffers TypeScript runtime trusts its input; this layer does
+ * what its C++ verifier would: every offset, vtable, vector length and string is checked against the file before it
+ * is read, and every element that becomes a JS value is charged to a budget, so that a hostile file (vectors that
+ * share one huge target a million times, lengths near 2^32) fails with a `ModelFormatError` instead of exhausting
+ * memory. Reads use a DataView, which has no alignment requirement, so misaligned fields are read, not rejected.
+ */
+import { ModelFormatError, type ModelFormatErrorCode } from '../errors';
+import { decodeUtf8 } from './utf8';
+
+/** A run of elements in the file. */
+export interface Span {
+  /** Absolute offset of the first element. */
+  start: number;
+  length: number;
+  where: string;
+}
+
+/** Joins a field path: `join('subgraphs[0]', 'name')` -> 'subgraphs[0].name'; the root path is ''. */
+export function join(where: string, field: string): string {
+  return where === '' ? field : `${where}.${field}`;
+}
+
+/** The whole file: raw checked reads, the element budget, and the way into tables. */
+export class FbFile {
+  readonly size: number;
+  private readonly view: DataView;
+  private elementsLeft: number;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    private readonly maxElements: number,
+  ) {
+    this.size = bytes.byteLength;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.elementsLeft = maxElements;
+  }
+
+  /** The error for this file; `throw file.error(...)` where control flow must see the throw (type narrowing). */
+  error(code: ModelFormatErrorCode, offset: number, where: string, detail: string): ModelFormatError {
+    return new ModelFormatError(code, offset, where, detail, this.size);
+  }
+
+  fail(code: ModelFormatErrorCode, offset: number, where: string, detail: string): never {
+    throw this.error(code, offset, where, detail);
+  }
+
+  /** Checks that `length` bytes at `offset` lie inside the file. */
+  need(offset: number, length: number, where: string, what: string): void {
+    if (offset < 0) this.fail('bad-offset', offset, where, `${what} lies before the start of the file`);
+    if (length > this.size - offset) {
+      this.fail('truncated', offset, where, `${what} (${length} bytes) runs past the end of the file`);
+    }
+  }
+
+  /**
+   * Charges `count` decoded elements to the budget. Files normally decode to far fewer elements than they have
+   * bytes; only shared (aliased) vectors and strings can multiply the work, and this bounds it.
+   */
+  charge(count: number, offset: number, where: string): void {
+    this.elementsLeft -= count;
+    if (this.elementsLeft < 0) {
+      this.fail('count-too-large', offset, where, `decodes to more than ${this.maxElements} elements in total`);
+    }
+  }
+
+  u8(offset: number): number {
+    return this.view.getUint8(offset);
+  }
+  u16(offset: number): number {
+    return this.view.getUint16(offset, true);
+  }
+  i32(offset: number): number {
+    return this.view.getInt32(offset, true);
+  }
+  u32(offset: number): number {
+    return this.view.getUint32(offset, true);
+  }
+  f32(offset: number): number {
+    return this.view.getFloat32(offset, true);
+  }
+  /** A little-endian int64 or uint64 at a checked offset, as a safe integer (or a 'bad-value' error). */
+  i64(offset: number, signed: boolean, where: string): number {
+    const big = signed ? this.view.getBigInt64(offset, true) : this.view.getBigUint64(offset, true);
+    if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER)) {
+      this.fail('bad-value', offset, where, `is ${big}, beyond the range this reader handles exactly (2^53)`);
+    }
+    return Number(big);
+  }
+
+  /** Follows the uoffset stored at `at` (already checked to be inside the file) and returns its target. */
+  deref(at: number, where: string): number {
+    const rel = this.u32(at);
+    // uoffsets are unsigned and relative to their own position, so they only point forward; 0 would point at the
+    // offset itself. Forward-only offsets plus a schema without recursive tables mean no cycle is possible.
+    if (rel === 0) this.fail('bad-offset', at, where, 'offset is 0 (points at itself)');
+    return at + rel;
+  }
+
+  /** Opens the table at `pos`, validating its vtable. */
+  table(pos: number, where: string): Table {
+    this.need(pos, 4, where, 'table');
+    const vtable = pos - this.i32(pos);
+    if (vtable < 0) this.fail('bad-offset', pos, where, `table's vtable offset points before the start of the file`);
+    this.need(vtable, 4, where, 'vtable');
+    const vtSize = this.u16(vtable);
+    const tableSize = this.u16(vtable + 2);
+    if (vtSize < 4 || vtSize % 2 !== 0) {
+      this.fail('bad-vtable', vtable, where, `vtable size is ${vtSize} (must be even and at least 4)`);
+    }
+    this.need(vtable, vtSize, where, 'vtable');
+    if (tableSize < 4) this.fail('bad-vtable', vtable, where, `table size is ${tableSize} (must be at least 4)`);
+    this.need(pos, tableSize, where, 'table');
+    return new Table(this, pos, where, vtable, vtSize, tableSize);
+  }
+
+  /** Reads a vector header at `target` and checks that `length * elemSize` bytes follow inside the file. */
+  span(target: number, elemSize: number, where: string, extra = 0): Span {
+    this.need(target, 4, where, 'vector length');
+    const length = this.u32(target);
+    const start = target + 4;
+    // Compare lengths rather than multiplying first: length * elemSize is exact in a double anyway (< 2^35), but this
+    // form needs no reasoning about it.
+    if (length > (this.size - start - extra) / elemSize) {
+      this.fail('truncated', target, where, `vector of ${length} x ${elemSize} bytes runs past the end of the file`);
+    }
+    return { start, length, where };
+  }
+
+  /** Decodes `length` bytes at `start` as strict UTF-8. */
+  utf8(start: number, length: number, where: string): string {
+    this.charge(length, start, where);
+    const text = decodeUtf8(this.bytes, start, start + length);
+    if (typeof text !== 'string') this.fail('bad-utf8', text.invalidAt, where, 'string is not valid UTF-8');
+    return text;
+  }
+}
+
+/** One table: typed field reads by field id, with the schema default when a field is absent. */
+export class Table {
+  constructor(
+    readonly file: FbFile,
+    readonly pos: number,
+    readonly where: string,
+    private readonly vtable: number,
+    private readonly vtSize: number,
+    private readonly tableSize: number,
+  ) {}
+
+  /** Absolute position of field `id` of `size` bytes, or 0 when absent. */
+  private field(id: number, size: number, name: string): number {
+    const entry = 4 + 2 * id;
+    if (entry + 2 > this.vtSize) return 0;
+    const fo = this.file.u16(this.vtable + entry);
+    if (fo === 0) return 0;
+    if (fo < 4 || fo + size > this.tableSize) {
+      this.file.fail('bad-vtable', this.vtable + entry, join(this.where, name),
+        `field at table offset ${fo} (${size} bytes) lies outside the table's ${this.tableSize} bytes`);
+    }
+    return this.pos + fo;
+  }
+
+  has(id: number): boolean {
+    const entry = 4 + 2 * id;
+    return entry + 2 <= this.vtSize && this.file.u16(this.vtable + entry) !== 0;
+  }
+
+  u8(id: number, name: string, dflt = 0): number {
+    const at = this.field(id, 1, name);
+    return at === 0 ? dflt : this.file.u8(at);
+  }
+  i8(id: number, name: string, dflt = 0): number {
+    const at = this.field(id, 1, name);
+    return at === 0 ? dflt : (this.file.u8(at) << 24) >> 24;
+  }
+  bool(id: number, name: string, dflt = false): boolean {
+    const at = this.field(id, 1, name);
+    return at === 0 ? dflt : this.file.u8(at) !== 0;
+  }
+  i32(id: number, name: string, dflt = 0): number {
+    const at = this.field(id, 4, name);
+    return at === 0 ? dflt : this.file.i32(at);
+  }
+  u32(id: number, name: string, dflt = 0): number {
+    const at = this.field(id, 4, name);
+    return at === 0 ? dflt : this.file.u32(at);
+  }
+  f32(id: number, name: string, dflt = 0): number {
+    const at = this.field(id, 4, name);
+    return at === 0 ? dflt : this.file.f32(at);
+  }
+  i64(id: number, name: string, dflt = 0): number {
+    const at = this.field(id, 8, name);
+    return at === 0 ? dflt : this.file.i64(at, true, join(this.where, name));
+  }
+  u64(id: number, name: string, dflt = 0): number {
+    const at = this.field(id, 8, name);
+    return at === 0 ? dflt : this.file.i64(at, false, join(this.where, name));
+  }
+
+  /** Target of the offset field `id`, or 0 when absent. */
+  private target(id: number, name: string): number {
+    const at = this.field(id, 4, name);
+    return at === 0 ? 0 : this.file.deref(at, join(this.where, name));
+  }
+
+  /** The sub-table in field `id`, or null. */
+  table(id: number, name: string): Table | null {
+    const target = this.target(id, name);
+    return target === 0 ? null : this.file.table(target, join(this.where, name));
+  }
+
+  /** The raw extent of vector field `id` (nothing decoded, nothing charged), or null. */
+  vector(id: number, name: string, elemSize: number): Span | null {
+    const target = this.target(id, name);
+    return target === 0 ? null : this.file.span(target, elemSize, join(this.where, name));
+  }
+
+  string(id: number, name: string): string | null {
+    const target = this.target(id, name);
+    if (target === 0) return null;
+    const where = join(this.where, name);
+    // A flatbuffer string is a byte vector plus a NUL terminator, which must be inside the file too.
+    const span = this.file.span(target, 1, where, 1);
+    return this.file.utf8(span.start, span.length, where);
+  }
+
+  /** Vector of tables in field `id`; element paths read `name[i]`. Null when absent. */
+  tables(id: number, name: string): Table[] | null {
+    const span = this.vector(id, name, 4);
+    if (span === null) return null;
+    this.file.charge(span.length, span.start, span.where);
+    const out: Table[] = [];
+    for (let i = 0; i < span.length; i++) {
+      const at = span.start + 4 * i;
+      const where = join(this.where, `${name}[${i}]`);
+      out.push(this.file.table(this.file.deref(at, where), where));
+    }
+    return out;
+  }
+
+  i32s(id: number, name: string): number[] | null {
+    return this.numbers(id, name, 4, (at) => this.file.i32(at));
+  }
+  u32s(id: number, name: string): number[] | null {
+    return this.numbers(id, name, 4, (at) => this.file.u32(at));
+  }
+  f32s(id: number, name: string): number[] | null {
+    return this.numbers(id, name, 4, (at) => this.file.f32(at));
+  }
+  i64s(id: number, name: string): number[] | null {
+    const where = join(this.where, name);
+    return this.numbers(id, name, 8, (at) => this.file.i64(at, true, where));
+  }
+  u8s(id: number, name: string): number[] | null {
+    return this.numbers(id, name, 1, (at) => this.file.u8(at));
+  }
+
+  private numbers(id: number, name: string, size: number, read: (at: number) => number): number[] | null {
+    const span = this.vector(id, name, size);
+    if (span === null) return null;
+    this.file.charge(span.length, span.start, span.where);
+    const out = new Array<number>(span.length);
+    for (let i = 0; i < span.length; i++) out[i] = read(span.start + size * i);
+    return out;
+  }
+}
