@@ -89,20 +89,31 @@ export interface SignatureTensor {
 /** Model-level options. */
 export interface ModelOptions {
   readonly description?: string;
+  /**
+   * Give every tensor its own buffer, an empty one when it has no data, as the MLIR converter does; otherwise tensors
+   * without data share the sentinel buffer 0 (smaller, and what hand-made models usually do).
+   */
+  readonly uniqueBuffers?: boolean;
 }
 
 /** Builds one TFLite model. Subgraph 0 is the first one made with `subgraph()`. */
 export class ModelBuilder {
   private readonly description: string;
+  /** @internal */
+  readonly uniqueBuffers: boolean;
   private readonly subgraphs: SubgraphBuilder[] = [];
-  /** Contents of buffers 1..n (buffer 0 is the empty sentinel). Metadata buffers are appended at finish. */
-  private readonly buffers: Uint8Array[] = [];
+  /**
+   * Contents of buffers 1..n (buffer 0 is the empty sentinel); null for a buffer without data. Metadata buffers are
+   * appended at finish.
+   */
+  private readonly buffers: (Uint8Array | null)[] = [];
   private readonly metadataEntries: { name: string; data: Uint8Array }[] = [];
   private readonly signatures: { key: string; subgraph: SubgraphBuilder; inputs: SignatureTensor[]; outputs: SignatureTensor[] }[] = [];
   private offlineOffsets: (readonly number[])[] | null = null;
 
   constructor(options: ModelOptions = {}) {
     this.description = options.description ?? '';
+    this.uniqueBuffers = options.uniqueBuffers ?? false;
   }
 
   /** Adds a subgraph; the first becomes subgraph 0 (the entry point), later ones serve as IF/WHILE/CALL_ONCE bodies. */
@@ -167,8 +178,8 @@ export class ModelBuilder {
     return serializeModel(parts);
   }
 
-  /** @internal Adds a buffer and returns its index. */
-  addBuffer(data: Uint8Array): number {
+  /** @internal Adds a buffer (null: one without data) and returns its index. */
+  addBuffer(data: Uint8Array | null): number {
     this.buffers.push(data);
     return this.buffers.length;
   }
@@ -204,7 +215,7 @@ export class SubgraphBuilder {
 
   /** A tensor without data: an activation, or a placeholder to use as an op output later. */
   tensor(spec: TensorSpec): TensorRef {
-    return this.add(spec, 0, false);
+    return this.add(spec, this.model.uniqueBuffers ? this.model.addBuffer(null) : 0, false);
   }
 
   /** A new tensor that is also a subgraph input. */
@@ -222,7 +233,8 @@ export class SubgraphBuilder {
   /** A variable tensor (`is_variable`), e.g. SVDF or LSTM state; with initial contents when `data`/`raw` is given. */
   variable(spec: ConstantSpec): TensorRef {
     const hasData = spec.data !== undefined || spec.raw !== undefined;
-    return this.add(spec, hasData ? this.model.addBuffer(constantBytes(spec)) : 0, true);
+    const buffer = hasData ? this.model.addBuffer(constantBytes(spec)) : this.model.uniqueBuffers ? this.model.addBuffer(null) : 0;
+    return this.add(spec, buffer, true);
   }
 
   /** Marks tensors as subgraph outputs, in order. */

@@ -13,6 +13,11 @@ const MIN_RUNTIME_VERSION = '1.14.0';
 
 type Padding = 'SAME' | 'VALID';
 
+/** The converter records a dynamic batch (-1) in `shape_signature` for every activation of a Keras model. */
+function dynamicBatch(shape: readonly number[]): number[] {
+  return shape.map((d, i) => (i === 0 ? -1 : d));
+}
+
 interface Int8ConvLayer {
   readonly name: string;
   readonly kind: 'CONV_2D' | 'DEPTHWISE_CONV_2D';
@@ -44,9 +49,11 @@ function int8Conv(g: SubgraphBuilder, rng: SeededRandom, x: TensorRef, layer: In
   const bias = quantizeBiasInt32(rng.uniformArray(layer.channels, -0.1, 0.1), inputScale, weights.quant.scale);
   const w = g.constant({ name: `${layer.name}/weights`, shape: filterShape, dtype: 'INT8', data: weights.data, quant: weights.quant });
   const b = g.constant({ name: `${layer.name}/bias`, shape: [layer.channels], dtype: 'INT32', data: bias.data, quant: bias.quant });
+  const shape = [batch, convOutputSize(height, kh, layer.stride, layer.padding), convOutputSize(width, kw, layer.stride, layer.padding), layer.channels];
   const output = {
     name: `${layer.name}/Relu`,
-    shape: [batch, convOutputSize(height, kh, layer.stride, layer.padding), convOutputSize(width, kw, layer.stride, layer.padding), layer.channels],
+    shape,
+    shapeSignature: dynamicBatch(shape),
     dtype: 'INT8' as const,
     quant: activationQuantInt8(0, layer.outputMax),
   };
@@ -65,10 +72,12 @@ function int8Conv(g: SubgraphBuilder, rng: SeededRandom, x: TensorRef, layer: In
  */
 export function buildKwsDsCnnInt8(seed = 1): Uint8Array {
   const rng = new SeededRandom(seed);
-  const m = new ModelBuilder({ description: 'TinyML Lens example: keyword-spotting DS-CNN, int8, synthetic weights' });
+  const m = new ModelBuilder({ description: 'TinyML Lens example: keyword-spotting DS-CNN, int8, synthetic weights', uniqueBuffers: true });
   m.minRuntimeVersion(MIN_RUNTIME_VERSION);
   const g = m.subgraph('main');
-  let x = g.input({ name: 'input', shape: [1, 49, 10, 1], dtype: 'INT8', quant: activationQuantInt8(-247, 30) });
+  // MLPerf Tiny's input quantization: MFCC features in -123.4..25.7.
+  const inputShape = [1, 49, 10, 1];
+  let x = g.input({ name: 'input', shape: inputShape, shapeSignature: dynamicBatch(inputShape), dtype: 'INT8', quant: { scale: [0.5847029], zeroPoint: [83] } });
   x = int8Conv(g, rng, x, { name: 'conv_0', kind: 'CONV_2D', channels: 64, kernel: [10, 4], stride: 2, padding: 'SAME', outputMax: rng.uniform(6, 12) });
   for (let block = 1; block <= 4; block++) {
     x = int8Conv(g, rng, x, { name: `dw_${block}`, kind: 'DEPTHWISE_CONV_2D', channels: 64, kernel: [3, 3], stride: 1, padding: 'SAME', outputMax: rng.uniform(4, 10) });
@@ -78,7 +87,7 @@ export function buildKwsDsCnnInt8(seed = 1): Uint8Array {
   // Pooling and reshaping do not change values, so they keep their input's quantization (the int8 kernels require it).
   const pooled = g.op('AVERAGE_POOL_2D', {
     inputs: [x],
-    output: { name: 'avg_pool', shape: [1, 1, 1, channels], dtype: 'INT8', quant: x.quant },
+    output: { name: 'avg_pool', shape: [1, 1, 1, channels], shapeSignature: [-1, 1, 1, channels], dtype: 'INT8', quant: x.quant },
     version: 2,
     options: { padding: 'VALID', strideW: poolW, strideH: poolH, filterWidth: poolW, filterHeight: poolH, fusedActivationFunction: 'NONE' },
   });
@@ -86,7 +95,7 @@ export function buildKwsDsCnnInt8(seed = 1): Uint8Array {
   const shape = g.constant({ name: 'flatten/shape', shape: [2], dtype: 'INT32', data: newShape });
   const flat = g.op('RESHAPE', {
     inputs: [pooled, shape],
-    output: { name: 'flatten', shape: newShape, dtype: 'INT8', quant: x.quant },
+    output: { name: 'flatten', shape: newShape, shapeSignature: dynamicBatch(newShape), dtype: 'INT8', quant: x.quant },
     options: { newShape },
   });
   const classes = 12;
@@ -98,13 +107,13 @@ export function buildKwsDsCnnInt8(seed = 1): Uint8Array {
       g.constant({ name: 'fc/weights', shape: [classes, channels], dtype: 'INT8', data: fcWeights.data, quant: fcWeights.quant }),
       g.constant({ name: 'fc/bias', shape: [classes], dtype: 'INT32', data: fcBias.data, quant: fcBias.quant }),
     ],
-    output: { name: 'fc', shape: [1, classes], dtype: 'INT8', quant: activationQuantInt8(-12, 12) },
+    output: { name: 'fc', shape: [1, classes], shapeSignature: [-1, classes], dtype: 'INT8', quant: activationQuantInt8(-12, 12) },
     version: 4,
     options: { fusedActivationFunction: 'NONE' },
   });
   const probs = g.op('SOFTMAX', {
     inputs: [logits],
-    output: { name: 'softmax', shape: [1, classes], dtype: 'INT8', quant: PROBABILITY_QUANT_INT8 },
+    output: { name: 'softmax', shape: [1, classes], shapeSignature: [-1, classes], dtype: 'INT8', quant: PROBABILITY_QUANT_INT8 },
     version: 2,
     options: { beta: 1 },
   });
@@ -118,10 +127,10 @@ export function buildKwsDsCnnInt8(seed = 1): Uint8Array {
  */
 export function buildSineFloat(seed = 1): Uint8Array {
   const rng = new SeededRandom(seed);
-  const m = new ModelBuilder({ description: 'TinyML Lens example: sine approximator, float32, synthetic weights' });
+  const m = new ModelBuilder({ description: 'TinyML Lens example: sine approximator, float32, synthetic weights', uniqueBuffers: true });
   m.minRuntimeVersion(MIN_RUNTIME_VERSION);
   const g = m.subgraph('main');
-  let x = g.input({ name: 'input', shape: [1, 1], dtype: 'FLOAT32' });
+  let x = g.input({ name: 'input', shape: [1, 1], shapeSignature: [-1, 1], dtype: 'FLOAT32' });
   const layers = [
     { units: 16, activation: 'RELU' },
     { units: 16, activation: 'RELU' },
@@ -136,7 +145,7 @@ export function buildSineFloat(seed = 1): Uint8Array {
         g.constant({ name: `${name}/weights`, shape: [layer.units, inUnits], dtype: 'FLOAT32', data: rng.glorot(layer.units * inUnits, inUnits, layer.units) }),
         g.constant({ name: `${name}/bias`, shape: [layer.units], dtype: 'FLOAT32', data: rng.uniformArray(layer.units, -0.1, 0.1) }),
       ],
-      output: { name, shape: [1, layer.units], dtype: 'FLOAT32' },
+      output: { name, shape: [1, layer.units], shapeSignature: [-1, layer.units], dtype: 'FLOAT32' },
       options: { fusedActivationFunction: layer.activation },
     });
   });

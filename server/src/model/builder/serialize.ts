@@ -48,8 +48,8 @@ export interface ModelParts {
     inputs: readonly number[];
     outputs: readonly number[];
   }[];
-  /** Contents of buffers 1..n; buffer 0 (the empty sentinel) is implied. */
-  readonly buffers: readonly Uint8Array[];
+  /** Contents of buffers 1..n (null: no data); buffer 0 (the empty sentinel) is implied. */
+  readonly buffers: readonly (Uint8Array | null)[];
   /** Metadata entries; `buffer` is the index their `data` gets (after `buffers`). */
   readonly metadata: readonly { name: string; buffer: number; data: Uint8Array }[];
   readonly signatureDefs: readonly {
@@ -65,7 +65,7 @@ export function serializeModel(parts: ModelParts): Uint8Array {
   const b = new flatbuffers.Builder(1024);
   // Written first so the (large) data lands at the end of the file, after all tables, as the converter lays it out.
   const allBuffers = [...parts.buffers, ...parts.metadata.map((m) => m.data)];
-  const bufferTables = [emptyTable(b), ...allBuffers.map((data) => writeBuffer(b, data))];
+  const bufferTables = [emptyTable(b), ...allBuffers.map((data) => (data === null ? emptyTable(b) : writeBuffer(b, data)))];
   const buffers = tableVector(b, bufferTables);
   const codes = operatorCodes(parts);
   const operatorCodeTables = tableVector(b, codes.list.map((c) => writeOperatorCode(b, c)));
