@@ -13,7 +13,7 @@ import { analyzeTflmMemory } from '../server/src/analysis/tflm/memory.js';
 import type { KernelSet } from '../server/src/analysis/tflm/kernels/types.js';
 import { readTflite } from '../server/src/model/tflite/reader.js';
 
-const shared = resolve(import.meta.dirname, '../../shared/models');
+const shared = resolve(__dirname, '../../shared/models');
 type Event = [string, number, number, number, number, boolean, string];
 
 function detail(model: string, dir: string): { alloc_log?: { events: Event[] }; arena_size: number; nodes: unknown[] } {

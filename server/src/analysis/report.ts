@@ -1,0 +1,148 @@
+import type { DType, Model } from '../model/ir.js';
+import { operatorMacs, operatorWeightBytes } from './compute.js';
+import type { KernelSet } from './tflm/kernels/types.js';
+import { analyzeTflmMemory, type TflmMemoryReport } from './tflm/memory.js';
+
+/** The runtimes whose memory is modelled to the byte. */
+export const RUNTIMES: readonly KernelSet[] = ['tflm-reference', 'tflm-cmsis-nn'];
+
+/** Operators of one kind that the runtime cannot run, grouped by op, input type and subgraph. */
+export interface UnsupportedOp {
+  op: string;
+  dtype: DType | null;
+  subgraph: number;
+  layers: number[];
+  reason: string;
+}
+
+export interface LayerReport {
+  subgraph: number;
+  index: number;
+  op: string;
+  outputShape: number[];
+  dtype: DType | null;
+  macs: number;
+  weightBytes: number;
+  /** Bytes of planned arena buffers live while the layer runs. */
+  arenaLiveBytes: number;
+  /** Persistent (tail) bytes the layer's kernel allocates: params, OpData, per-channel data. */
+  persistentBytes: number;
+  scratchBytes: number;
+  peak: boolean;
+  unsupported: string | null;
+}
+
+export interface AnalysisReport {
+  runtime: KernelSet;
+  status: 'ok' | 'unsupported';
+  unsupportedOps: UnsupportedOp[];
+  memory: {
+    arenaUsedBytes: number;
+    headBytes: number;
+    tailBytes: number;
+    minArenaBytes: number;
+    /** False when the figures are an estimate (unsupported nodes replaced by no-ops). */
+    exact: boolean;
+    notes: string[];
+  };
+  flash: {
+    /** The whole .tflite file, as it is linked into flash as a C array. */
+    modelBytes: number;
+    /** Constant tensor data (weights, biases, tables), each buffer counted once. */
+    weightBytes: number;
+  };
+  macs: number;
+  layers: LayerReport[];
+  /** The full memory model, for hovers and listings. */
+  detail: TflmMemoryReport;
+}
+
+/** Analyse a model for a runtime: memory to the byte, op support, flash and compute. Pure: no I/O. */
+export function analyzeModel(model: Model, runtime: KernelSet): AnalysisReport {
+  const memory = analyzeTflmMemory(model, runtime);
+  const failed = new Map(memory.failures.map((f) => [`${f.subgraph}/${f.node}`, f]));
+  const layers: LayerReport[] = [];
+  let macs = 0;
+  for (const sg of model.subgraphs) {
+    for (const op of sg.operators) {
+      const out = sg.tensors[op.outputs[0] ?? -1] ?? null;
+      const opMacs = operatorMacs(sg, op);
+      macs += opMacs;
+      const mem = memory.layers.find((l) => l.subgraph === sg.index && l.node === op.index);
+      const node = memory.nodes.find((n) => n.subgraph === sg.index && n.node === op.index);
+      layers.push({
+        subgraph: sg.index,
+        index: op.index,
+        op: op.opName,
+        outputShape: out?.shape ?? [],
+        dtype: out?.dtype ?? null,
+        macs: opMacs,
+        weightBytes: operatorWeightBytes(sg, op),
+        arenaLiveBytes: mem?.liveBytes ?? 0,
+        persistentBytes: mem?.persistentBytes ?? 0,
+        scratchBytes: node?.scratch.reduce((n, b) => n + b, 0) ?? 0,
+        peak: mem?.isPeak ?? false,
+        unsupported: failed.get(`${sg.index}/${op.index}`)?.reason ?? null,
+      });
+    }
+  }
+
+  return {
+    runtime,
+    status: memory.status,
+    unsupportedOps: groupUnsupported(model, memory),
+    memory: {
+      arenaUsedBytes: memory.arenaUsedBytes,
+      headBytes: memory.headBytes,
+      tailBytes: memory.tailBytes,
+      minArenaBytes: memory.minArenaBytes,
+      exact: memory.exact,
+      notes: memoryNotes(model, memory),
+    },
+    flash: { modelBytes: model.fileBytes, weightBytes: weightBytes(model) },
+    macs,
+    layers,
+    detail: memory,
+  };
+}
+
+function groupUnsupported(model: Model, memory: TflmMemoryReport): UnsupportedOp[] {
+  const groups = new Map<string, UnsupportedOp>();
+  for (const f of memory.failures) {
+    const sg = model.subgraphs[f.subgraph];
+    const op = sg?.operators[f.node];
+    const first = op?.inputs.find((i) => i >= 0);
+    const dtype = first === undefined ? null : sg?.tensors[first]?.dtype ?? null;
+    const key = `${f.opName}|${dtype}|${f.subgraph}|${f.reason}`;
+    const group = groups.get(key) ?? { op: f.opName, dtype, subgraph: f.subgraph, layers: [], reason: f.reason };
+    group.layers.push(f.node);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+function memoryNotes(model: Model, memory: TflmMemoryReport): string[] {
+  const notes: string[] = [];
+  if (memory.status === 'unsupported') {
+    notes.push('TFLM cannot allocate this model; the figures are an estimate with every failing operator replaced by a no-op.');
+  }
+  if (model.offlineMemoryAllocation) notes.push('Offline-planned tensor offsets (OfflineMemoryAllocation metadata) are honoured.');
+  if (memory.kernels === 'tflm-cmsis-nn') {
+    notes.push('CMSIS-NN scratch sizes are those of its DSP code path (Cortex-M4/M7/M33); on Helium cores (M55/M85) they differ and are not modelled yet.');
+  }
+  return notes;
+}
+
+function weightBytes(model: Model): number {
+  // Several tensors may share a buffer; flash holds it once.
+  const counted = new Set<number>();
+  let bytes = 0;
+  for (const sg of model.subgraphs) {
+    for (const t of sg.tensors) {
+      if (!t.isConstant || counted.has(t.buffer)) continue;
+      counted.add(t.buffer);
+      bytes += model.buffers[t.buffer]?.byteLength ?? 0;
+    }
+  }
+  return bytes;
+}

@@ -1,0 +1,71 @@
+import type { AnalysisReport, LayerReport } from '../analysis/report.js';
+
+/** Bytes as the product writes them everywhere: exact bytes, and KiB with one decimal beside larger figures. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  return `${(bytes / 1024).toFixed(1)} KiB (${bytes.toLocaleString('en-US')} B)`;
+}
+
+/** A count with thousands separators, compact above a million (e.g. 5.7 M). */
+export function formatCount(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  return n.toLocaleString('en-US');
+}
+
+/** The JSON document `analyze --format json` prints (documented in README.md). */
+export function toJson(modelPath: string, report: AnalysisReport): object {
+  return {
+    model: modelPath,
+    runtime: report.runtime,
+    status: report.status,
+    unsupportedOps: report.unsupportedOps,
+    memory: report.memory,
+    flash: report.flash,
+    macs: report.macs,
+    layers: report.layers,
+  };
+}
+
+/** The per-layer table and totals of `analyze --format text`. */
+export function toText(modelPath: string, report: AnalysisReport): string {
+  const lines: string[] = [];
+  lines.push(`${modelPath} on ${report.runtime}`);
+  lines.push('');
+  const header = ['#', 'op', 'output shape', 'dtype', 'MACs', 'weights', 'live arena', ''];
+  const rows = report.layers.map((l) => layerRow(l, report));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const right = new Set([0, 4, 5, 6]);
+  const fmt = (cells: string[]): string =>
+    cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  lines.push(fmt(header));
+  lines.push(widths.map((w) => '-'.repeat(w)).join('  ').trimEnd());
+  for (const r of rows) lines.push(fmt(r));
+  lines.push('');
+  const m = report.memory;
+  lines.push(`status            ${report.status}${m.exact ? '' : ' (memory figures are an estimate)'}`);
+  lines.push(`tensor arena      ${formatBytes(m.minArenaBytes)}  <- kTensorArenaSize (smallest arena AllocateTensors() accepts)`);
+  lines.push(`arena used        ${formatBytes(m.arenaUsedBytes)}  = head ${formatBytes(m.headBytes)} + tail ${formatBytes(m.tailBytes)}`);
+  lines.push(`flash (model)     ${formatBytes(report.flash.modelBytes)}, of which weights ${formatBytes(report.flash.weightBytes)}`);
+  lines.push(`MACs              ${formatCount(report.macs)}`);
+  for (const u of report.unsupportedOps) {
+    lines.push(`unsupported       ${u.op}${u.dtype ? ` (${u.dtype})` : ''} at layer${u.layers.length > 1 ? 's' : ''} ${u.layers.join(', ')} of subgraph ${u.subgraph}: ${u.reason}`);
+  }
+  for (const note of m.notes) lines.push(`note              ${note}`);
+  return lines.join('\n');
+}
+
+function layerRow(l: LayerReport, report: AnalysisReport): string[] {
+  const multi = report.layers.some((x) => x.subgraph !== 0);
+  const marker = l.unsupported ? 'UNSUPPORTED' : l.peak ? '<- peak' : '';
+  return [
+    multi ? `${l.subgraph}:${l.index}` : String(l.index),
+    l.op,
+    `[${l.outputShape.join(',')}]`,
+    l.dtype ?? '-',
+    l.macs ? formatCount(l.macs) : '-',
+    l.weightBytes ? l.weightBytes.toLocaleString('en-US') : '-',
+    l.arenaLiveBytes.toLocaleString('en-US'),
+    marker,
+  ];
+}

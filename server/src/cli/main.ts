@@ -1,0 +1,106 @@
+/**
+ * `tinyml-lens`: the analysis core for terminals and CI. This file is the only part that touches the file system
+ * and the process; everything it prints comes from the pure core.
+ *
+ * Exit codes: 0 fine; 1 problems found (an unsupported operator; later, a budget overrun); 2 unusable input or
+ * usage error, with the located reason on stderr and never a stack trace.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { analyzeModel, RUNTIMES } from '../analysis/report.js';
+import type { KernelSet } from '../analysis/tflm/kernels/types.js';
+import { ModelFormatError } from '../model/errors.js';
+import { readTflite } from '../model/tflite/reader.js';
+import { toJson, toText } from './format.js';
+import { toSarif } from './sarif.js';
+
+const VERSION = '0.1.0';
+
+const USAGE = `Usage: tinyml-lens analyze MODEL.tflite [--runtime RUNTIME] [--format text|json|sarif]
+
+Reports the tensor arena TensorFlow Lite Micro needs for MODEL (to the byte, for a 32-bit Cortex-M build),
+operator support, flash and MACs per layer.
+
+Options:
+  --runtime   ${RUNTIMES.join(' | ')} (default tflm-cmsis-nn)
+  --format    text (default) | json | sarif
+  -h, --help  this text
+  --version   the version
+
+Exit codes: 0 fine, 1 problems found (unsupported operator), 2 unusable input.`;
+
+class UsageError extends Error {}
+
+/** Runs the CLI and returns its exit code; output goes to the given writers so tests can capture it. */
+export function run(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        runtime: { type: 'string', default: 'tflm-cmsis-nn' },
+        format: { type: 'string', default: 'text' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    err(`tinyml-lens: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    out(VERSION);
+    return 0;
+  }
+  if (values.help || positionals.length === 0) {
+    (values.help ? out : err)(USAGE);
+    return values.help ? 0 : 2;
+  }
+  try {
+    const [command, ...rest] = positionals;
+    if (command !== 'analyze') throw new UsageError(`unknown command '${command}' (expected: analyze)`);
+    if (rest.length !== 1) throw new UsageError('analyze takes exactly one model file');
+    const runtime = values.runtime as string;
+    if (!(RUNTIMES as readonly string[]).includes(runtime)) {
+      throw new UsageError(`unknown runtime '${runtime}' (expected one of: ${RUNTIMES.join(', ')})`);
+    }
+    const format = values.format as string;
+    if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format '${format}' (text, json or sarif)`);
+    return analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json' | 'sarif', out, err);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`tinyml-lens: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    err(`tinyml-lens: internal error: ${(e as Error).message}`);
+    return 2;
+  }
+}
+
+function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sarif', out: (s: string) => void, err: (s: string) => void): number {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    err(`tinyml-lens: cannot read ${path}: ${why}`);
+    return 2;
+  }
+  let model;
+  try {
+    model = readTflite(bytes);
+  } catch (e) {
+    if (!(e instanceof ModelFormatError)) throw e;
+    err(`tinyml-lens: ${path}: ${e.message}`);
+    if (format === 'sarif') out(JSON.stringify(toSarif(path, null, { message: e.message, offset: e.offset }, VERSION), null, 2));
+    return 2;
+  }
+  const report = analyzeModel(model, runtime);
+  if (format === 'json') out(JSON.stringify(toJson(path, report), null, 2));
+  else if (format === 'sarif') out(JSON.stringify(toSarif(path, report, null, VERSION), null, 2));
+  else out(toText(path, report));
+  return report.status === 'ok' ? 0 : 1;
+}
