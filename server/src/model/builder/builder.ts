@@ -9,7 +9,7 @@
 import { type DType } from '../ir.js';
 import { builtinCode, CUSTOM_CODE } from '../builtins.js';
 import { elementCount, encodeTensorData, type TensorData } from './encode.js';
-import { type BuiltinOptionsFor } from './options.js';
+import { checkBuiltinOptions, type BuiltinOptionsFor } from './options.js';
 import { serializeModel, type ModelParts, type OpRecord, type TensorRecord } from './serialize.js';
 
 /** Quantization parameters: one scale/zero point for per-tensor, one per slice of `quantizedDimension` for per-channel. */
@@ -291,15 +291,23 @@ export class SubgraphBuilder {
     if (!Number.isInteger(version) || version < 1) throw new Error(`operator version must be a positive integer, got ${version}`);
     const inputs = spec.inputs.map((t) => (t === null ? -1 : this.check(t).index));
     const intermediates = (spec.intermediates ?? []).map((t) => this.check(t).index);
+    const options = 'options' in spec ? (spec.options as Readonly<Record<string, unknown>> | undefined) : undefined;
+    if (opName !== null) checkBuiltinOptions(opName, options);
+    // Checked before any output tensor is created, so a refused op leaves the subgraph unchanged.
     const single = 'output' in spec;
-    const outputs = (single ? [spec.output] : spec.outputs).map((o) => (o instanceof TensorRef ? this.check(o) : this.tensor(o)));
+    const outputSpecs = single ? [spec.output] : spec.outputs;
+    for (const o of outputSpecs) {
+      if (o instanceof TensorRef) this.check(o);
+      else checkSpec(o);
+    }
+    const outputs = outputSpecs.map((o) => (o instanceof TensorRef ? o : this.tensor(o)));
     this.ops.push({
       code: { builtinCode: code, customCode, version },
       opName: opName ?? '',
       inputs,
       outputs: outputs.map((t) => t.index),
       intermediates,
-      options: 'options' in spec ? (spec.options as Readonly<Record<string, unknown>> | undefined) : undefined,
+      options,
       customOptions: 'customOptions' in spec ? spec.customOptions : undefined,
     });
     const first = outputs[0];

@@ -184,6 +184,14 @@ export function writeBuiltinOptions(
   return { unionType: table.unionType, offset: b.endObject() };
 }
 
+/**
+ * Throws what `writeBuiltinOptions` would throw for these options, so a mistake surfaces at the `op()` call that made
+ * it rather than at `finish()`. Runs the real writer against a scratch builder: one code path, no drift.
+ */
+export function checkBuiltinOptions(opName: string, options: Readonly<Record<string, unknown>> | undefined): void {
+  writeBuiltinOptions(new flatbuffers.Builder(64), opName, options);
+}
+
 function addScalar(b: flatbuffers.Builder, id: number, f: Field, value: unknown, tableName: string): void {
   const where = `${tableName}.${f.name}`;
   const dflt = typeof f.dflt === 'boolean' ? Number(f.dflt) : f.dflt;

@@ -45,7 +45,9 @@ export function quantizeBiasInt32(values: ArrayLike<number>, inputScale: number,
   if (perChannel && weightScales.length !== values.length) {
     throw new RangeError(`${weightScales.length} weight scales for ${values.length} biases`);
   }
-  const scale = weightScales.map((w) => Math.fround(inputScale * w));
+  // From the float32 values the file stores, so the product matches what a runtime recomputes from them.
+  const storedInput = Math.fround(inputScale);
+  const scale = weightScales.map((w) => Math.fround(storedInput * Math.fround(w)));
   const data = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const s = scale[perChannel ? i : 0] ?? 1;
