@@ -5,7 +5,7 @@
 import type { DType } from '../ir.js';
 
 /** Values for a constant tensor, one per element (two per element, real then imaginary, for complex types). */
-export type TensorData = ArrayLike<number> | ArrayLike<bigint> | readonly string[] | readonly boolean[];
+export type TensorData = ArrayLike<number | bigint> | readonly string[] | readonly boolean[];
 
 /** Product of the dimensions; 1 for a scalar (`[]`). Throws on a negative or non-integer dimension. */
 export function elementCount(shape: readonly number[]): number {

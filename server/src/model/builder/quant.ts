@@ -64,7 +64,8 @@ export function activationQuantInt8(min: number, max: number): QuantSpec {
   const lo = Math.min(0, min);
   const hi = Math.max(0, max);
   const scale = Math.fround(hi > lo ? (hi - lo) / 255 : 1);
-  const zeroPoint = Math.max(-128, Math.min(127, Math.round(-128 - lo / scale)));
+  // `|| 0` turns Math.round's -0 into 0, which strict equality elsewhere would tell apart.
+  const zeroPoint = Math.max(-128, Math.min(127, Math.round(-128 - lo / scale) || 0));
   return { scale: [scale], zeroPoint: [zeroPoint] };
 }
 

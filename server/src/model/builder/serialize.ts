@@ -171,6 +171,7 @@ function writeSubgraph(
   const operators = tableVector(b, g.operators.map((op, opIndex) => {
     op.inputs.forEach((i) => checkIndex(i, `operator ${opIndex} input`, true));
     op.outputs.forEach((i) => checkIndex(i, `operator ${opIndex} output`));
+    checkSubgraphOptions(op, opIndex, g.name, parts.subgraphs.length);
     return writeOperator(b, op, opcodeIndex(op.code));
   }));
   const inputs = createInt32Vector(b, g.inputs.map((i) => checkIndex(i, 'input')));
@@ -183,6 +184,16 @@ function writeSubgraph(
   b.addFieldOffset(3, operators, 0);
   b.addFieldOffset(4, name, 0);
   return b.endObject();
+}
+
+/** IF / WHILE / CALL_ONCE name subgraphs by index in their options; a dangling one would make the file unloadable. */
+function checkSubgraphOptions(op: OpRecord, opIndex: number, subgraphName: string, subgraphCount: number): void {
+  for (const [key, value] of Object.entries(op.options ?? {})) {
+    if (!key.endsWith('SubgraphIndex')) continue;
+    if (typeof value !== 'number' || value < 0 || value >= subgraphCount) {
+      throw new Error(`subgraph '${subgraphName}': operator ${opIndex} ${key} is ${String(value)}, the model has ${subgraphCount} subgraphs`);
+    }
+  }
 }
 
 function writeTensor(b: flatbuffers.Builder, t: TensorRecord): flatbuffers.Offset {
