@@ -273,6 +273,7 @@ describe('ModelBuilder: refusals', () => {
     ['an out-of-range value', ({ g }) => g.constant({ name: 'c', shape: [1], dtype: 'INT8', data: [128] }), /128 is not a valid INT8 value/],
     ['data and raw together', ({ g }) => g.constant({ name: 'c', shape: [1], dtype: 'INT8', data: [1], raw: new Uint8Array(1) }), /data or raw, not both/],
     ['per-channel scales not matching the axis', ({ g }) => g.tensor({ name: 'q', shape: [2, 3], dtype: 'INT8', quant: { scale: [1, 1, 1], zeroPoint: [0, 0, 0] } }), /3 per-channel scales, dimension 0 is 2/],
+    ['a constant with bad quantization', ({ g }) => g.constant({ name: 'c', shape: [2], dtype: 'INT8', data: [1, 2], quant: { scale: [1, 1, 1], zeroPoint: [0, 0, 0] } }), /3 per-channel scales/],
     ['a negative dimension', ({ g }) => g.tensor({ name: 'n', shape: [-1, 3], dtype: 'INT8' }), /bad dimension -1/],
     ['an IF naming a missing subgraph', ({ m, g, x }) => {
       g.op('IF', { inputs: [x], output: out, options: { thenSubgraphIndex: 1, elseSubgraphIndex: 2 } });
@@ -287,9 +288,13 @@ describe('ModelBuilder: refusals', () => {
       const other = m.subgraph();
       const x = g.input({ name: 'x', shape: [2], dtype: 'FLOAT32' });
       const before = g.tensorCount;
+      const bytesBefore = m.finish().length;
       assert.throws(() => act({ m, g, other, x }), error);
       // A refused call leaves nothing half-built behind (finish() refusals come after a complete op).
-      if (!what.startsWith('an IF')) assert.equal(g.tensorCount + other.tensorCount, before);
+      if (!what.startsWith('an IF')) {
+        assert.equal(g.tensorCount + other.tensorCount, before);
+        if (!what.startsWith('offsets')) assert.equal(m.finish().length, bytesBefore);
+      }
     });
   }
 });

@@ -215,7 +215,7 @@ export class SubgraphBuilder {
 
   /** A tensor without data: an activation, or a placeholder to use as an op output later. */
   tensor(spec: TensorSpec): TensorRef {
-    return this.add(spec, this.model.uniqueBuffers ? this.model.addBuffer(null) : 0, false);
+    return this.add(spec, false, () => (this.model.uniqueBuffers ? this.model.addBuffer(null) : 0));
   }
 
   /** A new tensor that is also a subgraph input. */
@@ -227,14 +227,13 @@ export class SubgraphBuilder {
 
   /** A tensor whose data lives in its own buffer (weights, biases, shape vectors). */
   constant(spec: ConstantSpec): TensorRef {
-    return this.add(spec, this.model.addBuffer(constantBytes(spec)), false);
+    return this.add(spec, false, () => this.model.addBuffer(constantBytes(spec)));
   }
 
   /** A variable tensor (`is_variable`), e.g. SVDF or LSTM state; with initial contents when `data`/`raw` is given. */
   variable(spec: ConstantSpec): TensorRef {
     const hasData = spec.data !== undefined || spec.raw !== undefined;
-    const buffer = hasData ? this.model.addBuffer(constantBytes(spec)) : this.model.uniqueBuffers ? this.model.addBuffer(null) : 0;
-    return this.add(spec, buffer, true);
+    return this.add(spec, true, () => (hasData ? this.model.addBuffer(constantBytes(spec)) : this.model.uniqueBuffers ? this.model.addBuffer(null) : 0));
   }
 
   /** Marks tensors as subgraph outputs, in order. */
@@ -274,9 +273,13 @@ export class SubgraphBuilder {
     return { name: this.name, tensors: this.tensors, operators: this.ops, inputs: this.inputs, outputs: this.outputs };
   }
 
-  private add(spec: TensorSpec, buffer: number, isVariable: boolean): TensorRef {
+  /** `makeBuffer` runs only once the spec is known good, so a refused tensor leaves no orphan buffer behind. */
+  private add(spec: TensorSpec, isVariable: boolean, makeBuffer: () => number): TensorRef {
     checkSpec(spec);
-    const ref = new TensorRef(this, this.tensors.length, { ...spec });
+    const buffer = makeBuffer();
+    // Keep the description only: the constant's data now lives in its buffer.
+    const { name, shape, dtype, quant, shapeSignature, hasRank } = spec;
+    const ref = new TensorRef(this, this.tensors.length, { name, shape: [...shape], dtype, quant, shapeSignature, hasRank });
     this.tensors.push({ spec: ref.spec, buffer, isVariable });
     return ref;
   }
