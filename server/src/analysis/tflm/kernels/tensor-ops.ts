@@ -1,0 +1,131 @@
+import { ensureEq, ensureMsg, ensureTrue, ensureTypesEq, isConstant, simpleKernel, temps } from './misc-util.js';
+import type { KernelModel } from './types.js';
+import { params1, params4 } from './util.js';
+
+/**
+ * Kernels that move data between tensors: CONCATENATION, STRIDED_SLICE, TRANSPOSE, SLICE, SPLIT, PACK, MIRROR_PAD,
+ * the batch/space rearrangements, broadcasting, resizing and the resource-variable ops.
+ */
+
+const CONCAT_TYPES = ['FLOAT32', 'INT8', 'INT16', 'INT32', 'INT64', 'BOOL'];
+
+/**
+ * concatenation.cc: TfLiteConcatenationParams {int axis; 1-byte enum} = 8; OpData = ConcatenationParams (int, two
+ * pointers, three 4-byte fields = 24). Prepare: input 0 and output, then every input again, one at a time.
+ */
+const concatenation: KernelModel = {
+  params: params4(8),
+  init: (ctx) => ctx.persistent(24),
+  prepare: (ctx) => {
+    const [first, output] = temps(ctx, [['i', 0], ['o', 0]]);
+    const activation = ctx.op.options['fusedActivationFunction'] ?? 'NONE';
+    if (activation !== 'NONE') ctx.fail('params->activation != kTfLiteActNone');
+    ensureTrue(ctx, CONCAT_TYPES.includes(first!.dtype),
+      'input_type == kTfLiteFloat32 || input_type == kTfLiteInt8 || input_type == kTfLiteInt16 || '
+      + 'input_type == kTfLiteInt32 || input_type == kTfLiteInt64 || input_type == kTfLiteBool');
+    ensureTypesEq(ctx, output!.dtype, first!.dtype, 'output_type', 'input_type');
+    const n = ctx.op.inputs.length;
+    ensureTrue(ctx, n <= 10, 'num_inputs <= kMaxInputNum');
+    for (let i = 0; i < n; i++) {
+      const [input] = temps(ctx, [['i', i]]);
+      ensureTypesEq(ctx, input!.dtype, first!.dtype, 'input->type', 'input_type');
+      ensureMsg(ctx, ctx.shape(input!.index).length <= 6,
+        'Op Concatenation does not currently support num dimensions > 6');
+      if (first!.dtype === 'INT8') {
+        const qi = input!.quantization;
+        const qo = output!.quantization;
+        ensureTrue(ctx, (qi?.scale[0] ?? 0) === (qo?.scale[0] ?? 0), 'input->params.scale == output->params.scale');
+        ensureTrue(ctx, (qi?.zeroPoint[0] ?? 0) === (qo?.zeroPoint[0] ?? 0),
+          'input->params.zero_point == output->params.zero_point');
+      }
+    }
+  },
+};
+
+/**
+ * strided_slice_common.cc: TfLiteStridedSliceParams (5 ints + bool = 24); OpData = StridedSliceParams (three
+ * int8 counts with int32[5] arrays, five uint16 masks, bool = 84). Prepare: input, begin, end, strides, output.
+ */
+const stridedSlice: KernelModel = {
+  params: params4(24),
+  init: (ctx) => ctx.persistent(84),
+  prepare: (ctx) => {
+    ensureEq(ctx, ctx.op.inputs.length, 4, 'NumInputs(node)', '4');
+    ensureEq(ctx, ctx.op.outputs.length, 1, 'NumOutputs(node)', '1');
+    const [input, begin, end, strides] = temps(ctx, [['i', 0], ['i', 1], ['i', 2], ['i', 3], ['o', 0]]);
+    ensureMsg(ctx, ctx.shape(input!.index).length <= 4, 'input dim should not exceed 4');
+    ensureMsg(ctx, isConstant(begin!), 'Non-constant >begin< tensor is not supported');
+    ensureMsg(ctx, isConstant(end!), 'Non-constant >end< tensor is not supported');
+    ensureMsg(ctx, isConstant(strides!), 'Non-constant >strides< tensor is not supported');
+  },
+};
+
+/** transpose_common.cc (reference and CMSIS-NN): input, perm, output; no Init. */
+export const transposeKernel: KernelModel = simpleKernel(0, [['i', 0], ['i', 1], ['o', 0]], (ctx, [input, perm, output]) => {
+  const dims = ctx.shape(input!.index).length;
+  ensureMsg(ctx, dims <= 5, 'Transpose op only supports 1D-5D input arrays.');
+  ensureTypesEq(ctx, input!.dtype, output!.dtype, 'op_context.input->type', 'op_context.output->type');
+  ensureMsg(ctx, isConstant(perm!), 'Non-constant >perm< tensor is not supported');
+  ensureEq(ctx, ctx.shape(perm!.index).length, 1, 'NumDimensions(op_context.perm)', '1');
+  ensureEq(ctx, ctx.shape(perm!.index)[0] ?? 0, dims, 'op_context.perm->dims->data[0]', 'dims');
+});
+
+/** mirror_pad.cc: TfLiteMirrorPaddingParams (1-byte enum); OpDataMirrorPad (5 ints); two scratch arrays of rank ints. */
+const mirrorPad: KernelModel = simpleKernel(20, [['i', 0], ['i', 1], ['o', 0]], (ctx, [input]) => {
+  const rank = ctx.shape(input!.index).length;
+  ctx.scratch(4 * rank);
+  ctx.scratch(4 * rank);
+}, params1(1));
+
+const IN_OUT = [['i', 0], ['o', 0]] as const;
+const TWO_IN_OUT = [['i', 0], ['i', 1], ['o', 0]] as const;
+
+/** Data-movement kernels by op name. */
+export const TENSOR_KERNELS: Record<string, KernelModel> = {
+  CONCATENATION: concatenation,
+  STRIDED_SLICE: stridedSlice,
+  TRANSPOSE: transposeKernel,
+  // slice.cc: input, begin, size, output.
+  SLICE: simpleKernel(0, [['i', 0], ['i', 1], ['i', 2], ['o', 0]]),
+  // split.cc / split_v.cc: TfLiteSplit(V)Params {int}; only the axis tensor is taken as a temporary.
+  SPLIT: simpleKernel(0, [['i', 0]], (ctx, [axis]) => {
+    ensureMsg(ctx, isConstant(axis!), 'Non constant axis tensor not supported');
+  }, params4(4)),
+  SPLIT_V: simpleKernel(0, [['i', 2]], (ctx, [axis]) => {
+    ensureMsg(ctx, isConstant(axis!), 'Non constant axis tensor not supported');
+  }, params4(4)),
+  // pack.cc / unpack.cc: TfLitePack/UnpackParams (2 ints); no Init, no Prepare.
+  PACK: { params: params4(8) },
+  UNPACK: { params: params4(8) },
+  // arg_min_max.cc: TfLiteArgMax/MinParams (1-byte enum); no Init, no Prepare.
+  ARG_MAX: { params: params1(1) },
+  ARG_MIN: { params: params1(1) },
+  MIRROR_PAD: mirrorPad,
+  // batch_to_space_nd.cc: input, output. space_to_batch_nd.cc: SpaceToBatchParams {int32} in Init.
+  BATCH_TO_SPACE_ND: simpleKernel(0, IN_OUT),
+  SPACE_TO_BATCH_ND: simpleKernel(4, IN_OUT),
+  BROADCAST_ARGS: simpleKernel(0, TWO_IN_OUT),
+  BROADCAST_TO: simpleKernel(0, TWO_IN_OUT),
+  // cumsum.cc: TfLiteCumsumParams (2 bools); input, axis, output, then OpData (9 ints) allocated in Prepare.
+  CUMSUM: simpleKernel(0, [['i', 0], ['i', 1], ['o', 0]], (ctx) => ctx.persistent(36), params1(2)),
+  DYNAMIC_UPDATE_SLICE: simpleKernel(0, [['i', 0], ['i', 1], ['i', 2], ['o', 0]]),
+  FILL: simpleKernel(0, TWO_IN_OUT),
+  REVERSE_V2: simpleKernel(0, TWO_IN_OUT),
+  // resize_*.cc: TfLiteResize*Params (2 bools); input, size, output.
+  RESIZE_BILINEAR: simpleKernel(0, TWO_IN_OUT, undefined, params1(2)),
+  RESIZE_NEAREST_NEIGHBOR: simpleKernel(0, TWO_IN_OUT, undefined, params1(2)),
+  // l2norm.cc: TfLiteL2NormParams (1-byte enum); L2NormalizationParams {int32} in Init.
+  L2_NORMALIZATION: simpleKernel(4, IN_OUT, undefined, params1(1)),
+  // var_handle.cc: TfLiteVarHandleParams (two pointers); OpData {int32}. A plain MicroInterpreter has no resource
+  // variables, so Prepare fails.
+  VAR_HANDLE: {
+    params: params4(8),
+    init: (ctx) => ctx.persistent(4),
+    prepare: (ctx) => ctx.fail('VAR_HANDLE requires resource variables. Please create ResourceVariables and pass it '
+      + 'to the interpreter.'),
+  },
+  // assign_variable.cc: OpData {int} in Init; the value temporary (best effort: resource allocation not modelled).
+  ASSIGN_VARIABLE: simpleKernel(4, [['i', 1]]),
+  // read_variable.cc: the resource-id temporary.
+  READ_VARIABLE: simpleKernel(0, [['i', 0]]),
+};
