@@ -10,21 +10,10 @@ import { ModelFormatError } from '../../server/src/model/errors';
 import { readTflite } from '../../server/src/model/tflite/reader';
 import * as flatbuffers from 'flatbuffers';
 import { richModel } from './helpers/tflite-fixture';
+import { mulberry32 } from '../../server/src/model/builder/random.js';
 
 /** Generous per-case bound: a parse of these small models takes well under a millisecond. */
 const CASE_MS = 200;
-
-/** mulberry32: a tiny seeded PRNG, so a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Outcome { models: number; errors: Record<string, number> }
 
@@ -70,7 +59,7 @@ function mutate(base: Uint8Array, rand: () => number): Uint8Array {
 function fuzz(name: string, base: Uint8Array, flips: number, seed: number): Outcome {
   const outcome: Outcome = { models: 0, errors: {} };
   for (let cut = 0; cut < base.length; cut++) check(base.subarray(0, cut), `${name} cut at ${cut}`, outcome);
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   for (let i = 0; i < flips; i++) check(mutate(base, rand), `${name} mutation ${i} (seed ${seed})`, outcome);
   return outcome;
 }

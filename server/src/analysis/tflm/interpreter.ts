@@ -1,5 +1,6 @@
 import type { Model, Operator, Subgraph, Tensor } from '../../model/ir.js';
 import { ArenaExhausted, ArenaModel, type ArenaEvent } from './arena.js';
+import { createKernelContext, type ScratchRequest } from './kernel-context.js';
 import { kernelFor } from './kernels/index.js';
 import { PrepareFailure, tflmTypeSize, type KernelContext, type KernelModel, type KernelSet } from './kernels/types.js';
 import { markLifetimes, type Lifetime } from './lifetimes.js';
@@ -82,7 +83,7 @@ class Simulation {
   private readonly arena: ArenaModel;
   private readonly failures: NodeFailure[] = [];
   private readonly nodes: NodeAllocation[] = [];
-  private readonly scratchRequests: { subgraph: number; node: number; bytes: number }[] = [];
+  private readonly scratchRequests: ScratchRequest[] = [];
   /** Runtime shapes, per subgraph, for tensors whose shape a kernel changed in Prepare. */
   private readonly shapes = new Map<string, number[]>();
   private readonly stubbed = new Set<string>();
@@ -357,59 +358,19 @@ class Simulation {
   }
 
   private context(sg: Subgraph, op: Operator, afterTemp: () => void = () => {}): KernelContext {
-    const a = this.arena;
-    const tensorAt = (list: number[], i: number): Tensor | null => {
-      const index = list[i];
-      if (index === undefined || index < 0) return null;
-      return sg.tensors[index] ?? null;
-    };
-    const temp = (t: Tensor | null): Tensor | null => {
-      if (!t) return null;
-      a.temporary(S.tfLiteTensor.size, S.tfLiteTensor.align);
-      const q = t.quantization;
-      if (q && q.scale.length > 0 && q.zeroPoint.length > 0) {
-        a.temporary(S.affineQuantization.size, S.affineQuantization.align);
-        a.temporary(intArrayBytes(q.scale.length), 4);
-      }
-      afterTemp();
-      return t;
-    };
-    const shape = (index: number): number[] => this.runtimeShape(sg.index, index);
-    return {
+    return createKernelContext({
       model: this.model,
+      kernels: this.kernels,
+      arena: this.arena,
       subgraph: sg,
       op,
-      kernels: this.kernels,
-      input: (i) => tensorAt(op.inputs, i),
-      output: (i) => tensorAt(op.outputs, i),
-      intermediate: (i) => tensorAt(op.intermediates, i),
-      tensor: (index) => {
-        const t = sg.tensors[index];
-        if (!t) throw new PrepareFailure(`tensor ${index} does not exist in subgraph ${sg.index}`);
-        return t;
-      },
-      persistent: (bytes) => { a.persistent(bytes, S.arenaAlignment); },
-      tempInput: (i) => temp(tensorAt(op.inputs, i)),
-      tempOutput: (i) => temp(tensorAt(op.outputs, i)),
-      tempIntermediate: (i) => temp(tensorAt(op.intermediates, i)),
-      tempTensor: (index) => {
-        const t = sg.tensors[index];
-        if (!t) throw new PrepareFailure(`tensor ${index} does not exist in subgraph ${sg.index}`);
-        return temp(t)!;
-      },
-      tempBuffer: (bytes, align) => { a.temporary(bytes, align); afterTemp(); },
-      scratch: (bytes) => {
-        const pending = this.scratchRequests.filter((r) => r.node === -1).length;
-        if (pending >= S.maxScratchBuffersPerOp) {
-          throw new PrepareFailure(`more than ${S.maxScratchBuffersPerOp} scratch buffers requested by one node`);
-        }
-        this.scratchRequests.push({ subgraph: sg.index, node: -1, bytes });
-      },
+      afterTemp,
+      scratchRequests: this.scratchRequests,
+      shape: (index) => this.runtimeShape(sg.index, index),
       setShape: (index, dims) => { this.shapes.set(`${sg.index}/${index}`, dims); },
-      shape,
-      fail: (reason) => { throw new PrepareFailure(reason); },
-    };
+    });
   }
+
 }
 
 function plannedBuffer(kind: PlannedBuffer['kind'], subgraph: number, index: number, bytes: number, life: Lifetime): PlannedBuffer {

@@ -1,0 +1,82 @@
+import type { Model, Operator, Subgraph, Tensor } from '../../model/ir.js';
+import type { ArenaModel } from './arena.js';
+import { PrepareFailure, type KernelContext, type KernelSet } from './kernels/types.js';
+import { CORTEX_M as S, intArrayBytes } from './structs.js';
+
+/** A RequestScratchBufferInArena call; `node` is -1 until FinishPrepareNodeAllocations stamps it. */
+export interface ScratchRequest {
+  subgraph: number;
+  node: number;
+  bytes: number;
+}
+
+export interface KernelContextOptions {
+  model: Model;
+  kernels: KernelSet;
+  arena: ArenaModel;
+  subgraph: Subgraph;
+  op: Operator;
+  /** Called after every temporary allocation (the caller tracks the node's temporary peak). */
+  afterTemp: () => void;
+  /** The model-wide request list, shared with the interpreter replay. */
+  scratchRequests: ScratchRequest[];
+  shape(tensorIndex: number): number[];
+  setShape(tensorIndex: number, shape: number[]): void;
+}
+
+/**
+ * The TfLiteContext / MicroContext a kernel sees during Init and Prepare, reduced to the memory requests it can make:
+ * each call allocates exactly what MicroInterpreterContext and MicroAllocator allocate for it.
+ */
+export function createKernelContext(o: KernelContextOptions): KernelContext {
+  const { arena: a, subgraph: sg, op } = o;
+  const tensorAt = (list: number[], i: number): Tensor | null => {
+    const index = list[i];
+    if (index === undefined || index < 0) return null;
+    return sg.tensors[index] ?? null;
+  };
+  const existing = (index: number): Tensor => {
+    const t = sg.tensors[index];
+    if (!t) throw new PrepareFailure(`tensor ${index} does not exist in subgraph ${sg.index}`);
+    return t;
+  };
+  // AllocateTempTfLiteTensor: the struct, then (when the tensor has scale and zero point) its quantization and a
+  // zero-point array with one entry per channel; the scale array points into the flatbuffer.
+  const temp = (t: Tensor | null): Tensor | null => {
+    if (!t) return null;
+    a.temporary(S.tfLiteTensor.size, S.tfLiteTensor.align);
+    const q = t.quantization;
+    if (q && q.scale.length > 0 && q.zeroPoint.length > 0) {
+      a.temporary(S.affineQuantization.size, S.affineQuantization.align);
+      a.temporary(intArrayBytes(q.scale.length), 4);
+    }
+    o.afterTemp();
+    return t;
+  };
+  return {
+    model: o.model,
+    subgraph: sg,
+    op,
+    kernels: o.kernels,
+    input: (i) => tensorAt(op.inputs, i),
+    output: (i) => tensorAt(op.outputs, i),
+    intermediate: (i) => tensorAt(op.intermediates, i),
+    tensor: existing,
+    persistent: (bytes) => { a.persistent(bytes, S.arenaAlignment); },
+    tempInput: (i) => temp(tensorAt(op.inputs, i)),
+    tempOutput: (i) => temp(tensorAt(op.outputs, i)),
+    tempIntermediate: (i) => temp(tensorAt(op.intermediates, i)),
+    tempTensor: (index) => temp(existing(index))!,
+    tempBuffer: (bytes, align) => { a.temporary(bytes, align); o.afterTemp(); },
+    scratch: (bytes) => {
+      const pending = o.scratchRequests.filter((r) => r.node === -1).length;
+      if (pending >= S.maxScratchBuffersPerOp) {
+        throw new PrepareFailure(`more than ${S.maxScratchBuffersPerOp} scratch buffers requested by one node`);
+      }
+      o.scratchRequests.push({ subgraph: sg.index, node: -1, bytes });
+    },
+    setShape: o.setShape,
+    shape: o.shape,
+    fail: (reason) => { throw new PrepareFailure(reason); },
+  };
+}
