@@ -3,7 +3,7 @@ import { batchMatmulCmsisNn, batchMatmulReference } from './batch-matmul.js';
 import { fullyConnectedCmsisNn, fullyConnectedReference } from './fully-connected.js';
 import { lstmCmsisNn, lstmReference } from './lstm.js';
 import { padModel } from './pad.js';
-import { averagePoolCmsisNn, l2PoolReference, maxPoolCmsisNn, poolReference } from './pooling.js';
+import { averagePoolCmsisNn, maxPoolCmsisNn, poolReference } from './pooling.js';
 import { logSoftmaxReference, softmaxCmsisNn, softmaxReference } from './softmax.js';
 import { svdfCmsisNn, svdfReference } from './svdf.js';
 import type { KernelGroup } from './types.js';
@@ -13,13 +13,14 @@ import type { KernelGroup } from './types.js';
  * by index.ts. TFLM (micro_mutable_op_resolver.h) registers no LSTM or BIDIRECTIONAL_SEQUENCE_LSTM kernel, so those
  * ops are deliberately absent. CMSIS-NN entries are the ops with a kernel in kernels/cmsis_nn/: MUL, PAD and PADV2
  * keep the reference Init/Prepare there, so they reuse the reference models (listed so reports show them optimized).
+ * L2_POOL_2D is registered by the misc group (shape-ops.ts); pooling.ts's l2PoolReference is a fuller model of it
+ * (float-only check, computed output shape) that the lead may swap in.
  */
 export const MATH_KERNELS: KernelGroup = {
   reference: {
     FULLY_CONNECTED: fullyConnectedReference,
     AVERAGE_POOL_2D: poolReference,
     MAX_POOL_2D: poolReference,
-    L2_POOL_2D: l2PoolReference,
     SOFTMAX: softmaxReference,
     LOG_SOFTMAX: logSoftmaxReference,
     ADD: addReference,
