@@ -13,8 +13,8 @@ import type { KernelGroup } from './types.js';
  * by index.ts. TFLM (micro_mutable_op_resolver.h) registers no LSTM or BIDIRECTIONAL_SEQUENCE_LSTM kernel, so those
  * ops are deliberately absent. CMSIS-NN entries are the ops with a kernel in kernels/cmsis_nn/: MUL, PAD and PADV2
  * keep the reference Init/Prepare there, so they reuse the reference models (listed so reports show them optimized).
- * L2_POOL_2D is registered by the misc group (shape-ops.ts); pooling.ts's l2PoolReference is a fuller model of it
- * (float-only check, computed output shape) that the lead may swap in.
+ * L2_POOL_2D's model lives in pooling.ts and is registered by the misc group (shape-ops.ts), beside the other ops
+ * that rewrite their output dims.
  */
 export const MATH_KERNELS: KernelGroup = {
   reference: {

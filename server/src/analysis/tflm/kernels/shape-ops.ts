@@ -1,4 +1,5 @@
 import { ensureEq, ensureMsg, ensureTrue, ensureTypesEq, isConstant, simpleKernel, temps } from './misc-util.js';
+import { l2PoolReference } from './pooling.js';
 import type { KernelContext, KernelModel } from './types.js';
 import { flatSize, params1, params4 } from './util.js';
 import { intArrayBytes } from '../structs.js';
@@ -88,6 +89,6 @@ export const SHAPE_KERNELS: Record<string, KernelModel> = {
     writableOutputDims(ctx);
     ctx.persistent(8);
   }),
-  // l2_pool_2d.cc: TfLitePoolParams (enum, 4 ints, enum, TfLitePaddingValues = 40); output, input, writable dims.
-  L2_POOL_2D: withWritableDims(0, [['o', 0], ['i', 0]], params4(40)),
+  // l2_pool_2d.cc: modelled with the pooling kernels (type checks and the computed output shape included).
+  L2_POOL_2D: l2PoolReference,
 };
