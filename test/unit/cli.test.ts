@@ -105,3 +105,14 @@ test('the bundled dist/cli.js runs as a program', { skip: !existsSync(join(root,
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).layers.length, 3);
 });
+
+test('each JSON layer lists the arena buffers live while it runs, with offsets that do not overlap', () => {
+  const doc = JSON.parse(cli('analyze', sine, '--runtime', 'tflm-reference', '--format', 'json').out);
+  for (const layer of doc.layers as { arenaLiveBytes: number; live: { offset: number; bytes: number }[] }[]) {
+    assert.equal(layer.live.reduce((n, b) => n + b.bytes, 0), layer.arenaLiveBytes);
+    const sorted = [...layer.live].sort((a, b) => a.offset - b.offset);
+    sorted.forEach((b, i) => { if (i > 0) assert.ok(sorted[i - 1]!.offset + sorted[i - 1]!.bytes <= b.offset); });
+  }
+  // The middle layer reads one 64-byte activation and writes the other.
+  assert.equal(doc.layers[1].live.length, 2);
+});

@@ -15,6 +15,18 @@ export interface UnsupportedOp {
   reason: string;
 }
 
+/** A buffer in the arena's head while a layer runs. */
+export interface LiveBuffer {
+  kind: 'tensor' | 'scratch';
+  /** Tensor index, or for a scratch buffer the index of the layer that requested it. */
+  index: number;
+  subgraph: number;
+  /** Offset from the start of the arena. */
+  offset: number;
+  /** Bytes the planner reserved (the tensor's size rounded up to 16). */
+  bytes: number;
+}
+
 export interface LayerReport {
   subgraph: number;
   index: number;
@@ -25,6 +37,8 @@ export interface LayerReport {
   weightBytes: number;
   /** Bytes of planned arena buffers live while the layer runs. */
   arenaLiveBytes: number;
+  /** The planned buffers live while the layer runs: tensors (by index in the layer's subgraph) and scratch buffers. */
+  live: LiveBuffer[];
   /** Persistent (tail) bytes the layer's kernel allocates: params, OpData, per-channel data. */
   persistentBytes: number;
   scratchBytes: number;
@@ -79,6 +93,7 @@ export function analyzeModel(model: Model, runtime: KernelSet): AnalysisReport {
         macs: opMacs,
         weightBytes: operatorWeightBytes(sg, op),
         arenaLiveBytes: mem?.liveBytes ?? 0,
+        live: (mem?.live ?? []).map((b) => ({ kind: b.kind, index: b.index, subgraph: b.subgraph, offset: b.offset, bytes: b.alignedBytes })),
         persistentBytes: mem?.persistentBytes ?? 0,
         scratchBytes: node?.scratch.reduce((n, b) => n + b, 0) ?? 0,
         peak: mem?.isPeak ?? false,
