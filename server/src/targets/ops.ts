@@ -1,0 +1,134 @@
+/**
+ * Operator tables per runtime, loaded from the bundled data files (generated from the shared fact tables, or written
+ * by hand with citations for the Edge TPU) and checked at load time. Keys are TFLM op names ('CUSTOM:<code>' for
+ * custom ops), as in the IR.
+ */
+import cmsisJson from './data/ops-cmsis-nn.json';
+import edgetpuJson from './data/edgetpu.json';
+import espJson from './data/ops-esp-nn.json';
+import tflmJson from './data/ops-tflm.json';
+import velaJson from './data/ops-vela.json';
+import { DataFileError, Fields } from './schema.js';
+
+/** An operator TFLM's op resolver can register, with the types its reference kernel handles. */
+export interface TflmOp {
+  op: string;
+  kind: 'builtin' | 'custom';
+  /** null where the table says n/a (control flow, signal ops with their own types). */
+  float32: boolean | null;
+  int8: boolean | null;
+  int16: boolean | null;
+  types: string;
+  cmsisNn: boolean;
+  espNn: boolean;
+  vela: boolean;
+  source: string;
+}
+
+/** An optimized-library kernel for (op, activation type[, weight type]), or a documented fallback to reference. */
+export interface LibraryKernel {
+  op: string;
+  /** As written in the source table: 'int8', 'int16', 'float32/int32', 'int8 (out int16)'. */
+  activation: string;
+  weights: string;
+  function: string;
+  optimized: boolean;
+  source: string;
+}
+
+export interface VelaOp {
+  op: string;
+  npu: boolean;
+  constraints: string[];
+  source: string;
+}
+
+export interface EdgeTpuOp {
+  op: string;
+  limits: string;
+  noFusedActivation: boolean;
+}
+
+function byOp<T extends { op: string }>(file: string, rows: T[]): ReadonlyMap<string, T> {
+  const map = new Map<string, T>();
+  for (const r of rows) {
+    if (map.has(r.op)) throw new DataFileError(file, r.op, 'duplicate op');
+    map.set(r.op, r);
+  }
+  return map;
+}
+
+/** Checks and converts ops-tflm.json. */
+export function loadTflmOps(doc: unknown, file = 'ops-tflm.json'): ReadonlyMap<string, TflmOp> {
+  return byOp(file, Fields.of(file, '$', doc).list('ops').map((f) => ({
+    op: f.str('op', { nonEmpty: true }),
+    kind: f.oneOf('kind', ['builtin', 'custom'] as const),
+    float32: f.boolOrNull('float32'),
+    int8: f.boolOrNull('int8'),
+    int16: f.boolOrNull('int16'),
+    types: f.str('types'),
+    cmsisNn: f.bool('cmsisNn'),
+    espNn: f.bool('espNn'),
+    vela: f.bool('vela'),
+    source: f.source(),
+  })));
+}
+
+/** Checks and converts ops-cmsis-nn.json or ops-esp-nn.json (ESP-NN rows have no weight type and are all optimized). */
+export function loadLibraryKernels(doc: unknown, file: string): LibraryKernel[] {
+  return Fields.of(file, '$', doc).list('kernels').map((f) => ({
+    op: f.str('op', { nonEmpty: true }),
+    activation: f.str('activation', { nonEmpty: true }),
+    weights: file.includes('esp') ? '-' : f.str('weights', { nonEmpty: true }),
+    function: f.str('function', { nonEmpty: true }),
+    optimized: file.includes('esp') ? true : f.bool('optimized'),
+    source: f.source(),
+  }));
+}
+
+/** Checks and converts ops-vela.json. */
+export function loadVela(doc: unknown, file = 'ops-vela.json'): { generic: string[]; genericSource: string; ops: ReadonlyMap<string, VelaOp> } {
+  const root = Fields.of(file, '$', doc);
+  const generic = root.obj_('generic');
+  return {
+    generic: generic.strings('constraints'),
+    genericSource: generic.source(),
+    ops: byOp(file, root.list('ops').map((f) => ({
+      op: f.str('op', { nonEmpty: true }),
+      npu: f.bool('npu'),
+      constraints: f.strings('constraints'),
+      source: f.source(),
+    }))),
+  };
+}
+
+/** The Edge TPU facts: mapped ops with their limits, the model requirements and how the compiler partitions. */
+export interface EdgeTpuFacts {
+  requirements: string;
+  partitioning: string;
+  ops: ReadonlyMap<string, EdgeTpuOp>;
+  sources: string[];
+}
+
+/** Checks and converts edgetpu.json. */
+export function loadEdgeTpu(doc: unknown, file = 'edgetpu.json'): EdgeTpuFacts {
+  const root = Fields.of(file, '$', doc);
+  const req = root.obj_('requirements');
+  const part = root.obj_('partitioning');
+  return {
+    requirements: req.str('text', { nonEmpty: true }),
+    partitioning: part.str('text', { nonEmpty: true }),
+    ops: byOp(file, root.list('ops').map((f) => ({
+      op: f.str('op', { nonEmpty: true }),
+      limits: f.str('limits'),
+      noFusedActivation: f.flag('noFusedActivation'),
+    }))),
+    sources: [req.source(), part.source(), root.source('opsSource')],
+  };
+}
+
+export const TFLM_OPS = loadTflmOps(tflmJson);
+export const CMSIS_NN_KERNELS = loadLibraryKernels(cmsisJson, 'ops-cmsis-nn.json');
+export const ESP_NN_KERNELS = loadLibraryKernels(espJson, 'ops-esp-nn.json');
+export const VELA = loadVela(velaJson);
+export const EDGETPU = loadEdgeTpu(edgetpuJson);
