@@ -1,0 +1,75 @@
+/**
+ * The manifest's fields: one table read by the parser (what to accept), completion and hover (what to offer and
+ * explain), and checked against schemas/tinyml-manifest.schema.json by a unit test so the two cannot drift.
+ */
+import type { QuantityKind } from './units.js';
+
+/** How a field's value is read. */
+export type FieldType =
+  | { readonly type: 'path' }
+  | { readonly type: 'string' }
+  | { readonly type: 'integer' }
+  | { readonly type: 'quantity'; readonly kind: QuantityKind }
+  /** A catalog id (string) or an inline board (mapping of BOARD_FIELDS). */
+  | { readonly type: 'target' }
+  | { readonly type: 'section'; readonly fields: Readonly<Record<string, FieldSpec>> };
+
+/** One field: its type and a one-line description (shown in completion details and hovers). */
+export interface FieldSpec {
+  readonly value: FieldType;
+  readonly doc: string;
+  readonly required?: boolean;
+}
+
+/** The fields of an inline board given as `target: {sram, flash, core, clock}`. */
+export const BOARD_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  sram: { value: { type: 'quantity', kind: 'bytes' }, doc: 'SRAM available to the application, e.g. 256KiB.', required: true },
+  flash: { value: { type: 'quantity', kind: 'bytes' }, doc: 'Flash available for code and the model, e.g. 1MiB.', required: true },
+  core: { value: { type: 'string' }, doc: 'CPU core, e.g. cortex-m4f (the f marks an FPU).' },
+  clock: { value: { type: 'quantity', kind: 'frequency' }, doc: 'Core clock, e.g. 64MHz.' },
+};
+
+export const BUDGET_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  ram: { value: { type: 'quantity', kind: 'bytes' }, doc: 'RAM the model may use: tensor arena plus reserve.ram.' },
+  flash: { value: { type: 'quantity', kind: 'bytes' }, doc: 'Flash the model may use: the .tflite bytes plus reserve.flash.' },
+  latency: { value: { type: 'quantity', kind: 'time' }, doc: 'Longest acceptable time per inference, e.g. 50ms.' },
+  energy: { value: { type: 'quantity', kind: 'energy' }, doc: 'Most energy one inference may take, e.g. 2mJ.' },
+};
+
+export const RESERVE_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  ram: { value: { type: 'quantity', kind: 'bytes' }, doc: 'RAM the application itself needs besides the arena (stacks, buffers, RTOS).' },
+  flash: { value: { type: 'quantity', kind: 'bytes' }, doc: 'Flash the application itself needs besides the model (code, TFLM, data).' },
+};
+
+export const CLOUD_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  link: { value: { type: 'string' }, doc: 'Radio or network link used to reach the cloud, e.g. ble, wifi, lte-m.' },
+  inferences_per_day: { value: { type: 'integer' }, doc: 'Inferences per device per day, for the cost profile.' },
+  input_bytes: { value: { type: 'integer' }, doc: 'Bytes sent per inference if it ran in the cloud instead.' },
+  output_bytes: { value: { type: 'integer' }, doc: 'Bytes received per cloud inference.' },
+};
+
+/** The top-level fields. */
+export const MANIFEST_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  model: { value: { type: 'path' }, doc: 'The model file (.tflite), relative to this manifest.', required: true },
+  target: { value: { type: 'target' }, doc: 'The board: a catalog id, or an inline board {sram, flash, core, clock}.' },
+  runtime: { value: { type: 'string' }, doc: 'The inference runtime, e.g. tflm-cmsis-nn.' },
+  clock: { value: { type: 'quantity', kind: 'frequency' }, doc: "Core clock, overriding the target's, e.g. 64MHz." },
+  budgets: { value: { type: 'section', fields: BUDGET_FIELDS }, doc: 'Limits the deployment must stay within: ram, flash, latency, energy.' },
+  reserve: { value: { type: 'section', fields: RESERVE_FIELDS }, doc: 'What the application itself needs: ram, flash.' },
+  cloud: { value: { type: 'section', fields: CLOUD_FIELDS }, doc: 'Cloud alternative for the cost profile (checked, not used yet).' },
+};
+
+/** The fields allowed under a dotted path (`''` for the top level, `budgets`, `target`), or null for a leaf. */
+export function fieldsAt(path: string): Readonly<Record<string, FieldSpec>> | null {
+  if (path === '') return MANIFEST_FIELDS;
+  if (path === 'target') return BOARD_FIELDS;
+  const spec = MANIFEST_FIELDS[path];
+  return spec?.value.type === 'section' ? spec.value.fields : null;
+}
+
+/** The spec of a dotted path such as `budgets.ram` or `target.sram`, or null when there is no such field. */
+export function fieldAt(path: string): FieldSpec | null {
+  const dot = path.lastIndexOf('.');
+  const fields = fieldsAt(dot < 0 ? '' : path.slice(0, dot));
+  return fields?.[path.slice(dot + 1)] ?? null;
+}
