@@ -2,18 +2,101 @@
  * The TinyML Lens language server (run as `node dist/server.js --stdio`, or over IPC by the extension).
  * Features live one per file under lsp/; this file only wires them to the connection.
  */
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { fileURLToPath } from 'node:url';
+import {
+  createConnection,
+  DidChangeWatchedFilesNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { codeActions } from './lsp/code-actions.js';
+import { codeLenses } from './lsp/code-lens.js';
+import { complete } from './lsp/completion.js';
+import { manifestDiagnostics } from './lsp/diagnostics.js';
+import { hover } from './lsp/hover.js';
+import { inlayHints } from './lsp/inlay-hints.js';
+import { definition, documentLinks } from './lsp/links.js';
+import { ModelCache } from './lsp/models.js';
+import { StatsRequest } from './lsp/protocol.js';
+import { builtinProviders } from './lsp/providers.js';
+import { guarded } from './lsp/safe.js';
+import { isManifestUri, Workspace, type ManifestCheck } from './lsp/workspace.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
+// Issue 3 replaces this with the MCU catalog, per-runtime op tables and the latency/energy model.
+const providers = builtinProviders();
+const models = new ModelCache();
+const workspace = new Workspace(models, providers);
+const log = (message: string): void => connection.console.error(message);
+let dynamicWatchers = false;
 
-connection.onInitialize(() => ({
-  capabilities: {
-    textDocumentSync: TextDocumentSyncKind.Incremental,
-  },
-  serverInfo: { name: 'tinyml-lens', version: '0.1.0' },
-}));
+/** Runs a feature on an open manifest, guarded: a failure is logged and yields `empty`. */
+function onManifest<T>(feature: string, uri: string, empty: T, fn: (check: ManifestCheck) => T): T {
+  const document = documents.get(uri);
+  if (!document || !isManifestUri(uri)) return empty;
+  return guarded(feature, log, empty, () => fn(workspace.check(document)));
+}
+
+function publish(document: TextDocument): void {
+  if (!isManifestUri(document.uri)) return;
+  const diagnostics = onManifest('diagnostics', document.uri, [], (c) => manifestDiagnostics(c, providers));
+  void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+}
+
+connection.onInitialize((params) => {
+  dynamicWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: [':', ' ', '{', ','] },
+      codeLensProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      inlayHintProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      definitionProvider: true,
+    },
+    serverInfo: { name: 'tinyml-lens', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  // Model files change outside the editor (a training script rewrites them); watch them so manifests re-check.
+  if (dynamicWatchers) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.tflite' }, { globPattern: '**/model.json' }] });
+  }
+});
+
+documents.onDidChangeContent((e) => publish(e.document));
+documents.onDidClose((e) => {
+  workspace.forget(e.document.uri);
+  if (isManifestUri(e.document.uri)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+connection.onDidChangeWatchedFiles((params) => {
+  guarded('watched files', log, undefined, () => {
+    for (const change of params.changes) {
+      if (!change.uri.startsWith('file:')) continue;
+      const path = fileURLToPath(change.uri);
+      models.invalidate(path);
+      for (const uri of workspace.manifestsUsing(path)) {
+        const document = documents.get(uri);
+        if (document) publish(document);
+      }
+    }
+  });
+});
+
+connection.onHover((p) => onManifest('hover', p.textDocument.uri, null, (c) => hover(c, p.position, providers)));
+connection.onCompletion((p) => onManifest('completion', p.textDocument.uri, [], (c) => complete(c, p.position, providers)));
+connection.onCodeLens((p) => onManifest('code lens', p.textDocument.uri, [], (c) => codeLenses(c)));
+connection.onCodeAction((p) => onManifest('code actions', p.textDocument.uri, [], (c) => codeActions(c, p.context.diagnostics)));
+connection.languages.inlayHint.on((p) => onManifest('inlay hints', p.textDocument.uri, [], (c) => inlayHints(c, p.range)));
+connection.onDocumentLinks((p) => onManifest('document links', p.textDocument.uri, [], (c) => documentLinks(c)));
+connection.onDefinition((p) => onManifest('definition', p.textDocument.uri, null, (c) => definition(c, p.position)));
+connection.onRequest(StatsRequest.type, () => ({ ...models.stats }));
 
 documents.listen(connection);
 connection.listen();

@@ -1,0 +1,118 @@
+/** Diagnostics for a manifest: its own problems, then the model, runtime, target and budget checks. */
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
+import type { Span } from '../manifest/types.js';
+import { suggest } from '../manifest/suggest.js';
+import { Code, SOURCE, type DiagnosticCode, type OverBudgetData } from './codes.js';
+import * as msg from './messages.js';
+import type { Providers } from './providers.js';
+import type { ManifestCheck } from './workspace.js';
+
+const PROBLEM_CODES: Readonly<Record<string, DiagnosticCode>> = {
+  syntax: Code.yamlSyntax,
+  'unknown-key': Code.unknownKey,
+  'missing-key': Code.missingKey,
+  'wrong-type': Code.wrongType,
+  'bad-unit': Code.badUnit,
+};
+
+/** All diagnostics of one manifest. */
+export function manifestDiagnostics(check: ManifestCheck, providers: Providers): Diagnostic[] {
+  const doc = check.document;
+  const range = (s: Span): Range => ({ start: doc.positionAt(s.start), end: doc.positionAt(s.end) });
+  const out: Diagnostic[] = [];
+  const add = (code: DiagnosticCode, span: Span, message: string, data: unknown, severity: DiagnosticSeverity = DiagnosticSeverity.Error, related?: DiagnosticRelatedInformation[]): void => {
+    out.push({ range: range(span), severity, source: SOURCE, code, message, data, ...(related && related.length > 0 ? { relatedInformation: related } : {}) });
+  };
+  const at = (s: Span, message: string): DiagnosticRelatedInformation => ({ location: { uri: check.uri, range: range(s) }, message });
+
+  for (const p of check.parse.problems) {
+    const severity = p.code === 'unknown-key' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error;
+    const { span, ...data } = p;
+    add(PROBLEM_CODES[p.code] ?? Code.yamlSyntax, span, msg.problemMessage(p), data, severity);
+  }
+
+  const m = check.parse.manifest;
+  const model = m.model;
+  const load = check.load;
+  if (model && load) {
+    if (load.kind === 'missing') add(Code.modelNotFound, model.span, msg.modelNotFound(model.value, load.path), { path: load.path });
+    else if (load.kind === 'unreadable') add(Code.modelUnreadable, model.span, msg.modelUnreadable(model.value, load.reason), { path: load.path, reason: load.reason });
+    else if (load.kind === 'malformed') {
+      const e = load.error;
+      add(Code.modelMalformed, model.span, msg.modelMalformed(model.value, e), { path: load.path, code: e.code, offset: e.offset, where: e.where });
+    }
+  }
+
+  if (m.runtime && !check.runtimeKnown) {
+    const known = providers.runtimes.all().map((r) => r.id);
+    const suggestions = suggest(m.runtime.value, known);
+    add(Code.unknownRuntime, m.runtime.span, msg.unknownRuntime(m.runtime.value, suggestions, known), { runtime: m.runtime.value, suggestions });
+  }
+
+  if (m.target && check.target?.kind === 'unknown' && m.target.value.kind === 'id') {
+    const { suggestions } = check.target;
+    add(Code.unknownTarget, m.target.span, msg.unknownTarget(m.target.value.id, suggestions), { target: m.target.value.id, suggestions });
+  }
+
+  const report = check.report;
+  const fit = check.fit;
+  if (!report || !fit || !model) return out;
+
+  // Unsupported ops are only reported for a runtime the manifest actually chose (or the default), never for the
+  // fallback used after an unknown runtime: that would blame the wrong runtime.
+  if (check.runtimeKnown && check.runtime) {
+    const runtimeSpan = m.runtime?.span ?? model.span;
+    for (const group of report.unsupportedOps) {
+      const related = m.runtime ? [at(model.span, msg.relatedRuntime(check.runtime.id))] : [];
+      add(Code.opUnsupported, runtimeSpan, msg.opUnsupported(group, check.runtime.id), { op: group.op, dtype: group.dtype, subgraph: group.subgraph, layers: group.layers, runtime: check.runtime.id }, DiagnosticSeverity.Error, related);
+    }
+  }
+
+  const spec = check.target?.kind === 'found' ? check.target.spec : null;
+  if (spec?.fpu === false && m.target) {
+    const floatLayers = report.layers.filter((l) => l.dtype === 'FLOAT32').length;
+    if (floatLayers > 0) {
+      const span = m.target.value.kind === 'inline' ? (m.target.value.board.core?.span ?? m.target.span) : m.target.span;
+      add(Code.floatWithoutFpu, span, msg.floatWithoutFpu(spec.core ?? spec.name, floatLayers), { core: spec.core, layers: floatLayers }, DiagnosticSeverity.Warning, [at(model.span, 'The float32 model.')]);
+    }
+  }
+
+  // RAM: budget, then the board's SRAM. The cause is the arena (peak layer) plus the reserve.
+  const ramRelated = [at(model.span, msg.relatedArena(fit.ram.modelBytes, fit.peak))];
+  if (m.reserve.ram) ramRelated.push(at(m.reserve.ram.span, msg.relatedReserve(fit.ram.reserveBytes)));
+  const budgetRam = fit.ram.budget;
+  if (budgetRam && fit.ram.needBytes > budgetRam.value.value) {
+    const data: OverBudgetData = { kind: 'ram', need: fit.ram.needBytes, budget: budgetRam.value.value, unit: budgetRam.value.unit };
+    add(Code.ramOverBudget, budgetRam.span, msg.overBytes('RAM', fit.ram.needBytes, budgetRam.value.value, 'budget', budgetRam.value.unit), data, DiagnosticSeverity.Error, ramRelated);
+  }
+  if (m.target && fit.ram.targetBytes !== null && fit.ram.needBytes > fit.ram.targetBytes) {
+    const span = m.target.value.kind === 'inline' ? (m.target.value.board.sram?.span ?? m.target.span) : m.target.span;
+    add(Code.ramOverTarget, span, msg.overBytes('RAM', fit.ram.needBytes, fit.ram.targetBytes, `${spec?.name ?? 'the target'} has`, null), { need: fit.ram.needBytes, available: fit.ram.targetBytes }, DiagnosticSeverity.Error, ramRelated);
+  }
+
+  const flashRelated = [at(model.span, msg.relatedModelFile(fit.flash.modelBytes))];
+  if (m.reserve.flash) flashRelated.push(at(m.reserve.flash.span, msg.relatedReserve(fit.flash.reserveBytes)));
+  const budgetFlash = fit.flash.budget;
+  if (budgetFlash && fit.flash.needBytes > budgetFlash.value.value) {
+    const data: OverBudgetData = { kind: 'flash', need: fit.flash.needBytes, budget: budgetFlash.value.value, unit: budgetFlash.value.unit };
+    add(Code.flashOverBudget, budgetFlash.span, msg.overBytes('Flash', fit.flash.needBytes, budgetFlash.value.value, 'budget', budgetFlash.value.unit), data, DiagnosticSeverity.Error, flashRelated);
+  }
+  if (m.target && fit.flash.targetBytes !== null && fit.flash.needBytes > fit.flash.targetBytes) {
+    const span = m.target.value.kind === 'inline' ? (m.target.value.board.flash?.span ?? m.target.span) : m.target.span;
+    add(Code.flashOverTarget, span, msg.overBytes('Flash', fit.flash.needBytes, fit.flash.targetBytes, `${spec?.name ?? 'the target'} has`, null), { need: fit.flash.needBytes, available: fit.flash.targetBytes }, DiagnosticSeverity.Error, flashRelated);
+  }
+
+  // Latency and energy: only once a cost model is plugged in (Providers.cost); until then the budgets are accepted.
+  const cost = fit.cost;
+  const latency = m.budgets.latency;
+  if (cost?.seconds != null && latency && cost.seconds > latency.value.value) {
+    const data: OverBudgetData = { kind: 'latency', need: cost.seconds, budget: latency.value.value, unit: latency.value.unit };
+    add(Code.latencyOverBudget, latency.span, msg.overTime(cost.seconds, latency.value.value), data, DiagnosticSeverity.Error, [at(model.span, cost.basis)]);
+  }
+  const energy = m.budgets.energy;
+  if (cost?.joules != null && energy && cost.joules > energy.value.value) {
+    const data: OverBudgetData = { kind: 'energy', need: cost.joules, budget: energy.value.value, unit: energy.value.unit };
+    add(Code.energyOverBudget, energy.span, msg.overEnergy(cost.joules, energy.value.value), data, DiagnosticSeverity.Error, [at(model.span, cost.basis)]);
+  }
+  return out;
+}

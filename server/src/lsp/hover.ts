@@ -1,0 +1,117 @@
+/** Hovers: the model summary, each budget's use, the runtime, the target, and the docs of any other key. */
+import type { Hover, Position } from 'vscode-languageserver';
+import { fieldAt } from '../manifest/keys.js';
+import { formatBytes, formatHertz, formatJoules, formatSeconds } from '../manifest/units.js';
+import { bar, percent, type ResourceFit } from './footprint.js';
+import { fieldAtOffset } from './locate.js';
+import type { Providers } from './providers.js';
+import type { ManifestCheck } from './workspace.js';
+
+/** The hover at `position`, or null. */
+export function hover(check: ManifestCheck, position: Position, providers: Providers): Hover | null {
+  const doc = check.document;
+  const hit = fieldAtOffset(check.parse.manifest, doc.offsetAt(position));
+  if (!hit) return null;
+  const { field } = hit;
+  const text = contents(check, field.path, providers);
+  if (!text) return null;
+  const span = hit.onKey ? field.keySpan : field.valueSpan;
+  return { contents: { kind: 'markdown', value: text }, range: { start: doc.positionAt(span.start), end: doc.positionAt(span.end) } };
+}
+
+function contents(check: ManifestCheck, path: string, providers: Providers): string | null {
+  const fit = check.fit;
+  switch (path) {
+    case 'model':
+      return modelHover(check);
+    case 'budgets.ram':
+      return fit ? bytesHover('RAM', fit.ram, 'arena', 'SRAM') : docOf(path);
+    case 'budgets.flash':
+      return fit ? bytesHover('Flash', fit.flash, 'model file', 'flash') : docOf(path);
+    case 'budgets.latency':
+    case 'budgets.energy':
+      return costHover(check, path === 'budgets.latency' ? 'latency' : 'energy');
+    case 'runtime': {
+      const name = check.parse.manifest.runtime?.value;
+      const info = name ? providers.runtimes.get(name) : null;
+      if (info) return `**${info.id}**\n\n${info.description}`;
+      return `${docOf(path)}\n\nKnown runtimes: ${providers.runtimes.all().map((r) => `\`${r.id}\``).join(', ')}`;
+    }
+    case 'target':
+      return targetHover(check);
+    default:
+      return docOf(path);
+  }
+}
+
+function docOf(path: string): string | null {
+  const spec = fieldAt(path);
+  return spec ? `**${path}**: ${spec.doc}` : null;
+}
+
+function modelHover(check: ManifestCheck): string {
+  const load = check.load;
+  const report = check.report;
+  if (!load) return docOf('model') ?? '';
+  if (load.kind === 'missing') return `Model file not found: \`${load.path}\``;
+  if (load.kind === 'unreadable') return `Model file cannot be read: ${load.reason}`;
+  if (load.kind === 'malformed') return `Not a valid .tflite model: ${load.error.message}`;
+  if (!report) return `\`${load.path}\``;
+  const weights = report.flash.weightBytes;
+  const peak = report.layers.find((l) => l.peak);
+  const lines = [
+    `**${load.path.split(/[\\/]/).pop() ?? load.path}** for \`${report.runtime}\``,
+    '',
+    `| | |`,
+    `| --- | --- |`,
+    `| layers | ${report.layers.length} |`,
+    `| MACs | ${report.macs.toLocaleString('en-US')} |`,
+    `| weights | ${formatBytes(weights)} (file ${formatBytes(report.flash.modelBytes)}) |`,
+    `| tensor arena | ${formatBytes(report.memory.minArenaBytes)} (${report.memory.minArenaBytes.toLocaleString('en-US')} B, for \`kTensorArenaSize\`)${report.memory.exact ? '' : ', estimate'} |`,
+    `| arena used | head ${formatBytes(report.memory.headBytes)} + tail ${formatBytes(report.memory.tailBytes)} |`,
+  ];
+  if (peak) lines.push(`| peak layer | ${peak.index} ${peak.op}: ${formatBytes(peak.arenaLiveBytes)} live |`);
+  if (report.unsupportedOps.length > 0) lines.push(`| unsupported | ${report.unsupportedOps.map((u) => u.op).join(', ')} |`);
+  if (report.memory.notes.length > 0) lines.push('', ...report.memory.notes.map((n) => `- ${n}`));
+  return lines.join('\n');
+}
+
+function bytesHover(what: string, fit: ResourceFit, modelPart: string, targetPart: string): string {
+  const lines = [`**${what}**: needs ${formatBytes(fit.needBytes)} = ${modelPart} ${formatBytes(fit.modelBytes)} + reserve ${formatBytes(fit.reserveBytes)}`, ''];
+  if (fit.budget) {
+    const share = fit.needBytes / fit.budget.value.value;
+    lines.push(`budget \`${bar(share)}\` ${formatBytes(fit.needBytes)} / ${formatBytes(fit.budget.value.value)} (${percent(share)})`, '');
+  }
+  if (fit.targetBytes !== null) {
+    const share = fit.needBytes / fit.targetBytes;
+    lines.push(`target ${targetPart} \`${bar(share)}\` ${formatBytes(fit.needBytes)} / ${formatBytes(fit.targetBytes)} (${percent(share)})`);
+  }
+  return lines.join('\n');
+}
+
+function costHover(check: ManifestCheck, kind: 'latency' | 'energy'): string {
+  const budget = check.parse.manifest.budgets[kind];
+  const cost = check.fit?.cost;
+  const value = kind === 'latency' ? cost?.seconds : cost?.joules;
+  const fmt = kind === 'latency' ? formatSeconds : formatJoules;
+  if (value == null || !budget) {
+    return `**${kind}** budget${budget ? ` ${fmt(budget.value.value)}` : ''}: not estimated yet (no ${kind} model for this target).`;
+  }
+  const share = value / budget.value.value;
+  return `**${kind}**: \`${bar(share)}\` ~${fmt(value)} / ${fmt(budget.value.value)} (${percent(share)})\n\n${cost?.basis ?? ''}`;
+}
+
+function targetHover(check: ManifestCheck): string {
+  const t = check.target;
+  if (!t) return docOf('target') ?? '';
+  if (t.kind === 'no-catalog') return 'No MCU catalog is installed yet: the target id is not checked. Use an inline board `{sram, flash, core, clock}` to check RAM and flash.';
+  if (t.kind === 'unknown') return `Unknown target.${t.suggestions.length > 0 ? ` Did you mean ${t.suggestions.join(', ')}?` : ''}`;
+  const s = t.spec;
+  const specs = [
+    s.core ? `core ${s.core}${s.fpu === true ? ' (FPU)' : s.fpu === false ? ' (no FPU)' : ''}` : null,
+    s.clockHz !== null ? `clock ${formatHertz(s.clockHz)}` : null,
+    s.sramBytes !== null ? `SRAM ${formatBytes(s.sramBytes)}` : null,
+    s.flashBytes !== null ? `flash ${formatBytes(s.flashBytes)}` : null,
+  ].filter((x) => x !== null);
+  return `**${s.name}**\n\n${specs.join(' · ')}`;
+}

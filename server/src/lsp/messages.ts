@@ -1,0 +1,82 @@
+/**
+ * Every text the server shows: diagnostic messages, hovers, lens and hint labels, action titles. Tests assert on
+ * codes and data, not on these, so wording can improve freely. Numbers always carry units and both sides.
+ */
+import type { LayerReport, UnsupportedOp } from '../analysis/report.js';
+import type { ModelFormatError } from '../model/errors.js';
+import type { ManifestProblem } from '../manifest/types.js';
+import { formatBytes, formatBytesIn, formatJoules, formatSeconds, UNITS, type QuantityError } from '../manifest/units.js';
+
+const didYouMean = (s: readonly string[]): string => (s.length > 0 ? ` Did you mean ${s.map((x) => `'${x}'`).join(' or ')}?` : '');
+
+/** Messages for problems found while parsing the manifest text. */
+export function problemMessage(p: ManifestProblem): string {
+  switch (p.code) {
+    case 'syntax':
+      return `Invalid YAML: ${p.detail}`;
+    case 'unknown-key':
+      return `Unknown key '${p.key}'${p.path.includes('.') ? ` in '${p.path.slice(0, p.path.lastIndexOf('.'))}'` : ''}.${didYouMean(p.suggestions)}`;
+    case 'missing-key':
+      return p.path === 'model' ? "The manifest needs a 'model:' (the .tflite file, relative to the manifest)." : `'${p.path}' is required.`;
+    case 'wrong-type':
+      return p.path === '' ? `A manifest is a mapping of keys (model, target, runtime, budgets, ...), not ${p.got}.` : `'${p.path}' must be ${expected(p.expected)}, not ${p.got}.`;
+    case 'bad-unit':
+      return `'${p.path}': ${quantityError(p.text, p.error)}`;
+  }
+}
+
+function expected(e: string): string {
+  switch (e) {
+    case 'mapping': return 'a mapping';
+    case 'integer': return 'a whole number ≥ 0';
+    case 'quantity': return 'a number with a unit';
+    case 'target': return 'a catalog id or an inline board {sram, flash, core, clock}';
+    default: return 'text';
+  }
+}
+
+function quantityError(text: string, e: QuantityError): string {
+  const units = Object.keys(UNITS[e.kind]).join(', ');
+  switch (e.reason) {
+    case 'missing-unit': return `'${text}' has no unit; write one of ${units} (e.g. '${text}${Object.keys(UNITS[e.kind])[2] ?? ''}').`;
+    case 'unknown-unit': return `unknown unit '${e.unit}' in '${text}'; use ${units}.${e.suggestion ? ` Did you mean '${e.suggestion}'?` : ''}`;
+    case 'wrong-kind': return `'${e.unit}' measures ${e.unitKind}, but this is ${e.kind}; use ${units}.`;
+    case 'negative': return `'${text}' is negative.`;
+    case 'not-a-quantity': return `'${text}' is not a number with a unit (${units}).`;
+  }
+}
+
+export const modelNotFound = (raw: string, path: string): string => `Model file '${raw}' not found (looked for ${path}).`;
+export const modelUnreadable = (raw: string, reason: string): string => `Model file '${raw}' cannot be read: ${reason}.`;
+export const modelMalformed = (raw: string, e: ModelFormatError): string => `'${raw}' is not a valid .tflite model: ${e.message} [${e.code}]`;
+export const unknownRuntime = (name: string, suggestions: readonly string[], known: readonly string[]): string =>
+  `Unknown runtime '${name}'.${didYouMean(suggestions)} Known: ${known.join(', ')}.`;
+export const unknownTarget = (id: string, suggestions: readonly string[]): string => `Unknown target '${id}'.${didYouMean(suggestions)}`;
+
+export function opUnsupported(group: UnsupportedOp, runtime: string): string {
+  const layers = group.layers.length === 1 ? `layer ${group.layers[0]}` : `layers ${group.layers.join(', ')}`;
+  const where = group.subgraph === 0 ? layers : `${layers} of subgraph ${group.subgraph}`;
+  return `${runtime} cannot run ${group.op}${group.dtype ? ` (${group.dtype})` : ''} at ${where}: ${group.reason}.`;
+}
+
+export const floatWithoutFpu = (core: string, layers: number): string =>
+  `${layers} float32 layer${layers === 1 ? '' : 's'} on ${core}, which has no FPU: every float operation is emulated in software (often 10-100x slower). Quantize the model to int8.`;
+
+/** "needs 212.4 KiB, budget 180 KiB (+32.4 KiB)" in the budget's own unit where it helps reading. */
+export function overBytes(what: string, need: number, limit: number, limitLabel: string, unit: string | null): string {
+  const fmt = (b: number): string => (unit && unit !== 'B' ? formatBytesIn(b, unit) : formatBytes(b));
+  return `${what} needs ${fmt(need)}, ${limitLabel} ${fmt(limit)} (+${fmt(need - limit)}).`;
+}
+
+export const overTime = (need: number, budget: number): string =>
+  `Inference takes ~${formatSeconds(need)}, budget ${formatSeconds(budget)} (+${formatSeconds(need - budget)}).`;
+export const overEnergy = (need: number, budget: number): string =>
+  `Inference takes ~${formatJoules(need)}, budget ${formatJoules(budget)} (+${formatJoules(need - budget)}).`;
+
+export const relatedArena = (arena: number, peak: LayerReport | null): string =>
+  `Tensor arena ${formatBytes(arena)}${peak ? `, peak at layer ${peak.index} (${peak.op})` : ''}.`;
+export const relatedReserve = (bytes: number): string => `Reserved for the application: ${formatBytes(bytes)}.`;
+export const relatedModelFile = (bytes: number): string => `Model file: ${formatBytes(bytes)}.`;
+export const relatedRuntime = (runtime: string): string => `Runtime: ${runtime}.`;
+
+export const raiseBudgetTitle = (what: string, to: string): string => `Raise the ${what} budget to ${to}`;

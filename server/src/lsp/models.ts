@@ -1,0 +1,106 @@
+/**
+ * The server's only file reading: model files, parsed once per content hash and analysed once per (hash, runtime),
+ * shared by every manifest. A manifest edit costs one stat per model (no read) unless the file changed; a
+ * workspace/didChangeWatchedFiles notification drops the entry so the next check re-reads it.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { analyzeModel, type AnalysisReport } from '../analysis/report.js';
+import { ModelFormatError } from '../model/errors.js';
+import type { Model } from '../model/ir.js';
+import { readTflite } from '../model/tflite/reader.js';
+
+/** The outcome of loading a model file. */
+export type ModelLoad =
+  | { readonly kind: 'ok'; readonly path: string; readonly hash: string; readonly model: Model }
+  | { readonly kind: 'missing'; readonly path: string }
+  /** The file exists but cannot be used: a directory, no permission, or a format not supported yet. */
+  | { readonly kind: 'unreadable'; readonly path: string; readonly reason: string }
+  | { readonly kind: 'malformed'; readonly path: string; readonly hash: string; readonly error: ModelFormatError };
+
+/** Counters for tests and benchmarks (exposed through the `tinymlLens/stats` request). */
+export interface CacheStats {
+  /** Files read from disk. */
+  reads: number;
+  /** Byte buffers handed to the reader (one per distinct content). */
+  parses: number;
+  /** analyzeModel runs (one per distinct content and runtime). */
+  analyses: number;
+}
+
+/** How many analyses to keep; each holds a full memory report, and a workspace rarely has more models than this. */
+const MAX_ANALYSES = 64;
+
+export class ModelCache {
+  readonly stats: CacheStats = { reads: 0, parses: 0, analyses: 0 };
+  private readonly files = new Map<string, { stamp: string; load: ModelLoad }>();
+  private readonly parsed = new Map<string, Model | ModelFormatError>();
+  private readonly analyses = new Map<string, AnalysisReport>();
+
+  /** The model at `path` (absolute), re-read only when its size or mtime changed or it was invalidated. */
+  load(path: string): ModelLoad {
+    const stamp = this.stamp(path);
+    const cached = this.files.get(path);
+    if (cached && cached.stamp === stamp) return cached.load;
+    const load = this.read(path, stamp);
+    this.files.set(path, { stamp, load });
+    return load;
+  }
+
+  /** The analysis of a loaded model for a runtime, computed once per content hash. */
+  analysis(load: Extract<ModelLoad, { kind: 'ok' }>, runtime: AnalysisReport['runtime']): AnalysisReport {
+    const key = `${load.hash}|${runtime}`;
+    let report = this.analyses.get(key);
+    if (!report) {
+      report = analyzeModel(load.model, runtime);
+      this.stats.analyses++;
+      if (this.analyses.size >= MAX_ANALYSES) this.analyses.delete(this.analyses.keys().next().value as string);
+      this.analyses.set(key, report);
+    }
+    return report;
+  }
+
+  /** Forget what is known about a file (it changed or was deleted on disk). Analyses stay: they are keyed by content. */
+  invalidate(path: string): void {
+    this.files.delete(path);
+  }
+
+  private stamp(path: string): string {
+    try {
+      const s = statSync(path);
+      return s.isFile() ? `${s.size}:${s.mtimeMs}` : 'not-a-file';
+    } catch (e) {
+      return `error:${(e as NodeJS.ErrnoException).code ?? 'unknown'}`;
+    }
+  }
+
+  private read(path: string, stamp: string): ModelLoad {
+    if (stamp === 'error:ENOENT' || stamp === 'error:ENOTDIR') return { kind: 'missing', path };
+    if (stamp === 'not-a-file') return { kind: 'unreadable', path, reason: 'it is not a file' };
+    if (/(^|[\\/])model\.json$/i.test(path)) {
+      return { kind: 'unreadable', path, reason: 'TensorFlow.js model.json files are not supported yet' };
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(path);
+      this.stats.reads++;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { kind: 'missing', path };
+      return { kind: 'unreadable', path, reason: code ?? (e as Error).message };
+    }
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    let parsed = this.parsed.get(hash);
+    if (!parsed) {
+      this.stats.parses++;
+      try {
+        parsed = readTflite(bytes);
+      } catch (e) {
+        if (!(e instanceof ModelFormatError)) throw e;
+        parsed = e;
+      }
+      this.parsed.set(hash, parsed);
+    }
+    return parsed instanceof ModelFormatError ? { kind: 'malformed', path, hash, error: parsed } : { kind: 'ok', path, hash, model: parsed };
+  }
+}

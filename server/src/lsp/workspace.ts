@@ -1,0 +1,105 @@
+/**
+ * Manifest state: each open manifest parsed once per version, its model loaded through the shared ModelCache, its
+ * target and runtime resolved through the Providers. Every feature reads a `ManifestCheck` from here, so a hover
+ * never re-parses and all features agree on the figures.
+ */
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysisReport } from '../analysis/report.js';
+import { parseManifest } from '../manifest/parse.js';
+import type { ParseResult } from '../manifest/types.js';
+import { computeFit, type Fit } from './footprint.js';
+import type { ModelCache, ModelLoad } from './models.js';
+import type { InferenceCost, Providers, RuntimeInfo, TargetResolution } from './providers.js';
+
+/** The runtime assumed when a manifest names none (the extension's `tinymlLens.defaultRuntime` default). */
+export const DEFAULT_RUNTIME = 'tflm-cmsis-nn';
+
+/** Everything known about one manifest at one version. */
+export interface ManifestCheck {
+  readonly uri: string;
+  readonly document: TextDocument;
+  readonly parse: ParseResult;
+  /** Absolute path of the model file, or null when the manifest names none (or is not a file: URI). */
+  readonly modelPath: string | null;
+  readonly load: ModelLoad | null;
+  /** The runtime analysed for: the manifest's, or the default when it names none or an unknown one. */
+  readonly runtime: RuntimeInfo | null;
+  /** False when the manifest names a runtime the registry does not know. */
+  readonly runtimeKnown: boolean;
+  readonly report: AnalysisReport | null;
+  readonly target: TargetResolution | null;
+  readonly fit: Fit | null;
+}
+
+/** True for `*.tinyml.yaml`, `tinyml.yaml` and `*.tinyml.json`, whatever language id the client sent. */
+export function isManifestUri(uri: string): boolean {
+  const path = uri.split(/[?#]/)[0] ?? '';
+  return /(^|\/)tinyml\.yaml$|\.tinyml\.(yaml|json)$/i.test(decodeURIComponent(path));
+}
+
+export class Workspace {
+  private readonly parses = new Map<string, { version: number; parse: ParseResult }>();
+  private readonly checks = new Map<string, ManifestCheck>();
+
+  constructor(
+    private readonly models: ModelCache,
+    private readonly providers: Providers,
+  ) {}
+
+  /** The check of a manifest document, recomputed only when its text, its model file or its resolution changed. */
+  check(document: TextDocument): ManifestCheck {
+    let parsed = this.parses.get(document.uri);
+    if (!parsed || parsed.version !== document.version) {
+      parsed = { version: document.version, parse: parseManifest(document.getText()) };
+      this.parses.set(document.uri, parsed);
+    }
+    const manifest = parsed.parse.manifest;
+    const modelPath = manifest.model ? resolveModelPath(document.uri, manifest.model.value) : null;
+    const load = modelPath ? this.models.load(modelPath) : null;
+    const previous = this.checks.get(document.uri);
+    if (previous && previous.document.version === document.version && previous.load === load && previous.document === document) return previous;
+
+    const named = manifest.runtime ? this.providers.runtimes.get(manifest.runtime.value) : null;
+    const runtimeKnown = !manifest.runtime || named !== null;
+    const runtime = named ?? this.providers.runtimes.get(DEFAULT_RUNTIME);
+    const report = load?.kind === 'ok' && runtime ? this.models.analysis(load, runtime.kernels) : null;
+    const target = manifest.target ? this.providers.targets.resolve(manifest.target.value) : null;
+    const spec = target?.kind === 'found' ? target.spec : null;
+    const clockHz = manifest.clock?.value.value ?? spec?.clockHz ?? null;
+    let cost: InferenceCost | null = null;
+    if (report && this.providers.cost) cost = this.providers.cost.estimate(report, spec, clockHz);
+    const fit = report ? computeFit(manifest, report, spec, cost) : null;
+    const check: ManifestCheck = { uri: document.uri, document, parse: parsed.parse, modelPath, load, runtime, runtimeKnown, report, target, fit };
+    this.checks.set(document.uri, check);
+    return check;
+  }
+
+  /** Open manifests whose model is `path` (for re-checking after the file changed on disk). */
+  manifestsUsing(path: string): string[] {
+    return [...this.checks.values()].filter((c) => c.modelPath === path).map((c) => c.uri);
+  }
+
+  /** Forget a closed manifest. */
+  forget(uri: string): void {
+    this.parses.delete(uri);
+    this.checks.delete(uri);
+  }
+}
+
+/** The model path of a manifest, relative to the manifest's folder; null when the manifest is not on disk. */
+export function resolveModelPath(manifestUri: string, model: string): string | null {
+  if (!manifestUri.startsWith('file:')) return null;
+  try {
+    const base = dirname(fileURLToPath(manifestUri));
+    return isAbsolute(model) ? model : resolve(base, model);
+  } catch {
+    return null;
+  }
+}
+
+/** file: URI of a path. */
+export function fileUri(path: string): string {
+  return pathToFileURL(path).href;
+}

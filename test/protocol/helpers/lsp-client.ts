@@ -1,0 +1,122 @@
+/**
+ * A minimal LSP client for protocol tests: starts the real bundle (`node dist/server.js --stdio`), speaks JSON-RPC to
+ * it, and lets tests wait for published diagnostics by document version or by "the next publish after this action",
+ * so no test ever sleeps.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+
+const root = resolve(__dirname, '../../..');
+
+interface Waiter {
+  uri: string;
+  accept: (p: PublishDiagnosticsParams) => boolean;
+  resolve: (p: PublishDiagnosticsParams) => void;
+}
+
+export class LspClient {
+  readonly logs: string[] = [];
+  private readonly waiters: Waiter[] = [];
+  private readonly latest = new Map<string, PublishDiagnosticsParams>();
+  private readonly versions = new Map<string, number>();
+  private exited: number | null = null;
+
+  private constructor(
+    readonly process: ChildProcessWithoutNullStreams,
+    readonly connection: MessageConnection,
+  ) {}
+
+  /** Starts the bundled server and completes the initialize handshake. */
+  static async start(workspace: string): Promise<LspClient> {
+    const child = spawn(process.execPath, [resolve(root, 'dist/server.js'), '--stdio'], { stdio: 'pipe' });
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const client = new LspClient(child, connection);
+    child.on('exit', (code) => (client.exited = code ?? -1));
+    child.stderr.on('data', (d: Buffer) => client.logs.push(d.toString()));
+    connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => client.onPublish(p));
+    connection.onNotification('window/logMessage', (p: { message: string }) => client.logs.push(p.message));
+    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('workspace/inlayHint/refresh', () => null);
+    connection.onRequest('workspace/codeLens/refresh', () => null);
+    connection.listen();
+    await connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(workspace).href,
+      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'ws' }],
+      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
+    });
+    connection.sendNotification('initialized', {});
+    return client;
+  }
+
+  get alive(): boolean {
+    return this.exited === null;
+  }
+
+  private onPublish(p: PublishDiagnosticsParams): void {
+    this.latest.set(p.uri, p);
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const w = this.waiters[i];
+      if (w && w.uri === p.uri && w.accept(p)) {
+        this.waiters.splice(i, 1);
+        w.resolve(p);
+      }
+    }
+  }
+
+  /** Resolves with the first publish for `uri` that `accept` takes; registered before the action that causes it. */
+  nextDiagnostics(uri: string, accept: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<Diagnostic[]> {
+    return new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.push({ uri, accept, resolve })).then((p) => p.diagnostics);
+  }
+
+  /** Opens a document and returns the diagnostics published for this version. */
+  async open(uri: string, text: string, languageId = 'tinyml-manifest'): Promise<Diagnostic[]> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    const published = this.nextDiagnostics(uri, (p) => p.version === version);
+    this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
+    return published;
+  }
+
+  /** Replaces the whole text (a full-content change) and returns the diagnostics for the new version. */
+  async change(uri: string, text: string): Promise<Diagnostic[]> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    const published = this.nextDiagnostics(uri, (p) => p.version === version);
+    this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return published;
+  }
+
+  /** Opens a document for which the server publishes nothing (not a manifest). */
+  openQuietly(uri: string, text: string, languageId: string): void {
+    this.versions.set(uri, 1);
+    this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.connection.sendRequest(method, params) as Promise<R>;
+  }
+
+  async stop(): Promise<void> {
+    if (this.alive) {
+      const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
+      await this.connection.sendRequest('shutdown').catch(() => undefined);
+      this.connection.sendNotification('exit');
+      await exited;
+    }
+    this.connection.dispose();
+  }
+}
+
+/** The text between two LSP positions of a text (for asserting that a range covers the intended value). */
+export function textAt(text: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }): string {
+  const lines = text.split('\n');
+  if (range.start.line === range.end.line) return (lines[range.start.line] ?? '').slice(range.start.character, range.end.character);
+  const first = (lines[range.start.line] ?? '').slice(range.start.character);
+  const middle = lines.slice(range.start.line + 1, range.end.line);
+  const last = (lines[range.end.line] ?? '').slice(0, range.end.character);
+  return [first, ...middle, last].join('\n');
+}
