@@ -84,7 +84,7 @@ test('missing and malformed models give located diagnostics on the model path', 
   const data = d.data as { code: string; offset: number; where: string };
   assert.equal(typeof data.code, 'string');
   assert.ok(Number.isInteger(data.offset) && data.offset >= 0);
-  assert.match(d.message, /offset \d+/);
+  assert.match(String(d.message), /offset \d+/);
 });
 
 test('manifest problems: unknown key and runtime with did-you-mean, bad unit, wrong type, YAML syntax', async () => {

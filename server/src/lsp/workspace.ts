@@ -19,7 +19,9 @@ export const DEFAULT_RUNTIME = 'tflm-cmsis-nn';
 /** Everything known about one manifest at one version. */
 export interface ManifestCheck {
   readonly uri: string;
+  /** The live document (updated in place by TextDocuments, so `version` below is what this check saw). */
   readonly document: TextDocument;
+  readonly version: number;
   readonly parse: ParseResult;
   /** Absolute path of the model file, or null when the manifest names none (or is not a file: URI). */
   readonly modelPath: string | null;
@@ -59,7 +61,7 @@ export class Workspace {
     const modelPath = manifest.model ? resolveModelPath(document.uri, manifest.model.value) : null;
     const load = modelPath ? this.models.load(modelPath) : null;
     const previous = this.checks.get(document.uri);
-    if (previous && previous.document.version === document.version && previous.load === load && previous.document === document) return previous;
+    if (previous && previous.version === document.version && previous.load === load && previous.document === document) return previous;
 
     const named = manifest.runtime ? this.providers.runtimes.get(manifest.runtime.value) : null;
     const runtimeKnown = !manifest.runtime || named !== null;
@@ -71,7 +73,7 @@ export class Workspace {
     let cost: InferenceCost | null = null;
     if (report && this.providers.cost) cost = this.providers.cost.estimate(report, spec, clockHz);
     const fit = report ? computeFit(manifest, report, spec, cost) : null;
-    const check: ManifestCheck = { uri: document.uri, document, parse: parsed.parse, modelPath, load, runtime, runtimeKnown, report, target, fit };
+    const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse: parsed.parse, modelPath, load, runtime, runtimeKnown, report, target, fit };
     this.checks.set(document.uri, check);
     return check;
   }
