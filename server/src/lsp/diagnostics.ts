@@ -27,8 +27,11 @@ export function manifestDiagnostics(check: ManifestCheck, providers: Providers):
 
   for (const p of check.parse.problems) {
     const severity = p.code === 'unknown-key' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error;
-    const { span, ...data } = p;
-    add(PROBLEM_CODES[p.code] ?? Code.yamlSyntax, span, msg.problemMessage(p), data, severity);
+    // data: the problem's fields without its span (the range) and its parser-side code (the diagnostic's code).
+    const data: Record<string, unknown> = { ...p };
+    delete data.span;
+    delete data.code;
+    add(PROBLEM_CODES[p.code] ?? Code.yamlSyntax, p.span, msg.problemMessage(p), data, severity);
   }
 
   const m = check.parse.manifest;
