@@ -11,6 +11,7 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { catalogTargets } from './lsp/catalog-targets.js';
 import { codeActions } from './lsp/code-actions.js';
 import { codeLenses } from './lsp/code-lens.js';
 import { complete } from './lsp/completion.js';
@@ -26,8 +27,8 @@ import { isManifestUri, Workspace, type ManifestCheck } from './lsp/workspace.js
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-// Issue 3 replaces this with the MCU catalog, per-runtime op tables and the latency/energy model.
-const providers = builtinProviders();
+// The MCU catalog resolves target ids; issue 3's per-runtime op tables and latency/energy model plug in here too.
+const providers = { ...builtinProviders(), targets: catalogTargets() };
 const models = new ModelCache();
 const workspace = new Workspace(models, providers);
 const log = (message: string): void => connection.console.error(message);

@@ -7,6 +7,7 @@
 import { RUNTIMES } from '../analysis/report.js';
 import type { AnalysisReport } from '../analysis/report.js';
 import type { InlineBoard, TargetRef } from '../manifest/types.js';
+import type { Model } from '../model/ir.js';
 
 /** A board's resources, from the catalog or from an inline `target:` mapping. */
 export interface TargetSpec {
@@ -65,9 +66,21 @@ export interface InferenceCost {
   readonly basis: string;
 }
 
-/** The latency/energy model (issue 3). Returns null when it cannot estimate (no clock, unknown core). */
+/** What a cost estimate may look at: the model itself (for per-layer features), its analysis, the board, the clock. */
+export interface CostInput {
+  readonly model: Model;
+  readonly report: AnalysisReport;
+  readonly target: TargetSpec | null;
+  /** The manifest's `clock`, else the target's; null when neither gives one. */
+  readonly clockHz: number | null;
+}
+
+/**
+ * The latency/energy model (issue 3, server/src/analysis/latency/). Returns null when it cannot estimate (no clock,
+ * unknown core); either figure may be null on its own (no power data: no energy).
+ */
 export interface CostEstimator {
-  estimate(report: AnalysisReport, target: TargetSpec | null, clockHz: number | null): InferenceCost | null;
+  estimate(input: CostInput): InferenceCost | null;
 }
 
 /** Everything target-, runtime- and cost-related the features consult. */

@@ -71,7 +71,7 @@ export class Workspace {
     const spec = target?.kind === 'found' ? target.spec : null;
     const clockHz = manifest.clock?.value.value ?? spec?.clockHz ?? null;
     let cost: InferenceCost | null = null;
-    if (report && this.providers.cost) cost = this.providers.cost.estimate(report, spec, clockHz);
+    if (report && load?.kind === 'ok' && this.providers.cost) cost = this.providers.cost.estimate({ model: load.model, report, target: spec, clockHz });
     const fit = report ? computeFit(manifest, report, spec, cost) : null;
     const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse: parsed.parse, modelPath, load, runtime, runtimeKnown, report, target, fit };
     this.checks.set(document.uri, check);

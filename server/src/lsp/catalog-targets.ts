@@ -1,0 +1,47 @@
+/**
+ * The MCU catalog (server/src/targets/, issue 3) as a TargetResolver: catalog ids and aliases resolve to their specs,
+ * bare core names to a core without memory figures, anything else to `unknown` with suggestions. Inline boards keep
+ * the built-in resolution.
+ */
+import { suggest } from '../manifest/suggest.js';
+import { formatBytes, formatHertz } from '../manifest/units.js';
+import { CATALOG, resolveTarget, type Mcu } from '../targets/catalog.js';
+import { inlineTargets, type TargetEntry, type TargetResolver, type TargetSpec } from './providers.js';
+
+/** A resolver over `catalog` (the bundled one by default). */
+export function catalogTargets(catalog: readonly Mcu[] = CATALOG): TargetResolver {
+  const entries: TargetEntry[] = catalog.map((m) => ({ id: m.id, detail: describe(m) }));
+  const names = catalog.flatMap((m) => [m.id, ...m.aliases]);
+  return {
+    resolve(ref) {
+      if (ref.kind === 'inline') return inlineTargets.resolve(ref);
+      const found = resolveTarget(ref.id, catalog);
+      if (!found) return { kind: 'unknown', suggestions: suggest(ref.id, names) };
+      if (!found.mcu) {
+        return { kind: 'found', spec: { id: found.id, name: found.id, sramBytes: null, flashBytes: null, core: found.core, clockHz: null, fpu: null } };
+      }
+      return { kind: 'found', spec: specOf(found.mcu) };
+    },
+    entries: () => entries,
+  };
+}
+
+function specOf(m: Mcu): TargetSpec {
+  // The arena must fit one contiguous region: when the catalog knows the largest one, that is the SRAM that counts.
+  const sramKiB = m.largestSramKiB ?? m.sramKiB;
+  return {
+    id: m.id,
+    name: m.displayName,
+    sramBytes: sramKiB === null ? null : sramKiB * 1024,
+    flashBytes: m.flashKiB === null ? null : m.flashKiB * 1024,
+    core: m.core,
+    clockHz: m.clockMHz === null ? null : m.clockMHz * 1e6,
+    fpu: m.fpu === null ? null : m.fpu !== 'none',
+  };
+}
+
+function describe(m: Mcu): string {
+  const s = specOf(m);
+  const parts = [m.core, s.clockHz !== null ? formatHertz(s.clockHz) : null, s.sramBytes !== null ? `${formatBytes(s.sramBytes)} SRAM` : null, s.flashBytes !== null ? `${formatBytes(s.flashBytes)} flash` : null];
+  return `${m.displayName}: ${parts.filter((p) => p !== null).join(', ')}`;
+}
