@@ -181,4 +181,19 @@ measured.push({
   notes: 'user measurement, TFLM person_detection with CMSIS-NN; tensor arena in external SDRAM (slower than SRAM)',
   source: f767.source,
 });
-write('measured.json', { from: 'shared/data/mlperf_tiny.tsv, shared/data/kernel_perf.tsv', rows: measured });
+// Relative core speed: the same vendor engine (same code generator, same round) on boards with different cores. The
+// engines are not TFLM, but the ratio between cores running identical code is what the cost model's core factors need.
+const ENGINES = new Set(['Bosch HALE (vendor code generator)', 'Plumerai Inference Engine (vendor)', 'ST X-CUBE-AI (vendor)']);
+const CORE_OF_PROCESSOR: [RegExp, string][] = [[/M0\+/, 'cortex-m0plus'], [/M33/, 'cortex-m33'], [/M7/, 'cortex-m7'], [/M4/, 'cortex-m4f']];
+const crossCore: object[] = [];
+for (const r of tsv('mlperf_tiny.tsv')) {
+  if (r.division !== 'closed' || !ENGINES.has(r.software_stack!) || r.accelerator) continue;
+  const core = CORE_OF_PROCESSOR.find(([re]) => re.test(r.processor!))?.[1];
+  const clock = Number(/([\d.]+)\s*MHz/i.exec(r.clock!)?.[1]);
+  if (!core || !Number.isFinite(clock)) throw new Error(`mlperf_tiny.tsv: cannot place ${r.processor} / ${r.clock}`);
+  crossCore.push({
+    engine: r.software_stack, round: r.round, submitter: r.submitter, board: r.board, core, clockMHz: clock,
+    benchmark: r.benchmark, latencyMs: Number(r.latency_ms), source: r.source,
+  });
+}
+write('measured.json', { from: 'shared/data/mlperf_tiny.tsv, shared/data/kernel_perf.tsv', rows: measured, crossCore });

@@ -51,7 +51,8 @@ export function loadCatalog(doc: unknown, file = 'mcus.json'): Mcu[] {
       if (!/^[a-z0-9][a-z0-9.-]*$/.test(key)) throw new DataFileError(file, m.id, `'${key}' is not a lower-case slug`);
       const other = seen.get(key);
       if (other) throw new DataFileError(file, m.id, `id or alias '${key}' is also used by ${other}`);
-      if ((CORES as readonly string[]).includes(key)) throw new DataFileError(file, m.id, `'${key}' would shadow the bare core`);
+      // A catalog id may equal its own core's name (esp32): the row is then the more useful answer.
+      if ((CORES as readonly string[]).includes(key) && key !== m.core) throw new DataFileError(file, m.id, `'${key}' would shadow the bare core`);
       seen.set(key, m.id);
     }
   }

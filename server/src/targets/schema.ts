@@ -89,6 +89,14 @@ export class Fields {
     return this.obj[key] === null ? null : this.obj_(key);
   }
 
+  has(key: string): boolean {
+    return this.obj[key] !== undefined;
+  }
+
+  keys(): string[] {
+    return Object.keys(this.obj);
+  }
+
   /** A `source` citation: every row of every data file carries one. */
   source(key = 'source'): string {
     return this.str(key, { nonEmpty: true });

@@ -1,0 +1,74 @@
+/**
+ * `npm run bench:latency`: the cost model's estimate against every measured row it can map (needs ../shared/models),
+ * with the absolute percentage error per row and the median and 90th percentile per runtime, separately for the
+ * held-out rows (never seen by scripts/fit-latency.ts) and for all rows; then energy against the measured energy rows.
+ *
+ *   node --import tsx bench/latency.ts [../shared/models]
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { bundledCoefficients } from '../server/src/analysis/latency/coefficients.ts';
+import { energyPerInference } from '../server/src/analysis/latency/energy.ts';
+import { MEASURED } from '../server/src/targets/measured.ts';
+import { estimateRow, rowAggregates } from '../scripts/latency-rows.ts';
+
+const modelsDir = resolve(process.argv[2] ?? join(__dirname, '../../shared/models'));
+if (!existsSync(modelsDir)) {
+  console.error(`bench:latency needs the shared models (${modelsDir} not found)`);
+  process.exit(2);
+}
+const k = bundledCoefficients();
+
+interface Result { id: string; runtime: string; heldOut: boolean; ape: number; inRange: boolean }
+const results: Result[] = [];
+const pad = (s: string, n: number): string => s.padEnd(n);
+const num = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+console.log(`${pad('row', 50)} ${pad('runtime', 15)} ${pad('core', 12)} MHz  measured ms  estimate ms (range)        APE    set`);
+for (const row of MEASURED.rows) {
+  const a = rowAggregates(row, modelsDir);
+  const e = estimateRow(a, k);
+  if (e.ms === null || e.lowMs === null || e.highMs === null) {
+    console.log(`${pad(row.id, 50)} not estimable: ${e.notes.join(' ')}`);
+    continue;
+  }
+  const ape = Math.abs(e.ms - row.latencyMs) / row.latencyMs;
+  const heldOut = k.heldOutRows.includes(row.id);
+  const inRange = e.lowMs <= row.latencyMs && row.latencyMs <= e.highMs;
+  results.push({ id: row.id, runtime: row.runtime, heldOut, ape, inRange });
+  console.log(`${pad(row.id, 50)} ${pad(row.runtime, 15)} ${pad(a.core, 12)} ${String(row.clockMHz).padStart(3)}  ${num(row.latencyMs).padStart(11)}  ${pad(`${num(e.ms)} (${num(e.lowMs)}-${num(e.highMs)})`, 25)} ${(100 * ape).toFixed(0).padStart(4)}%  ${heldOut ? 'HELD-OUT' : 'train'}${inRange ? '' : ' (outside range)'}`);
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (pos - lo);
+}
+
+console.log('\nAbsolute percentage error of the central estimate (median / p90, n rows; in-range = measured inside the range):');
+console.log(`${pad('runtime', 16)} ${pad('held-out', 28)} all rows`);
+for (const runtime of ['tflm-cmsis-nn', 'tflm-reference', 'tflm-esp-nn', 'all']) {
+  const of = (held: boolean | null): string => {
+    const rs = results.filter((r) => (runtime === 'all' || r.runtime === runtime) && (held === null || r.heldOut === held));
+    if (rs.length === 0) return '-';
+    const apes = rs.map((r) => 100 * r.ape);
+    return `${quantile(apes, 0.5).toFixed(0)}% / ${quantile(apes, 0.9).toFixed(0)}%, n=${rs.length}, in-range ${rs.filter((r) => r.inRange).length}`;
+  };
+  console.log(`${pad(runtime, 16)} ${pad(of(true), 28)} ${of(null)}`);
+}
+
+console.log('\nEnergy per inference (estimated latency x catalog active power) against measured MLPerf Tiny energy:');
+const energyApes: number[] = [];
+for (const row of MEASURED.rows.filter((r) => r.energyUj !== null)) {
+  const a = rowAggregates(row, modelsDir);
+  const e = estimateRow(a, k);
+  const power = a.mcu?.activePowerMw;
+  if (!power || e.ms === null || e.lowMs === null || e.highMs === null) continue;
+  const en = energyPerInference(e.ms, e.lowMs, e.highMs, power, row.clockMHz);
+  const ape = Math.abs(en.uJ - row.energyUj!) / row.energyUj!;
+  energyApes.push(100 * ape);
+  console.log(`${pad(row.id, 50)} measured ${num(row.energyUj!).padStart(7)} uJ  estimate ${num(en.uJ)} uJ (${num(en.lowUj)}-${num(en.highUj)})  ${(100 * ape).toFixed(0)}%`);
+}
+console.log(`energy APE median ${quantile(energyApes, 0.5).toFixed(0)}%, p90 ${quantile(energyApes, 0.9).toFixed(0)}%, n=${energyApes.length}`);

@@ -1,0 +1,5 @@
+/** Latency, energy and battery life: the cost model and its fitted coefficients. */
+export * from './coefficients.js';
+export * from './energy.js';
+export * from './features.js';
+export * from './model.js';
