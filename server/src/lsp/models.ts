@@ -28,7 +28,7 @@ export interface CacheStats {
   analyses: number;
 }
 
-/** How many analyses to keep; each holds a full memory report, and a workspace rarely has more models than this. */
+/** How many parsed models and analyses to keep; a workspace rarely has more models than this. */
 const MAX_ANALYSES = 64;
 
 export class ModelCache {
@@ -99,6 +99,8 @@ export class ModelCache {
         if (!(e instanceof ModelFormatError)) throw e;
         parsed = e;
       }
+      // Old contents of a model being retrained pile up otherwise; keep as many as analyses.
+      if (this.parsed.size >= MAX_ANALYSES) this.parsed.delete(this.parsed.keys().next().value as string);
       this.parsed.set(hash, parsed);
     }
     return parsed instanceof ModelFormatError ? { kind: 'malformed', path, hash, error: parsed } : { kind: 'ok', path, hash, model: parsed };
