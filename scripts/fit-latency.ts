@@ -114,8 +114,8 @@ function coefficientsFrom(x: number[], spreads: Record<string, number>): Coeffic
       },
     },
     ethosU: {
-      utilizationLow: 0.25, utilizationHigh: 0.75, defaultMacsPerCycle: 128,
-      basis: 'prior, not calibrated: no measured Ethos-U inference in the shared data; peak MACs/cycle from the NPU configuration',
+      utilizationLow: 0.05, utilizationHigh: 0.75, defaultMacsPerCycle: 128,
+      basis: 'prior, not calibrated: no measured Ethos-U inference in the shared data; peak MACs/cycle from the NPU configuration; small NPUs are often bound by weight and activation bandwidth, hence the wide low end',
       source: 'kernel_perf.tsv: Arm Ethos-U55/U65 MACs per cycle by configuration (U55-32..256); Alif Ensemble E7 HP 256 / HE 128',
     },
     trainRows: rows.map((r) => r.id),

@@ -57,7 +57,7 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
   let low = 0;
   let high = 0;
   let complete = true;
-  let calibrated = true;
+  let uncalibratedCycles = 0;
   const uncosted = new Set<string>();
   for (const sg of model.subgraphs) {
     for (const op of sg.operators) {
@@ -74,10 +74,12 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
       cycles += c.cycles;
       low += c.low;
       high += c.high;
-      calibrated &&= c.calibrated;
+      if (!c.calibrated) uncalibratedCycles += c.cycles;
       layers.push({ subgraph: sg.index, index: op.index, features: f, cycles: c.cycles, ms: c.cycles / (clockMHz * 1000) });
     }
   }
+  // A prior behind a reshape does not make the whole estimate a guess: judge by the share of cycles.
+  const calibrated = uncalibratedCycles <= 0.1 * cycles;
   if (uncosted.size) notes.push(`No latency for: ${[...uncosted].join(', ')}.`);
   if (!calibrated) notes.push(`Some coefficients for ${core} are priors, not fitted on measurements: the range is widened.`);
   if (model.subgraphs.length > 1) notes.push('Every subgraph is costed once (IF/WHILE bodies as if each ran once).');

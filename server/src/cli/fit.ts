@@ -1,0 +1,230 @@
+/**
+ * The target-aware parts of the CLI: `analyze --target/--clock` and the new runtimes (op support per layer, latency,
+ * energy, whether it fits), and `fit MODEL`, the matrix of every catalog target. Formatting only: the figures come
+ * from the core (analysis/latency/target.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { analyzeForTarget, defaultRuntime, runtimeRunsOn, type TargetReport } from '../analysis/latency/target.js';
+import { analyzeModel, type AnalysisReport } from '../analysis/report.js';
+import { memoryKernelsFor, SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
+import { ModelFormatError } from '../model/errors.js';
+import type { Model } from '../model/ir.js';
+import { readTflite } from '../model/tflite/reader.js';
+import { CATALOG, CORES, resolveTarget } from '../targets/catalog.js';
+import { formatBytes, toJson, toText } from './format.js';
+import { toSarif } from './sarif.js';
+
+type Write = (s: string) => void;
+
+/** Parses '120MHz', '120', '1.2GHz', '48000kHz' into MHz; null when unreadable. */
+export function parseClock(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ghz|mhz|khz|hz)?\s*$/i.exec(text);
+  if (!m) return null;
+  const scale = { ghz: 1000, mhz: 1, khz: 1e-3, hz: 1e-6 }[(m[2] ?? 'mhz').toLowerCase() as 'mhz'];
+  const mhz = Number(m[1]) * scale;
+  return mhz > 0 && mhz <= 5000 ? mhz : null;
+}
+
+/** True for runtimes this module handles (memory-only runtimes stay with the plain analyze path). */
+export function isRuntime(name: string): name is Runtime {
+  return (SUPPORT_RUNTIMES as readonly string[]).includes(name);
+}
+
+function loadModel(path: string, err: Write): Model | number {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    err(`tinyml-lens: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    return 2;
+  }
+  try {
+    return readTflite(bytes);
+  } catch (e) {
+    if (!(e instanceof ModelFormatError)) throw e;
+    err(`tinyml-lens: ${path}: ${e.message}`);
+    return 2;
+  }
+}
+
+export interface TargetedOptions {
+  runtime: Runtime;
+  target: string | undefined;
+  clock: string | undefined;
+  format: 'text' | 'json' | 'sarif';
+}
+
+/** `analyze MODEL [--target T] [--clock C] [--runtime R]`: the plain report plus support, latency and energy. */
+export function analyzeTargeted(path: string, opts: TargetedOptions, out: Write, err: Write): number {
+  const clock = opts.clock === undefined ? null : parseClock(opts.clock);
+  if (opts.clock !== undefined && clock === null) {
+    err(`tinyml-lens: unreadable clock '${opts.clock}' (e.g. 120MHz, 1.2GHz)`);
+    return 2;
+  }
+  const target = opts.target === undefined ? null : resolveTarget(opts.target);
+  if (opts.target !== undefined && target === null) {
+    err(`tinyml-lens: unknown target '${opts.target}': use a catalog id or alias (tinyml-lens fit lists them) or a core: ${CORES.join(', ')}`);
+    return 2;
+  }
+  if (clock !== null && target === null) {
+    err('tinyml-lens: --clock needs --target (a catalog id or a core)');
+    return 2;
+  }
+  const model = loadModel(path, err);
+  if (typeof model === 'number') return model;
+  const memory = analyzeModel(model, memoryKernelsFor(opts.runtime));
+  const withTarget = target !== null;
+  // Without a target there is no core to cost: op support and memory only (the placeholder core is never used).
+  const tr = analyzeForTarget(model, opts.runtime, target ?? { id: '-', core: 'cortex-m4f', mcu: null }, withTarget ? clock : null, memory);
+  if (!withTarget) tr.notes = tr.notes.filter((n) => n.startsWith('Memory for'));
+  const report = supportAsReport(tr);
+  if (opts.format === 'json') out(JSON.stringify(targetJson(path, tr, withTarget), null, 2));
+  else if (opts.format === 'sarif') out(JSON.stringify(toSarif(path, report, null, '0.1.0'), null, 2));
+  else out(targetText(path, tr, report, withTarget));
+  return tr.support.unsupported.length > 0 ? 1 : 0;
+}
+
+/** The plain report with the runtime's own verdicts in place of TFLM's (an NPU can run what TFLM cannot). */
+function supportAsReport(tr: TargetReport): AnalysisReport {
+  const bad = new Map(tr.support.layers.filter((l) => l.verdict.startsWith('unsupported')).map((l) => [`${l.subgraph}/${l.index}`, l.reason]));
+  return {
+    ...tr.memory,
+    runtime: tr.memory.runtime,
+    status: tr.support.unsupported.length ? 'unsupported' : 'ok',
+    unsupportedOps: tr.support.unsupported,
+    memory: {
+      ...tr.memory.memory,
+      exact: tr.memory.memory.exact && !tr.memoryEstimated,
+      notes: [...tr.memory.memory.notes, ...(tr.memoryEstimated ? [tr.notes[0]!] : [])],
+    },
+    layers: tr.memory.layers.map((l) => ({ ...l, unsupported: bad.get(`${l.subgraph}/${l.index}`) ?? null })),
+  };
+}
+
+/** The JSON of `analyze` with the target fields: `target`, `latency`, `energy`, `fit`, and per layer `support`, `ms`. */
+export function targetJson(path: string, tr: TargetReport, withTarget: boolean): object {
+  const base = toJson(path, supportAsReport(tr)) as Record<string, unknown> & { layers: object[] };
+  const support = new Map(tr.support.layers.map((l) => [`${l.subgraph}/${l.index}`, l]));
+  const ms = new Map((tr.latency?.layers ?? []).map((l) => [`${l.subgraph}/${l.index}`, l.ms]));
+  const lat = tr.latency;
+  return {
+    ...base,
+    runtime: tr.runtime,
+    target: withTarget ? {
+      id: tr.target.id, name: tr.target.mcu?.displayName ?? tr.target.id, core: tr.target.core, clockMHz: tr.clockMHz,
+      sramKiB: tr.target.mcu?.sramKiB ?? null, largestSramKiB: tr.target.mcu?.largestSramKiB ?? null,
+      flashKiB: tr.target.mcu?.flashKiB ?? null, source: tr.target.mcu?.source ?? null,
+    } : null,
+    latency: lat ? { ms: lat.ms, lowMs: lat.lowMs, highMs: lat.highMs, calibrated: lat.calibrated, notes: lat.notes } : null,
+    energy: tr.energy ? { uJ: tr.energy.uJ, lowUj: tr.energy.lowUj, highUj: tr.energy.highUj, powerMw: tr.energy.powerMw, notes: tr.energy.notes } : null,
+    fit: withTarget ? tr.fit : null,
+    customOps: tr.support.customOps,
+    notes: [...tr.notes, ...tr.support.notes],
+    layers: tr.memory.layers.map((l, i) => {
+      const key = `${l.subgraph}/${l.index}`;
+      const s = support.get(key);
+      return {
+        ...base.layers[i],
+        support: s ? { verdict: s.verdict, unit: s.unit, kernel: s.kernel, custom: s.custom, reason: s.reason } : null,
+        ms: ms.get(key) ?? null,
+      };
+    }),
+  };
+}
+
+const VERDICT_MARK = { optimized: 'opt', reference: 'ref', 'unsupported-dtype': 'NO-DTYPE', unsupported: 'NO' } as const;
+
+/** Two or three significant figures, never an exponent: the estimate is a range, not a precise value. */
+function sig(v: number): string {
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : String(Number(v.toPrecision(2)));
+}
+
+function range(lo: number | null, mid: number | null, hi: number | null, unit: string): string {
+  if (mid === null || lo === null || hi === null) return 'unknown';
+  return `~${sig(mid)} ${unit} (${sig(lo)} to ${sig(hi)})`;
+}
+
+function targetText(path: string, tr: TargetReport, report: AnalysisReport, withTarget: boolean): string {
+  const lines = [toText(path, report), ''];
+  lines.push(`runtime           ${tr.runtime}`);
+  if (withTarget) lines.push(`target            ${tr.target.mcu?.displayName ?? tr.target.id} (${tr.target.core}${tr.clockMHz ? ` @ ${tr.clockMHz} MHz` : ''})`);
+  const counts = (['optimized', 'reference', 'unsupported-dtype', 'unsupported'] as const).map((v) => `${tr.support.layers.filter((l) => l.verdict === v).length} ${v}`);
+  lines.push(`op support        ${counts.join(', ')}${tr.support.customOps.length ? `; custom: ${tr.support.customOps.join(', ')}` : ''}`);
+  for (const l of tr.support.layers) {
+    if (l.verdict === 'optimized') continue;
+    lines.push(`  ${l.subgraph ? `${l.subgraph}:` : ''}${l.index} ${l.op} ${l.dtype ?? ''}: ${VERDICT_MARK[l.verdict]}${l.reason ? ` (${l.reason})` : ''}`);
+  }
+  if (tr.latency) lines.push(`latency           ${range(tr.latency.lowMs, tr.latency.ms, tr.latency.highMs, 'ms')}${tr.latency.calibrated || tr.latency.ms === null ? '' : ' [uncalibrated priors]'}`);
+  if (tr.energy) lines.push(`energy            ${range(tr.energy.lowUj, tr.energy.uJ, tr.energy.highUj, 'uJ')} per inference at ${tr.energy.powerMw.toFixed(1)} mW`);
+  if (withTarget) {
+    const f = tr.fit;
+    const yn = (b: boolean | null): string => (b === null ? 'unknown' : b ? 'yes' : 'NO');
+    lines.push(`fits              ${yn(f.fits)} (arena in RAM: ${yn(f.ram)}${f.ramBudgetBytes ? ` of ${formatBytes(f.ramBudgetBytes)}` : ''}; model in flash: ${yn(f.flash)}; ops: ${yn(f.ops)})`);
+  }
+  for (const n of [...tr.notes, ...(tr.latency?.notes ?? []), ...(tr.energy?.notes ?? [])]) lines.push(`note              ${n}`);
+  return lines.join('\n');
+}
+
+/** `fit MODEL [--runtime R] [--format text|json]`: every catalog target, smallest fitting target first. */
+export function runFit(path: string, runtime: Runtime | null, format: 'text' | 'json', out: Write, err: Write): number {
+  const model = loadModel(path, err);
+  if (typeof model === 'number') return model;
+  const memo = new Map<string, AnalysisReport>();
+  const rows: TargetReport[] = [];
+  for (const mcu of CATALOG) {
+    const target = { id: mcu.id, core: mcu.core, mcu };
+    const rt = runtime ?? defaultRuntime(mcu.core, mcu);
+    if (!runtimeRunsOn(rt, mcu.core, mcu)) continue;
+    const kernels = memoryKernelsFor(rt);
+    const memory = memo.get(kernels) ?? analyzeModel(model, kernels);
+    memo.set(kernels, memory);
+    rows.push(analyzeForTarget(model, rt, target, null, memory));
+  }
+  rows.sort(fitOrder);
+  if (format === 'json') {
+    out(JSON.stringify({ model: path, targets: rows.map((r) => ({
+      id: r.target.id, core: r.target.core, runtime: r.runtime, clockMHz: r.clockMHz, fit: r.fit,
+      arenaBytes: r.memory.memory.minArenaBytes, memoryEstimated: r.memoryEstimated, flashBytes: r.memory.flash.modelBytes,
+      latency: r.latency && { ms: r.latency.ms, lowMs: r.latency.lowMs, highMs: r.latency.highMs, calibrated: r.latency.calibrated },
+      energyUj: r.energy?.uJ ?? null,
+      unsupportedOps: r.support.unsupported,
+      referenceOnly: r.support.layers.filter((l) => l.verdict === 'reference').length,
+    })) }, null, 2));
+  } else {
+    out(fitTable(path, rows));
+  }
+  return rows.some((r) => r.fit.fits === true) ? 0 : 1;
+}
+
+function fitOrder(a: TargetReport, b: TargetReport): number {
+  const rank = (r: TargetReport): number => (r.fit.fits === true ? 0 : r.fit.fits === null ? 1 : 2);
+  const ram = (r: TargetReport): number => r.fit.ramBudgetBytes ?? Infinity;
+  return rank(a) - rank(b) || ram(a) - ram(b) || (a.fit.flashBudgetBytes ?? Infinity) - (b.fit.flashBudgetBytes ?? Infinity) || a.target.id.localeCompare(b.target.id);
+}
+
+function fitTable(path: string, rows: TargetReport[]): string {
+  const kib = (b: number | null): string => (b === null ? '?' : `${(b / 1024).toFixed(0)}K`);
+  const header = ['target', 'core', 'MHz', 'runtime', 'arena/RAM', 'model/flash', 'latency ms', 'ops', 'fits'];
+  const body = rows.map((r) => {
+    const l = r.latency;
+    const ops = r.support.unsupported.length
+      ? `${r.support.unsupported.reduce((n, u) => n + u.layers.length, 0)} unsupported`
+      : `${r.support.layers.filter((x) => x.verdict === 'reference').length} ref-only`;
+    return [
+      r.target.id, r.target.core, String(r.clockMHz ?? '?'), r.runtime,
+      `${kib(r.memory.memory.minArenaBytes)}${r.memoryEstimated ? '~' : ''}/${kib(r.fit.ramBudgetBytes)}`,
+      `${kib(r.memory.flash.modelBytes)}/${kib(r.fit.flashBudgetBytes)}`,
+      l?.ms != null && l.lowMs !== null && l.highMs !== null ? `${sig(l.ms)} (${sig(l.lowMs)}-${sig(l.highMs)})${l.calibrated ? '' : '*'}` : '-',
+      ops, r.fit.fits === null ? '?' : r.fit.fits ? 'yes' : 'no',
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [
+    `${path}: every catalog target, smallest fitting first`, '',
+    fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt), '',
+    'arena = kTensorArenaSize against the largest contiguous RAM region (application RAM not included); ~ = estimated kernel set;',
+    '* = latency range widened: core factor is a prior, not fitted; ? = no catalog figure.',
+  ].join('\n');
+}
