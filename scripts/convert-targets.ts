@@ -106,11 +106,11 @@ const generic = vela.find((r) => r.op!.startsWith('GENERIC'));
 if (!generic) throw new Error('ops_vela.tsv: no GENERIC row');
 write('ops-vela.json', {
   from: 'shared/data/ops_vela.tsv',
-  generic: { constraints: split(generic.specific_constraints), source: generic.source },
+  generic: { constraints: split(generic['specific_constraints (; separated)']), source: generic.source },
   ops: vela.filter((r) => r !== generic).map((r) => ({
     op: r.op,
     npu: r['npu_supported_vela_3.10.0'] === 'yes',
-    constraints: split(r.specific_constraints),
+    constraints: split(r['specific_constraints (; separated)']),
     source: r.source,
   })),
 });

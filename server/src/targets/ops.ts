@@ -90,6 +90,7 @@ export function loadLibraryKernels(doc: unknown, file: string): LibraryKernel[] 
 export function loadVela(doc: unknown, file = 'ops-vela.json'): { generic: string[]; genericSource: string; ops: ReadonlyMap<string, VelaOp> } {
   const root = Fields.of(file, '$', doc);
   const generic = root.obj_('generic');
+  if (generic.strings('constraints').length === 0) generic.fail('constraints', 'the generic constraints must not be empty');
   return {
     generic: generic.strings('constraints'),
     genericSource: generic.source(),
