@@ -4,7 +4,7 @@ import mcusJson from '../../server/src/targets/data/mcus.json';
 import edgetpuJson from '../../server/src/targets/data/edgetpu.json';
 import tflmJson from '../../server/src/targets/data/ops-tflm.json';
 import velaJson from '../../server/src/targets/data/ops-vela.json';
-import { CATALOG, CORES, loadCatalog, resolveTarget } from '../../server/src/targets/catalog.js';
+import { CATALOG, CORES, loadCatalog, resolveTarget, withUserTargets } from '../../server/src/targets/catalog.js';
 import { MEASURED } from '../../server/src/targets/measured.js';
 import { CMSIS_NN_KERNELS, EDGETPU, ESP_NN_KERNELS, loadEdgeTpu, loadTflmOps, loadVela, TFLM_OPS, VELA } from '../../server/src/targets/ops.js';
 import { DataFileError } from '../../server/src/targets/schema.js';
@@ -77,4 +77,17 @@ test('measured rows map onto catalog targets or bare cores', () => {
   assert.ok(MEASURED.rows.length >= 15);
   for (const r of MEASURED.rows) assert.ok(resolveTarget(r.target), `${r.id}: ${r.target}`);
   assert.ok(MEASURED.crossCore.length > 50);
+});
+
+test('a workspace catalog adds boards, checked like bundled rows, and cannot shadow one', () => {
+  const row = {
+    id: 'my-board', aliases: ['my-board-rev-b'], displayName: 'My board', vendor: 'Me', boards: 'rev B', core: 'cortex-m33',
+    clockMHz: 100, sramKiB: 128, largestSramKiB: null, flashKiB: 512, fpu: 'sp', dsp: true, helium: false, npu: null,
+    activePowerMw: null, notes: '', source: 'datasheet rev 3, table 5',
+  };
+  const merged = withUserTargets({ mcus: [row] }, 'tinyml-targets.json');
+  assert.equal(resolveTarget('my-board-rev-b', merged)?.mcu?.clockMHz, 100);
+  assert.equal(merged.length, CATALOG.length + 1);
+  assert.throws(() => withUserTargets({ mcus: [{ ...row, aliases: ['nucleo-l4r5zi'] }] }, 'tinyml-targets.json'), /already the bundled target stm32l4r5zi/);
+  assert.throws(() => withUserTargets({ mcus: [{ ...row, source: '' }] }, 'tinyml-targets.json'), /tinyml-targets\.json: \$\.mcus\[0\]\.source/);
 });

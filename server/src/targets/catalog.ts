@@ -101,6 +101,23 @@ function fpuOf(f: Fields): Mcu['fpu'] {
 /** The bundled catalog, checked when this module loads. */
 export const CATALOG: readonly Mcu[] = loadCatalog(mcusJson);
 
+/**
+ * The bundled catalog plus a user's own boards (a workspace catalog file with the same `{ mcus: [...] }` schema,
+ * every row with a source). User rows are checked like bundled ones; an id or alias already taken is an error rather
+ * than a silent override, so a typo cannot shadow a real board.
+ */
+export function withUserTargets(doc: unknown, file: string, base: readonly Mcu[] = CATALOG): Mcu[] {
+  const user = loadCatalog(doc, file);
+  const taken = new Map(base.flatMap((m) => [m.id, ...m.aliases].map((k) => [k, m.id] as const)));
+  for (const m of user) {
+    for (const key of [m.id, ...m.aliases]) {
+      const other = taken.get(key);
+      if (other) throw new DataFileError(file, m.id, `id or alias '${key}' is already the bundled target ${other}`);
+    }
+  }
+  return [...base, ...user];
+}
+
 /** What `--target` resolved to: a catalog row, or a bare core with no memory or power figures. */
 export interface ResolvedTarget {
   id: string;
