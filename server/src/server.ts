@@ -14,6 +14,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { catalogTargets } from './lsp/catalog-targets.js';
 import { codeActions } from './lsp/code-actions.js';
 import { codeLenses } from './lsp/code-lens.js';
+import { costEstimator } from './lsp/cost-estimator.js';
 import { complete } from './lsp/completion.js';
 import { manifestDiagnostics } from './lsp/diagnostics.js';
 import { hover } from './lsp/hover.js';
@@ -22,13 +23,14 @@ import { definition, documentLinks } from './lsp/links.js';
 import { ModelCache } from './lsp/models.js';
 import { StatsRequest } from './lsp/protocol.js';
 import { builtinProviders } from './lsp/providers.js';
+import { supportRuntimes } from './lsp/runtimes.js';
 import { guarded } from './lsp/safe.js';
 import { isManifestUri, Workspace, type ManifestCheck } from './lsp/workspace.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-// The MCU catalog resolves target ids; issue 3's per-runtime op tables and latency/energy model plug in here too.
-const providers = { ...builtinProviders(), targets: catalogTargets() };
+// Issue 3's MCU catalog, per-runtime op support and latency/energy model, behind the Providers interfaces.
+const providers = { ...builtinProviders(), targets: catalogTargets(), runtimes: supportRuntimes, cost: costEstimator() };
 const models = new ModelCache();
 const workspace = new Workspace(models, providers);
 const log = (message: string): void => connection.console.error(message);

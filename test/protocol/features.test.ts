@@ -60,7 +60,7 @@ test('completion: missing keys at the top level and in a section, runtimes, unit
   const section = labels(await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 4, character: 2 } }));
   assert.deepEqual(section.sort(), ['energy', 'flash', 'latency']);
   const runtimes = labels(await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 5, character: 9 } }));
-  assert.deepEqual(runtimes.sort(), ['tflm-cmsis-nn', 'tflm-reference']);
+  assert.deepEqual(runtimes.sort(), ['edgetpu', 'ethos-u', 'tflm-cmsis-nn', 'tflm-esp-nn', 'tflm-reference']);
   const units = labels(await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 3, character: 10 } }));
   assert.deepEqual(units, ['180B', '180KB', '180KiB', '180MB', '180MiB']);
   const flow = labels(await client.request('textDocument/completion', { textDocument: { uri: ws.uri('flow.tinyml.yaml') }, position: { line: 0, character: 0 } }));

@@ -37,6 +37,7 @@ function specOf(m: Mcu): TargetSpec {
     core: m.core,
     clockHz: m.clockMHz === null ? null : m.clockMHz * 1e6,
     fpu: m.fpu === null ? null : m.fpu !== 'none',
+    mcu: m,
   };
 }
 

@@ -1,6 +1,7 @@
 /** The summary above `model:`: "RAM 143.2 / 180 KiB · flash 412 / 600 KiB · ~38 ms · 13 layers". */
 import type { CodeLens } from 'vscode-languageserver';
 import { formatBytes, formatSeconds } from '../manifest/units.js';
+import { unsupportedGroups } from './diagnostics.js';
 import type { ResourceFit } from './footprint.js';
 import type { ManifestCheck } from './workspace.js';
 
@@ -15,7 +16,8 @@ export function codeLenses(check: ManifestCheck): CodeLens[] {
   const parts = [`RAM ${pair(fit.ram)}`, `flash ${pair(fit.flash)}`];
   if (fit.cost?.seconds != null) parts.push(`~${formatSeconds(fit.cost.seconds)}`);
   parts.push(`${report.layers.length} layers`);
-  if (report.unsupportedOps.length > 0) parts.push(`${report.unsupportedOps.length} unsupported op${report.unsupportedOps.length === 1 ? '' : 's'}`);
+  const unsupported = unsupportedGroups(check).length;
+  if (unsupported > 0) parts.push(`${unsupported} unsupported op${unsupported === 1 ? '' : 's'}`);
   const line = check.document.positionAt(model.keySpan.start).line;
   const range = { start: { line, character: 0 }, end: { line, character: 0 } };
   return [{ range, command: { title: parts.join(' · '), command: ANALYZE_MODEL_COMMAND, arguments: [check.load.path] } }];

@@ -1,5 +1,6 @@
 /** Diagnostics for a manifest: its own problems, then the model, runtime, target and budget checks. */
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
+import type { UnsupportedOp } from '../analysis/report.js';
 import type { Span } from '../manifest/types.js';
 import { suggest } from '../manifest/suggest.js';
 import { Code, SOURCE, type DiagnosticCode, type OverBudgetData } from './codes.js';
@@ -14,6 +15,14 @@ const PROBLEM_CODES: Readonly<Record<string, DiagnosticCode>> = {
   'wrong-type': Code.wrongType,
   'bad-unit': Code.badUnit,
 };
+
+/**
+ * The unsupported operators for the check's runtime: the support verdicts when the runtime has them (an NPU runtime
+ * runs Vela's `ethos-u` custom op that plain TFLM cannot), else TFLM's own allocation failures.
+ */
+export function unsupportedGroups(check: Pick<ManifestCheck, 'report' | 'support'>): readonly UnsupportedOp[] {
+  return check.support?.unsupported ?? check.report?.unsupportedOps ?? [];
+}
 
 /** All diagnostics of one manifest. */
 export function manifestDiagnostics(check: ManifestCheck, providers: Providers): Diagnostic[] {
@@ -65,7 +74,7 @@ export function manifestDiagnostics(check: ManifestCheck, providers: Providers):
   // fallback used after an unknown runtime: that would blame the wrong runtime.
   if (check.runtimeKnown && check.runtime) {
     const runtimeSpan = m.runtime?.span ?? model.span;
-    for (const group of report.unsupportedOps) {
+    for (const group of unsupportedGroups(check)) {
       const related = m.runtime ? [at(model.span, msg.relatedRuntime(check.runtime.id))] : [];
       add(Code.opUnsupported, runtimeSpan, msg.opUnsupported(group, check.runtime.id), { op: group.op, dtype: group.dtype, subgraph: group.subgraph, layers: group.layers, runtime: check.runtime.id }, DiagnosticSeverity.Error, related);
     }

@@ -2,6 +2,7 @@
 import type { Hover, Position } from 'vscode-languageserver';
 import { fieldAt } from '../manifest/keys.js';
 import { formatBytes, formatHertz, formatJoules, formatSeconds } from '../manifest/units.js';
+import { unsupportedGroups } from './diagnostics.js';
 import { bar, percent, type ResourceFit } from './footprint.js';
 import { fieldAtOffset } from './locate.js';
 import type { Providers } from './providers.js';
@@ -34,7 +35,7 @@ function contents(check: ManifestCheck, path: string, providers: Providers): str
     case 'runtime': {
       const name = check.parse.manifest.runtime?.value;
       const info = name ? providers.runtimes.get(name) : null;
-      if (info) return `**${info.id}**\n\n${info.description}`;
+      if (info) return runtimeHover(check, info.id, info.description);
       return `${docOf(path)}\n\nKnown runtimes: ${providers.runtimes.all().map((r) => `\`${r.id}\``).join(', ')}`;
     }
     case 'target':
@@ -71,7 +72,15 @@ function modelHover(check: ManifestCheck): string {
     `| arena used | head ${formatBytes(report.memory.headBytes)} + tail ${formatBytes(report.memory.tailBytes)} |`,
   ];
   if (peak) lines.push(`| peak layer | ${peak.index} ${peak.op}: ${formatBytes(peak.arenaLiveBytes)} live |`);
-  if (report.unsupportedOps.length > 0) lines.push(`| unsupported | ${report.unsupportedOps.map((u) => u.op).join(', ')} |`);
+  const unsupported = unsupportedGroups(check);
+  if (unsupported.length > 0) lines.push(`| unsupported | ${unsupported.map((u) => u.op).join(', ')} |`);
+  if (check.support) {
+    const optimized = check.support.layers.filter((l) => l.verdict === 'optimized').length;
+    lines.push(`| optimized | ${optimized} of ${check.support.layers.length} layers${check.support.layers.some((l) => l.unit === 'npu') ? ` (${check.support.layers.filter((l) => l.unit === 'npu').length} on the NPU)` : ''} |`);
+  }
+  const cost = check.fit?.cost;
+  if (cost?.seconds != null) lines.push(`| time | ~${formatSeconds(cost.seconds)}${cost.lowSeconds != null && cost.highSeconds != null ? ` (${formatSeconds(cost.lowSeconds)}–${formatSeconds(cost.highSeconds)})` : ''} |`);
+  if (cost?.joules != null) lines.push(`| energy | ~${formatJoules(cost.joules)} |`);
   if (report.memory.notes.length > 0) lines.push('', ...report.memory.notes.map((n) => `- ${n}`));
   return lines.join('\n');
 }
@@ -114,4 +123,17 @@ function targetHover(check: ManifestCheck): string {
     s.flashBytes !== null ? `flash ${formatBytes(s.flashBytes)}` : null,
   ].filter((x) => x !== null);
   return `**${s.name}**\n\n${specs.join(' · ')}`;
+}
+
+/** The runtime's description and, with a model, what it does with it: optimized, reference, on the NPU, unsupported. */
+function runtimeHover(check: ManifestCheck, id: string, description: string): string {
+  const lines = [`**${id}**`, '', description];
+  const s = check.support;
+  if (s && s.runtime === id) {
+    const layers = s.layers;
+    const count = (f: (l: (typeof layers)[number]) => boolean): number => layers.filter(f).length;
+    lines.push('', `This model: ${count((l) => l.verdict === 'optimized')} optimized, ${count((l) => l.verdict === 'reference')} reference, ${count((l) => l.verdict.startsWith('unsupported'))} unsupported of ${s.layers.length} layers${count((l) => l.unit === 'npu') > 0 ? `; ${count((l) => l.unit === 'npu')} on the NPU` : ''}.`);
+    lines.push(...s.notes.map((n) => `- ${n}`));
+  }
+  return lines.join('\n');
 }

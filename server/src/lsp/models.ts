@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { analyzeModel, type AnalysisReport } from '../analysis/report.js';
+import { checkSupport, type Runtime, type SupportReport } from '../analysis/support/index.js';
 import { ModelFormatError } from '../model/errors.js';
 import type { Model } from '../model/ir.js';
 import { readTflite } from '../model/tflite/reader.js';
@@ -36,6 +37,7 @@ export class ModelCache {
   private readonly files = new Map<string, { stamp: string; load: ModelLoad }>();
   private readonly parsed = new Map<string, Model | ModelFormatError>();
   private readonly analyses = new Map<string, AnalysisReport>();
+  private readonly supports = new Map<string, SupportReport>();
 
   /** The model at `path` (absolute), re-read only when its size or mtime changed or it was invalidated. */
   load(path: string): ModelLoad {
@@ -58,6 +60,18 @@ export class ModelCache {
       this.analyses.set(key, report);
     }
     return report;
+  }
+
+  /** Op support of a loaded model for a runtime, from the analysis of its memory kernel set; once per content hash. */
+  support(load: Extract<ModelLoad, { kind: 'ok' }>, runtime: Runtime, report: AnalysisReport): SupportReport {
+    const key = `${load.hash}|${runtime}`;
+    let support = this.supports.get(key);
+    if (!support) {
+      support = checkSupport(load.model, runtime, report.detail.failures);
+      if (this.supports.size >= MAX_ANALYSES) this.supports.delete(this.supports.keys().next().value as string);
+      this.supports.set(key, support);
+    }
+    return support;
   }
 
   /** Forget what is known about a file (it changed or was deleted on disk). Analyses stay: they are keyed by content. */

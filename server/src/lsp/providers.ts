@@ -6,8 +6,10 @@
  */
 import { RUNTIMES } from '../analysis/report.js';
 import type { AnalysisReport } from '../analysis/report.js';
+import type { Runtime, SupportReport } from '../analysis/support/index.js';
 import type { InlineBoard, TargetRef } from '../manifest/types.js';
 import type { Model } from '../model/ir.js';
+import type { Mcu } from '../targets/catalog.js';
 
 /** A board's resources, from the catalog or from an inline `target:` mapping. */
 export interface TargetSpec {
@@ -20,6 +22,8 @@ export interface TargetSpec {
   readonly clockHz: number | null;
   /** Whether the core has a floating-point unit; null when unknown (then `float-without-fpu` stays silent). */
   readonly fpu: boolean | null;
+  /** The catalog row behind a catalog target (its NPU and measured power feed the cost model); absent otherwise. */
+  readonly mcu?: Mcu | null;
 }
 
 /** How a `target:` value resolved. */
@@ -49,8 +53,10 @@ export interface RuntimeInfo {
   readonly id: string;
   /** Markdown for hovers: what it is and what it optimises. */
   readonly description: string;
-  /** The core kernel set whose memory model applies. */
+  /** The core kernel set whose memory model applies (exact for the two TFLM kernel sets, a stand-in otherwise). */
   readonly kernels: AnalysisReport['runtime'];
+  /** The op-support runtime (server/src/analysis/support/) that gives this runtime's verdicts; absent: TFLM's failures only. */
+  readonly support?: Runtime;
 }
 
 export interface RuntimeRegistry {
@@ -64,6 +70,18 @@ export interface InferenceCost {
   readonly joules: number | null;
   /** Why the figure is approximate, for hovers. */
   readonly basis: string;
+  /** The estimate's range (the fit's typical error on either side), when the model gives one. */
+  readonly lowSeconds?: number | null;
+  readonly highSeconds?: number | null;
+  /** Per operator, every subgraph (null: not costed, e.g. unsupported or on an uncosted accelerator). */
+  readonly layers?: readonly LayerCost[];
+}
+
+/** The estimated time of one operator. */
+export interface LayerCost {
+  readonly subgraph: number;
+  readonly index: number;
+  readonly seconds: number | null;
 }
 
 /** What a cost estimate may look at: the model itself (for per-layer features), its analysis, the board, the clock. */
@@ -73,6 +91,8 @@ export interface CostInput {
   readonly target: TargetSpec | null;
   /** The manifest's `clock`, else the target's; null when neither gives one. */
   readonly clockHz: number | null;
+  /** The runtime's op-support verdicts (they decide each op's code path); computed by the estimator when absent. */
+  readonly support?: SupportReport;
 }
 
 /**

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisReport } from '../analysis/report.js';
+import type { SupportReport } from '../analysis/support/index.js';
 import { parseManifest } from '../manifest/parse.js';
 import type { ParseResult } from '../manifest/types.js';
 import { computeFit, type Fit } from './footprint.js';
@@ -31,6 +32,8 @@ export interface ManifestCheck {
   /** False when the manifest names a runtime the registry does not know. */
   readonly runtimeKnown: boolean;
   readonly report: AnalysisReport | null;
+  /** Per-op verdicts for runtimes with op-support data (all of issue 3's); null otherwise or without a model. */
+  readonly support: SupportReport | null;
   readonly target: TargetResolution | null;
   readonly fit: Fit | null;
 }
@@ -67,13 +70,16 @@ export class Workspace {
     const runtimeKnown = !manifest.runtime || named !== null;
     const runtime = named ?? this.providers.runtimes.get(DEFAULT_RUNTIME);
     const report = load?.kind === 'ok' && runtime ? this.models.analysis(load, runtime.kernels) : null;
+    const support = report && load?.kind === 'ok' && runtime?.support ? this.models.support(load, runtime.support, report) : null;
     const target = manifest.target ? this.providers.targets.resolve(manifest.target.value) : null;
     const spec = target?.kind === 'found' ? target.spec : null;
     const clockHz = manifest.clock?.value.value ?? spec?.clockHz ?? null;
     let cost: InferenceCost | null = null;
-    if (report && load?.kind === 'ok' && this.providers.cost) cost = this.providers.cost.estimate({ model: load.model, report, target: spec, clockHz });
+    if (report && load?.kind === 'ok' && this.providers.cost) {
+      cost = this.providers.cost.estimate({ model: load.model, report, target: spec, clockHz, ...(support ? { support } : {}) });
+    }
     const fit = report ? computeFit(manifest, report, spec, cost) : null;
-    const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse: parsed.parse, modelPath, load, runtime, runtimeKnown, report, target, fit };
+    const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse: parsed.parse, modelPath, load, runtime, runtimeKnown, report, support, target, fit };
     this.checks.set(document.uri, check);
     return check;
   }
