@@ -16,6 +16,7 @@ import { codeActions } from './lsp/code-actions.js';
 import { codeLenses } from './lsp/code-lens.js';
 import { costEstimator } from './lsp/cost-estimator.js';
 import { complete } from './lsp/completion.js';
+import { registerCostProfile } from './lsp/cost-profile.js';
 import { manifestDiagnostics } from './lsp/diagnostics.js';
 import { hover } from './lsp/hover.js';
 import { inlayHints } from './lsp/inlay-hints.js';
@@ -100,6 +101,7 @@ connection.languages.inlayHint.on((p) => onManifest('inlay hints', p.textDocumen
 connection.onDocumentLinks((p) => onManifest('document links', p.textDocument.uri, [], (c) => documentLinks(c)));
 connection.onDefinition((p) => onManifest('definition', p.textDocument.uri, null, (c) => definition(c, p.position)));
 connection.onRequest(StatsRequest.type, () => ({ ...models.stats }));
+registerCostProfile(connection, { documents, workspace, models, log });
 
 documents.listen(connection);
 connection.listen();
