@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import {
   createConnection,
+  DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
   TextDocuments,
@@ -26,6 +27,7 @@ import { StatsRequest } from './lsp/protocol.js';
 import { builtinProviders } from './lsp/providers.js';
 import { supportRuntimes } from './lsp/runtimes.js';
 import { guarded } from './lsp/safe.js';
+import { readSettings, SETTINGS_SECTION } from './lsp/settings.js';
 import { isManifestUri, Workspace, type ManifestCheck } from './lsp/workspace.js';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -36,6 +38,11 @@ const models = new ModelCache();
 const workspace = new Workspace(models, providers);
 const log = (message: string): void => connection.console.error(message);
 let dynamicWatchers = false;
+let configurationPull = false;
+let dynamicConfiguration = false;
+/** Settles once the client's settings were read (or cannot be): checks wait for it so the first result uses them. */
+let settingsRead: Promise<void> = Promise.resolve();
+let settingsSettled: () => void = () => undefined;
 
 /** Runs a feature on an open manifest, guarded: a failure is logged and yields `empty`. */
 function onManifest<T>(feature: string, uri: string, empty: T, fn: (check: ManifestCheck) => T): T {
@@ -44,14 +51,40 @@ function onManifest<T>(feature: string, uri: string, empty: T, fn: (check: Manif
   return guarded(feature, log, empty, () => fn(workspace.check(document)));
 }
 
+/** Runs `fn` once the settings are in. */
+async function afterSettings<T>(fn: () => T): Promise<T> {
+  await settingsRead;
+  return fn();
+}
+
+/** Pulls the `tinymlLens` section and, when it changes any check, re-publishes every open manifest. */
+async function readClientSettings(pushed?: unknown): Promise<void> {
+  let raw: unknown = pushed;
+  if (configurationPull) {
+    raw = await connection.workspace.getConfiguration({ section: SETTINGS_SECTION }).catch((e: unknown) => {
+      log(`tinyml-lens: workspace/configuration failed: ${String(e)}`);
+      return null;
+    });
+  }
+  if (workspace.configure(readSettings(raw))) for (const d of documents.all()) publish(d);
+}
+
 function publish(document: TextDocument): void {
   if (!isManifestUri(document.uri)) return;
+  void afterSettings(() => publishNow(document));
+}
+
+function publishNow(document: TextDocument): void {
   const diagnostics = onManifest('diagnostics', document.uri, [], (c) => manifestDiagnostics(c, providers));
   void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
 }
 
 connection.onInitialize((params) => {
   dynamicWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  configurationPull = params.capabilities.workspace?.configuration === true;
+  dynamicConfiguration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  // Before `initialized` the client may not answer requests; checks wait for the first read instead.
+  if (configurationPull) settingsRead = new Promise<void>((resolve) => (settingsSettled = resolve));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -68,6 +101,8 @@ connection.onInitialize((params) => {
 });
 
 connection.onInitialized(() => {
+  void readClientSettings().finally(() => settingsSettled());
+  if (configurationPull && dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
   // Model files change outside the editor (a training script rewrites them); watch them so manifests re-check.
   if (dynamicWatchers) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.tflite' }, { globPattern: '**/model.json' }] });
@@ -78,6 +113,9 @@ documents.onDidChangeContent((e) => publish(e.document));
 documents.onDidClose((e) => {
   workspace.forget(e.document.uri);
   if (isManifestUri(e.document.uri)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+connection.onDidChangeConfiguration((p) => {
+  void readClientSettings((p.settings as Record<string, unknown> | null | undefined)?.[SETTINGS_SECTION]);
 });
 connection.onDidChangeWatchedFiles((params) => {
   guarded('watched files', log, undefined, () => {
@@ -93,13 +131,13 @@ connection.onDidChangeWatchedFiles((params) => {
   });
 });
 
-connection.onHover((p) => onManifest('hover', p.textDocument.uri, null, (c) => hover(c, p.position, providers)));
-connection.onCompletion((p) => onManifest('completion', p.textDocument.uri, [], (c) => complete(c, p.position, providers)));
-connection.onCodeLens((p) => onManifest('code lens', p.textDocument.uri, [], (c) => codeLenses(c)));
-connection.onCodeAction((p) => onManifest('code actions', p.textDocument.uri, [], (c) => codeActions(c, p.context.diagnostics)));
-connection.languages.inlayHint.on((p) => onManifest('inlay hints', p.textDocument.uri, [], (c) => inlayHints(c, p.range)));
-connection.onDocumentLinks((p) => onManifest('document links', p.textDocument.uri, [], (c) => documentLinks(c)));
-connection.onDefinition((p) => onManifest('definition', p.textDocument.uri, null, (c) => definition(c, p.position)));
+connection.onHover((p) => afterSettings(() => onManifest('hover', p.textDocument.uri, null, (c) => hover(c, p.position, providers))));
+connection.onCompletion((p) => afterSettings(() => onManifest('completion', p.textDocument.uri, [], (c) => complete(c, p.position, providers))));
+connection.onCodeLens((p) => afterSettings(() => onManifest('code lens', p.textDocument.uri, [], (c) => codeLenses(c))));
+connection.onCodeAction((p) => afterSettings(() => onManifest('code actions', p.textDocument.uri, [], (c) => codeActions(c, p.context.diagnostics))));
+connection.languages.inlayHint.on((p) => afterSettings(() => onManifest('inlay hints', p.textDocument.uri, [], (c) => inlayHints(c, p.range))));
+connection.onDocumentLinks((p) => afterSettings(() => onManifest('document links', p.textDocument.uri, [], (c) => documentLinks(c))));
+connection.onDefinition((p) => afterSettings(() => onManifest('definition', p.textDocument.uri, null, (c) => definition(c, p.position))));
 connection.onRequest(StatsRequest.type, () => ({ ...models.stats }));
 registerCostProfile(connection, { documents, workspace, models, log });
 

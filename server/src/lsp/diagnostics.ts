@@ -92,13 +92,18 @@ export function manifestDiagnostics(check: ManifestCheck, providers: Providers):
   // RAM: budget, then the board's SRAM. The cause is the arena (peak layer) plus the reserve.
   const ramRelated = [at(model.span, msg.relatedArena(fit.ram.modelBytes, fit.peak))];
   if (m.reserve.ram) ramRelated.push(at(m.reserve.ram.span, msg.relatedReserve(fit.ram.reserveBytes)));
+  if (fit.ram.marginBytes > 0) ramRelated.push(at(model.span, msg.relatedMargin(fit.ram.marginBytes)));
   const budgetRam = fit.ram.budget;
   if (budgetRam && fit.ram.needBytes > budgetRam.value.value) {
     const data: OverBudgetData = { kind: 'ram', need: fit.ram.needBytes, budget: budgetRam.value.value, unit: budgetRam.value.unit };
     add(Code.ramOverBudget, budgetRam.span, msg.overBytes('RAM', fit.ram.needBytes, budgetRam.value.value, 'budget', budgetRam.value.unit), data, DiagnosticSeverity.Error, ramRelated);
   }
-  if (m.target && fit.ram.targetBytes !== null && fit.ram.needBytes > fit.ram.targetBytes) {
-    const span = m.target.value.kind === 'inline' ? (m.target.value.board.sram?.span ?? m.target.span) : m.target.span;
+  // With `tinymlLens.defaultTarget` standing in for a missing `target:`, the board's limits are blamed on `model`.
+  const boardSpan = (pick: 'sram' | 'flash' | 'core'): Span | null =>
+    m.target ? (m.target.value.kind === 'inline' ? (m.target.value.board[pick]?.span ?? m.target.span) : m.target.span) : check.targetFromSettings ? model.span : null;
+  const ramSpan = boardSpan('sram');
+  if (ramSpan && fit.ram.targetBytes !== null && fit.ram.needBytes > fit.ram.targetBytes) {
+    const span = ramSpan;
     add(Code.ramOverTarget, span, msg.overBytes('RAM', fit.ram.needBytes, fit.ram.targetBytes, `${spec?.name ?? 'the target'} has`, null), { need: fit.ram.needBytes, available: fit.ram.targetBytes }, DiagnosticSeverity.Error, ramRelated);
   }
 
@@ -109,8 +114,9 @@ export function manifestDiagnostics(check: ManifestCheck, providers: Providers):
     const data: OverBudgetData = { kind: 'flash', need: fit.flash.needBytes, budget: budgetFlash.value.value, unit: budgetFlash.value.unit };
     add(Code.flashOverBudget, budgetFlash.span, msg.overBytes('Flash', fit.flash.needBytes, budgetFlash.value.value, 'budget', budgetFlash.value.unit), data, DiagnosticSeverity.Error, flashRelated);
   }
-  if (m.target && fit.flash.targetBytes !== null && fit.flash.needBytes > fit.flash.targetBytes) {
-    const span = m.target.value.kind === 'inline' ? (m.target.value.board.flash?.span ?? m.target.span) : m.target.span;
+  const flashSpan = boardSpan('flash');
+  if (flashSpan && fit.flash.targetBytes !== null && fit.flash.needBytes > fit.flash.targetBytes) {
+    const span = flashSpan;
     add(Code.flashOverTarget, span, msg.overBytes('Flash', fit.flash.needBytes, fit.flash.targetBytes, `${spec?.name ?? 'the target'} has`, null), { need: fit.flash.needBytes, available: fit.flash.targetBytes }, DiagnosticSeverity.Error, flashRelated);
   }
 

@@ -12,7 +12,9 @@ export interface ResourceFit {
   /** What the model itself takes (arena for RAM, the model file for flash). */
   readonly modelBytes: number;
   readonly reserveBytes: number;
-  /** modelBytes + reserveBytes. */
+  /** The safety margin (`tinymlLens.safetyMargin` percent of model + reserve); 0 for flash. */
+  readonly marginBytes: number;
+  /** modelBytes + reserveBytes + marginBytes. */
   readonly needBytes: number;
   readonly budget: Located<Quantity> | null;
   /** The board's SRAM or flash, when known. */
@@ -28,25 +30,29 @@ export interface Fit {
 }
 
 /**
- * RAM need = TFLM's minimum arena (head + tail, allocation-time temporaries included) + reserve.ram; flash need =
- * the .tflite bytes + reserve.flash. The runtime's own static RAM and code are part of the reserve until the runtime
- * tables (issue 3) give them.
+ * RAM need = (TFLM's minimum arena (head + tail, allocation-time temporaries included) + reserve.ram) x (1 + margin);
+ * flash need = the .tflite bytes + reserve.flash. The runtime's own static RAM and code are part of the reserve. The
+ * margin (percent, from the settings) is for what the model does not see: a stack that grows, a heap, an estimate.
  */
-export function computeFit(manifest: Manifest, report: AnalysisReport, target: TargetSpec | null, cost: InferenceCost | null): Fit {
+export function computeFit(manifest: Manifest, report: AnalysisReport, target: TargetSpec | null, cost: InferenceCost | null, marginPercent = 0): Fit {
   const reserveRam = manifest.reserve.ram?.value.value ?? 0;
   const reserveFlash = manifest.reserve.flash?.value.value ?? 0;
   const peak = report.layers.find((l) => l.peak) ?? null;
+  const ramBase = report.memory.minArenaBytes + reserveRam;
+  const margin = Math.ceil((ramBase * marginPercent) / 100);
   return {
     ram: {
       modelBytes: report.memory.minArenaBytes,
       reserveBytes: reserveRam,
-      needBytes: report.memory.minArenaBytes + reserveRam,
+      marginBytes: margin,
+      needBytes: ramBase + margin,
       budget: manifest.budgets.ram ?? null,
       targetBytes: target?.sramBytes ?? null,
     },
     flash: {
       modelBytes: report.flash.modelBytes,
       reserveBytes: reserveFlash,
+      marginBytes: 0,
       needBytes: report.flash.modelBytes + reserveFlash,
       budget: manifest.budgets.flash ?? null,
       targetBytes: target?.flashBytes ?? null,

@@ -86,7 +86,8 @@ function modelHover(check: ManifestCheck): string {
 }
 
 function bytesHover(what: string, fit: ResourceFit, modelPart: string, targetPart: string): string {
-  const lines = [`**${what}**: needs ${formatBytes(fit.needBytes)} = ${modelPart} ${formatBytes(fit.modelBytes)} + reserve ${formatBytes(fit.reserveBytes)}`, ''];
+  const margin = fit.marginBytes > 0 ? ` + safety margin ${formatBytes(fit.marginBytes)}` : '';
+  const lines = [`**${what}**: needs ${formatBytes(fit.needBytes)} = ${modelPart} ${formatBytes(fit.modelBytes)} + reserve ${formatBytes(fit.reserveBytes)}${margin}`, ''];
   if (fit.budget) {
     const share = fit.needBytes / fit.budget.value.value;
     lines.push(`budget \`${bar(share)}\` ${formatBytes(fit.needBytes)} / ${formatBytes(fit.budget.value.value)} (${percent(share)})`, '');

@@ -76,6 +76,7 @@ export const overEnergy = (need: number, budget: number): string =>
 export const relatedArena = (arena: number, peak: LayerReport | null): string =>
   `Tensor arena ${formatBytes(arena)}${peak ? `, peak at layer ${peak.index} (${peak.op})` : ''}.`;
 export const relatedReserve = (bytes: number): string => `Reserved for the application: ${formatBytes(bytes)}.`;
+export const relatedMargin = (bytes: number): string => `Safety margin (tinymlLens.safetyMargin): ${formatBytes(bytes)}.`;
 export const relatedModelFile = (bytes: number): string => `Model file: ${formatBytes(bytes)}.`;
 export const relatedRuntime = (runtime: string): string => `Runtime: ${runtime}.`;
 

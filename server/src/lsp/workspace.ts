@@ -13,9 +13,10 @@ import type { ParseResult } from '../manifest/types.js';
 import { computeFit, type Fit } from './footprint.js';
 import type { ModelCache, ModelLoad } from './models.js';
 import type { InferenceCost, Providers, RuntimeInfo, TargetResolution } from './providers.js';
+import { DEFAULT_SETTINGS, sameSettings, type Settings } from './settings.js';
 
-/** The runtime assumed when a manifest names none (the extension's `tinymlLens.defaultRuntime` default). */
-export const DEFAULT_RUNTIME = 'tflm-cmsis-nn';
+/** The runtime assumed when a manifest names none and the settings name none the server knows. */
+export const DEFAULT_RUNTIME = DEFAULT_SETTINGS.defaultRuntime;
 
 /** Everything known about one manifest at one version. */
 export interface ManifestCheck {
@@ -35,6 +36,8 @@ export interface ManifestCheck {
   /** Per-op verdicts for runtimes with op-support data (all of issue 3's); null otherwise or without a model. */
   readonly support: SupportReport | null;
   readonly target: TargetResolution | null;
+  /** True when `target` is `tinymlLens.defaultTarget` (the manifest names none): diagnostics then go on `model`. */
+  readonly targetFromSettings: boolean;
   readonly fit: Fit | null;
 }
 
@@ -47,11 +50,25 @@ export function isManifestUri(uri: string): boolean {
 export class Workspace {
   private readonly parses = new Map<string, { version: number; parse: ParseResult }>();
   private readonly checks = new Map<string, ManifestCheck>();
+  private current: Settings = DEFAULT_SETTINGS;
 
   constructor(
     private readonly models: ModelCache,
     private readonly providers: Providers,
   ) {}
+
+  /** The settings checks use. */
+  get settings(): Settings {
+    return this.current;
+  }
+
+  /** Applies new settings; returns true when they change any check (then every cached check is dropped). */
+  configure(settings: Settings): boolean {
+    if (sameSettings(settings, this.current)) return false;
+    this.current = settings;
+    this.checks.clear();
+    return true;
+  }
 
   /** The check of a manifest document, recomputed only when its text, its model file or its resolution changed. */
   check(document: TextDocument): ManifestCheck {
@@ -68,18 +85,21 @@ export class Workspace {
 
     const named = manifest.runtime ? this.providers.runtimes.get(manifest.runtime.value) : null;
     const runtimeKnown = !manifest.runtime || named !== null;
-    const runtime = named ?? this.providers.runtimes.get(DEFAULT_RUNTIME);
+    const runtime = named ?? this.providers.runtimes.get(this.current.defaultRuntime) ?? this.providers.runtimes.get(DEFAULT_RUNTIME);
     const report = load?.kind === 'ok' && runtime ? this.models.analysis(load, runtime.kernels) : null;
     const support = report && load?.kind === 'ok' && runtime?.support ? this.models.support(load, runtime.support, report) : null;
-    const target = manifest.target ? this.providers.targets.resolve(manifest.target.value) : null;
+    const fallback = !manifest.target && this.current.defaultTarget !== null;
+    const target = manifest.target
+      ? this.providers.targets.resolve(manifest.target.value)
+      : fallback ? this.providers.targets.resolve({ kind: 'id', id: this.current.defaultTarget ?? '' }) : null;
     const spec = target?.kind === 'found' ? target.spec : null;
     const clockHz = manifest.clock?.value.value ?? spec?.clockHz ?? null;
     let cost: InferenceCost | null = null;
     if (report && load?.kind === 'ok' && this.providers.cost) {
       cost = this.providers.cost.estimate({ model: load.model, report, target: spec, clockHz, ...(support ? { support } : {}) });
     }
-    const fit = report ? computeFit(manifest, report, spec, cost) : null;
-    const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse: parsed.parse, modelPath, load, runtime, runtimeKnown, report, support, target, fit };
+    const fit = report ? computeFit(manifest, report, spec, cost, this.current.safetyMargin) : null;
+    const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse: parsed.parse, modelPath, load, runtime, runtimeKnown, report, support, target, targetFromSettings: fallback, fit };
     this.checks.set(document.uri, check);
     return check;
   }

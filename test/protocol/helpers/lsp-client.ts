@@ -29,8 +29,14 @@ export class LspClient {
     readonly connection: MessageConnection,
   ) {}
 
-  /** Starts the bundled server and completes the initialize handshake. */
-  static async start(workspace: string): Promise<LspClient> {
+  /** The `tinymlLens` settings section this client answers `workspace/configuration` with (when started with one). */
+  settings: Record<string, unknown> | null = null;
+
+  /**
+   * Starts the bundled server and completes the initialize handshake. With `settings`, the client declares
+   * `workspace.configuration` and answers the server's pulls with them.
+   */
+  static async start(workspace: string, options: { settings?: Record<string, unknown> } = {}): Promise<LspClient> {
     const child = spawn(process.execPath, [resolve(root, 'dist/server.js'), '--stdio'], { stdio: 'pipe' });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new LspClient(child, connection);
@@ -41,12 +47,15 @@ export class LspClient {
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('workspace/inlayHint/refresh', () => null);
     connection.onRequest('workspace/codeLens/refresh', () => null);
+    if (options.settings) client.settings = options.settings;
+    connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
+      p.items.map((i) => (i.section === 'tinymlLens' ? client.settings : null)));
     connection.listen();
     await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(workspace).href,
       workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'ws' }],
-      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
+      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, ...(options.settings ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } : {}) }, textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
     });
     connection.sendNotification('initialized', {});
     return client;
@@ -94,6 +103,14 @@ export class LspClient {
   openQuietly(uri: string, text: string, languageId: string): void {
     this.versions.set(uri, 1);
     this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  /** Changes the settings and tells the server (which pulls them); returns the next publish for `uri`. */
+  configure(settings: Record<string, unknown>, uri: string): Promise<Diagnostic[]> {
+    this.settings = settings;
+    const published = this.nextDiagnostics(uri);
+    this.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    return published;
   }
 
   request<R>(method: string, params: unknown): Promise<R> {
