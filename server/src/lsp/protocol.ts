@@ -68,3 +68,21 @@ export namespace TargetFitsRequest {
   export const method = 'tinymlLens/targetFits';
   export const type = new RequestType<TargetFitsParams, { readonly model: string; readonly targets: readonly TargetFit[]; readonly error?: string }, void>(method);
 }
+
+/** The URI scheme of model listings, read-only documents rendered by the server. */
+export const LISTING_SCHEME = 'tinyml-listing';
+
+/**
+ * Parameters of `tinymlLens/listing`: a listing URI, `tinyml-listing:<absolute model path>.listing` with an optional
+ * query `runtime=<id>` (else the default runtime). The client's TextDocumentContentProvider asks for the text; the
+ * server gives the same document hovers and diagnostics once it is open.
+ */
+export interface ListingParams {
+  readonly uri: string;
+}
+
+/** `tinymlLens/listing`: the text of a model listing (the table of layers), or an error line when the model is unusable. */
+export namespace ListingRequest {
+  export const method = 'tinymlLens/listing';
+  export const type = new RequestType<ListingParams, { readonly text: string }, void>(method);
+}
