@@ -1,25 +1,147 @@
-/** Quick fixes: raise a RAM or flash budget to what the deployment needs (from the diagnostic's `data`). */
-import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver';
+/**
+ * Quick fixes, each from a diagnostic and the check behind it: raise a RAM or flash budget to the need; switch to the
+ * smallest catalog board the deployment fits (RAM against the largest contiguous region, flash, and a board the
+ * runtime runs on); switch to a runtime that runs an unsupported operator.
+ */
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver';
+import { runtimeRunsOn } from '../analysis/latency/target.js';
+import type { SupportReport } from '../analysis/support/index.js';
 import { ceilInUnit } from '../manifest/units.js';
 import { Code, type OverBudgetData } from './codes.js';
+import { costCore } from './cost-estimator.js';
 import * as msg from './messages.js';
+import type { Providers, RuntimeInfo, TargetSpec } from './providers.js';
 import type { ManifestCheck } from './workspace.js';
 
-export function codeActions(check: ManifestCheck, diagnostics: readonly Diagnostic[]): CodeAction[] {
+/** What the runtime switch needs besides the check: the verdicts of another runtime for the same model. */
+export interface ActionContext {
+  readonly providers: Providers;
+  /** The support report of the check's model under `runtime`; null without a loaded model. */
+  supportFor(runtime: RuntimeInfo): SupportReport | null;
+}
+
+export function codeActions(check: ManifestCheck, diagnostics: readonly Diagnostic[], ctx: ActionContext): CodeAction[] {
   const actions: CodeAction[] = [];
+  let targetOffered = false;
   for (const d of diagnostics) {
-    if (d.code !== Code.ramOverBudget && d.code !== Code.flashOverBudget) continue;
-    const data = d.data as Partial<OverBudgetData> | undefined;
-    if (!data || typeof data.need !== 'number' || typeof data.unit !== 'string' || (data.kind !== 'ram' && data.kind !== 'flash')) continue;
-    // Whole bytes for B; one decimal otherwise, rounded up so the new budget really covers the need.
-    const text = ceilInUnit(data.need, 'bytes', data.unit, data.unit === 'B' ? 0 : 1);
-    actions.push({
-      title: msg.raiseBudgetTitle(data.kind === 'ram' ? 'RAM' : 'flash', text),
-      kind: CodeActionKind.QuickFix,
-      diagnostics: [d],
-      isPreferred: true,
-      edit: { changes: { [check.uri]: [{ range: d.range, newText: text }] } },
-    });
+    if (d.code === Code.ramOverBudget || d.code === Code.flashOverBudget) {
+      const action = raiseBudget(check, d);
+      if (action) actions.push(action);
+    } else if ((d.code === Code.ramOverTarget || d.code === Code.flashOverTarget) && !targetOffered) {
+      // RAM and flash over the board are one problem with one fix: offer the board once for both diagnostics.
+      const related = diagnostics.filter((x) => x.code === Code.ramOverTarget || x.code === Code.flashOverTarget);
+      const action = switchTarget(check, related, ctx.providers);
+      if (action) actions.push(action);
+      targetOffered = true;
+    } else if (d.code === Code.opUnsupported) {
+      actions.push(...switchRuntime(check, d, ctx));
+    }
   }
   return actions;
+}
+
+function raiseBudget(check: ManifestCheck, d: Diagnostic): CodeAction | null {
+  const data = d.data as Partial<OverBudgetData> | undefined;
+  if (!data || typeof data.need !== 'number' || typeof data.unit !== 'string' || (data.kind !== 'ram' && data.kind !== 'flash')) return null;
+  // Whole bytes for B; one decimal otherwise, rounded up so the new budget really covers the need.
+  const text = ceilInUnit(data.need, 'bytes', data.unit, data.unit === 'B' ? 0 : 1);
+  return {
+    title: msg.raiseBudgetTitle(data.kind === 'ram' ? 'RAM' : 'flash', text),
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [d],
+    isPreferred: true,
+    edit: { changes: { [check.uri]: [{ range: d.range, newText: text }] } },
+  };
+}
+
+/**
+ * The smallest catalog board (SRAM, then flash) whose largest RAM region holds the RAM need and whose flash holds the
+ * flash need, among boards the runtime runs on. Boards without a RAM or flash figure are skipped: a fit cannot be
+ * shown for them.
+ */
+export function smallestFittingTarget(check: ManifestCheck, providers: Providers): TargetSpec | null {
+  const fit = check.fit;
+  if (!fit) return null;
+  const runtime = check.runtime?.support ?? null;
+  const current = check.target?.kind === 'found' ? check.target.spec.id : null;
+  const fitting: TargetSpec[] = [];
+  for (const entry of providers.targets.entries()) {
+    const r = providers.targets.resolve({ kind: 'id', id: entry.id });
+    if (r.kind !== 'found' || r.spec.id === current) continue;
+    const s = r.spec;
+    if (s.sramBytes === null || s.flashBytes === null || s.sramBytes < fit.ram.needBytes || s.flashBytes < fit.flash.needBytes) continue;
+    const core = costCore(s.core);
+    if (runtime && core && !runtimeRunsOn(runtime, core, s.mcu ?? null)) continue;
+    fitting.push(s);
+  }
+  fitting.sort((a, b) => (a.sramBytes ?? 0) - (b.sramBytes ?? 0) || (a.flashBytes ?? 0) - (b.flashBytes ?? 0) || String(a.id).localeCompare(String(b.id)));
+  return fitting[0] ?? null;
+}
+
+function switchTarget(check: ManifestCheck, related: Diagnostic[], providers: Providers): CodeAction | null {
+  const best = smallestFittingTarget(check, providers);
+  if (!best?.id) return null;
+  const edit = setValue(check, 'target', best.id);
+  if (!edit) return null;
+  return {
+    title: msg.switchTargetTitle(best.id, best.sramBytes ?? 0, best.flashBytes ?? 0),
+    kind: CodeActionKind.QuickFix,
+    diagnostics: related,
+    edit: { changes: { [check.uri]: [edit] } },
+  };
+}
+
+/**
+ * Runtimes under which every layer of the diagnostic's group runs, that run on the board (when known); the one left
+ * with the fewest unsupported ops (then the most optimized layers) is preferred.
+ */
+function switchRuntime(check: ManifestCheck, d: Diagnostic, ctx: ActionContext): CodeAction[] {
+  const data = d.data as { op?: unknown; subgraph?: unknown; layers?: unknown } | undefined;
+  if (!data || typeof data.op !== 'string' || typeof data.subgraph !== 'number' || !Array.isArray(data.layers)) return [];
+  const layers = new Set(data.layers as number[]);
+  const spec = check.target?.kind === 'found' ? check.target.spec : null;
+  const core = costCore(spec?.core ?? null);
+  const options: { runtime: RuntimeInfo; unsupported: number; optimized: number }[] = [];
+  for (const runtime of ctx.providers.runtimes.all()) {
+    if (runtime.id === check.runtime?.id || !runtime.support) continue;
+    if (core && !runtimeRunsOn(runtime.support, core, spec?.mcu ?? null)) continue;
+    const support = ctx.supportFor(runtime);
+    if (!support) continue;
+    const fixed = support.layers.filter((l) => l.subgraph === data.subgraph && layers.has(l.index)).every((l) => !l.verdict.startsWith('unsupported'));
+    if (!fixed) continue;
+    const unsupported = support.unsupported.length;
+    options.push({ runtime, unsupported, optimized: support.layers.filter((l) => l.verdict === 'optimized').length });
+  }
+  options.sort((a, b) => a.unsupported - b.unsupported || b.optimized - a.optimized || a.runtime.id.localeCompare(b.runtime.id));
+  return options.flatMap((o, i) => {
+    const edit = setValue(check, 'runtime', o.runtime.id);
+    if (!edit) return [];
+    return [{
+      title: msg.switchRuntimeTitle(o.runtime.id, data.op as string, o.unsupported),
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      isPreferred: i === 0 && o.unsupported === 0,
+      edit: { changes: { [check.uri]: [edit] } },
+    }];
+  });
+}
+
+/** An edit setting a top-level scalar: replace its value, or add the key after `model:` (YAML) or before it (JSON). */
+function setValue(check: ManifestCheck, key: 'target' | 'runtime', value: string): TextEdit | null {
+  const doc = check.document;
+  const json = /\.json$/i.test(check.uri.split(/[?#]/)[0] ?? '');
+  const text = json ? JSON.stringify(value) : value;
+  const field = check.parse.manifest[key];
+  if (field) {
+    const old = doc.getText().slice(field.span.start, field.span.end);
+    // A block mapping's span ends with its newline; keep it so the next key stays on its own line.
+    const trailing = /\s*$/.exec(old)?.[0] ?? '';
+    return { range: { start: doc.positionAt(field.span.start), end: doc.positionAt(field.span.end) }, newText: text + trailing };
+  }
+  const model = check.parse.manifest.model;
+  if (!model) return null;
+  if (json) return { range: { start: doc.positionAt(model.keySpan.start), end: doc.positionAt(model.keySpan.start) }, newText: `${JSON.stringify(key)}: ${text}, ` };
+  const line = doc.positionAt(model.span.end).line + 1;
+  const indent = doc.positionAt(model.keySpan.start).character;
+  return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${' '.repeat(indent)}${key}: ${text}\n` };
 }

@@ -81,3 +81,7 @@ export const relatedModelFile = (bytes: number): string => `Model file: ${format
 export const relatedRuntime = (runtime: string): string => `Runtime: ${runtime}.`;
 
 export const raiseBudgetTitle = (what: string, to: string): string => `Raise the ${what} budget to ${to}`;
+export const switchTargetTitle = (id: string, sram: number, flash: number): string =>
+  `Switch to ${id}, the smallest catalog board that fits (${formatBytes(sram)} RAM, ${formatBytes(flash)} flash)`;
+export const switchRuntimeTitle = (runtime: string, op: string, unsupportedLeft: number): string =>
+  `Switch runtime to ${runtime} (runs ${op}${unsupportedLeft > 0 ? `; ${unsupportedLeft} other unsupported op${unsupportedLeft === 1 ? '' : 's'} left` : ''})`;

@@ -104,6 +104,13 @@ export class Workspace {
     return check;
   }
 
+  /** The op-support verdicts of a check's model under another runtime (for the runtime quick fix); cached. */
+  supportFor(check: ManifestCheck, runtime: RuntimeInfo): SupportReport | null {
+    const load = check.load;
+    if (load?.kind !== 'ok' || !runtime.support) return null;
+    return this.models.support(load, runtime.support, this.models.analysis(load, runtime.kernels));
+  }
+
   /** Open manifests whose model is `path` (for re-checking after the file changed on disk). */
   manifestsUsing(path: string): string[] {
     return [...this.checks.values()].filter((c) => c.modelPath === path).map((c) => c.uri);

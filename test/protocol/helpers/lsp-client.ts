@@ -137,3 +137,15 @@ export function textAt(text: string, range: { start: { line: number; character: 
   const last = (lines[range.end.line] ?? '').slice(0, range.end.character);
   return [first, ...middle, last].join('\n');
 }
+
+/** Applies LSP text edits to a text (edits may come in any order; they must not overlap). */
+export function applyEdits(text: string, edits: readonly { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
+  const offset = (p: { line: number; character: number }): number => {
+    const lines = text.split('\n');
+    return lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  };
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
