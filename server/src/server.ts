@@ -7,7 +7,9 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  ErrorCodes,
   ProposedFeatures,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
@@ -23,7 +25,10 @@ import { hover } from './lsp/hover.js';
 import { inlayHints } from './lsp/inlay-hints.js';
 import { definition, documentLinks } from './lsp/links.js';
 import { ModelCache } from './lsp/models.js';
-import { StatsRequest } from './lsp/protocol.js';
+import { listingDiagnostics } from './lsp/listing-diagnostics.js';
+import { listingHover } from './lsp/listing-hover.js';
+import { checkListing, listingResult, type ListingCheck } from './lsp/listing.js';
+import { LISTING_SCHEME, ListingRequest, parseListingUri, StatsRequest } from './lsp/protocol.js';
 import { builtinProviders } from './lsp/providers.js';
 import { supportRuntimes } from './lsp/runtimes.js';
 import { guarded } from './lsp/safe.js';
@@ -69,13 +74,24 @@ async function readClientSettings(pushed?: unknown): Promise<void> {
   if (workspace.configure(readSettings(raw))) for (const d of documents.all()) publish(d);
 }
 
+/** Runs a feature on an open `tinyml-listing:` document, guarded like onManifest. */
+function onListing<T>(feature: string, uri: string, empty: T, fn: (check: ListingCheck, document: TextDocument) => T): T {
+  const document = documents.get(uri);
+  if (!document || !uri.startsWith(`${LISTING_SCHEME}:`)) return empty;
+  return guarded(feature, log, empty, () => {
+    const check = checkListing(uri, models, providers, workspace.settings);
+    return check ? fn(check, document) : empty;
+  });
+}
+
 function publish(document: TextDocument): void {
-  if (!isManifestUri(document.uri)) return;
-  void afterSettings(() => publishNow(document));
+  if (isManifestUri(document.uri) || document.uri.startsWith(`${LISTING_SCHEME}:`)) void afterSettings(() => publishNow(document));
 }
 
 function publishNow(document: TextDocument): void {
-  const diagnostics = onManifest('diagnostics', document.uri, [], (c) => manifestDiagnostics(c, providers));
+  const diagnostics = isManifestUri(document.uri)
+    ? onManifest('diagnostics', document.uri, [], (c) => manifestDiagnostics(c, providers))
+    : onListing('listing diagnostics', document.uri, [], (c, d) => listingDiagnostics(c, d));
   void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
 }
 
@@ -112,7 +128,7 @@ connection.onInitialized(() => {
 documents.onDidChangeContent((e) => publish(e.document));
 documents.onDidClose((e) => {
   workspace.forget(e.document.uri);
-  if (isManifestUri(e.document.uri)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  if (isManifestUri(e.document.uri) || e.document.uri.startsWith(`${LISTING_SCHEME}:`)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 connection.onDidChangeConfiguration((p) => {
   void readClientSettings((p.settings as Record<string, unknown> | null | undefined)?.[SETTINGS_SECTION]);
@@ -127,11 +143,12 @@ connection.onDidChangeWatchedFiles((params) => {
         const document = documents.get(uri);
         if (document) publish(document);
       }
+      for (const document of documents.all()) if (parseListingUri(document.uri)?.modelPath === path) publish(document);
     }
   });
 });
 
-connection.onHover((p) => afterSettings(() => onManifest('hover', p.textDocument.uri, null, (c) => hover(c, p.position, providers))));
+connection.onHover((p) => afterSettings(() => onManifest('hover', p.textDocument.uri, null, (c) => hover(c, p.position, providers)) ?? onListing('listing hover', p.textDocument.uri, null, (c, d) => listingHover(c, d, p.position))));
 connection.onCompletion((p) => afterSettings(() => onManifest('completion', p.textDocument.uri, [], (c) => complete(c, p.position, providers))));
 connection.onCodeLens((p) => afterSettings(() => onManifest('code lens', p.textDocument.uri, [], (c) => codeLenses(c))));
 connection.onCodeAction((p) => afterSettings(() => onManifest('code actions', p.textDocument.uri, [], (c) => codeActions(c, p.context.diagnostics, { providers, supportFor: (r) => workspace.supportFor(c, r) }))));
@@ -139,6 +156,11 @@ connection.languages.inlayHint.on((p) => afterSettings(() => onManifest('inlay h
 connection.onDocumentLinks((p) => afterSettings(() => onManifest('document links', p.textDocument.uri, [], (c) => documentLinks(c))));
 connection.onDefinition((p) => afterSettings(() => onManifest('definition', p.textDocument.uri, null, (c) => definition(c, p.position))));
 connection.onRequest(StatsRequest.type, () => ({ ...models.stats }));
+connection.onRequest(ListingRequest.type, (p) => afterSettings(() => {
+  const result = guarded('listing', log, null, () => listingResult(p, models, providers, workspace.settings));
+  if (!result) throw new ResponseError(ErrorCodes.InvalidParams, `not a model listing or model file URI: ${p.uri}`);
+  return result;
+}));
 registerCostProfile(connection, { documents, workspace, models, log });
 
 documents.listen(connection);

@@ -10,6 +10,9 @@ import { checkSupport, type Runtime, type SupportReport } from '../analysis/supp
 import { ModelFormatError } from '../model/errors.js';
 import type { Model } from '../model/ir.js';
 import { readTflite } from '../model/tflite/reader.js';
+import type { CacheStats } from './protocol.js';
+
+export type { CacheStats };
 
 /** The outcome of loading a model file. */
 export type ModelLoad =
@@ -18,16 +21,6 @@ export type ModelLoad =
   /** The file exists but cannot be used: a directory, no permission, or a format not supported yet. */
   | { readonly kind: 'unreadable'; readonly path: string; readonly reason: string }
   | { readonly kind: 'malformed'; readonly path: string; readonly hash: string; readonly error: ModelFormatError };
-
-/** Counters for tests and benchmarks (exposed through the `tinymlLens/stats` request). */
-export interface CacheStats {
-  /** Files read from disk. */
-  reads: number;
-  /** Byte buffers handed to the reader (one per distinct content). */
-  parses: number;
-  /** analyzeModel runs (one per distinct content and runtime). */
-  analyses: number;
-}
 
 /** How many parsed models and analyses to keep; a workspace rarely has more models than this. */
 const MAX_ANALYSES = 64;

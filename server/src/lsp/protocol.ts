@@ -1,7 +1,16 @@
 /** Custom messages of the TinyML Lens server, declared once (the client may import them too). */
 import { RequestType, RequestType0 } from 'vscode-languageserver';
 import type { CostProfile } from '../analysis/cost/profile.js';
-import type { CacheStats } from './models.js';
+
+/** Model cache counters (reads, parses, analyses). */
+export interface CacheStats {
+  /** Files read from disk. */
+  reads: number;
+  /** Byte buffers handed to the reader (one per distinct content). */
+  parses: number;
+  /** analyzeModel runs (one per distinct content and runtime). */
+  analyses: number;
+}
 
 /** `tinymlLens/stats`: model cache counters, so tests and benchmarks can see that an edit re-read nothing. */
 export namespace StatsRequest {
@@ -69,20 +78,92 @@ export namespace TargetFitsRequest {
   export const type = new RequestType<TargetFitsParams, { readonly model: string; readonly targets: readonly TargetFit[]; readonly error?: string }, void>(method);
 }
 
-/** The URI scheme of model listings, read-only documents rendered by the server. */
+/**
+ * The URI scheme of model listings: read-only documents the client shows and the server renders, hovers and
+ * diagnoses. Format: `tinyml-listing:<absolute model path>.listing[?runtime=<id>][&target=<id>]`, e.g.
+ * `tinyml-listing:/abs/path/model.tflite.listing?runtime=tflm-cmsis-nn&target=nrf52840` (on Windows the path is
+ * `/c:/...`). Without `runtime` the server uses `tinymlLens.defaultRuntime`; without `target`,
+ * `tinymlLens.defaultTarget` (no time column without either a target or a default target).
+ */
 export const LISTING_SCHEME = 'tinyml-listing';
 
-/**
- * Parameters of `tinymlLens/listing`: a listing URI, `tinyml-listing:<absolute model path>.listing` with an optional
- * query `runtime=<id>` (else the default runtime). The client's TextDocumentContentProvider asks for the text; the
- * server gives the same document hovers and diagnostics once it is open.
- */
-export interface ListingParams {
-  readonly uri: string;
+/** What a listing URI says. */
+export interface ListingAddress {
+  /** Absolute file-system path of the model (`/c:/x` on Windows is returned as `c:/x`). */
+  readonly modelPath: string;
+  readonly runtime: string | null;
+  readonly target: string | null;
 }
 
-/** `tinymlLens/listing`: the text of a model listing (the table of layers), or an error line when the model is unusable. */
+/** The listing URI of a model (absolute path), optionally for a runtime and a target. */
+export function listingUri(modelPath: string, options: { runtime?: string | null; target?: string | null } = {}): string {
+  let path = modelPath.replace(/\\/g, '/');
+  if (/^[A-Za-z]:/.test(path)) path = `/${path}`;
+  const encoded = path.split('/').map(encodeURIComponent).join('/').replace(/^\/([A-Za-z])%3A/, '/$1:');
+  const query = [
+    options.runtime ? `runtime=${encodeURIComponent(options.runtime)}` : null,
+    options.target ? `target=${encodeURIComponent(options.target)}` : null,
+  ].filter((x) => x !== null);
+  return `${LISTING_SCHEME}:${encoded}.listing${query.length > 0 ? `?${query.join('&')}` : ''}`;
+}
+
+/**
+ * Reads a listing URI; null when it is not one. Tolerates the encodings editors apply (VS Code writes `=` in a query
+ * as `%3D` and a drive colon as `%3A`).
+ */
+export function parseListingUri(uri: string): ListingAddress | null {
+  const prefix = `${LISTING_SCHEME}:`;
+  if (!uri.startsWith(prefix)) return null;
+  const rest = uri.slice(prefix.length).replace(/#.*$/, '');
+  const q = rest.indexOf('?');
+  const rawPath = q < 0 ? rest : rest.slice(0, q);
+  let rawQuery = q < 0 ? '' : rest.slice(q + 1);
+  if (!rawQuery.includes('=')) rawQuery = safeDecode(rawQuery);
+  let path = safeDecode(rawPath.replace(/^\/\/[^/]*/, ''));
+  if (!path.endsWith('.listing')) return null;
+  path = path.slice(0, -'.listing'.length);
+  if (/^\/[A-Za-z]:/.test(path)) path = path.slice(1);
+  if (path === '') return null;
+  const params = new URLSearchParams(rawQuery);
+  const value = (key: string): string | null => {
+    const v = params.get(key)?.trim();
+    return v ? v : null;
+  };
+  return { modelPath: path, runtime: value('runtime'), target: value('target') };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** `tinymlLens/listing` parameters: a listing URI, or a model's file: URI with the runtime and target to use. */
+export interface ListingParams {
+  readonly uri: string;
+  readonly runtime?: string;
+  readonly target?: string;
+}
+
+/** `tinymlLens/listing` result: the text to show (the same the server hovers and diagnoses) and its URI. */
+export interface ListingResult {
+  /** The listing URI the text belongs to (open it to get hovers and diagnostics). */
+  readonly uri: string;
+  readonly text: string;
+  readonly modelPath: string;
+  /** The runtime and target actually used (after defaults); target null when none. */
+  readonly runtime: string;
+  readonly target: string | null;
+}
+
+/**
+ * `tinymlLens/listing`: the per-layer listing of a model (index, op, output shape, dtype, MACs, weights, live arena,
+ * estimated time), as highlighted by syntaxes/tinyml-listing.tmLanguage.json. A missing or malformed model yields a
+ * listing that says so (never an error), so the document always opens.
+ */
 export namespace ListingRequest {
   export const method = 'tinymlLens/listing';
-  export const type = new RequestType<ListingParams, { readonly text: string }, void>(method);
+  export const type = new RequestType<ListingParams, ListingResult, void>(method);
 }
