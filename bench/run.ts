@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { analyzeModel, RUNTIMES } from '../server/src/analysis/report.js';
 import { readTflite } from '../server/src/model/tflite/reader.js';
+import { benchLsp } from './lsp.js';
 
 const shared = resolve(__dirname, '../../shared/models');
 const dir = existsSync(shared) ? shared : resolve(__dirname, '../examples');
@@ -42,3 +43,9 @@ for (const file of files) {
 }
 const heapAfter = process.memoryUsage().heapUsed;
 console.log(`\nheap held by ${kept.length} analyses: ${((heapAfter - heapBefore) / 1024 / 1024).toFixed(1)} MiB`);
+
+const kws = resolve(__dirname, '../examples/kws_dscnn_int8.tflite');
+benchLsp(files.map((f) => join(dir, f)), kws).catch((e: unknown) => {
+  console.error(`language server bench failed: ${(e as Error).stack ?? String(e)}`);
+  process.exitCode = 1;
+});

@@ -155,7 +155,10 @@ connection.onCodeAction((p) => afterSettings(() => onManifest('code actions', p.
 connection.languages.inlayHint.on((p) => afterSettings(() => onManifest('inlay hints', p.textDocument.uri, [], (c) => inlayHints(c, p.range))));
 connection.onDocumentLinks((p) => afterSettings(() => onManifest('document links', p.textDocument.uri, [], (c) => documentLinks(c))));
 connection.onDefinition((p) => afterSettings(() => onManifest('definition', p.textDocument.uri, null, (c) => definition(c, p.position))));
-connection.onRequest(StatsRequest.type, () => ({ ...models.stats }));
+connection.onRequest(StatsRequest.type, () => {
+  const memory = process.memoryUsage();
+  return { ...models.stats, heapUsedBytes: memory.heapUsed, rssBytes: memory.rss };
+});
 connection.onRequest(ListingRequest.type, (p) => afterSettings(() => {
   const result = guarded('listing', log, null, () => listingResult(p, models, providers, workspace.settings));
   if (!result) throw new ResponseError(ErrorCodes.InvalidParams, `not a model listing or model file URI: ${p.uri}`);

@@ -22,7 +22,11 @@ interface Stats {
   parses: number;
   analyses: number;
 }
-const stats = (): Promise<Stats> => client.request<Stats>('tinymlLens/stats', null);
+/** The cache counters only (the response also carries the server's memory, which varies). */
+const stats = async (): Promise<Stats> => {
+  const { reads, parses, analyses } = await client.request<Stats>('tinymlLens/stats', null);
+  return { reads, parses, analyses };
+};
 const lensTitle = async (uri: string): Promise<string> =>
   (await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } }))[0]?.command?.title ?? '';
 const FileChanged = 2;

@@ -12,10 +12,16 @@ export interface CacheStats {
   analyses: number;
 }
 
+/** What `tinymlLens/stats` returns: the cache counters and the server process's memory (for `npm run bench`). */
+export interface ServerStats extends CacheStats {
+  readonly heapUsedBytes: number;
+  readonly rssBytes: number;
+}
+
 /** `tinymlLens/stats`: model cache counters, so tests and benchmarks can see that an edit re-read nothing. */
 export namespace StatsRequest {
   export const method = 'tinymlLens/stats';
-  export const type = new RequestType0<CacheStats, void>(method);
+  export const type = new RequestType0<ServerStats, void>(method);
 }
 
 /** Parameters of `tinymlLens/costProfile`: an open manifest. */
