@@ -16,9 +16,24 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
+  // The client imports the shared protocol module; alias the server library to the protocol package the client
+  // already bundles, so the server's Node connection code does not ride along into the extension host.
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], alias: { 'vscode-languageserver': 'vscode-languageserver-protocol' } },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['server/src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The cost-profile webview: browser code with chart.js bundled in (webviews load nothing from the network).
+  {
+    ...common, platform: 'browser', format: 'iife', target: 'es2022',
+    entryPoints: ['client/src/cost-profile/webview/main.ts'], outfile: 'dist/webview/cost-profile.js',
+  },
+  // The VS Code test suite (mocha bundled in: the extension host loads it with no node_modules lookup), run by
+  // @vscode/test-electron and by the code-server e2e harness alike.
+  {
+    ...common, entryPoints: { 'suite/index': 'test/suite/index.ts' }, outdir: 'dist/test',
+    // mocha's parallel mode resolves these files at run time; the suite runs serially and never loads them.
+    external: ['vscode', './reporters/parallel-buffered.cjs', './worker.cjs'],
+    alias: { 'vscode-languageserver': 'vscode-languageserver-protocol' },
+  },
 ];
 
 if (watch) {

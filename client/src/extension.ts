@@ -1,27 +1,49 @@
 /**
- * The TinyML Lens extension: starts the language server and hands it manifests and models. Analysis happens in the
- * server; the client only adapts it to VS Code.
+ * The TinyML Lens extension: starts the language server and adapts what it computes to VS Code — commands, the model
+ * listing, the status bar, the cost-profile webview. Analysis never happens here; the server answers.
  */
-import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { CommandIds, registerCommands } from './commands.js';
+import type { ExtensionState } from './context.js';
+import { CostProfilePanel, type PanelState } from './cost-profile/panel.js';
+import { registerListing } from './listing.js';
+import { isManifestDocument } from './manifests.js';
+import { createClient } from './server-client.js';
+import { ManifestStatus } from './status-bar.js';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: ExtensionContext): Promise<void> {
-  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+/** What activate() returns: read-only views for tests (the mocha suite reads them through `extension.exports`). */
+export interface TinymlLensApi {
+  costProfileState(): PanelState;
+  statusText(): string | null;
+  refreshStatus(): Promise<void>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<TinymlLensApi> {
+  const output = vscode.window.createOutputChannel('TinyML Lens', { log: true });
+  const created = createClient(context, output);
+  client = created.client;
+  const costProfile = new CostProfilePanel(context.extensionUri, client);
+  const state: ExtensionState = { extension: context, client, policy: created.policy, output, costProfile, lastManifest: undefined };
+  const status = new ManifestStatus(client, CommandIds.showCostProfile);
+  const remember = (editor: vscode.TextEditor | undefined): void => {
+    if (editor && isManifestDocument(editor.document)) state.lastManifest = editor.document.uri;
   };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'tinyml-manifest' },
-      { scheme: 'file', pattern: '**/*.tinyml.{yaml,json}' },
-    ],
-  };
-  client = new LanguageClient('tinymlLens', 'TinyML Lens', serverOptions, clientOptions);
+  remember(vscode.window.activeTextEditor);
+  context.subscriptions.push(
+    output,
+    costProfile,
+    status,
+    ...registerCommands(state),
+    ...registerListing(client),
+    vscode.window.onDidChangeActiveTextEditor(remember),
+  );
   await client.start();
+  context.subscriptions.push(client);
+  void status.refresh();
+  return { costProfileState: () => costProfile.state(), statusText: () => status.text, refreshStatus: () => status.refresh() };
 }
 
 export async function deactivate(): Promise<void> {

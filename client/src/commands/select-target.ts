@@ -1,0 +1,71 @@
+/**
+ * TinyML: Select Target — every catalog board with its specs and whether the model fits (the server's targetFits
+ * request), then writes the choice: into the active manifest's `target:` (an edit in the editor, saved by the user),
+ * or, without a manifest, into the `tinymlLens.defaultTarget` setting.
+ */
+import * as vscode from 'vscode';
+import { TargetFitsRequest, type TargetFit } from '../../../server/src/lsp/protocol.js';
+import type { ExtensionState } from '../context.js';
+import { isManifestDocument, modelUri } from '../manifests.js';
+import { formatBytes } from '../format.js';
+
+type Item = vscode.QuickPickItem & { fit: TargetFit };
+
+/** One quick-pick row: "$(pass) nrf52840  Nordic nRF52840 · cortex-m4f, 64 MHz..." and the verdict below. */
+export function targetItem(t: TargetFit): Item {
+  const icon = t.fits === true ? '$(pass)' : t.fits === false ? '$(error)' : '$(question)';
+  const verdict = t.fits === true ? 'fits' : t.fits === false ? 'does not fit' : 'unknown';
+  const ram = `arena ${formatBytes(t.arenaBytes)}${t.ramBytes !== null ? ` of ${formatBytes(t.ramBytes)} RAM` : ''}`;
+  const flash = `model ${formatBytes(t.modelBytes)}${t.flashBytes !== null ? ` of ${formatBytes(t.flashBytes)} flash` : ''}`;
+  const parts = [verdict, ram, flash, t.latencyMs !== null ? `~${t.latencyMs.toPrecision(2)} ms` : null, t.unsupportedOps ? `${t.unsupportedOps} unsupported ops` : null, t.runtime];
+  return { label: `${icon} ${t.id}`, description: `${t.name} · ${t.detail}`, detail: parts.filter((p) => p !== null).join(' · '), fit: t };
+}
+
+/** Shows the list; resolves to the chosen id (or undefined). `arg` may name the model; tests pass `{pick: id}`. */
+export async function selectTarget(state: ExtensionState, arg: unknown): Promise<string | undefined> {
+  const pickId = arg && typeof arg === 'object' && 'pick' in arg ? String((arg as { pick: unknown }).pick) : undefined;
+  const model = modelUri(pickId === undefined ? arg : undefined);
+  if (!model) {
+    void vscode.window.showInformationMessage('Open a manifest or select a model file to choose a target for it.');
+    return undefined;
+  }
+  const runtime = vscode.workspace.getConfiguration('tinymlLens').get<string>('defaultRuntime');
+  const answer = await state.client.sendRequest(TargetFitsRequest.type, { modelUri: model.toString(), runtime });
+  if (answer.error) {
+    void vscode.window.showErrorMessage(`TinyML Lens: ${model.fsPath}: ${answer.error}`);
+    return undefined;
+  }
+  const items = answer.targets.map(targetItem);
+  const chosen = pickId !== undefined
+    ? items.find((i) => i.fit.id === pickId)
+    : await vscode.window.showQuickPick(items, { title: `Target for ${vscode.workspace.asRelativePath(model)}`, matchOnDescription: true, matchOnDetail: true, placeHolder: 'Fitting boards first, smallest first' });
+  if (!chosen) return undefined;
+  await applyTarget(chosen.fit.id);
+  return chosen.fit.id;
+}
+
+/** Sets `target:` in the active manifest (replacing a scalar or inline board, or adding the key after `model:`). */
+async function applyTarget(id: string): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor && isManifestDocument(editor.document)) {
+    const doc = editor.document;
+    const text = doc.getText();
+    const edit = new vscode.WorkspaceEdit();
+    const existing = /^target:[ \t]*(\{[^}]*\}|[^\n#]*?)[ \t]*(#.*)?$/m.exec(text);
+    if (existing) {
+      const start = existing.index + existing[0].indexOf(':') + 1;
+      const end = existing.index + existing[0].length - (existing[2]?.length ?? 0);
+      edit.replace(doc.uri, new vscode.Range(doc.positionAt(start), doc.positionAt(end)), ` ${id}${existing[2] ? ' ' : ''}`);
+    } else {
+      const model = /^model:.*$/m.exec(text);
+      const at = model ? doc.positionAt(model.index + model[0].length) : new vscode.Position(0, 0);
+      edit.insert(doc.uri, at, model ? `\ntarget: ${id}` : `target: ${id}\n`);
+    }
+    await vscode.workspace.applyEdit(edit);
+    return;
+  }
+  // Settings are files too: in an untrusted workspace only the user's own settings change.
+  const scope = vscode.workspace.isTrusted && vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await vscode.workspace.getConfiguration('tinymlLens').update('defaultTarget', id, scope);
+  void vscode.window.showInformationMessage(`TinyML Lens: default target set to ${id}.`);
+}
