@@ -1,0 +1,237 @@
+/**
+ * TensorFlow.js models (model.json + weight shards): layers models and graph models, read with @tensorflow/tfjs on
+ * its pure-JS CPU backend through an in-memory IO handler, so nothing touches the network or the file system here.
+ * The caller supplies the shard bytes (`readShard`, given each path as the weights manifest writes it). Per layer:
+ * parameters, output shapes, and the footprint in float32 and after int8 quantization, plus the TFLite ops the
+ * converter would emit. Only ModelFormatError is thrown for bad input.
+ */
+import type * as TF from '@tensorflow/tfjs';
+import { ModelFormatError } from '../errors.js';
+import { indexJsonSpans, type JsonSpan } from './json-spans.js';
+import { graphOpToTflite, kerasToTflite } from './ops.js';
+
+/** One layer (layers model) or op node (graph model). */
+export interface TfjsLayer {
+  readonly index: number;
+  readonly name: string;
+  /** Keras layer class (`Conv2D`) or TensorFlow op (`Conv2D`, `MatMul`) for graph models. */
+  readonly className: string;
+  /** Output shapes with the batch dimension as 1; empty when unknown. */
+  readonly outputShapes: readonly (readonly number[])[];
+  readonly params: number;
+  /** Parameters in float32 (4 B each). */
+  readonly weightBytesFloat32: number;
+  /** After full-integer quantization: int8 weights, int32 biases (the TFLite converter's scheme). */
+  readonly weightBytesInt8: number;
+  /** Output activations in float32 and int8. */
+  readonly activationBytesFloat32: number;
+  readonly activationBytesInt8: number;
+  /** The TFLite ops the converter would emit; null when it has no builtin lowering. */
+  readonly tflite: readonly string[] | null;
+  /** The layer's entry in the model.json text. */
+  readonly span: JsonSpan | null;
+}
+
+export interface TfjsModel {
+  readonly format: 'layers-model' | 'graph-model';
+  readonly layers: readonly TfjsLayer[];
+  readonly params: number;
+  readonly weightBytesFloat32: number;
+  readonly weightBytesInt8: number;
+  /** Largest (inputs + output) activation bytes of any one layer: a lower bound of the tensor arena's plan. */
+  readonly peakActivationBytesFloat32: number;
+  readonly peakActivationBytesInt8: number;
+  /** Bytes of the weight shards read. */
+  readonly shardBytes: number;
+  readonly notes: readonly string[];
+}
+
+/** Reads one weight shard, by the path the weights manifest gives (relative to model.json). */
+export type ShardReader = (path: string) => Uint8Array | Promise<Uint8Array>;
+
+interface Manifest {
+  format?: string;
+  modelTopology?: Record<string, unknown>;
+  weightsManifest?: { paths: string[]; weights: { name: string; shape: number[]; dtype: string }[] }[];
+}
+
+let tfModule: Promise<typeof TF> | null = null;
+
+/** @tensorflow/tfjs, loaded on first use (it is large) and pinned to its CPU backend, quiet about tfjs-node. */
+async function tfjs(): Promise<typeof TF> {
+  tfModule ??= import('@tensorflow/tfjs').then(async (tf) => {
+    tf.enableProdMode();
+    await tf.setBackend('cpu');
+    return tf;
+  });
+  return tfModule;
+}
+
+/** True when `text` looks like a TF.js model.json (sniff before reading, like the .tflite reader). */
+export function isTfjsModelJson(text: string): boolean {
+  return /"modelTopology"\s*:/.test(text.slice(0, 4096)) || /"format"\s*:\s*"(layers|graph)-model"/.test(text.slice(0, 4096));
+}
+
+/** Reads a model.json text and its shards. */
+export async function readTfjsModel(text: string, readShard: ShardReader): Promise<TfjsModel> {
+  let doc: Manifest;
+  try {
+    doc = JSON.parse(text) as Manifest;
+  } catch (e) {
+    throw new ModelFormatError('not-a-model', 0, '', `model.json is not valid JSON: ${(e as Error).message}`, text.length);
+  }
+  if (!doc || typeof doc !== 'object' || !doc.modelTopology || typeof doc.modelTopology !== 'object') {
+    throw new ModelFormatError('not-a-model', 0, 'modelTopology', 'is missing: not a TensorFlow.js model.json', text.length);
+  }
+  const groups = Array.isArray(doc.weightsManifest) ? doc.weightsManifest : [];
+  const weightSpecs = groups.flatMap((g) => (Array.isArray(g.weights) ? g.weights : []));
+  const shards: Uint8Array[] = [];
+  for (const [gi, g] of groups.entries()) {
+    for (const [pi, path] of (Array.isArray(g.paths) ? g.paths : []).entries()) {
+      try {
+        shards.push(await readShard(path));
+      } catch (e) {
+        throw new ModelFormatError('truncated', 0, `weightsManifest[${gi}].paths[${pi}]`, `weight shard '${path}' cannot be read: ${(e as Error).message}`, text.length);
+      }
+    }
+  }
+  const shardBytes = shards.reduce((n, s) => n + s.length, 0);
+  const weightData = new Uint8Array(shardBytes);
+  let at = 0;
+  for (const s of shards) {
+    weightData.set(s, at);
+    at += s.length;
+  }
+  const graph = doc.format === 'graph-model' || Array.isArray((doc.modelTopology as { node?: unknown }).node);
+  const tf = await tfjs();
+  const artifacts = { modelTopology: doc.modelTopology, weightSpecs, weightData: weightData.buffer, format: doc.format } as unknown as TF.io.ModelArtifacts;
+  const handler: TF.io.IOHandler = { load: async () => artifacts };
+  const spans = indexJsonSpans(text, 6);
+  try {
+    return graph ? await readGraph(tf, handler, doc, spans, shardBytes) : await readLayers(tf, handler, doc, spans, shardBytes);
+  } catch (e) {
+    if (e instanceof ModelFormatError) throw e;
+    throw new ModelFormatError('bad-value', 0, 'modelTopology', `TensorFlow.js cannot load it: ${(e as Error).message}`, text.length);
+  }
+}
+
+const batchOne = (shape: readonly (number | null)[]): number[] => shape.map((d, i) => (d === null || d < 0 ? (i === 0 ? 1 : 0) : d));
+const elements = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
+
+async function readLayers(tf: typeof TF, handler: TF.io.IOHandler, doc: Manifest, spans: ReturnType<typeof indexJsonSpans>, shardBytes: number): Promise<TfjsModel> {
+  const model = await tf.loadLayersModel(handler);
+  try {
+    const topo = doc.modelTopology as { model_config?: { config?: { layers?: unknown[] } }; config?: { layers?: unknown[] } };
+    const base = topo.model_config ? 'modelTopology.model_config.config.layers' : 'modelTopology.config.layers';
+    const entries = (topo.model_config?.config?.layers ?? topo.config?.layers ?? []) as { class_name?: string; config?: { name?: string } }[];
+    const spanOf = (name: string): JsonSpan | null => {
+      const i = entries.findIndex((e) => e.config?.name === name);
+      return i >= 0 ? spans.get(`${base}.${i}`) ?? null : null;
+    };
+    const layers: TfjsLayer[] = model.layers.map((layer, index) => {
+      const shapes = (Array.isArray(layer.outputShape[0]) || layer.outputShape.length === 0 ? layer.outputShape : [layer.outputShape]) as (number | null)[][];
+      const outputShapes = shapes.map(batchOne);
+      const outElements = outputShapes.reduce((n, s) => n + elements(s), 0);
+      let params = 0;
+      let int8 = 0;
+      for (const w of layer.weights) {
+        const n = elements(w.shape as number[]);
+        params += n;
+        // TFLite keeps biases in int32 under int8 quantization.
+        int8 += /bias/i.test(w.name) ? 4 * n : n;
+      }
+      const className = layer.getClassName();
+      return {
+        index,
+        name: layer.name,
+        className,
+        outputShapes,
+        params,
+        weightBytesFloat32: 4 * params,
+        weightBytesInt8: int8,
+        activationBytesFloat32: 4 * outElements,
+        activationBytesInt8: outElements,
+        tflite: kerasToTflite(className, layer.getConfig() as Record<string, unknown>),
+        span: spanOf(layer.name),
+      };
+    });
+    // A layer's inputs are its predecessor's outputs in a Sequential chain; for other topologies the same bound holds
+    // per inbound layer, so the peak below is a lower bound of what the arena plan needs.
+    const inbound = (i: number): number => (i === 0 ? elements(batchOne((model.inputs[0]?.shape ?? []) as (number | null)[])) : layers[i - 1]?.activationBytesInt8 ?? 0);
+    let peak8 = 0;
+    for (const [i, l] of layers.entries()) peak8 = Math.max(peak8, inbound(i) + l.activationBytesInt8);
+    return summarize('layers-model', layers, peak8, shardBytes, ['Activation footprint is per layer output; the peak pairs each layer with its predecessor (exact for Sequential models).']);
+  } finally {
+    model.dispose();
+  }
+}
+
+async function readGraph(tf: typeof TF, handler: TF.io.IOHandler, doc: Manifest, spans: ReturnType<typeof indexJsonSpans>, shardBytes: number): Promise<TfjsModel> {
+  const model = await tf.loadGraphModel(handler);
+  const notes: string[] = [];
+  try {
+    const nodes = ((doc.modelTopology as { node?: { name: string; op: string; input?: string[] }[] }).node ?? []);
+    const weights = new Map<string, number>();
+    for (const [name, tensors] of Object.entries(model.weights)) weights.set(name, tensors.reduce((n, t) => n + t.size, 0));
+    const ops = nodes.map((n, i) => ({ node: n, i })).filter(({ node }) => node.op !== 'Const' && node.op !== 'Placeholder');
+    // Output shapes come from one execution on zeros (shapes are not stored in a graph model).
+    const shapes = new Map<string, number[]>();
+    try {
+      const inputs = model.inputs.map((t) => tf.zeros(batchOne((t.shape ?? []) as (number | null)[]).map((d) => Math.max(d, 1)), t.dtype as TF.DataType));
+      const names = ops.map(({ node }) => node.name);
+      const outs = model.execute(inputs, names);
+      const list = Array.isArray(outs) ? outs : [outs];
+      list.forEach((t, k) => {
+        shapes.set(names[k] ?? '', t.shape as number[]);
+        t.dispose();
+      });
+      inputs.forEach((t) => t.dispose());
+    } catch (e) {
+      notes.push(`Output shapes unknown: executing the graph on zeros failed (${(e as Error).message}).`);
+    }
+    const layers: TfjsLayer[] = ops.map(({ node, i }, index) => {
+      let params = 0;
+      for (const input of node.input ?? []) params += weights.get(input.replace(/^\^/, '').replace(/:\d+$/, '')) ?? 0;
+      const shape = shapes.get(node.name);
+      const outElements = shape ? elements(shape) : 0;
+      return {
+        index,
+        name: node.name,
+        className: node.op,
+        outputShapes: shape ? [shape] : [],
+        params,
+        weightBytesFloat32: 4 * params,
+        // Without layer semantics, 1-D constants are taken as biases (int32 after quantization).
+        weightBytesInt8: params,
+        activationBytesFloat32: 4 * outElements,
+        activationBytesInt8: outElements,
+        tflite: graphOpToTflite(node.op),
+        span: spans.get(`modelTopology.node.${i}`) ?? null,
+      };
+    });
+    let peak8 = 0;
+    const produced = new Map(layers.map((l) => [l.name, l.activationBytesInt8]));
+    for (const [k, l] of layers.entries()) {
+      const inputs = (ops[k]?.node.input ?? []).reduce((n, x) => n + (produced.get(x.replace(/:\d+$/, '')) ?? 0), 0);
+      peak8 = Math.max(peak8, inputs + l.activationBytesInt8);
+    }
+    return summarize('graph-model', layers, peak8, shardBytes, notes);
+  } finally {
+    model.dispose();
+  }
+}
+
+function summarize(format: TfjsModel['format'], layers: TfjsLayer[], peak8: number, shardBytes: number, notes: string[]): TfjsModel {
+  const sum = (f: (l: TfjsLayer) => number): number => layers.reduce((n, l) => n + f(l), 0);
+  return {
+    format,
+    layers,
+    params: sum((l) => l.params),
+    weightBytesFloat32: sum((l) => l.weightBytesFloat32),
+    weightBytesInt8: sum((l) => l.weightBytesInt8),
+    peakActivationBytesFloat32: 4 * peak8,
+    peakActivationBytesInt8: peak8,
+    shardBytes,
+    notes,
+  };
+}
