@@ -1,0 +1,139 @@
+// The extension as a user sees it: the packaged .vsix installed into code-server, the workbench driven through
+// headless Chromium. Asserts on the DOM (Problems panel rows, hover text, status bar, the webview's figures) and saves
+// screenshots to .artifacts/e2e/. Every wait is a DOM condition with a deadline; nothing sleeps.
+//   run by test/e2e/run.sh (needs CODE_SERVER, E2E_DRIVER_MODULES, VSIX)
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { ARTIFACTS, installVsix, launchBrowser, prepareRun, startCodeServer } from './lib.mjs';
+
+const T = 60_000;
+const port = Number(process.env.E2E_UI_PORT ?? 18094);
+let server, browser, page;
+const timings = {};
+
+before(async () => {
+  const run = prepareRun('ui');
+  installVsix(run, process.env.VSIX ?? path.join(import.meta.dirname, '..', '..', 'tinyml-lens.vsix'));
+  server = await startCodeServer(run, port);
+  browser = await launchBrowser(run);
+  page = browser.pages()[0] ?? (await browser.newPage());
+  const t0 = Date.now();
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(run.workspace)}`);
+  await explorerRow('kws.tinyml.yaml').waitFor({ timeout: T });
+  timings.workbenchMs = Date.now() - t0;
+});
+
+after(async () => {
+  if (page) await page.screenshot({ path: path.join(ARTIFACTS, 'final.png') }).catch(() => {});
+  await browser?.close();
+  await server?.stop();
+  console.log(`TIMINGS ${JSON.stringify(timings)}`);
+});
+
+const explorerRow = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+const hoverWidget = () => page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').first();
+
+async function openFile(name, firstLine) {
+  await explorerRow(name).click();
+  await page.locator('.monaco-editor .view-lines', { hasText: firstLine }).first().waitFor({ timeout: T });
+}
+
+/** Moves the mouse over `needle` inside the editor line containing `line` (measured in the page, not guessed). */
+async function hoverOn(line, needle) {
+  await page.locator('.monaco-editor .view-line', { hasText: line }).first().waitFor({ timeout: T });
+  const point = await page.evaluate(([lineText, word]) => {
+    for (const el of document.querySelectorAll('.monaco-editor .view-line')) {
+      if (!el.textContent.replace(/\u00a0/g, ' ').includes(lineText)) continue;
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const i = n.textContent.replace(/\u00a0/g, ' ').indexOf(word);
+        if (i < 0) continue;
+        const r = document.createRange();
+        r.setStart(n, i + 1);
+        r.setEnd(n, i + 2);
+        const b = r.getBoundingClientRect();
+        return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+      }
+    }
+    return null;
+  }, [line, needle]);
+  assert.ok(point, `'${needle}' on the line '${line}' is visible`);
+  await page.mouse.move(point.x, point.y);
+}
+
+async function closeHover() {
+  await page.mouse.move(2, 300);
+  await page.keyboard.press('Escape');
+  await page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').first().waitFor({ state: 'hidden', timeout: T }).catch(() => {});
+}
+
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: T });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: T });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: T });
+}
+
+test('an over-budget manifest: squiggle, Problems panel entry with its code, red status bar item', async () => {
+  const t0 = Date.now();
+  await openFile('over-budget.tinyml.yaml', 'budgets');
+  await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: T });
+  timings.firstDiagnosticMs = Date.now() - t0;
+  await page.locator('[id="status.problems"]').click();
+  const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'ram-over-budget' }).first();
+  await row.waitFor({ timeout: T });
+  assert.match(await row.innerText(), /tinyml-lens/);
+  assert.match(await row.locator('.marker-message').innerText(), /KiB/);
+  const status = page.locator('.statusbar-item', { hasText: 'nrf52840 · RAM' }).first();
+  await status.waitFor({ timeout: T });
+  assert.match(await status.innerText(), /nrf52840 · RAM \d+%/);
+  const red = await status.evaluate((e) => e.classList.contains('error-kind') || getComputedStyle(e).backgroundColor !== 'rgba(0, 0, 0, 0)');
+  assert.ok(red, 'the status bar item is red when over budget');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'problems.png') });
+  await page.keyboard.press('Control+Shift+M'); // close the panel again
+});
+
+test('hover on a budget shows the need against the budget', async () => {
+  await openFile('kws.tinyml.yaml', 'budgets');
+  await hoverOn('ram: 64KiB', '64KiB');
+  const hover = hoverWidget();
+  await hover.waitFor({ timeout: T });
+  await page.locator('.monaco-hover-content', { hasText: 'RAM' }).first().waitFor({ timeout: T });
+  assert.match(await hover.innerText(), /KiB/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'hover.png') });
+  await closeHover();
+});
+
+test('Open Model Listing shows the layers; a row has a hover', async () => {
+  await runCommand('TinyML: Open Model Listing');
+  await page.locator('.monaco-editor .view-lines', { hasText: 'DEPTHWISE_CONV_2D' }).first().waitFor({ timeout: T });
+  await page.locator('.tab', { hasText: '.listing' }).first().waitFor({ timeout: T });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'listing.png') });
+  await hoverOn('DEPTHWISE_CONV_2D', 'DEPTHWISE_CONV_2D');
+  await hoverWidget().waitFor({ timeout: T });
+  assert.ok((await hoverWidget().innerText()).trim().length > 0);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'listing-hover.png') });
+  await closeHover();
+});
+
+test('Show Cost Profile renders the figures and three charts in the webview', async () => {
+  await openFile('kws.tinyml.yaml', 'budgets');
+  await runCommand('TinyML: Show Cost Profile');
+  await page.locator('.tab', { hasText: 'Cost Profile' }).first().waitFor({ timeout: T });
+  const outer = page.locator('iframe.webview.ready').first();
+  await outer.waitFor({ timeout: T });
+  const view = page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+  await view.locator('#cloud-latency').waitFor({ timeout: T });
+  assert.match(await view.locator('#tinyml-latency').innerText(), /\d+(\.\d+)? (ms|us|s)$/);
+  assert.match(await view.locator('#cloud-latency').innerText(), /\d/);
+  assert.match(await view.locator('#cloud-monthly').innerText(), /^\$/);
+  assert.match(await view.locator('#crossover').innerText(), /^Crossover: /);
+  assert.equal(await view.locator('canvas').count(), 3);
+  assert.ok(await view.locator('#assumption-table tbody tr').count() >= 20, 'every assumption is listed');
+  await outer.screenshot({ path: path.join(ARTIFACTS, 'cost-profile-webview.png') });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'cost-profile.png') });
+});

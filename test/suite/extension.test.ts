@@ -1,0 +1,156 @@
+/**
+ * The extension in a real VS Code (desktop through @vscode/test-electron, or code-server's extension host): the
+ * language server's diagnostics and hovers reach the editor, every command works, the cost profile renders.
+ * Assertions are on diagnostic codes and stable figure keys, not on prose.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { suite, suiteSetup, test } from 'mocha';
+import type { TinymlLensApi } from '../../client/src/extension.js';
+import { waitFor } from './wait.js';
+
+const EXTENSION_ID = 'tinyml-lens.tinyml-lens';
+
+function folder(): vscode.Uri {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'the fixture workspace is open');
+  return f.uri;
+}
+
+const file = (name: string): vscode.Uri => vscode.Uri.joinPath(folder(), name);
+
+async function open(name: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(file(name));
+  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+}
+
+function codeOf(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' && d.code !== null ? String(d.code.value) : String(d.code);
+}
+
+async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
+  return (hovers ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+}
+
+/** The position of the first occurrence of `needle` in a document (plus `offset` characters). */
+function positionOf(doc: vscode.TextDocument, needle: string, offset = 0): vscode.Position {
+  const at = doc.getText().indexOf(needle);
+  assert.ok(at >= 0, `'${needle}' in ${doc.uri.path}`);
+  return doc.positionAt(at + offset);
+}
+
+suite('TinyML Lens in VS Code', () => {
+  let api: TinymlLensApi;
+
+  suiteSetup(async () => {
+    await open('kws.tinyml.yaml');
+    const ext = vscode.extensions.getExtension<TinymlLensApi>(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is installed`);
+    api = await waitFor('activation', async () => (ext.isActive ? ext.exports : await ext.activate()));
+  });
+
+  test('an over-budget manifest gets ram-over-budget on its budget value', async () => {
+    const editor = await open('over-budget.tinyml.yaml');
+    const diags = await waitFor('diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(editor.document.uri).filter((x) => codeOf(x) === 'ram-over-budget');
+      return d.length ? d : undefined;
+    });
+    const d = diags[0]!;
+    assert.equal(d.source, 'tinyml-lens');
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(editor.document.getText(d.range), '32KiB');
+  });
+
+  test('the status bar shows the target and RAM share of the active manifest', async () => {
+    await open('over-budget.tinyml.yaml');
+    await api.refreshStatus();
+    const text = await waitFor('status text', () => api.statusText()?.startsWith('nrf52840') && api.statusText());
+    assert.match(text, /^nrf52840 · RAM \d+%$/);
+  });
+
+  test('hover on a budget shows need against budget', async () => {
+    const editor = await open('kws.tinyml.yaml');
+    const text = await waitFor('budget hover', () => hoverText(editor.document.uri, positionOf(editor.document, '64KiB', 1)));
+    assert.match(text, /RAM/);
+    assert.match(text, /KiB/);
+  });
+
+  test('Open Model Listing opens the layer table, and a row has a hover', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('tinymlLens.openListing', file('kws.tflite'));
+    assert.ok(uri, 'the command returns the listing URI');
+    const doc = await waitFor('listing text', () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.getText().includes('CONV_2D')));
+    assert.equal(doc.languageId, 'tinyml-listing');
+    const text = await waitFor('listing row hover', () => hoverText(doc.uri, positionOf(doc, 'DEPTHWISE_CONV_2D', 2)));
+    assert.match(text, /DEPTHWISE_CONV_2D|input|output/i);
+  });
+
+  test('the code lens command (Analyze Model) opens the listing of the given path', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('tinymlLens.analyzeModel', file('kws.tflite').fsPath);
+    assert.ok(uri && uri.scheme === 'tinyml-listing');
+  });
+
+  test('Select Target lists catalog boards with a verdict and writes the choice into the manifest', async () => {
+    const copy = file('select.tinyml.yaml');
+    await vscode.workspace.fs.copy(file('kws.tinyml.yaml'), copy, { overwrite: true });
+    await open('select.tinyml.yaml');
+    const chosen = await vscode.commands.executeCommand<string>('tinymlLens.selectTarget', { pick: 'stm32f746' });
+    assert.equal(chosen, 'stm32f746');
+    const doc = vscode.window.activeTextEditor!.document;
+    assert.match(doc.getText(), /^target: stm32f746$/m);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test('Create Deployment Manifest writes one beside the model, and never overwrites an existing one', async () => {
+    const model = file('fresh.tflite');
+    await vscode.workspace.fs.copy(file('kws.tflite'), model, { overwrite: true });
+    const created = await vscode.commands.executeCommand<vscode.Uri>('tinymlLens.createManifest', model);
+    assert.equal(created?.path, file('fresh.tinyml.yaml').path);
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(created!));
+    assert.match(text, /^model: fresh\.tflite$/m);
+    const before = new TextDecoder().decode(await vscode.workspace.fs.readFile(file('kws.tinyml.yaml')));
+    await vscode.commands.executeCommand('tinymlLens.createManifest', file('kws.tflite'), { ifExists: 'keep' });
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file('kws.tinyml.yaml'))), before);
+  });
+
+  test('Show Cost Profile opens the webview, which renders the server figures and three charts', async () => {
+    await open('kws.tinyml.yaml');
+    await vscode.commands.executeCommand('tinymlLens.showCostProfile');
+    const state = await waitFor('rendered profile', () => {
+      const s = api.costProfileState();
+      return s.renders > 0 && s.figures['cloud.latency'] ? s : undefined;
+    });
+    assert.equal(state.charts, 3);
+    assert.match(state.figures['tinyml.latency']!, /(ms|us|s)$/);
+    assert.match(state.figures['crossover']!, /TinyML|cloud/);
+    assert.ok(vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.startsWith('Cost Profile'))));
+  });
+
+  test('the cost profile follows edits of the manifest', async () => {
+    const editor = await open('kws.tinyml.yaml');
+    const before = api.costProfileState();
+    const at = positionOf(editor.document, '1440');
+    await editor.edit((e) => e.replace(new vscode.Range(at, at.translate(0, 4)), '2880'));
+    const after = await waitFor('a re-render', () => {
+      const s = api.costProfileState();
+      return s.renders > before.renders && s.figures['cloud.bytesPerDay'] !== before.figures['cloud.bytesPerDay'] ? s : undefined;
+    });
+    assert.notEqual(after.figures['cloud.bytesPerDay'], before.figures['cloud.bytesPerDay']);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test('Export writes the profile as Markdown with every assumption and its source', async () => {
+    const md = await vscode.commands.executeCommand<string>('tinymlLens.exportCostProfile', 'markdown');
+    assert.match(md, /\| `rtt` \|/);
+    assert.match(md, /Crossover/);
+    const json = await vscode.commands.executeCommand<string>('tinymlLens.exportCostProfile', 'json');
+    assert.equal(JSON.parse(json).kind, 'ok');
+  });
+
+  test('Show Output and Restart Language Server run', async () => {
+    await vscode.commands.executeCommand('tinymlLens.showOutput');
+    await vscode.commands.executeCommand('tinymlLens.restartServer');
+    const editor = await open('over-budget.tinyml.yaml');
+    await waitFor('diagnostics after restart', () => vscode.languages.getDiagnostics(editor.document.uri).some((d) => codeOf(d) === 'ram-over-budget'));
+  });
+});
