@@ -33,7 +33,11 @@ import { builtinProviders } from './lsp/providers.js';
 import { supportRuntimes } from './lsp/runtimes.js';
 import { guarded } from './lsp/safe.js';
 import { readSettings, SETTINGS_SECTION } from './lsp/settings.js';
+import { tfjsDiagnostics, tfjsHover } from './lsp/tfjs-document.js';
+import { isTfjsPath } from './lsp/tfjs-models.js';
 import { isManifestUri, Workspace, type ManifestCheck } from './lsp/workspace.js';
+import type { TfjsModel } from './model/tfjs/reader.js';
+import type { RuntimeInfo } from './lsp/providers.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -56,10 +60,33 @@ function onManifest<T>(feature: string, uri: string, empty: T, fn: (check: Manif
   return guarded(feature, log, empty, () => fn(workspace.check(document)));
 }
 
-/** Runs `fn` once the settings are in. */
-async function afterSettings<T>(fn: () => T): Promise<T> {
+/** Runs `fn` once the settings are in (and, with a document `uri`, once what its check needs is loaded). */
+async function afterSettings<T>(fn: () => T, uri?: string): Promise<T> {
   await settingsRead;
+  const document = uri ? documents.get(uri) : undefined;
+  if (document) {
+    await guarded('model loading', log, Promise.resolve(), async () => {
+      if (isManifestUri(document.uri)) await workspace.prepare(document);
+      else if (isModelJsonDocument(document.uri)) await workspace.tfjs.prepare(fileURLToPath(document.uri), document.getText());
+    }).catch((e: unknown) => log(`tinyml-lens: model loading failed: ${String(e)}`));
+  }
   return fn();
+}
+
+/** A TF.js model.json on disk, open in the editor. */
+function isModelJsonDocument(uri: string): boolean {
+  return uri.startsWith('file:') && isTfjsPath(uri.split(/[?#]/)[0] ?? '');
+}
+
+/** Runs a feature on an open model.json with its last load, guarded. */
+function onModelJson<T>(feature: string, uri: string, empty: T, fn: (model: TfjsModel, document: TextDocument, runtime: RuntimeInfo) => T): T {
+  const document = documents.get(uri);
+  if (!document || !isModelJsonDocument(uri)) return empty;
+  return guarded(feature, log, empty, () => {
+    const load = workspace.tfjs.get(fileURLToPath(uri));
+    const runtime = providers.runtimes.get(workspace.settings.defaultRuntime) ?? providers.runtimes.get('tflm-cmsis-nn');
+    return load?.kind === 'ok' && runtime ? fn(load.model, document, runtime) : empty;
+  });
 }
 
 /** Pulls the `tinymlLens` section and, when it changes any check, re-publishes every open manifest. */
@@ -85,13 +112,17 @@ function onListing<T>(feature: string, uri: string, empty: T, fn: (check: Listin
 }
 
 function publish(document: TextDocument): void {
-  if (isManifestUri(document.uri) || document.uri.startsWith(`${LISTING_SCHEME}:`)) void afterSettings(() => publishNow(document));
+  if (isManifestUri(document.uri) || document.uri.startsWith(`${LISTING_SCHEME}:`) || isModelJsonDocument(document.uri)) {
+    void afterSettings(() => publishNow(document), document.uri);
+  }
 }
 
 function publishNow(document: TextDocument): void {
   const diagnostics = isManifestUri(document.uri)
     ? onManifest('diagnostics', document.uri, [], (c) => manifestDiagnostics(c, providers))
-    : onListing('listing diagnostics', document.uri, [], (c, d) => listingDiagnostics(c, d));
+    : isModelJsonDocument(document.uri)
+      ? onModelJson('model.json diagnostics', document.uri, [], (m, d, r) => tfjsDiagnostics(m, d, r))
+      : onListing('listing diagnostics', document.uri, [], (c, d) => listingDiagnostics(c, d));
   void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
 }
 
@@ -128,7 +159,7 @@ connection.onInitialized(() => {
 documents.onDidChangeContent((e) => publish(e.document));
 documents.onDidClose((e) => {
   workspace.forget(e.document.uri);
-  if (isManifestUri(e.document.uri) || e.document.uri.startsWith(`${LISTING_SCHEME}:`)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  if (isManifestUri(e.document.uri) || e.document.uri.startsWith(`${LISTING_SCHEME}:`) || isModelJsonDocument(e.document.uri)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 connection.onDidChangeConfiguration((p) => {
   void readClientSettings((p.settings as Record<string, unknown> | null | undefined)?.[SETTINGS_SECTION]);
@@ -148,16 +179,17 @@ connection.onDidChangeWatchedFiles((params) => {
   });
 });
 
-connection.onHover((p) => afterSettings(() => onManifest('hover', p.textDocument.uri, null, (c) => hover(c, p.position, providers)) ?? onListing('listing hover', p.textDocument.uri, null, (c, d) => listingHover(c, d, p.position))));
-connection.onCompletion((p) => afterSettings(() => onManifest('completion', p.textDocument.uri, [], (c) => complete(c, p.position, providers))));
-connection.onCodeLens((p) => afterSettings(() => onManifest('code lens', p.textDocument.uri, [], (c) => codeLenses(c))));
-connection.onCodeAction((p) => afterSettings(() => onManifest('code actions', p.textDocument.uri, [], (c) => codeActions(c, p.context.diagnostics, { providers, supportFor: (r) => workspace.supportFor(c, r) }))));
-connection.languages.inlayHint.on((p) => afterSettings(() => onManifest('inlay hints', p.textDocument.uri, [], (c) => inlayHints(c, p.range))));
-connection.onDocumentLinks((p) => afterSettings(() => onManifest('document links', p.textDocument.uri, [], (c) => documentLinks(c))));
-connection.onDefinition((p) => afterSettings(() => onManifest('definition', p.textDocument.uri, null, (c) => definition(c, p.position))));
+connection.onHover((p) => afterSettings(() => onManifest('hover', p.textDocument.uri, null, (c) => hover(c, p.position, providers)) ?? onListing('listing hover', p.textDocument.uri, null, (c, d) => listingHover(c, d, p.position))
+  ?? onModelJson('model.json hover', p.textDocument.uri, null, (m, d, r) => tfjsHover(m, d, p.position, r.kernels)), p.textDocument.uri));
+connection.onCompletion((p) => afterSettings(() => onManifest('completion', p.textDocument.uri, [], (c) => complete(c, p.position, providers)), p.textDocument.uri));
+connection.onCodeLens((p) => afterSettings(() => onManifest('code lens', p.textDocument.uri, [], (c) => codeLenses(c)), p.textDocument.uri));
+connection.onCodeAction((p) => afterSettings(() => onManifest('code actions', p.textDocument.uri, [], (c) => codeActions(c, p.context.diagnostics, { providers, supportFor: (r) => workspace.supportFor(c, r) })), p.textDocument.uri));
+connection.languages.inlayHint.on((p) => afterSettings(() => onManifest('inlay hints', p.textDocument.uri, [], (c) => inlayHints(c, p.range)), p.textDocument.uri));
+connection.onDocumentLinks((p) => afterSettings(() => onManifest('document links', p.textDocument.uri, [], (c) => documentLinks(c)), p.textDocument.uri));
+connection.onDefinition((p) => afterSettings(() => onManifest('definition', p.textDocument.uri, null, (c) => definition(c, p.position)), p.textDocument.uri));
 connection.onRequest(StatsRequest.type, () => {
   const memory = process.memoryUsage();
-  return { ...models.stats, heapUsedBytes: memory.heapUsed, rssBytes: memory.rss };
+  return { ...models.stats, reads: models.stats.reads + workspace.tfjs.reads, heapUsedBytes: memory.heapUsed, rssBytes: memory.rss };
 });
 connection.onRequest(ListingRequest.type, (p) => afterSettings(() => {
   const result = guarded('listing', log, null, () => listingResult(p, models, providers, workspace.settings));

@@ -5,6 +5,7 @@ import type { Span } from '../manifest/types.js';
 import { suggest } from '../manifest/suggest.js';
 import { Code, SOURCE, type DiagnosticCode, type OverBudgetData } from './codes.js';
 import * as msg from './messages.js';
+import { tfjsManifestDiagnostics } from './tfjs-manifest.js';
 import type { Providers } from './providers.js';
 import type { ManifestCheck } from './workspace.js';
 
@@ -54,6 +55,8 @@ export function manifestDiagnostics(check: ManifestCheck, providers: Providers):
       add(Code.modelMalformed, model.span, msg.modelMalformed(model.value, e), { path: load.path, code: e.code, offset: e.offset, where: e.where });
     }
   }
+
+  out.push(...tfjsManifestDiagnostics(check));
 
   if (m.runtime && !check.runtimeKnown) {
     const known = providers.runtimes.all().map((r) => r.id);

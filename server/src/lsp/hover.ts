@@ -5,6 +5,7 @@ import { formatBytes, formatHertz, formatJoules, formatSeconds } from '../manife
 import { unsupportedGroups } from './diagnostics.js';
 import { bar, percent, type ResourceFit } from './footprint.js';
 import { fieldAtOffset } from './locate.js';
+import { tfjsModelHover } from './tfjs-manifest.js';
 import type { Providers } from './providers.js';
 import type { ManifestCheck } from './workspace.js';
 
@@ -24,7 +25,7 @@ function contents(check: ManifestCheck, path: string, providers: Providers): str
   const fit = check.fit;
   switch (path) {
     case 'model':
-      return modelHover(check);
+      return tfjsModelHover(check) ?? modelHover(check);
     case 'budgets.ram':
       return fit ? bytesHover('RAM', fit.ram, 'arena', 'SRAM') : docOf(path);
     case 'budgets.flash':

@@ -14,6 +14,7 @@ import { computeFit, type Fit } from './footprint.js';
 import type { ModelCache, ModelLoad } from './models.js';
 import type { InferenceCost, Providers, RuntimeInfo, TargetResolution } from './providers.js';
 import { DEFAULT_SETTINGS, sameSettings, type Settings } from './settings.js';
+import { isTfjsPath, TfjsCache, type TfjsLoad } from './tfjs-models.js';
 
 /** The runtime assumed when a manifest names none and the settings name none the server knows. */
 export const DEFAULT_RUNTIME = DEFAULT_SETTINGS.defaultRuntime;
@@ -27,7 +28,12 @@ export interface ManifestCheck {
   readonly parse: ParseResult;
   /** Absolute path of the model file, or null when the manifest names none (or is not a file: URI). */
   readonly modelPath: string | null;
+  /** The .tflite load; null without a model, or when the model is a TF.js model.json (then see `tfjs`). */
   readonly load: ModelLoad | null;
+  /** The model.json load when `model:` is a TF.js model (prepared before the check; null until then). */
+  readonly tfjs: TfjsLoad | null;
+  /** The safety margin in percent applied to the RAM need. */
+  readonly margin: number;
   /** The runtime analysed for: the manifest's, or the default when it names none or an unknown one. */
   readonly runtime: RuntimeInfo | null;
   /** False when the manifest names a runtime the registry does not know. */
@@ -51,6 +57,8 @@ export class Workspace {
   private readonly parses = new Map<string, { version: number; parse: ParseResult }>();
   private readonly checks = new Map<string, ManifestCheck>();
   private current: Settings = DEFAULT_SETTINGS;
+  /** TF.js models, loaded asynchronously by `prepare` before a check reads them. */
+  readonly tfjs = new TfjsCache();
 
   constructor(
     private readonly models: ModelCache,
@@ -70,18 +78,35 @@ export class Workspace {
     return true;
   }
 
-  /** The check of a manifest document, recomputed only when its text, its model file or its resolution changed. */
-  check(document: TextDocument): ManifestCheck {
+  /** Loads what a check of `document` needs asynchronously (a TF.js model); call before `check`. */
+  async prepare(document: TextDocument): Promise<void> {
+    const path = this.modelPathOf(document);
+    if (path && isTfjsPath(path)) await this.tfjs.prepare(path);
+  }
+
+  private parsed(document: TextDocument): ParseResult {
     let parsed = this.parses.get(document.uri);
     if (!parsed || parsed.version !== document.version) {
       parsed = { version: document.version, parse: parseManifest(document.getText()) };
       this.parses.set(document.uri, parsed);
     }
-    const manifest = parsed.parse.manifest;
+    return parsed.parse;
+  }
+
+  private modelPathOf(document: TextDocument): string | null {
+    const model = this.parsed(document).manifest.model;
+    return model ? resolveModelPath(document.uri, model.value) : null;
+  }
+
+  /** The check of a manifest document, recomputed only when its text, its model file or its resolution changed. */
+  check(document: TextDocument): ManifestCheck {
+    const parse = this.parsed(document);
+    const manifest = parse.manifest;
     const modelPath = manifest.model ? resolveModelPath(document.uri, manifest.model.value) : null;
-    const load = modelPath ? this.models.load(modelPath) : null;
+    const tfjs = modelPath && isTfjsPath(modelPath) ? this.tfjs.get(modelPath) : null;
+    const load = modelPath && !isTfjsPath(modelPath) ? this.models.load(modelPath) : null;
     const previous = this.checks.get(document.uri);
-    if (previous && previous.version === document.version && previous.load === load && previous.document === document) return previous;
+    if (previous && previous.version === document.version && previous.load === load && previous.tfjs === tfjs && previous.document === document) return previous;
 
     const named = manifest.runtime ? this.providers.runtimes.get(manifest.runtime.value) : null;
     const runtimeKnown = !manifest.runtime || named !== null;
@@ -99,7 +124,7 @@ export class Workspace {
       cost = this.providers.cost.estimate({ model: load.model, report, target: spec, clockHz, ...(support ? { support } : {}) });
     }
     const fit = report ? computeFit(manifest, report, spec, cost, this.current.safetyMargin) : null;
-    const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse: parsed.parse, modelPath, load, runtime, runtimeKnown, report, support, target, targetFromSettings: fallback, fit };
+    const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse, modelPath, load, tfjs, margin: this.current.safetyMargin, runtime, runtimeKnown, report, support, target, targetFromSettings: fallback, fit };
     this.checks.set(document.uri, check);
     return check;
   }

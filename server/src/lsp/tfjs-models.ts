@@ -1,0 +1,108 @@
+/**
+ * The file reading for TF.js models: model.json from disk (or from the open editor's text) and its weight shards
+ * beside it, handed to the pure reader (server/src/model/tfjs/). Loading is asynchronous (the tfjs loader is), so
+ * callers `prepare` a path before the synchronous checks read it with `get`. Results are cached by the JSON text's
+ * hash and the shards' size and mtime, so an unchanged model is read once.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ModelFormatError } from '../model/errors.js';
+import { readTfjsModel, type TfjsModel } from '../model/tfjs/reader.js';
+
+/** The outcome of loading a model.json. */
+export type TfjsLoad =
+  | { readonly kind: 'ok'; readonly path: string; readonly model: TfjsModel }
+  | { readonly kind: 'missing'; readonly path: string }
+  | { readonly kind: 'malformed'; readonly path: string; readonly error: ModelFormatError };
+
+/** True for a TF.js model file name (`model.json`, `*.model.json`). */
+export function isTfjsPath(path: string): boolean {
+  return /(^|[\\/.])model\.json$/i.test(path);
+}
+
+const MAX_ENTRIES = 32;
+
+export class TfjsCache {
+  private readonly byKey = new Map<string, Promise<TfjsLoad>>();
+  private readonly latest = new Map<string, TfjsLoad>();
+  /** Per path on disk: the file's stamp and its shards' when last read, so an unchanged model.json is not re-read. */
+  private readonly disk = new Map<string, { stamp: string; shards: string; json: string }>();
+  /** Files read from disk (for tests: an edit of a manifest must not re-read its model). */
+  reads = 0;
+
+  /**
+   * Loads `path` (absolute), from `text` when the editor holds the document (unsaved edits count), else from disk.
+   * Shards are read beside it by the weights manifest's relative paths.
+   */
+  prepare(path: string, text?: string): Promise<TfjsLoad> {
+    let json = text;
+    if (json === undefined) {
+      const stamp = fileStamp(path);
+      const known = this.disk.get(path);
+      if (known && known.stamp === stamp && known.shards === shardStamps(path, known.json)) {
+        json = known.json;
+      } else {
+        try {
+          json = readFileSync(path, 'utf8');
+          this.reads++;
+          this.disk.set(path, { stamp, shards: shardStamps(path, json), json });
+        } catch {
+          this.disk.delete(path);
+          const missing: TfjsLoad = { kind: 'missing', path };
+          this.latest.set(path, missing);
+          return Promise.resolve(missing);
+        }
+      }
+    }
+    const key = `${path}|${createHash('sha256').update(json).digest('hex')}|${shardStamps(path, json)}`;
+    let pending = this.byKey.get(key);
+    if (!pending) {
+      pending = load(path, json);
+      if (this.byKey.size >= MAX_ENTRIES) this.byKey.delete(this.byKey.keys().next().value as string);
+      this.byKey.set(key, pending);
+    }
+    return pending.then((result) => {
+      this.latest.set(path, result);
+      return result;
+    });
+  }
+
+  /** The last load of `path` that `prepare` finished; null before any. */
+  get(path: string): TfjsLoad | null {
+    return this.latest.get(path) ?? null;
+  }
+}
+
+async function load(path: string, json: string): Promise<TfjsLoad> {
+  const base = dirname(path);
+  try {
+    const model = await readTfjsModel(json, (shard) => new Uint8Array(readFileSync(resolve(base, shard))));
+    return { kind: 'ok', path, model };
+  } catch (e) {
+    if (e instanceof ModelFormatError) return { kind: 'malformed', path, error: e };
+    throw e;
+  }
+}
+
+function fileStamp(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'x';
+  }
+}
+
+/** Size and mtime of every shard the JSON names, so a rewritten shard is a new cache entry. */
+function shardStamps(path: string, json: string): string {
+  const names = [...json.matchAll(/"paths"\s*:\s*\[([^\]]*)\]/g)].flatMap((m) => [...(m[1] ?? '').matchAll(/"([^"]+)"/g)].map((x) => x[1] ?? ''));
+  return names.map((n) => {
+    try {
+      const s = statSync(resolve(dirname(path), n));
+      return `${s.size}:${s.mtimeMs}`;
+    } catch {
+      return 'x';
+    }
+  }).join(',');
+}

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import { readTfjsModel, type TfjsModel } from '../../server/src/model/tfjs/reader.ts';
+import { graphModelFiles, layersModelFiles, type TfjsFiles } from '../unit/helpers/tfjs-fixtures.ts';
+import { LspClient, textAt } from './helpers/lsp-client.ts';
+import { createWorkspace, type TestWorkspace } from './helpers/workspace.ts';
+
+let ws: TestWorkspace;
+let client: LspClient;
+let layers: TfjsFiles;
+let expected: TfjsModel;
+
+function writeModel(dir: string, files: TfjsFiles, skipShards = false): void {
+  mkdirSync(ws.path(dir), { recursive: true });
+  ws.write(join(dir, 'model.json'), files.json);
+  if (!skipShards) for (const [name, bytes] of files.shards) ws.write(join(dir, name), bytes);
+}
+
+before(async () => {
+  ws = createWorkspace();
+  layers = await layersModelFiles();
+  expected = await readTfjsModel(layers.json, (p) => layers.shards.get(p)!);
+  writeModel('layers', layers);
+  writeModel('graph', graphModelFiles());
+  writeModel('noshard', layers, true);
+  client = await LspClient.start(ws.dir);
+});
+after(async () => {
+  await client.stop();
+  ws.dispose();
+});
+
+test('a manifest on a layers model.json: unsupported layers, int8 RAM and flash estimates against the budgets', async () => {
+  const text = 'model: layers/model.json\nbudgets: {ram: 1B, flash: 1B}\n';
+  const uri = ws.uri('tfjs.tinyml.yaml');
+  const ds = await client.open(uri, text);
+  assert.deepEqual(ds.map((d) => d.code).sort(), ['flash-over-budget', 'op-unsupported', 'ram-over-budget']);
+  const op = ds.find((d) => d.code === 'op-unsupported')!;
+  assert.equal(textAt(text, op.range), 'layers/model.json');
+  assert.equal((op.data as { op: string; layer: string }).op, 'ThresholdedReLU');
+  assert.equal((ds.find((d) => d.code === 'ram-over-budget')!.data as { need: number }).need, expected.peakActivationBytesInt8);
+  assert.equal((ds.find((d) => d.code === 'flash-over-budget')!.data as { need: number }).need, expected.weightBytesInt8);
+  const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 10 } });
+  assert.match((hover.contents as MarkupContent).value, /TensorFlow\.js layers-model/);
+});
+
+test('the model.json itself: op-unsupported on the layer class, hover on each layer entry with its footprint', async () => {
+  const uri = ws.uri('layers/model.json');
+  const ds = await client.open(uri, layers.json, 'json');
+  assert.equal(ds.length, 1, JSON.stringify(ds));
+  assert.equal(textAt(layers.json, ds[0]!.range), '"ThresholdedReLU"');
+  const conv = expected.layers[0]!;
+  const position = (() => {
+    const before = layers.json.slice(0, conv.span!.start + 2).split('\n');
+    return { line: before.length - 1, character: (before[before.length - 1] ?? '').length };
+  })();
+  const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position });
+  const value = (hover.contents as MarkupContent).value;
+  assert.match(value, /\*\*conv\*\* \(Conv2D\)/);
+  assert.match(value, /int8/);
+  assert.match(value, /CONV_2D/);
+});
+
+test('a graph model: the op without a TFLite builtin is reported; a missing shard is model-malformed', async () => {
+  const ds = await client.open(ws.uri('graph.tinyml.yaml'), 'model: graph/model.json\n');
+  assert.deepEqual(ds.map((d) => (d.data as { op: string }).op), ['Erf']);
+  const bad = await client.open(ws.uri('noshard.tinyml.yaml'), 'model: noshard/model.json\n');
+  assert.deepEqual(bad.map((d) => d.code), ['model-malformed']);
+});
+
+test('editing a manifest on a model.json does not re-read it', async () => {
+  const uri = ws.uri('tfjs-edit.tinyml.yaml');
+  await client.open(uri, 'model: layers/model.json\nbudgets: {ram: 1MiB}\n');
+  const before = await client.request<{ reads: number }>('tinymlLens/stats', null);
+  for (let i = 0; i < 5; i++) await client.change(uri, `model: layers/model.json\nbudgets: {ram: ${i + 1}MiB}\n`);
+  const after = await client.request<{ reads: number }>('tinymlLens/stats', null);
+  assert.equal(after.reads, before.reads);
+});
