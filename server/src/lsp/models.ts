@@ -85,7 +85,8 @@ export class ModelCache {
     if (stamp === 'error:ENOENT' || stamp === 'error:ENOTDIR') return { kind: 'missing', path };
     if (stamp === 'not-a-file') return { kind: 'unreadable', path, reason: 'it is not a file' };
     if (/(^|[\\/])model\.json$/i.test(path)) {
-      return { kind: 'unreadable', path, reason: 'TensorFlow.js model.json files are not supported yet' };
+      // Manifests read model.json through TfjsCache (tfjs-models.ts); this cache holds only .tflite bytes.
+      return { kind: 'unreadable', path, reason: 'a TensorFlow.js model.json has no TFLM memory model; convert it to .tflite' };
     }
     let bytes: Uint8Array;
     try {

@@ -50,7 +50,7 @@ export const CLOUD_FIELDS: Readonly<Record<string, FieldSpec>> = {
 
 /** The top-level fields. */
 export const MANIFEST_FIELDS: Readonly<Record<string, FieldSpec>> = {
-  model: { value: { type: 'path' }, doc: 'The model file (.tflite), relative to this manifest.', required: true },
+  model: { value: { type: 'path' }, doc: 'The model file (.tflite, or a TensorFlow.js model.json with its weight shards beside it), relative to this manifest.', required: true },
   target: { value: { type: 'target' }, doc: 'The board: a catalog id, or an inline board {sram, flash, core, clock}.' },
   runtime: { value: { type: 'string' }, doc: 'The inference runtime, e.g. tflm-cmsis-nn.' },
   clock: { value: { type: 'quantity', kind: 'frequency' }, doc: "Core clock, overriding the target's, e.g. 64MHz." },
