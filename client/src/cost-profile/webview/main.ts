@@ -148,6 +148,11 @@ function drawArena(r: Ok): void {
   }));
 }
 
+/** Log axes label only powers of ten: the 2s and 5s in between crowd the axis. */
+function decade(v: string | number): boolean {
+  return Math.abs(Math.log10(Number(v)) - Math.round(Math.log10(Number(v)))) < 1e-9;
+}
+
 function drawFleet(r: Ok): void {
   const c = palette();
   const pts = r.profile.fleet.points;
@@ -166,8 +171,8 @@ function drawFleet(r: Ok): void {
     options: {
       ...options,
       scales: {
-        x: { type: 'logarithmic', title: { display: true, text: 'devices', color: c.fg }, ticks: { color: c.fg }, grid: { color: c.grid } },
-        y: { type: 'logarithmic', title: { display: true, text: 'USD per month', color: c.fg }, ticks: { color: c.fg, callback: (v) => usd(Number(v)) }, grid: { color: c.grid } },
+        x: { type: 'logarithmic', title: { display: true, text: 'devices', color: c.fg }, ticks: { color: c.fg, callback: (v) => (decade(v) ? Number(v).toLocaleString('en-US') : '') }, grid: { color: c.grid } },
+        y: { type: 'logarithmic', title: { display: true, text: 'USD per month', color: c.fg }, ticks: { color: c.fg, callback: (v) => (decade(v) ? usd(Number(v)) : '') }, grid: { color: c.grid } },
       },
     },
   }));

@@ -204,7 +204,7 @@ export function costProfile(input: CostProfileInput): CostProfile {
     const airPerDay = perDay * up.airtimeS;
     if (airPerDay > 864) notes.push(`Cloud over LoRaWAN is not feasible here: ${Math.round(airPerDay)} s of airtime a day exceeds the EU868 1 % duty cycle (864 s).`);
   }
-  notes.push('Serverless prices exclude the free tier; device energy excludes sensing and the MCU while the radio sends.');
+  notes.push('Serverless prices exclude the free tier; device energy excludes sensing and the MCU while the radio sends; battery life ignores self-discharge and shelf life.');
   return {
     link: { id: linkId, label: linkLabel(linkId), known: linkKnown },
     assumptions: a,
