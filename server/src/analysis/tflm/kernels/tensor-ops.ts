@@ -106,8 +106,13 @@ export const TENSOR_KERNELS: Record<string, KernelModel> = {
   SPACE_TO_BATCH_ND: simpleKernel(4, IN_OUT),
   BROADCAST_ARGS: simpleKernel(0, TWO_IN_OUT),
   BROADCAST_TO: simpleKernel(0, TWO_IN_OUT),
-  // cumsum.cc: TfLiteCumsumParams (2 bools); input, axis, output, then OpData (9 ints) allocated in Prepare.
-  CUMSUM: simpleKernel(0, [['i', 0], ['i', 1], ['o', 0]], (ctx) => ctx.persistent(36), params1(2)),
+  // cumsum.cc: TfLiteCumsumParams (2 bools); input, axis, output temporaries; float or int8 only; the OpData (9 ints)
+  // is allocated in Prepare for the int8 path alone (the float path keeps no state).
+  CUMSUM: simpleKernel(0, [['i', 0], ['i', 1], ['o', 0]], (ctx, [input, axis, output]) => {
+    ensureTrue(ctx, input?.dtype === 'FLOAT32' || input?.dtype === 'INT8', 'input->type == kTfLiteFloat32 || input->type == kTfLiteInt8 was not true');
+    ensureTrue(ctx, axis?.dtype === 'INT32', 'axis->type == kTfLiteInt32 was not true');
+    if (output?.dtype === 'INT8') ctx.persistent(36);
+  }, params1(2)),
   DYNAMIC_UPDATE_SLICE: simpleKernel(0, [['i', 0], ['i', 1], ['i', 2], ['o', 0]]),
   FILL: simpleKernel(0, TWO_IN_OUT),
   REVERSE_V2: simpleKernel(0, TWO_IN_OUT),
@@ -124,8 +129,9 @@ export const TENSOR_KERNELS: Record<string, KernelModel> = {
     prepare: (ctx) => ctx.fail('VAR_HANDLE requires resource variables. Please create ResourceVariables and pass it '
       + 'to the interpreter.'),
   },
-  // assign_variable.cc: OpData {int} in Init; the value temporary (best effort: resource allocation not modelled).
-  ASSIGN_VARIABLE: simpleKernel(4, [['i', 1]]),
+  // assign_variable.cc: the value temporary (best effort: resource allocation not modelled). Its Init (an OpData
+  // {int}) is only registered in builds with USE_TFLM_COMPRESSION, which the measured build is not.
+  ASSIGN_VARIABLE: simpleKernel(0, [['i', 1]]),
   // read_variable.cc: the resource-id temporary.
   READ_VARIABLE: simpleKernel(0, [['i', 0]]),
 };
