@@ -71,3 +71,12 @@ test('per-layer memory marks one peak layer and lists the buffers live at each s
     for (const b of layer.live) assert.ok(b.first <= layer.step && layer.step <= b.last);
   }
 });
+
+test('the report warns when AllocateTensors() needs more than arena_used_bytes()', async () => {
+  const { analyzeModel } = await import('../../server/src/analysis/report.js');
+  const r = analyzeModel(readTflite(buildSineFloat()), 'tflm-reference');
+  assert.ok(r.memory.minArenaBytes > r.memory.arenaUsedBytes);
+  const note = r.memory.notes.find((n) => n.includes('more than arena_used_bytes()'));
+  assert.ok(note, r.memory.notes.join('\n'));
+  assert.match(note, new RegExp(`needs ${r.memory.minArenaBytes - r.memory.arenaUsedBytes} bytes more`));
+});

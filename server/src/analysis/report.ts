@@ -141,6 +141,11 @@ function memoryNotes(model: Model, memory: TflmMemoryReport): string[] {
   if (memory.status === 'unsupported') {
     notes.push('TFLM cannot allocate this model; the figures are an estimate with every failing operator replaced by a no-op.');
   }
+  if (memory.minArenaBytes > memory.arenaUsedBytes) {
+    notes.push(`AllocateTensors() needs ${memory.minArenaBytes - memory.arenaUsedBytes} bytes more than arena_used_bytes() reports `
+      + '(temporaries during Prepare and the planner\'s bookkeeping); an arena sized by arena_used_bytes() fails, and TFLM may '
+      + 'fault or hang there rather than return an error.');
+  }
   if (model.offlineMemoryAllocation) notes.push('Offline-planned tensor offsets (OfflineMemoryAllocation metadata) are honoured.');
   if (memory.kernels === 'tflm-cmsis-nn') {
     notes.push('CMSIS-NN scratch sizes are those of its DSP code path (Cortex-M4/M7/M33); on Helium cores (M55/M85) they differ and are not modelled yet.');
