@@ -24,6 +24,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" ca-certificates >&2
 fi
 
+# Run from `npm run test:e2e`, the environment carries the project npm's settings (npm_config_user_agent naming
+# Node 20, which code-server's postinstall reads as the Node version; npm_config_prefix, nodedir, ...). The tools'
+# npm would take them as its own config: start clean.
+for v in $(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
+unset NODE
+
 # The tools' npm must trust the system CA bundle (a TLS-inspecting registry proxy), or fetches hang.
 if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
   export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt

@@ -139,6 +139,20 @@ suite('TinyML Lens in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  test('the cost profile follows its model when the file changes on disk', async () => {
+    await vscode.workspace.fs.copy(file('kws.tflite'), file('swap.tflite'), { overwrite: true });
+    const manifest = file('swap.tinyml.yaml');
+    await vscode.workspace.fs.writeFile(manifest, new TextEncoder().encode('model: swap.tflite\ntarget: efr32mg24\nbudgets:\n  ram: 64KiB\n'));
+    await vscode.commands.executeCommand('tinymlLens.showCostProfile', manifest);
+    const before = await waitFor('the profile of swap.tinyml.yaml', () => {
+      const s = api.costProfileState();
+      return s.manifest === manifest.toString() && s.figures['tinyml.ram'] ? s : undefined;
+    });
+    await vscode.workspace.fs.copy(file('sine.tflite'), file('swap.tflite'), { overwrite: true });
+    await waitFor('a profile of the new model', () => api.costProfileState().figures['tinyml.ram'] !== before.figures['tinyml.ram']);
+    await vscode.commands.executeCommand('tinymlLens.showCostProfile', file('kws.tinyml.yaml'));
+  });
+
   test('Export writes the profile as Markdown with every assumption and its source', async () => {
     const md = await vscode.commands.executeCommand<string>('tinymlLens.exportCostProfile', 'markdown');
     assert.match(md, /\| `rtt` \|/);

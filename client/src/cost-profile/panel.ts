@@ -36,10 +36,16 @@ export class CostProfilePanel implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly client: LanguageClient,
   ) {
+    // A model rewritten on disk changes the profile even when the manifest's diagnostics stay the same.
+    const models = vscode.workspace.createFileSystemWatcher('**/{*.tflite,model.json}', true, false, true);
     this.subscriptions.push(
       vscode.languages.onDidChangeDiagnostics((e) => {
         const m = this.manifest?.toString();
         if (this.panel && m && e.uris.some((u) => u.toString() === m)) void this.update();
+      }),
+      models,
+      models.onDidChange(() => {
+        if (this.panel) void this.update();
       }),
     );
   }
