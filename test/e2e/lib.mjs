@@ -30,7 +30,7 @@ const SETTINGS = {
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.colorTheme': process.env.E2E_THEME ?? 'Default Dark Modern',
   'security.workspace.trust.enabled': false,
   'telemetry.telemetryLevel': 'off',
   'extensions.autoCheckUpdates': false,
