@@ -1,0 +1,93 @@
+/**
+ * Every model measured on TFLM (test/measured/tflm_measured.tsv), by the name its rows use. The prefixes are the
+ * measurement batches: `gen_*` and `g2_*` draw weights from the seed-7 and seed-11 streams (common.ts), `g3_*` is a
+ * later single model, and the unprefixed names are the bundled examples.
+ */
+import * as conv from './conv.js';
+import * as dense from './dense.js';
+import * as elementwise from './elementwise.js';
+import * as graph from './graph.js';
+import * as pool from './pool.js';
+import * as reduce from './reduce.js';
+import * as shape from './shape.js';
+import * as softmax from './softmax-quantize.js';
+
+export const MEASURED_MODELS: Readonly<Record<string, () => Uint8Array>> = {
+  // examples/
+  kws_dscnn_int8: graph.kwsDsCnnInt8,
+  sine_float: graph.sineFloat,
+  if_less_add_mul: graph.ifLessAddMul,
+  // first batch
+  gen_conv_int8_odd: conv.convInt8Odd,
+  gen_dwconv_int8: conv.depthwiseInt8,
+  gen_conv_float: conv.convFloat,
+  gen_fc_int8_perchannel: dense.fcInt8PerChannel,
+  gen_pool: pool.poolInt8AndFloat,
+  gen_add_mul_broadcast: elementwise.addMulBroadcast,
+  gen_concat_split: shape.concatSplit,
+  gen_pack_unpack_gather: shape.packUnpackGather,
+  gen_slice: shape.sliceStridedSlice,
+  gen_resize_nn: shape.resizeNearestNeighbor,
+  gen_act_int8: elementwise.activationsInt8,
+  gen_act_float: elementwise.activationsFloat,
+  gen_reduce_transpose: reduce.reduceTranspose,
+  gen_while: graph.whileLoop,
+  gen_svdf_int8: dense.svdfInt8Valid,
+  gen_svdf_int8_badscale: dense.svdfInt8BadBiasScale,
+  gen_svdf_float: dense.svdfFloat,
+  gen_var_handle: graph.resourceVariables,
+  gen_offline_plan: graph.offlinePlan,
+  gen_quant_chain: softmax.quantizeSoftmaxChain,
+  gen_int16_conv: conv.int16ConvAdd,
+  // second batch
+  g2_pad_float: shape.padFloat,
+  g2_padv2_int8: shape.padV2Int8,
+  g2_mirror_pad: shape.mirrorPad,
+  g2_cumsum: reduce.cumsumFloat,
+  g2_exp_div_sqdiff: elementwise.expDivSquaredDifference,
+  g2_sqdiff_int8: elementwise.squaredDifferenceInt8,
+  g2_max_min: elementwise.maximumMinimum,
+  g2_resize_bilinear_int8: shape.resizeBilinearInt8,
+  g2_l2norm_float: softmax.l2NormalizationFloat,
+  g2_l2norm_int8: softmax.l2NormalizationInt8,
+  g2_log_softmax_int8: softmax.logSoftmaxInt8,
+  g2_log_softmax_float: softmax.logSoftmaxFloat,
+  g2_reduce_max_int8: reduce.reduceMaxInt8,
+  g2_sum_int8: reduce.sumInt8,
+  g2_mean_int8_nokeep: reduce.meanInt8NoKeepDims,
+  g2_add_n: elementwise.addNFloat,
+  g2_add_n_int8: elementwise.addNInt8,
+  g2_batch_matmul_float: dense.batchMatmulFloat,
+  g2_batch_matmul_int8: dense.batchMatmulInt8,
+  g2_gather_nd: shape.gatherNd,
+  g2_expand_broadcast: shape.expandDimsBroadcastTo,
+  g2_select_zeros: elementwise.selectV2ZerosLike,
+  g2_softmax_int16: softmax.softmaxInt16,
+  g2_logistic_int16: elementwise.logisticInt16,
+  g2_tanh_int16: elementwise.tanhInt16,
+  g2_fc_int16: dense.fcInt16,
+  g2_pool_int16: pool.poolInt16,
+  g2_l2pool_float: pool.l2PoolFloat,
+  g2_avgpool_int8_same: pool.avgPoolInt8Same,
+  g2_conv_int8_5x5: conv.convInt8Kernel5x5,
+  g2_conv_int8_1xN_stride2: conv.convInt8OneByNStride2,
+  g2_dw_int8_mult3: conv.depthwiseInt8Multiplier3,
+  g2_dw_int8_ch1: conv.depthwiseInt8OneChannel,
+  g2_dw_int16: conv.depthwiseInt16,
+  g2_conv_int16_3x3: conv.convInt16Kernel3x3,
+  g2_fc_int8_batch4: dense.fcInt8Batch4,
+  g2_fc_int8_nobias: dense.fcInt8NoBias,
+  g2_cast_elu_relu: elementwise.castEluRelu6,
+  g2_relu_int8: elementwise.reluInt8,
+  g2_space_depth: shape.spaceToBatchAndBack,
+  g2_concat_int8_requant: shape.concatInt8MixedScales,
+  g2_strided_slice_int8_4d: shape.stridedSliceInt8FourDims,
+  g2_split_v_float: shape.splitVFloat,
+  g2_arg_max: reduce.argMax,
+  g2_embedding_lookup: dense.embeddingLookup,
+  g2_hard_swish_int8_big: elementwise.hardSwishInt8Large,
+  g2_two_outputs_shared: graph.inputAlsoOutput,
+  g2_quantize_requant: softmax.quantizeRequantize,
+  // third batch
+  g3_cumsum_int8: reduce.cumsumInt8,
+};
