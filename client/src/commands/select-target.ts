@@ -8,6 +8,7 @@ import { TargetFitsRequest, type TargetFit } from '../../../server/src/lsp/proto
 import type { ExtensionState } from '../context.js';
 import { isManifestDocument, modelUri } from '../manifests.js';
 import { formatBytes } from '../format.js';
+import { targetEdit } from '../target-edit.js';
 
 type Item = vscode.QuickPickItem & { fit: TargetFit };
 
@@ -49,18 +50,9 @@ async function applyTarget(id: string): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (editor && isManifestDocument(editor.document)) {
     const doc = editor.document;
-    const text = doc.getText();
+    const change = targetEdit(doc.getText(), id);
     const edit = new vscode.WorkspaceEdit();
-    const existing = /^target:[ \t]*(\{[^}]*\}|[^\n#]*?)[ \t]*(#.*)?$/m.exec(text);
-    if (existing) {
-      const start = existing.index + existing[0].indexOf(':') + 1;
-      const end = existing.index + existing[0].length - (existing[2]?.length ?? 0);
-      edit.replace(doc.uri, new vscode.Range(doc.positionAt(start), doc.positionAt(end)), ` ${id}${existing[2] ? ' ' : ''}`);
-    } else {
-      const model = /^model:.*$/m.exec(text);
-      const at = model ? doc.positionAt(model.index + model[0].length) : new vscode.Position(0, 0);
-      edit.insert(doc.uri, at, model ? `\ntarget: ${id}` : `target: ${id}\n`);
-    }
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(change.start), doc.positionAt(change.end)), change.text);
     await vscode.workspace.applyEdit(edit);
     return;
   }

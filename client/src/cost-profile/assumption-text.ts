@@ -17,8 +17,15 @@ export function manifestValue(kind: string, value: number | string | null): stri
   }
 }
 
-/** Where `key` is (or would go) in the text: the range to select, or the text to insert and where. */
-export function locateAssumption(text: string, key: string, value: string): { select: [number, number] } | { insertAt: number; insert: string; selectFrom: number } {
+/**
+ * Where an assumption is, or goes: the range of its value to select, or text to insert at `insertAt` and then the
+ * range to select (offsets in the text after the insertion).
+ */
+export type Placement = { readonly select: readonly [number, number] } | { readonly insertAt: number; readonly insert: string; readonly select: readonly [number, number] };
+
+/** Where `key` is (or would go) in the text. */
+export function locateAssumption(text: string, key: string, value: string): Placement {
+  if (/^\s*\{/.test(text)) return locateInJson(text, key, value);
   const block = /^cloud:[ \t]*(#.*)?$/m.exec(text);
   const flow = /^cloud:[ \t]*\{([^}]*)\}/m.exec(text);
   if (flow) {
@@ -30,7 +37,7 @@ export function locateAssumption(text: string, key: string, value: string): { se
     }
     const at = flow.index + flow[0].length - 1;
     const insert = `${flow[1]!.trim() ? ', ' : ''}${key}: ${value}`;
-    return { insertAt: at, insert, selectFrom: at + insert.length - value.length };
+    return { insertAt: at, insert, select: [at + insert.length - value.length, at + insert.length] };
   }
   if (block) {
     const after = block.index + block[0].length;
@@ -45,9 +52,29 @@ export function locateAssumption(text: string, key: string, value: string): { se
     const indent = /\n([ \t]+)\S/.exec(body)?.[1] ?? '  ';
     const insert = `\n${indent}${key}: ${value}`;
     const at = after + body.replace(/\s+$/, '').length;
-    return { insertAt: at, insert, selectFrom: at + insert.length - value.length };
+    return { insertAt: at, insert, select: [at + insert.length - value.length, at + insert.length] };
   }
   const prefix = text.endsWith('\n') || text === '' ? '' : '\n';
   const insert = `${prefix}cloud:\n  ${key}: ${value}\n`;
-  return { insertAt: text.length, insert, selectFrom: text.length + insert.length - 1 - value.length };
+  return { insertAt: text.length, insert, select: [text.length + insert.length - 1 - value.length, text.length + insert.length - 1] };
+}
+
+/** The same in a `*.tinyml.json` manifest: the value inside `"cloud": {...}`, else a new member (JSON-quoted). */
+function locateInJson(text: string, key: string, value: string): Placement {
+  const json = /^\d+(\.\d+)?$/.test(value) ? value : JSON.stringify(value);
+  const cloud = /"cloud"\s*:\s*\{/.exec(text);
+  if (cloud) {
+    const open = cloud.index + cloud[0].length;
+    const body = text.slice(open, text.indexOf('}', open) < 0 ? text.length : text.indexOf('}', open));
+    const m = new RegExp(`"${key}"\\s*:\\s*("[^"]*"|[^,}\\s]+)`).exec(body);
+    if (m) {
+      const start = open + m.index + m[0].length - m[1]!.length;
+      return { select: [start, start + m[1]!.length] };
+    }
+    const insert = `"${key}": ${json}${body.trim() ? ', ' : ''}`;
+    return { insertAt: open, insert, select: [open + insert.indexOf(json), open + insert.indexOf(json) + json.length] };
+  }
+  const open = text.indexOf('{') + 1;
+  const insert = `\n  "cloud": {"${key}": ${json}},`;
+  return { insertAt: open, insert, select: [open + insert.indexOf(json), open + insert.indexOf(json) + json.length] };
 }

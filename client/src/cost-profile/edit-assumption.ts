@@ -14,11 +14,7 @@ export async function revealAssumption(manifest: vscode.Uri, key: string, last: 
   const doc = editor.document;
   const value = manifestValue(a.kind, a.value) || '0';
   const where = locateAssumption(doc.getText(), key, value);
-  if ('select' in where) {
-    editor.selection = new vscode.Selection(doc.positionAt(where.select[0]), doc.positionAt(where.select[1]));
-  } else {
-    await editor.edit((e) => e.insert(doc.positionAt(where.insertAt), where.insert));
-    editor.selection = new vscode.Selection(doc.positionAt(where.selectFrom), doc.positionAt(where.selectFrom + value.length));
-  }
+  if ('insert' in where) await editor.edit((e) => e.insert(doc.positionAt(where.insertAt), where.insert));
+  editor.selection = new vscode.Selection(doc.positionAt(where.select[0]), doc.positionAt(where.select[1]));
   editor.revealRange(editor.selection);
 }
