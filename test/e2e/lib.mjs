@@ -24,6 +24,8 @@ export function playwright() {
   return createRequire(path.join(need('E2E_DRIVER_MODULES'), 'index.js'))('playwright-core');
 }
 
+const UNTRUSTED = process.env.E2E_UNTRUSTED === '1';
+
 // User settings for a quiet, deterministic workbench offline.
 const SETTINGS = {
   'workbench.startupEditor': 'none',
@@ -31,7 +33,10 @@ const SETTINGS = {
   'workbench.enableExperiments': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.colorTheme': process.env.E2E_THEME ?? 'Default Dark Modern',
-  'security.workspace.trust.enabled': false,
+  // E2E_UNTRUSTED=1 opens the workspace in Restricted Mode (trust enabled, never asked, so never granted).
+  'security.workspace.trust.enabled': UNTRUSTED,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.untrustedFiles': 'open',
   'telemetry.telemetryLevel': 'off',
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
@@ -72,7 +77,7 @@ export async function startCodeServer(run, port, extraArgs = []) {
   const log = fs.openSync(logFile, 'w');
   const args = ['--config', path.join(run.dir, 'config.yaml'), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', path.join(run.dir, 'user-data'), '--extensions-dir', path.join(run.dir, 'extensions'),
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-telemetry', '--disable-update-check', ...(UNTRUSTED ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     '--ignore-last-opened', ...extraArgs, run.workspace];
   const started = Date.now();
   const child = spawn(need('CODE_SERVER'), args, { detached: true, stdio: ['ignore', log, log] });

@@ -12,7 +12,7 @@ const timeoutMs = Number(process.env.E2E_TIMEOUT_MS ?? 300_000);
 const verbose = Boolean(process.env.VERBOSE);
 const started = Date.now();
 
-const run = prepareRun('exthost');
+const run = prepareRun(process.env.E2E_UNTRUSTED === '1' ? 'exthost-untrusted' : 'exthost');
 const resultFile = path.join(run.dir, 'result.json');
 const server = await startCodeServer(run, port, ['--vscode-option', 'enable-smoke-test-driver']);
 const browser = await launchBrowser(run);
@@ -48,8 +48,8 @@ const code = await Promise.race([exited, new Promise((resolve) => { timer = setT
 clearTimeout(timer);
 await browser.close();
 await server.stop();
-fs.writeFileSync(path.join(ARTIFACTS, 'exthost-transcript.txt'), transcript.join('\n') + '\n');
+fs.writeFileSync(path.join(ARTIFACTS, `${path.basename(run.dir)}-transcript.txt`), transcript.join('\n') + '\n');
 const result = fs.existsSync(resultFile) ? JSON.parse(fs.readFileSync(resultFile, 'utf8')) : null;
-console.log(`extension-host suite: exit ${code}, ${result ? `${result.passes} passed, ${result.failures} failed` : 'no result file'}, ` +
+console.log(`extension-host suite${process.env.E2E_UNTRUSTED === '1' ? ' (untrusted workspace)' : ''}: exit ${code}, ${result ? `${result.passes} passed, ${result.failures} failed` : 'no result file'}, ` +
   `${Date.now() - started} ms (code-server healthy after ${server.startupMs} ms)`);
 process.exit(code === 0 && result && result.failures === 0 ? 0 : 1);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The offline VS Code end-to-end run: the mocha suite inside code-server's extension host, then the UI test driving
+# The offline VS Code end-to-end run: the mocha suite inside code-server's extension host (trusted, then in Restricted
+# Mode), then the UI test driving
 # the workbench through headless Chromium with the packaged .vsix installed. Tools are cached outside the repo
 # (TINYML_E2E_TOOLS, default ~/.cache/tinyml-lens-e2e), so a rerun installs nothing.
 #   npm run test:e2e                      # from the repository root
@@ -23,6 +24,10 @@ status=0
 t=$(ms)
 PATH="$NODE24_BIN:$PATH" node test/e2e/run-exthost.mjs || status=1
 echo "TIMING extension-host suite: $(( $(ms) - t )) ms"
+# Once more in Restricted Mode: the analysis must run there and the extension must write no files.
+t=$(ms)
+PATH="$NODE24_BIN:$PATH" E2E_UNTRUSTED=1 node test/e2e/run-exthost.mjs || status=1
+echo "TIMING extension-host suite, untrusted workspace: $(( $(ms) - t )) ms"
 t=$(ms)
 PATH="$NODE24_BIN:$PATH" VSIX="$PWD/tinyml-lens.vsix" node --test --test-reporter=spec test/e2e/ui.test.mjs || status=1
 echo "TIMING UI test: $(( $(ms) - t )) ms"

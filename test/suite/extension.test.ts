@@ -101,7 +101,20 @@ suite('TinyML Lens in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
-  test('Create Deployment Manifest writes one beside the model, and never overwrites an existing one', async () => {
+  test('in an untrusted workspace the analysis runs but Create Deployment Manifest writes nothing', async function () {
+    if (vscode.workspace.isTrusted) return this.skip();
+    await waitFor('diagnostics in Restricted Mode', () => vscode.languages.getDiagnostics(file('over-budget.tinyml.yaml')).some((d) => codeOf(d) === 'ram-over-budget'));
+    const model = file('untrusted.tflite');
+    await vscode.workspace.fs.copy(file('kws.tflite'), model, { overwrite: true });
+    const created = await vscode.commands.executeCommand<vscode.Uri>('tinymlLens.createManifest', model);
+    assert.equal(created?.scheme, 'untitled');
+    assert.match(vscode.window.activeTextEditor!.document.getText(), /^model: untrusted\.tflite$/m);
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(file('untrusted.tinyml.yaml'))));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test('Create Deployment Manifest writes one beside the model, and never overwrites an existing one', async function () {
+    if (!vscode.workspace.isTrusted) return this.skip();
     const model = file('fresh.tflite');
     await vscode.workspace.fs.copy(file('kws.tflite'), model, { overwrite: true });
     const created = await vscode.commands.executeCommand<vscode.Uri>('tinymlLens.createManifest', model);
