@@ -121,6 +121,10 @@ suite('TinyML Lens in VS Code', () => {
     assert.equal(created?.path, file('fresh.tinyml.yaml').path);
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(created!));
     assert.match(text, /^model: fresh\.tflite$/m);
+    assert.match(text, /^target: [a-z0-9.-]+$/m, 'the smallest board the model fits');
+    // Once the lens is there the server has analysed it: a fresh manifest starts without errors.
+    await waitFor('the summary lens', async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', created))?.length);
+    assert.deepEqual(vscode.languages.getDiagnostics(created!).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).map(codeOf), []);
     const before = new TextDecoder().decode(await vscode.workspace.fs.readFile(file('kws.tinyml.yaml')));
     await vscode.commands.executeCommand('tinymlLens.createManifest', file('kws.tflite'), { ifExists: 'keep' });
     assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file('kws.tinyml.yaml'))), before);

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { TargetFitsRequest, type TargetFit } from '../../../server/src/lsp/protocol.js';
 import type { ExtensionState } from '../context.js';
 import { modelUri } from '../manifests.js';
 
@@ -13,19 +14,32 @@ export interface CreateOptions {
   readonly ifExists?: 'ask' | 'keep' | 'overwrite';
 }
 
+/** What a new manifest reserves for the application besides the model (stacks, RTOS, TFLM's code). */
+const RESERVE = { ram: 24 * 1024, flash: 120 * 1024 } as const;
+
+/** The board and budgets a new manifest starts from. */
+export interface ManifestStart {
+  readonly target: string;
+  readonly runtime: string;
+  /** Budgets as written (`256KiB`); the board's own resources when known. */
+  readonly ram: string;
+  readonly flash: string;
+}
+
 /** The manifest text for a model file next to it. */
-export function manifestText(modelFile: string, target: string | undefined, runtime: string | undefined): string {
+export function manifestText(modelFile: string, start: ManifestStart): string {
   return [
     `# Deployment manifest for ${modelFile} (TinyML Lens checks it as you type; hover any key for its meaning).`,
     `model: ${modelFile}`,
-    `target: ${target || 'nrf52840'}`,
-    `runtime: ${runtime || 'tflm-cmsis-nn'}`,
+    `target: ${start.target}`,
+    `runtime: ${start.runtime}`,
+    "# The budgets start at the board's resources: lower them to what the model may take.",
     'budgets:',
-    '  ram: 128KiB',
-    '  flash: 512KiB',
+    `  ram: ${start.ram}`,
+    `  flash: ${start.flash}`,
     'reserve:',
-    '  ram: 24KiB',
-    '  flash: 120KiB',
+    `  ram: ${RESERVE.ram / 1024}KiB`,
+    `  flash: ${RESERVE.flash / 1024}KiB`,
     '# The cloud alternative for "TinyML: Show Cost Profile"; every assumption there can be set here.',
     'cloud:',
     '  link: ble',
@@ -34,18 +48,34 @@ export function manifestText(modelFile: string, target: string | undefined, runt
   ].join('\n');
 }
 
+/**
+ * The settings' target, else the smallest catalog board the model fits (the server's verdicts), else nrf52840; the
+ * budgets are that board's RAM region and flash.
+ */
+async function startFor(state: ExtensionState, model: vscode.Uri): Promise<ManifestStart> {
+  const config = vscode.workspace.getConfiguration('tinymlLens');
+  const runtime = config.get<string>('defaultRuntime') || 'tflm-cmsis-nn';
+  const configured = config.get<string>('defaultTarget') || undefined;
+  const answer = await state.client.sendRequest(TargetFitsRequest.type, { modelUri: model.toString(), runtime }).then((a) => a, () => undefined);
+  const targets = answer?.targets ?? [];
+  // The server's verdict compares the arena alone with the board; the new manifest reserves room for the application.
+  const roomy = (t: TargetFit): boolean => t.fits === true && (t.ramBytes ?? 0) >= t.arenaBytes + RESERVE.ram && (t.flashBytes ?? 0) >= t.modelBytes + RESERVE.flash;
+  const board = targets.find((t) => t.id === configured) ?? (configured ? undefined : targets.find(roomy) ?? targets.find((t) => t.fits === true));
+  const kib = (bytes: number | null | undefined, fallback: string): string => (bytes ? `${Math.floor(bytes / 1024)}KiB` : fallback);
+  return { target: configured ?? board?.id ?? 'nrf52840', runtime, ram: kib(board?.ramBytes, '128KiB'), flash: kib(board?.flashBytes, '512KiB') };
+}
+
 /** Creates the manifest for the model in `arg` or the active editor; resolves to its URI (or undefined). */
-export async function createManifest(_state: ExtensionState, arg: unknown, options: unknown): Promise<vscode.Uri | undefined> {
+export async function createManifest(state: ExtensionState, arg: unknown, options: unknown): Promise<vscode.Uri | undefined> {
   const opts = (options ?? {}) as CreateOptions;
   const model = modelUri(arg);
   if (!model || model.scheme !== 'file') {
     void vscode.window.showInformationMessage('Select a .tflite or model.json file to create a deployment manifest for it.');
     return undefined;
   }
-  const config = vscode.workspace.getConfiguration('tinymlLens');
   const base = path.basename(model.fsPath).replace(/\.(tflite|json)$/i, '');
   const target = vscode.Uri.file(path.join(path.dirname(model.fsPath), `${base === 'model' ? path.basename(path.dirname(model.fsPath)) : base}.tinyml.yaml`));
-  const text = manifestText(path.basename(model.fsPath), config.get<string>('defaultTarget') ?? undefined, config.get<string>('defaultRuntime'));
+  const text = manifestText(path.basename(model.fsPath), await startFor(state, model));
 
   if (!vscode.workspace.isTrusted) {
     const doc = await vscode.workspace.openTextDocument({ language: 'tinyml-manifest', content: text });
