@@ -5,12 +5,14 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ARTIFACTS, installVsix, launchBrowser, prepareRun, startCodeServer } from './lib.mjs';
+import { ARTIFACTS, installVsix, launchBrowser, prepareRun, startCodeServer, until } from './lib.mjs';
 
 const T = 60_000;
 const port = Number(process.env.E2E_UI_PORT ?? 18094);
 let server, browser, page;
 const timings = {};
+/** Console lines of every frame (the webview's included), for the CSP check. */
+const consoleLines = [];
 
 before(async () => {
   const run = prepareRun('ui');
@@ -18,6 +20,7 @@ before(async () => {
   server = await startCodeServer(run, port);
   browser = await launchBrowser(run);
   page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('console', (m) => consoleLines.push(m.text()));
   const t0 = Date.now();
   await page.goto(`${server.url}/?folder=${encodeURIComponent(run.workspace)}`);
   await explorerRow('kws.tinyml.yaml').waitFor({ timeout: T });
@@ -149,6 +152,10 @@ test('Show Cost Profile renders the figures and three charts in the webview', as
   assert.match(await view.locator('#crossover').innerText(), /^Crossover: /);
   assert.equal(await view.locator('canvas').count(), 3);
   assert.ok(await view.locator('#assumption-table tbody tr').count() >= 20, 'every assumption is listed');
+  // The webview's console reaches consoleLines (so a CSP violation would too): prove it, then check there was none.
+  await view.locator('body').evaluate(() => console.log('tinyml-lens console probe'));
+  await until('the webview console probe', T, () => consoleLines.includes('tinyml-lens console probe'));
+  assert.deepEqual(consoleLines.filter((l) => /Content Security Policy|Refused to (load|apply|execute)/i.test(l)), [], 'the page runs within its CSP');
   await outer.screenshot({ path: path.join(ARTIFACTS, 'cost-profile-webview.png') });
   await page.screenshot({ path: path.join(ARTIFACTS, 'cost-profile.png') });
   await view.locator('#chart-fleet').scrollIntoViewIfNeeded();
