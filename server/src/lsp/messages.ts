@@ -29,6 +29,7 @@ function expected(e: string): string {
   switch (e) {
     case 'mapping': return 'a mapping';
     case 'integer': return 'a whole number ≥ 0';
+    case 'number': return 'a number ≥ 0';
     case 'quantity': return 'a number with a unit';
     case 'target': return 'a catalog id or an inline board {sram, flash, core, clock}';
     default: return 'text';

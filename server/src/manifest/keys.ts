@@ -9,6 +9,8 @@ export type FieldType =
   | { readonly type: 'path' }
   | { readonly type: 'string' }
   | { readonly type: 'integer' }
+  /** A plain non-negative number (prices, powers, voltages: no unit is parsed). */
+  | { readonly type: 'number' }
   | { readonly type: 'quantity'; readonly kind: QuantityKind }
   /** A catalog id (string) or an inline board (mapping of BOARD_FIELDS). */
   | { readonly type: 'target' }
@@ -41,11 +43,32 @@ export const RESERVE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   flash: { value: { type: 'quantity', kind: 'bytes' }, doc: 'Flash the application itself needs besides the model (code, TFLM, data).' },
 };
 
+/** The cost profile's assumptions (analysis/cost/inputs.ts ASSUMPTIONS); each left out takes its sourced default. */
 export const CLOUD_FIELDS: Readonly<Record<string, FieldSpec>> = {
   link: { value: { type: 'string' }, doc: 'Radio or network link used to reach the cloud, e.g. ble, wifi, lte-m.' },
   inferences_per_day: { value: { type: 'integer' }, doc: 'Inferences per device per day, for the cost profile.' },
   input_bytes: { value: { type: 'integer' }, doc: 'Bytes sent per inference if it ran in the cloud instead.' },
   output_bytes: { value: { type: 'integer' }, doc: 'Bytes received per cloud inference.' },
+  reports_per_day: { value: { type: 'integer' }, doc: 'Results the TinyML device sends per day.' },
+  fleet_size: { value: { type: 'integer' }, doc: 'Devices in the fleet.' },
+  rtt: { value: { type: 'quantity', kind: 'time' }, doc: 'Network round trip to the cloud, e.g. 120ms.' },
+  server_inference: { value: { type: 'quantity', kind: 'time' }, doc: 'Server inference time per request, e.g. 30ms.' },
+  server_memory: { value: { type: 'quantity', kind: 'bytes' }, doc: 'Serverless memory size billed, e.g. 512MiB.' },
+  price_gb_second: { value: { type: 'number' }, doc: 'Serverless compute price in USD per GB-second.' },
+  price_per_million_requests: { value: { type: 'number' }, doc: 'Serverless request price in USD per million requests.' },
+  uplink_bps: { value: { type: 'integer' }, doc: 'Effective uplink rate of the link in bit/s.' },
+  message_energy: { value: { type: 'quantity', kind: 'energy' }, doc: 'Radio energy per message (wake, connect, send), e.g. 30uJ.' },
+  message_bytes: { value: { type: 'integer' }, doc: 'Payload bytes covered by message_energy.' },
+  tx_power_mw: { value: { type: 'number' }, doc: 'Radio power in mW while sending payload beyond message_bytes.' },
+  connect_time: { value: { type: 'quantity', kind: 'time' }, doc: 'Time to connect before sending, e.g. 2s.' },
+  max_payload: { value: { type: 'integer' }, doc: 'Largest payload per message in bytes.' },
+  data_price_per_mb: { value: { type: 'number' }, doc: 'Data price in USD per MB.' },
+  sim_fee_monthly: { value: { type: 'number' }, doc: 'SIM fee per device in USD per month.' },
+  tinyml_nre: { value: { type: 'number' }, doc: 'One-time TinyML engineering cost in USD.' },
+  amortization_months: { value: { type: 'integer' }, doc: 'Months the one-time cost is spread over.' },
+  battery_mah: { value: { type: 'integer' }, doc: 'Battery capacity in mAh.' },
+  battery_volts: { value: { type: 'number' }, doc: 'Battery voltage in V.' },
+  sleep_uw: { value: { type: 'number' }, doc: 'Device sleep power between inferences in uW.' },
 };
 
 /** The top-level fields. */
@@ -56,7 +79,7 @@ export const MANIFEST_FIELDS: Readonly<Record<string, FieldSpec>> = {
   clock: { value: { type: 'quantity', kind: 'frequency' }, doc: "Core clock, overriding the target's, e.g. 64MHz." },
   budgets: { value: { type: 'section', fields: BUDGET_FIELDS }, doc: 'Limits the deployment must stay within: ram, flash, latency, energy.' },
   reserve: { value: { type: 'section', fields: RESERVE_FIELDS }, doc: 'What the application itself needs: ram, flash.' },
-  cloud: { value: { type: 'section', fields: CLOUD_FIELDS }, doc: 'Cloud alternative for the cost profile (checked, not used yet).' },
+  cloud: { value: { type: 'section', fields: CLOUD_FIELDS }, doc: 'Assumptions of the cloud-vs-TinyML cost profile; each one left out takes its sourced default.' },
 };
 
 /** The fields allowed under a dotted path (`''` for the top level, `budgets`, `target`), or null for a leaf. */

@@ -101,6 +101,10 @@ function readField(spec: FieldSpec, path: string, node: Node | null, keySpan: Sp
       if (isScalar(node) && typeof node.value === 'number' && Number.isSafeInteger(node.value) && node.value >= 0) set(node.value);
       else wrong('integer');
       return;
+    case 'number':
+      if (isScalar(node) && typeof node.value === 'number' && Number.isFinite(node.value) && node.value >= 0) set(node.value);
+      else wrong('number');
+      return;
     case 'quantity': {
       if (!isScalar(node) || (typeof node.value !== 'string' && typeof node.value !== 'number')) {
         wrong('quantity');

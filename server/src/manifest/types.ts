@@ -64,7 +64,7 @@ export type ManifestProblem =
   | { readonly code: 'missing-key'; readonly span: Span; readonly path: string };
 
 /** The type names used in `wrong-type` problems. */
-export type ExpectedType = 'mapping' | 'string' | 'integer' | 'quantity' | 'target';
+export type ExpectedType = 'mapping' | 'string' | 'integer' | 'number' | 'quantity' | 'target';
 
 /** A parsed manifest and its problems; parsing never throws, so `manifest` always exists (possibly empty). */
 export interface ParseResult {
