@@ -2,6 +2,7 @@
  * The TinyML Lens language server (run as `node dist/server.js --stdio`, or over IPC by the extension).
  * Features live one per file under lsp/; this file only wires them to the connection.
  */
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createConnection,
@@ -14,7 +15,7 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { catalogTargets } from './lsp/catalog-targets.js';
+import { WORKSPACE_CATALOG, WorkspaceTargets } from './lsp/catalog-targets.js';
 import { codeActions } from './lsp/code-actions.js';
 import { codeLenses } from './lsp/code-lens.js';
 import { costEstimator } from './lsp/cost-estimator.js';
@@ -42,10 +43,13 @@ import type { RuntimeInfo } from './lsp/providers.js';
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 // Issue 3's MCU catalog, per-runtime op support and latency/energy model, behind the Providers interfaces.
-const providers = { ...builtinProviders(), targets: catalogTargets(), runtimes: supportRuntimes, cost: costEstimator() };
+const log = (message: string): void => connection.console.error(message);
+// The bundled catalog plus the boards of tinyml-targets.json at the workspace roots (re-read when it changes).
+const targets = new WorkspaceTargets(log);
+let workspaceRoots: string[] = [];
+const providers = { ...builtinProviders(), targets, runtimes: supportRuntimes, cost: costEstimator() };
 const models = new ModelCache();
 const workspace = new Workspace(models, providers);
-const log = (message: string): void => connection.console.error(message);
 let dynamicWatchers = false;
 let configurationPull = false;
 let dynamicConfiguration = false;
@@ -132,6 +136,9 @@ connection.onInitialize((params) => {
   dynamicConfiguration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   // Before `initialized` the client may not answer requests; checks wait for the first read instead.
   if (configurationPull) settingsRead = new Promise<void>((resolve) => (settingsSettled = resolve));
+  const rootUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  workspaceRoots = rootUris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+  guarded('workspace catalog', log, undefined, () => targets.load(workspaceRoots));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -152,7 +159,7 @@ connection.onInitialized(() => {
   if (configurationPull && dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
   // Model files change outside the editor (a training script rewrites them); watch them so manifests re-check.
   if (dynamicWatchers) {
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.tflite' }, { globPattern: '**/model.json' }] });
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.tflite' }, { globPattern: '**/model.json' }, { globPattern: `**/${WORKSPACE_CATALOG}` }] });
   }
 });
 
@@ -166,6 +173,11 @@ connection.onDidChangeConfiguration((p) => {
 });
 connection.onDidChangeWatchedFiles((params) => {
   guarded('watched files', log, undefined, () => {
+    if (params.changes.some((c) => c.uri.startsWith('file:') && basename(fileURLToPath(c.uri)) === WORKSPACE_CATALOG)) {
+      targets.load(workspaceRoots);
+      workspace.invalidate();
+      for (const document of documents.all()) publish(document);
+    }
     for (const change of params.changes) {
       if (!change.uri.startsWith('file:')) continue;
       const path = fileURLToPath(change.uri);

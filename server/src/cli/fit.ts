@@ -10,7 +10,8 @@ import { memoryKernelsFor, SUPPORT_RUNTIMES, type Runtime } from '../analysis/su
 import { ModelFormatError } from '../model/errors.js';
 import type { Model } from '../model/ir.js';
 import { readTflite } from '../model/tflite/reader.js';
-import { CATALOG, CORES, resolveTarget } from '../targets/catalog.js';
+import { CATALOG, CORES, parseUserCatalog, resolveTarget, type Mcu } from '../targets/catalog.js';
+import { DataFileError } from '../targets/schema.js';
 import { formatBytes, toJson, toText } from './format.js';
 import { toSarif } from './sarif.js';
 
@@ -23,6 +24,29 @@ export function parseClock(text: string): number | null {
   const scale = { ghz: 1000, mhz: 1, khz: 1e-3, hz: 1e-6 }[(m[2] ?? 'mhz').toLowerCase() as 'mhz'];
   const mhz = Number(m[1]) * scale;
   return mhz > 0 && mhz <= 5000 ? mhz : null;
+}
+
+/**
+ * `--catalog FILE`: the bundled catalog plus the file's boards, or the exit code 2 after printing the located reason
+ * (unreadable file, bad JSON, a bad field with its path, an id that shadows a bundled board).
+ */
+export function loadCatalogOption(file: string | undefined, err: Write): readonly Mcu[] | number {
+  if (file === undefined) return CATALOG;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    err(`tinyml-lens: cannot read catalog ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    return 2;
+  }
+  try {
+    return parseUserCatalog(text, file);
+  } catch (e) {
+    if (!(e instanceof DataFileError)) throw e;
+    err(`tinyml-lens: bad catalog: ${e.message}`);
+    return 2;
+  }
 }
 
 /** True for runtimes this module handles (memory-only runtimes stay with the plain analyze path). */
@@ -53,6 +77,8 @@ export interface TargetedOptions {
   target: string | undefined;
   clock: string | undefined;
   format: 'text' | 'json' | 'sarif';
+  /** The catalog targets resolve against (bundled plus `--catalog`); the bundled one by default. */
+  catalog?: readonly Mcu[];
 }
 
 /** `analyze MODEL [--target T] [--clock C] [--runtime R]`: the plain report plus support, latency and energy. */
@@ -62,7 +88,7 @@ export function analyzeTargeted(path: string, opts: TargetedOptions, out: Write,
     err(`tinyml-lens: unreadable clock '${opts.clock}' (e.g. 120MHz, 1.2GHz)`);
     return 2;
   }
-  const target = opts.target === undefined ? null : resolveTarget(opts.target);
+  const target = opts.target === undefined ? null : resolveTarget(opts.target, opts.catalog ?? CATALOG);
   if (opts.target !== undefined && target === null) {
     err(`tinyml-lens: unknown target '${opts.target}': use a catalog id or alias (tinyml-lens fit lists them) or a core: ${CORES.join(', ')}`);
     return 2;
@@ -167,12 +193,12 @@ function targetText(path: string, tr: TargetReport, report: AnalysisReport, with
 }
 
 /** `fit MODEL [--runtime R] [--format text|json]`: every catalog target, smallest fitting target first. */
-export function runFit(path: string, runtime: Runtime | null, format: 'text' | 'json', out: Write, err: Write): number {
+export function runFit(path: string, runtime: Runtime | null, format: 'text' | 'json', out: Write, err: Write, catalog: readonly Mcu[] = CATALOG): number {
   const model = loadModel(path, err);
   if (typeof model === 'number') return model;
   const memo = new Map<string, AnalysisReport>();
   const rows: TargetReport[] = [];
-  for (const mcu of CATALOG) {
+  for (const mcu of catalog) {
     const target = { id: mcu.id, core: mcu.core, mcu };
     const rt = runtime ?? defaultRuntime(mcu.core, mcu);
     if (!runtimeRunsOn(rt, mcu.core, mcu)) continue;

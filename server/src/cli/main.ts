@@ -12,13 +12,13 @@ import type { KernelSet } from '../analysis/tflm/kernels/types.js';
 import { ModelFormatError } from '../model/errors.js';
 import { readTflite } from '../model/tflite/reader.js';
 import { toJson, toText } from './format.js';
-import { analyzeTargeted, isRuntime, runFit } from './fit.js';
+import { analyzeTargeted, isRuntime, loadCatalogOption, runFit } from './fit.js';
 import { toSarif } from './sarif.js';
 
 const VERSION = '0.1.0';
 
-const USAGE = `Usage: tinyml-lens analyze MODEL.tflite [--runtime RUNTIME] [--target TARGET [--clock 120MHz]] [--format text|json|sarif]
-       tinyml-lens fit MODEL.tflite [--runtime RUNTIME] [--format text|json]
+const USAGE = `Usage: tinyml-lens analyze MODEL.tflite [--runtime RUNTIME] [--target TARGET [--clock 120MHz]] [--catalog FILE] [--format text|json|sarif]
+       tinyml-lens fit MODEL.tflite [--runtime RUNTIME] [--catalog FILE] [--format text|json]
 
 Reports the tensor arena TensorFlow Lite Micro needs for MODEL (to the byte, for a 32-bit Cortex-M build),
 operator support, flash and MACs per layer.
@@ -29,6 +29,7 @@ Options:
   --target    a catalog id or alias (nrf52840, arduino-nano-33-ble-sense, ...) or a core (cortex-m4f, esp32s3, ...):
               adds op support per layer, latency, energy and whether it fits
   --clock     core clock (e.g. 120MHz; default: the target's)
+  --catalog   a JSON file of your own boards ({"mcus": [...]}, the bundled catalog's schema) added to the catalog
   --format    text (default) | json | sarif
   -h, --help  this text
   --version   the version
@@ -48,6 +49,7 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
         runtime: { type: 'string', default: 'tflm-cmsis-nn' },
         target: { type: 'string' },
         clock: { type: 'string' },
+        catalog: { type: 'string' },
         format: { type: 'string', default: 'text' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
@@ -68,15 +70,17 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
   }
   try {
     const [command, ...rest] = positionals;
+    if (command !== 'fit' && command !== 'analyze') throw new UsageError(`unknown command '${command}' (expected: analyze, fit)`);
+    const catalog = loadCatalogOption(values.catalog, err);
+    if (typeof catalog === 'number') return catalog;
     if (command === 'fit') {
       if (rest.length !== 1) throw new UsageError('fit takes exactly one model file');
       // parseArgs fills the default, so look at argv to know whether the user chose a runtime for every target.
       const chosen = argv.some((a) => a === '--runtime' || a.startsWith('--runtime=')) ? (values.runtime as string) : null;
       if (chosen !== null && !isRuntime(chosen)) throw new UsageError(`unknown runtime '${chosen}'`);
       if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`fit prints text or json, not '${values.format}'`);
-      return runFit(rest[0]!, chosen, values.format, out, err);
+      return runFit(rest[0]!, chosen, values.format, out, err, catalog);
     }
-    if (command !== 'analyze') throw new UsageError(`unknown command '${command}' (expected: analyze, fit)`);
     if (rest.length !== 1) throw new UsageError('analyze takes exactly one model file');
     const runtime = values.runtime as string;
     if (!isRuntime(runtime)) {
@@ -85,7 +89,7 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
     const format = values.format as string;
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format '${format}' (text, json or sarif)`);
     if (values.target !== undefined || values.clock !== undefined || !(RUNTIMES as readonly string[]).includes(runtime)) {
-      return analyzeTargeted(rest[0]!, { runtime, target: values.target, clock: values.clock, format: format as 'text' | 'json' | 'sarif' }, out, err);
+      return analyzeTargeted(rest[0]!, { runtime, target: values.target, clock: values.clock, format: format as 'text' | 'json' | 'sarif', catalog }, out, err);
     }
     return analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json' | 'sarif', out, err);
   } catch (e) {

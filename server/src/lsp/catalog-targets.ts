@@ -3,9 +3,11 @@
  * bare core names to a core without memory figures, anything else to `unknown` with suggestions. Inline boards keep
  * the built-in resolution.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { suggest } from '../manifest/suggest.js';
 import { formatBytes, formatHertz } from '../manifest/units.js';
-import { CATALOG, resolveTarget, type Mcu } from '../targets/catalog.js';
+import { CATALOG, parseUserCatalog, resolveTarget, type Mcu } from '../targets/catalog.js';
 import { inlineTargets, type TargetEntry, type TargetResolver, type TargetSpec } from './providers.js';
 
 /** A resolver over `catalog` (the bundled one by default). */
@@ -45,4 +47,49 @@ function describe(m: Mcu): string {
   const s = specOf(m);
   const parts = [m.core, s.clockHz !== null ? formatHertz(s.clockHz) : null, s.sramBytes !== null ? `${formatBytes(s.sramBytes)} SRAM` : null, s.flashBytes !== null ? `${formatBytes(s.flashBytes)} flash` : null];
   return `${m.displayName}: ${parts.filter((p) => p !== null).join(', ')}`;
+}
+
+/** The workspace catalog file, read at each workspace root: the bundled schema, `{ "mcus": [...] }`. */
+export const WORKSPACE_CATALOG = 'tinyml-targets.json';
+
+/**
+ * The bundled catalog plus the boards of `tinyml-targets.json` at the workspace roots, reloadable when that file
+ * changes. A file that cannot be read or checked is logged and left out (the others and the bundled catalog stay).
+ */
+export class WorkspaceTargets implements TargetResolver {
+  private current: TargetResolver = catalogTargets();
+  /** The catalog in use (bundled plus the workspace files that loaded). */
+  catalog: readonly Mcu[] = CATALOG;
+
+  constructor(private readonly log: (message: string) => void) {}
+
+  /** (Re)reads the catalog file of every root directory. */
+  load(roots: readonly string[]): void {
+    let catalog: readonly Mcu[] = CATALOG;
+    for (const root of roots) {
+      const file = join(root, WORKSPACE_CATALOG);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`tinyml-lens: cannot read ${file}: ${(e as Error).message}`);
+        continue;
+      }
+      try {
+        catalog = parseUserCatalog(text, file, catalog);
+      } catch (e) {
+        this.log(`tinyml-lens: ${WORKSPACE_CATALOG} ignored, using the bundled catalog: ${(e as Error).message}`);
+      }
+    }
+    this.catalog = catalog;
+    this.current = catalogTargets(catalog);
+  }
+
+  resolve(ref: Parameters<TargetResolver['resolve']>[0]): ReturnType<TargetResolver['resolve']> {
+    return this.current.resolve(ref);
+  }
+
+  entries(): readonly TargetEntry[] {
+    return this.current.entries();
+  }
 }

@@ -78,6 +78,11 @@ export class Workspace {
     return true;
   }
 
+  /** Drops every cached check (the target catalog changed). */
+  invalidate(): void {
+    this.checks.clear();
+  }
+
   /** Loads what a check of `document` needs asynchronously (a TF.js model); call before `check`. */
   async prepare(document: TextDocument): Promise<void> {
     const path = this.modelPathOf(document);

@@ -118,6 +118,20 @@ export function withUserTargets(doc: unknown, file: string, base: readonly Mcu[]
   return [...base, ...user];
 }
 
+/**
+ * A workspace catalog file's text (`tinyml-targets.json`, `--catalog FILE`) merged over `base`. Throws DataFileError
+ * naming the file and what is wrong: unparsable JSON, a bad field (with its path), or an id that shadows a bundled one.
+ */
+export function parseUserCatalog(text: string, file: string, base: readonly Mcu[] = CATALOG): Mcu[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new DataFileError(file, '$', `not valid JSON (${(e as Error).message})`);
+  }
+  return withUserTargets(doc, file, base);
+}
+
 /** What `--target` resolved to: a catalog row, or a bare core with no memory or power figures. */
 export interface ResolvedTarget {
   id: string;
