@@ -4,6 +4,7 @@
  * from the core (analysis/latency/target.ts).
  */
 import { readFileSync } from 'node:fs';
+import { batteryLifeDays } from '../analysis/latency/energy.js';
 import { analyzeForTarget, defaultRuntime, runtimeRunsOn, type TargetReport } from '../analysis/latency/target.js';
 import { analyzeModel, type AnalysisReport } from '../analysis/report.js';
 import { memoryKernelsFor, SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
@@ -77,8 +78,43 @@ export interface TargetedOptions {
   target: string | undefined;
   clock: string | undefined;
   format: 'text' | 'json' | 'sarif';
+  /** Battery-life options (`--battery-mah` etc.); absent: no battery estimate. */
+  battery?: BatteryOptions;
   /** The catalog targets resolve against (bundled plus `--catalog`); the bundled one by default. */
   catalog?: readonly Mcu[];
+}
+
+export interface BatteryOptions {
+  mah: number;
+  volts: number;
+  inferencesPerDay: number;
+  /** Sleep power between inferences, uW. */
+  sleepUw: number;
+}
+
+/** Battery life from the energy estimate: `days` from the central estimate, `lowDays` from the high energy, and back. */
+export interface BatteryEstimate {
+  days: number;
+  lowDays: number;
+  highDays: number;
+  batteryMah: number;
+  batteryVolts: number;
+  inferencesPerDay: number;
+  sleepUw: number;
+  notes: string[];
+}
+
+export function batteryEstimate(energy: { uJ: number; lowUj: number; highUj: number }, b: BatteryOptions): BatteryEstimate {
+  const duty = { inferencesPerHour: b.inferencesPerDay / 24, sleepUw: b.sleepUw, batteryMah: b.mah, batteryVolts: b.volts };
+  const notes = ['Battery life ignores self-discharge, regulator losses and everything but inference and sleep.'];
+  if (b.sleepUw === 0) notes.push('No sleep power given (--sleep-uw): only the inferences drain the battery, an upper bound.');
+  return {
+    days: batteryLifeDays(energy.uJ, duty),
+    lowDays: batteryLifeDays(energy.highUj, duty),
+    highDays: batteryLifeDays(energy.lowUj, duty),
+    batteryMah: b.mah, batteryVolts: b.volts, inferencesPerDay: b.inferencesPerDay, sleepUw: b.sleepUw,
+    notes,
+  };
 }
 
 /** `analyze MODEL [--target T] [--clock C] [--runtime R]`: the plain report plus support, latency and energy. */
@@ -105,9 +141,13 @@ export function analyzeTargeted(path: string, opts: TargetedOptions, out: Write,
   const tr = analyzeForTarget(model, opts.runtime, target ?? { id: '-', core: 'cortex-m4f', mcu: null }, withTarget ? clock : null, memory);
   if (!withTarget) tr.notes = tr.notes.filter((n) => n.startsWith('Memory for'));
   const report = supportAsReport(tr);
-  if (opts.format === 'json') out(JSON.stringify(targetJson(path, tr, withTarget), null, 2));
+  const battery = opts.battery && tr.energy ? batteryEstimate(tr.energy, opts.battery) : null;
+  if (opts.format === 'json') out(JSON.stringify({ ...targetJson(path, tr, withTarget), battery }, null, 2));
   else if (opts.format === 'sarif') out(JSON.stringify(toSarif(path, report, null, '0.1.0'), null, 2));
-  else out(targetText(path, tr, report, withTarget));
+  else {
+    const text = targetText(path, tr, report, withTarget);
+    out(opts.battery ? `${text}\n${batteryLine(battery, opts.battery)}` : text);
+  }
   return tr.support.unsupported.length > 0 ? 1 : 0;
 }
 
@@ -169,6 +209,12 @@ function sig(v: number): string {
 function range(lo: number | null, mid: number | null, hi: number | null, unit: string): string {
   if (mid === null || lo === null || hi === null) return 'unknown';
   return `~${sig(mid)} ${unit} (${sig(lo)} to ${sig(hi)})`;
+}
+
+function batteryLine(b: BatteryEstimate | null, o: BatteryOptions): string {
+  const setup = `on ${o.mah} mAh at ${o.volts} V, ${o.inferencesPerDay} inferences/day, sleep ${o.sleepUw} uW`;
+  if (!b) return `battery           unknown (the target has no measured active power) ${setup}`;
+  return `battery           ${range(b.lowDays, b.days, b.highDays, 'days')} ${setup}`;
 }
 
 function targetText(path: string, tr: TargetReport, report: AnalysisReport, withTarget: boolean): string {

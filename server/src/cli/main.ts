@@ -12,12 +12,13 @@ import type { KernelSet } from '../analysis/tflm/kernels/types.js';
 import { ModelFormatError } from '../model/errors.js';
 import { readTflite } from '../model/tflite/reader.js';
 import { toJson, toText } from './format.js';
-import { analyzeTargeted, isRuntime, loadCatalogOption, runFit } from './fit.js';
+import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, type BatteryOptions } from './fit.js';
 import { toSarif } from './sarif.js';
 
 const VERSION = '0.1.0';
 
-const USAGE = `Usage: tinyml-lens analyze MODEL.tflite [--runtime RUNTIME] [--target TARGET [--clock 120MHz]] [--catalog FILE] [--format text|json|sarif]
+const USAGE = `Usage: tinyml-lens analyze MODEL.tflite [--runtime RUNTIME] [--target TARGET [--clock 120MHz]] [--catalog FILE]
+                     [--battery-mah N --inferences-per-day N [--battery-volts V] [--sleep-uw P]] [--format text|json|sarif]
        tinyml-lens fit MODEL.tflite [--runtime RUNTIME] [--catalog FILE] [--format text|json]
 
 Reports the tensor arena TensorFlow Lite Micro needs for MODEL (to the byte, for a 32-bit Cortex-M build),
@@ -30,6 +31,11 @@ Options:
               adds op support per layer, latency, energy and whether it fits
   --clock     core clock (e.g. 120MHz; default: the target's)
   --catalog   a JSON file of your own boards ({"mcus": [...]}, the bundled catalog's schema) added to the catalog
+  --battery-mah N        battery capacity (mAh): with --inferences-per-day and a --target with measured active
+                         power, adds the battery life in days
+  --inferences-per-day N inferences a day for the battery life
+  --battery-volts V      the battery's nominal voltage (default 3.0, a CR2032-class cell)
+  --sleep-uw P           sleep power between inferences in uW (default 0: inference energy only, an upper bound)
   --format    text (default) | json | sarif
   -h, --help  this text
   --version   the version
@@ -50,6 +56,10 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
         target: { type: 'string' },
         clock: { type: 'string' },
         catalog: { type: 'string' },
+        'battery-mah': { type: 'string' },
+        'battery-volts': { type: 'string' },
+        'inferences-per-day': { type: 'string' },
+        'sleep-uw': { type: 'string' },
         format: { type: 'string', default: 'text' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
@@ -75,6 +85,7 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
     if (typeof catalog === 'number') return catalog;
     if (command === 'fit') {
       if (rest.length !== 1) throw new UsageError('fit takes exactly one model file');
+      if (batteryOptions(values)) throw new UsageError('the battery options are for analyze --target');
       // parseArgs fills the default, so look at argv to know whether the user chose a runtime for every target.
       const chosen = argv.some((a) => a === '--runtime' || a.startsWith('--runtime=')) ? (values.runtime as string) : null;
       if (chosen !== null && !isRuntime(chosen)) throw new UsageError(`unknown runtime '${chosen}'`);
@@ -88,8 +99,10 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
     }
     const format = values.format as string;
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format '${format}' (text, json or sarif)`);
+    const battery = batteryOptions(values);
+    if (battery && values.target === undefined) throw new UsageError('the battery options need --target (a board with measured active power)');
     if (values.target !== undefined || values.clock !== undefined || !(RUNTIMES as readonly string[]).includes(runtime)) {
-      return analyzeTargeted(rest[0]!, { runtime, target: values.target, clock: values.clock, format: format as 'text' | 'json' | 'sarif', catalog }, out, err);
+      return analyzeTargeted(rest[0]!, { runtime, target: values.target, clock: values.clock, format: format as 'text' | 'json' | 'sarif', catalog, ...(battery ? { battery } : {}) }, out, err);
     }
     return analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json' | 'sarif', out, err);
   } catch (e) {
@@ -100,6 +113,28 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
     err(`tinyml-lens: internal error: ${(e as Error).message}`);
     return 2;
   }
+}
+
+/** The battery options, checked; null when none is given. */
+function batteryOptions(values: Record<string, string | boolean | undefined>): BatteryOptions | null {
+  const names = ['battery-mah', 'battery-volts', 'inferences-per-day', 'sleep-uw'] as const;
+  if (names.every((n) => values[n] === undefined)) return null;
+  const num = (name: (typeof names)[number], fallback: number | null, allowZero = false): number => {
+    const text = values[name];
+    if (text === undefined) {
+      if (fallback === null) throw new UsageError(`the battery options need --${name}`);
+      return fallback;
+    }
+    const v = typeof text === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN;
+    if (!(v > 0 || (allowZero && v === 0))) throw new UsageError(`--${name} needs a ${allowZero ? 'non-negative' : 'positive'} number, not '${String(text)}'`);
+    return v;
+  };
+  return {
+    mah: num('battery-mah', null),
+    inferencesPerDay: num('inferences-per-day', null),
+    volts: num('battery-volts', 3.0),
+    sleepUw: num('sleep-uw', 0, true),
+  };
 }
 
 function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sarif', out: (s: string) => void, err: (s: string) => void): number {
