@@ -3,24 +3,10 @@
  * against the row's own text). Ids are stable slugs; aliases are board names users type. Blank source cells stay
  * null: a figure is only filled from a source.
  */
-export interface McuCuration {
-  /** The `name` cell of the source row. */
-  name: string;
-  id: string;
-  aliases: string[];
-  core: string;
-  clockMHz: number | null;
-  sramKiB: number | null;
-  /** Largest contiguous region (or the default linker RAM region) when it is smaller than the total. */
-  largestSramKiB: number | null;
-  flashKiB: number | null;
-  fpu: 'none' | 'sp' | 'dp' | null;
-  dsp: boolean;
-  helium: boolean;
-  npu: string | null;
-  /** Active power measured during inference (MLPerf Tiny energy runs), with the clock it was measured at. */
-  activePowerMw: { typical: number; low: number; high: number; atMHz: number } | null;
-}
+import type { Mcu } from '../server/src/targets/catalog.js';
+/** The catalog fields curated by hand for one source row (`name` is the row's `name` cell), checked by the converter. */
+export type McuCuration = { name: string; core: string } & Pick<Mcu,
+  'id' | 'aliases' | 'clockMHz' | 'sramKiB' | 'largestSramKiB' | 'flashKiB' | 'fpu' | 'dsp' | 'helium' | 'npu' | 'activePowerMw'>;
 
 const m = (c: Partial<McuCuration> & Pick<McuCuration, 'name' | 'id' | 'core'>): McuCuration => ({
   aliases: [], clockMHz: null, sramKiB: null, largestSramKiB: null, flashKiB: null, fpu: null, dsp: false,
