@@ -1,31 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
-import { ModelBuilder } from '../../server/src/model/builder/index.ts';
 import { CATALOG } from '../../server/src/targets/catalog.ts';
 import { applyEdits, LspClient } from './helpers/lsp-client.ts';
-import { createWorkspace, type TestWorkspace } from './helpers/workspace.ts';
+import { type TestWorkspace, velaModel } from './helpers/workspace.ts';
+import { serveWorkspace } from './helpers/serve.ts';
 
 let ws: TestWorkspace;
 let client: LspClient;
 
-function velaModel(): Uint8Array {
-  const m = new ModelBuilder({ description: 'protocol test: a Vela-compiled graph' });
-  const g = m.subgraph('main');
-  const q = { scale: [0.1], zeroPoint: [0] };
-  const x = g.input({ name: 'x', shape: [1, 16], dtype: 'INT8', quant: q });
-  g.output(g.customOp('ethos-u', { inputs: [x], output: { name: 'y', shape: [1, 16], dtype: 'INT8', quant: q } }));
-  return m.finish();
-}
 
-before(async () => {
-  ws = createWorkspace();
-  ws.write('vela.tflite', velaModel());
-  client = await LspClient.start(ws.dir);
-});
-after(async () => {
-  await client.stop();
-  ws.dispose();
+serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
+  prepare: async () => {
+    ws.write('vela.tflite', velaModel());
+  },
 });
 
 async function actionsFor(uri: string, ds: Diagnostic[], code: string): Promise<CodeAction[]> {

@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { CostProfileResult, TargetFit } from '../../server/src/lsp/protocol.ts';
 import { LspClient } from './helpers/lsp-client.ts';
-import { createWorkspace, type TestWorkspace } from './helpers/workspace.ts';
+import { type TestWorkspace } from './helpers/workspace.ts';
+import { serveWorkspace } from './helpers/serve.ts';
 
 let ws: TestWorkspace;
 let client: LspClient;
 
-before(async () => {
-  ws = createWorkspace();
-  client = await LspClient.start(ws.dir);
-});
-after(async () => {
-  await client.stop();
-  ws.dispose();
-});
+serveWorkspace((w, c) => { ws = w; if (c) client = c; });
 
 const MANIFEST = 'model: kws.tflite\ntarget: efr32mg24\nbudgets:\n  ram: 32KiB\nreserve:\n  ram: 24KiB\ncloud:\n  link: lte-m\n  input_bytes: 16000\n  rtt: 80ms\n  fleet_size: 5000\n';
 

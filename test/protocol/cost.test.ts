@@ -1,36 +1,23 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { CodeLens, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { readFileSync } from 'node:fs';
 import { analyzeForTarget } from '../../server/src/analysis/latency/target.ts';
 import { analyzeModel } from '../../server/src/analysis/report.ts';
-import { ModelBuilder } from '../../server/src/model/builder/index.ts';
 import { readTflite } from '../../server/src/model/tflite/reader.ts';
 import { resolveTarget } from '../../server/src/targets/catalog.ts';
 import { LspClient, textAt } from './helpers/lsp-client.ts';
-import { createWorkspace, type TestWorkspace } from './helpers/workspace.ts';
+import { type TestWorkspace, velaModel } from './helpers/workspace.ts';
+import { serveWorkspace } from './helpers/serve.ts';
 
 let ws: TestWorkspace;
 let client: LspClient;
 
-/** Vela's output: the whole graph as one `ethos-u` custom op, which only an Ethos-U build of TFLM registers. */
-function velaModel(): Uint8Array {
-  const m = new ModelBuilder({ description: 'protocol test: a Vela-compiled graph' });
-  const g = m.subgraph('main');
-  const x = g.input({ name: 'x', shape: [1, 16], dtype: 'INT8', quant: { scale: [0.1], zeroPoint: [0] } });
-  const y = g.customOp('ethos-u', { inputs: [x], output: { name: 'y', shape: [1, 16], dtype: 'INT8', quant: { scale: [0.1], zeroPoint: [0] } } });
-  g.output(y);
-  return m.finish();
-}
 
-before(async () => {
-  ws = createWorkspace();
-  ws.write('vela.tflite', velaModel());
-  client = await LspClient.start(ws.dir);
-});
-after(async () => {
-  await client.stop();
-  ws.dispose();
+serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
+  prepare: async () => {
+    ws.write('vela.tflite', velaModel());
+  },
 });
 
 const find = (ds: Diagnostic[], code: string): Diagnostic => {

@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspClient, textAt } from './helpers/lsp-client.ts';
-import { createWorkspace, type TestWorkspace } from './helpers/workspace.ts';
+import { type TestWorkspace } from './helpers/workspace.ts';
+import { serveWorkspace } from './helpers/serve.ts';
 
 let ws: TestWorkspace;
 let client: LspClient;
 
-before(async () => {
-  ws = createWorkspace();
-  client = await LspClient.start(ws.dir);
-});
-after(async () => {
-  await client.stop();
-  ws.dispose();
-});
+serveWorkspace((w, c) => { ws = w; if (c) client = c; });
 
 const codes = (ds: Diagnostic[]): string[] => ds.map((d) => String(d.code)).sort();
 const find = (ds: Diagnostic[], code: string): Diagnostic => {

@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { CodeAction, CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentLink, Hover, InlayHint, Location, MarkupContent } from 'vscode-languageserver-protocol';
 import { formatBytes } from '../../server/src/manifest/units.ts';
 import { LspClient, textAt } from './helpers/lsp-client.ts';
-import { createWorkspace, type TestWorkspace } from './helpers/workspace.ts';
+import { type TestWorkspace } from './helpers/workspace.ts';
+import { serveWorkspace } from './helpers/serve.ts';
 
 let ws: TestWorkspace;
 let client: LspClient;
 
-before(async () => {
-  ws = createWorkspace();
-  client = await LspClient.start(ws.dir);
-});
-after(async () => {
-  await client.stop();
-  ws.dispose();
-});
+serveWorkspace((w, c) => { ws = w; if (c) client = c; });
 
 const TEXT = ['model: kws.tflite', 'runtime: tflm-cmsis-nn', 'budgets:', '  ram: 4KiB', '  flash: 600KiB', 'reserve: {ram: 1KiB}', ''].join('\n');
 

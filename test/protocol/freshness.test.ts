@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import { LspClient } from './helpers/lsp-client.ts';
-import { createWorkspace, type TestWorkspace } from './helpers/workspace.ts';
+import { type TestWorkspace } from './helpers/workspace.ts';
+import { serveWorkspace } from './helpers/serve.ts';
 
 let ws: TestWorkspace;
 let client: LspClient;
 
-before(async () => {
-  ws = createWorkspace();
-  client = await LspClient.start(ws.dir);
-});
-after(async () => {
-  await client.stop();
-  ws.dispose();
-});
+serveWorkspace((w, c) => { ws = w; if (c) client = c; });
 
 interface Stats {
   reads: number;

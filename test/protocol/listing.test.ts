@@ -1,23 +1,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { listingUri, type ListingResult } from '../../server/src/lsp/protocol.ts';
 import { LspClient, textAt } from './helpers/lsp-client.ts';
-import { createWorkspace, type TestWorkspace } from './helpers/workspace.ts';
+import { type TestWorkspace } from './helpers/workspace.ts';
+import { serveWorkspace } from './helpers/serve.ts';
 
 let ws: TestWorkspace;
 let client: LspClient;
 
-before(async () => {
-  ws = createWorkspace();
-  client = await LspClient.start(ws.dir);
-});
-after(async () => {
-  await client.stop();
-  ws.dispose();
-});
+serveWorkspace((w, c) => { ws = w; if (c) client = c; });
 
 const grammar = JSON.parse(readFileSync(resolve(__dirname, '../../syntaxes/tinyml-listing.tmLanguage.json'), 'utf8')) as { repository: { row: { match: string }; summary: { match: string } } };
 const rowPattern = new RegExp(grammar.repository.row.match);

@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { LspClient, textAt } from './helpers/lsp-client.ts';
-import { createWorkspace, type TestWorkspace } from './helpers/workspace.ts';
+import { type TestWorkspace } from './helpers/workspace.ts';
+import { serveWorkspace } from './helpers/serve.ts';
 
 let ws: TestWorkspace;
 let client: LspClient;
 
-before(async () => {
-  ws = createWorkspace();
-  // A tiny default target, so that the default board is visible in the diagnostics.
-  client = await LspClient.start(ws.dir, { settings: { defaultRuntime: 'tflm-reference', defaultTarget: 'atsamd21g18', safetyMargin: 50 } });
-});
-after(async () => {
-  await client.stop();
-  ws.dispose();
+serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
+  prepare: async () => {
+    // A tiny default target, so that the default board is visible in the diagnostics.
+  },
+  settings: { defaultRuntime: 'tflm-reference', defaultTarget: 'atsamd21g18', safetyMargin: 50 },
 });
 
 const find = (ds: Diagnostic[], code: string): Diagnostic | undefined => ds.find((x) => x.code === code);

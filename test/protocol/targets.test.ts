@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { CompletionItem, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { CATALOG } from '../../server/src/targets/catalog.ts';
 import { LspClient, textAt } from './helpers/lsp-client.ts';
-import { createWorkspace, type TestWorkspace } from './helpers/workspace.ts';
+import { type TestWorkspace } from './helpers/workspace.ts';
+import { serveWorkspace } from './helpers/serve.ts';
 
 let ws: TestWorkspace;
 let client: LspClient;
 
-before(async () => {
-  ws = createWorkspace();
-  client = await LspClient.start(ws.dir);
-});
-after(async () => {
-  await client.stop();
-  ws.dispose();
-});
+serveWorkspace((w, c) => { ws = w; if (c) client = c; });
 
 /** A catalog board with known SRAM and flash (the arena must fit its largest SRAM region). */
 const board = CATALOG.find((m) => (m.largestSramKiB ?? m.sramKiB) !== null && m.flashKiB !== null);

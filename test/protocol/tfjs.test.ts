@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { readTfjsModel, type TfjsModel } from '../../server/src/model/tfjs/reader.ts';
 import { graphModelFiles, layersModelFiles, type TfjsFiles } from '../unit/helpers/tfjs-fixtures.ts';
 import { LspClient, textAt } from './helpers/lsp-client.ts';
-import { createWorkspace, type TestWorkspace } from './helpers/workspace.ts';
+import { type TestWorkspace } from './helpers/workspace.ts';
+import { serveWorkspace } from './helpers/serve.ts';
 
 let ws: TestWorkspace;
 let client: LspClient;
@@ -19,18 +20,14 @@ function writeModel(dir: string, files: TfjsFiles, skipShards = false): void {
   if (!skipShards) for (const [name, bytes] of files.shards) ws.write(join(dir, name), bytes);
 }
 
-before(async () => {
-  ws = createWorkspace();
-  layers = await layersModelFiles();
-  expected = await readTfjsModel(layers.json, (p) => layers.shards.get(p)!);
-  writeModel('layers', layers);
-  writeModel('graph', graphModelFiles());
-  writeModel('noshard', layers, true);
-  client = await LspClient.start(ws.dir);
-});
-after(async () => {
-  await client.stop();
-  ws.dispose();
+serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
+  prepare: async () => {
+    layers = await layersModelFiles();
+    expected = await readTfjsModel(layers.json, (p) => layers.shards.get(p)!);
+    writeModel('layers', layers);
+    writeModel('graph', graphModelFiles());
+    writeModel('noshard', layers, true);
+  },
 });
 
 test('a manifest on a layers model.json: unsupported layers, int8 RAM and flash estimates against the budgets', async () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { LspClient } from './helpers/lsp-client.ts';
-import { createWorkspace, type TestWorkspace } from './helpers/workspace.ts';
+import { type TestWorkspace } from './helpers/workspace.ts';
+import { serveWorkspace } from './helpers/serve.ts';
 
 let ws: TestWorkspace;
 let client: LspClient;
@@ -11,14 +12,10 @@ const board = (id: string): object => ({
   largestSramKiB: null, flashKiB: 2048, fpu: 'sp', dsp: true, helium: false, npu: null, activePowerMw: null, notes: '', source: 'datasheet',
 });
 
-before(async () => {
-  ws = createWorkspace();
-  ws.write('tinyml-targets.json', JSON.stringify({ mcus: [board('my-board')] }));
-  client = await LspClient.start(ws.dir);
-});
-after(async () => {
-  await client.stop();
-  ws.dispose();
+serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
+  prepare: async () => {
+    ws.write('tinyml-targets.json', JSON.stringify({ mcus: [board('my-board')] }));
+  },
 });
 
 const codes = (ds: { code?: string | number }[]): (string | number | undefined)[] => ds.map((d) => d.code);

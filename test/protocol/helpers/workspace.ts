@@ -33,6 +33,16 @@ export function customOpModel(): Uint8Array {
   return m.finish();
 }
 
+/** A Vela-compiled graph: one int8 tensor through the ethos-u custom operator (runs only with an NPU runtime). */
+export function velaModel(): Uint8Array {
+  const m = new ModelBuilder({ description: 'protocol test: a Vela-compiled graph' });
+  const g = m.subgraph('main');
+  const q = { scale: [0.1], zeroPoint: [0] };
+  const x = g.input({ name: 'x', shape: [1, 16], dtype: 'INT8', quant: q });
+  g.output(g.customOp('ethos-u', { inputs: [x], output: { name: 'y', shape: [1, 16], dtype: 'INT8', quant: q } }));
+  return m.finish();
+}
+
 export function createWorkspace(): TestWorkspace {
   const dir = mkdtempSync(join(tmpdir(), 'tinyml-lens-lsp-'));
   const path = (name: string): string => join(dir, name);

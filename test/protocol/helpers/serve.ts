@@ -1,0 +1,30 @@
+import { after, before } from 'node:test';
+import { LspClient } from './lsp-client.ts';
+import { createWorkspace, type TestWorkspace } from './workspace.ts';
+
+export interface ServeOptions {
+  /** Fills the workspace before the server starts (it is already bound, so the test file's `ws` works here). */
+  prepare?: () => void | Promise<void>;
+  /** Client settings the server reads through workspace/configuration. */
+  settings?: Record<string, unknown>;
+}
+
+/**
+ * One fresh workspace and one real server (`node dist/server.js --stdio`) for the whole test file: created before the
+ * first test, stopped and deleted after the last. `bind` hands them to the file's own variables.
+ */
+export function serveWorkspace(bind: (ws: TestWorkspace, client?: LspClient) => void, options: ServeOptions = {}): void {
+  let ws: TestWorkspace | undefined;
+  let client: LspClient | undefined;
+  before(async () => {
+    ws = createWorkspace();
+    bind(ws);
+    await options.prepare?.();
+    client = await LspClient.start(ws.dir, options.settings ? { settings: options.settings } : {});
+    bind(ws, client);
+  });
+  after(async () => {
+    await client?.stop();
+    ws?.dispose();
+  });
+}
