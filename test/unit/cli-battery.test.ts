@@ -3,17 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { run } from '../../server/src/cli/main.js';
+import { cli } from './helpers/cli.js';
 
 const root = resolve(__dirname, '../..');
 const kws = join(root, 'examples/kws_dscnn_int8.tflite');
-
-function cli(...args: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = run(args, (s) => { out += `${s}\n`; }, (s) => { err += `${s}\n`; });
-  return { code, out, err };
-}
 
 // A board with measured power (20 mW at 100 MHz), from a temp catalog so the figures do not depend on bundled data.
 const catalog = join(mkdtempSync(join(tmpdir(), 'tinyml-battery-')), 'tinyml-targets.json');

@@ -3,19 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { run } from '../../server/src/cli/main.js';
+import { cli } from './helpers/cli.js';
 import { WorkspaceTargets, WORKSPACE_CATALOG } from '../../server/src/lsp/catalog-targets.js';
 import { CATALOG } from '../../server/src/targets/catalog.js';
 
 const root = resolve(__dirname, '../..');
 const kws = join(root, 'examples/kws_dscnn_int8.tflite');
-
-function cli(...args: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = run(args, (s) => { out += `${s}\n`; }, (s) => { err += `${s}\n`; });
-  return { code, out, err };
-}
 
 const BOARD = {
   id: 'my-board', aliases: ['my-board-rev-b'], displayName: 'My board', vendor: 'Me', boards: 'rev B', core: 'cortex-m33',

@@ -4,18 +4,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { run } from '../../server/src/cli/main.js';
+import { cli } from './helpers/cli.js';
 import { ModelBuilder } from '../../server/src/model/builder/index.js';
 
 const root = resolve(__dirname, '../..');
 const sine = join(root, 'examples/sine_float.tflite');
-
-function cli(...args: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = run(args, (s) => { out += `${s}\n`; }, (s) => { err += `${s}\n`; });
-  return { code, out, err };
-}
 
 function tempFile(name: string, bytes: Uint8Array): string {
   const path = join(mkdtempSync(join(tmpdir(), 'tinyml-cli-')), name);

@@ -4,19 +4,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { parseClock } from '../../server/src/cli/fit.js';
-import { run } from '../../server/src/cli/main.js';
+import { cli } from './helpers/cli.js';
 import { ModelBuilder } from '../../server/src/model/builder/index.js';
 import { CATALOG } from '../../server/src/targets/catalog.js';
 
 const root = resolve(__dirname, '../..');
 const kws = join(root, 'examples/kws_dscnn_int8.tflite');
-
-function cli(...args: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = run(args, (s) => { out += `${s}\n`; }, (s) => { err += `${s}\n`; });
-  return { code, out, err };
-}
 
 function powModel(): string {
   const m = new ModelBuilder();
