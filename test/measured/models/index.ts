@@ -1,10 +1,12 @@
 /**
  * Every model measured on TFLM (test/measured/tflm_measured.tsv), by the name its rows use. The prefixes are the
  * measurement batches: `gen_*` and `g2_*` draw weights from the seed-7 and seed-11 streams (common.ts), `g3_*` is a
- * later single model, and the unprefixed names are the bundled examples.
+ * later single model, `g4_*` the TFLite_Detection_PostProcess models (detection.ts), and the unprefixed names are the
+ * bundled examples.
  */
 import * as conv from './conv.js';
 import * as dense from './dense.js';
+import * as detection from './detection.js';
 import * as elementwise from './elementwise.js';
 import * as graph from './graph.js';
 import * as pool from './pool.js';
@@ -90,4 +92,15 @@ export const MEASURED_MODELS: Readonly<Record<string, () => Uint8Array>> = {
   g2_quantize_requant: softmax.quantizeRequantize,
   // third batch
   g3_cumsum_int8: reduce.cumsumInt8,
+  // fourth batch: detection post-processing
+  g4_detpp_fast_float: detection.fastNmsFloat,
+  g4_detpp_regular_float: detection.regularNmsFloat,
+  g4_detpp_many_classes: detection.manyClassesFloat,
+  g4_detpp_few_anchors: detection.fewAnchorsFloat,
+  g4_detpp_many_anchors: detection.manyAnchorsFloat,
+  g4_detpp_int8: detection.int8Inputs,
+  g4_detpp_uint8: detection.uint8Inputs,
+  g4_detpp_anchors_rank3: detection.anchorsRank3,
+  g4_ssd_float: detection.ssdFloat,
+  g4_ssd_int8: detection.ssdInt8,
 };

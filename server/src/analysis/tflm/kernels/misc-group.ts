@@ -1,4 +1,5 @@
 import { callOnceKernel, ifKernel, whileKernel } from './control-flow.js';
+import { DETECTION_KERNELS } from './detection.js';
 import { ELEMENTWISE_KERNELS } from './elementwise.js';
 import { simpleKernel } from './misc-util.js';
 import { dequantizeKernel, quantizeKernel } from './quantize.js';
@@ -20,6 +21,7 @@ export const MISC_KERNELS: KernelGroup = {
     ...SHAPE_KERNELS,
     ...TENSOR_KERNELS,
     ...SIGNAL_KERNELS,
+    ...DETECTION_KERNELS,
     QUANTIZE: quantizeKernel,
     DEQUANTIZE: dequantizeKernel,
     IF: ifKernel,
@@ -27,8 +29,7 @@ export const MISC_KERNELS: KernelGroup = {
     CALL_ONCE: callOnceKernel,
     // circular_buffer.cc: OpDataCircularBuffer (2 ints); input and output temporaries.
     'CUSTOM:CIRCULAR_BUFFER': simpleKernel(8, [['i', 0], ['o', 0]]),
-    // Registered but modelled only as present (best effort): their allocations are not replayed.
-    'CUSTOM:TFLite_Detection_PostProcess': {},
+    // Registered but modelled only as present (best effort): its allocations are not replayed.
     'CUSTOM:TFLM_DECODE': {},
   },
   cmsisNn: {
