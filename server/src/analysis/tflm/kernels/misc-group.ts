@@ -29,7 +29,8 @@ export const MISC_KERNELS: KernelGroup = {
     CALL_ONCE: callOnceKernel,
     // circular_buffer.cc: OpDataCircularBuffer (2 ints); input and output temporaries.
     'CUSTOM:CIRCULAR_BUFFER': simpleKernel(8, [['i', 0], ['o', 0]]),
-    // Registered but modelled only as present (best effort): its allocations are not replayed.
+    // Registered but modelled only as present (best effort): its Prepare's DecodeState size and checks depend on the
+    // ancillary tensor's header bytes (decode type, versions), which the IR does not carry, so nothing is replayed.
     'CUSTOM:TFLM_DECODE': {},
   },
   cmsisNn: {
