@@ -181,6 +181,22 @@ measured.push({
   notes: 'user measurement, TFLM person_detection with CMSIS-NN; tensor arena in external SDRAM (slower than SRAM)',
   source: f767.source,
 });
+// Results collected for this project from public sources the shared tables do not cover (scripts/facts/, one source
+// per row): MLPerf Tiny rounds after v1.1 with TFLM. Latency is 1000 / the median throughput the run logged.
+const collected = resolve(__dirname, 'facts/measured-collected.tsv');
+{
+  const [head, ...lines] = readFileSync(collected, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const cols = head!.split('\t');
+  for (const line of lines) {
+    const r = Object.fromEntries(cols.map((c, i) => [c, (line.split('\t')[i] ?? '').trim()]));
+    const throughput = Number(r.throughputInfPerS);
+    if (!(throughput > 0) || !r.source || !r.model || !r.target) throw new Error(`${collected}: incomplete row ${r.id}`);
+    measured.push({
+      id: r.id, model: r.model, target: r.target, clockMHz: Number(r.clockMHz), runtime: r.runtime,
+      latencyMs: Number((1000 / throughput).toPrecision(6)), energyUj: null, notes: r.notes, source: r.source,
+    });
+  }
+}
 // Relative core speed: the same vendor engine (same code generator, same round) on boards with different cores. The
 // engines are not TFLM, but the ratio between cores running identical code is what the cost model's core factors need.
 const ENGINES = new Set(['Bosch HALE (vendor code generator)', 'Plumerai Inference Engine (vendor)', 'ST X-CUBE-AI (vendor)']);
@@ -196,4 +212,4 @@ for (const r of tsv('mlperf_tiny.tsv')) {
     benchmark: r.benchmark, latencyMs: Number(r.latency_ms), source: r.source,
   });
 }
-write('measured.json', { from: 'shared/data/mlperf_tiny.tsv, shared/data/kernel_perf.tsv', rows: measured, crossCore });
+write('measured.json', { from: 'shared/data/mlperf_tiny.tsv, shared/data/kernel_perf.tsv, scripts/facts/measured-collected.tsv', rows: measured, crossCore });
