@@ -1,7 +1,8 @@
 /**
  * `npm run bench:latency`: the cost model's estimate against every measured row it can map (needs ../shared/models),
- * with the absolute percentage error per row and the median and 90th percentile per runtime, separately for the
- * held-out rows (never seen by scripts/fit-latency.ts) and for all rows; then energy against the measured energy rows.
+ * with the absolute percentage error per row and the median and 90th percentile per runtime: for the held-out rows
+ * (never seen by scripts/fit-latency.ts), for every row under a refit without that row (leave-one-out), and for all
+ * rows under the bundled fit; then energy against the measured energy rows.
  *
  *   node --import tsx bench/latency.ts [../shared/models]
  */
@@ -10,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { bundledCoefficients } from '../server/src/analysis/latency/coefficients.ts';
 import { energyPerInference } from '../server/src/analysis/latency/energy.ts';
 import { MEASURED } from '../server/src/targets/measured.ts';
+import { fitCoefficients, rowSums } from '../scripts/latency-fit.ts';
 import { estimateRow, rowAggregates } from '../scripts/latency-rows.ts';
 
 const modelsDir = resolve(process.argv[2] ?? join(__dirname, '../../shared/models'));
@@ -19,14 +21,16 @@ if (!existsSync(modelsDir)) {
 }
 const k = bundledCoefficients();
 
-interface Result { id: string; runtime: string; heldOut: boolean; ape: number; inRange: boolean }
+interface Result { id: string; runtime: string; heldOut: boolean; ape: number; inRange: boolean; looApe: number; looInRange: boolean }
 const results: Result[] = [];
+const aggregates = MEASURED.rows.map((row) => rowAggregates(row, modelsDir));
+const sums = aggregates.map((a) => rowSums(a, k));
 const pad = (s: string, n: number): string => s.padEnd(n);
 const num = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
-console.log(`${pad('row', 50)} ${pad('runtime', 15)} ${pad('core', 12)} MHz  measured ms  estimate ms (range)        APE    set`);
-for (const row of MEASURED.rows) {
-  const a = rowAggregates(row, modelsDir);
+console.log(`${pad('row', 50)} ${pad('runtime', 15)} ${pad('core', 12)} MHz  measured ms  estimate ms (range)        APE    set              leave-one-out ms (APE)`);
+for (const [i, a] of aggregates.entries()) {
+  const row = a.row;
   const e = estimateRow(a, k);
   if (e.ms === null || e.lowMs === null || e.highMs === null) {
     console.log(`${pad(row.id, 50)} not estimable: ${e.notes.join(' ')}`);
@@ -35,8 +39,15 @@ for (const row of MEASURED.rows) {
   const ape = Math.abs(e.ms - row.latencyMs) / row.latencyMs;
   const heldOut = k.heldOutRows.includes(row.id);
   const inRange = e.lowMs <= row.latencyMs && row.latencyMs <= e.highMs;
-  results.push({ id: row.id, runtime: row.runtime, heldOut, ape, inRange });
-  console.log(`${pad(row.id, 50)} ${pad(row.runtime, 15)} ${pad(a.core, 12)} ${String(row.clockMHz).padStart(3)}  ${num(row.latencyMs).padStart(11)}  ${pad(`${num(e.ms)} (${num(e.lowMs)}-${num(e.highMs)})`, 25)} ${(100 * ape).toFixed(0).padStart(4)}%  ${heldOut ? 'HELD-OUT' : 'train'}${inRange ? '' : ' (outside range)'}`);
+  // Leave-one-out: refit on every other row, then estimate this one (with the bundled ranges, to check them).
+  const fold = fitCoefficients(sums.filter((_, j) => j !== i));
+  for (const p of Object.keys(fold.paths) as (keyof typeof fold.paths)[]) fold.paths[p].spread = k.paths[p].spread;
+  const loo = estimateRow(a, fold);
+  const looApe = Math.abs(loo.ms! - row.latencyMs) / row.latencyMs;
+  const looInRange = loo.lowMs! <= row.latencyMs && row.latencyMs <= loo.highMs!;
+  results.push({ id: row.id, runtime: row.runtime, heldOut, ape, inRange, looApe, looInRange });
+  const set = `${heldOut ? 'HELD-OUT' : 'train'}${inRange ? '' : ' (outside)'}`;
+  console.log(`${pad(row.id, 50)} ${pad(row.runtime, 15)} ${pad(a.core, 12)} ${String(row.clockMHz).padStart(3)}  ${num(row.latencyMs).padStart(11)}  ${pad(`${num(e.ms)} (${num(e.lowMs)}-${num(e.highMs)})`, 25)} ${(100 * ape).toFixed(0).padStart(4)}%  ${pad(set, 16)} ${num(loo.ms!)} (${(100 * looApe).toFixed(0)}%${looInRange ? '' : ', outside range'})`);
 }
 
 function quantile(xs: number[], q: number): number {
@@ -48,15 +59,15 @@ function quantile(xs: number[], q: number): number {
 }
 
 console.log('\nAbsolute percentage error of the central estimate (median / p90, n rows; in-range = measured inside the range):');
-console.log(`${pad('runtime', 16)} ${pad('held-out', 28)} all rows`);
+console.log(`${pad('runtime', 16)} ${pad('held-out', 30)} ${pad('leave-one-out, all rows', 30)} all rows, bundled fit`);
 for (const runtime of ['tflm-cmsis-nn', 'tflm-reference', 'tflm-esp-nn', 'all']) {
-  const of = (held: boolean | null): string => {
+  const of = (held: boolean | null, loo = false): string => {
     const rs = results.filter((r) => (runtime === 'all' || r.runtime === runtime) && (held === null || r.heldOut === held));
     if (rs.length === 0) return '-';
-    const apes = rs.map((r) => 100 * r.ape);
-    return `${quantile(apes, 0.5).toFixed(0)}% / ${quantile(apes, 0.9).toFixed(0)}%, n=${rs.length}, in-range ${rs.filter((r) => r.inRange).length}`;
+    const apes = rs.map((r) => 100 * (loo ? r.looApe : r.ape));
+    return `${quantile(apes, 0.5).toFixed(0)}% / ${quantile(apes, 0.9).toFixed(0)}%, n=${rs.length}, in-range ${rs.filter((r) => (loo ? r.looInRange : r.inRange)).length}`;
   };
-  console.log(`${pad(runtime, 16)} ${pad(of(true), 28)} ${of(null)}`);
+  console.log(`${pad(runtime, 16)} ${pad(of(true), 30)} ${pad(of(null, true), 30)} ${of(null)}`);
 }
 
 console.log('\nEnergy per inference (estimated latency x catalog active power) against measured MLPerf Tiny energy:');

@@ -9,6 +9,7 @@ import { ModelBuilder } from '../../server/src/model/builder/index.js';
 import { buildKwsDsCnnInt8 } from '../../server/src/model/builder/examples.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { DataFileError } from '../../server/src/targets/schema.js';
+import { fitCoefficients, predictFromSums, rowSums } from '../../scripts/latency-fit.js';
 
 const kws = readTflite(buildKwsDsCnnInt8());
 const kwsSupport = checkSupport(kws, 'tflm-cmsis-nn', []);
@@ -57,6 +58,62 @@ test('one int8 fully connected layer costs op overhead + factor x (MACs x cpm + 
   assert.equal(m7.cycles, 100 + 0.5 * 4100);
   assert.equal(m7.calibrated, false);
   assert.ok(Math.abs(m7.highMs! / m7.ms! - Math.exp(1)) < 1e-9);
+});
+
+test('a core with per-class factors (Helium) scales each kernel class by its own factor', () => {
+  const k = simple();
+  k.cores['cmsis-nn']['cortex-m85'] = { factor: 0.5, classFactors: { conv: 0.1, fc: 0.25 }, calibrated: true, basis: 'test' };
+  const m4 = estimateLatency(kws, kwsSupport, 'cortex-m4f', 100, { coefficients: k });
+  const m85 = estimateLatency(kws, kwsSupport, 'cortex-m85', 100, { coefficients: k });
+  const p = k.paths['cmsis-nn'];
+  const factors = { conv: 0.1, dwconv: 0.5, fc: 0.25, other: 0.5 };
+  let seen = 0;
+  for (const [i, l] of m85.layers.entries()) {
+    const f = l.features;
+    if (f.path !== 'cmsis-nn') continue; // reference-kernel layers keep the bundled reference factors
+    const mac = f.kind === 'other' ? 0 : factors[f.kind] * f.macs * p.cpm[f.kind];
+    assert.ok(Math.abs(l.cycles! - (p.cyclesPerOp + mac + factors.other * f.elements * p.cyclesPerElement)) < 1e-6, `layer ${l.index}`);
+    if (f.kind === 'conv' || f.kind === 'fc') seen++;
+    assert.ok(l.cycles! <= m4.layers[i]!.cycles!);
+  }
+  assert.ok(seen > 0, 'the model has conv or fully connected layers');
+});
+
+test('per-class factors load, and an unknown class fails at load time', () => {
+  const doc = JSON.parse(JSON.stringify(coefficientsJson));
+  doc.cores['cmsis-nn']['cortex-m85'].classFactors = { conv: 0.05 };
+  assert.equal(loadCoefficients(doc).cores['cmsis-nn']['cortex-m85']!.classFactors!.conv, 0.05);
+  doc.cores['cmsis-nn']['cortex-m85'].classFactors = { convolution: 0.05 };
+  assert.throws(() => loadCoefficients(doc), (e: unknown) => e instanceof DataFileError && /convolution/.test(e.message) && /not a kernel class/.test(e.message));
+});
+
+test('the fit reduces a row to per-path sums that give the same cycles as the estimate', () => {
+  const row = { id: 't', model: 'kws', target: 'cortex-m4f', clockMHz: 100, runtime: 'tflm-cmsis-nn' as const, latencyMs: 1, energyUj: null, notes: '', source: 'test' };
+  const aggregate = { row, model: kws, support: kwsSupport, core: 'cortex-m4f' as const, mcu: null, measuredCycles: 100_000 };
+  const k = bundledCoefficients();
+  const s = rowSums(aggregate, k);
+  const cycles = estimateLatency(kws, kwsSupport, 'cortex-m4f', 100, { coefficients: k }).cycles!;
+  assert.ok(Math.abs(predictFromSums(s, k) - cycles) < 1e-6 * cycles);
+  // And the other way round: changing a coefficient moves both alike.
+  const k2 = simple();
+  assert.ok(Math.abs(predictFromSums(s, k2) - estimateLatency(kws, kwsSupport, 'cortex-m4f', 100, { coefficients: k2 }).cycles!) < 1e-6 * cycles);
+});
+
+test('the fit recovers coefficients that generated the rows', () => {
+  // Rows made by known coefficients: the fit must bring their estimates back within a few percent.
+  const truth = bundledCoefficients();
+  const rows = (['cortex-m4f', 'cortex-m7', 'cortex-m33'] as const).map((core, i) => {
+    const row = { id: `r${i}`, model: 'kws', target: core, clockMHz: 100, runtime: 'tflm-cmsis-nn' as const, latencyMs: 1, energyUj: null, notes: '', source: 'test' };
+    const a = { row, model: kws, support: kwsSupport, core, mcu: null, measuredCycles: 0 };
+    const s = rowSums(a, truth);
+    a.measuredCycles = predictFromSums(s, truth) * 1.3; // the board is 30% slower than the bundled fit says
+    return s;
+  });
+  const k = fitCoefficients(rows);
+  for (const s of rows) {
+    const ratio = predictFromSums(s, k) / s.aggregate.measuredCycles;
+    assert.ok(Math.abs(ratio - 1) < 0.1, `${s.aggregate.row.id}: ${ratio}`);
+  }
 });
 
 test('latency scales inversely with the clock and per-layer ms add up to the total', () => {

@@ -19,9 +19,18 @@ export interface PathCoefficients {
   basis: string;
 }
 
+/** Kernel classes a core factor can single out: the MAC classes, and 'other' for the per-element work. */
+export const FACTOR_CLASSES = [...MAC_CLASSES, 'other'] as const;
+export type FactorClass = (typeof FACTOR_CLASSES)[number];
+
 /** How fast a core runs a path relative to the path's reference core (cycles multiply by `factor`). */
 export interface CoreFactor {
   factor: number;
+  /**
+   * Per-class factors where a core speeds kernel classes up unevenly (Helium's vector MACs help convolutions far more
+   * than the weight-streaming fully connected layers); a class not listed uses `factor`.
+   */
+  classFactors?: Partial<Record<FactorClass, number>>;
   /** True when measured results on this core entered the factor; false for a documented prior (range widened). */
   calibrated: boolean;
   basis: string;
@@ -70,7 +79,14 @@ export function loadCoefficients(doc: unknown, file = 'coefficients.json'): Coef
     for (const core of CORES) {
       if (!byCore.has(core)) continue;
       const c = byCore.obj_(core);
-      cores[p][core] = { factor: c.num('factor', { min: 0.01, max: 100 }), calibrated: c.bool('calibrated'), basis: c.str('basis', { nonEmpty: true }) };
+      const factor: CoreFactor = { factor: c.num('factor', { min: 0.01, max: 100 }), calibrated: c.bool('calibrated'), basis: c.str('basis', { nonEmpty: true }) };
+      if (c.has('classFactors')) {
+        const cf = c.obj_('classFactors');
+        factor.classFactors = {};
+        for (const cls of FACTOR_CLASSES) if (cf.has(cls)) factor.classFactors[cls] = cf.num(cls, { min: 0.001, max: 100 });
+        for (const key of cf.keys()) if (!(FACTOR_CLASSES as readonly string[]).includes(key)) cf.fail(key, 'not a kernel class');
+      }
+      cores[p][core] = factor;
     }
     for (const key of byCore.keys()) if (!(CORES as readonly string[]).includes(key)) byCore.fail(key, 'not a known core');
   }
@@ -99,4 +115,9 @@ let bundled: Coefficients | null = null;
 export function bundledCoefficients(): Coefficients {
   bundled ??= loadCoefficients(coefficientsJson);
   return bundled;
+}
+
+/** The factor a core applies to one kernel class on a path. */
+export function classFactor(f: CoreFactor, cls: FactorClass): number {
+  return f.classFactors?.[cls] ?? f.factor;
 }

@@ -3,11 +3,13 @@
  *
  * The cost model, per operator on the CPU:
  *
- *   cycles = cyclesPerOp[path] + factor[path][core] x (MACs x cpm[path][class] + elements x cyclesPerElement[path])
+ *   cycles = cyclesPerOp[path] + factor[path][core][class] x MACs x cpm[path][class]
+ *                              + factor[path][core][other] x elements x cyclesPerElement[path]
  *
  * where `path` is the code that runs the op (CMSIS-NN, ESP-NN or TFLM's reference kernel, from the op-support
- * verdict), `class` the kernel class (conv, depthwise, fully connected; other ops are costed per element), and
- * `factor` the core's speed relative to the path's reference core. Ops placed on an Ethos-U NPU cost
+ * verdict), `class` the kernel class (conv, depthwise, fully connected; other ops have no MAC term), and `factor` the
+ * core's speed relative to the path's reference core: one number for most cores, per class where a core's vector
+ * unit speeds classes up unevenly (Helium). Ops placed on an Ethos-U NPU cost
  * MACs / (peak MACs per cycle x utilization). ms = cycles / clock.
  *
  * The coefficients are fitted on measured MLPerf Tiny and vendor results (scripts/fit-latency.ts). The estimate is a
@@ -16,7 +18,7 @@
 import type { Model } from '../../model/ir.js';
 import type { Core } from '../../targets/catalog.js';
 import type { SupportReport } from '../support/types.js';
-import { bundledCoefficients, type Coefficients } from './coefficients.js';
+import { bundledCoefficients, classFactor, type Coefficients } from './coefficients.js';
 import { layerFeatures, type LayerFeatures } from './features.js';
 
 export interface LayerLatency {
@@ -101,8 +103,8 @@ function layerCycles(f: LayerFeatures, core: Core, runtime: SupportReport['runti
   const p = k.paths[f.path];
   const factor = k.cores[f.path][core];
   if (!factor) return null;
-  const compute = f.kind === 'other' ? f.elements * p.cyclesPerElement : f.macs * p.cpm[f.kind] + f.elements * p.cyclesPerElement;
-  const cycles = p.cyclesPerOp + factor.factor * compute;
+  const macCycles = f.kind === 'other' ? 0 : classFactor(factor, f.kind) * f.macs * p.cpm[f.kind];
+  const cycles = p.cyclesPerOp + macCycles + classFactor(factor, 'other') * f.elements * p.cyclesPerElement;
   const spread = p.spread * (factor.calibrated ? 1 : 2);
   return { cycles, low: cycles * Math.exp(-spread), high: cycles * Math.exp(spread), calibrated: factor.calibrated };
 }
