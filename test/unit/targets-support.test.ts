@@ -14,14 +14,14 @@ function support(bytes: Uint8Array, runtime: Runtime) {
 
 const Q = { scale: [0.1], zeroPoint: [0] };
 
-/** int8: ADD, SOFTMAX, ADD — the Edge TPU list has ADD but not SOFTMAX, so the graph splits at layer 1. */
-function addSoftmaxAdd(): Uint8Array {
+/** int8: ADD, LEAKY_RELU, ADD — the Edge TPU list has ADD but not LEAKY_RELU, so the graph splits at layer 1. */
+function addLeakyReluAdd(): Uint8Array {
   const m = new ModelBuilder();
   const g = m.subgraph('main');
   const x = g.input({ name: 'x', shape: [1, 8], dtype: 'INT8', quant: Q });
   const a = g.op('ADD', { inputs: [x, x], output: { name: 'a', shape: [1, 8], dtype: 'INT8', quant: Q }, options: { fusedActivationFunction: 'NONE' } });
-  const s = g.op('SOFTMAX', { inputs: [a], output: { name: 's', shape: [1, 8], dtype: 'INT8', quant: { scale: [1 / 256], zeroPoint: [-128] } }, options: { beta: 1 } });
-  g.output(g.op('ADD', { inputs: [s, s], output: { name: 'b', shape: [1, 8], dtype: 'INT8', quant: Q }, options: { fusedActivationFunction: 'NONE' } }));
+  const l = g.op('LEAKY_RELU', { inputs: [a], output: { name: 'l', shape: [1, 8], dtype: 'INT8', quant: Q }, options: { alpha: 0.1 } });
+  g.output(g.op('ADD', { inputs: [l, l], output: { name: 'b', shape: [1, 8], dtype: 'INT8', quant: Q }, options: { fusedActivationFunction: 'NONE' } }));
   return m.finish();
 }
 
@@ -80,9 +80,9 @@ test('every subgraph is checked (IF branches included)', () => {
 });
 
 test('Edge TPU: ops map up to the first unmappable one; it and everything after run on the CPU', () => {
-  const s = support(addSoftmaxAdd(), 'edgetpu');
+  const s = support(addLeakyReluAdd(), 'edgetpu');
   assert.deepEqual(s.layers.map((l) => l.unit), ['npu', 'cpu', 'cpu']);
-  assert.match(s.layers[2]!.reason ?? '', /split at SOFTMAX \(layer 1\)/);
+  assert.match(s.layers[2]!.reason ?? '', /split at LEAKY_RELU \(layer 1\)/);
   assert.ok(s.notes.some((n) => /split/.test(n)));
   // More than one subgraph: the compiler maps nothing.
   const multi = readTflite(buildIfModel());

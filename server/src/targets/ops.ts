@@ -43,10 +43,25 @@ export interface VelaOp {
   source: string;
 }
 
+/**
+ * The documented Edge TPU limits that can be decided from the model IR, each named in edgetpu.json's `checks` and
+ * implemented in analysis/support/npu.ts.
+ */
+export const EDGETPU_CHECKS = [
+  'no-fused-activation', 'same-dilation', 'vector-input-max-16000', 'vector-output', 'vector-alpha',
+  'squeeze-leading-ones', 'no-ellipsis-or-new-axis-mask',
+] as const;
+export type EdgeTpuCheck = (typeof EDGETPU_CHECKS)[number];
+
 export interface EdgeTpuOp {
   op: string;
+  /** The documented limits, paraphrased ('' when the table lists none). */
   limits: string;
-  noFusedActivation: boolean;
+  checks: EdgeTpuCheck[];
+  /** The first runtime or compiler version that maps the op, where a source states it. */
+  since: string | null;
+  /** The citations of the row, resolved from the file's `sources`. */
+  sources: string[];
 }
 
 function byOp<T extends { op: string }>(file: string, rows: T[]): ReadonlyMap<string, T> {
@@ -116,15 +131,22 @@ export function loadEdgeTpu(doc: unknown, file = 'edgetpu.json'): EdgeTpuFacts {
   const root = Fields.of(file, '$', doc);
   const req = root.obj_('requirements');
   const part = root.obj_('partitioning');
+  const cited = root.obj_('sources');
+  const citations = new Map(cited.keys().map((k) => [k, cited.source(k)]));
   return {
     requirements: req.str('text', { nonEmpty: true }),
     partitioning: part.str('text', { nonEmpty: true }),
     ops: byOp(file, root.list('ops').map((f) => ({
       op: f.str('op', { nonEmpty: true }),
       limits: f.str('limits'),
-      noFusedActivation: f.flag('noFusedActivation'),
+      checks: f.has('checks') ? f.strings('checks').map((c) => {
+        if (!(EDGETPU_CHECKS as readonly string[]).includes(c)) f.fail('checks', `'${c}' is not one of ${EDGETPU_CHECKS.join(', ')}`);
+        return c as EdgeTpuCheck;
+      }) : [],
+      since: f.has('since') ? f.str('since', { nonEmpty: true }) : null,
+      sources: f.source().split(/,\s*/).map((key) => citations.get(key) ?? f.fail('source', `'${key}' is not a key of sources`)),
     }))),
-    sources: [req.source(), part.source(), root.source('opsSource')],
+    sources: [req.source(), part.source(), root.source('opsSource'), ...citations.values()],
   };
 }
 

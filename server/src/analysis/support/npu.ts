@@ -4,7 +4,7 @@
  * that can be decided from the model file; constraints on values (weight sums, scales) are not re-derived.
  */
 import type { Operator, Subgraph, Tensor } from '../../model/ir.js';
-import { EDGETPU, VELA } from '../../targets/ops.js';
+import { EDGETPU, type EdgeTpuCheck, VELA } from '../../targets/ops.js';
 
 const VELA_TYPES = new Set(['INT8', 'UINT8', 'INT16', 'INT32']);
 const VELA_INT32_OPS = new Set(['ADD', 'ARG_MAX', 'MUL', 'SHAPE', 'SUB', 'TRANSPOSE']);
@@ -55,6 +55,55 @@ export function velaRejection(sg: Subgraph, op: Operator): string | null {
   return null;
 }
 
+/** What Coral's table calls a one-dimensional tensor: no dimension but the innermost is larger than 1. */
+function isVector(t: Tensor): boolean {
+  return t.shape.slice(0, -1).every((d) => d === 1);
+}
+
+const shapeOf = (t: Tensor): string => `[${t.shape.join(', ')}]`;
+
+/**
+ * The Edge TPU limits of edgetpu.json's `checks`, each deciding from the IR alone: why the compiler leaves the op on
+ * the CPU, or null. Limits on constant values (paddings, axes, strides) are not re-derived.
+ */
+const EDGETPU_RULES: Readonly<Record<EdgeTpuCheck, (sg: Subgraph, op: Operator) => string | null>> = {
+  'no-fused-activation': (_sg, op) => {
+    const act = op.options.fusedActivationFunction;
+    return typeof act === 'string' && act !== 'NONE' ? `${op.opName} with a fused ${act} (the Edge TPU takes none here)` : null;
+  },
+  'same-dilation': (_sg, op) => (op.options.dilationWFactor !== op.options.dilationHFactor ? 'different dilation in x and y' : null),
+  'vector-input-max-16000': (sg, op) => {
+    const [input] = tensors(sg, op.inputs);
+    if (!input) return null;
+    if (!isVector(input)) return `${op.opName} input ${input.name} is ${shapeOf(input)}; only a one-dimensional input is mapped`;
+    return input.elementCount > 16000 ? `${op.opName} input ${input.name} has ${input.elementCount} elements (at most 16,000)` : null;
+  },
+  'vector-output': (sg, op) => {
+    const [output] = tensors(sg, op.outputs);
+    return output && !isVector(output) ? `${op.opName} output ${output.name} is ${shapeOf(output)}; only a one-dimensional output is mapped` : null;
+  },
+  'vector-alpha': (sg, op) => {
+    const alpha = tensors(sg, op.inputs)[1];
+    return alpha && !isVector(alpha) ? `${op.opName} alpha ${alpha.name} is ${shapeOf(alpha)}; only a one-dimensional alpha is mapped` : null;
+  },
+  'squeeze-leading-ones': (sg, op) => {
+    const [input] = tensors(sg, op.inputs);
+    const [output] = tensors(sg, op.outputs);
+    if (!input || !output) return null;
+    // No relayout: the dimensions from the first one larger than 1 on must survive, in order, as the output's tail.
+    const first = input.shape.findIndex((d) => d > 1);
+    const kept = first < 0 ? [] : input.shape.slice(first);
+    const tail = output.shape.slice(output.shape.length - kept.length);
+    const leadingOnly = kept.length <= output.shape.length && kept.every((d, i) => d === tail[i]);
+    return leadingOnly ? null : `squeezing ${shapeOf(input)} to ${shapeOf(output)} drops a size-1 dimension after one larger than 1 (a relayout)`;
+  },
+  'no-ellipsis-or-new-axis-mask': (_sg, op) => {
+    const ellipsis = Number(op.options.ellipsisMask ?? 0);
+    const newAxis = Number(op.options.newAxisMask ?? 0);
+    return ellipsis !== 0 || newAxis !== 0 ? `${op.opName} with ellipsis mask ${ellipsis} and new-axis mask ${newAxis} (both must be 0)` : null;
+  },
+};
+
 /** Why the Edge TPU compiler cannot map this op, or null when it can (Coral's documented operations and limits). */
 export function edgeTpuRejection(sg: Subgraph, op: Operator): string | null {
   const spec = EDGETPU.ops.get(op.opName);
@@ -68,10 +117,9 @@ export function edgeTpuRejection(sg: Subgraph, op: Operator): string | null {
       return `tensor ${t.name} is ${t.shape.length}-D with an outer dimension > 1 (only the 3 innermost may exceed 1)`;
     }
   }
-  const act = op.options.fusedActivationFunction;
-  if (spec.noFusedActivation && typeof act === 'string' && act !== 'NONE') return `${op.opName} with a fused ${act} (${spec.limits})`;
-  if (op.opName === 'CONV_2D' || op.opName === 'DEPTHWISE_CONV_2D') {
-    if (op.options.dilationWFactor !== op.options.dilationHFactor) return 'different dilation in x and y';
+  for (const check of spec.checks) {
+    const why = EDGETPU_RULES[check](sg, op);
+    if (why !== null) return why;
   }
   return null;
 }
