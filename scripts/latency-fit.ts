@@ -12,7 +12,13 @@
  *    by minimizing the squared log error (Nelder-Mead), with a weak pull toward priors so that parameters the rows do
  *    not pin down stay where the priors put them.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { classFactor, type Coefficients, type CoreFactor } from '../server/src/analysis/latency/coefficients.ts';
+import { estimateLatency } from '../server/src/analysis/latency/model.ts';
+import { analyzeModel } from '../server/src/analysis/report.ts';
+import { checkSupport } from '../server/src/analysis/support/index.ts';
+import { readTflite } from '../server/src/model/tflite/reader.ts';
 import { MAC_CLASSES, type CpuPath, type MacClass } from '../server/src/analysis/latency/features.ts';
 import { resolveTarget } from '../server/src/targets/catalog.ts';
 import { MEASURED } from '../server/src/targets/measured.ts';
@@ -103,6 +109,38 @@ const PRIOR: Record<Name, number> = {
   'm85.conv': 0.3, 'm85.dwconv': 0.3, 'm85.fc': 0.3, 'm85.other': 0.3,
 };
 
+/**
+ * The Ethos-U utilization: NPU work / (peak MACs per cycle x measured NPU active cycles) of the rows in
+ * scripts/facts/npu-measured.tsv (geometric mean), with a range of x/÷2 around it: one simulator run of one large
+ * network says little about small ones, which are often bound by bandwidth rather than MACs.
+ */
+export function npuCoefficients(modelsDir: string): Coefficients['ethosU'] {
+  const [head, ...lines] = readFileSync(join(__dirname, 'facts/npu-measured.tsv'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const cols = head!.split('\t');
+  const rows = lines.map((l) => Object.fromEntries(cols.map((c, i) => [c, l.split('\t')[i] ?? ''])));
+  const logs = rows.map((r) => {
+    const model = readTflite(new Uint8Array(readFileSync(join(modelsDir, r.model!))));
+    const support = checkSupport(model, 'ethos-u', analyzeModel(model, 'tflm-cmsis-nn').detail.failures);
+    const work = estimateLatency(model, support, 'cortex-m55', 100).layers.filter((l) => l.features.path === 'npu').reduce((n, l) => n + Math.max(l.features.macs, l.features.elements), 0);
+    return Math.log(work / (Number(r.macsPerCycle) * Number(r.npuActiveCycles)));
+  });
+  const utilization = Math.exp(logs.reduce((a, b) => a + b, 0) / logs.length);
+  return {
+    utilization: round(utilization), utilizationLow: round(utilization / 2), utilizationHigh: round(Math.min(1, utilization * 2)), defaultMacsPerCycle: 128,
+    basis: `fitted on ${rows.length} simulated Ethos-U55 inference${rows.length > 1 ? 's' : ''} (${rows.map((r) => `${r.model}: ${r.platform}`).join('; ')}), not on silicon; peak MACs/cycle from the NPU configuration; range x/÷2`,
+    source: rows.map((r) => r.source).join(' ; '),
+  };
+}
+
+/** Set once by the script that fits (it reads the shared models); the prior until then. */
+let NPU: Coefficients['ethosU'] = {
+  utilization: 0.4, utilizationLow: 0.05, utilizationHigh: 0.75, defaultMacsPerCycle: 128,
+  basis: 'prior, not calibrated', source: 'kernel_perf.tsv: Arm Ethos-U55/U65 MACs per cycle by configuration',
+};
+export function useNpuCoefficients(npu: Coefficients['ethosU']): void {
+  NPU = npu;
+}
+
 function round(v: number): number {
   return Number(v.toPrecision(4));
 }
@@ -150,11 +188,7 @@ function coefficientsFrom(x: number[], spreads: Record<CpuPath, number>, trainRo
         'rv32imc': espnnFactor('esp32', false, 'prior: the ESP32 factor (the ESP32-C3 also runs ESP-NN generic optimized C)'),
       },
     },
-    ethosU: {
-      utilizationLow: 0.05, utilizationHigh: 0.75, defaultMacsPerCycle: 128,
-      basis: 'prior, not calibrated: no measured Ethos-U inference in the shared data; peak MACs/cycle from the NPU configuration; small NPUs are often bound by weight and activation bandwidth, hence the wide low end',
-      source: 'kernel_perf.tsv: Arm Ethos-U55/U65 MACs per cycle by configuration (U55-32..256); Alif Ensemble E7 HP 256 / HE 128',
-    },
+    ethosU: NPU,
     trainRows,
     heldOutRows,
   };

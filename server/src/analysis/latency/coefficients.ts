@@ -37,7 +37,8 @@ export interface CoreFactor {
 }
 
 export interface NpuCoefficients {
-  /** Fraction of the NPU's peak MACs/cycle achieved, as a range. */
+  /** Fraction of the NPU's peak MACs/cycle achieved: the central estimate, and the range around it. */
+  utilization: number;
   utilizationLow: number;
   utilizationHigh: number;
   /** Peak MACs per cycle when the target does not say (e.g. a bare core). */
@@ -95,6 +96,7 @@ export function loadCoefficients(doc: unknown, file = 'coefficients.json'): Coef
     paths,
     cores,
     ethosU: {
+      utilization: npu.num('utilization', { min: 0.01, max: 1 }),
       utilizationLow: npu.num('utilizationLow', { min: 0.01, max: 1 }),
       utilizationHigh: npu.num('utilizationHigh', { min: 0.01, max: 1 }),
       defaultMacsPerCycle: npu.num('defaultMacsPerCycle', { min: 1 }),

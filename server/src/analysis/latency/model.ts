@@ -95,10 +95,9 @@ function layerCycles(f: LayerFeatures, core: Core, runtime: SupportReport['runti
   if (f.path === 'npu') {
     if (runtime !== 'ethos-u') return null; // the Edge TPU is not costed: no measured figures behind it
     const peak = npuMacs ?? k.ethosU.defaultMacsPerCycle;
-    const mid = (k.ethosU.utilizationLow + k.ethosU.utilizationHigh) / 2;
     // Ops without MACs still stream their tensors through the NPU: about one element per MAC lane per cycle.
     const work = Math.max(f.macs, f.elements);
-    return { cycles: work / (peak * mid), low: work / (peak * k.ethosU.utilizationHigh), high: work / (peak * k.ethosU.utilizationLow), calibrated: false };
+    return { cycles: work / (peak * k.ethosU.utilization), low: work / (peak * k.ethosU.utilizationHigh), high: work / (peak * k.ethosU.utilizationLow), calibrated: false };
   }
   const p = k.paths[f.path];
   const factor = k.cores[f.path][core];
