@@ -1,7 +1,8 @@
 /**
  * The plain intermediate representation of a model, produced by the readers (`tflite/reader.ts`) and consumed by
  * every analysis. Nothing here is lazy: a reader turns the flatbuffer into these objects once, at its edge, after
- * checking every offset, so that analysis code never touches raw bytes again.
+ * checking every offset, so that analysis code never touches raw bytes again; the one exception is constant data,
+ * which stays a checked view on the file (`Buffer.data`, `constantData`) for the kernels that read it.
  *
  * Indices are the model's own (tensor index within its subgraph, buffer index within the model, ...), so results can
  * be related back to what Netron or the TFLite converter shows.
@@ -66,6 +67,20 @@ export interface Buffer {
   byteLength: number;
   /** True when the data lives after the flatbuffer and is located by the buffer's `offset`/`size` fields. */
   external: boolean;
+  /**
+   * The buffer's bytes: a view into the model file, not a copy (so a model keeps its file's bytes alive), whose
+   * extent the reader checked against the file. Undefined when the buffer is empty.
+   */
+  data?: Uint8Array;
+}
+
+/**
+ * The bytes of a constant tensor (its buffer's `data` view), or null when the tensor has no data in the model. The
+ * view covers the whole buffer, whatever the tensor's shape and type say: readers of it must check lengths.
+ */
+export function constantData(model: Pick<Model, 'buffers'>, tensor: Pick<Tensor, 'buffer'>): Uint8Array | null {
+  if (tensor.buffer <= 0) return null;
+  return model.buffers[tensor.buffer]?.data ?? null;
 }
 
 /** Every operator code the model declares (`OperatorCode`). */

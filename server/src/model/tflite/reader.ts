@@ -38,7 +38,7 @@ export function sniffTflite(bytes: Uint8Array): boolean {
 
 /**
  * Reads a TFLite flatbuffer into the IR. Throws `ModelFormatError` (and nothing else) for a truncated, corrupt or
- * non-model file. Custom options in the result are views on `bytes`.
+ * non-model file. Buffer data and custom options in the result are views on `bytes`, not copies.
  */
 export function readTflite(bytes: Uint8Array, limits: Partial<ReadLimits> = {}): Model {
   const lim = { ...DEFAULT_LIMITS, ...limits };
@@ -119,7 +119,8 @@ function plausibleRoot(file: FbFile): boolean {
 function readBuffer(file: FbFile, t: Table, index: number): Buffer {
   const data = t.vector(0, 'data', 1);
   if (data !== null && data.length > 0) {
-    return { index, byteOffset: data.start, byteLength: data.length, external: false };
+    return { index, byteOffset: data.start, byteLength: data.length, external: false,
+      data: file.bytes.subarray(data.start, data.start + data.length) };
   }
   const offset = t.u64(1, 'offset');
   if (offset <= 1) return { index, byteOffset: 0, byteLength: 0, external: false };
@@ -128,7 +129,9 @@ function readBuffer(file: FbFile, t: Table, index: number): Buffer {
     file.fail('bad-offset', t.pos, join(t.where, 'offset'), `external data at ${offset} lies beyond the end of the file`);
   }
   file.need(offset, size, join(t.where, 'size'), `external data of ${size} bytes`);
-  return { index, byteOffset: offset, byteLength: size, external: true };
+  const buffer: Buffer = { index, byteOffset: offset, byteLength: size, external: true };
+  if (size > 0) buffer.data = file.bytes.subarray(offset, offset + size);
+  return buffer;
 }
 
 /**
