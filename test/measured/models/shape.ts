@@ -6,6 +6,7 @@
  */
 import { ModelBuilder } from '../../../server/src/model/builder/index.js';
 import { F, i32, I8, oneSubgraph, Q } from './common.js';
+import { floatPad } from './pad.js';
 
 const NO_ACTIVATION = { fusedActivationFunction: 'NONE' } as const;
 
@@ -84,10 +85,7 @@ export function resizeNearestNeighbor(): Uint8Array {
 
 /** Float PAD with uneven paddings. */
 export function padFloat(): Uint8Array {
-  return oneSubgraph((g) => {
-    const x = g.input(F('x', [1, 5, 6, 3]));
-    return [g.op('PAD', { inputs: [x, i32(g, 'p', [0, 0, 1, 2, 2, 1, 0, 0], [4, 2])], output: F('y', [1, 8, 9, 3]) })];
-  });
+  return floatPad('PAD', [1, 5, 6, 3], [0, 0, 1, 2, 2, 1, 0, 0], [1, 8, 9, 3]);
 }
 
 /** int8 PADV2 with a constant pad value. */
@@ -103,10 +101,7 @@ export function padV2Int8(): Uint8Array {
 
 /** Float MIRROR_PAD (no options written: the builder has no table for it, so TFLM parses the default mode). */
 export function mirrorPad(): Uint8Array {
-  return oneSubgraph((g) => {
-    const x = g.input(F('x', [1, 5, 6, 3]));
-    return [g.op('MIRROR_PAD', { inputs: [x, i32(g, 'p', [0, 0, 2, 2, 1, 1, 0, 0], [4, 2])], output: F('y', [1, 9, 8, 3]) })];
-  });
+  return floatPad('MIRROR_PAD', [1, 5, 6, 3], [0, 0, 2, 2, 1, 1, 0, 0], [1, 9, 8, 3]);
 }
 
 /** int8 RESIZE_BILINEAR to an odd, non-integer scale. */

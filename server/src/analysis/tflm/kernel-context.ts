@@ -1,4 +1,4 @@
-import type { Model, Operator, Subgraph, Tensor } from '../../model/ir.js';
+import { constantData, type Model, type Operator, type Subgraph, type Tensor } from '../../model/ir.js';
 import type { ArenaModel } from './arena.js';
 import { PrepareFailure, type KernelContext, type KernelSet } from './kernels/types.js';
 import { CORTEX_M as S, intArrayBytes } from './structs.js';
@@ -62,6 +62,7 @@ export function createKernelContext(o: KernelContextOptions): KernelContext {
     output: (i) => tensorAt(op.outputs, i),
     intermediate: (i) => tensorAt(op.intermediates, i),
     tensor: existing,
+    constantData: (t) => (o.model.buffers[t.buffer]?.external ? null : constantData(o.model, t)),
     persistent: (bytes) => { a.persistent(bytes, S.arenaAlignment); },
     tempInput: (i) => temp(tensorAt(op.inputs, i)),
     tempOutput: (i) => temp(tensorAt(op.outputs, i)),

@@ -70,9 +70,16 @@ export const transposeKernel: KernelModel = simpleKernel(0, [['i', 0], ['i', 1],
   ensureEq(ctx, ctx.shape(perm!.index)[0] ?? 0, dims, 'op_context.perm->dims->data[0]', 'dims');
 });
 
-/** mirror_pad.cc: TfLiteMirrorPaddingParams (1-byte enum); OpDataMirrorPad (5 ints); two scratch arrays of rank ints. */
-const mirrorPad: KernelModel = simpleKernel(20, [['i', 0], ['i', 1], ['o', 0]], (ctx, [input]) => {
+/**
+ * mirror_pad.cc: TfLiteMirrorPaddingParams (1-byte enum); OpDataMirrorPad (5 ints); the padding matrix must be
+ * [input rank, 2] (its contents are read only in Eval, and the output is sized by the converter); two scratch arrays
+ * of rank ints.
+ */
+const mirrorPad: KernelModel = simpleKernel(20, [['i', 0], ['i', 1], ['o', 0]], (ctx, [input, paddings]) => {
   const rank = ctx.shape(input!.index).length;
+  const matrix = ctx.shape(paddings!.index);
+  ensureEq(ctx, matrix.length, 2, 'NumDimensions(padding_matrix)', '2');
+  ensureEq(ctx, matrix[0]!, rank, 'SizeOfDimension(padding_matrix, 0)', 'NumDimensions(input_tensor)');
   ctx.scratch(4 * rank);
   ctx.scratch(4 * rank);
 }, params1(1));

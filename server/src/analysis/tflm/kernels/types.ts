@@ -25,6 +25,12 @@ export interface KernelContext {
   intermediate(i: number): Tensor | null;
   /** A tensor of the current subgraph by index. */
   tensor(index: number): Tensor;
+  /**
+   * The bytes a TfLiteTensor's data pointer holds for a tensor stored in the flatbuffer (kTfLiteMmapRo): a view on the
+   * model, covering the whole buffer. Null for arena tensors and for data stored after the flatbuffer, which TFLM
+   * does not see.
+   */
+  constantData(t: Tensor): Uint8Array | null;
   /** context->AllocatePersistentBuffer(bytes): 16-byte aligned, from the tail. */
   persistent(bytes: number): void;
   /** AllocateTempInputTensor(node, i): a temporary TfLiteTensor and its quantization; nothing when omitted. */

@@ -36,3 +36,12 @@ export function ensure(ctx: KernelContext, condition: boolean, reason: string): 
 export function typeError(opName: string, t: Tensor | null, what = 'input'): string {
   return `${opName}: ${what} type ${t?.dtype ?? 'none'} is not supported`;
 }
+
+/**
+ * Element `i` of constant bytes read as little-endian int32, the way `GetTensorData<int32_t>(t)[i]` reads them
+ * whatever the tensor's type; null when that read would run past the buffer.
+ */
+export function int32At(data: Uint8Array, i: number): number | null {
+  if (i < 0 || 4 * i + 4 > data.length) return null;
+  return new DataView(data.buffer, data.byteOffset + 4 * i, 4).getInt32(0, true);
+}
