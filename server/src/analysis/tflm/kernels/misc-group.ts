@@ -1,4 +1,5 @@
 import { callOnceKernel, ifKernel, whileKernel } from './control-flow.js';
+import { DECODE_KERNELS } from './decode.js';
 import { DETECTION_KERNELS } from './detection.js';
 import { ELEMENTWISE_KERNELS } from './elementwise.js';
 import { simpleKernel } from './misc-util.js';
@@ -29,9 +30,7 @@ export const MISC_KERNELS: KernelGroup = {
     CALL_ONCE: callOnceKernel,
     // circular_buffer.cc: OpDataCircularBuffer (2 ints); input and output temporaries.
     'CUSTOM:CIRCULAR_BUFFER': simpleKernel(8, [['i', 0], ['o', 0]]),
-    // Registered but modelled only as present (best effort): its Prepare's DecodeState size and checks depend on the
-    // ancillary tensor's header bytes (decode type, versions), which the IR does not carry, so nothing is replayed.
-    'CUSTOM:TFLM_DECODE': {},
+    ...DECODE_KERNELS,
   },
   cmsisNn: {
     TRANSPOSE: transposeKernel,
