@@ -1,14 +1,17 @@
 /**
  * Every model measured on TFLM (test/measured/tflm_measured.tsv), by the name its rows use. The prefixes are the
  * measurement batches: `gen_*` and `g2_*` draw weights from the seed-7 and seed-11 streams (common.ts), `g3_*` is a
- * later single model, `g4_*` the TFLite_Detection_PostProcess models (detection.ts), and the unprefixed names are the
- * bundled examples.
+ * later single model, `g4_*` the TFLite_Detection_PostProcess models (detection.ts), `g5_*` the models whose constant
+ * contents decide Prepare (PAD paddings in pad.ts, TFLM_DECODE headers in decode.ts), and the unprefixed names are
+ * the bundled examples.
  */
 import * as conv from './conv.js';
+import * as decode from './decode.js';
 import * as dense from './dense.js';
 import * as detection from './detection.js';
 import * as elementwise from './elementwise.js';
 import * as graph from './graph.js';
+import * as pad from './pad.js';
 import * as pool from './pool.js';
 import * as reduce from './reduce.js';
 import * as shape from './shape.js';
@@ -103,4 +106,28 @@ export const MEASURED_MODELS: Readonly<Record<string, () => Uint8Array>> = {
   g4_detpp_anchors_rank3: detection.anchorsRank3,
   g4_ssd_float: detection.ssdFloat,
   g4_ssd_int8: detection.ssdInt8,
+  // fifth batch: constant contents (PAD paddings, TFLM_DECODE ancillary headers)
+  g5_pad_shape_mismatch: pad.padShapeMismatch,
+  g5_pad_mismatch_node1: pad.padMismatchSecondNode,
+  g5_pad_int64_paddings: pad.padInt64Paddings,
+  g5_pad_int64_as_int32: pad.padInt64AsInt32Shape,
+  g5_padv2_negative: pad.padV2NegativePadding,
+  g5_mirror_pad_flat: pad.mirrorPadFlatPaddings,
+  g5_mirror_pad_rows: pad.mirrorPadTooFewRows,
+  g5_decode_lut_float: decode.lutFloat,
+  g5_decode_lut_conv: decode.lutConvInt8,
+  g5_decode_lut_dw_last_axis: decode.lutDepthwiseLastAxis,
+  g5_decode_two_outputs: decode.twoOutputs,
+  g5_decode_prune_zp_channels: decode.prunePerChannelZeroPoints,
+  g5_decode_prune_zp_tensor: decode.prunePerTensorZeroPoint,
+  g5_decode_prune_int16_zp: decode.pruneInt16ZeroPoint,
+  g5_decode_huffman_int8: decode.huffmanInt8,
+  g5_decode_huffman16_float: decode.huffman16Float,
+  g5_decode_huffman32_float: decode.huffman32Float,
+  g5_decode_lut_middle_axis: decode.lutMiddleAxis,
+  g5_decode_bad_version: decode.badHeaderVersion,
+  g5_decode_bad_lut_version: decode.badLutVersion,
+  g5_decode_custom_type: decode.customType,
+  g5_decode_ancillary_input: decode.ancillaryNotConstant,
+  g5_decode_odd_inputs: decode.oddInputCount,
 };
