@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { cli } from './helpers/cli.js';
-import { ModelBuilder } from '../../server/src/model/builder/index.js';
+import { powModel } from './helpers/models.js';
 
 const root = resolve(__dirname, '../..');
 const sine = join(root, 'examples/sine_float.tflite');
@@ -16,13 +16,6 @@ function tempFile(name: string, bytes: Uint8Array): string {
   return path;
 }
 
-function powModel(): Uint8Array {
-  const m = new ModelBuilder();
-  const g = m.subgraph('main');
-  const x = g.input({ name: 'x', shape: [1, 4], dtype: 'FLOAT32' });
-  g.output(g.op('POW', { inputs: [x, x], output: { name: 'y', shape: [1, 4], dtype: 'FLOAT32' } }));
-  return m.finish();
-}
 
 test('analyze --format json holds the documented fields', () => {
   const r = cli('analyze', sine, '--runtime', 'tflm-reference', '--format', 'json');

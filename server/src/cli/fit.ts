@@ -8,12 +8,11 @@ import { batteryLifeDays } from '../analysis/latency/energy.js';
 import { analyzeForTarget, defaultRuntime, runtimeRunsOn, type TargetReport } from '../analysis/latency/target.js';
 import { analyzeModel, type AnalysisReport } from '../analysis/report.js';
 import { memoryKernelsFor, SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
-import { ModelFormatError } from '../model/errors.js';
 import type { Model } from '../model/ir.js';
-import { readTflite } from '../model/tflite/reader.js';
 import { CATALOG, CORES, parseUserCatalog, resolveTarget, type Mcu } from '../targets/catalog.js';
 import { DataFileError } from '../targets/schema.js';
 import { formatBytes, toJson, toText } from './format.js';
+import { loadModelFile } from './model-file.js';
 import { toSarif } from './sarif.js';
 
 type Write = (s: string) => void;
@@ -56,21 +55,8 @@ export function isRuntime(name: string): name is Runtime {
 }
 
 function loadModel(path: string, err: Write): Model | number {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(path));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    err(`tinyml-lens: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
-    return 2;
-  }
-  try {
-    return readTflite(bytes);
-  } catch (e) {
-    if (!(e instanceof ModelFormatError)) throw e;
-    err(`tinyml-lens: ${path}: ${e.message}`);
-    return 2;
-  }
+  const file = loadModelFile(path, err);
+  return typeof file === 'number' ? file : file.model;
 }
 
 export interface TargetedOptions {

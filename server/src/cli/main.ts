@@ -5,14 +5,15 @@
  * Exit codes: 0 fine; 1 problems found (an unsupported operator; later, a budget overrun); 2 unusable input or
  * usage error, with the located reason on stderr and never a stack trace.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { analyzeModel, RUNTIMES } from '../analysis/report.js';
 import type { KernelSet } from '../analysis/tflm/kernels/types.js';
 import { ModelFormatError } from '../model/errors.js';
 import { readTflite } from '../model/tflite/reader.js';
 import { toJson, toText } from './format.js';
+import { runCompile } from './compile.js';
 import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, type BatteryOptions } from './fit.js';
+import { readModelBytes } from './model-file.js';
 import { toSarif } from './sarif.js';
 
 const VERSION = '0.1.0';
@@ -20,9 +21,11 @@ const VERSION = '0.1.0';
 const USAGE = `Usage: tinyml-lens analyze MODEL.tflite [--runtime RUNTIME] [--target TARGET [--clock 120MHz]] [--catalog FILE]
                      [--battery-mah N --inferences-per-day N [--battery-volts V] [--sleep-uw P]] [--format text|json|sarif]
        tinyml-lens fit MODEL.tflite [--runtime RUNTIME] [--catalog FILE] [--format text|json]
+       tinyml-lens compile MODEL.tflite [--runtime RUNTIME] [--out DIR] [--name NAME] [--arena-margin PCT] [--force]
 
 Reports the tensor arena TensorFlow Lite Micro needs for MODEL (to the byte, for a 32-bit Cortex-M build),
-operator support, flash and MACs per layer.
+operator support, flash and MACs per layer. compile writes C++ for TFLM: the model array, an op resolver with the
+kernels it uses, the arena size from the same figures, and an example that allocates and runs one inference.
 
 Options:
   --runtime   ${RUNTIMES.join(' | ')} (default tflm-cmsis-nn; memory to the byte)
@@ -37,6 +40,10 @@ Options:
   --battery-volts V      the battery's nominal voltage (default 3.0, a CR2032-class cell)
   --sleep-uw P           sleep power between inferences in uW (default 0: inference energy only, an upper bound)
   --format    text (default) | json | sarif
+  --out DIR          compile: the output folder (default: NAME_tflm beside the model)
+  --name NAME        compile: snake_case base of the generated names (default: from the file name)
+  --arena-margin PCT compile: percent added to the minimum arena (default 0)
+  --force            compile: replace files that already exist
   -h, --help  this text
   --version   the version
 
@@ -61,6 +68,10 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
         'inferences-per-day': { type: 'string' },
         'sleep-uw': { type: 'string' },
         format: { type: 'string', default: 'text' },
+        out: { type: 'string' },
+        name: { type: 'string' },
+        'arena-margin': { type: 'string' },
+        force: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -80,7 +91,19 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
   }
   try {
     const [command, ...rest] = positionals;
-    if (command !== 'fit' && command !== 'analyze') throw new UsageError(`unknown command '${command}' (expected: analyze, fit)`);
+    if (command !== 'fit' && command !== 'analyze' && command !== 'compile') throw new UsageError(`unknown command '${command}' (expected: analyze, fit, compile)`);
+    const compileOnly = (['out', 'name', 'arena-margin', 'force'] as const).filter((o) => values[o] !== undefined);
+    if (command !== 'compile' && compileOnly.length) throw new UsageError(`--${compileOnly[0]} is an option of compile`);
+    if (command === 'compile') {
+      if (rest.length !== 1) throw new UsageError('compile takes exactly one model file');
+      const runtime = values.runtime as string;
+      if (!isRuntime(runtime)) throw new UsageError(`unknown runtime '${runtime}'`);
+      const marginText = values['arena-margin'] ?? '0';
+      const margin = /^\s*\d+(\.\d+)?\s*%?\s*$/.test(marginText) ? Number.parseFloat(marginText) : NaN;
+      if (!(margin >= 0 && margin <= 100)) throw new UsageError(`--arena-margin needs a percentage from 0 to 100, not '${marginText}'`);
+      if (values.name !== undefined && !/^[a-z_][a-z0-9_]*$/.test(values.name)) throw new UsageError(`--name needs a snake_case C identifier, not '${values.name}'`);
+      return runCompile(rest[0]!, { runtime, out: values.out, name: values.name, marginPercent: margin, force: values.force === true, version: VERSION }, out, err);
+    }
     const catalog = loadCatalogOption(values.catalog, err);
     if (typeof catalog === 'number') return catalog;
     if (command === 'fit') {
@@ -138,15 +161,8 @@ function batteryOptions(values: Record<string, string | boolean | undefined>): B
 }
 
 function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sarif', out: (s: string) => void, err: (s: string) => void): number {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(path));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-    err(`tinyml-lens: cannot read ${path}: ${why}`);
-    return 2;
-  }
+  const bytes = readModelBytes(path, err);
+  if (typeof bytes === 'number') return bytes;
   let model;
   try {
     model = readTflite(bytes);
