@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { createManifest } from './commands/create-manifest.js';
+import { generateTflmCode } from './commands/generate-tflm.js';
 import { openListing } from './commands/open-listing.js';
 import { selectTarget } from './commands/select-target.js';
 import type { ExtensionState } from './context.js';
@@ -15,6 +16,7 @@ export const CommandIds = {
   openListing: 'tinymlLens.openListing',
   showCostProfile: 'tinymlLens.showCostProfile',
   createManifest: 'tinymlLens.createManifest',
+  generateTflmCode: 'tinymlLens.generateTflmCode',
   /** Run by the code lens above `model:` with the model's path. */
   analyzeModel: 'tinymlLens.analyzeModel',
   exportCostProfile: 'tinymlLens.exportCostProfile',
@@ -36,6 +38,7 @@ export const COMMANDS: Readonly<Record<string, Factory>> = {
     return s.costProfile.show(uri);
   },
   [CommandIds.createManifest]: (s) => (arg, options) => createManifest(s, arg, options),
+  [CommandIds.generateTflmCode]: (s) => (arg, options) => generateTflmCode(s, arg, options),
   [CommandIds.exportCostProfile]: (s) => (format) => s.costProfile.export(format === 'json' ? 'json' : 'markdown'),
   [CommandIds.restartServer]: (s) => async () => {
     s.policy.reset();

@@ -21,6 +21,7 @@ import { codeLenses } from './lsp/code-lens.js';
 import { costEstimator } from './lsp/cost-estimator.js';
 import { complete } from './lsp/completion.js';
 import { registerCostProfile } from './lsp/cost-profile.js';
+import { registerGenerateTflm } from './lsp/generate-tflm.js';
 import { manifestDiagnostics } from './lsp/diagnostics.js';
 import { hover } from './lsp/hover.js';
 import { inlayHints } from './lsp/inlay-hints.js';
@@ -48,6 +49,8 @@ const log = (message: string): void => connection.console.error(message);
 const targets = new WorkspaceTargets(log);
 let workspaceRoots: string[] = [];
 const providers = { ...builtinProviders(), targets, runtimes: supportRuntimes, cost: costEstimator() };
+/** The server's version (package.json's), reported in serverInfo and in generated code. */
+const VERSION = '0.1.0';
 const models = new ModelCache();
 const workspace = new Workspace(models, providers);
 let dynamicWatchers = false;
@@ -150,7 +153,7 @@ connection.onInitialize((params) => {
       documentLinkProvider: { resolveProvider: false },
       definitionProvider: true,
     },
-    serverInfo: { name: 'tinyml-lens', version: '0.1.0' },
+    serverInfo: { name: 'tinyml-lens', version: VERSION },
   };
 });
 
@@ -209,6 +212,7 @@ connection.onRequest(ListingRequest.type, (p) => afterSettings(() => {
   return result;
 }));
 registerCostProfile(connection, { documents, workspace, models, log });
+registerGenerateTflm(connection, { documents, workspace, models, log, version: VERSION, ready: afterSettings });
 
 documents.listen(connection);
 connection.listen();

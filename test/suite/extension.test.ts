@@ -130,6 +130,29 @@ suite('TinyML Lens in VS Code', () => {
     assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file('kws.tinyml.yaml'))), before);
   });
 
+  test('Generate TFLM C++ Code writes the sources beside the model for the manifest, and asks before overwriting', async function () {
+    if (!vscode.workspace.isTrusted) return this.skip();
+    const written = await vscode.commands.executeCommand<vscode.Uri[]>('tinymlLens.generateTflmCode', file('kws.tinyml.yaml'), { ifExists: 'cancel' });
+    assert.ok(written, 'files were written');
+    assert.deepEqual(written.map((u) => u.path.split('/').slice(-2).join('/')).sort(),
+      ['kws_tflm/README.md', 'kws_tflm/kws_arena.h', 'kws_tflm/kws_example.cc', 'kws_tflm/kws_model_data.cc', 'kws_tflm/kws_model_data.h', 'kws_tflm/kws_ops.h']);
+    const ops = new TextDecoder().decode(await vscode.workspace.fs.readFile(file('kws_tflm/kws_ops.h')));
+    assert.match(ops, /resolver\.AddConv2D\(\)/);
+    assert.match(new TextDecoder().decode(await vscode.workspace.fs.readFile(file('kws_tflm/kws_arena.h'))), /constexpr size_t kKwsArenaSize = \d+;/);
+    // A second run: the user's edit survives 'cancel', and 'overwrite' replaces it.
+    await vscode.workspace.fs.writeFile(file('kws_tflm/kws_ops.h'), new TextEncoder().encode('// my edits'));
+    assert.equal(await vscode.commands.executeCommand('tinymlLens.generateTflmCode', file('kws.tinyml.yaml'), { ifExists: 'cancel' }), undefined);
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(file('kws_tflm/kws_ops.h'))), '// my edits');
+    await vscode.commands.executeCommand('tinymlLens.generateTflmCode', file('kws.tflite'), { ifExists: 'overwrite' });
+    assert.match(new TextDecoder().decode(await vscode.workspace.fs.readFile(file('kws_tflm/kws_ops.h'))), /MicroMutableOpResolver/);
+  });
+
+  test('in an untrusted workspace Generate TFLM C++ Code writes nothing', async function () {
+    if (vscode.workspace.isTrusted) return this.skip();
+    assert.equal(await vscode.commands.executeCommand('tinymlLens.generateTflmCode', file('kws.tflite'), { ifExists: 'overwrite' }), undefined);
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(file('kws_tflm'))));
+  });
+
   test('Show Cost Profile opens the webview, which renders the server figures and three charts', async () => {
     await open('kws.tinyml.yaml');
     await vscode.commands.executeCommand('tinymlLens.showCostProfile');

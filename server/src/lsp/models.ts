@@ -67,6 +67,21 @@ export class ModelCache {
     return support;
   }
 
+  /**
+   * The bytes of a loaded model, re-read from disk (the cache keeps only the parsed model); null when the file no
+   * longer holds the content that was analysed (it changed since, or cannot be read).
+   */
+  bytesOf(load: Extract<ModelLoad, { kind: 'ok' }>): Uint8Array | null {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(load.path);
+      this.stats.reads++;
+    } catch {
+      return null;
+    }
+    return createHash('sha256').update(bytes).digest('hex') === load.hash ? bytes : null;
+  }
+
   /** Forget what is known about a file (it changed or was deleted on disk). Analyses stay: they are keyed by content. */
   invalidate(path: string): void {
     this.files.delete(path);

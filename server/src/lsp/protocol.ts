@@ -84,6 +84,42 @@ export namespace TargetFitsRequest {
   export const type = new RequestType<TargetFitsParams, { readonly model: string; readonly targets: readonly TargetFit[]; readonly error?: string }, void>(method);
 }
 
+/** Parameters of `tinymlLens/generateTflm`: a model file, or a manifest (its model and runtime). */
+export interface GenerateTflmParams {
+  /** A .tflite file URI; ignored when `manifestUri` is given. */
+  readonly modelUri?: string;
+  /** An open deployment manifest: the code is for its model, runtime and safety margin. */
+  readonly manifestUri?: string;
+  /** Default: the manifest's runtime, else `tinymlLens.defaultRuntime`. */
+  readonly runtime?: string;
+  /** snake_case base of the generated names; default from the model's file name. */
+  readonly name?: string;
+  /** Percent added to the minimum arena; default `tinymlLens.safetyMargin`. */
+  readonly marginPercent?: number;
+}
+
+/** The generated sources (file name and text), or why there are none. */
+export type GenerateTflmResult =
+  | {
+      readonly kind: 'ok';
+      readonly modelPath: string;
+      readonly name: string;
+      readonly runtime: string;
+      readonly kernels: string;
+      readonly arenaBytes: number;
+      readonly ops: readonly { readonly op: string; readonly method: string }[];
+      readonly notes: readonly string[];
+      readonly files: readonly { readonly path: string; readonly text: string }[];
+    }
+  /** `code`: a CodegenError code, or `model` (missing, unreadable, malformed, changed) / `params`. */
+  | { readonly kind: 'error'; readonly code: string; readonly message: string };
+
+/** `tinymlLens/generateTflm`: deployable C++ for TensorFlow Lite Micro (server/src/codegen/); the client writes it. */
+export namespace GenerateTflmRequest {
+  export const method = 'tinymlLens/generateTflm';
+  export const type = new RequestType<GenerateTflmParams, GenerateTflmResult, void>(method);
+}
+
 /**
  * The URI scheme of model listings: read-only documents the client shows and the server renders, hovers and
  * diagnoses. Format: `tinyml-listing:<absolute model path>.listing[?runtime=<id>][&target=<id>]`, e.g.

@@ -1,0 +1,71 @@
+/**
+ * `tinymlLens/generateTflm`: the C++ sources of server/src/codegen/tflm.ts for a model file or a manifest's model.
+ * The server generates (it has the model and its analysis cached); the client decides where to write and asks before
+ * overwriting. Registered with one line in server.ts.
+ */
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { memoryKernelsFor, SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
+import { CodegenError, generateTflmProject, identifierFor } from '../codegen/tflm.js';
+import type { ModelCache } from './models.js';
+import { GenerateTflmRequest, type GenerateTflmParams, type GenerateTflmResult } from './protocol.js';
+import { guarded, type Logger } from './safe.js';
+import { isManifestUri, type Workspace } from './workspace.js';
+
+export interface GenerateTflmDeps {
+  readonly documents: TextDocuments<TextDocument>;
+  readonly workspace: Workspace;
+  readonly models: ModelCache;
+  readonly log: Logger;
+  readonly version: string;
+  /** Runs `fn` once the client's settings are read and the manifest (if any) is prepared. */
+  readonly ready: <T>(fn: () => T, uri?: string) => Promise<T>;
+}
+
+export function registerGenerateTflm(connection: Connection, deps: GenerateTflmDeps): void {
+  connection.onRequest(GenerateTflmRequest.type, (p) => deps.ready(() =>
+    guarded('generate TFLM code', deps.log, { kind: 'error', code: 'internal', message: 'internal error (see the server log)' } as GenerateTflmResult, () => generate(p, deps)), p.manifestUri));
+}
+
+function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): GenerateTflmResult {
+  const error = (code: string, message: string): GenerateTflmResult => ({ kind: 'error', code, message });
+  let modelPath: string | null = null;
+  let runtime: string | undefined = p.runtime;
+  let margin = p.marginPercent ?? deps.workspace.settings.safetyMargin;
+  if (p.manifestUri !== undefined) {
+    const document = deps.documents.get(p.manifestUri);
+    if (!document || !isManifestUri(p.manifestUri)) return error('params', 'not an open deployment manifest');
+    const check = deps.workspace.check(document);
+    if (!check.modelPath) return error('params', 'the manifest names no model');
+    modelPath = check.modelPath;
+    runtime ??= check.runtime?.id;
+    margin = p.marginPercent ?? check.margin;
+  } else if (p.modelUri?.startsWith('file:')) {
+    modelPath = fileURLToPath(p.modelUri);
+  } else {
+    return error('params', 'give a .tflite file URI or an open manifest');
+  }
+  runtime ??= deps.workspace.settings.defaultRuntime;
+  if (!(SUPPORT_RUNTIMES as readonly string[]).includes(runtime)) return error('params', `unknown runtime '${runtime}'`);
+  if (runtime === 'edgetpu') return error('params', 'the Edge TPU runs models compiled by edgetpu_compiler, not TensorFlow Lite Micro code');
+  if (!/\.tflite$/i.test(modelPath)) return error('model', `${basename(modelPath)} is not a .tflite model (convert a TF.js model to .tflite first)`);
+  const load = deps.models.load(modelPath);
+  if (load.kind === 'missing') return error('model', `${modelPath}: no such file`);
+  if (load.kind === 'unreadable') return error('model', `${modelPath}: ${load.reason}`);
+  if (load.kind === 'malformed') return error('model', `${modelPath}: ${load.error.message}`);
+  const bytes = deps.models.bytesOf(load);
+  if (!bytes) return error('model', `${modelPath} changed while it was read; try again`);
+  const kernels = memoryKernelsFor(runtime as Runtime);
+  const name = p.name ?? identifierFor(basename(modelPath));
+  try {
+    const r = generateTflmProject(bytes, load.model, deps.models.analysis(load, kernels), {
+      name, modelFile: basename(modelPath), runtime, kernels, marginPercent: margin, toolVersion: deps.version,
+    });
+    return { kind: 'ok', modelPath, name, runtime, kernels, arenaBytes: r.arenaBytes, ops: r.ops, notes: r.notes, files: r.files };
+  } catch (e) {
+    if (e instanceof CodegenError) return error(e.code, e.message);
+    throw e;
+  }
+}

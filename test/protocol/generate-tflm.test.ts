@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { analyzeModel } from '../../server/src/analysis/report.ts';
+import type { GenerateTflmResult } from '../../server/src/lsp/protocol.ts';
+import { GenerateTflmRequest } from '../../server/src/lsp/protocol.ts';
+import { readTflite } from '../../server/src/model/tflite/reader.ts';
+import type { LspClient } from './helpers/lsp-client.ts';
+import type { TestWorkspace } from './helpers/workspace.ts';
+import { serveWorkspace } from './helpers/serve.ts';
+import { powModel } from '../unit/helpers/models.ts';
+
+let ws: TestWorkspace;
+let client: LspClient;
+
+
+serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
+  prepare: () => { ws.write('pow.tflite', powModel()); },
+  settings: { safetyMargin: 10 },
+});
+
+const generate = (params: object): Promise<GenerateTflmResult> => client.request<GenerateTflmResult>(GenerateTflmRequest.method, params);
+
+test('a model file: the sources, with the settings runtime and the safety margin on the arena', async () => {
+  const r = await generate({ modelUri: ws.uri('kws.tflite') });
+  assert.equal(r.kind, 'ok', JSON.stringify(r));
+  if (r.kind !== 'ok') return;
+  const report = analyzeModel(readTflite(readFileSync(ws.path('kws.tflite'))), 'tflm-cmsis-nn');
+  assert.equal(r.runtime, 'tflm-cmsis-nn');
+  assert.equal(r.arenaBytes, Math.ceil((report.memory.minArenaBytes * 1.1) / 16) * 16);
+  assert.deepEqual(r.files.map((f) => f.path).sort(), ['README.md', 'kws_arena.h', 'kws_example.cc', 'kws_model_data.cc', 'kws_model_data.h', 'kws_ops.h']);
+});
+
+test("a manifest: its model, its runtime, and the request's own margin", async () => {
+  const uri = ws.uri('gen.tinyml.yaml');
+  await client.open(uri, 'model: kws.tflite\ntarget: nrf52840\nruntime: tflm-reference\n');
+  const r = await generate({ manifestUri: uri, marginPercent: 0 });
+  assert.equal(r.kind, 'ok', JSON.stringify(r));
+  if (r.kind !== 'ok') return;
+  const report = analyzeModel(readTflite(readFileSync(ws.path('kws.tflite'))), 'tflm-reference');
+  assert.equal(r.runtime, 'tflm-reference');
+  assert.equal(r.kernels, 'tflm-reference');
+  assert.equal(r.arenaBytes, Math.ceil(report.memory.minArenaBytes / 16) * 16);
+});
+
+test('errors come back located and coded: an op TFLM lacks, a missing file, the Edge TPU, not a manifest', async () => {
+  const pow = await generate({ modelUri: ws.uri('pow.tflite') });
+  assert.equal(pow.kind, 'error');
+  assert.ok(pow.kind === 'error' && pow.code === 'unsupported-op' && /POW/.test(pow.message));
+  const missing = await generate({ modelUri: ws.uri('nope.tflite') });
+  assert.ok(missing.kind === 'error' && missing.code === 'model' && /no such file/.test(missing.message));
+  const tpu = await generate({ modelUri: ws.uri('kws.tflite'), runtime: 'edgetpu' });
+  assert.ok(tpu.kind === 'error' && tpu.code === 'params');
+  const notOpen = await generate({ manifestUri: ws.uri('closed.tinyml.yaml') });
+  assert.ok(notOpen.kind === 'error' && /not an open deployment manifest/.test(notOpen.message));
+});
