@@ -1,6 +1,7 @@
 import type { DType, Model } from '../model/ir.js';
 import { operatorMacs, operatorWeightBytes } from './compute.js';
 import type { KernelSet } from './tflm/kernels/types.js';
+import { invokeFailure } from './tflm/invoke.js';
 import { analyzeTflmMemory, type TflmMemoryReport } from './tflm/memory.js';
 
 /** The runtimes whose memory is modelled to the byte. */
@@ -13,6 +14,11 @@ export interface UnsupportedOp {
   subgraph: number;
   layers: number[];
   reason: string;
+  /**
+   * Where TFLM stops: in AllocateTensors() (a missing kernel, a Prepare check), or at the first Invoke(). Always set
+   * by analyzeModel; op-support groups (support/types.ts), which share this shape, leave it out.
+   */
+  stage?: 'allocate' | 'invoke';
 }
 
 /** A buffer in the arena's head while a layer runs. */
@@ -48,7 +54,9 @@ export interface LayerReport {
 
 export interface AnalysisReport {
   runtime: KernelSet;
+  /** What AllocateTensors() does: `unsupported` when it fails. A model can allocate and still fail at Invoke. */
   status: 'ok' | 'unsupported';
+  /** Every operator TFLM cannot run: failing AllocateTensors(), then those failing only at Invoke(). */
   unsupportedOps: UnsupportedOp[];
   memory: {
     arenaUsedBytes: number;
@@ -97,7 +105,7 @@ export function analyzeModel(model: Model, runtime: KernelSet): AnalysisReport {
         persistentBytes: mem?.persistentBytes ?? 0,
         scratchBytes: node?.scratch.reduce((n, b) => n + b, 0) ?? 0,
         peak: mem?.isPeak ?? false,
-        unsupported: failed.get(`${sg.index}/${op.index}`)?.reason ?? null,
+        unsupported: failed.get(`${sg.index}/${op.index}`)?.reason ?? invokeFailure(model, sg, op),
       });
     }
   }
@@ -123,15 +131,22 @@ export function analyzeModel(model: Model, runtime: KernelSet): AnalysisReport {
 
 function groupUnsupported(model: Model, memory: TflmMemoryReport): UnsupportedOp[] {
   const groups = new Map<string, UnsupportedOp>();
-  for (const f of memory.failures) {
-    const sg = model.subgraphs[f.subgraph];
-    const op = sg?.operators[f.node];
-    const first = op?.inputs.find((i) => i >= 0);
+  const add = (subgraph: number, node: number, opName: string, reason: string, stage: UnsupportedOp['stage']): void => {
+    const sg = model.subgraphs[subgraph];
+    const first = sg?.operators[node]?.inputs.find((i) => i >= 0);
     const dtype = first === undefined ? null : sg?.tensors[first]?.dtype ?? null;
-    const key = `${f.opName}|${dtype}|${f.subgraph}|${f.reason}`;
-    const group = groups.get(key) ?? { op: f.opName, dtype, subgraph: f.subgraph, layers: [], reason: f.reason };
-    group.layers.push(f.node);
+    const key = `${opName}|${dtype}|${subgraph}|${reason}`;
+    const group = groups.get(key) ?? { op: opName, dtype, subgraph, layers: [], reason, stage };
+    group.layers.push(node);
     groups.set(key, group);
+  };
+  const failed = new Set(memory.failures.map((f) => `${f.subgraph}/${f.node}`));
+  for (const f of memory.failures) add(f.subgraph, f.node, f.opName, f.reason, 'allocate');
+  for (const sg of model.subgraphs) {
+    for (const op of sg.operators) {
+      const why = failed.has(`${sg.index}/${op.index}`) ? null : invokeFailure(model, sg, op);
+      if (why) add(sg.index, op.index, op.opName, why, 'invoke');
+    }
   }
   return [...groups.values()];
 }

@@ -43,13 +43,14 @@ export function toText(modelPath: string, report: AnalysisReport): string {
   for (const r of rows) lines.push(fmt(r));
   lines.push('');
   const m = report.memory;
-  lines.push(`status            ${report.status}${m.exact ? '' : ' (memory figures are an estimate)'}`);
+  const failsAtInvoke = report.status === 'ok' && report.unsupportedOps.some((u) => u.stage === 'invoke');
+  lines.push(`status            ${report.status}${m.exact ? '' : ' (memory figures are an estimate)'}${failsAtInvoke ? ' (allocates, but fails at Invoke: see below)' : ''}`);
   lines.push(`tensor arena      ${formatBytes(m.minArenaBytes)}  <- kTensorArenaSize (smallest arena AllocateTensors() accepts)`);
   lines.push(`arena used        ${formatBytes(m.arenaUsedBytes)}  = head ${formatBytes(m.headBytes)} + tail ${formatBytes(m.tailBytes)}`);
   lines.push(`flash (model)     ${formatBytes(report.flash.modelBytes)}, of which weights ${formatBytes(report.flash.weightBytes)}`);
   lines.push(`MACs              ${formatCount(report.macs)}`);
   for (const u of report.unsupportedOps) {
-    lines.push(`unsupported       ${u.op}${u.dtype ? ` (${u.dtype})` : ''} at layer${u.layers.length > 1 ? 's' : ''} ${u.layers.join(', ')} of subgraph ${u.subgraph}: ${u.reason}`);
+    lines.push(`${u.stage === 'invoke' ? 'fails at Invoke  ' : 'unsupported      '} ${u.op}${u.dtype ? ` (${u.dtype})` : ''} at layer${u.layers.length > 1 ? 's' : ''} ${u.layers.join(', ')} of subgraph ${u.subgraph}: ${u.reason}`);
   }
   for (const note of m.notes) lines.push(`note              ${note}`);
   return lines.join('\n');

@@ -176,5 +176,6 @@ function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sa
   if (format === 'json') out(JSON.stringify(toJson(path, report), null, 2));
   else if (format === 'sarif') out(JSON.stringify(toSarif(path, report, null, VERSION), null, 2));
   else out(toText(path, report));
-  return report.status === 'ok' ? 0 : 1;
+  // An op that fails in AllocateTensors() or only at Invoke(): either way the model does not run.
+  return report.unsupportedOps.length === 0 ? 0 : 1;
 }

@@ -97,7 +97,7 @@ export function generateTflmProject(bytes: Uint8Array, model: Model, report: Ana
   const blocking = report.unsupportedOps.filter((u) => !(opts.runtime === 'ethos-u' && u.op === 'CUSTOM:ethos-u'));
   if (blocking.length) {
     const ops = blocking.map((u) => `${u.op}${u.dtype ? ` (${u.dtype})` : ''} at subgraph ${u.subgraph} layer${u.layers.length > 1 ? 's' : ''} ${u.layers.join(', ')}: ${u.reason}`);
-    throw new CodegenError('unsupported-op', `TFLM (${opts.kernels}) cannot run this model, so generated code would fail in AllocateTensors:\n  ${ops.join('\n  ')}`);
+    throw new CodegenError('unsupported-op', `TFLM (${opts.kernels}) cannot run this model, so generated code would fail in AllocateTensors or at the first Invoke:\n  ${ops.join('\n  ')}`);
   }
   const ops = resolverMethods(model);
   const notes: string[] = [];

@@ -6,6 +6,7 @@ import type { Model } from '../../model/ir.js';
 import { EDGETPU, VELA } from '../../targets/ops.js';
 import type { NodeFailure } from '../tflm/interpreter.js';
 import { edgeTpuRejection, velaRejection } from './npu.js';
+import { invokeFailure } from '../tflm/invoke.js';
 import { tflmVerdict } from './tflm.js';
 import type { LayerSupport, Runtime, SupportReport, UnsupportedGroup } from './types.js';
 
@@ -33,7 +34,8 @@ export function checkSupport(model: Model, runtime: Runtime, failures: readonly 
   let tpuSplit: string | null = model.subgraphs.length > 1 ? 'the model has more than one subgraph, which the Edge TPU compiler does not map' : null;
   for (const sg of model.subgraphs) {
     for (const op of sg.operators) {
-      const cpu = tflmVerdict(sg, op, failed.get(`${sg.index}/${op.index}`), library);
+      const failure = failed.get(`${sg.index}/${op.index}`);
+      const cpu = tflmVerdict(sg, op, failure, library, failure ? null : invokeFailure(model, sg, op));
       if (runtime === 'ethos-u' && op.opName === 'CUSTOM:ethos-u') {
         // Vela's output: TFLM registers this kernel in Ethos-U builds, and it drives the NPU.
         layers.push({ ...cpu, verdict: 'optimized', unit: 'npu', kernel: 'Ethos-U NPU (Vela command stream)', reason: null });

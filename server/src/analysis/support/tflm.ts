@@ -61,6 +61,8 @@ export function tflmVerdict(
   op: Operator,
   failure: NodeFailure | undefined,
   library: 'none' | 'cmsis-nn' | 'esp-nn',
+  /** Why the node fails at Invoke though it allocates (tflm/invoke.ts), or null. */
+  invoke: string | null = null,
 ): LayerSupport {
   const dtype = activationType(sg, op);
   const custom = op.opName.startsWith('CUSTOM:');
@@ -72,6 +74,7 @@ export function tflmVerdict(
       : failure.reason;
     return { ...base, verdict: failure.kind === 'unresolved' ? 'unsupported' : 'unsupported-dtype', kernel: null, reason: why };
   }
+  if (invoke) return { ...base, verdict: 'unsupported-dtype', kernel: null, reason: invoke };
   const out = sg.tensors[op.outputs[0] ?? -1]?.dtype ?? null;
   if (library === 'cmsis-nn') {
     const k = libraryKernel(CMSIS_NN_KERNELS, sg, op, out);

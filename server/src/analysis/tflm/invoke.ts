@@ -1,0 +1,67 @@
+/**
+ * Checks TFLM makes only when it runs a node: the model passes AllocateTensors() (every Prepare), and fails, or reads
+ * outside its buffers, on the first Invoke(). The board shows these only at run time; they are facts of the kernels'
+ * Eval functions at the TFLM commit the memory model replays (kernels/detection_postprocess.cc, pad.cc and
+ * cmsis_nn/pad.cc, decode.cc with decode_state_{lut,huffman,prune}.cc).
+ */
+import { constantData, type DType, type Model, type Operator, type Subgraph } from '../../model/ir.js';
+
+/** Why the node fails (or misbehaves) at Invoke, or null when nothing is known against it. */
+export function invokeFailure(model: Pick<Model, 'buffers'>, sg: Subgraph, op: Operator): string | null {
+  switch (op.opName) {
+    case 'CUSTOM:TFLite_Detection_PostProcess': return detectionPostProcess(sg, op);
+    case 'PAD':
+    case 'PADV2': return negativePaddings(model, sg, op);
+    case 'CUSTOM:TFLM_DECODE': return decode(model, sg, op);
+    default: return null;
+  }
+}
+
+const dtypeOf = (sg: Subgraph, index: number | undefined): DType | null => (index === undefined || index < 0 ? null : sg.tensors[index]?.dtype ?? null);
+
+/** Eval decodes the boxes and runs the NMS on float32 data only; any other type returns an error. */
+function detectionPostProcess(sg: Subgraph, op: Operator): string | null {
+  const boxes = dtypeOf(sg, op.inputs[0]);
+  const scores = dtypeOf(sg, op.inputs[1]);
+  const bad = [boxes !== 'FLOAT32' && boxes ? `box encodings ${boxes}` : null, scores !== 'FLOAT32' && scores ? `class predictions ${scores}` : null].filter((x) => x !== null);
+  if (bad.length === 0) return null;
+  return `fails at Invoke: TFLM's detection post-processing runs float32 inputs only (${bad.join(', ')}); AllocateTensors succeeds, the first inference returns an error — dequantize the inputs first`;
+}
+
+/**
+ * Prepare checks only that input + paddings = output; Eval's loops assume paddings >= 0, so a negative one (allowed by
+ * that check when the output is smaller) reads outside the input.
+ */
+function negativePaddings(model: Pick<Model, 'buffers'>, sg: Subgraph, op: Operator): string | null {
+  const paddings = sg.tensors[op.inputs[1] ?? -1];
+  const data = paddings ? constantData(model, paddings) : null;
+  if (!data || data.length < 4) return null;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  // Prepare reads the paddings as int32 whatever their declared type; so does this check.
+  for (let at = 0; at + 4 <= data.length; at += 4) {
+    if (view.getInt32(at, true) < 0) {
+      return 'negative paddings: TFLM accepts them in AllocateTensors, but its Pad kernels assume non-negative ones and read outside the input at Invoke (undefined behaviour: the CMSIS-NN build faulted under QEMU)';
+    }
+  }
+  return null;
+}
+
+/** Output types each decoder's Decode() handles (decode_state_*.cc); others return an error at Invoke. */
+const DECODE_TYPES: Readonly<Record<number, { name: string; outputs: readonly DType[] }>> = {
+  0: { name: 'lookup-table', outputs: ['BOOL', 'FLOAT32', 'INT8', 'INT16', 'INT32', 'INT64'] },
+  1: { name: 'Huffman', outputs: ['INT8', 'INT16'] },
+  2: { name: 'pruning', outputs: ['BOOL', 'FLOAT32', 'INT8', 'INT16', 'INT32', 'INT64'] },
+};
+
+function decode(model: Pick<Model, 'buffers'>, sg: Subgraph, op: Operator): string | null {
+  for (let i = 0; i < op.outputs.length; i++) {
+    const ancillary = sg.tensors[op.inputs[2 * i + 1] ?? -1];
+    const header = ancillary ? constantData(model, ancillary) : null;
+    const decoder = header && header.length > 0 ? DECODE_TYPES[header[0]!] : undefined;
+    const out = dtypeOf(sg, op.outputs[i]);
+    if (decoder && out && !decoder.outputs.includes(out)) {
+      return `fails at Invoke: the ${decoder.name} decoder writes ${decoder.outputs.join(' / ')} outputs, not ${out} (output ${i}); AllocateTensors succeeds, the first inference returns an error`;
+    }
+  }
+  return null;
+}
