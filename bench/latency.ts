@@ -6,16 +6,12 @@
  *
  *   node --import tsx bench/latency.ts [../shared/models]
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundledCoefficients } from '../server/src/analysis/latency/coefficients.ts';
 import { energyPerInference } from '../server/src/analysis/latency/energy.ts';
-import { estimateLatency } from '../server/src/analysis/latency/model.ts';
-import { analyzeModel } from '../server/src/analysis/report.ts';
-import { checkSupport } from '../server/src/analysis/support/index.ts';
-import { readTflite } from '../server/src/model/tflite/reader.ts';
 import { MEASURED } from '../server/src/targets/measured.ts';
-import { fitCoefficients, rowSums } from '../scripts/latency-fit.ts';
+import { fitCoefficients, npuMeasurements, rowSums } from '../scripts/latency-fit.ts';
 import { estimateRow, rowAggregates } from '../scripts/latency-rows.ts';
 
 const modelsDir = resolve(process.argv[2] ?? join(__dirname, '../../shared/models'));
@@ -89,11 +85,7 @@ for (const row of MEASURED.rows.filter((r) => r.energyUj !== null)) {
 console.log(`energy APE median ${quantile(energyApes, 0.5).toFixed(0)}%, p90 ${quantile(energyApes, 0.9).toFixed(0)}%, n=${energyApes.length}`);
 
 console.log('\nEthos-U NPU cycles against the simulated inference the utilization was fitted on (a consistency check, not a test):');
-for (const line of readFileSync(join(__dirname, '../scripts/facts/npu-measured.tsv'), 'utf8').split('\n').slice(1).filter((l) => l.trim() !== '')) {
-  const [file, npu, macsPerCycle, cycles] = line.split('\t');
-  const model = readTflite(new Uint8Array(readFileSync(join(modelsDir, file!))));
-  const support = checkSupport(model, 'ethos-u', analyzeModel(model, 'tflm-cmsis-nn').detail.failures);
-  const e = estimateLatency(model, support, 'cortex-m55', 1, { npuMacsPerCycle: Number(macsPerCycle) });
-  const npuCycles = e.layers.filter((l) => l.features.path === 'npu').reduce((n, l) => n + (l.cycles ?? 0), 0);
-  console.log(`${pad(file!, 50)} ${npu}: measured ${Number(cycles).toLocaleString('en-US')} NPU cycles, estimate ${Math.round(npuCycles).toLocaleString('en-US')} (utilization ${k.ethosU.utilization}, range ${k.ethosU.utilizationLow}-${k.ethosU.utilizationHigh})`);
+for (const r of npuMeasurements(modelsDir)) {
+  const cycles = r.work / (r.macsPerCycle * k.ethosU.utilization);
+  console.log(`${pad(r.model, 50)} ${r.npu}: measured ${r.npuActiveCycles.toLocaleString('en-US')} NPU cycles, estimate ${Math.round(cycles).toLocaleString('en-US')} (utilization ${k.ethosU.utilization}, range ${k.ethosU.utilizationLow}-${k.ethosU.utilizationHigh})`);
 }

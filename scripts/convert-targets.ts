@@ -10,6 +10,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { factsTable } from './facts.ts';
 import { MCU_CURATION } from './mcu-curation.ts';
 
 const shared = resolve(process.argv[2] ?? join(__dirname, '../../shared/data'));
@@ -183,19 +184,13 @@ measured.push({
 });
 // Results collected for this project from public sources the shared tables do not cover (scripts/facts/, one source
 // per row): MLPerf Tiny rounds after v1.1 with TFLM. Latency is 1000 / the median throughput the run logged.
-const collected = resolve(__dirname, 'facts/measured-collected.tsv');
-{
-  const [head, ...lines] = readFileSync(collected, 'utf8').split('\n').filter((l) => l.trim() !== '');
-  const cols = head!.split('\t');
-  for (const line of lines) {
-    const r = Object.fromEntries(cols.map((c, i) => [c, (line.split('\t')[i] ?? '').trim()]));
-    const throughput = Number(r.throughputInfPerS);
-    if (!(throughput > 0) || !r.source || !r.model || !r.target) throw new Error(`${collected}: incomplete row ${r.id}`);
-    measured.push({
-      id: r.id, model: r.model, target: r.target, clockMHz: Number(r.clockMHz), runtime: r.runtime,
-      latencyMs: Number((1000 / throughput).toPrecision(6)), energyUj: null, notes: r.notes, source: r.source,
-    });
-  }
+for (const r of factsTable('measured-collected.tsv')) {
+  const throughput = Number(r.throughputInfPerS);
+  if (!(throughput > 0) || !r.source || !r.model || !r.target) throw new Error(`scripts/facts/measured-collected.tsv: incomplete row ${r.id}`);
+  measured.push({
+    id: r.id, model: r.model, target: r.target, clockMHz: Number(r.clockMHz), runtime: r.runtime,
+    latencyMs: Number((1000 / throughput).toPrecision(6)), energyUj: null, notes: r.notes, source: r.source,
+  });
 }
 // Relative core speed: the same vendor engine (same code generator, same round) on boards with different cores. The
 // engines are not TFLM, but the ratio between cores running identical code is what the cost model's core factors need.

@@ -19,6 +19,7 @@ import { estimateLatency } from '../server/src/analysis/latency/model.ts';
 import { analyzeModel } from '../server/src/analysis/report.ts';
 import { checkSupport } from '../server/src/analysis/support/index.ts';
 import { readTflite } from '../server/src/model/tflite/reader.ts';
+import { factsTable } from './facts.ts';
 import { MAC_CLASSES, type CpuPath, type MacClass } from '../server/src/analysis/latency/features.ts';
 import { resolveTarget } from '../server/src/targets/catalog.ts';
 import { MEASURED } from '../server/src/targets/measured.ts';
@@ -115,21 +116,34 @@ const PRIOR: Record<Name, number> = {
  * network says little about small ones, which are often bound by bandwidth rather than MACs.
  */
 export function npuCoefficients(modelsDir: string): Coefficients['ethosU'] {
-  const [head, ...lines] = readFileSync(join(__dirname, 'facts/npu-measured.tsv'), 'utf8').split('\n').filter((l) => l.trim() !== '');
-  const cols = head!.split('\t');
-  const rows = lines.map((l) => Object.fromEntries(cols.map((c, i) => [c, l.split('\t')[i] ?? ''])));
-  const logs = rows.map((r) => {
-    const model = readTflite(new Uint8Array(readFileSync(join(modelsDir, r.model!))));
-    const support = checkSupport(model, 'ethos-u', analyzeModel(model, 'tflm-cmsis-nn').detail.failures);
-    const work = estimateLatency(model, support, 'cortex-m55', 100).layers.filter((l) => l.features.path === 'npu').reduce((n, l) => n + Math.max(l.features.macs, l.features.elements), 0);
-    return Math.log(work / (Number(r.macsPerCycle) * Number(r.npuActiveCycles)));
-  });
-  const utilization = Math.exp(logs.reduce((a, b) => a + b, 0) / logs.length);
+  const rows = npuMeasurements(modelsDir);
+  const utilization = Math.exp(rows.reduce((n, r) => n + Math.log(r.work / (r.macsPerCycle * r.npuActiveCycles)), 0) / rows.length);
   return {
     utilization: round(utilization), utilizationLow: round(utilization / 2), utilizationHigh: round(Math.min(1, utilization * 2)), defaultMacsPerCycle: 128,
     basis: `fitted on ${rows.length} simulated Ethos-U55 inference${rows.length > 1 ? 's' : ''} (${rows.map((r) => `${r.model}: ${r.platform}`).join('; ')}), not on silicon; peak MACs/cycle from the NPU configuration; range x/÷2`,
     source: rows.map((r) => r.source).join(' ; '),
   };
+}
+
+/** A measured NPU inference with the work the cost model assigns to the NPU for that model (MACs, or elements). */
+export interface NpuMeasurement {
+  model: string;
+  npu: string;
+  platform: string;
+  source: string;
+  macsPerCycle: number;
+  npuActiveCycles: number;
+  work: number;
+}
+
+/** The rows of scripts/facts/npu-measured.tsv, each with the NPU work of its model file (in modelsDir). */
+export function npuMeasurements(modelsDir: string): NpuMeasurement[] {
+  return factsTable('npu-measured.tsv').map((r) => {
+    const model = readTflite(new Uint8Array(readFileSync(join(modelsDir, r.model!))));
+    const support = checkSupport(model, 'ethos-u', analyzeModel(model, 'tflm-cmsis-nn').detail.failures);
+    const work = estimateLatency(model, support, 'cortex-m55', 100).layers.filter((l) => l.features.path === 'npu').reduce((n, l) => n + Math.max(l.features.macs, l.features.elements), 0);
+    return { model: r.model!, npu: r.npu!, platform: r.platform!, source: r.source!, macsPerCycle: Number(r.macsPerCycle), npuActiveCycles: Number(r.npuActiveCycles), work };
+  });
 }
 
 /** Set once by the script that fits (it reads the shared models); the prior until then. */
