@@ -29,15 +29,15 @@ import { definition, documentLinks } from './lsp/links.js';
 import { ModelCache } from './lsp/models.js';
 import { listingDiagnostics } from './lsp/listing-diagnostics.js';
 import { listingHover } from './lsp/listing-hover.js';
-import { checkListing, listingResult, type ListingCheck } from './lsp/listing.js';
+import { checkListing, listingResult, listingSettingsUri, type ListingCheck } from './lsp/listing.js';
 import { LISTING_SCHEME, ListingRequest, parseListingUri, StatsRequest } from './lsp/protocol.js';
 import { builtinProviders } from './lsp/providers.js';
 import { supportRuntimes } from './lsp/runtimes.js';
 import { guarded } from './lsp/safe.js';
-import { readSettings, SETTINGS_SECTION } from './lsp/settings.js';
+import { ScopedSettings, SETTINGS_SECTION } from './lsp/settings.js';
 import { tfjsDiagnostics, tfjsHover } from './lsp/tfjs-document.js';
 import { isTfjsPath } from './lsp/tfjs-models.js';
-import { isManifestUri, Workspace, type ManifestCheck } from './lsp/workspace.js';
+import { isManifestDocument, Workspace, type ManifestCheck } from './lsp/workspace.js';
 import type { TfjsModel } from './model/tfjs/reader.js';
 import type { RuntimeInfo } from './lsp/providers.js';
 
@@ -47,37 +47,60 @@ const documents = new TextDocuments(TextDocument);
 const log = (message: string): void => connection.console.error(message);
 // The bundled catalog plus the boards of tinyml-targets.json at the workspace roots (re-read when it changes).
 const targets = new WorkspaceTargets(log);
+/** The workspace folders' URIs in the client's order, and the paths of those on disk. */
+let workspaceFolders: string[] = [];
 let workspaceRoots: string[] = [];
+/** The settings per workspace folder; until `initialize` says the client answers workspace/configuration, defaults. */
+let settings = new ScopedSettings(null, log);
+let markInitialized: () => void = () => undefined;
+const initialized = new Promise<void>((resolve) => (markInitialized = resolve));
 const providers = { ...builtinProviders(), targets, runtimes: supportRuntimes, cost: costEstimator() };
 /** The server's version (package.json's), reported in serverInfo and in generated code. */
 const VERSION = '0.1.0';
 const models = new ModelCache();
-const workspace = new Workspace(models, providers);
+// A listing takes the settings of its model file's folder; every other document its own folder's.
+const workspace = new Workspace(models, providers, { settingsFor: (uri) => settings.get(listingSettingsUri(uri)), roots: () => workspaceRoots });
 let dynamicWatchers = false;
 let configurationPull = false;
 let dynamicConfiguration = false;
-/** Settles once the client's settings were read (or cannot be): checks wait for it so the first result uses them. */
-let settingsRead: Promise<void> = Promise.resolve();
-let settingsSettled: () => void = () => undefined;
+let folderChanges = false;
 
 /** Runs a feature on an open manifest, guarded: a failure is logged and yields `empty`. */
 function onManifest<T>(feature: string, uri: string, empty: T, fn: (check: ManifestCheck) => T): T {
   const document = documents.get(uri);
-  if (!document || !isManifestUri(uri)) return empty;
+  if (!document || !isManifestDocument(document)) return empty;
   return guarded(feature, log, empty, () => fn(workspace.check(document)));
 }
 
-/** Runs `fn` once the settings are in (and, with a document `uri`, once what its check needs is loaded). */
+/**
+ * Runs `fn` once the settings of `uri`'s workspace folder are read (the first check of a folder waits for them) and,
+ * for an open document, once what its check needs is loaded.
+ */
 async function afterSettings<T>(fn: () => T, uri?: string): Promise<T> {
-  await settingsRead;
-  const document = uri ? documents.get(uri) : undefined;
+  if (uri === undefined) return fn();
+  await settings.ready(listingSettingsUri(uri));
+  const document = documents.get(uri);
   if (document) {
     await guarded('model loading', log, Promise.resolve(), async () => {
-      if (isManifestUri(document.uri)) await workspace.prepare(document);
+      if (isManifestDocument(document)) await workspace.prepare(document);
       else if (isModelJsonDocument(document.uri)) await workspace.tfjs.prepare(fileURLToPath(document.uri), document.getText());
+      watchShards();
     }).catch((e: unknown) => log(`tinyml-lens: model loading failed: ${String(e)}`));
   }
   return fn();
+}
+
+/** Shard names watched by a watcher of their own (the `*.bin` watcher covers the usual names). */
+const watchedShardNames = new Set<string>();
+
+/** Registers a watcher for each shard name of a prepared model.json that the `*.bin` watcher does not cover. */
+function watchShards(): void {
+  if (!dynamicWatchers) return;
+  const names = [...new Set(workspace.tfjs.shardPaths().map((p) => basename(p)))]
+    .filter((n) => !/\.bin$/i.test(n) && !/[*?[\]{}]/.test(n) && !watchedShardNames.has(n));
+  if (names.length === 0) return;
+  for (const n of names) watchedShardNames.add(n);
+  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: names.map((n) => ({ globPattern: `**/${n}` })) }).catch(() => undefined);
 }
 
 /** A TF.js model.json on disk, open in the editor. */
@@ -91,21 +114,30 @@ function onModelJson<T>(feature: string, uri: string, empty: T, fn: (model: Tfjs
   if (!document || !isModelJsonDocument(uri)) return empty;
   return guarded(feature, log, empty, () => {
     const load = workspace.tfjs.get(fileURLToPath(uri));
-    const runtime = providers.runtimes.get(workspace.settings.defaultRuntime) ?? providers.runtimes.get('tflm-cmsis-nn');
+    const runtime = providers.runtimes.get(workspace.settingsFor(uri).defaultRuntime) ?? providers.runtimes.get('tflm-cmsis-nn');
     return load?.kind === 'ok' && runtime ? fn(load.model, document, runtime) : empty;
   });
 }
 
-/** Pulls the `tinymlLens` section and, when it changes any check, re-publishes every open manifest. */
-async function readClientSettings(pushed?: unknown): Promise<void> {
-  let raw: unknown = pushed;
-  if (configurationPull) {
-    raw = await connection.workspace.getConfiguration({ section: SETTINGS_SECTION }).catch((e: unknown) => {
-      log(`tinyml-lens: workspace/configuration failed: ${String(e)}`);
-      return null;
-    });
-  }
-  if (workspace.configure(readSettings(raw))) for (const d of documents.all()) publish(d);
+/** The `tinymlLens` section for each scope URI, asked in one `workspace/configuration` request once initialized. */
+async function pullSettings(scopeUris: readonly string[]): Promise<readonly unknown[]> {
+  await initialized;
+  return connection.workspace.getConfiguration(scopeUris.map((scopeUri) => ({ scopeUri, section: SETTINGS_SECTION })));
+}
+
+/** Re-reads the settings of every folder seen and re-publishes the open documents whose settings changed. */
+async function onSettingsChanged(pushed: unknown): Promise<void> {
+  const changed = await settings.refresh(pushed);
+  for (const d of documents.all()) if (changed(listingSettingsUri(d.uri))) publish(d);
+}
+
+/** The workspace folders changed (or were first given): settings, workspace catalogs and unsaved manifests follow. */
+function setFolders(uris: readonly string[]): void {
+  workspaceFolders = [...uris];
+  workspaceRoots = uris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+  settings.setFolders(uris);
+  guarded('workspace catalog', log, undefined, () => targets.load(workspaceRoots));
+  workspace.invalidate();
 }
 
 /** Runs a feature on an open `tinyml-listing:` document, guarded like onManifest. */
@@ -113,19 +145,22 @@ function onListing<T>(feature: string, uri: string, empty: T, fn: (check: Listin
   const document = documents.get(uri);
   if (!document || !uri.startsWith(`${LISTING_SCHEME}:`)) return empty;
   return guarded(feature, log, empty, () => {
-    const check = checkListing(uri, models, providers, workspace.settings);
+    const check = checkListing(uri, models, providers, workspace.settingsFor(uri));
     return check ? fn(check, document) : empty;
   });
 }
 
+/** True for the documents the server publishes diagnostics for. */
+function isChecked(document: TextDocument): boolean {
+  return isManifestDocument(document) || document.uri.startsWith(`${LISTING_SCHEME}:`) || isModelJsonDocument(document.uri);
+}
+
 function publish(document: TextDocument): void {
-  if (isManifestUri(document.uri) || document.uri.startsWith(`${LISTING_SCHEME}:`) || isModelJsonDocument(document.uri)) {
-    void afterSettings(() => publishNow(document), document.uri);
-  }
+  if (isChecked(document)) void afterSettings(() => publishNow(document), document.uri);
 }
 
 function publishNow(document: TextDocument): void {
-  const diagnostics = isManifestUri(document.uri)
+  const diagnostics = isManifestDocument(document)
     ? onManifest('diagnostics', document.uri, [], (c) => manifestDiagnostics(c, providers))
     : isModelJsonDocument(document.uri)
       ? onModelJson('model.json diagnostics', document.uri, [], (m, d, r) => tfjsDiagnostics(m, d, r))
@@ -137,13 +172,13 @@ connection.onInitialize((params) => {
   dynamicWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   configurationPull = params.capabilities.workspace?.configuration === true;
   dynamicConfiguration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
-  // Before `initialized` the client may not answer requests; checks wait for the first read instead.
-  if (configurationPull) settingsRead = new Promise<void>((resolve) => (settingsSettled = resolve));
-  const rootUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-  workspaceRoots = rootUris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
-  guarded('workspace catalog', log, undefined, () => targets.load(workspaceRoots));
+  folderChanges = params.capabilities.workspace?.workspaceFolders === true;
+  // Before `initialized` the client may not answer requests; pulls wait for it, and checks wait for their pull.
+  if (configurationPull) settings = new ScopedSettings(pullSettings, log);
+  setFolders(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
   return {
     capabilities: {
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
       completionProvider: { triggerCharacters: [':', ' ', '{', ','] },
@@ -158,21 +193,31 @@ connection.onInitialize((params) => {
 });
 
 connection.onInitialized(() => {
-  void readClientSettings().finally(() => settingsSettled());
+  markInitialized();
   if (configurationPull && dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
-  // Model files change outside the editor (a training script rewrites them); watch them so manifests re-check.
+  // Model files change outside the editor (a training script rewrites them); watch them so manifests re-check. TF.js
+  // weight shards are usually *.bin; shards named otherwise get their own watcher once a model.json names them.
   if (dynamicWatchers) {
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.tflite' }, { globPattern: '**/model.json' }, { globPattern: `**/${WORKSPACE_CATALOG}` }] });
+    const watchers = ['**/*.tflite', '**/model.json', '**/*.model.json', '**/*.bin', `**/${WORKSPACE_CATALOG}`].map((globPattern) => ({ globPattern }));
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers });
+  }
+  if (folderChanges) {
+    connection.workspace.onDidChangeWorkspaceFolders((e) => guarded('workspace folders', log, undefined, () => {
+      const removed = new Set(e.removed.map((f) => f.uri));
+      setFolders([...workspaceFolders.filter((u) => !removed.has(u)), ...e.added.map((f) => f.uri)]);
+      for (const document of documents.all()) publish(document);
+    }));
   }
 });
 
 documents.onDidChangeContent((e) => publish(e.document));
 documents.onDidClose((e) => {
   workspace.forget(e.document.uri);
-  if (isManifestUri(e.document.uri) || e.document.uri.startsWith(`${LISTING_SCHEME}:`) || isModelJsonDocument(e.document.uri)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  settings.forget(e.document.uri);
+  if (isChecked(e.document)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 connection.onDidChangeConfiguration((p) => {
-  void readClientSettings((p.settings as Record<string, unknown> | null | undefined)?.[SETTINGS_SECTION]);
+  void onSettingsChanged((p.settings as Record<string, unknown> | null | undefined)?.[SETTINGS_SECTION]);
 });
 connection.onDidChangeWatchedFiles((params) => {
   guarded('watched files', log, undefined, () => {
@@ -181,15 +226,23 @@ connection.onDidChangeWatchedFiles((params) => {
       workspace.invalidate();
       for (const document of documents.all()) publish(document);
     }
+    const stale = new Set<string>();
     for (const change of params.changes) {
       if (!change.uri.startsWith('file:')) continue;
       const path = fileURLToPath(change.uri);
       models.invalidate(path);
-      for (const uri of workspace.manifestsUsing(path)) {
-        const document = documents.get(uri);
-        if (document) publish(document);
+      // A changed model.json, or a weight shard some model.json names: those models are read again.
+      const tfjsModels = [...(isTfjsPath(path) ? [path] : []), ...workspace.tfjs.modelsUsingShard(path)];
+      for (const model of tfjsModels) workspace.tfjs.invalidate(model);
+      for (const model of [path, ...tfjsModels]) for (const uri of workspace.manifestsUsing(model)) stale.add(uri);
+      for (const document of documents.all()) {
+        const uri = document.uri;
+        if (parseListingUri(uri)?.modelPath === path || (isModelJsonDocument(uri) && tfjsModels.includes(fileURLToPath(uri)))) stale.add(uri);
       }
-      for (const document of documents.all()) if (parseListingUri(document.uri)?.modelPath === path) publish(document);
+    }
+    for (const uri of stale) {
+      const document = documents.get(uri);
+      if (document) publish(document);
     }
   });
 });
@@ -207,11 +260,11 @@ connection.onRequest(StatsRequest.type, () => {
   return { ...models.stats, reads: models.stats.reads + workspace.tfjs.reads, heapUsedBytes: memory.heapUsed, rssBytes: memory.rss };
 });
 connection.onRequest(ListingRequest.type, (p) => afterSettings(() => {
-  const result = guarded('listing', log, null, () => listingResult(p, models, providers, workspace.settings));
+  const result = guarded('listing', log, null, () => listingResult(p, models, providers, workspace.settingsFor(p.uri)));
   if (!result) throw new ResponseError(ErrorCodes.InvalidParams, `not a model listing or model file URI: ${p.uri}`);
   return result;
-}));
-registerCostProfile(connection, { documents, workspace, models, log });
+}, p.uri));
+registerCostProfile(connection, { documents, workspace, models, log, ready: afterSettings });
 registerGenerateTflm(connection, { documents, workspace, models, log, version: VERSION, ready: afterSettings });
 
 documents.listen(connection);

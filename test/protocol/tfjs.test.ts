@@ -27,6 +27,9 @@ serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
     writeModel('layers', layers);
     writeModel('graph', graphModelFiles());
     writeModel('noshard', layers, true);
+    writeModel('shards', layers);
+    // Older TF.js converters wrote shards without an extension.
+    writeModel('bare', { json: layers.json.replace('group1-shard1of1.bin', 'group1-shard1of1'), shards: new Map([['group1-shard1of1', layers.shards.get('group1-shard1of1.bin')!]]) });
   },
 });
 
@@ -75,4 +78,49 @@ test('editing a manifest on a model.json does not re-read it', async () => {
   for (let i = 0; i < 5; i++) await client.change(uri, `model: layers/model.json\nbudgets: {ram: ${i + 1}MiB}\n`);
   const after = await client.request<{ reads: number }>('tinymlLens/stats', null);
   assert.equal(after.reads, before.reads);
+});
+
+/** Rewrites a file on disk and tells the server, as the client's file watcher would. */
+function rewrite(name: string, bytes: Uint8Array): void {
+  ws.write(name, bytes);
+  client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: ws.uri(name), type: 2 }] });
+}
+
+test('weight shards are watched: *.bin, and a shard named otherwise once a model.json names it', async () => {
+  assert.ok(client.watchedGlobs.includes('**/*.bin'), JSON.stringify(client.watchedGlobs));
+  await client.open(ws.uri('bare.tinyml.yaml'), 'model: bare/model.json\n');
+  assert.ok(client.watchedGlobs.includes('**/group1-shard1of1'), JSON.stringify(client.watchedGlobs));
+});
+
+test('a weight shard rewritten on disk re-checks the manifests and the open model.json that name it', async () => {
+  const manifest = ws.uri('shards.tinyml.yaml');
+  const modelJson = ws.uri('shards/model.json');
+  const before = await client.open(manifest, 'model: shards/model.json\nbudgets: {flash: 1MiB}\n');
+  assert.deepEqual(before.map((d) => d.code), ['op-unsupported']);
+  assert.equal((await client.open(modelJson, layers.json, 'json')).length, 1);
+  const shard = layers.shards.get('group1-shard1of1.bin')!;
+  // A shard cut short (a training run still writing it): the model is malformed.
+  let next = client.nextDiagnostics(manifest);
+  let nextJson = client.nextDiagnostics(modelJson);
+  rewrite('shards/group1-shard1of1.bin', shard.subarray(0, 16));
+  const cut = await next;
+  assert.deepEqual(cut.map((d) => d.code), ['model-malformed']);
+  assert.deepEqual(await nextJson, []);
+  // The whole shard back: the same diagnostics as before.
+  next = client.nextDiagnostics(manifest);
+  nextJson = client.nextDiagnostics(modelJson);
+  rewrite('shards/group1-shard1of1.bin', shard);
+  assert.deepEqual((await next).map((d) => d.code), ['op-unsupported']);
+  assert.equal((await nextJson).length, 1);
+});
+
+test('a shard without .bin re-checks its manifest too; a file no model.json names re-checks nothing', async () => {
+  const manifest = ws.uri('bare.tinyml.yaml');
+  const other = client.nextDiagnostics(manifest);
+  rewrite('unrelated.bin', new Uint8Array(8));
+  const next = client.nextDiagnostics(manifest);
+  rewrite('bare/group1-shard1of1', new Uint8Array(4));
+  assert.deepEqual((await next).map((d) => d.code), ['model-malformed']);
+  // The first publish after both notifications is the shard's, so the unrelated file published nothing.
+  assert.deepEqual((await other).map((d) => d.code), ['model-malformed']);
 });

@@ -15,7 +15,7 @@ import { CATALOG, resolveTarget } from '../targets/catalog.js';
 import type { ModelCache } from './models.js';
 import { CostProfileRequest, TargetFitsRequest, type CostProfileResult, type TargetFit } from './protocol.js';
 import { guarded, type Logger } from './safe.js';
-import { isManifestUri, type ManifestCheck, type Workspace } from './workspace.js';
+import { isManifestDocument, type ManifestCheck, type Workspace } from './workspace.js';
 
 /** What the handlers need from the server. */
 export interface CostProfileDeps {
@@ -23,16 +23,18 @@ export interface CostProfileDeps {
   readonly workspace: Workspace;
   readonly models: ModelCache;
   readonly log: Logger;
+  /** Runs `fn` once the settings of the manifest's folder are read and its model is prepared. */
+  readonly ready: <T>(fn: () => T, uri?: string) => Promise<T>;
 }
 
 /** Registers both requests on the connection. */
 export function registerCostProfile(connection: Connection, deps: CostProfileDeps): void {
-  connection.onRequest(CostProfileRequest.type, (p) => {
+  connection.onRequest(CostProfileRequest.type, (p) => deps.ready(() => {
     const unavailable = (reason: string): CostProfileResult => ({ kind: 'unavailable', uri: p.uri, reason });
     const document = deps.documents.get(p.uri);
-    if (!document || !isManifestUri(p.uri)) return unavailable('not an open deployment manifest');
+    if (!document || !isManifestDocument(document)) return unavailable('not an open deployment manifest');
     return guarded('cost profile', deps.log, unavailable('internal error (see the server log)'), () => profileOf(deps.workspace.check(document)));
-  });
+  }, p.uri));
   connection.onRequest(TargetFitsRequest.type, (p) =>
     guarded('target fits', deps.log, { model: p.modelUri, targets: [], error: 'internal error (see the server log)' }, () => targetFits(deps.models, p.modelUri, p.runtime)));
 }

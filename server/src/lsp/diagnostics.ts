@@ -7,7 +7,7 @@ import { Code, SOURCE, type DiagnosticCode, type OverBudgetData } from './codes.
 import * as msg from './messages.js';
 import { tfjsManifestDiagnostics } from './tfjs-manifest.js';
 import type { Providers } from './providers.js';
-import type { ManifestCheck } from './workspace.js';
+import { unsavedModelNote, type ManifestCheck } from './workspace.js';
 
 const PROBLEM_CODES: Readonly<Record<string, DiagnosticCode>> = {
   syntax: Code.yamlSyntax,
@@ -47,8 +47,10 @@ export function manifestDiagnostics(check: ManifestCheck, providers: Providers):
   const m = check.parse.manifest;
   const model = m.model;
   const load = check.load;
+  const note = unsavedModelNote(check);
+  if (model && !check.modelPath && note) add(Code.modelNotFound, model.span, msg.modelNotFound(model.value, null, note), { path: null });
   if (model && load) {
-    if (load.kind === 'missing') add(Code.modelNotFound, model.span, msg.modelNotFound(model.value, load.path), { path: load.path });
+    if (load.kind === 'missing') add(Code.modelNotFound, model.span, msg.modelNotFound(model.value, load.path, note), { path: load.path });
     else if (load.kind === 'unreadable') add(Code.modelUnreadable, model.span, msg.modelUnreadable(model.value, load.reason), { path: load.path, reason: load.reason });
     else if (load.kind === 'malformed') {
       const e = load.error;

@@ -12,7 +12,7 @@ import { CodegenError, generateTflmProject, identifierFor } from '../codegen/tfl
 import type { ModelCache } from './models.js';
 import { GenerateTflmRequest, type GenerateTflmParams, type GenerateTflmResult } from './protocol.js';
 import { guarded, type Logger } from './safe.js';
-import { isManifestUri, type Workspace } from './workspace.js';
+import { isManifestDocument, type Workspace } from './workspace.js';
 
 export interface GenerateTflmDeps {
   readonly documents: TextDocuments<TextDocument>;
@@ -20,23 +20,25 @@ export interface GenerateTflmDeps {
   readonly models: ModelCache;
   readonly log: Logger;
   readonly version: string;
-  /** Runs `fn` once the client's settings are read and the manifest (if any) is prepared. */
+  /** Runs `fn` once the settings of `uri`'s folder are read and the manifest (if any) is prepared. */
   readonly ready: <T>(fn: () => T, uri?: string) => Promise<T>;
 }
 
 export function registerGenerateTflm(connection: Connection, deps: GenerateTflmDeps): void {
   connection.onRequest(GenerateTflmRequest.type, (p) => deps.ready(() =>
-    guarded('generate TFLM code', deps.log, { kind: 'error', code: 'internal', message: 'internal error (see the server log)' } as GenerateTflmResult, () => generate(p, deps)), p.manifestUri));
+    guarded('generate TFLM code', deps.log, { kind: 'error', code: 'internal', message: 'internal error (see the server log)' } as GenerateTflmResult, () => generate(p, deps)), p.manifestUri ?? p.modelUri));
 }
 
 function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): GenerateTflmResult {
   const error = (code: string, message: string): GenerateTflmResult => ({ kind: 'error', code, message });
   let modelPath: string | null = null;
   let runtime: string | undefined = p.runtime;
-  let margin = p.marginPercent ?? deps.workspace.settings.safetyMargin;
+  // The settings of the folder holding the manifest, else the model.
+  const settings = deps.workspace.settingsFor(p.manifestUri ?? p.modelUri ?? '');
+  let margin = p.marginPercent ?? settings.safetyMargin;
   if (p.manifestUri !== undefined) {
     const document = deps.documents.get(p.manifestUri);
-    if (!document || !isManifestUri(p.manifestUri)) return error('params', 'not an open deployment manifest');
+    if (!document || !isManifestDocument(document)) return error('params', 'not an open deployment manifest');
     const check = deps.workspace.check(document);
     if (!check.modelPath) return error('params', 'the manifest names no model');
     modelPath = check.modelPath;
@@ -47,7 +49,7 @@ function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): GenerateTflmRe
   } else {
     return error('params', 'give a .tflite file URI or an open manifest');
   }
-  runtime ??= deps.workspace.settings.defaultRuntime;
+  runtime ??= settings.defaultRuntime;
   if (!(SUPPORT_RUNTIMES as readonly string[]).includes(runtime)) return error('params', `unknown runtime '${runtime}'`);
   if (runtime === 'edgetpu') return error('params', 'the Edge TPU runs models compiled by edgetpu_compiler, not TensorFlow Lite Micro code');
   if (!/\.tflite$/i.test(modelPath)) return error('model', `${basename(modelPath)} is not a .tflite model (convert a TF.js model to .tflite first)`);

@@ -7,7 +7,8 @@ import { bar, percent, type ResourceFit } from './footprint.js';
 import { fieldAtOffset } from './locate.js';
 import { tfjsModelHover } from './tfjs-manifest.js';
 import type { Providers } from './providers.js';
-import type { ManifestCheck } from './workspace.js';
+import { withNote } from './messages.js';
+import { unsavedModelNote, type ManifestCheck } from './workspace.js';
 
 /** The hover at `position`, or null. */
 export function hover(check: ManifestCheck, position: Position, providers: Providers): Hover | null {
@@ -54,8 +55,9 @@ function docOf(path: string): string | null {
 function modelHover(check: ManifestCheck): string {
   const load = check.load;
   const report = check.report;
-  if (!load) return docOf('model') ?? '';
-  if (load.kind === 'missing') return `Model file not found: \`${load.path}\``;
+  const note = unsavedModelNote(check);
+  if (!load) return note ?? docOf('model') ?? '';
+  if (load.kind === 'missing') return withNote(`Model file not found: \`${load.path}\``, note);
   if (load.kind === 'unreadable') return `Model file cannot be read: ${load.reason}`;
   if (load.kind === 'malformed') return `Not a valid .tflite model: ${load.error.message}`;
   if (!report) return `\`${load.path}\``;

@@ -4,7 +4,7 @@
  * request, and the same check backs the listing's hovers and diagnostics (listing-hover.ts, listing-diagnostics.ts),
  * which find rows by reading the document's own lines, so they stay right whatever text the client shows.
  */
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AnalysisReport, LayerReport } from '../analysis/report.js';
 import type { SupportReport } from '../analysis/support/index.js';
 import { formatBytes, formatHertz, formatJoules, formatSeconds } from '../manifest/units.js';
@@ -45,6 +45,15 @@ export function checkListing(uri: string, models: ModelCache, providers: Provide
     ? providers.cost.estimate({ model: load.model, report, target, clockHz: target?.clockHz ?? null, ...(support ? { support } : {}) })
     : null;
   return { uri, modelPath: address.modelPath, load, runtime, runtimeName, targetName, target, report, support, cost };
+}
+
+/**
+ * The URI whose settings a listing (or a listing request) uses: the model file's, so a listing follows the settings
+ * of the workspace folder that holds the model. Any other URI is its own.
+ */
+export function listingSettingsUri(uri: string): string {
+  const address = parseListingUri(uri);
+  return address ? pathToFileURL(address.modelPath).href : uri;
 }
 
 /** The listing URI a request is about: the URI itself, or built from a model's file: URI and the params. */

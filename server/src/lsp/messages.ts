@@ -47,7 +47,11 @@ function quantityError(text: string, e: QuantityError): string {
   }
 }
 
-export const modelNotFound = (raw: string, path: string): string => `Model file '${raw}' not found (looked for ${path}).`;
+/** A hover's text followed by a note in its own paragraph, when there is one. */
+export const withNote = (text: string, note: string | null): string => (note ? `${text}\n\n${note}` : text);
+/** `path` null: there was nowhere to look (an unsaved manifest without a workspace folder); `note` says where it looked. */
+export const modelNotFound = (raw: string, path: string | null, note: string | null = null): string =>
+  `Model file '${raw}' not found${path === null ? '.' : ` (looked for ${path}).`}${note ? ` ${note}` : ''}`;
 export const modelUnreadable = (raw: string, reason: string): string => `Model file '${raw}' cannot be read: ${reason}.`;
 export const modelMalformed = (raw: string, e: ModelFormatError): string => `'${raw}' is not a valid .tflite model: ${e.message} [${e.code}]`;
 export const unknownRuntime = (name: string, suggestions: readonly string[], known: readonly string[]): string =>

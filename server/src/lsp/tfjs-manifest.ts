@@ -11,7 +11,7 @@ import type { TfjsModel } from '../model/tfjs/reader.js';
 import { Code, SOURCE, type DiagnosticCode, type OverBudgetData } from './codes.js';
 import * as msg from './messages.js';
 import { unsupportedLayers } from './tfjs-document.js';
-import type { ManifestCheck } from './workspace.js';
+import { unsavedModelNote, type ManifestCheck } from './workspace.js';
 
 /** Diagnostics from the model.json of a manifest (after the manifest's own problems). */
 export function tfjsManifestDiagnostics(check: ManifestCheck): Diagnostic[] {
@@ -26,7 +26,7 @@ export function tfjsManifestDiagnostics(check: ManifestCheck): Diagnostic[] {
     out.push({ range: range(span), severity: DiagnosticSeverity.Error, source: SOURCE, code, message, data, ...(related ? { relatedInformation: related } : {}) });
   };
   if (load.kind === 'missing') {
-    add(Code.modelNotFound, model.span, msg.modelNotFound(model.value, load.path), { path: load.path });
+    add(Code.modelNotFound, model.span, msg.modelNotFound(model.value, load.path, unsavedModelNote(check)), { path: load.path });
     return out;
   }
   if (load.kind === 'malformed') {
@@ -74,7 +74,7 @@ export function tfjsNeeds(check: ManifestCheck, model: TfjsModel): { ram: number
 export function tfjsModelHover(check: ManifestCheck): string | null {
   const load = check.tfjs;
   if (!load) return null;
-  if (load.kind === 'missing') return `Model file not found: \`${load.path}\``;
+  if (load.kind === 'missing') return msg.withNote(`Model file not found: \`${load.path}\``, unsavedModelNote(check));
   if (load.kind === 'malformed') return `Not a usable TensorFlow.js model: ${load.error.message}`;
   const t = load.model;
   const unsupported = check.runtime ? unsupportedLayers(t, check.runtime.kernels) : [];

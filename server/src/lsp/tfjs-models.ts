@@ -2,7 +2,8 @@
  * The file reading for TF.js models: model.json from disk (or from the open editor's text) and its weight shards
  * beside it, handed to the pure reader (server/src/model/tfjs/). Loading is asynchronous (the tfjs loader is), so
  * callers `prepare` a path before the synchronous checks read it with `get`. Results are cached by the JSON text's
- * hash and the shards' size and mtime, so an unchanged model is read once.
+ * hash and the shards' size and mtime, so an unchanged model is read once. The cache also knows which shards each
+ * model.json names, so a shard rewritten on disk re-checks the manifests of its model.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -28,6 +29,8 @@ export class TfjsCache {
   private readonly latest = new Map<string, TfjsLoad>();
   /** Per path on disk: the file's stamp and its shards' when last read, so an unchanged model.json is not re-read. */
   private readonly disk = new Map<string, { stamp: string; shards: string; json: string }>();
+  /** Per model.json path: the absolute paths of the shards its weights manifest names (as last prepared). */
+  private readonly shards = new Map<string, readonly string[]>();
   /** Files read from disk (for tests: an edit of a manifest must not re-read its model). */
   reads = 0;
 
@@ -49,12 +52,14 @@ export class TfjsCache {
           this.disk.set(path, { stamp, shards: shardStamps(path, json), json });
         } catch {
           this.disk.delete(path);
+          this.shards.delete(path);
           const missing: TfjsLoad = { kind: 'missing', path };
           this.latest.set(path, missing);
           return Promise.resolve(missing);
         }
       }
     }
+    this.shards.set(path, shardPaths(path, json));
     const key = `${path}|${createHash('sha256').update(json).digest('hex')}|${shardStamps(path, json)}`;
     let pending = this.byKey.get(key);
     if (!pending) {
@@ -66,6 +71,25 @@ export class TfjsCache {
       this.latest.set(path, result);
       return result;
     });
+  }
+
+  /** The model.json files whose weights manifest names the shard at `path` (absolute). */
+  modelsUsingShard(path: string): string[] {
+    return [...this.shards].filter(([, shards]) => shards.includes(path)).map(([model]) => model);
+  }
+
+  /** Every shard path named by a prepared model.json. */
+  shardPaths(): string[] {
+    return [...new Set([...this.shards.values()].flat())];
+  }
+
+  /**
+   * Forgets what was read of a model.json and of its shards (one of them changed on disk): the next `prepare` reads
+   * them again even when a rewrite kept the size and mtime.
+   */
+  invalidate(path: string): void {
+    this.disk.delete(path);
+    for (const key of [...this.byKey.keys()]) if (key.startsWith(`${path}|`)) this.byKey.delete(key);
   }
 
   /** The last load of `path` that `prepare` finished; null before any. */
@@ -94,12 +118,17 @@ function fileStamp(path: string): string {
   }
 }
 
+/** The shards a model.json's weights manifest names, as absolute paths beside it. */
+function shardPaths(path: string, json: string): string[] {
+  const names = [...json.matchAll(/"paths"\s*:\s*\[([^\]]*)\]/g)].flatMap((m) => [...(m[1] ?? '').matchAll(/"([^"]+)"/g)].map((x) => x[1] ?? ''));
+  return names.map((n) => resolve(dirname(path), n));
+}
+
 /** Size and mtime of every shard the JSON names, so a rewritten shard is a new cache entry. */
 function shardStamps(path: string, json: string): string {
-  const names = [...json.matchAll(/"paths"\s*:\s*\[([^\]]*)\]/g)].flatMap((m) => [...(m[1] ?? '').matchAll(/"([^"]+)"/g)].map((x) => x[1] ?? ''));
-  return names.map((n) => {
+  return shardPaths(path, json).map((shard) => {
     try {
-      const s = statSync(resolve(dirname(path), n));
+      const s = statSync(shard);
       return `${s.size}:${s.mtimeMs}`;
     } catch {
       return 'x';

@@ -32,6 +32,10 @@ export interface ManifestCheck {
   readonly load: ModelLoad | null;
   /** The model.json load when `model:` is a TF.js model (prepared before the check; null until then). */
   readonly tfjs: TfjsLoad | null;
+  /** Where a relative `model:` resolves: the manifest's folder, or for an unsaved manifest the first workspace folder. */
+  readonly modelBase: ModelBase;
+  /** The settings of the manifest's workspace folder this check used. */
+  readonly settings: Settings;
   /** The safety margin in percent applied to the RAM need. */
   readonly margin: number;
   /** The runtime analysed for: the manifest's, or the default when it names none or an unknown one. */
@@ -47,35 +51,51 @@ export interface ManifestCheck {
   readonly fit: Fit | null;
 }
 
+/** The folder a manifest's relative model path is resolved against. */
+export interface ModelBase {
+  /** Absolute folder; null for an unsaved manifest when no workspace folder is open. */
+  readonly dir: string | null;
+  /** True for an unsaved (`untitled:`) manifest: `dir` is then the first workspace folder. */
+  readonly unsaved: boolean;
+}
+
+/** The language id the extension gives manifests (and unsaved manifests it creates). */
+export const MANIFEST_LANGUAGE = 'tinyml-manifest';
+
 /** True for `*.tinyml.yaml`, `tinyml.yaml` and `*.tinyml.json`, whatever language id the client sent. */
 export function isManifestUri(uri: string): boolean {
   const path = uri.split(/[?#]/)[0] ?? '';
   return /(^|\/)tinyml\.yaml$|\.tinyml\.(yaml|json)$/i.test(decodeURIComponent(path));
 }
 
+/** A manifest by its name, or by language id `tinyml-manifest` (an unsaved manifest has no name to go by). */
+export function isManifestDocument(document: { readonly uri: string; readonly languageId: string }): boolean {
+  return isManifestUri(document.uri) || document.languageId === MANIFEST_LANGUAGE;
+}
+
+/** What a Workspace asks the server for. */
+export interface WorkspaceContext {
+  /** The settings that apply to a document (its workspace folder's). */
+  settingsFor(uri: string): Settings;
+  /** The workspace folders' paths, the first first. */
+  roots(): readonly string[];
+}
+
 export class Workspace {
   private readonly parses = new Map<string, { version: number; parse: ParseResult }>();
   private readonly checks = new Map<string, ManifestCheck>();
-  private current: Settings = DEFAULT_SETTINGS;
   /** TF.js models, loaded asynchronously by `prepare` before a check reads them. */
   readonly tfjs = new TfjsCache();
 
   constructor(
     private readonly models: ModelCache,
     private readonly providers: Providers,
+    private readonly context: WorkspaceContext = { settingsFor: () => DEFAULT_SETTINGS, roots: () => [] },
   ) {}
 
-  /** The settings checks use. */
-  get settings(): Settings {
-    return this.current;
-  }
-
-  /** Applies new settings; returns true when they change any check (then every cached check is dropped). */
-  configure(settings: Settings): boolean {
-    if (sameSettings(settings, this.current)) return false;
-    this.current = settings;
-    this.checks.clear();
-    return true;
+  /** The settings that apply to a document, a model file or a listing (by URI). */
+  settingsFor(uri: string): Settings {
+    return this.context.settingsFor(uri);
   }
 
   /** Drops every cached check (the target catalog changed). */
@@ -100,36 +120,43 @@ export class Workspace {
 
   private modelPathOf(document: TextDocument): string | null {
     const model = this.parsed(document).manifest.model;
-    return model ? resolveModelPath(document.uri, model.value) : null;
+    return model ? resolveModelPath(this.modelBaseOf(document.uri), model.value) : null;
+  }
+
+  private modelBaseOf(uri: string): ModelBase {
+    return modelBase(uri, this.context.roots());
   }
 
   /** The check of a manifest document, recomputed only when its text, its model file or its resolution changed. */
   check(document: TextDocument): ManifestCheck {
     const parse = this.parsed(document);
     const manifest = parse.manifest;
-    const modelPath = manifest.model ? resolveModelPath(document.uri, manifest.model.value) : null;
+    const base = this.modelBaseOf(document.uri);
+    const modelPath = manifest.model ? resolveModelPath(base, manifest.model.value) : null;
     const tfjs = modelPath && isTfjsPath(modelPath) ? this.tfjs.get(modelPath) : null;
     const load = modelPath && !isTfjsPath(modelPath) ? this.models.load(modelPath) : null;
+    const settings = this.context.settingsFor(document.uri);
     const previous = this.checks.get(document.uri);
-    if (previous && previous.version === document.version && previous.load === load && previous.tfjs === tfjs && previous.document === document) return previous;
+    if (previous && previous.version === document.version && previous.load === load && previous.tfjs === tfjs && previous.document === document
+      && previous.modelBase.dir === base.dir && sameSettings(previous.settings, settings)) return previous;
 
     const named = manifest.runtime ? this.providers.runtimes.get(manifest.runtime.value) : null;
     const runtimeKnown = !manifest.runtime || named !== null;
-    const runtime = named ?? this.providers.runtimes.get(this.current.defaultRuntime) ?? this.providers.runtimes.get(DEFAULT_RUNTIME);
+    const runtime = named ?? this.providers.runtimes.get(settings.defaultRuntime) ?? this.providers.runtimes.get(DEFAULT_RUNTIME);
     const report = load?.kind === 'ok' && runtime ? this.models.analysis(load, runtime.kernels) : null;
     const support = report && load?.kind === 'ok' && runtime?.support ? this.models.support(load, runtime.support, report) : null;
-    const fallback = !manifest.target && this.current.defaultTarget !== null;
+    const fallback = !manifest.target && settings.defaultTarget !== null;
     const target = manifest.target
       ? this.providers.targets.resolve(manifest.target.value)
-      : fallback ? this.providers.targets.resolve({ kind: 'id', id: this.current.defaultTarget ?? '' }) : null;
+      : fallback ? this.providers.targets.resolve({ kind: 'id', id: settings.defaultTarget ?? '' }) : null;
     const spec = target?.kind === 'found' ? target.spec : null;
     const clockHz = manifest.clock?.value.value ?? spec?.clockHz ?? null;
     let cost: InferenceCost | null = null;
     if (report && load?.kind === 'ok' && this.providers.cost) {
       cost = this.providers.cost.estimate({ model: load.model, report, target: spec, clockHz, ...(support ? { support } : {}) });
     }
-    const fit = report ? computeFit(manifest, report, spec, cost, this.current.safetyMargin) : null;
-    const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse, modelPath, load, tfjs, margin: this.current.safetyMargin, runtime, runtimeKnown, report, support, target, targetFromSettings: fallback, fit };
+    const fit = report ? computeFit(manifest, report, spec, cost, settings.safetyMargin) : null;
+    const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse, modelPath, load, tfjs, modelBase: base, settings, margin: settings.safetyMargin, runtime, runtimeKnown, report, support, target, targetFromSettings: fallback, fit };
     this.checks.set(document.uri, check);
     return check;
   }
@@ -153,15 +180,36 @@ export class Workspace {
   }
 }
 
-/** The model path of a manifest, relative to the manifest's folder; null when the manifest is not on disk. */
-export function resolveModelPath(manifestUri: string, model: string): string | null {
-  if (!manifestUri.startsWith('file:')) return null;
+/**
+ * Where a manifest's relative model path resolves: the manifest's own folder; for an unsaved (`untitled:`) manifest
+ * the first workspace folder, or nothing when none is open; for any other scheme nothing (only absolute paths work).
+ */
+export function modelBase(manifestUri: string, roots: readonly string[]): ModelBase {
+  if (manifestUri.startsWith('untitled:')) return { dir: roots[0] ?? null, unsaved: true };
+  if (!manifestUri.startsWith('file:')) return { dir: null, unsaved: false };
   try {
-    const base = dirname(fileURLToPath(manifestUri));
-    return isAbsolute(model) ? model : resolve(base, model);
+    return { dir: dirname(fileURLToPath(manifestUri)), unsaved: false };
   } catch {
-    return null;
+    return { dir: null, unsaved: false };
   }
+}
+
+/** The model path of a manifest: absolute as written, else relative to `base`; null when there is no base. */
+export function resolveModelPath(base: ModelBase, model: string): string | null {
+  if (isAbsolute(model)) return model;
+  return base.dir === null ? null : resolve(base.dir, model);
+}
+
+/**
+ * For an unsaved manifest with a relative model path, the sentence that says where it was looked for (added to
+ * model-not-found messages and hovers); null otherwise.
+ */
+export function unsavedModelNote(check: Pick<ManifestCheck, 'modelBase' | 'parse'>): string | null {
+  const model = check.parse.manifest.model?.value;
+  if (!check.modelBase.unsaved || !model || isAbsolute(model)) return null;
+  return check.modelBase.dir === null
+    ? 'An unsaved manifest resolves a relative model path against the first workspace folder, and none is open: save the manifest beside its model or give an absolute path.'
+    : `An unsaved manifest resolves a relative model path against the first workspace folder, ${check.modelBase.dir}.`;
 }
 
 /** file: URI of a path. */

@@ -11,6 +11,16 @@ import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver
 
 const root = resolve(__dirname, '../../..');
 
+/** The `tinymlLens` section the client answers with: the same for every scope, or per `scopeUri` (a folder's settings). */
+export type SettingsAnswer = Record<string, unknown> | ((scopeUri: string | undefined) => Record<string, unknown> | null);
+
+export interface StartOptions {
+  /** Declare `workspace.configuration` and answer the server's pulls with these. */
+  settings?: SettingsAnswer;
+  /** The workspace folders (paths); default: the one workspace. An empty list opens no folder at all. */
+  folders?: readonly string[];
+}
+
 interface Waiter {
   uri: string;
   accept: (p: PublishDiagnosticsParams) => boolean;
@@ -30,13 +40,17 @@ export class LspClient {
   ) {}
 
   /** The `tinymlLens` settings section this client answers `workspace/configuration` with (when started with one). */
-  settings: Record<string, unknown> | null = null;
+  settings: SettingsAnswer | null = null;
+  /** Every item the server asked for through `workspace/configuration`, in order. */
+  readonly configurationItems: { scopeUri?: string; section?: string }[] = [];
+  /** Every watcher glob the server registered for `workspace/didChangeWatchedFiles`. */
+  readonly watchedGlobs: string[] = [];
 
   /**
    * Starts the bundled server and completes the initialize handshake. With `settings`, the client declares
    * `workspace.configuration` and answers the server's pulls with them.
    */
-  static async start(workspace: string, options: { settings?: Record<string, unknown> } = {}): Promise<LspClient> {
+  static async start(workspace: string, options: StartOptions = {}): Promise<LspClient> {
     const child = spawn(process.execPath, [resolve(root, 'dist/server.js'), '--stdio'], { stdio: 'pipe' });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new LspClient(child, connection);
@@ -44,18 +58,28 @@ export class LspClient {
     child.stderr.on('data', (d: Buffer) => client.logs.push(d.toString()));
     connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => client.onPublish(p));
     connection.onNotification('window/logMessage', (p: { message: string }) => void client.logs.push(p.message));
-    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('client/registerCapability', (p: { registrations: { method: string; registerOptions?: { watchers?: { globPattern: unknown }[] } }[] }) => {
+      for (const r of p.registrations) {
+        if (r.method === 'workspace/didChangeWatchedFiles') for (const w of r.registerOptions?.watchers ?? []) client.watchedGlobs.push(String(w.globPattern));
+      }
+      return null;
+    });
     connection.onRequest('workspace/inlayHint/refresh', () => null);
     connection.onRequest('workspace/codeLens/refresh', () => null);
     if (options.settings) client.settings = options.settings;
-    connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
-      p.items.map((i) => (i.section === 'tinymlLens' ? client.settings : null)));
+    connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) =>
+      p.items.map((i) => {
+        client.configurationItems.push(i);
+        const answer = client.settings;
+        return i.section !== 'tinymlLens' ? null : typeof answer === 'function' ? answer(i.scopeUri) : answer;
+      }));
     connection.listen();
+    const folders = (options.folders ?? [workspace]).map((f, i) => ({ uri: pathToFileURL(f).href, name: `ws${i}` }));
     await connection.sendRequest('initialize', {
       processId: process.pid,
-      rootUri: pathToFileURL(workspace).href,
-      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'ws' }],
-      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, ...(options.settings ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } : {}) }, textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
+      rootUri: folders[0]?.uri ?? null,
+      workspaceFolders: folders.length > 0 ? folders : null,
+      capabilities: { workspace: { workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true }, ...(options.settings ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } : {}) }, textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
     });
     connection.sendNotification('initialized', {});
     return client;
@@ -106,7 +130,7 @@ export class LspClient {
   }
 
   /** Changes the settings and tells the server (which pulls them); returns the next publish for `uri`. */
-  configure(settings: Record<string, unknown>, uri: string): Promise<Diagnostic[]> {
+  configure(settings: SettingsAnswer, uri: string): Promise<Diagnostic[]> {
     this.settings = settings;
     const published = this.nextDiagnostics(uri);
     this.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });

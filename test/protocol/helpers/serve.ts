@@ -1,12 +1,14 @@
 import { after, before } from 'node:test';
-import { LspClient } from './lsp-client.ts';
+import { LspClient, type SettingsAnswer, type StartOptions } from './lsp-client.ts';
 import { createWorkspace, type TestWorkspace } from './workspace.ts';
 
 export interface ServeOptions {
   /** Fills the workspace before the server starts (it is already bound, so the test file's `ws` works here). */
   prepare?: () => void | Promise<void>;
   /** Client settings the server reads through workspace/configuration. */
-  settings?: Record<string, unknown>;
+  settings?: SettingsAnswer;
+  /** Workspace folders as paths, given the workspace (default: the workspace itself). */
+  folders?: (ws: TestWorkspace) => readonly string[];
 }
 
 /**
@@ -20,7 +22,10 @@ export function serveWorkspace(bind: (ws: TestWorkspace, client?: LspClient) => 
     ws = createWorkspace();
     bind(ws);
     await options.prepare?.();
-    client = await LspClient.start(ws.dir, options.settings ? { settings: options.settings } : {});
+    const start: StartOptions = {};
+    if (options.settings) start.settings = options.settings;
+    if (options.folders) start.folders = options.folders(ws);
+    client = await LspClient.start(ws.dir, start);
     bind(ws, client);
   });
   after(async () => {
