@@ -153,6 +153,31 @@ suite('TinyML Lens in VS Code', () => {
     await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(file('kws_tflm'))));
   });
 
+  test('an unsaved manifest is checked, its model path resolved against the workspace folder', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'tinyml-manifest', content: 'model: kws.tflite\nbudgets:\n  ram: 1KiB\n' });
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+    const d = await waitFor('diagnostics on the unsaved manifest', () => vscode.languages.getDiagnostics(doc.uri).find((x) => codeOf(x) === 'ram-over-budget'));
+    assert.equal(doc.uri.scheme, 'untitled');
+    assert.equal(doc.getText(d.range), '1KiB');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test('a folder setting reaches the checks of the manifests in that folder', async function () {
+    if (!vscode.workspace.isTrusted) return this.skip();
+    const editor = await open('over-budget.tinyml.yaml');
+    const message = (): string | undefined => vscode.languages.getDiagnostics(editor.document.uri).find((x) => codeOf(x) === 'ram-over-budget')?.message;
+    const before = await waitFor('ram-over-budget', message);
+    const config = vscode.workspace.getConfiguration('tinymlLens', editor.document.uri);
+    // Folder scope: only a setting declared with resource scope may be set per folder.
+    await config.update('safetyMargin', 50, vscode.ConfigurationTarget.WorkspaceFolder);
+    try {
+      await waitFor('a RAM need with the folder\'s margin', () => message() !== before);
+    } finally {
+      await config.update('safetyMargin', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
+    await waitFor('the RAM need without it', () => message() === before);
+  });
+
   test('Show Cost Profile opens the webview, which renders the server figures and three charts', async () => {
     await open('kws.tinyml.yaml');
     await vscode.commands.executeCommand('tinymlLens.showCostProfile');

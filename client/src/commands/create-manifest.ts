@@ -53,7 +53,7 @@ export function manifestText(modelFile: string, start: ManifestStart): string {
  * budgets are that board's RAM region and flash.
  */
 async function startFor(state: ExtensionState, model: vscode.Uri): Promise<ManifestStart> {
-  const config = vscode.workspace.getConfiguration('tinymlLens');
+  const config = vscode.workspace.getConfiguration('tinymlLens', model);
   const runtime = config.get<string>('defaultRuntime') || 'tflm-cmsis-nn';
   const configured = config.get<string>('defaultTarget') || undefined;
   const answer = await state.client.sendRequest(TargetFitsRequest.type, { modelUri: model.toString(), runtime }).then((a) => a, () => undefined);

@@ -10,7 +10,7 @@ export async function openListing(_state: ExtensionState, arg: unknown): Promise
     void vscode.window.showInformationMessage('Select a .tflite or model.json file (or open a manifest) to list its layers.');
     return undefined;
   }
-  const config = vscode.workspace.getConfiguration('tinymlLens');
+  const config = vscode.workspace.getConfiguration('tinymlLens', model);
   // From a manifest, list the model as that manifest deploys it; otherwise with the settings' defaults.
   const active = vscode.window.activeTextEditor?.document;
   const fromManifest = active && isManifestDocument(active) ? manifestScalars(active.getText()) : {};

@@ -30,7 +30,8 @@ export async function selectTarget(state: ExtensionState, arg: unknown): Promise
     void vscode.window.showInformationMessage('Open a manifest or select a model file to choose a target for it.');
     return undefined;
   }
-  const runtime = vscode.workspace.getConfiguration('tinymlLens').get<string>('defaultRuntime');
+  // The settings of the model's workspace folder (a multi-root workspace may set another runtime per folder).
+  const runtime = vscode.workspace.getConfiguration('tinymlLens', model).get<string>('defaultRuntime');
   const answer = await state.client.sendRequest(TargetFitsRequest.type, { modelUri: model.toString(), runtime });
   if (answer.error) {
     void vscode.window.showErrorMessage(`TinyML Lens: ${model.fsPath}: ${answer.error}`);
@@ -41,12 +42,15 @@ export async function selectTarget(state: ExtensionState, arg: unknown): Promise
     ? items.find((i) => i.fit.id === pickId)
     : await vscode.window.showQuickPick(items, { title: `Target for ${vscode.workspace.asRelativePath(model)}`, matchOnDescription: true, matchOnDetail: true, placeHolder: 'Fitting boards first, smallest first' });
   if (!chosen) return undefined;
-  await applyTarget(chosen.fit.id);
+  await applyTarget(chosen.fit.id, model);
   return chosen.fit.id;
 }
 
-/** Sets `target:` in the active manifest (replacing a scalar or inline board, or adding the key after `model:`). */
-async function applyTarget(id: string): Promise<void> {
+/**
+ * Sets `target:` in the active manifest (replacing a scalar or inline board, or adding the key after `model:`); without
+ * one, `tinymlLens.defaultTarget` of the model's workspace folder.
+ */
+async function applyTarget(id: string, model: vscode.Uri): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (editor && isManifestDocument(editor.document)) {
     const doc = editor.document;
@@ -57,7 +61,8 @@ async function applyTarget(id: string): Promise<void> {
     return;
   }
   // Settings are files too: in an untrusted workspace only the user's own settings change.
-  const scope = vscode.workspace.isTrusted && vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await vscode.workspace.getConfiguration('tinymlLens').update('defaultTarget', id, scope);
+  const folder = vscode.workspace.getWorkspaceFolder(model);
+  const scope = vscode.workspace.isTrusted && folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Global;
+  await vscode.workspace.getConfiguration('tinymlLens', model).update('defaultTarget', id, scope);
   void vscode.window.showInformationMessage(`TinyML Lens: default target set to ${id}.`);
 }
