@@ -1,0 +1,103 @@
+/**
+ * Calibration and evaluation over a representative dataset. Calibration records the overall minimum and maximum of
+ * every activation tensor across all samples, as TFLite's calibrator does (its min/max logger keeps the extremes seen
+ * over every batch); evaluation compares a quantized model's simulated outputs with the float model's.
+ */
+import { QuantizeError } from './errors.js';
+import type { Interpreter } from './interpreter.js';
+
+/** The observed range of one tensor. */
+export interface TensorRange {
+  min: number;
+  max: number;
+}
+
+/** One sample: a float array per model input, row-major in the input's shape. */
+export type Sample = readonly Float32Array[];
+
+/** Runs every sample through the float model and returns the range of each model input and op output, by tensor index. */
+export function calibrate(interpreter: Interpreter, samples: readonly Sample[]): Map<number, TensorRange> {
+  if (samples.length === 0) throw new QuantizeError('bad-data', 'calibration needs at least one sample');
+  const ranges = new Map<number, TensorRange>();
+  samples.forEach((sample, k) => {
+    interpreter.run(sample, {
+      simulateQuantization: false,
+      observe: (tensor, values) => {
+        let min = Infinity;
+        let max = -Infinity;
+        for (let i = 0; i < values.length; i++) {
+          const v = values[i]!;
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+        if (!Number.isFinite(min) || !Number.isFinite(max)) {
+          if (values.length === 0) return;
+          const name = interpreter.graph.tensors[tensor]?.name ?? String(tensor);
+          throw new QuantizeError('bad-data', `sample ${k + 1} gives values that are not finite in tensor '${name}'`);
+        }
+        const r = ranges.get(tensor);
+        if (r) {
+          r.min = Math.min(r.min, min);
+          r.max = Math.max(r.max, max);
+        } else ranges.set(tensor, { min, max });
+      },
+    });
+  });
+  return ranges;
+}
+
+/** How far a quantized model's outputs are from the float model's, per output, over the samples. */
+export interface OutputError {
+  /** The output tensor's name in the float model. */
+  readonly name: string;
+  /** Largest and mean absolute difference. */
+  readonly maxAbs: number;
+  readonly meanAbs: number;
+  /** The float outputs' range over the samples, to judge the errors against. */
+  readonly floatMin: number;
+  readonly floatMax: number;
+  /** Share of samples whose arg-max agrees (outputs with more than one value per row), else null. */
+  readonly top1: number | null;
+}
+
+/**
+ * Runs the samples through the float model and the quantized one, the latter twice: with only weights and biases
+ * quantized (`weights`) and with every quantized tensor rounded onto its grid (`int8`, simulated integer inference).
+ */
+export function compareOutputs(float: Interpreter, quantized: Interpreter, samples: readonly Sample[]): { weights: OutputError[]; int8: OutputError[] } {
+  const fresh = () => float.outputs.map((t) => ({ name: t.name, depth: t.shape[t.shape.length - 1] ?? 1, maxAbs: 0, sumAbs: 0, count: 0, floatMin: Infinity, floatMax: -Infinity, agree: 0, rows: 0 }));
+  const modes = [{ simulate: false, stats: fresh() }, { simulate: true, stats: fresh() }];
+  for (const sample of samples) {
+    const want = float.run(sample, { simulateQuantization: false });
+    for (const { simulate, stats } of modes) {
+      const got = quantized.run(sample, { simulateQuantization: simulate });
+      stats.forEach((s, k) => {
+        const a = want[k]!;
+        const b = got[k]!;
+        for (let i = 0; i < a.length; i++) {
+          const d = Math.abs(a[i]! - (b[i] ?? NaN));
+          s.maxAbs = Math.max(s.maxAbs, d);
+          s.sumAbs += d;
+          s.floatMin = Math.min(s.floatMin, a[i]!);
+          s.floatMax = Math.max(s.floatMax, a[i]!);
+        }
+        s.count += a.length;
+        for (let base = 0; s.depth > 1 && base < a.length; base += s.depth) {
+          s.rows++;
+          if (argMax(a, base, s.depth) === argMax(b, base, s.depth)) s.agree++;
+        }
+      });
+    }
+  }
+  const result = (stats: ReturnType<typeof fresh>): OutputError[] => stats.map((s) => ({
+    name: s.name, maxAbs: s.maxAbs, meanAbs: s.sumAbs / Math.max(1, s.count), floatMin: s.floatMin, floatMax: s.floatMax,
+    top1: s.rows > 0 ? s.agree / s.rows : null,
+  }));
+  return { weights: result(modes[0]!.stats), int8: result(modes[1]!.stats) };
+}
+
+function argMax(values: Float32Array, base: number, depth: number): number {
+  let best = 0;
+  for (let i = 1; i < depth; i++) if (values[base + i]! > values[base + best]!) best = i;
+  return best;
+}

@@ -1,0 +1,49 @@
+/**
+ * Post-training full-integer (int8) quantization of a float32 .tflite model, as TFLite's converter does it with a
+ * representative dataset: a float reference interpreter (`interpreter.ts`), calibration of every activation's range
+ * (`calibrate.ts`), the quantization rules and the int8 model writer (`quantize.ts`). Pure: bytes and arrays in,
+ * bytes and plain data out.
+ */
+import type { Model } from '../model/ir.js';
+import { readTflite } from '../model/tflite/reader.js';
+import { calibrate, compareOutputs, type OutputError, type Sample } from './calibrate.js';
+import { QuantizeError } from './errors.js';
+import { Interpreter } from './interpreter.js';
+import { buildInt8Model, type Int8Model, type IoType } from './quantize.js';
+
+export { QuantizeError, type QuantizeErrorCode } from './errors.js';
+export { Interpreter, SUPPORTED_OPS, type RunOptions } from './interpreter.js';
+export { calibrate, compareOutputs, type OutputError, type Sample, type TensorRange } from './calibrate.js';
+export { buildInt8Model, type Int8Model, type IoTensor, type IoType, type QuantizedLayer } from './quantize.js';
+export { parseNpy, randomSamples, samplesFromFile, type NpyArray } from './samples.js';
+
+export interface Quantization extends Int8Model {
+  /** The written model, read back. */
+  readonly model: Model;
+  /** Float model against the int8 model with only its weights and biases quantized (activations left float). */
+  readonly weightsError: OutputError[];
+  /** Float model against a simulation of the int8 model: weights and every activation rounded onto its int8 grid. */
+  readonly int8Error: OutputError[];
+}
+
+/** Checks the model is a float model the quantizer takes, before any sample is run. */
+export function prepareFloatModel(model: Model): Interpreter {
+  const interp = new Interpreter(model);
+  for (const t of [...interp.inputs, ...interp.outputs]) {
+    if (t.dtype !== 'FLOAT32') throw new QuantizeError('unsupported-model', `'${t.name}' is ${t.dtype}: quantize takes a float32 model`);
+  }
+  const quantized = interp.graph.tensors.find((t) => !t.isConstant && t.dtype !== 'FLOAT32' && t.elementCount > 0 && interp.graph.operators.some((op) => op.outputs.includes(t.index)));
+  if (quantized) throw new QuantizeError('unsupported-model', `'${quantized.name}' is already ${quantized.dtype}: quantize takes a float32 model`);
+  return interp;
+}
+
+/** Calibrates the model on `samples`, writes the int8 model, reads it back and measures its error on the same samples. */
+export function quantizeModel(model: Model, samples: readonly Sample[], io: IoType): Quantization {
+  const float = prepareFloatModel(model);
+  const ranges = calibrate(float, samples);
+  const int8 = buildInt8Model(float, ranges, io);
+  const written = readTflite(int8.bytes);
+  const simulated = new Interpreter(written);
+  const errors = compareOutputs(float, simulated, samples);
+  return { ...int8, model: written, weightsError: errors.weights, int8Error: errors.int8 };
+}

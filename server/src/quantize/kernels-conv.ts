@@ -1,0 +1,164 @@
+/**
+ * Float reference kernels for the spatial ops, NHWC as TFLite lays tensors out: CONV_2D, DEPTHWISE_CONV_2D,
+ * FULLY_CONNECTED, AVERAGE_POOL_2D and MAX_POOL_2D. They follow TFLite's reference kernels' arithmetic (padding split
+ * with the smaller half before, average pooling over the in-bounds part of the window); written for clarity, with
+ * the innermost loop over contiguous memory.
+ */
+
+/** [batch, height, width, channels]. */
+export type Nhwc = readonly [number, number, number, number];
+
+/** A fused activation as a clamp; NONE is [-Infinity, Infinity]. */
+export type Clamp = readonly [number, number];
+
+export interface Window {
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly padding: 'SAME' | 'VALID';
+}
+
+/** Output size of one spatial dimension, as TFLite computes it. */
+export function outputSize(input: number, filter: number, stride: number, dilation: number, padding: 'SAME' | 'VALID'): number {
+  const effective = (filter - 1) * dilation + 1;
+  return padding === 'SAME' ? Math.floor((input + stride - 1) / stride) : Math.floor((input - effective + stride) / stride);
+}
+
+/** Padding before the first element: half the total, rounded down (the extra row or column goes after). */
+function padBefore(input: number, filter: number, stride: number, dilation: number, output: number, padding: 'SAME' | 'VALID'): number {
+  if (padding === 'VALID') return 0;
+  const effective = (filter - 1) * dilation + 1;
+  return Math.floor(Math.max(0, (output - 1) * stride + effective - input) / 2);
+}
+
+function clamp(v: number, c: Clamp): number {
+  return v < c[0] ? c[0] : v > c[1] ? c[1] : v;
+}
+
+/** Where a filter window lies on the input: the geometry both convolutions share. */
+interface Placement {
+  readonly xs: Nhwc;
+  readonly kh: number;
+  readonly kw: number;
+  readonly padT: number;
+  readonly padL: number;
+  readonly win: Window;
+}
+
+function placement(xs: Nhwc, kh: number, kw: number, win: Window, os: Nhwc): Placement {
+  return { xs, kh, kw, win, padT: padBefore(xs[1], kh, win.strideH, win.dilationH, os[1], win.padding), padL: padBefore(xs[2], kw, win.strideW, win.dilationW, os[2], win.padding) };
+}
+
+/**
+ * The in-bounds taps of the filter window at output (n, oy, ox): each tap's input pixel offset into `pixel` and its
+ * index in the window (ky x kw + kx) into `tap`. Returns how many there are.
+ */
+function taps(p: Placement, n: number, oy: number, ox: number, pixel: Int32Array, tap: Int32Array): number {
+  const [, inH, inW, inC] = p.xs;
+  let count = 0;
+  for (let ky = 0; ky < p.kh; ky++) {
+    const iy = oy * p.win.strideH - p.padT + ky * p.win.dilationH;
+    if (iy < 0 || iy >= inH) continue;
+    for (let kx = 0; kx < p.kw; kx++) {
+      const ix = ox * p.win.strideW - p.padL + kx * p.win.dilationW;
+      if (ix < 0 || ix >= inW) continue;
+      pixel[count] = ((n * inH + iy) * inW + ix) * inC;
+      tap[count++] = ky * p.kw + kx;
+    }
+  }
+  return count;
+}
+
+/** CONV_2D: filter [out, kh, kw, in], bias [out] or null. */
+export function conv2d(x: Float32Array, xs: Nhwc, w: Float32Array, ws: Nhwc, bias: Float32Array | null, win: Window, act: Clamp, out: Float32Array, os: Nhwc): void {
+  const [outC, kh, kw, inC] = ws;
+  const p = placement(xs, kh, kw, win, os);
+  const pixel = new Int32Array(kh * kw);
+  const tap = new Int32Array(kh * kw);
+  let o = 0;
+  for (let n = 0; n < os[0]; n++) {
+    for (let oy = 0; oy < os[1]; oy++) {
+      for (let ox = 0; ox < os[2]; ox++) {
+        const count = taps(p, n, oy, ox, pixel, tap);
+        for (let oc = 0; oc < outC; oc++) {
+          let acc = bias ? (bias[oc] ?? 0) : 0;
+          for (let t = 0; t < count; t++) {
+            const xBase = pixel[t]!;
+            const wBase = (oc * kh * kw + tap[t]!) * inC;
+            for (let ic = 0; ic < inC; ic++) acc += x[xBase + ic]! * w[wBase + ic]!;
+          }
+          out[o++] = clamp(acc, act);
+        }
+      }
+    }
+  }
+}
+
+/** DEPTHWISE_CONV_2D: filter [1, kh, kw, in x multiplier]; output channel c reads input channel floor(c / multiplier). */
+export function depthwiseConv2d(x: Float32Array, xs: Nhwc, w: Float32Array, ws: Nhwc, bias: Float32Array | null, win: Window, act: Clamp, out: Float32Array, os: Nhwc): void {
+  const [, kh, kw, outC] = ws;
+  const multiplier = outC / xs[3];
+  const p = placement(xs, kh, kw, win, os);
+  const pixel = new Int32Array(kh * kw);
+  const tap = new Int32Array(kh * kw);
+  const acc = new Float64Array(outC);
+  let o = 0;
+  for (let n = 0; n < os[0]; n++) {
+    for (let oy = 0; oy < os[1]; oy++) {
+      for (let ox = 0; ox < os[2]; ox++) {
+        for (let c = 0; c < outC; c++) acc[c] = bias ? (bias[c] ?? 0) : 0;
+        const count = taps(p, n, oy, ox, pixel, tap);
+        for (let t = 0; t < count; t++) {
+          const xBase = pixel[t]!;
+          const wBase = tap[t]! * outC;
+          for (let c = 0; c < outC; c++) acc[c] = acc[c]! + x[xBase + Math.floor(c / multiplier)]! * w[wBase + c]!;
+        }
+        for (let c = 0; c < outC; c++) out[o++] = clamp(acc[c]!, act);
+      }
+    }
+  }
+}
+
+/** FULLY_CONNECTED: the input as rows of `inDepth` (the filter's second dimension), filter [units, inDepth]. */
+export function fullyConnected(x: Float32Array, w: Float32Array, units: number, inDepth: number, bias: Float32Array | null, act: Clamp, out: Float32Array): void {
+  const rows = x.length / inDepth;
+  for (let r = 0; r < rows; r++) {
+    for (let u = 0; u < units; u++) {
+      let acc = bias ? (bias[u] ?? 0) : 0;
+      const xBase = r * inDepth;
+      const wBase = u * inDepth;
+      for (let i = 0; i < inDepth; i++) acc += x[xBase + i]! * w[wBase + i]!;
+      out[r * units + u] = clamp(acc, act);
+    }
+  }
+}
+
+/** AVERAGE_POOL_2D / MAX_POOL_2D over a filter window; averages count only the in-bounds elements. */
+export function pool2d(kind: 'avg' | 'max', x: Float32Array, xs: Nhwc, filterH: number, filterW: number, win: Window, act: Clamp, out: Float32Array, os: Nhwc): void {
+  const [batches, inH, inW, channels] = xs;
+  const [, outH, outW] = os;
+  const padT = padBefore(inH, filterH, win.strideH, 1, outH, win.padding);
+  const padL = padBefore(inW, filterW, win.strideW, 1, outW, win.padding);
+  for (let n = 0; n < batches; n++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const y0 = Math.max(0, oy * win.strideH - padT);
+        const y1 = Math.min(inH, oy * win.strideH - padT + filterH);
+        const x0 = Math.max(0, ox * win.strideW - padL);
+        const x1 = Math.min(inW, ox * win.strideW - padL + filterW);
+        const count = Math.max(1, (y1 - y0) * (x1 - x0));
+        for (let c = 0; c < channels; c++) {
+          let acc = kind === 'max' ? -Infinity : 0;
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = x0; ix < x1; ix++) {
+              const v = x[((n * inH + iy) * inW + ix) * channels + c] ?? 0;
+              acc = kind === 'max' ? (v > acc ? v : acc) : acc + v;
+            }
+          }
+          out[((n * outH + oy) * outW + ox) * channels + c] = clamp(kind === 'max' ? acc : acc / count, act);
+        }
+      }
+    }
+  }
+}

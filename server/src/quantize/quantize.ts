@@ -1,0 +1,227 @@
+/**
+ * Writes the int8 model: TFLite's full-integer post-training quantization of a float model whose activation ranges
+ * were calibrated. The rules are facts of TFLite's quantization spec and of TFLM's int8 kernels' Prepare checks:
+ *
+ * - weights int8 symmetric (zero point 0, -127..127): per channel along axis 0 for CONV_2D and axis 3 for
+ *   DEPTHWISE_CONV_2D, per tensor for FULLY_CONNECTED; biases int32 at input scale x weight scale, zero point 0;
+ * - activations int8 asymmetric from the calibrated range widened to contain 0;
+ * - fixed outputs: SOFTMAX and LOGISTIC 1/256 with zero point -128, TANH 1/128 with zero point 0;
+ * - outputs that must equal their input's parameters because the int8 kernel copies or clamps without requantizing:
+ *   RESHAPE, MAX_POOL_2D, AVERAGE_POOL_2D (TFLM's pooling Prepare checks it), PAD (pads with the output zero point),
+ *   RELU6 (TFLM clamps in the input's parameters);
+ * - CONCATENATION: TFLM requires every input's parameters to equal the output's, so an input that differs is
+ *   requantized by an inserted QUANTIZE (int8 -> int8), as TFLite's older quantizer does.
+ *
+ * QUANTIZE / DEQUANTIZE ops of the float model are dropped (their output is the same activation), DEQUANTIZEs of
+ * constant weights are folded into the weights. Tensor names are kept.
+ */
+import { constantData, type Operator, type Tensor } from '../model/ir.js';
+import {
+  activationQuantInt8, ModelBuilder, OPTION_TABLES, optionTableOf, PROBABILITY_QUANT_INT8, quantizeBiasInt32, quantizeSymmetricInt8,
+  type QuantSpec, type SubgraphBuilder, type TensorRef, type TensorSpec,
+} from '../model/builder/index.js';
+import type { TensorRange } from './calibrate.js';
+import { layerError, QuantizeError } from './errors.js';
+import type { Interpreter } from './interpreter.js';
+
+/** The type of the model's inputs and outputs: int8 (the converter's inference_input_type / output_type), or float32 with QUANTIZE / DEQUANTIZE at the edges. */
+export type IoType = 'int8' | 'float32';
+
+/** One layer's output quantization. */
+export interface QuantizedLayer {
+  /** The op's index in the float model. */
+  readonly index: number;
+  readonly op: string;
+  readonly output: string;
+  /** The calibrated range of the float output. */
+  readonly min: number;
+  readonly max: number;
+  readonly scale: number;
+  readonly zeroPoint: number;
+  /** Why the parameters are not those of the calibrated range, or null when they are. */
+  readonly rule: string | null;
+}
+
+/** A model input's or output's type and parameters (what the application quantizes its data with). */
+export interface IoTensor {
+  readonly name: string;
+  readonly dtype: 'INT8' | 'FLOAT32';
+  readonly shape: readonly number[];
+  /** The int8 parameters of the tensor, or of the int8 tensor next to a float32 one. */
+  readonly scale: number;
+  readonly zeroPoint: number;
+}
+
+export interface Int8Model {
+  readonly bytes: Uint8Array;
+  readonly layers: QuantizedLayer[];
+  readonly inputs: IoTensor[];
+  readonly outputs: IoTensor[];
+  /** QUANTIZE ops inserted to bring CONCATENATION inputs to the output's parameters. */
+  readonly requantizeOps: number;
+}
+
+/** The op versions TFLite's converter records for these ops with int8 tensors (TFLM does not read them). */
+const INT8_VERSIONS: Readonly<Record<string, number>> = {
+  CONV_2D: 3, DEPTHWISE_CONV_2D: 3, FULLY_CONNECTED: 4, ADD: 2, SUB: 2, MUL: 2, AVERAGE_POOL_2D: 2, MAX_POOL_2D: 2,
+  RESHAPE: 1, SOFTMAX: 2, CONCATENATION: 2, MEAN: 2, PAD: 2, RELU: 2, RELU6: 2, LOGISTIC: 2, TANH: 2,
+};
+const TANH_QUANT_INT8: QuantSpec = { scale: [1 / 128], zeroPoint: [0] };
+const FIXED_OUTPUT: Readonly<Record<string, QuantSpec>> = { SOFTMAX: PROBABILITY_QUANT_INT8, LOGISTIC: PROBABILITY_QUANT_INT8, TANH: TANH_QUANT_INT8 };
+const SAME_AS_INPUT = new Set(['RESHAPE', 'MAX_POOL_2D', 'AVERAGE_POOL_2D', 'PAD', 'RELU6']);
+/** The axis per-channel weights run along, or null for per-tensor weights. */
+const WEIGHT_AXIS: Readonly<Record<string, number | null>> = { CONV_2D: 0, DEPTHWISE_CONV_2D: 3, FULLY_CONNECTED: null };
+
+/** Builds the int8 model from a float model's interpreter and its calibrated ranges. */
+export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, TensorRange>, io: IoType): Int8Model {
+  const g = interp.graph;
+  const alias = new Map<number, number>();
+  const resolve = (i: number): number => alias.get(i) ?? i;
+  const params = new Map<number, QuantSpec>();
+  const refs = new Map<number, TensorRef>();
+  const rangeOf = (i: number): TensorRange => {
+    const r = ranges.get(i);
+    if (!r) throw new QuantizeError('bad-model', `tensor '${g.tensors[i]?.name ?? i}' has no calibrated range`);
+    return r;
+  };
+  const m = new ModelBuilder({ description: interp.model.description || 'int8 post-training quantization (TinyML Lens)' });
+  const sg = m.subgraph(g.name);
+  const floatRefs = new Map<number, TensorRef>();
+
+  for (const i of g.inputs) {
+    const t = g.tensors[i]!;
+    const r = rangeOf(i);
+    params.set(i, activationQuantInt8(r.min, r.max));
+    if (io === 'float32') {
+      const f = sg.input(spec(t, 'FLOAT32', undefined));
+      floatRefs.set(i, f);
+      refs.set(i, sg.op('QUANTIZE', { inputs: [f], output: spec(t, 'INT8', params.get(i), `${t.name}_int8`), version: 1 }));
+    } else refs.set(i, sg.input(spec(t, 'INT8', params.get(i))));
+  }
+
+  const layers: QuantizedLayer[] = [];
+  let requantizeOps = 0;
+  for (const op of g.operators) {
+    const out = op.outputs[0]!;
+    if (interp.folded.has(out)) continue;
+    const t = g.tensors[out]!;
+    const in0 = resolve(op.inputs[0]!);
+    if (op.opName === 'QUANTIZE' || op.opName === 'DEQUANTIZE') {
+      alias.set(out, in0);
+      continue;
+    }
+    const r = rangeOf(out);
+    let quant = FIXED_OUTPUT[op.opName];
+    let rule: string | null = quant ? `fixed by ${op.opName}` : null;
+    if (!quant && SAME_AS_INPUT.has(op.opName)) {
+      quant = params.get(in0);
+      rule = 'same as input';
+    }
+    quant ??= activationQuantInt8(r.min, r.max);
+    params.set(out, quant);
+
+    const activation = (i: number): TensorRef => {
+      const ref = refs.get(i);
+      if (!ref) throw layerError('bad-model', g, op, `input '${g.tensors[i]?.name ?? i}' is not computed before this op`);
+      return ref;
+    };
+    const inputs: (TensorRef | null)[] = [];
+    const axis = WEIGHT_AXIS[op.opName];
+    let weightScales: readonly number[] = [];
+    op.inputs.forEach((raw, k) => {
+      if (raw < 0) return inputs.push(null);
+      const i = resolve(raw);
+      const values = interp.constantOf(i);
+      const src = g.tensors[i]!;
+      if (values === null) {
+        const ref = activation(i);
+        if (op.opName !== 'CONCATENATION' || sameQuant(params.get(i), quant)) return inputs.push(ref);
+        requantizeOps++;
+        return inputs.push(sg.op('QUANTIZE', { inputs: [ref], output: spec(src, 'INT8', quant, `${src.name}_requantized`), version: 2 }));
+      }
+      if (axis !== undefined && k === 1) {
+        const w = quantizeSymmetricInt8(values, src.shape, axis);
+        weightScales = w.quant.scale;
+        return inputs.push(sg.constant({ ...spec(src, 'INT8', w.quant), data: w.data }));
+      }
+      if (axis !== undefined && k === 2) {
+        const b = quantizeBiasInt32(values, params.get(in0)?.scale[0] ?? 1, weightScales);
+        return inputs.push(sg.constant({ ...spec(src, 'INT32', b.quant), data: b.data }));
+      }
+      return inputs.push(integerConstant(sg, interp, src, values) ?? floatOperand(sg, src, values, op.opName === 'CONCATENATION' ? quant : null));
+    });
+    const outputName = io === 'float32' && g.outputs.includes(out) ? `${t.name}_int8` : t.name;
+    // The op name is only known at run time, so the options' static type is too; op() checks them against the table.
+    const options = optionsOf(op) as never;
+    refs.set(out, sg.op(op.opName, { inputs, output: spec(t, 'INT8', quant, outputName), options, version: INT8_VERSIONS[op.opName] ?? 1 }));
+    layers.push({ index: op.index, op: op.opName, output: t.name, min: r.min, max: r.max, scale: quant.scale[0] ?? 1, zeroPoint: quant.zeroPoint[0] ?? 0, rule });
+  }
+
+  const outRefs = new Map<number, TensorRef>();
+  for (const i of g.outputs) {
+    const t = g.tensors[i]!;
+    const ref = refs.get(resolve(i));
+    if (!ref) throw new QuantizeError('bad-model', `output '${t.name}' is not computed by any op`);
+    outRefs.set(i, io === 'float32' ? sg.op('DEQUANTIZE', { inputs: [ref], output: spec(t, 'FLOAT32', undefined), version: 2 }) : ref);
+    sg.output(outRefs.get(i)!);
+  }
+  for (const sig of interp.model.signatureDefs.filter((s) => s.subgraphIndex === 0)) {
+    const pick = (list: { name: string; tensorIndex: number }[], from: (i: number) => TensorRef | undefined) =>
+      list.flatMap((e) => { const tensor = from(e.tensorIndex); return tensor ? [{ name: e.name, tensor }] : []; });
+    m.signatureDef(sig.signatureKey, sg, pick(sig.inputs, (i) => floatRefs.get(i) ?? refs.get(i)), pick(sig.outputs, (i) => outRefs.get(i)));
+  }
+  const ioTensor = (i: number, ref: TensorRef | undefined): IoTensor => {
+    const q = params.get(resolve(i));
+    return { name: ref?.name ?? '', dtype: io === 'int8' ? 'INT8' : 'FLOAT32', shape: g.tensors[i]?.shape ?? [], scale: q?.scale[0] ?? 1, zeroPoint: q?.zeroPoint[0] ?? 0 };
+  };
+  return {
+    bytes: m.finish(),
+    layers,
+    inputs: g.inputs.map((i) => ioTensor(i, floatRefs.get(i) ?? refs.get(i))),
+    outputs: g.outputs.map((i) => ioTensor(i, outRefs.get(i))),
+    requantizeOps,
+  };
+}
+
+function spec(t: Tensor, dtype: 'INT8' | 'INT32' | 'FLOAT32', quant: QuantSpec | undefined, name = t.name): TensorSpec {
+  return { name, shape: t.shape, dtype, ...(quant ? { quant } : {}), ...(t.shapeSignature ? { shapeSignature: t.shapeSignature } : {}) };
+}
+
+function sameQuant(a: QuantSpec | undefined, b: QuantSpec): boolean {
+  return a !== undefined && a.scale[0] === b.scale[0] && a.zeroPoint[0] === b.zeroPoint[0];
+}
+
+/** Shapes, axes and paddings stay integers; TFLM reads them as int32 whatever the file says, so they are written so. */
+function integerConstant(sg: SubgraphBuilder, interp: Interpreter, t: Tensor, values: Float32Array): TensorRef | null {
+  if (t.dtype === 'FLOAT32' || t.dtype === 'FLOAT16' || interp.folded.has(t.index) || t.quantization?.scale.length) return null;
+  if (t.dtype === 'INT32' && constantData(interp.model, t)) return sg.constant({ name: t.name, shape: t.shape, dtype: 'INT32', raw: constantData(interp.model, t)!.subarray(0, t.elementCount * 4) });
+  return sg.constant({ name: t.name, shape: t.shape, dtype: 'INT32', data: Array.from(values) });
+}
+
+/** A float constant read as an activation (an ADD's or MUL's operand): int8 asymmetric over its own range, or the given parameters. */
+function floatOperand(sg: SubgraphBuilder, t: Tensor, values: Float32Array, given: QuantSpec | null): TensorRef {
+  let min = 0;
+  let max = 0;
+  for (const v of values) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  const quant = given ?? activationQuantInt8(min, max);
+  const scale = quant.scale[0] ?? 1;
+  const zp = quant.zeroPoint[0] ?? 0;
+  const data = Int8Array.from(values, (v) => Math.max(-128, Math.min(127, zp + roundAway(v / scale))));
+  return sg.constant({ ...spec(t, 'INT8', quant), data });
+}
+
+/** Round half away from zero (C's round), as TFLite's quantization rounds. */
+export function roundAway(v: number): number {
+  return v < 0 ? -Math.round(-v) : Math.round(v);
+}
+
+/** The op's decoded options, restricted to the fields the builder writes for its table. */
+function optionsOf(op: Operator): Record<string, unknown> | undefined {
+  const table = optionTableOf(op.opName);
+  if (table === null || op.optionsType === null) return undefined;
+  const fields: readonly { readonly name: string }[] = OPTION_TABLES[table].fields;
+  return Object.fromEntries(Object.entries(op.options).filter(([k]) => fields.some((f) => f.name === k)));
+}
