@@ -12,6 +12,7 @@ import { ModelFormatError } from '../model/errors.js';
 import { readTflite } from '../model/tflite/reader.js';
 import { toJson, toText } from './format.js';
 import { runCompile } from './compile.js';
+import { runQuantize } from './quantize.js';
 import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, type BatteryOptions } from './fit.js';
 import { readModelBytes } from './model-file.js';
 import { toSarif } from './sarif.js';
@@ -22,10 +23,12 @@ const USAGE = `Usage: tinyml-lens analyze MODEL.tflite [--runtime RUNTIME] [--ta
                      [--battery-mah N --inferences-per-day N [--battery-volts V] [--sleep-uw P]] [--format text|json|sarif]
        tinyml-lens fit MODEL.tflite [--runtime RUNTIME] [--catalog FILE] [--format text|json]
        tinyml-lens compile MODEL.tflite [--runtime RUNTIME] [--out DIR] [--name NAME] [--arena-margin PCT] [--force]
+       tinyml-lens quantize MODEL.tflite --out OUT.tflite (--data DIR | --random N [--range A,B]) [--io int8|float32] [--force]
 
 Reports the tensor arena TensorFlow Lite Micro needs for MODEL (to the byte, for a 32-bit Cortex-M build),
 operator support, flash and MACs per layer. compile writes C++ for TFLM: the model array, an op resolver with the
 kernels it uses, the arena size from the same figures, and an example that allocates and runs one inference.
+quantize writes an int8 model (post-training full-integer quantization) of a float32 model, calibrated on samples.
 
 Options:
   --runtime   ${RUNTIMES.join(' | ')} (default tflm-cmsis-nn; memory to the byte)
@@ -43,7 +46,12 @@ Options:
   --out DIR          compile: the output folder (default: NAME_tflm beside the model)
   --name NAME        compile: snake_case base of the generated names (default: from the file name)
   --arena-margin PCT compile: percent added to the minimum arena (default 0)
-  --force            compile: replace files that already exist
+  --force            compile, quantize: replace files that already exist
+  --data DIR         quantize: calibration samples, .npy (float32/float64) or raw little-endian float32 .bin files,
+                     each one sample of the model input
+  --random N         quantize: calibrate on N uniform random samples instead (lower quality)
+  --range A,B        quantize: the range of --random (default 0,1; write --range=-1,1 when A is negative)
+  --io T             quantize: int8 (default) or float32 model inputs and outputs
   -h, --help  this text
   --version   the version
 
@@ -72,6 +80,10 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
         name: { type: 'string' },
         'arena-margin': { type: 'string' },
         force: { type: 'boolean' },
+        data: { type: 'string' },
+        random: { type: 'string' },
+        range: { type: 'string' },
+        io: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -91,9 +103,19 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
   }
   try {
     const [command, ...rest] = positionals;
-    if (command !== 'fit' && command !== 'analyze' && command !== 'compile') throw new UsageError(`unknown command '${command}' (expected: analyze, fit, compile)`);
-    const compileOnly = (['out', 'name', 'arena-margin', 'force'] as const).filter((o) => values[o] !== undefined);
+    if (command !== 'fit' && command !== 'analyze' && command !== 'compile' && command !== 'quantize') {
+      throw new UsageError(`unknown command '${command}' (expected: analyze, fit, compile, quantize)`);
+    }
+    const writing = (['out', 'force'] as const).filter((o) => values[o] !== undefined);
+    if (command !== 'compile' && command !== 'quantize' && writing.length) throw new UsageError(`--${writing[0]} is an option of compile and quantize`);
+    const compileOnly = (['name', 'arena-margin'] as const).filter((o) => values[o] !== undefined);
     if (command !== 'compile' && compileOnly.length) throw new UsageError(`--${compileOnly[0]} is an option of compile`);
+    const quantizeOnly = (['data', 'random', 'range', 'io'] as const).filter((o) => values[o] !== undefined);
+    if (command !== 'quantize' && quantizeOnly.length) throw new UsageError(`--${quantizeOnly[0]} is an option of quantize`);
+    if (command === 'quantize') {
+      if (rest.length !== 1) throw new UsageError('quantize takes exactly one model file');
+      return runQuantize(rest[0]!, quantizeOptions(values), out, err);
+    }
     if (command === 'compile') {
       if (rest.length !== 1) throw new UsageError('compile takes exactly one model file');
       const runtime = values.runtime as string;
@@ -136,6 +158,31 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
     err(`tinyml-lens: internal error: ${(e as Error).message}`);
     return 2;
   }
+}
+
+/** The quantize options, checked. */
+function quantizeOptions(values: Record<string, string | boolean | undefined>): Parameters<typeof runQuantize>[1] {
+  const str = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const outPath = str('out');
+  if (outPath === undefined) throw new UsageError('quantize needs --out OUT.tflite');
+  const io = str('io') ?? 'int8';
+  if (io !== 'int8' && io !== 'float32') throw new UsageError(`--io is int8 or float32, not '${io}'`);
+  const data = str('data') ?? null;
+  const randomText = str('random');
+  if ((data === null) === (randomText === undefined)) throw new UsageError('quantize needs calibration data: --data DIR or --random N (one of them)');
+  if (str('range') !== undefined && randomText === undefined) throw new UsageError('--range goes with --random');
+  let random = null;
+  if (randomText !== undefined) {
+    const count = /^\s*\d+\s*$/.test(randomText) ? Number(randomText) : NaN;
+    if (!(count >= 1 && count <= 100_000)) throw new UsageError(`--random needs a sample count from 1 to 100000, not '${randomText}'`);
+    const rangeText = str('range') ?? '0,1';
+    const [lo, hi, extra] = rangeText.split(',').map((p) => (p.trim() === '' ? NaN : Number(p)));
+    if (extra !== undefined || lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi) || !(lo < hi)) {
+      throw new UsageError(`--range needs two finite numbers A,B with A < B, not '${rangeText}'`);
+    }
+    random = { count, lo, hi };
+  }
+  return { out: outPath, data, random, io, force: values.force === true };
 }
 
 /** The battery options, checked; null when none is given. */

@@ -1,0 +1,106 @@
+/**
+ * `tinyml-lens quantize MODEL --out OUT`: int8 post-training quantization of a float32 model (server/src/quantize/),
+ * calibrated on a folder of samples or on random data. This file reads the model and the samples, writes the result
+ * (never over an existing file without --force) and prints the summary; the core does the rest.
+ */
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeModel, RUNTIMES } from '../analysis/report.js';
+import { prepareFloatModel, QuantizeError, quantizeModel, randomSamples, samplesFromFile, type IoType, type OutputError, type Quantization, type Sample } from '../quantize/index.js';
+import type { Model } from '../model/ir.js';
+import { formatBytes } from './format.js';
+import { loadModelFile, type Write } from './model-file.js';
+
+export interface QuantizeOptions {
+  out: string;
+  /** A folder of .npy / .bin samples, or null for random data. */
+  data: string | null;
+  /** Random samples: how many, and their uniform range. */
+  random: { count: number; lo: number; hi: number } | null;
+  io: IoType;
+  force: boolean;
+}
+
+/** Quantizes and writes; returns the exit code (0 written, 1 the model cannot be quantized or run, 2 bad input). */
+export function runQuantize(path: string, opts: QuantizeOptions, out: Write, err: Write): number {
+  if (existsSync(opts.out) && !opts.force) {
+    err(`tinyml-lens: not overwriting ${opts.out} (use --force to replace it)`);
+    return 2;
+  }
+  const file = loadModelFile(path, err);
+  if (typeof file === 'number') return file;
+  try {
+    const interp = prepareFloatModel(file.model);
+    const shapes = interp.inputs.map((t) => t.shape);
+    const samples = opts.data !== null ? readSamples(opts.data, shapes) : randomSamples(shapes, opts.random!.count, opts.random!.lo, opts.random!.hi);
+    if (typeof samples === 'string') {
+      err(`tinyml-lens: ${samples}`);
+      return 2;
+    }
+    const q = quantizeModel(file.model, samples, opts.io);
+    try {
+      writeFileSync(opts.out, q.bytes);
+    } catch (e) {
+      err(`tinyml-lens: cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      return 2;
+    }
+    const source = opts.data !== null
+      ? `${samples.length} samples from ${opts.data}`
+      : `${samples.length} random samples uniform in [${opts.random!.lo}, ${opts.random!.hi}) - lower quality: the ranges come from random data, not from data like the model will see`;
+    return summary(path, file.model, opts, q, source, out, err);
+  } catch (e) {
+    if (!(e instanceof QuantizeError)) throw e;
+    err(`tinyml-lens: ${path}: ${e.message}`);
+    return e.code === 'unsupported-op' || e.code === 'unsupported-model' ? 1 : 2;
+  }
+}
+
+/** Every .npy / .bin file in the folder, in name order, as samples of the model's single input; or why not. */
+function readSamples(dir: string, shapes: readonly (readonly number[])[]): Sample[] | string {
+  if (!existsSync(dir)) return `data folder ${dir} does not exist`;
+  if (!statSync(dir).isDirectory()) return `--data ${dir} is not a folder`;
+  if (shapes.length !== 1) return `the model has ${shapes.length} inputs; --data holds samples of a single input (use --random for this model)`;
+  const files = readdirSync(dir).filter((f) => /\.(npy|bin)$/i.test(f)).sort();
+  if (files.length === 0) return `data folder ${dir} holds no .npy or .bin files`;
+  return files.flatMap((f) => samplesFromFile(f, new Uint8Array(readFileSync(join(dir, f))), shapes[0]!).map((s) => [s]));
+}
+
+function summary(path: string, before: Model, opts: QuantizeOptions, q: Quantization, source: string, out: Write, err: Write): number {
+  const g = (v: number): string => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : v.toPrecision(4));
+  out(`quantized ${path} -> ${opts.out} (int8, ${opts.io} inputs and outputs)`);
+  out(`calibration: ${source}`);
+  for (const [kind, list] of [['input', q.inputs], ['output', q.outputs]] as const) {
+    for (const t of list) out(`${kind.padEnd(6)} '${t.name}' ${t.dtype} [${t.shape.join(',')}]: int8 scale ${g(t.scale)}, zero point ${t.zeroPoint}${t.dtype === 'INT8' ? ' (q = round(x / scale) + zero point)' : ''}`);
+  }
+  out('');
+  out(`${'layer'.padStart(5)}  ${'op'.padEnd(18)} ${'calibrated range'.padEnd(22)} ${'scale'.padEnd(10)} ${'zp'.padStart(4)}  output`);
+  for (const l of q.layers) {
+    out(`${String(l.index).padStart(5)}  ${l.op.padEnd(18)} ${`[${g(l.min)}, ${g(l.max)}]`.padEnd(22)} ${g(l.scale).padEnd(10)} ${String(l.zeroPoint).padStart(4)}  ${shorten(l.output)}${l.rule ? ` (${l.rule})` : ''}`);
+  }
+  if (q.requantizeOps) out(`${q.requantizeOps} QUANTIZE op(s) inserted to give CONCATENATION inputs the output's scale (TFLM requires it)`);
+  out('');
+  out(`error against the float model on the ${source.split(' ')[0]} calibration samples (int8 simulated in float: weights dequantized, activations rounded to their int8 grid):`);
+  const line = (e: OutputError): string => `max ${g(e.maxAbs)}, mean ${g(e.meanAbs)}${e.top1 === null ? '' : `, top-1 agreement ${(100 * e.top1).toFixed(1)}%`}`;
+  q.int8Error.forEach((e, k) => {
+    out(`  '${e.name}' (float range [${g(e.floatMin)}, ${g(e.floatMax)}]): int8 ${line(e)}; weights only ${line(q.weightsError[k]!)}`);
+  });
+  const pct = (a: number, b: number): string => `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(0)}%`;
+  out(`model size    ${formatBytes(before.fileBytes)} -> ${formatBytes(q.bytes.length)} (${pct(before.fileBytes, q.bytes.length)})`);
+  let code = 0;
+  for (const runtime of RUNTIMES) {
+    const a = analyzeModel(before, runtime);
+    const b = analyzeModel(q.model, runtime);
+    out(`tensor arena  ${formatBytes(a.memory.minArenaBytes)} -> ${formatBytes(b.memory.minArenaBytes)} (${pct(a.memory.minArenaBytes, b.memory.minArenaBytes)}, ${runtime}${b.status === 'ok' ? '' : `: ${b.status}`})`);
+    if (b.status !== 'ok') {
+      err(`tinyml-lens: the quantized model does not run on ${runtime}: ${b.unsupportedOps.map((u) => `${u.op} (${u.reason})`).join('; ')}`);
+      code = 1;
+    }
+  }
+  return code;
+}
+
+/** Converter tensor names join every fused op's name with ';': the first one names the layer well enough. */
+function shorten(name: string): string {
+  const first = name.split(';')[0] ?? name;
+  return first.length > 60 ? `${first.slice(0, 57)}...` : first;
+}
