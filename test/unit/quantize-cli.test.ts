@@ -7,6 +7,7 @@ import { ModelBuilder } from '../../server/src/model/builder/index.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { parseNpy, QuantizeError, samplesFromFile } from '../../server/src/quantize/index.js';
 import { cli } from './helpers/cli.js';
+import { npy } from './helpers/npy.js';
 
 const root = resolve(__dirname, '../..');
 const sine = join(root, 'examples/sine_float.tflite');
@@ -14,19 +15,6 @@ const kwsInt8 = join(root, 'examples/kws_dscnn_int8.tflite');
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'tinyml-quantize-'));
-}
-
-/** A .npy file (version 1) of little-endian float32 values, or of another dtype's raw bytes. */
-function npy(shape: number[], values: ArrayLike<number>, descr = '<f4'): Uint8Array {
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  while ((10 + header.length + 1) % 64 !== 0) header += ' ';
-  header += '\n';
-  const data = new Uint8Array(Float32Array.from(values).buffer);
-  const out = new Uint8Array(10 + header.length + data.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]);
-  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  out.set(data, 10 + header.length);
-  return out;
 }
 
 test('quantize --data DIR calibrates on .npy and .bin samples, writes an int8 model and prints the summary', () => {

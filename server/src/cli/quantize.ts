@@ -3,10 +3,10 @@
  * calibrated on a folder of samples or on random data. This file reads the model and the samples, writes the result
  * (never over an existing file without --force) and prints the summary; the core does the rest.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
 import { analyzeModel, RUNTIMES } from '../analysis/report.js';
-import { prepareFloatModel, QuantizeError, quantizeModel, randomSamples, samplesFromFile, type IoType, type OutputError, type Quantization, type Sample } from '../quantize/index.js';
+import { readSampleFolder } from '../files/samples.js';
+import { prepareFloatModel, QuantizeError, quantizeModel, randomSamples, type IoType, type OutputError, type Quantization } from '../quantize/index.js';
 import type { Model } from '../model/ir.js';
 import { formatBytes } from './format.js';
 import { loadModelFile, type Write } from './model-file.js';
@@ -32,7 +32,7 @@ export function runQuantize(path: string, opts: QuantizeOptions, out: Write, err
   try {
     const interp = prepareFloatModel(file.model);
     const shapes = interp.inputs.map((t) => t.shape);
-    const samples = opts.data !== null ? readSamples(opts.data, shapes) : randomSamples(shapes, opts.random!.count, opts.random!.lo, opts.random!.hi);
+    const samples = opts.data !== null ? readSampleFolder(opts.data, shapes) : randomSamples(shapes, opts.random!.count, opts.random!.lo, opts.random!.hi);
     if (typeof samples === 'string') {
       err(`tinyml-lens: ${samples}`);
       return 2;
@@ -53,16 +53,6 @@ export function runQuantize(path: string, opts: QuantizeOptions, out: Write, err
     err(`tinyml-lens: ${path}: ${e.message}`);
     return e.code === 'unsupported-op' || e.code === 'unsupported-model' ? 1 : 2;
   }
-}
-
-/** Every .npy / .bin file in the folder, in name order, as samples of the model's single input; or why not. */
-function readSamples(dir: string, shapes: readonly (readonly number[])[]): Sample[] | string {
-  if (!existsSync(dir)) return `data folder ${dir} does not exist`;
-  if (!statSync(dir).isDirectory()) return `--data ${dir} is not a folder`;
-  if (shapes.length !== 1) return `the model has ${shapes.length} inputs; --data holds samples of a single input (use --random for this model)`;
-  const files = readdirSync(dir).filter((f) => /\.(npy|bin)$/i.test(f)).sort();
-  if (files.length === 0) return `data folder ${dir} holds no .npy or .bin files`;
-  return files.flatMap((f) => samplesFromFile(f, new Uint8Array(readFileSync(join(dir, f))), shapes[0]!).map((s) => [s]));
 }
 
 function summary(path: string, before: Model, opts: QuantizeOptions, q: Quantization, source: string, out: Write, err: Write): number {
