@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { createManifest } from './commands/create-manifest.js';
 import { generateTflmCode } from './commands/generate-tflm.js';
+import { quantizeModel } from './commands/quantize.js';
 import { openListing } from './commands/open-listing.js';
 import { selectTarget } from './commands/select-target.js';
 import type { ExtensionState } from './context.js';
@@ -17,6 +18,7 @@ export const CommandIds = {
   showCostProfile: 'tinymlLens.showCostProfile',
   createManifest: 'tinymlLens.createManifest',
   generateTflmCode: 'tinymlLens.generateTflmCode',
+  quantizeModel: 'tinymlLens.quantizeModel',
   /** Run by the code lens above `model:` with the model's path. */
   analyzeModel: 'tinymlLens.analyzeModel',
   exportCostProfile: 'tinymlLens.exportCostProfile',
@@ -39,6 +41,7 @@ export const COMMANDS: Readonly<Record<string, Factory>> = {
   },
   [CommandIds.createManifest]: (s) => (arg, options) => createManifest(s, arg, options),
   [CommandIds.generateTflmCode]: (s) => (arg, options) => generateTflmCode(s, arg, options),
+  [CommandIds.quantizeModel]: (s) => (arg, options) => quantizeModel(s, arg, options),
   [CommandIds.exportCostProfile]: (s) => (format) => s.costProfile.export(format === 'json' ? 'json' : 'markdown'),
   [CommandIds.restartServer]: (s) => async () => {
     s.policy.reset();

@@ -22,6 +22,7 @@ import { costEstimator } from './lsp/cost-estimator.js';
 import { complete } from './lsp/completion.js';
 import { registerCostProfile } from './lsp/cost-profile.js';
 import { registerGenerateTflm } from './lsp/generate-tflm.js';
+import { registerQuantize } from './lsp/quantize.js';
 import { manifestDiagnostics } from './lsp/diagnostics.js';
 import { hover } from './lsp/hover.js';
 import { inlayHints } from './lsp/inlay-hints.js';
@@ -266,6 +267,7 @@ connection.onRequest(ListingRequest.type, (p) => afterSettings(() => {
 }, p.uri));
 registerCostProfile(connection, { documents, workspace, models, log, ready: afterSettings });
 registerGenerateTflm(connection, { documents, workspace, models, log, version: VERSION, ready: afterSettings });
+registerQuantize(connection, { models, log });
 
 documents.listen(connection);
 connection.listen();

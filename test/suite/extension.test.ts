@@ -178,6 +178,22 @@ suite('TinyML Lens in VS Code', () => {
     await waitFor('the RAM need without it', () => message() === before);
   });
 
+  test('Quantize to int8 writes <name>_int8.tflite beside the float model, and keeps an existing one when told to', async function () {
+    if (!vscode.workspace.isTrusted) return this.skip();
+    const written = await vscode.commands.executeCommand<vscode.Uri>('tinymlLens.quantizeModel', file('sine.tflite'), { random: { count: 20, low: 0, high: 6.3 } });
+    assert.equal(written?.path, file('sine_int8.tflite').path);
+    const bytes = await vscode.workspace.fs.readFile(written!);
+    assert.equal(new TextDecoder().decode(bytes.subarray(4, 8)), 'TFL3', 'a .tflite file');
+    assert.equal(await vscode.commands.executeCommand('tinymlLens.quantizeModel', file('sine.tflite'), { random: { count: 5, low: 0, high: 1 }, ifExists: 'cancel' }), undefined);
+    assert.deepEqual(await vscode.workspace.fs.readFile(written!), bytes);
+  });
+
+  test('in an untrusted workspace Quantize to int8 writes nothing', async function () {
+    if (vscode.workspace.isTrusted) return this.skip();
+    assert.equal(await vscode.commands.executeCommand('tinymlLens.quantizeModel', file('sine.tflite'), { random: { count: 5, low: 0, high: 1 } }), undefined);
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(file('sine_int8.tflite'))));
+  });
+
   test('Show Cost Profile opens the webview, which renders the server figures and three charts', async () => {
     await open('kws.tinyml.yaml');
     await vscode.commands.executeCommand('tinymlLens.showCostProfile');

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TargetFitsRequest, type TargetFit } from '../../../server/src/lsp/protocol.js';
 import type { ExtensionState } from '../context.js';
+import { exists } from '../files.js';
 import { modelUri } from '../manifests.js';
 
 /** What to do when the manifest exists: ask (default), keep it, or overwrite (tests pass the last two). */
@@ -95,13 +96,4 @@ export async function createManifest(state: ExtensionState, arg: unknown, option
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
   await vscode.window.showTextDocument(target);
   return target;
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { GenerateTflmRequest, type GenerateTflmParams } from '../../../server/src/lsp/protocol.js';
 import type { ExtensionState } from '../context.js';
+import { exists } from '../files.js';
 import { isManifestPath, modelUri } from '../manifests.js';
 
 /** For tests and scripted use: where to write, and what to do about existing files instead of asking. */
@@ -79,13 +80,6 @@ async function paramsFor(arg: unknown, opts: GenerateOptions): Promise<GenerateT
 
 async function existing(dir: vscode.Uri, names: readonly string[]): Promise<string[]> {
   const found: string[] = [];
-  for (const name of names) {
-    try {
-      await vscode.workspace.fs.stat(vscode.Uri.joinPath(dir, name));
-      found.push(name);
-    } catch {
-      // absent: nothing to overwrite
-    }
-  }
+  for (const name of names) if (await exists(vscode.Uri.joinPath(dir, name))) found.push(name);
   return found;
 }

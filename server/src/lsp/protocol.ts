@@ -120,6 +120,44 @@ export namespace GenerateTflmRequest {
   export const type = new RequestType<GenerateTflmParams, GenerateTflmResult, void>(method);
 }
 
+/** Parameters of `tinymlLens/quantize`: a float32 .tflite file and its calibration data. */
+export interface QuantizeParams {
+  readonly modelUri: string;
+  /** A folder of .npy / raw float32 .bin samples of the model's input; else `random`. */
+  readonly dataFolderUri?: string;
+  /** Random samples, uniform in [low, high): lower quality, said so in the result. */
+  readonly random?: { readonly count: number; readonly low: number; readonly high: number };
+  /** Input and output type of the int8 model; default int8. */
+  readonly io?: 'int8' | 'float32';
+}
+
+/** The int8 model (base64) with what the user needs to judge it, or why there is none. */
+export type QuantizeResult =
+  | {
+      readonly kind: 'ok';
+      readonly modelPath: string;
+      /** `<name>_int8.tflite`, for the file beside the model. */
+      readonly suggestedName: string;
+      readonly base64: string;
+      readonly samples: number;
+      /** Where the calibration ranges came from ('3 samples from data/' or a random-data warning). */
+      readonly calibration: string;
+      readonly sizeBefore: number;
+      readonly sizeAfter: number;
+      readonly arena: readonly { readonly runtime: string; readonly before: number; readonly after: number; readonly ok: boolean }[];
+      readonly inputs: readonly { readonly name: string; readonly dtype: string; readonly scale: number; readonly zeroPoint: number }[];
+      /** Per output: float model against the simulated int8 model on the calibration samples. */
+      readonly errors: readonly { readonly name: string; readonly maxAbs: number; readonly meanAbs: number; readonly floatMin: number; readonly floatMax: number; readonly top1: number | null }[];
+    }
+  /** `code`: a QuantizeError code, or `model` / `data` / `params`. */
+  | { readonly kind: 'error'; readonly code: string; readonly message: string };
+
+/** `tinymlLens/quantize`: post-training int8 quantization (server/src/quantize/); the client writes the model. */
+export namespace QuantizeRequest {
+  export const method = 'tinymlLens/quantize';
+  export const type = new RequestType<QuantizeParams, QuantizeResult, void>(method);
+}
+
 /**
  * The URI scheme of model listings: read-only documents the client shows and the server renders, hovers and
  * diagnoses. Format: `tinyml-listing:<absolute model path>.listing[?runtime=<id>][&target=<id>]`, e.g.

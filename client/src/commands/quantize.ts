@@ -1,0 +1,98 @@
+/**
+ * TinyML: Quantize to int8 — post-training int8 quantization of a float .tflite model, calibrated on a folder of
+ * samples (.npy / raw float32 .bin) or, with a warning, on random data. The server quantizes; the client writes
+ * `<name>_int8.tflite` beside the model, asks before overwriting, and offers the next steps. Nothing is written in an
+ * untrusted workspace.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { QuantizeRequest, type QuantizeParams, type QuantizeResult } from '../../../server/src/lsp/protocol.js';
+import type { ExtensionState } from '../context.js';
+import { exists } from '../files.js';
+import { modelUri } from '../manifests.js';
+
+/** For tests and scripted use: the calibration data and what to do about an existing file instead of asking. */
+export interface QuantizeOptions {
+  /** A folder of samples (file-system path). */
+  readonly data?: string;
+  readonly random?: { readonly count: number; readonly low: number; readonly high: number };
+  readonly io?: 'int8' | 'float32';
+  readonly ifExists?: 'ask' | 'overwrite' | 'cancel';
+}
+
+/** Quantizes the model in `arg` (or the active editor); resolves to the written model, or undefined. */
+export async function quantizeModel(state: ExtensionState, arg: unknown, options: unknown): Promise<vscode.Uri | undefined> {
+  const opts = (options ?? {}) as QuantizeOptions;
+  const model = modelUri(arg);
+  if (!model || model.scheme !== 'file' || !/\.tflite$/i.test(model.path)) {
+    void vscode.window.showInformationMessage('Select a float32 .tflite model to quantize it to int8.');
+    return undefined;
+  }
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('TinyML Lens writes no files in an untrusted workspace: trust the workspace to quantize a model.');
+    return undefined;
+  }
+  const data = await calibrationData(model, opts);
+  if (!data) return undefined;
+  const params: QuantizeParams = { modelUri: model.toString(), io: opts.io ?? 'int8', ...data };
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Quantizing ${path.basename(model.fsPath)} to int8…` },
+    () => state.client.sendRequest(QuantizeRequest.type, params),
+  );
+  if (result.kind === 'error') {
+    void vscode.window.showErrorMessage(`Cannot quantize: ${result.message}`);
+    return undefined;
+  }
+  const target = vscode.Uri.file(path.join(path.dirname(result.modelPath), result.suggestedName));
+  if (await exists(target) && opts.ifExists !== 'overwrite') {
+    if (opts.ifExists === 'cancel') return undefined;
+    const choice = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(target)} already exists.`, { modal: true }, 'Overwrite');
+    if (choice !== 'Overwrite') return undefined;
+  }
+  await vscode.workspace.fs.writeFile(target, Buffer.from(result.base64, 'base64'));
+  void vscode.window.showInformationMessage(summary(result, target), 'Open Listing', 'Create Deployment Manifest').then((c) => {
+    if (c === 'Open Listing') void vscode.commands.executeCommand('tinymlLens.openListing', target);
+    if (c === 'Create Deployment Manifest') void vscode.commands.executeCommand('tinymlLens.createManifest', target);
+  });
+  return target;
+}
+
+/** The calibration data: from the options, else asked (a folder of samples, or random data with its range). */
+async function calibrationData(model: vscode.Uri, opts: QuantizeOptions): Promise<Pick<QuantizeParams, 'dataFolderUri' | 'random'> | undefined> {
+  if (opts.data) return { dataFolderUri: vscode.Uri.file(opts.data).toString() };
+  if (opts.random) return { random: opts.random };
+  const folder = 'Folder of samples…';
+  const random = 'Random data (lower quality)';
+  const pick = await vscode.window.showQuickPick([
+    { label: folder, detail: 'A folder of .npy or raw float32 .bin files, each one (or a batch of) input samples like the model will see' },
+    { label: random, detail: 'Uniform random inputs: the int8 ranges then say little about real data' },
+  ], { title: 'Calibrate the int8 ranges on' });
+  if (!pick) return undefined;
+  if (pick.label === folder) {
+    const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: vscode.Uri.file(path.dirname(model.fsPath)), openLabel: 'Calibrate on This Folder' });
+    return chosen?.[0] ? { dataFolderUri: chosen[0].toString() } : undefined;
+  }
+  const range = await vscode.window.showInputBox({
+    title: 'Range of the random inputs (low,high)', value: '0,1',
+    validateInput: (v) => (parseRange(v) ? null : 'two numbers, low < high, e.g. 0,1 or -1,1'),
+  });
+  const parsed = range === undefined ? null : parseRange(range);
+  return parsed ? { random: { count: 100, ...parsed } } : undefined;
+}
+
+function parseRange(text: string): { low: number; high: number } | null {
+  const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(text);
+  if (!m) return null;
+  const low = Number(m[1]);
+  const high = Number(m[2]);
+  return low < high ? { low, high } : null;
+}
+
+function summary(r: Extract<QuantizeResult, { kind: 'ok' }>, target: vscode.Uri): string {
+  const kib = (b: number): string => `${(b / 1024).toFixed(1)} KiB`;
+  const arena = r.arena.find((a) => a.runtime === 'tflm-cmsis-nn') ?? r.arena[0];
+  const error = r.errors.map((e) => `${e.name}: max error ${e.maxAbs.toPrecision(3)} on [${e.floatMin.toPrecision(3)}, ${e.floatMax.toPrecision(3)}]${e.top1 === null ? '' : `, top-1 agreement ${(100 * e.top1).toFixed(0)}%`}`).join('; ');
+  return `Wrote ${vscode.workspace.asRelativePath(target)}: ${kib(r.sizeBefore)} → ${kib(r.sizeAfter)}` +
+    (arena ? `, arena ${kib(arena.before)} → ${kib(arena.after)} (${arena.runtime})` : '') +
+    `. Calibrated on ${r.calibration}. ${error}.`;
+}
