@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundledCoefficients } from '../server/src/analysis/latency/coefficients.ts';
 import { MEASURED } from '../server/src/targets/measured.ts';
-import { fitCoefficients, leaveOneOut, npuCoefficients, predictFromSums, rowSums, spreadsFrom, useNpuCoefficients } from './latency-fit.ts';
+import { fitCoefficients, leaveOneOut, npuCoefficients, predictFromSums, rowSums, spreadsFrom } from './latency-fit.ts';
 import { rowAggregates } from './latency-rows.ts';
 
 const modelsDir = resolve(process.argv[2] ?? join(__dirname, '../../shared/models'));
@@ -29,11 +29,10 @@ export const HELD_OUT = [
 // Run as a script (the held-out list is also imported by experiments).
 if (process.argv[1]?.endsWith('fit-latency.ts')) {
   const train = MEASURED.rows.filter((r) => !HELD_OUT.includes(r.id)).map((r) => rowSums(rowAggregates(r, modelsDir), bundledCoefficients()));
-  useNpuCoefficients(npuCoefficients(modelsDir));
   const fitted = fitCoefficients(train, HELD_OUT);
   // The range comes from the error on rows a fit did not see (leave-one-out over the training rows).
   const spreads = spreadsFrom(leaveOneOut(train));
-  const k = { ...fitted, paths: Object.fromEntries(Object.entries(fitted.paths).map(([p, c]) => [p, { ...c, spread: spreads[p as keyof typeof spreads] }])) as typeof fitted.paths };
+  const k = { ...fitted, ethosU: npuCoefficients(modelsDir), paths: Object.fromEntries(Object.entries(fitted.paths).map(([p, c]) => [p, { ...c, spread: spreads[p as keyof typeof spreads] }])) as typeof fitted.paths };
   const out = resolve(__dirname, '../server/src/analysis/latency/coefficients.json');
   writeFileSync(out, `${JSON.stringify({ generatedBy: 'scripts/fit-latency.ts', ...k }, null, 1)}\n`);
   for (const s of train) console.log(s.aggregate.row.id.padEnd(50), (predictFromSums(s, k) / s.aggregate.measuredCycles).toFixed(2));

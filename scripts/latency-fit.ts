@@ -146,14 +146,11 @@ export function npuMeasurements(modelsDir: string): NpuMeasurement[] {
   });
 }
 
-/** Set once by the script that fits (it reads the shared models); the prior until then. */
-let NPU: Coefficients['ethosU'] = {
+/** The Ethos-U coefficients of a fit on CPU rows alone (the folds of the bench); fit-latency.ts puts npuCoefficients in. */
+const NPU_PRIOR: Coefficients['ethosU'] = {
   utilization: 0.4, utilizationLow: 0.05, utilizationHigh: 0.75, defaultMacsPerCycle: 128,
   basis: 'prior, not calibrated', source: 'kernel_perf.tsv: Arm Ethos-U55/U65 MACs per cycle by configuration',
 };
-export function useNpuCoefficients(npu: Coefficients['ethosU']): void {
-  NPU = npu;
-}
 
 function round(v: number): number {
   return Number(v.toPrecision(4));
@@ -202,7 +199,7 @@ function coefficientsFrom(x: number[], spreads: Record<CpuPath, number>, trainRo
         'rv32imc': espnnFactor('esp32', false, 'prior: the ESP32 factor (the ESP32-C3 also runs ESP-NN generic optimized C)'),
       },
     },
-    ethosU: NPU,
+    ethosU: NPU_PRIOR,
     trainRows,
     heldOutRows,
   };
