@@ -105,7 +105,7 @@ export function analyzeModel(model: Model, runtime: KernelSet): AnalysisReport {
         persistentBytes: mem?.persistentBytes ?? 0,
         scratchBytes: node?.scratch.reduce((n, b) => n + b, 0) ?? 0,
         peak: mem?.isPeak ?? false,
-        unsupported: failed.get(`${sg.index}/${op.index}`)?.reason ?? invokeFailure(model, sg, op),
+        unsupported: failed.get(`${sg.index}/${op.index}`)?.reason ?? invokeFailure(model, sg, op, runtime),
       });
     }
   }
@@ -113,7 +113,7 @@ export function analyzeModel(model: Model, runtime: KernelSet): AnalysisReport {
   return {
     runtime,
     status: memory.status,
-    unsupportedOps: groupUnsupported(model, memory),
+    unsupportedOps: groupUnsupported(model, memory, runtime),
     memory: {
       arenaUsedBytes: memory.arenaUsedBytes,
       headBytes: memory.headBytes,
@@ -129,7 +129,7 @@ export function analyzeModel(model: Model, runtime: KernelSet): AnalysisReport {
   };
 }
 
-function groupUnsupported(model: Model, memory: TflmMemoryReport): UnsupportedOp[] {
+function groupUnsupported(model: Model, memory: TflmMemoryReport, kernels: KernelSet): UnsupportedOp[] {
   const groups = new Map<string, UnsupportedOp>();
   const add = (subgraph: number, node: number, opName: string, reason: string, stage: UnsupportedOp['stage']): void => {
     const sg = model.subgraphs[subgraph];
@@ -144,7 +144,7 @@ function groupUnsupported(model: Model, memory: TflmMemoryReport): UnsupportedOp
   for (const f of memory.failures) add(f.subgraph, f.node, f.opName, f.reason, 'allocate');
   for (const sg of model.subgraphs) {
     for (const op of sg.operators) {
-      const why = failed.has(`${sg.index}/${op.index}`) ? null : invokeFailure(model, sg, op);
+      const why = failed.has(`${sg.index}/${op.index}`) ? null : invokeFailure(model, sg, op, kernels);
       if (why) add(sg.index, op.index, op.opName, why, 'invoke');
     }
   }

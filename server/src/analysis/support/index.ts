@@ -26,6 +26,7 @@ export function memoryKernelsFor(runtime: Runtime): 'tflm-reference' | 'tflm-cms
  */
 export function checkSupport(model: Model, runtime: Runtime, failures: readonly NodeFailure[]): SupportReport {
   const failed = new Map(failures.map((f) => [`${f.subgraph}/${f.node}`, f]));
+  const kernels = memoryKernelsFor(runtime);
   const library = runtime === 'tflm-reference' ? 'none' : runtime === 'tflm-esp-nn' ? 'esp-nn' : 'cmsis-nn';
   const notes: string[] = [];
   const sources = [`TFLM op table and kernel type checks; optimized kernels from the ${library} table (server/src/targets/data)`];
@@ -35,7 +36,7 @@ export function checkSupport(model: Model, runtime: Runtime, failures: readonly 
   for (const sg of model.subgraphs) {
     for (const op of sg.operators) {
       const failure = failed.get(`${sg.index}/${op.index}`);
-      const cpu = tflmVerdict(sg, op, failure, library, failure ? null : invokeFailure(model, sg, op));
+      const cpu = tflmVerdict(sg, op, failure, library, failure ? null : invokeFailure(model, sg, op, kernels));
       if (runtime === 'ethos-u' && op.opName === 'CUSTOM:ethos-u') {
         // Vela's output: TFLM registers this kernel in Ethos-U builds, and it drives the NPU.
         layers.push({ ...cpu, verdict: 'optimized', unit: 'npu', kernel: 'Ethos-U NPU (Vela command stream)', reason: null });

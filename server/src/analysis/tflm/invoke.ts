@@ -2,19 +2,44 @@
  * Checks TFLM makes only when it runs a node: the model passes AllocateTensors() (every Prepare), and fails, or reads
  * outside its buffers, on the first Invoke(). The board shows these only at run time; they are facts of the kernels'
  * Eval functions at the TFLM commit the memory model replays (kernels/detection_postprocess.cc, pad.cc and
- * cmsis_nn/pad.cc, decode.cc with decode_state_{lut,huffman,prune}.cc).
+ * cmsis_nn/pad.cc, decode.cc with decode_state_{lut,huffman,prune}.cc, and the type switches in eval-types.ts).
  */
 import { constantData, type DType, type Model, type Operator, type Subgraph } from '../../model/ir.js';
+import { EVAL_TYPE_RULES, type EvalTypeRule } from './eval-types.js';
+import type { KernelSet } from './kernels/types.js';
 
-/** Why the node fails (or misbehaves) at Invoke, or null when nothing is known against it. */
-export function invokeFailure(model: Pick<Model, 'buffers'>, sg: Subgraph, op: Operator): string | null {
+/** Why the node fails (or misbehaves) at Invoke with `kernels`, or null when nothing is known against it. */
+export function invokeFailure(model: Pick<Model, 'buffers'>, sg: Subgraph, op: Operator, kernels: KernelSet): string | null {
   switch (op.opName) {
     case 'CUSTOM:TFLite_Detection_PostProcess': return detectionPostProcess(sg, op);
     case 'PAD':
-    case 'PADV2': return negativePaddings(model, sg, op);
+    case 'PADV2': return negativePaddings(model, sg, op) ?? evalType(sg, op, kernels);
     case 'CUSTOM:TFLM_DECODE': return decode(model, sg, op);
-    default: return null;
+    default: return evalType(sg, op, kernels);
   }
+}
+
+const RULES_BY_OP = new Map<string, readonly EvalTypeRule[]>();
+for (const rule of EVAL_TYPE_RULES) RULES_BY_OP.set(rule.op, [...RULES_BY_OP.get(rule.op) ?? [], rule]);
+
+/** The first type switch in the node's Eval (eval-types.ts) that has no case for the node's tensor types. */
+function evalType(sg: Subgraph, op: Operator, kernels: KernelSet): string | null {
+  for (const rule of RULES_BY_OP.get(op.opName) ?? []) {
+    if (rule.kernels !== 'both' && rule.kernels !== kernels) continue;
+    const type = dtypeOf(sg, rule.tensor === 'output' ? op.outputs[0] : op.inputs[rule.tensor]);
+    if (type === null) continue;
+    const where = rule.tensor === 'output' ? 'output' : `input ${rule.tensor}`;
+    const head = `fails at Invoke: TFLM's ${op.opName} prepares a ${type} ${where}, so AllocateTensors succeeds, but its Eval (${rule.source})`;
+    if (!rule.accepts.includes(type)) {
+      return `${head} has no ${type} case and the first inference returns an error; it runs ${rule.accepts.join(' / ')}`;
+    }
+    const out = dtypeOf(sg, op.outputs[0]);
+    const outputs = rule.outputs?.[type];
+    if (outputs && out !== null && !outputs.includes(out)) {
+      return `${head} has no case for a ${out} output and the first inference returns an error; from ${type} it writes ${outputs.join(' / ')}`;
+    }
+  }
+  return null;
 }
 
 const dtypeOf = (sg: Subgraph, index: number | undefined): DType | null => (index === undefined || index < 0 ? null : sg.tensors[index]?.dtype ?? null);
