@@ -47,6 +47,12 @@ export const EVAL_TYPE_RULES: readonly EvalTypeRule[] = [
   row('SQUARED_DIFFERENCE', 'output', F32_I8_I16_I32, 'squared_difference'),
   row('NEG', 0, ['FLOAT32'], 'neg'),
   row('FLOOR', 0, ['FLOAT32'], 'floor'),
+  // elementwise.cc: Prepare never rejects a type (its check calls an unnamed template parameter), so these are the
+  // only type checks: ABS and RSQRT switch on the input type, the others check it against float32 (LOGICAL_NOT: bool).
+  row('ABS', 0, F32_I8_I16, 'elementwise'),
+  row('RSQRT', 0, F32_I8_I16, 'elementwise'),
+  ...['SIN', 'COS', 'LOG', 'SQRT', 'SQUARE'].map((op) => row(op, 0, ['FLOAT32'], 'elementwise')),
+  row('LOGICAL_NOT', 0, ['BOOL'], 'elementwise'),
   // Comparisons: GREATER has an int16 case, the others do not; EQUAL and NOT_EQUAL also compare BOOL.
   row('EQUAL', 0, [...COMPARE, 'BOOL'], 'comparisons'),
   row('NOT_EQUAL', 0, [...COMPARE, 'BOOL'], 'comparisons'),
@@ -62,7 +68,7 @@ export const EVAL_TYPE_RULES: readonly EvalTypeRule[] = [
   row('LEAKY_RELU', 0, F32_I8_I16, 'leaky_relu'),
   row('LOGISTIC', 'output', F32_I8_I16, 'logistic'),
   row('TANH', 0, F32_I8_I16, 'tanh'),
-  row('PRELU', 0, F32_I8, 'prelu'),
+  row('PRELU', 0, F32_I8_I16, 'prelu'),
   row('LOG_SOFTMAX', 0, F32_I8, 'log_softmax'),
   // Reductions (kernels/reduce_common.cc).
   row('MEAN', 0, F32_I8_I16, 'reduce_common'),

@@ -103,6 +103,17 @@ function roundAway(x: number): number {
   return x < 0 ? -Math.round(-x) : Math.round(x);
 }
 
+/**
+ * CheckedLog2 (quantization_util.cc), in float as TFLM computes it: the rounded log2 of `x`, and whether `x` is a
+ * power of two (the fractional part of its log2 under 1e-3). A zero or negative scale is never one.
+ */
+export function checkedLog2(x: number): { ok: boolean; log2: number } {
+  const f = Math.fround;
+  const log2 = f(f(Math.log(f(x))) * f(1 / f(Math.log(2))));
+  const rounded = f(roundAway(log2));
+  return { ok: Math.abs(f(log2 - rounded)) < f(1e-3), log2: rounded };
+}
+
 /** Quantize() in kernel_util.cc: round(f / scale) in float must fit an int32. */
 function quantizeFits(scale: number, f: number): boolean {
   const tmp = Math.fround(roundAway(Math.fround(f / scale)));

@@ -1,5 +1,6 @@
 import { ensureEq, ensureMsg, ensureTrue, ensureTypesEq, isConstant, simpleKernel, temps } from './misc-util.js';
 import { l2PoolReference } from './pooling.js';
+import type { Tensor } from '../../../model/ir.js';
 import type { KernelContext, KernelModel } from './types.js';
 import { flatSize, params1, params4 } from './util.js';
 import { intArrayBytes } from '../structs.js';
@@ -71,6 +72,58 @@ function withWritableDims(initBytes: number, specs: Parameters<typeof simpleKern
   return base;
 }
 
+const FLOAT_OR_INT8 = (t: Tensor): boolean => t.dtype === 'FLOAT32' || t.dtype === 'INT8';
+
+/**
+ * gather.cc: TfLiteGatherParams (2 ints); input, positions, output; int32 positions, float32 or int8 input, axis and
+ * batch_dims in range; then a writable copy of the output dims.
+ */
+const gather: KernelModel = simpleKernel(0, [['i', 0], ['i', 1], ['o', 0]], (ctx, [input, coords]) => {
+  ensureMsg(ctx, coords!.dtype === 'INT32', `Positions of type '${coords!.dtype}' are not supported by gather.`);
+  ensureMsg(ctx, FLOAT_OR_INT8(input!), `Type '${input!.dtype}' is not supported by gather.`);
+  const [inRank, coordsRank] = [ctx.shape(input!.index).length, ctx.shape(coords!.index).length];
+  const axis = Number(ctx.op.options['axis'] ?? 0);
+  const a = axis < 0 ? axis + inRank : axis;
+  ensureTrue(ctx, a >= 0 && a < inRank, '0 <= axis && axis < NumDimensions(input)');
+  const batchDims = Number(ctx.op.options['batchDims'] ?? 0);
+  const b = batchDims < 0 ? batchDims + coordsRank : batchDims;
+  ensureTrue(ctx, b <= a, 'batch_dims <= axis');
+  ensureTrue(ctx, b >= 0 && b < inRank, '0 <= batch_dims && batch_dims < NumDimensions(input)');
+  ensureTrue(ctx, b <= coordsRank, 'batch_dims <= NumDimensions(coords)');
+  writableOutputDims(ctx);
+}, params4(8));
+
+/**
+ * gather_nd.cc: no params; params, indices, output; float32 or int8 params, int32 indices, at least vectors, an index
+ * depth of at most the params' rank (and at most 5); then a writable copy of the output dims.
+ */
+const gatherNd: KernelModel = simpleKernel(0, [['i', 0], ['i', 1], ['o', 0]], (ctx, [params, indices]) => {
+  ensureMsg(ctx, FLOAT_OR_INT8(params!), `Params of type '${params!.dtype}' are not supported by gather_nd.`);
+  ensureMsg(ctx, indices!.dtype === 'INT32', `Indices of type '${indices!.dtype}' are not supported by gather_nd.`);
+  const [paramsShape, indicesShape] = [ctx.shape(params!.index), ctx.shape(indices!.index)];
+  const nd = indicesShape[indicesShape.length - 1] ?? 0;
+  ensureMsg(ctx, paramsShape.length >= 1, 'Params must be at least a vector.');
+  ensureMsg(ctx, indicesShape.length >= 1, 'Indices must be at least a vector.');
+  ensureMsg(ctx, nd <= paramsShape.length, 'Index innermost dimension length must be <= params rank.');
+  ensureMsg(ctx, nd <= 5, 'Index innermost dimension length must not exceed 5.');
+  writableOutputDims(ctx);
+});
+
+/**
+ * embedding_lookup.cc: lookup (rank 1, int32), value (rank >= 2, float32 or int8), output (float32, or int8 from int8
+ * values); a writable copy of the output dims, then OpData {float, size_t} in Prepare.
+ */
+const embeddingLookup: KernelModel = simpleKernel(0, [['i', 0], ['i', 1], ['o', 0]], (ctx, [lookup, value, output]) => {
+  ensureEq(ctx, ctx.shape(lookup!.index).length, 1, 'NumDimensions(lookup)', '1');
+  ensureTrue(ctx, lookup!.dtype === 'INT32', 'lookup->type == kTfLiteInt32');
+  ensureTrue(ctx, ctx.shape(value!.index).length >= 2, 'NumDimensions(value) >= 2');
+  ensureTrue(ctx, FLOAT_OR_INT8(value!), 'value->type == kTfLiteFloat32 || value->type == kTfLiteInt8');
+  if (value!.dtype === 'FLOAT32') ensureTrue(ctx, output!.dtype === 'FLOAT32', 'output->type == kTfLiteFloat32');
+  else ensureTrue(ctx, FLOAT_OR_INT8(output!), 'output->type == kTfLiteFloat32 || output->type == kTfLiteInt8');
+  writableOutputDims(ctx);
+  ctx.persistent(8);
+});
+
 /** Shape-manipulating kernels by op name. */
 export const SHAPE_KERNELS: Record<string, KernelModel> = {
   RESHAPE: reshapeKernel,
@@ -80,15 +133,9 @@ export const SHAPE_KERNELS: Record<string, KernelModel> = {
   // depth_to_space.cc / space_to_depth.cc: TfLite*Params {int block_size}; input, output, writable output dims.
   DEPTH_TO_SPACE: withWritableDims(0, [['i', 0], ['o', 0]], params4(4)),
   SPACE_TO_DEPTH: withWritableDims(0, [['i', 0], ['o', 0]], params4(4)),
-  // gather.cc: TfLiteGatherParams (2 ints); input, positions, output, writable output dims.
-  GATHER: withWritableDims(0, [['i', 0], ['i', 1], ['o', 0]], params4(8)),
-  // gather_nd.cc: no params; params, indices, output, writable output dims.
-  GATHER_ND: withWritableDims(0, [['i', 0], ['i', 1], ['o', 0]]),
-  // embedding_lookup.cc: lookup, value, output, writable output dims, then OpData {float, size_t} in Prepare.
-  EMBEDDING_LOOKUP: simpleKernel(0, [['i', 0], ['i', 1], ['o', 0]], (ctx) => {
-    writableOutputDims(ctx);
-    ctx.persistent(8);
-  }),
+  GATHER: gather,
+  GATHER_ND: gatherNd,
+  EMBEDDING_LOOKUP: embeddingLookup,
   // l2_pool_2d.cc: modelled with the pooling kernels (type checks and the computed output shape included).
   L2_POOL_2D: l2PoolReference,
 };

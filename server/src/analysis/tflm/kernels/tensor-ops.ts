@@ -1,4 +1,5 @@
 import { ensureEq, ensureMsg, ensureTrue, ensureTypesEq, isConstant, simpleKernel, temps } from './misc-util.js';
+import { activationOf } from './math-common.js';
 import type { KernelModel } from './types.js';
 import { params1, params4 } from './util.js';
 
@@ -126,8 +127,14 @@ export const TENSOR_KERNELS: Record<string, KernelModel> = {
   // resize_*.cc: TfLiteResize*Params (2 bools); input, size, output.
   RESIZE_BILINEAR: simpleKernel(0, TWO_IN_OUT, undefined, params1(2)),
   RESIZE_NEAREST_NEIGHBOR: simpleKernel(0, TWO_IN_OUT, undefined, params1(2)),
-  // l2norm.cc: TfLiteL2NormParams (1-byte enum); L2NormalizationParams {int32} in Init.
-  L2_NORMALIZATION: simpleKernel(4, IN_OUT, undefined, params1(1)),
+  // l2norm.cc: TfLiteL2NormParams (1-byte enum); L2NormalizationParams {int32} in Init; rank <= 4, float32 or int8,
+  // equal types, no fused activation.
+  L2_NORMALIZATION: simpleKernel(4, IN_OUT, (ctx, [input, output]) => {
+    ensureTrue(ctx, ctx.shape(input!.index).length <= 4, 'NumDimensions(input) <= 4');
+    ensureTrue(ctx, output!.dtype === 'FLOAT32' || output!.dtype === 'INT8', 'output->type == kTfLiteFloat32 || output->type == kTfLiteInt8');
+    ensureTypesEq(ctx, input!.dtype, output!.dtype, 'input->type', 'output->type');
+    ensureMsg(ctx, activationOf(ctx.op) === 'NONE', `params->activation != kTfLiteActNone (${activationOf(ctx.op)} != NONE)`);
+  }, params1(1)),
   // var_handle.cc: TfLiteVarHandleParams (two pointers); OpData {int32}. A plain MicroInterpreter has no resource
   // variables, so Prepare fails.
   VAR_HANDLE: {
