@@ -146,3 +146,7 @@ test('PRELU int16 needs an int8 alpha, and then runs (its Eval has an int16 case
     runs('PRELU_INT8_ALPHA', 'INT16', kernels);
   }
 });
+
+test("CUMSUM's type failure reads as TFLM's log, with one 'was not true'", () => {
+  assert.equal(prepareFailure('CUMSUM', 'INT16').reason, 'input->type == kTfLiteFloat32 || input->type == kTfLiteInt8 was not true');
+});

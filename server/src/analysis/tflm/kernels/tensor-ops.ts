@@ -117,8 +117,8 @@ export const TENSOR_KERNELS: Record<string, KernelModel> = {
   // cumsum.cc: TfLiteCumsumParams (2 bools); input, axis, output temporaries; float or int8 only; the OpData (9 ints)
   // is allocated in Prepare for the int8 path alone (the float path keeps no state).
   CUMSUM: simpleKernel(0, [['i', 0], ['i', 1], ['o', 0]], (ctx, [input, axis, output]) => {
-    ensureTrue(ctx, input?.dtype === 'FLOAT32' || input?.dtype === 'INT8', 'input->type == kTfLiteFloat32 || input->type == kTfLiteInt8 was not true');
-    ensureTrue(ctx, axis?.dtype === 'INT32', 'axis->type == kTfLiteInt32 was not true');
+    ensureTrue(ctx, input?.dtype === 'FLOAT32' || input?.dtype === 'INT8', 'input->type == kTfLiteFloat32 || input->type == kTfLiteInt8');
+    ensureTrue(ctx, axis?.dtype === 'INT32', 'axis->type == kTfLiteInt32');
     if (output?.dtype === 'INT8') ctx.persistent(36);
   }, params1(2)),
   DYNAMIC_UPDATE_SLICE: simpleKernel(0, [['i', 0], ['i', 1], ['i', 2], ['o', 0]]),
