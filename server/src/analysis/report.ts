@@ -82,7 +82,18 @@ export interface AnalysisReport {
 /** Analyse a model for a runtime: memory to the byte, op support, flash and compute. Pure: no I/O. */
 export function analyzeModel(model: Model, runtime: KernelSet): AnalysisReport {
   const memory = analyzeTflmMemory(model, runtime);
-  const failed = new Map(memory.failures.map((f) => [`${f.subgraph}/${f.node}`, f]));
+  const key = (subgraph: number, node: number): string => `${subgraph}/${node}`;
+  const failed = new Map(memory.failures.map((f) => [key(f.subgraph, f.node), f]));
+  const memLayers = new Map(memory.layers.map((l) => [key(l.subgraph, l.node), l]));
+  const memNodes = new Map(memory.nodes.map((n) => [key(n.subgraph, n.node), n]));
+  // Nodes that allocate but fail at the first Invoke (checked once, for the layers and for the grouped list).
+  const invokeFailures = new Map<string, string>();
+  for (const sg of model.subgraphs) {
+    for (const op of sg.operators) {
+      const why = failed.has(key(sg.index, op.index)) ? null : invokeFailure(model, sg, op, runtime);
+      if (why) invokeFailures.set(key(sg.index, op.index), why);
+    }
+  }
   const layers: LayerReport[] = [];
   let macs = 0;
   for (const sg of model.subgraphs) {
@@ -90,8 +101,8 @@ export function analyzeModel(model: Model, runtime: KernelSet): AnalysisReport {
       const out = sg.tensors[op.outputs[0] ?? -1] ?? null;
       const opMacs = operatorMacs(sg, op);
       macs += opMacs;
-      const mem = memory.layers.find((l) => l.subgraph === sg.index && l.node === op.index);
-      const node = memory.nodes.find((n) => n.subgraph === sg.index && n.node === op.index);
+      const mem = memLayers.get(key(sg.index, op.index));
+      const node = memNodes.get(key(sg.index, op.index));
       layers.push({
         subgraph: sg.index,
         index: op.index,
@@ -105,7 +116,7 @@ export function analyzeModel(model: Model, runtime: KernelSet): AnalysisReport {
         persistentBytes: mem?.persistentBytes ?? 0,
         scratchBytes: node?.scratch.reduce((n, b) => n + b, 0) ?? 0,
         peak: mem?.isPeak ?? false,
-        unsupported: failed.get(`${sg.index}/${op.index}`)?.reason ?? invokeFailure(model, sg, op, runtime),
+        unsupported: failed.get(key(sg.index, op.index))?.reason ?? invokeFailures.get(key(sg.index, op.index)) ?? null,
       });
     }
   }
@@ -113,7 +124,7 @@ export function analyzeModel(model: Model, runtime: KernelSet): AnalysisReport {
   return {
     runtime,
     status: memory.status,
-    unsupportedOps: groupUnsupported(model, memory, runtime),
+    unsupportedOps: groupUnsupported(model, memory, invokeFailures),
     memory: {
       arenaUsedBytes: memory.arenaUsedBytes,
       headBytes: memory.headBytes,
@@ -129,7 +140,8 @@ export function analyzeModel(model: Model, runtime: KernelSet): AnalysisReport {
   };
 }
 
-function groupUnsupported(model: Model, memory: TflmMemoryReport, kernels: KernelSet): UnsupportedOp[] {
+/** Failing nodes grouped by op, input type, subgraph and reason: AllocateTensors failures first, then Invoke ones. */
+function groupUnsupported(model: Model, memory: TflmMemoryReport, invokeFailures: ReadonlyMap<string, string>): UnsupportedOp[] {
   const groups = new Map<string, UnsupportedOp>();
   const add = (subgraph: number, node: number, opName: string, reason: string, stage: UnsupportedOp['stage']): void => {
     const sg = model.subgraphs[subgraph];
@@ -140,13 +152,10 @@ function groupUnsupported(model: Model, memory: TflmMemoryReport, kernels: Kerne
     group.layers.push(node);
     groups.set(key, group);
   };
-  const failed = new Set(memory.failures.map((f) => `${f.subgraph}/${f.node}`));
   for (const f of memory.failures) add(f.subgraph, f.node, f.opName, f.reason, 'allocate');
-  for (const sg of model.subgraphs) {
-    for (const op of sg.operators) {
-      const why = failed.has(`${sg.index}/${op.index}`) ? null : invokeFailure(model, sg, op, kernels);
-      if (why) add(sg.index, op.index, op.opName, why, 'invoke');
-    }
+  for (const [at, why] of invokeFailures) {
+    const [subgraph, node] = at.split('/').map(Number) as [number, number];
+    add(subgraph, node, model.subgraphs[subgraph]!.operators[node]!.opName, why, 'invoke');
   }
   return [...groups.values()];
 }
