@@ -1,37 +1,15 @@
 /**
  * TF.js model.json documents open in the editor: `op-unsupported` on the class (or op) of every layer TFLM cannot
  * run, and a hover on each layer's entry with its footprint (parameters and activations, float32 and int8) and the
- * TFLite ops the converter would emit. Whether TFLM runs an op is TFLM's op registry for the runtime's kernel set.
+ * TFLite ops the converter would emit. The verdicts come from the core (analysis/tfjs.ts).
  */
 import { DiagnosticSeverity, type Diagnostic, type Hover, type Position, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { registeredOps } from '../analysis/tflm/kernels/index.js';
+import { tfjsLayerProblem, tfliteLowering, unsupportedLayers } from '../analysis/tfjs.js';
 import type { KernelSet } from '../analysis/tflm/kernels/types.js';
 import { formatBytes } from '../manifest/units.js';
 import type { TfjsLayer, TfjsModel } from '../model/tfjs/reader.js';
 import { Code, SOURCE } from './codes.js';
-
-const registries = new Map<KernelSet, ReadonlySet<string>>();
-
-/** Why TFLM (with `kernels`) cannot run a layer once converted, or null when every op it becomes has a kernel. */
-export function tfjsLayerProblem(layer: TfjsLayer, kernels: KernelSet): string | null {
-  if (layer.tflite === null) return `the TFLite converter has no builtin op for ${layer.className} (it would need Select TF ops or a custom op, which TFLM does not run)`;
-  let ops = registries.get(kernels);
-  if (!ops) {
-    ops = new Set(registeredOps(kernels));
-    registries.set(kernels, ops);
-  }
-  const missing = layer.tflite.filter((op) => !ops.has(op));
-  return missing.length > 0 ? `${layer.className} becomes ${missing.join(', ')}, which TFLM has no kernel for` : null;
-}
-
-/** The layers of a model TFLM cannot run, with the reason. */
-export function unsupportedLayers(model: TfjsModel, kernels: KernelSet): { layer: TfjsLayer; reason: string }[] {
-  return model.layers.flatMap((layer) => {
-    const reason = tfjsLayerProblem(layer, kernels);
-    return reason ? [{ layer, reason }] : [];
-  });
-}
 
 /** Diagnostics for an open model.json; `runtime` names the runtime in messages and data. */
 export function tfjsDiagnostics(model: TfjsModel, document: TextDocument, runtime: { id: string; kernels: KernelSet }): Diagnostic[] {
@@ -60,7 +38,7 @@ export function tfjsHover(model: TfjsModel, document: TextDocument, position: Po
     `| parameters (${layer.params.toLocaleString('en-US')}) | ${formatBytes(layer.weightBytesFloat32)} | ${formatBytes(layer.weightBytesInt8)} |`,
     `| output activations ${shapes} | ${formatBytes(layer.activationBytesFloat32)} | ${formatBytes(layer.activationBytesInt8)} |`,
     '',
-    `TFLite: ${layer.tflite === null ? 'no builtin op' : layer.tflite.length === 0 ? 'removed or folded by the converter' : layer.tflite.join(', ')}`,
+    `TFLite: ${tfliteLowering(layer)}`,
     problem ? `\n**TFLM cannot run it**: ${problem}.` : '',
   ];
   return { contents: { kind: 'markdown', value: lines.join('\n').trimEnd() }, range: rangeOf(document, layer.span.start, layer.span.end) };

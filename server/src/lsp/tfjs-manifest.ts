@@ -1,16 +1,15 @@
 /**
- * A manifest whose `model:` is a TF.js model.json: TFLM has no memory model for it, so the checks use the reader's
- * int8 estimates (what the model would take once converted and quantized): flash = quantized weights, RAM = the
- * largest layer's inputs + output activations, both lower bounds and labelled as estimates. Layers TFLM cannot run
- * are `op-unsupported`, as for a .tflite.
+ * A manifest whose `model:` is a TF.js model.json: TFLM has no memory model for it, so the checks use the core's
+ * int8 estimates (analysis/tfjs.ts: what the model would take once converted and quantized), labelled as estimates.
+ * Layers TFLM cannot run are `op-unsupported`, as for a .tflite.
  */
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
+import { tfjsNeeds as modelNeeds, unsupportedLayers } from '../analysis/tfjs.js';
 import type { Span } from '../manifest/types.js';
 import { formatBytes } from '../manifest/units.js';
 import type { TfjsModel } from '../model/tfjs/reader.js';
 import { Code, SOURCE, type DiagnosticCode, type OverBudgetData } from './codes.js';
 import * as msg from './messages.js';
-import { unsupportedLayers } from './tfjs-document.js';
 import { unsavedModelNote, type ManifestCheck } from './workspace.js';
 
 /** Diagnostics from the model.json of a manifest (after the manifest's own problems). */
@@ -60,14 +59,10 @@ export function tfjsManifestDiagnostics(check: ManifestCheck): Diagnostic[] {
   return out;
 }
 
-/** RAM and flash needs (int8 estimates plus the reserve; RAM with the safety margin). */
+/** RAM and flash needs of a manifest's model.json (int8 estimates plus the reserve; RAM with the safety margin). */
 export function tfjsNeeds(check: ManifestCheck, model: TfjsModel): { ram: number; flash: number } {
   const m = check.parse.manifest;
-  const ramBase = model.peakActivationBytesInt8 + (m.reserve.ram?.value.value ?? 0);
-  return {
-    ram: ramBase + Math.ceil((ramBase * check.margin) / 100),
-    flash: model.weightBytesInt8 + (m.reserve.flash?.value.value ?? 0),
-  };
+  return modelNeeds(model, { reserveRamBytes: m.reserve.ram?.value.value ?? 0, reserveFlashBytes: m.reserve.flash?.value.value ?? 0, marginPercent: check.margin });
 }
 
 /** The hover on `model:` for a model.json. */

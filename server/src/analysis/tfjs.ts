@@ -1,0 +1,176 @@
+/**
+ * The analysis of a TensorFlow.js model (read by model/tfjs/): which layers TFLM cannot run once the model is
+ * converted to TFLite, and why; the RAM and flash a converted, int8-quantized model needs at least. TFLM has no memory
+ * model for a model.json (the converter decides the final graph), so the figures are estimates: flash = int8 weights,
+ * RAM = the largest layer's inputs + output activations in int8. Both are lower bounds; the exact arena needs the
+ * .tflite. Whether TFLM runs an op is TFLM's op registry for the kernel set. The CLI and the language server share
+ * these results.
+ */
+import type { TfjsLayer, TfjsModel } from '../model/tfjs/reader.js';
+import { registeredOps } from './tflm/kernels/index.js';
+import type { KernelSet } from './tflm/kernels/types.js';
+
+const registries = new Map<KernelSet, ReadonlySet<string>>();
+
+/** Why TFLM (with `kernels`) cannot run a layer once converted, or null when every op it becomes has a kernel. */
+export function tfjsLayerProblem(layer: TfjsLayer, kernels: KernelSet): string | null {
+  if (layer.tflite === null) return `the TFLite converter has no builtin op for ${layer.className} (it would need Select TF ops or a custom op, which TFLM does not run)`;
+  let ops = registries.get(kernels);
+  if (!ops) {
+    ops = new Set(registeredOps(kernels));
+    registries.set(kernels, ops);
+  }
+  const missing = layer.tflite.filter((op) => !ops.has(op));
+  return missing.length > 0 ? `${layer.className} becomes ${missing.join(', ')}, which TFLM has no kernel for` : null;
+}
+
+/** The layers of a model TFLM cannot run, with the reason. */
+export function unsupportedLayers(model: TfjsModel, kernels: KernelSet): { layer: TfjsLayer; reason: string }[] {
+  return model.layers.flatMap((layer) => {
+    const reason = tfjsLayerProblem(layer, kernels);
+    return reason ? [{ layer, reason }] : [];
+  });
+}
+
+/** What the converter makes of a layer, in words: its TFLite ops, or why there are none. */
+export function tfliteLowering(layer: TfjsLayer): string {
+  return layer.tflite === null ? 'no builtin op' : layer.tflite.length === 0 ? 'removed or folded by the converter' : layer.tflite.join(', ');
+}
+
+/** What a deployment adds to the estimates: reserved bytes and the safety margin (percent of RAM). */
+export interface TfjsAllowance {
+  readonly reserveRamBytes: number;
+  readonly reserveFlashBytes: number;
+  readonly marginPercent: number;
+}
+
+/** RAM and flash needs: the int8 estimates plus the reserves, RAM with the safety margin on top. */
+export function tfjsNeeds(model: TfjsModel, allowance: TfjsAllowance): { ram: number; flash: number } {
+  const ramBase = model.peakActivationBytesInt8 + allowance.reserveRamBytes;
+  return {
+    ram: ramBase + Math.ceil((ramBase * allowance.marginPercent) / 100),
+    flash: model.weightBytesInt8 + allowance.reserveFlashBytes,
+  };
+}
+
+/** One layer in a TF.js report (the reader's figures without its JSON span, plus the verdict). */
+export interface TfjsLayerReport {
+  readonly index: number;
+  readonly name: string;
+  readonly className: string;
+  /** The TFLite ops the converter emits; [] removed or folded; null no builtin lowering. */
+  readonly tflite: readonly string[] | null;
+  readonly outputShapes: readonly (readonly number[])[];
+  readonly params: number;
+  readonly weightBytesFloat32: number;
+  readonly weightBytesInt8: number;
+  readonly activationBytesFloat32: number;
+  readonly activationBytesInt8: number;
+  /** Why TFLM cannot run it, or null. */
+  readonly unsupported: string | null;
+}
+
+/** The whole analysis of a TF.js model for one kernel set. */
+export interface TfjsReport {
+  readonly format: TfjsModel['format'];
+  readonly kernels: KernelSet;
+  /** `unsupported` when a layer becomes an op TFLM cannot run. */
+  readonly status: 'ok' | 'unsupported';
+  readonly layers: readonly TfjsLayerReport[];
+  readonly unsupportedLayers: readonly { readonly index: number; readonly name: string; readonly className: string; readonly tflite: readonly string[] | null; readonly reason: string }[];
+  /** Lower bounds for the model converted to TFLite with int8 quantization. */
+  readonly estimate: {
+    readonly exact: false;
+    /** The largest layer's inputs + output activations in int8: a lower bound of the tensor arena. */
+    readonly ramBytes: number;
+    /** The int8 weights (int32 biases): a lower bound of the .tflite's size in flash. */
+    readonly flashBytes: number;
+  };
+  readonly params: number;
+  readonly weightBytesFloat32: number;
+  readonly weightBytesInt8: number;
+  readonly peakActivationBytesFloat32: number;
+  readonly peakActivationBytesInt8: number;
+  readonly shardBytes: number;
+  readonly notes: readonly string[];
+}
+
+/** Analyses a TF.js model for a TFLM kernel set. */
+export function analyzeTfjs(model: TfjsModel, kernels: KernelSet): TfjsReport {
+  const layers = model.layers.map((l): TfjsLayerReport => ({
+    index: l.index,
+    name: l.name,
+    className: l.className,
+    tflite: l.tflite,
+    outputShapes: l.outputShapes,
+    params: l.params,
+    weightBytesFloat32: l.weightBytesFloat32,
+    weightBytesInt8: l.weightBytesInt8,
+    activationBytesFloat32: l.activationBytesFloat32,
+    activationBytesInt8: l.activationBytesInt8,
+    unsupported: tfjsLayerProblem(l, kernels),
+  }));
+  const unsupported = layers.flatMap((l) => (l.unsupported ? [{ index: l.index, name: l.name, className: l.className, tflite: l.tflite, reason: l.unsupported }] : []));
+  const needs = tfjsNeeds(model, { reserveRamBytes: 0, reserveFlashBytes: 0, marginPercent: 0 });
+  return {
+    format: model.format,
+    kernels,
+    status: unsupported.length > 0 ? 'unsupported' : 'ok',
+    layers,
+    unsupportedLayers: unsupported,
+    estimate: { exact: false, ramBytes: needs.ram, flashBytes: needs.flash },
+    params: model.params,
+    weightBytesFloat32: model.weightBytesFloat32,
+    weightBytesInt8: model.weightBytesInt8,
+    peakActivationBytesFloat32: model.peakActivationBytesFloat32,
+    peakActivationBytesInt8: model.peakActivationBytesInt8,
+    shardBytes: model.shardBytes,
+    notes: [
+      'RAM and flash are estimates for the model converted to TFLite with int8 quantization (lower bounds); convert to .tflite for the exact arena.',
+      ...model.notes,
+    ],
+  };
+}
+
+const DTYPE_BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2, int8: 1, int16: 2 };
+
+/** A weight group whose shards hold fewer bytes than its weights need. */
+export interface ShardShortfall {
+  readonly group: number;
+  readonly paths: readonly string[];
+  readonly needBytes: number;
+  readonly haveBytes: number;
+}
+
+/**
+ * The first weight group of a model.json whose shards (sizes by manifest path) are shorter than its weights need:
+ * tfjs would only say that some tensor has too few values, this names the shards. Null when every group is whole or
+ * the sizes cannot be known (not JSON, string weights, an unknown dtype).
+ */
+export function shardShortfall(json: string, shardSizes: ReadonlyMap<string, number>): ShardShortfall | null {
+  let doc: { weightsManifest?: unknown };
+  try {
+    doc = JSON.parse(json) as typeof doc;
+  } catch {
+    return null;
+  }
+  const groups = Array.isArray(doc?.weightsManifest) ? (doc.weightsManifest as { paths?: unknown; weights?: unknown }[]) : [];
+  for (const [group, g] of groups.entries()) {
+    const paths = Array.isArray(g?.paths) ? (g.paths as unknown[]).filter((p): p is string => typeof p === 'string') : [];
+    const weights = Array.isArray(g?.weights) ? (g.weights as { shape?: unknown; dtype?: unknown; quantization?: { dtype?: unknown } }[]) : [];
+    let needBytes = 0;
+    for (const w of weights) {
+      const dtype = w?.quantization?.dtype ?? w?.dtype;
+      const size = typeof dtype === 'string' ? DTYPE_BYTES[dtype] : undefined;
+      const shape = Array.isArray(w?.shape) ? (w.shape as unknown[]) : null;
+      if (size === undefined || !shape || !shape.every((d) => typeof d === 'number' && d >= 0)) {
+        needBytes = Number.NaN;
+        break;
+      }
+      needBytes += size * (shape as number[]).reduce((n, d) => n * d, 1);
+    }
+    const haveBytes = paths.reduce((n, p) => n + (shardSizes.get(p) ?? 0), 0);
+    if (haveBytes < needBytes) return { group, paths, needBytes, haveBytes };
+  }
+  return null;
+}
