@@ -13,7 +13,7 @@ import type { KernelSet } from './tflm/kernels/types.js';
 const registries = new Map<KernelSet, ReadonlySet<string>>();
 
 /** Why TFLM (with `kernels`) cannot run a layer once converted, or null when every op it becomes has a kernel. */
-export function tfjsLayerProblem(layer: TfjsLayer, kernels: KernelSet): string | null {
+export function tfjsLayerProblem(layer: Pick<TfjsLayer, 'className' | 'tflite'>, kernels: KernelSet): string | null {
   if (layer.tflite === null) return `the TFLite converter has no builtin op for ${layer.className} (it would need Select TF ops or a custom op, which TFLM does not run)`;
   let ops = registries.get(kernels);
   if (!ops) {
@@ -53,26 +53,14 @@ export function tfjsNeeds(model: TfjsModel, allowance: TfjsAllowance): { ram: nu
   };
 }
 
-/** One layer in a TF.js report (the reader's figures without its JSON span, plus the verdict). */
-export interface TfjsLayerReport {
-  readonly index: number;
-  readonly name: string;
-  readonly className: string;
-  /** The TFLite ops the converter emits; [] removed or folded; null no builtin lowering. */
-  readonly tflite: readonly string[] | null;
-  readonly outputShapes: readonly (readonly number[])[];
-  readonly params: number;
-  readonly weightBytesFloat32: number;
-  readonly weightBytesInt8: number;
-  readonly activationBytesFloat32: number;
-  readonly activationBytesInt8: number;
+/** One layer in a TF.js report: the reader's figures without its JSON span, plus the verdict. */
+export interface TfjsLayerReport extends Omit<TfjsLayer, 'span'> {
   /** Why TFLM cannot run it, or null. */
   readonly unsupported: string | null;
 }
 
-/** The whole analysis of a TF.js model for one kernel set. */
-export interface TfjsReport {
-  readonly format: TfjsModel['format'];
+/** The whole analysis of a TF.js model for one kernel set: the reader's totals, the verdicts and the estimates. */
+export interface TfjsReport extends Omit<TfjsModel, 'layers'> {
   readonly kernels: KernelSet;
   /** `unsupported` when a layer becomes an op TFLM cannot run. */
   readonly status: 'ok' | 'unsupported';
@@ -86,45 +74,20 @@ export interface TfjsReport {
     /** The int8 weights (int32 biases): a lower bound of the .tflite's size in flash. */
     readonly flashBytes: number;
   };
-  readonly params: number;
-  readonly weightBytesFloat32: number;
-  readonly weightBytesInt8: number;
-  readonly peakActivationBytesFloat32: number;
-  readonly peakActivationBytesInt8: number;
-  readonly shardBytes: number;
-  readonly notes: readonly string[];
 }
 
 /** Analyses a TF.js model for a TFLM kernel set. */
 export function analyzeTfjs(model: TfjsModel, kernels: KernelSet): TfjsReport {
-  const layers = model.layers.map((l): TfjsLayerReport => ({
-    index: l.index,
-    name: l.name,
-    className: l.className,
-    tflite: l.tflite,
-    outputShapes: l.outputShapes,
-    params: l.params,
-    weightBytesFloat32: l.weightBytesFloat32,
-    weightBytesInt8: l.weightBytesInt8,
-    activationBytesFloat32: l.activationBytesFloat32,
-    activationBytesInt8: l.activationBytesInt8,
-    unsupported: tfjsLayerProblem(l, kernels),
-  }));
+  const layers = model.layers.map(({ span: _span, ...layer }): TfjsLayerReport => ({ ...layer, unsupported: tfjsLayerProblem(layer, kernels) }));
   const unsupported = layers.flatMap((l) => (l.unsupported ? [{ index: l.index, name: l.name, className: l.className, tflite: l.tflite, reason: l.unsupported }] : []));
   const needs = tfjsNeeds(model, { reserveRamBytes: 0, reserveFlashBytes: 0, marginPercent: 0 });
   return {
-    format: model.format,
+    ...model,
     kernels,
     status: unsupported.length > 0 ? 'unsupported' : 'ok',
     layers,
     unsupportedLayers: unsupported,
     estimate: { exact: false, ramBytes: needs.ram, flashBytes: needs.flash },
-    params: model.params,
-    weightBytesFloat32: model.weightBytesFloat32,
-    weightBytesInt8: model.weightBytesInt8,
-    peakActivationBytesFloat32: model.peakActivationBytesFloat32,
-    peakActivationBytesInt8: model.peakActivationBytesInt8,
-    shardBytes: model.shardBytes,
     notes: [
       'RAM and flash are estimates for the model converted to TFLite with int8 quantization (lower bounds); convert to .tflite for the exact arena.',
       ...model.notes,
@@ -145,7 +108,7 @@ export interface ShardShortfall {
 /**
  * The first weight group of a model.json whose shards (sizes by manifest path) are shorter than its weights need:
  * tfjs would only say that some tensor has too few values, this names the shards. Null when every group is whole or
- * the sizes cannot be known (not JSON, string weights, an unknown dtype).
+ * the sizes cannot be known (not JSON, string weights, an unknown dtype, a shard whose size is not given).
  */
 export function shardShortfall(json: string, shardSizes: ReadonlyMap<string, number>): ShardShortfall | null {
   let doc: { weightsManifest?: unknown };
@@ -169,6 +132,7 @@ export function shardShortfall(json: string, shardSizes: ReadonlyMap<string, num
       }
       needBytes += size * (shape as number[]).reduce((n, d) => n * d, 1);
     }
+    if (!paths.every((p) => shardSizes.has(p))) continue;
     const haveBytes = paths.reduce((n, p) => n + (shardSizes.get(p) ?? 0), 0);
     if (haveBytes < needBytes) return { group, paths, needBytes, haveBytes };
   }

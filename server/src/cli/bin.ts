@@ -1,4 +1,6 @@
 /** Entry point of the `tinyml-lens` command (bundled as dist/cli.js). */
-import { run } from './main.js';
+import { main } from './main.js';
 
-process.exitCode = run(process.argv.slice(2), (s) => process.stdout.write(`${s}\n`), (s) => process.stderr.write(`${s}\n`));
+void Promise.resolve(main(process.argv.slice(2), (s) => process.stdout.write(`${s}\n`), (s) => process.stderr.write(`${s}\n`))).then((code) => {
+  process.exitCode = code;
+});

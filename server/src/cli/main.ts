@@ -16,10 +16,11 @@ import { runQuantize } from './quantize.js';
 import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, type BatteryOptions } from './fit.js';
 import { readModelBytes } from './model-file.js';
 import { toSarif } from './sarif.js';
+import { analyzeTfjsFile, isTfjsModelPath } from './tfjs.js';
 
 const VERSION = '0.1.0';
 
-const USAGE = `Usage: tinyml-lens analyze MODEL.tflite [--runtime RUNTIME] [--target TARGET [--clock 120MHz]] [--catalog FILE]
+const USAGE = `Usage: tinyml-lens analyze MODEL.tflite|model.json [--runtime RUNTIME] [--target TARGET [--clock 120MHz]] [--catalog FILE]
                      [--battery-mah N --inferences-per-day N [--battery-volts V] [--sleep-uw P]] [--format text|json|sarif]
        tinyml-lens fit MODEL.tflite [--runtime RUNTIME] [--catalog FILE] [--format text|json]
        tinyml-lens compile MODEL.tflite [--runtime RUNTIME] [--out DIR] [--name NAME] [--arena-margin PCT] [--force]
@@ -29,6 +30,8 @@ Reports the tensor arena TensorFlow Lite Micro needs for MODEL (to the byte, for
 operator support, flash and MACs per layer. compile writes C++ for TFLM: the model array, an op resolver with the
 kernels it uses, the arena size from the same figures, and an example that allocates and runs one inference.
 quantize writes an int8 model (post-training full-integer quantization) of a float32 model, calibrated on samples.
+A TensorFlow.js model.json (with its weight shards beside it) is analysed per layer: which layers TFLM cannot run
+once converted, and RAM and flash estimates for the int8 model; the other commands and --target need a .tflite.
 
 Options:
   --runtime   ${RUNTIMES.join(' | ')} (default tflm-cmsis-nn; memory to the byte)
@@ -59,8 +62,18 @@ Exit codes: 0 fine, 1 problems found (unsupported operator), 2 unusable input.`;
 
 class UsageError extends Error {}
 
-/** Runs the CLI and returns its exit code; output goes to the given writers so tests can capture it. */
+/**
+ * Runs the CLI synchronously and returns its exit code (every .tflite command); output goes to the given writers so
+ * tests can capture it. Analysing a model.json is asynchronous: use `main`.
+ */
 export function run(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+  const code = main(argv, out, err);
+  if (typeof code !== 'number') throw new Error('analysing a model.json is asynchronous: call main()');
+  return code;
+}
+
+/** Runs the CLI: the exit code, or a promise of it when analysing a TF.js model.json (the tfjs loader is async). */
+export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -112,6 +125,8 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
     if (command !== 'compile' && compileOnly.length) throw new UsageError(`--${compileOnly[0]} is an option of compile`);
     const quantizeOnly = (['data', 'random', 'range', 'io'] as const).filter((o) => values[o] !== undefined);
     if (command !== 'quantize' && quantizeOnly.length) throw new UsageError(`--${quantizeOnly[0]} is an option of quantize`);
+    const tfjs = rest.length === 1 && isTfjsModelPath(rest[0]!);
+    if (tfjs && command !== 'analyze') throw new UsageError(`${command} needs a .tflite: convert ${rest[0]} first (TF.js models are analysed with analyze only)`);
     if (command === 'quantize') {
       if (rest.length !== 1) throw new UsageError('quantize takes exactly one model file');
       return runQuantize(rest[0]!, quantizeOptions(values), out, err);
@@ -145,6 +160,14 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
     const format = values.format as string;
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format '${format}' (text, json or sarif)`);
     const battery = batteryOptions(values);
+    if (tfjs) {
+      const option = (['target', 'clock'] as const).find((o) => values[o] !== undefined) ?? (battery ? 'battery-mah' : null);
+      if (option) throw new UsageError(`--${option} needs a .tflite: convert ${rest[0]} first (TF.js models get op support and RAM/flash estimates only)`);
+      return analyzeTfjsFile(rest[0]!, runtime, format as 'text' | 'json' | 'sarif', VERSION, out, err).catch((e: unknown) => {
+        err(`tinyml-lens: internal error: ${(e as Error).message}`);
+        return 2;
+      });
+    }
     if (battery && values.target === undefined) throw new UsageError('the battery options need --target (a board with measured active power)');
     if (values.target !== undefined || values.clock !== undefined || !(RUNTIMES as readonly string[]).includes(runtime)) {
       return analyzeTargeted(rest[0]!, { runtime, target: values.target, clock: values.clock, format: format as 'text' | 'json' | 'sarif', catalog, ...(battery ? { battery } : {}) }, out, err);

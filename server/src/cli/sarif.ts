@@ -1,4 +1,6 @@
 import type { AnalysisReport } from '../analysis/report.js';
+import type { TfjsReport } from '../analysis/tfjs.js';
+import type { JsonSpan } from '../model/tfjs/json-spans.js';
 
 /** Rules the CLI can report, with stable ids shared with the language server's diagnostic codes. */
 const RULES = [
@@ -18,15 +20,7 @@ const RULES = [
 
 /** A SARIF 2.1.0 log for one analysed model. */
 export function toSarif(modelUri: string, report: AnalysisReport | null, error: { message: string; offset: number } | null, version: string): object {
-  const results: object[] = [];
-  if (error) {
-    results.push({
-      ruleId: 'model-malformed',
-      level: 'error',
-      message: { text: error.message },
-      locations: [{ physicalLocation: { artifactLocation: { uri: modelUri }, region: { byteOffset: error.offset, byteLength: 1 } } }],
-    });
-  }
+  const results = error ? [malformed(modelUri, error)] : [];
   for (const u of report?.unsupportedOps ?? []) {
     for (const layer of u.layers) {
       results.push({
@@ -40,6 +34,40 @@ export function toSarif(modelUri: string, report: AnalysisReport | null, error: 
       });
     }
   }
+  return log(modelUri, results, version, report ? { runtime: report.runtime, memory: report.memory, flash: report.flash, macs: report.macs } : null);
+}
+
+/**
+ * A SARIF 2.1.0 log for an analysed TF.js model.json: one `op-unsupported` result per layer TFLM cannot run, on the
+ * layer's entry in the JSON text (`spans` by layer index).
+ */
+export function tfjsToSarif(modelUri: string, analysed: { runtime: string; report: TfjsReport } | null, spans: readonly (JsonSpan | null)[], error: { message: string; offset: number } | null, version: string): object {
+  const results = error ? [malformed(modelUri, error)] : [];
+  for (const u of analysed?.report.unsupportedLayers ?? []) {
+    const span = spans[u.index];
+    results.push({
+      ruleId: 'op-unsupported',
+      level: 'error',
+      message: { text: `layer ${u.index} '${u.name}' (${u.className}) cannot run on ${analysed!.runtime}: ${u.reason}` },
+      locations: [{
+        physicalLocation: { artifactLocation: { uri: modelUri }, ...(span ? { region: { charOffset: span.start, charLength: span.end - span.start } } : {}) },
+        logicalLocations: [{ fullyQualifiedName: `layers[${u.index}]`, name: u.name, kind: 'function' }],
+      }],
+    });
+  }
+  return log(modelUri, results, version, analysed ? { runtime: analysed.runtime, estimate: analysed.report.estimate } : null);
+}
+
+function malformed(modelUri: string, error: { message: string; offset: number }): object {
+  return {
+    ruleId: 'model-malformed',
+    level: 'error',
+    message: { text: error.message },
+    locations: [{ physicalLocation: { artifactLocation: { uri: modelUri }, region: { byteOffset: error.offset, byteLength: 1 } } }],
+  };
+}
+
+function log(modelUri: string, results: object[], version: string, properties: object | null): object {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -47,7 +75,7 @@ export function toSarif(modelUri: string, report: AnalysisReport | null, error: 
       tool: { driver: { name: 'tinyml-lens', version, rules: RULES } },
       artifacts: [{ location: { uri: modelUri } }],
       results,
-      ...(report ? { properties: { runtime: report.runtime, memory: report.memory, flash: report.flash, macs: report.macs } } : {}),
+      ...(properties ? { properties } : {}),
     }],
   };
 }

@@ -1,0 +1,114 @@
+/**
+ * `tinyml-lens analyze model.json`: a TensorFlow.js model (layers or graph model) and the weight shards its weights
+ * manifest names beside it, read by model/tfjs/ and analysed by analysis/tfjs.ts. Asynchronous, because tfjs loads
+ * models asynchronously. There is no exact TFLM arena for a model.json: the figures are the core's int8 estimates.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { analyzeTfjs, shardShortfall, type TfjsLayerReport, type TfjsReport } from '../analysis/tfjs.js';
+import { memoryKernelsFor, type Runtime } from '../analysis/support/index.js';
+import { ModelFormatError } from '../model/errors.js';
+import { readTfjsModel, type TfjsModel } from '../model/tfjs/reader.js';
+import { formatBytes } from './format.js';
+import { readModelBytes, type Write } from './model-file.js';
+import { tfjsToSarif } from './sarif.js';
+
+/** True for a model file the CLI reads as TF.js (`model.json`, or any `.json`). */
+export function isTfjsModelPath(path: string): boolean {
+  return /\.json$/i.test(path);
+}
+
+/** Analyses a model.json; resolves to the exit code (0 fine, 1 a layer TFLM cannot run, 2 unusable input). */
+export async function analyzeTfjsFile(path: string, runtime: Runtime, format: 'text' | 'json' | 'sarif', version: string, out: Write, err: Write): Promise<number> {
+  const bytes = readModelBytes(path, err);
+  if (typeof bytes === 'number') return bytes;
+  const text = new TextDecoder().decode(bytes);
+  const sizes = new Map<string, number>();
+  let model: TfjsModel;
+  try {
+    model = await readTfjsModel(text, (shard) => readShard(path, shard, sizes));
+  } catch (e) {
+    if (!(e instanceof ModelFormatError)) throw e;
+    const short = shardShortfall(text, sizes);
+    const message = short
+      ? `weight shard${short.paths.length > 1 ? 's' : ''} ${short.paths.map((p) => join(dirname(path), p)).join(', ')} ${short.paths.length > 1 ? 'are' : 'is'} short: weight group ${short.group} needs ${short.needBytes.toLocaleString('en-US')} B, ${short.paths.length > 1 ? 'they hold' : 'it holds'} ${short.haveBytes.toLocaleString('en-US')} B (cut short, or from another model)`
+      : e.message;
+    err(`tinyml-lens: ${path}: ${message}`);
+    if (format === 'sarif') out(JSON.stringify(tfjsToSarif(path, null, [], { message, offset: e.offset }, version), null, 2));
+    return 2;
+  }
+  const kernels = memoryKernelsFor(runtime);
+  const report = analyzeTfjs(model, kernels);
+  const notes = runtime === kernels ? [] : [`Op support on ${runtime} is judged by TFLM's ${kernels} kernels for TF.js models.`];
+  if (format === 'json') out(JSON.stringify(tfjsToJson(path, runtime, report, notes), null, 2));
+  else if (format === 'sarif') out(JSON.stringify(tfjsToSarif(path, { runtime, report }, model.layers.map((l) => l.span), null, version), null, 2));
+  else out(tfjsToText(path, runtime, report, notes));
+  return report.status === 'ok' ? 0 : 1;
+}
+
+/** Reads a shard beside the model.json (by the manifest's relative path) and records its size. */
+function readShard(modelPath: string, shard: string, sizes: Map<string, number>): Uint8Array {
+  const file = join(dirname(modelPath), shard);
+  let data: Uint8Array;
+  try {
+    data = new Uint8Array(readFileSync(file));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message} (${file})`);
+  }
+  sizes.set(shard, data.length);
+  return data;
+}
+
+/** The JSON document `analyze model.json --format json` prints (documented in README.md). */
+export function tfjsToJson(modelPath: string, runtime: string, report: TfjsReport, notes: readonly string[]): object {
+  return {
+    model: modelPath,
+    runtime,
+    kind: 'tfjs',
+    format: report.format,
+    status: report.status,
+    unsupportedLayers: report.unsupportedLayers,
+    estimate: report.estimate,
+    params: report.params,
+    weightBytesFloat32: report.weightBytesFloat32,
+    weightBytesInt8: report.weightBytesInt8,
+    peakActivationBytesFloat32: report.peakActivationBytesFloat32,
+    peakActivationBytesInt8: report.peakActivationBytesInt8,
+    shardBytes: report.shardBytes,
+    layers: report.layers,
+    notes: [...report.notes, ...notes],
+  };
+}
+
+/** The per-layer table and the estimates of `analyze model.json --format text`. */
+export function tfjsToText(modelPath: string, runtime: string, report: TfjsReport, notes: readonly string[]): string {
+  const header = ['#', 'layer', 'class/op', 'TFLite ops', 'output shape', 'params', 'float32', 'int8', 'verdict'];
+  const rows = report.layers.map(layerRow);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const right = new Set([0, 5, 6, 7]);
+  const fmt = (cells: string[]): string => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const lines = [`${modelPath} (TensorFlow.js ${report.format}) on ${runtime}`, '', fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt), ''];
+  lines.push(`status            ${report.status}${report.status === 'ok' ? '' : ' (a layer becomes an op TFLM cannot run)'}`);
+  lines.push(`RAM estimate      ${formatBytes(report.estimate.ramBytes)}  largest layer inputs + output in int8: a lower bound of the tensor arena`);
+  lines.push(`flash estimate    ${formatBytes(report.estimate.flashBytes)}  weights after int8 quantization: a lower bound of the .tflite in flash`);
+  lines.push(`weights           ${report.params.toLocaleString('en-US')} parameters, ${formatBytes(report.weightBytesFloat32)} in float32 (shards: ${formatBytes(report.shardBytes)})`);
+  for (const u of report.unsupportedLayers) lines.push(`unsupported       layer ${u.index} '${u.name}' (${u.className}): ${u.reason}`);
+  for (const note of [...report.notes, ...notes]) lines.push(`note              ${note}`);
+  return lines.join('\n');
+}
+
+function layerRow(l: TfjsLayerReport): string[] {
+  const bytes = (n: number): string => (n ? n.toLocaleString('en-US') : '-');
+  return [
+    String(l.index),
+    l.name,
+    l.className,
+    l.tflite === null ? '(no builtin)' : l.tflite.length === 0 ? '(folded)' : l.tflite.join(' '),
+    l.outputShapes.map((s) => `[${s.join(',')}]`).join(' ') || '?',
+    bytes(l.params),
+    bytes(l.weightBytesFloat32),
+    bytes(l.weightBytesInt8),
+    l.unsupported ? 'UNSUPPORTED' : 'ok',
+  ];
+}
