@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeTfjs, shardShortfall, tfjsNeeds } from '../../server/src/analysis/tfjs.ts';
+import { analyzeTfjs, tfjsNeeds } from '../../server/src/analysis/tfjs.ts';
 import { readTfjsModel } from '../../server/src/model/tfjs/reader.ts';
 import { graphModelFiles, layersModelFiles, type TfjsFiles } from './helpers/tfjs-fixtures.ts';
 
@@ -24,14 +24,4 @@ test('a graph model: Erf has no TFLite builtin', async () => {
 test('needs add the reserves and the safety margin on RAM', async () => {
   const model = await read(await layersModelFiles());
   assert.deepEqual(tfjsNeeds(model, { reserveRamBytes: 92, reserveFlashBytes: 1000, marginPercent: 10 }), { ram: 300 + 30, flash: 172 + 1000 });
-});
-
-test('a short shard is named with what its group needs; a whole one passes', async () => {
-  const files = await layersModelFiles();
-  const whole = files.shards.get('group1-shard1of1.bin')!.length;
-  assert.equal(shardShortfall(files.json, new Map([['group1-shard1of1.bin', whole]])), null);
-  assert.deepEqual(shardShortfall(files.json, new Map([['group1-shard1of1.bin', whole - 1]])), { group: 0, paths: ['group1-shard1of1.bin'], needBytes: whole, haveBytes: whole - 1 });
-  // A shard whose size is unknown (it could not be read) is the reader's to report.
-  assert.equal(shardShortfall(files.json, new Map()), null);
-  assert.equal(shardShortfall('{nope', new Map()), null);
 });

@@ -79,3 +79,13 @@ test('Keras lowering: fused activations, separate activations, unknown classes',
   assert.equal(kerasToTflite('NoSuchLayer', {}), null);
   assert.deepEqual(kerasToTflite('ReLU', { max_value: 6 }), ['RELU6']);
 });
+
+test('a short weight shard is a located error naming the shard and the bytes its group needs; a whole one reads', async () => {
+  const files = await layersModelFiles();
+  const whole = files.shards.get('group1-shard1of1.bin')!;
+  const cut = { ...files, shards: new Map([['group1-shard1of1.bin', whole.subarray(0, whole.length - 4)]]) };
+  await assert.rejects(readTfjsModel(cut.json, reader(cut)), (e: unknown) => e instanceof ModelFormatError && e.code === 'truncated' &&
+    e.where === 'weightsManifest[0]' && e.message.includes(`'group1-shard1of1.bin' is short: weight group 0 needs ${whole.length} B, it holds ${whole.length - 4} B`));
+  const longer = { ...files, shards: new Map([['group1-shard1of1.bin', Uint8Array.from([...whole, 0, 0, 0, 0])]]) };
+  assert.equal((await readTfjsModel(longer.json, reader(longer))).layers.length, 5);
+});

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { analyzeTfjs, shardShortfall, type TfjsLayerReport, type TfjsReport } from '../analysis/tfjs.js';
+import { analyzeTfjs, type TfjsLayerReport, type TfjsReport } from '../analysis/tfjs.js';
 import { memoryKernelsFor, type Runtime } from '../analysis/support/index.js';
 import { ModelFormatError } from '../model/errors.js';
 import { readTfjsModel, type TfjsModel } from '../model/tfjs/reader.js';
@@ -23,16 +23,12 @@ export async function analyzeTfjsFile(path: string, runtime: Runtime, format: 't
   const bytes = readModelBytes(path, err);
   if (typeof bytes === 'number') return bytes;
   const text = new TextDecoder().decode(bytes);
-  const sizes = new Map<string, number>();
   let model: TfjsModel;
   try {
-    model = await readTfjsModel(text, (shard) => readShard(path, shard, sizes));
+    model = await readTfjsModel(text, (shard) => readShard(path, shard));
   } catch (e) {
     if (!(e instanceof ModelFormatError)) throw e;
-    const short = shardShortfall(text, sizes);
-    const message = short
-      ? `weight shard${short.paths.length > 1 ? 's' : ''} ${short.paths.map((p) => join(dirname(path), p)).join(', ')} ${short.paths.length > 1 ? 'are' : 'is'} short: weight group ${short.group} needs ${short.needBytes.toLocaleString('en-US')} B, ${short.paths.length > 1 ? 'they hold' : 'it holds'} ${short.haveBytes.toLocaleString('en-US')} B (cut short, or from another model)`
-      : e.message;
+    const message = e.message;
     err(`tinyml-lens: ${path}: ${message}`);
     if (format === 'sarif') out(JSON.stringify(tfjsToSarif(path, null, [], { message, offset: e.offset }, version), null, 2));
     return 2;
@@ -46,18 +42,15 @@ export async function analyzeTfjsFile(path: string, runtime: Runtime, format: 't
   return report.status === 'ok' ? 0 : 1;
 }
 
-/** Reads a shard beside the model.json (by the manifest's relative path) and records its size. */
-function readShard(modelPath: string, shard: string, sizes: Map<string, number>): Uint8Array {
+/** Reads a shard beside the model.json (by the manifest's relative path). */
+function readShard(modelPath: string, shard: string): Uint8Array {
   const file = join(dirname(modelPath), shard);
-  let data: Uint8Array;
   try {
-    data = new Uint8Array(readFileSync(file));
+    return new Uint8Array(readFileSync(file));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new Error(`${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message} (${file})`);
   }
-  sizes.set(shard, data.length);
-  return data;
 }
 
 /** The JSON document `analyze model.json --format json` prints (documented in README.md). */

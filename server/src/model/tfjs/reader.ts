@@ -87,12 +87,23 @@ export async function readTfjsModel(text: string, readShard: ShardReader): Promi
   const weightSpecs = groups.flatMap((g) => (Array.isArray(g.weights) ? g.weights : []));
   const shards: Uint8Array[] = [];
   for (const [gi, g] of groups.entries()) {
-    for (const [pi, path] of (Array.isArray(g.paths) ? g.paths : []).entries()) {
+    const paths = Array.isArray(g.paths) ? g.paths : [];
+    let haveBytes = 0;
+    for (const [pi, path] of paths.entries()) {
       try {
-        shards.push(await readShard(path));
+        const shard = await readShard(path);
+        shards.push(shard);
+        haveBytes += shard.length;
       } catch (e) {
         throw new ModelFormatError('truncated', 0, `weightsManifest[${gi}].paths[${pi}]`, `weight shard '${path}' cannot be read: ${(e as Error).message}`, text.length);
       }
+    }
+    // tfjs would only say that some tensor has too few values: name the shards and the bytes instead.
+    const needBytes = groupBytes(Array.isArray(g.weights) ? g.weights : []);
+    if (needBytes !== null && haveBytes < needBytes) {
+      const named = paths.map((p) => `'${p}'`).join(', ');
+      throw new ModelFormatError('truncated', 0, `weightsManifest[${gi}]`,
+        `weight shard${paths.length > 1 ? 's' : ''} ${named} ${paths.length > 1 ? 'are' : 'is'} short: weight group ${gi} needs ${needBytes.toLocaleString('en-US')} B, ${paths.length > 1 ? 'they hold' : 'it holds'} ${haveBytes.toLocaleString('en-US')} B (cut short, or from another model)`, text.length);
     }
   }
   const shardBytes = shards.reduce((n, s) => n + s.length, 0);
@@ -113,6 +124,20 @@ export async function readTfjsModel(text: string, readShard: ShardReader): Promi
     if (e instanceof ModelFormatError) throw e;
     throw new ModelFormatError('bad-value', 0, 'modelTopology', `TensorFlow.js cannot load it: ${(e as Error).message}`, text.length);
   }
+}
+
+/** Bytes of a weight group's tensors as stored (quantized weights by their storage type); null when not knowable. */
+const STORED_BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2, int8: 1, int16: 2 };
+function groupBytes(weights: readonly unknown[]): number | null {
+  let bytes = 0;
+  for (const w of weights as { shape?: unknown; dtype?: unknown; quantization?: { dtype?: unknown } }[]) {
+    const dtype = w?.quantization?.dtype ?? w?.dtype;
+    const size = typeof dtype === 'string' ? STORED_BYTES[dtype] : undefined;
+    const shape = Array.isArray(w?.shape) ? (w.shape as unknown[]) : null;
+    if (size === undefined || !shape || !shape.every((d) => typeof d === 'number' && d >= 0)) return null;
+    bytes += size * (shape as number[]).reduce((n, d) => n * d, 1);
+  }
+  return bytes;
 }
 
 const batchOne = (shape: readonly (number | null)[]): number[] => shape.map((d, i) => (d === null || d < 0 ? (i === 0 ? 1 : 0) : d));
