@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -90,6 +90,17 @@ test('the bundled dist/cli.js runs as a program', { skip: !existsSync(join(root,
   const r = spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'analyze', sine, '--format', 'json'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).layers.length, 3);
+});
+
+test('a reader that closes the pipe early ends the program quietly, not with an EPIPE stack trace', { skip: !existsSync(join(root, 'dist/cli.js')) && 'run npm run build first' }, async () => {
+  // The read end is closed before the program writes anything, so its first write fails with EPIPE (like `| head`).
+  const child = spawn(process.execPath, [join(root, 'dist/cli.js'), 'fit', sine], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  assert.doesNotMatch(stderr, /EPIPE|Unhandled|\n\s+at /);
+  assert.equal(code, 0);
 });
 
 test('each JSON layer lists the arena buffers live while it runs, with offsets that do not overlap', () => {
