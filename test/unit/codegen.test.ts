@@ -152,6 +152,12 @@ test('compile: an unsupported model exits 1 and writes nothing; bad options exit
   assert.equal(tpu.code, 2);
   assert.match(tpu.err, /edgetpu_compiler/);
   assert.equal(cli('analyze', sine, '--force').code, 2, '--force belongs to compile');
+  const blocked = cli('compile', sine, '--out', join(pow, 'sub'));
+  assert.equal(blocked.code, 2);
+  assert.match(blocked.err, /cannot write into .*sub: a parent is a file, not a folder/);
+  const nested = cli('compile', sine, '--out', join(dir, 'a', 'b', 'c'));
+  assert.equal(nested.code, 0, nested.err);
+  assert.ok(existsSync(join(dir, 'a', 'b', 'c', 'sine_float_ops.h')));
   const missing = cli('compile', join(dir, 'nope.tflite'));
   assert.equal(missing.code, 2);
   assert.match(missing.err, /no such file/);

@@ -51,11 +51,30 @@ export function runCompile(path: string, opts: CompileOptions, out: Write, err: 
     err(`tinyml-lens: not overwriting ${taken.length} existing file${taken.length > 1 ? 's' : ''} (use --force to replace them):\n  ${taken.join('\n  ')}`);
     return 2;
   }
-  mkdirSync(dir, { recursive: true });
-  for (const f of result.files) writeFileSync(join(dir, f.path), f.text);
+  try {
+    makeFolder(dir);
+    for (const f of result.files) writeFileSync(join(dir, f.path), f.text);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    err(`tinyml-lens: cannot write into ${dir}: ${code === 'ENOTDIR' ? 'a parent is a file, not a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ?? (e as Error).message}`);
+    return 2;
+  }
   out(`wrote ${result.files.length} files to ${dir}:`);
   for (const f of result.files) out(`  ${f.path}`);
   out(`tensor arena ${formatBytes(result.arenaBytes)} (${kernels} kernels); ${result.ops.length} kernel${result.ops.length === 1 ? '' : 's'} registered: ${result.ops.map((o) => o.op).join(', ')}`);
   for (const n of result.notes) out(`note: ${n}`);
   return 0;
+}
+
+/**
+ * Creates `dir` and its missing parents one level at a time (Node's recursive mkdir spins forever on some pseudo file
+ * systems such as /proc); throws the first error.
+ */
+function makeFolder(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) mkdirSync(d);
 }
