@@ -4,14 +4,12 @@
  * so a builder change cannot quietly turn the table into figures for different models.
  */
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeModel, RUNTIMES } from '../../server/src/analysis/report.js';
 import type { KernelSet } from '../../server/src/analysis/tflm/kernels/types.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { MEASURED_MODELS } from '../measured/models/index.js';
+import { measuredTable, sha256 } from '../measured/table.js';
 
 interface MeasuredRow {
   model: string;
@@ -29,12 +27,7 @@ const COLUMNS = [
 ];
 
 function readMeasured(): MeasuredRow[] {
-  const text = readFileSync(join(__dirname, '..', 'measured', 'tflm_measured.tsv'), 'utf8');
-  const lines = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
-  assert.deepEqual(lines.shift()?.split('\t'), COLUMNS);
-  return lines.map((line) => {
-    const f = line.split('\t');
-    assert.equal(f.length, COLUMNS.length, line);
+  return measuredTable('tflm_measured.tsv', COLUMNS).map(({ cells: f, line }) => {
     const [model, runtime, status, used, head, tail, min, op, node, sha256] = f as [string, ...string[]];
     assert.ok((RUNTIMES as readonly string[]).includes(runtime!), line);
     assert.ok(status === 'ok' || status === 'unsupported', line);
@@ -77,7 +70,7 @@ describe('TFLM measured figures (Cortex-M4, TFLM 90b983c2b3f1)', () => {
   for (const row of rows) {
     it(`${row.model} on ${row.runtime}: ${row.status}`, () => {
       const bytes = bytesOf(row.model);
-      assert.equal(createHash('sha256').update(bytes).digest('hex'), row.sha256,
+      assert.equal(sha256(bytes), row.sha256,
         `${row.model} no longer builds the measured bytes: its figures do not apply (re-measure it)`);
       const report = analyzeModel(readTflite(bytes), row.runtime);
       assert.equal(report.status, row.status);

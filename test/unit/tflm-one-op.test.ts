@@ -5,14 +5,12 @@
  * figures, and what the first Invoke() returned; every model is rebuilt and must hash to the bytes that were run.
  */
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeModel, RUNTIMES } from '../../server/src/analysis/report.js';
 import type { KernelSet } from '../../server/src/analysis/tflm/kernels/types.js';
 import type { DType } from '../../server/src/model/ir.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
+import { measuredTable, sha256 } from '../measured/table.js';
 import { OPS, oneOpModel, TYPES } from './helpers/one-op-models.js';
 
 interface OneOpRow {
@@ -32,12 +30,7 @@ const COLUMNS = [
 ];
 
 function readRows(): OneOpRow[] {
-  const text = readFileSync(join(__dirname, '..', 'measured', 'tflm_one_op.tsv'), 'utf8');
-  const lines = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
-  assert.deepEqual(lines.shift()?.split('\t'), COLUMNS);
-  return lines.map((line) => {
-    const f = line.split('\t');
-    assert.equal(f.length, COLUMNS.length, line);
+  return measuredTable('tflm_one_op.tsv', COLUMNS).map(({ cells: f, line }) => {
     const [name, dtype, runtime, status, used, head, tail, op, node, invoke, sha256] = f as string[];
     assert.ok((RUNTIMES as readonly string[]).includes(runtime!), line);
     assert.ok((TYPES as readonly string[]).includes(dtype!), line);
@@ -67,7 +60,7 @@ describe('TFLM one-op models (Cortex-M4 under QEMU, TFLM 90b983c2b3f1)', () => {
       for (const row of rows.filter((r) => r.name === name)) {
         const what = `${name} ${row.dtype} on ${row.runtime}`;
         const bytes = oneOpModel(name, row.dtype);
-        assert.equal(createHash('sha256').update(bytes).digest('hex'), row.sha256,
+        assert.equal(sha256(bytes), row.sha256,
           `${what} no longer builds the measured bytes: its row does not apply (re-measure it)`);
         const report = analyzeModel(readTflite(bytes), row.runtime);
         assert.equal(report.status, row.status, what);
