@@ -3,7 +3,6 @@
  * energy, whether it fits), and `fit MODEL`, the matrix of every catalog target. Formatting only: the figures come
  * from the core (analysis/latency/target.ts).
  */
-import { readFileSync } from 'node:fs';
 import { batteryLifeDays } from '../analysis/latency/energy.js';
 import { analyzeForTarget, defaultRuntime, runtimeRunsOn, type TargetReport } from '../analysis/latency/target.js';
 import { analyzeModel, type AnalysisReport } from '../analysis/report.js';
@@ -11,8 +10,9 @@ import { memoryKernelsFor, SUPPORT_RUNTIMES, type Runtime } from '../analysis/su
 import type { Model } from '../model/ir.js';
 import { CATALOG, CORES, parseUserCatalog, resolveTarget, type Mcu } from '../targets/catalog.js';
 import { DataFileError } from '../targets/schema.js';
+import { FileError, LIMITS, readTextFile } from '../files/read.js';
 import { formatBytes, toJson, toText } from './format.js';
-import { loadModelFile } from './model-file.js';
+import { capFor, fileErrorLine, loadModelFile } from './model-file.js';
 import { toSarif } from './sarif.js';
 
 type Write = (s: string) => void;
@@ -34,10 +34,10 @@ export function loadCatalogOption(file: string | undefined, err: Write): readonl
   if (file === undefined) return CATALOG;
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file, { maxBytes: capFor(LIMITS.catalog), raise: 'use --max-file-size to raise it' });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    err(`tinyml-lens: cannot read catalog ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    if (!(e instanceof FileError)) throw e;
+    err(fileErrorLine('read', e, 'catalog'));
     return 2;
   }
   try {

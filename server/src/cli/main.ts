@@ -14,7 +14,8 @@ import { toJson, toText } from './format.js';
 import { runCompile } from './compile.js';
 import { runQuantize } from './quantize.js';
 import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, type BatteryOptions } from './fit.js';
-import { readModelBytes } from './model-file.js';
+import { parseSize } from '../files/read.js';
+import { fileLimits, readModelBytes } from './model-file.js';
 import { toSarif } from './sarif.js';
 import { analyzeTfjsFile, isTfjsModelPath } from './tfjs.js';
 
@@ -49,7 +50,9 @@ Options:
   --out DIR          compile: the output folder (default: NAME_tflm beside the model)
   --name NAME        compile: snake_case base of the generated names (default: from the file name)
   --arena-margin PCT compile: percent added to the minimum arena (default 0)
-  --force            compile, quantize: replace files that already exist
+  --force            compile, quantize: replace files that already exist (regular files only, never a link)
+  --max-file-size N  the largest file read (e.g. 64MiB, 4GiB; defaults: 2 GiB for a model, 256 MiB for compile,
+                     64 MiB for a model.json, 4 MiB for a catalog)
   --data DIR         quantize: calibration samples, .npy (float32/float64) or raw little-endian float32 .bin files,
                      each one sample of the model input
   --random N         quantize: calibrate on N uniform random samples instead (lower quality)
@@ -97,6 +100,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
         random: { type: 'string' },
         range: { type: 'string' },
         io: { type: 'string' },
+        'max-file-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -115,6 +119,9 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     return values.help ? 0 : 2;
   }
   try {
+    const maxText = values['max-file-size'];
+    fileLimits.given = maxText === undefined ? null : parseSize(maxText);
+    if (maxText !== undefined && fileLimits.given === null) throw new UsageError(`--max-file-size needs a size (e.g. 64MiB, 4GiB, 1000000), not '${maxText}'`);
     const [command, ...rest] = positionals;
     if (command !== 'fit' && command !== 'analyze' && command !== 'compile' && command !== 'quantize') {
       throw new UsageError(`unknown command '${command}' (expected: analyze, fit, compile, quantize)`);

@@ -1,18 +1,34 @@
 /** Reading a model file for the CLI: the bytes and the parsed model, or a located reason on stderr and exit code 2. */
-import { readFileSync } from 'node:fs';
+import { FileError, LIMITS, readRegularFile } from '../files/read.js';
 import { ModelFormatError } from '../model/errors.js';
 import type { Model } from '../model/ir.js';
 import { readTflite } from '../model/tflite/reader.js';
 
 export type Write = (s: string) => void;
 
-/** The file's bytes, or the exit code 2 after saying why it cannot be read. */
-export function readModelBytes(path: string, err: Write): Uint8Array | number {
+/** `--max-file-size` of this run (null: each kind of file has its default cap); main() sets it before each command. */
+export const fileLimits: { given: number | null } = { given: null };
+
+/** The cap for a file whose default is `fallback` (see read.ts LIMITS), or the one `--max-file-size` gives. */
+export function capFor(fallback: number): number {
+  return fileLimits.given ?? fallback;
+}
+
+/** How the CLI names a file it cannot read or write: `tinyml-lens: cannot read PATH: REASON`. */
+export function fileErrorLine(verb: 'read' | 'write', e: FileError, what = ''): string {
+  return `tinyml-lens: cannot ${verb} ${what ? `${what} ` : ''}${e.path}: ${e.reason}`;
+}
+
+/**
+ * The file's bytes (a regular file within `maxBytes`, by default a model's cap, or --max-file-size), or the exit code 2
+ * after saying why it cannot be read.
+ */
+export function readModelBytes(path: string, err: Write, maxBytes = capFor(LIMITS.model)): Uint8Array | number {
   try {
-    return new Uint8Array(readFileSync(path));
+    return readRegularFile(path, { maxBytes, raise: 'use --max-file-size to raise it' });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    err(`tinyml-lens: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    if (!(e instanceof FileError)) throw e;
+    err(fileErrorLine('read', e));
     return 2;
   }
 }
@@ -29,8 +45,8 @@ export function parseModel(path: string, bytes: Uint8Array, err: Write): Model |
 }
 
 /** Reads and parses a model file: the model, or exit code 2. */
-export function loadModelFile(path: string, err: Write): { bytes: Uint8Array; model: Model } | number {
-  const bytes = readModelBytes(path, err);
+export function loadModelFile(path: string, err: Write, maxBytes = capFor(LIMITS.model)): { bytes: Uint8Array; model: Model } | number {
+  const bytes = readModelBytes(path, err, maxBytes);
   if (typeof bytes === 'number') return bytes;
   const model = parseModel(path, bytes, err);
   return typeof model === 'number' ? model : { bytes, model };

@@ -3,14 +3,14 @@
  * manifest names beside it, read by model/tfjs/ and analysed by analysis/tfjs.ts. Asynchronous, because tfjs loads
  * models asynchronously. There is no exact TFLM arena for a model.json: the figures are the core's int8 estimates.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { analyzeTfjs, type TfjsLayerReport, type TfjsReport } from '../analysis/tfjs.js';
 import { memoryKernelsFor, type Runtime } from '../analysis/support/index.js';
 import { ModelFormatError } from '../model/errors.js';
 import { readTfjsModel, type TfjsModel } from '../model/tfjs/reader.js';
 import { formatBytes } from './format.js';
-import { readModelBytes, type Write } from './model-file.js';
+import { LIMITS } from '../files/read.js';
+import { shardReader } from '../files/tfjs-shards.js';
+import { capFor, readModelBytes, type Write } from './model-file.js';
 import { tfjsToSarif } from './sarif.js';
 
 /** True for a model file the CLI reads as TF.js (`model.json`, or any `.json`). */
@@ -20,12 +20,12 @@ export function isTfjsModelPath(path: string): boolean {
 
 /** Analyses a model.json; resolves to the exit code (0 fine, 1 a layer TFLM cannot run, 2 unusable input). */
 export async function analyzeTfjsFile(path: string, runtime: Runtime, format: 'text' | 'json' | 'sarif', version: string, out: Write, err: Write): Promise<number> {
-  const bytes = readModelBytes(path, err);
+  const bytes = readModelBytes(path, err, capFor(LIMITS.modelJson));
   if (typeof bytes === 'number') return bytes;
   const text = new TextDecoder().decode(bytes);
   let model: TfjsModel;
   try {
-    model = await readTfjsModel(text, (shard) => readShard(path, shard));
+    model = await readTfjsModel(text, shardReader(path, text, capFor(LIMITS.model)));
   } catch (e) {
     if (!(e instanceof ModelFormatError)) throw e;
     const message = e.message;
@@ -40,17 +40,6 @@ export async function analyzeTfjsFile(path: string, runtime: Runtime, format: 't
   else if (format === 'sarif') out(JSON.stringify(tfjsToSarif(path, { runtime, report }, model.layers.map((l) => l.span), null, version), null, 2));
   else out(tfjsToText(path, runtime, report, notes));
   return report.status === 'ok' ? 0 : 1;
-}
-
-/** Reads a shard beside the model.json (by the manifest's relative path). */
-function readShard(modelPath: string, shard: string): Uint8Array {
-  const file = join(dirname(modelPath), shard);
-  try {
-    return new Uint8Array(readFileSync(file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message} (${file})`);
-  }
 }
 
 /** The JSON document `analyze model.json --format json` prints (documented in README.md). */

@@ -128,7 +128,7 @@ export async function readTfjsModel(text: string, readShard: ShardReader): Promi
 
 /** Bytes of a weight group's tensors as stored (quantized weights by their storage type); null when not knowable. */
 const STORED_BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2, int8: 1, int16: 2 };
-function groupBytes(weights: readonly unknown[]): number | null {
+export function groupBytes(weights: readonly unknown[]): number | null {
   let bytes = 0;
   for (const w of weights as { shape?: unknown; dtype?: unknown; quantization?: { dtype?: unknown } }[]) {
     const dtype = w?.quantization?.dtype ?? w?.dtype;
