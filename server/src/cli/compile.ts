@@ -1,14 +1,16 @@
 /**
  * `tinyml-lens compile MODEL`: writes deployable C++ for TensorFlow Lite Micro (server/src/codegen/tflm.ts) into a
- * folder. Never overwrites a file unless --force; says which files are in the way.
+ * folder. Never overwrites a file unless --force, and then only regular files; never writes through a symbolic link
+ * (files/write.ts), and uses a linked output folder only when --out names it; says which files are in the way.
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyzeModel } from '../analysis/report.js';
 import { memoryKernelsFor, type Runtime } from '../analysis/support/index.js';
 import { CodegenError, generateTflmProject, identifierFor } from '../codegen/tflm.js';
+import { FileError, LIMITS } from '../files/read.js';
+import { OutputFolder } from '../files/write.js';
 import { formatBytes } from './format.js';
-import { loadModelFile, type Write } from './model-file.js';
+import { capFor, loadModelFile, type Write } from './model-file.js';
 
 export interface CompileOptions {
   runtime: Runtime;
@@ -27,7 +29,7 @@ export function runCompile(path: string, opts: CompileOptions, out: Write, err: 
     err('tinyml-lens: compile writes TensorFlow Lite Micro code; Edge TPU models are compiled by edgetpu_compiler and run by libedgetpu');
     return 2;
   }
-  const file = loadModelFile(path, err);
+  const file = loadModelFile(path, err, capFor(LIMITS.compiledModel));
   if (typeof file === 'number') return file;
   const name = opts.name ?? identifierFor(basename(path));
   const dir = resolve(opts.out ?? join(dirname(path), `${name}_tflm`));
@@ -42,23 +44,8 @@ export function runCompile(path: string, opts: CompileOptions, out: Write, err: 
     err(`tinyml-lens: ${path}: ${e.message}`);
     return e.code === 'unsupported-op' || e.code === 'no-kernel' ? 1 : 2;
   }
-  if (existsSync(dir) && !statSync(dir).isDirectory()) {
-    err(`tinyml-lens: ${dir} exists and is not a folder`);
-    return 2;
-  }
-  const taken = result.files.map((f) => join(dir, f.path)).filter((p) => existsSync(p));
-  if (taken.length && !opts.force) {
-    err(`tinyml-lens: not overwriting ${taken.length} existing file${taken.length > 1 ? 's' : ''} (use --force to replace them):\n  ${taken.join('\n  ')}`);
-    return 2;
-  }
-  try {
-    makeFolder(dir);
-    for (const f of result.files) writeFileSync(join(dir, f.path), f.text);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    err(`tinyml-lens: cannot write into ${dir}: ${code === 'ENOTDIR' ? 'a parent is a file, not a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ?? (e as Error).message}`);
-    return 2;
-  }
+  const written = writeAll(dir, opts.out !== undefined, result.files, opts.force, err);
+  if (written !== 0) return written;
   out(`wrote ${result.files.length} files to ${dir}:`);
   for (const f of result.files) out(`  ${f.path}`);
   out(`tensor arena ${formatBytes(result.arenaBytes)} (${kernels} kernels); ${result.ops.length} kernel${result.ops.length === 1 ? '' : 's'} registered: ${result.ops.map((o) => o.op).join(', ')}`);
@@ -67,14 +54,23 @@ export function runCompile(path: string, opts: CompileOptions, out: Write, err: 
 }
 
 /**
- * Creates `dir` and its missing parents one level at a time (Node's recursive mkdir spins forever on some pseudo file
- * systems such as /proc); throws the first error.
+ * Writes the files into `dir` (created if missing; a symbolic link only when the user named it): 0, or 2 after saying
+ * what is in the way. Nothing is written unless every file can be.
  */
-function makeFolder(dir: string): void {
-  const missing: string[] = [];
-  for (let d = dir; !existsSync(d); d = dirname(d)) {
-    missing.unshift(d);
-    if (dirname(d) === d) break;
+function writeAll(dir: string, explicit: boolean, files: readonly { path: string; text: string }[], force: boolean, err: Write): number {
+  try {
+    const folder = OutputFolder.open(dir, explicit);
+    const problems = folder.problems(files.map((f) => f.path), force);
+    const taken = problems.filter((p) => p.code === 'exists').map((p) => p.path);
+    const refused = problems.filter((p) => p.code !== 'exists');
+    if (refused.length) err(`tinyml-lens: not writing into ${dir}:\n  ${refused.map((p) => p.message).join('\n  ')}`);
+    if (taken.length) err(`tinyml-lens: not overwriting ${taken.length} existing file${taken.length > 1 ? 's' : ''} (use --force to replace them):\n  ${taken.join('\n  ')}`);
+    if (problems.length) return 2;
+    for (const f of files) folder.write(f.path, f.text, { replace: force });
+    return 0;
+  } catch (e) {
+    if (!(e instanceof FileError)) throw e;
+    err(`tinyml-lens: cannot write into ${dir}: ${e.path === dir ? e.reason : e.message}`);
+    return 2;
   }
-  for (const d of missing) mkdirSync(d);
 }

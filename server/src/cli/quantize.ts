@@ -1,15 +1,17 @@
 /**
  * `tinyml-lens quantize MODEL --out OUT`: int8 post-training quantization of a float32 model (server/src/quantize/),
  * calibrated on a folder of samples or on random data. This file reads the model and the samples, writes the result
- * (never over an existing file without --force) and prints the summary; the core does the rest.
+ * (never over an existing file without --force, never through a symbolic link; the destination is checked before
+ * calibrating and again at the write, files/write.ts) and prints the summary; the core does the rest.
  */
-import { existsSync, writeFileSync } from 'node:fs';
 import { analyzeModel, RUNTIMES } from '../analysis/report.js';
+import { FileError } from '../files/read.js';
 import { readSampleFolder } from '../files/samples.js';
+import { destinationProblem, writeFileSafely } from '../files/write.js';
 import { prepareFloatModel, QuantizeError, quantizeModel, randomSamples, type IoType, type OutputError, type Quantization } from '../quantize/index.js';
 import type { Model } from '../model/ir.js';
 import { formatBytes } from './format.js';
-import { loadModelFile, type Write } from './model-file.js';
+import { fileErrorLine, loadModelFile, type Write } from './model-file.js';
 
 export interface QuantizeOptions {
   out: string;
@@ -23,10 +25,8 @@ export interface QuantizeOptions {
 
 /** Quantizes and writes; returns the exit code (0 written, 1 the model cannot be quantized or run, 2 bad input). */
 export function runQuantize(path: string, opts: QuantizeOptions, out: Write, err: Write): number {
-  if (existsSync(opts.out) && !opts.force) {
-    err(`tinyml-lens: not overwriting ${opts.out} (use --force to replace it)`);
-    return 2;
-  }
+  const inWay = destinationOk(opts, err);
+  if (inWay !== 0) return inWay;
   const file = loadModelFile(path, err);
   if (typeof file === 'number') return file;
   try {
@@ -39,9 +39,10 @@ export function runQuantize(path: string, opts: QuantizeOptions, out: Write, err
     }
     const q = quantizeModel(file.model, samples, opts.io);
     try {
-      writeFileSync(opts.out, q.bytes);
+      writeFileSafely(opts.out, q.bytes, { replace: opts.force });
     } catch (e) {
-      err(`tinyml-lens: cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      if (!(e instanceof FileError)) throw e;
+      err(e.code === 'exists' ? notOverwriting(opts.out) : fileErrorLine('write', e));
       return 2;
     }
     const source = opts.data !== null
@@ -53,6 +54,21 @@ export function runQuantize(path: string, opts: QuantizeOptions, out: Write, err
     err(`tinyml-lens: ${path}: ${e.message}`);
     return e.code === 'unsupported-op' || e.code === 'unsupported-model' ? 1 : 2;
   }
+}
+
+const notOverwriting = (path: string): string => `tinyml-lens: not overwriting ${path} (use --force to replace it)`;
+
+/** 0 when `--out` can be written (nothing there, or a regular file and --force); else 2 after saying why not. */
+function destinationOk(opts: QuantizeOptions, err: Write): number {
+  try {
+    const problem = destinationProblem(opts.out, opts.force);
+    if (problem === null) return 0;
+    err(problem.code === 'exists' ? notOverwriting(opts.out) : fileErrorLine('write', problem));
+  } catch (e) {
+    if (!(e instanceof FileError)) throw e;
+    err(fileErrorLine('write', e));
+  }
+  return 2;
 }
 
 function summary(path: string, before: Model, opts: QuantizeOptions, q: Quantization, source: string, out: Write, err: Write): number {
