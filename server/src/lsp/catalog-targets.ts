@@ -3,8 +3,8 @@
  * bare core names to a core without memory figures, anything else to `unknown` with suggestions. Inline boards keep
  * the built-in resolution.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FileError, LIMITS, readTextFile } from '../files/read.js';
 import { suggest } from '../manifest/suggest.js';
 import { formatBytes, formatHertz } from '../manifest/units.js';
 import { CATALOG, parseUserCatalog, resolveTarget, type Mcu } from '../targets/catalog.js';
@@ -70,9 +70,11 @@ export class WorkspaceTargets implements TargetResolver {
       const file = join(root, WORKSPACE_CATALOG);
       let text: string;
       try {
-        text = readFileSync(file, 'utf8');
+        // Workspace content, even in Restricted Mode: a FIFO or a link to /dev/zero here must not stall initialize.
+        text = readTextFile(file, { maxBytes: LIMITS.catalog });
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`tinyml-lens: cannot read ${file}: ${(e as Error).message}`);
+        if (!(e instanceof FileError)) throw e;
+        if (e.code !== 'missing') this.log(`tinyml-lens: ${WORKSPACE_CATALOG} ignored, using the bundled catalog: cannot read ${e.message}`);
         continue;
       }
       try {

@@ -4,9 +4,10 @@
  * workspace/didChangeWatchedFiles notification drops the entry so the next check re-reads it.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { analyzeModel, type AnalysisReport } from '../analysis/report.js';
 import { checkSupport, type Runtime, type SupportReport } from '../analysis/support/index.js';
+import { describeKind, FileError, LIMITS, readRegularFile } from '../files/read.js';
 import { ModelFormatError } from '../model/errors.js';
 import type { Model } from '../model/ir.js';
 import { readTflite } from '../model/tflite/reader.js';
@@ -74,10 +75,11 @@ export class ModelCache {
   bytesOf(load: Extract<ModelLoad, { kind: 'ok' }>): Uint8Array | null {
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(load.path);
+      bytes = readRegularFile(load.path, { maxBytes: LIMITS.model });
       this.stats.reads++;
-    } catch {
-      return null;
+    } catch (e) {
+      if (e instanceof FileError) return null;
+      throw e;
     }
     return createHash('sha256').update(bytes).digest('hex') === load.hash ? bytes : null;
   }
@@ -90,7 +92,7 @@ export class ModelCache {
   private stamp(path: string): string {
     try {
       const s = statSync(path);
-      return s.isFile() ? `${s.size}:${s.mtimeMs}` : 'not-a-file';
+      return s.isFile() ? `${s.size}:${s.mtimeMs}` : `not-a-file:${describeKind(s)}`;
     } catch (e) {
       return `error:${(e as NodeJS.ErrnoException).code ?? 'unknown'}`;
     }
@@ -98,19 +100,20 @@ export class ModelCache {
 
   private read(path: string, stamp: string): ModelLoad {
     if (stamp === 'error:ENOENT' || stamp === 'error:ENOTDIR') return { kind: 'missing', path };
-    if (stamp === 'not-a-file') return { kind: 'unreadable', path, reason: 'it is not a file' };
+    if (stamp.startsWith('not-a-file')) return { kind: 'unreadable', path, reason: `it is ${stamp.slice('not-a-file:'.length)}, not a regular file` };
     if (/(^|[\\/])model\.json$/i.test(path)) {
       // Manifests read model.json through TfjsCache (tfjs-models.ts); this cache holds only .tflite bytes.
       return { kind: 'unreadable', path, reason: 'a TensorFlow.js model.json has no TFLM memory model; convert it to .tflite' };
     }
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(path);
+      // A FIFO or device swapped in after the stamp, or a huge file: a typed error, never a stall (files/read.ts).
+      bytes = readRegularFile(path, { maxBytes: LIMITS.model });
       this.stats.reads++;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { kind: 'missing', path };
-      return { kind: 'unreadable', path, reason: code ?? (e as Error).message };
+      if (!(e instanceof FileError)) throw e;
+      if (e.code === 'missing') return { kind: 'missing', path };
+      return { kind: 'unreadable', path, reason: e.reason };
     }
     const hash = createHash('sha256').update(bytes).digest('hex');
     let parsed = this.parsed.get(hash);

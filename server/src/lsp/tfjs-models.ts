@@ -6,8 +6,10 @@
  * model.json names, so a shard rewritten on disk re-checks the manifests of its model.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { FileError, LIMITS, readTextFile } from '../files/read.js';
+import { shardReader } from '../files/tfjs-shards.js';
 import { ModelFormatError } from '../model/errors.js';
 import { readTfjsModel, type TfjsModel } from '../model/tfjs/reader.js';
 
@@ -47,15 +49,17 @@ export class TfjsCache {
         json = known.json;
       } else {
         try {
-          json = readFileSync(path, 'utf8');
+          json = readTextFile(path, { maxBytes: LIMITS.modelJson });
           this.reads++;
           this.disk.set(path, { stamp, shards: shardStamps(path, json), json });
-        } catch {
+        } catch (e) {
+          if (!(e instanceof FileError)) throw e;
           this.disk.delete(path);
           this.shards.delete(path);
-          const missing: TfjsLoad = { kind: 'missing', path };
-          this.latest.set(path, missing);
-          return Promise.resolve(missing);
+          // A FIFO, a device or a huge file is said as such on the manifest's model line; only absence is 'missing'.
+          const failed: TfjsLoad = e.code === 'missing' ? { kind: 'missing', path } : { kind: 'malformed', path, error: new ModelFormatError('not-a-model', 0, '', e.reason, 0) };
+          this.latest.set(path, failed);
+          return Promise.resolve(failed);
         }
       }
     }
@@ -99,9 +103,9 @@ export class TfjsCache {
 }
 
 async function load(path: string, json: string): Promise<TfjsLoad> {
-  const base = dirname(path);
   try {
-    const model = await readTfjsModel(json, (shard) => new Uint8Array(readFileSync(resolve(base, shard))));
+    // Shards stay in the model's folder, are regular files, and hold at most what their weight group declares.
+    const model = await readTfjsModel(json, shardReader(path, json));
     return { kind: 'ok', path, model };
   } catch (e) {
     if (e instanceof ModelFormatError) return { kind: 'malformed', path, error: e };
