@@ -1,13 +1,14 @@
 /**
  * TinyML: Create Deployment Manifest — `<model>.tinyml.yaml` beside the model, with the settings' target and runtime
- * and the cloud assumptions spelled out. Never overwrites without asking; in an untrusted workspace nothing is
- * written: the manifest opens as an unsaved document instead.
+ * and the cloud assumptions spelled out. Never overwrites without asking, never writes through a symbolic link; in an
+ * untrusted workspace nothing is written: the manifest opens as an unsaved document instead.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TargetFitsRequest, type TargetFit } from '../../../server/src/lsp/protocol.js';
 import type { ExtensionState } from '../context.js';
-import { exists } from '../files.js';
+import { FileError } from '../../../server/src/files/read.js';
+import { destination, writeFile } from '../files.js';
 import { modelUri } from '../manifests.js';
 
 /** What to do when the manifest exists: ask (default), keep it, or overwrite (tests pass the last two). */
@@ -84,7 +85,12 @@ export async function createManifest(state: ExtensionState, arg: unknown, option
     void vscode.window.showInformationMessage('TinyML Lens writes no files in an untrusted workspace: the manifest is open unsaved.');
     return doc.uri;
   }
-  if (await exists(target)) {
+  const there = await destination(target);
+  if (there.kind === 'refused') {
+    void vscode.window.showErrorMessage(`Cannot create the manifest: ${there.reason}`);
+    return undefined;
+  }
+  if (there.kind === 'file') {
     const choice = opts.ifExists === 'overwrite' ? 'Overwrite' : opts.ifExists === 'keep' ? 'Open Existing' : await vscode.window.showWarningMessage(
       `${vscode.workspace.asRelativePath(target)} already exists.`, { modal: true }, 'Overwrite', 'Open Existing');
     if (choice === undefined) return undefined;
@@ -93,7 +99,13 @@ export async function createManifest(state: ExtensionState, arg: unknown, option
       return target;
     }
   }
-  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+  try {
+    await writeFile(target, new TextEncoder().encode(text), there.kind === 'file');
+  } catch (e) {
+    if (!(e instanceof FileError)) throw e;
+    void vscode.window.showErrorMessage(`Cannot create the manifest: ${e.message}`);
+    return undefined;
+  }
   await vscode.window.showTextDocument(target);
   return target;
 }

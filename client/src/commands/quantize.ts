@@ -1,14 +1,15 @@
 /**
  * TinyML: Quantize to int8 — post-training int8 quantization of a float .tflite model, calibrated on a folder of
  * samples (.npy / raw float32 .bin) or, with a warning, on random data. The server quantizes; the client writes
- * `<name>_int8.tflite` beside the model, asks before overwriting, and offers the next steps. Nothing is written in an
- * untrusted workspace.
+ * `<name>_int8.tflite` beside the model, asks before overwriting (a regular file only: never through a symbolic link),
+ * and offers the next steps. Nothing is written in an untrusted workspace.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { QuantizeRequest, type QuantizeParams, type QuantizeResult } from '../../../server/src/lsp/protocol.js';
 import type { ExtensionState } from '../context.js';
-import { exists } from '../files.js';
+import { FileError } from '../../../server/src/files/read.js';
+import { destination, writeFile } from '../files.js';
 import { modelUri } from '../manifests.js';
 
 /** For tests and scripted use: the calibration data and what to do about an existing file instead of asking. */
@@ -44,12 +45,24 @@ export async function quantizeModel(state: ExtensionState, arg: unknown, options
     return undefined;
   }
   const target = vscode.Uri.file(path.join(path.dirname(result.modelPath), result.suggestedName));
-  if (await exists(target) && opts.ifExists !== 'overwrite') {
+  const there = await destination(target);
+  if (there.kind === 'refused') {
+    void vscode.window.showErrorMessage(`Cannot write the int8 model: ${there.reason}`);
+    return undefined;
+  }
+  if (there.kind === 'file' && opts.ifExists !== 'overwrite') {
     if (opts.ifExists === 'cancel') return undefined;
     const choice = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(target)} already exists.`, { modal: true }, 'Overwrite');
     if (choice !== 'Overwrite') return undefined;
   }
-  await vscode.workspace.fs.writeFile(target, Buffer.from(result.base64, 'base64'));
+  try {
+    // Checked again at the write: the file may have changed while the dialog was open.
+    await writeFile(target, Buffer.from(result.base64, 'base64'), there.kind === 'file');
+  } catch (e) {
+    if (!(e instanceof FileError)) throw e;
+    void vscode.window.showErrorMessage(`Cannot write the int8 model: ${e.message}`);
+    return undefined;
+  }
   void vscode.window.showInformationMessage(summary(result, target), 'Open Listing', 'Create Deployment Manifest').then((c) => {
     if (c === 'Open Listing') void vscode.commands.executeCommand('tinymlLens.openListing', target);
     if (c === 'Create Deployment Manifest') void vscode.commands.executeCommand('tinymlLens.createManifest', target);
