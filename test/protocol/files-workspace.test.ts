@@ -52,7 +52,7 @@ test('a manifest naming a FIFO or a link to /dev/zero gets a model-unreadable di
     const uri = ws.uri(`${file}.tinyml.yaml`);
     const d = modelLine(await client.open(uri, `model: ${file}\n`));
     assert.equal(d?.code, 'model-unreadable', file);
-    assert.match(d!.message, what);
+    assert.match(d!.message as string, what);
     assert.ok(await hover(uri), 'the server still answers');
   }
 });
@@ -62,7 +62,7 @@ test('a TF.js shard outside the model folder or a FIFO is a diagnostic on the mo
     const uri = ws.uri(`${folder}.tinyml.yaml`);
     const d = modelLine(await client.open(uri, `model: ${folder}/model.json\n`));
     assert.equal(d?.code, 'model-malformed', JSON.stringify(d));
-    assert.match(d!.message, what);
+    assert.match(d!.message as string, what);
   }
 });
 
