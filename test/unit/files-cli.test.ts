@@ -16,7 +16,7 @@ import { layersModelFiles } from './helpers/tfjs-fixtures.js';
 const root = resolve(__dirname, '../..');
 const sine = join(root, 'examples/sine_float.tflite');
 
-test('analyze, fit and compile refuse a FIFO, /dev/zero and a link to it at once', { skip: !posix }, () => {
+test('analyze, fit and compile refuse a FIFO, /dev/zero and a link to it at once', { skip: !posix }, async () => {
   const dir = tempDir();
   mkfifo(join(dir, 'fifo.tflite'));
   symlinkSync('/dev/zero', join(dir, 'zero.tflite'));
@@ -29,6 +29,10 @@ test('analyze, fit and compile refuse a FIFO, /dev/zero and a link to it at once
     }
   }
   assert.equal(existsSync(join(dir, 'out')), false);
+  mkfifo(join(dir, 'model.json'));
+  const json = await cliAsync('analyze', join(dir, 'model.json'));
+  assert.equal(json.code, 2);
+  assert.match(json.err, /model\.json: is a FIFO/);
 });
 
 test('a sparse file over the cap is refused before it is read: 2 GiB for analyze, 256 MiB for compile, --max-file-size', () => {

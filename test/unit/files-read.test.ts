@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { confinedPath, isInside } from '../../server/src/files/paths.js';
 import { FileError, MiB, parseSize, readRegularFile, readTextFile, type FileErrorCode } from '../../server/src/files/read.js';
+import { readSampleFolder } from '../../server/src/files/samples.js';
 import { shardReader } from '../../server/src/files/tfjs-shards.js';
 import { mkfifo, posix, sparse, tempDir } from './helpers/files.js';
+import { npy } from './helpers/npy.js';
 
 function fails(fn: () => unknown, code: FileErrorCode, reason: RegExp): void {
   assert.throws(fn, (e: unknown) => {
@@ -110,4 +112,15 @@ test('a shard reader refuses a FIFO shard and reads at most what its weight grou
   // Shards of an unknown size share the overall cap.
   const capped = shardReader(model, '{}', 10);
   await assert.rejects(async () => capped('a.bin'), /over the limit of 10 B \(the total for all shards; use --max-file-size\)/);
+});
+
+test('a calibration folder reads each sample within its cap and all of them within the folder cap', () => {
+  const dir = tempDir();
+  const one = npy([1, 1], [0.5]);
+  for (const k of [0, 1, 2]) writeFileSync(join(dir, `s${k}.npy`), one);
+  assert.equal((readSampleFolder(dir, [[1, 1]], { file: one.length, total: 3 * one.length }) as unknown[]).length, 3);
+  assert.match(readSampleFolder(dir, [[1, 1]], { file: one.length - 1, total: 10 * one.length }) as string, /s0\.npy: is .* over the limit .*one sample file/);
+  assert.match(readSampleFolder(dir, [[1, 1]], { file: one.length, total: 2 * one.length + 1 }) as string, /s2\.npy: is .* over the limit of 1 B \(the limit for all the samples/);
+  assert.match(readSampleFolder(join(dir, 'none'), [[1, 1]]) as string, /does not exist/);
+  assert.match(readSampleFolder(join(dir, 's0.npy'), [[1, 1]]) as string, /is not a folder/);
 });
