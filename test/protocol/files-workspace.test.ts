@@ -32,6 +32,8 @@ if (posix) {
         writeFileSync(join(ws.path(folder), 'model.json'), files.json.replace(JSON.stringify(name), JSON.stringify(shard)));
       }
       mkfifo(join(ws.path('fifo'), 'w.bin'));
+      mkdirSync(ws.path('pipe'));
+      mkfifo(join(ws.path('pipe'), 'model.json'));
     },
   });
 }
@@ -57,8 +59,8 @@ test('a manifest naming a FIFO or a link to /dev/zero gets a model-unreadable di
   }
 });
 
-test('a TF.js shard outside the model folder or a FIFO is a diagnostic on the model line, not a read', { skip: !posix }, async () => {
-  for (const [folder, what] of [['escape', /leaves the model's folder/], ['fifo', /FIFO/]] as const) {
+test('a TF.js shard outside the model folder or a FIFO, or a FIFO model.json, is a diagnostic on the model line, not a read', { skip: !posix }, async () => {
+  for (const [folder, what] of [['escape', /leaves the model's folder/], ['fifo', /FIFO/], ['pipe', /FIFO/]] as const) {
     const uri = ws.uri(`${folder}.tinyml.yaml`);
     const d = modelLine(await client.open(uri, `model: ${folder}/model.json\n`));
     assert.equal(d?.code, 'model-malformed', JSON.stringify(d));
