@@ -60,14 +60,37 @@ function createExclusive(path: string, data: Uint8Array, mode?: number): void {
     throw fileErrorOf(e, path);
   }
   try {
-    if (mode !== undefined) fchmodSync(fd, mode);
     writeAll(fd, data);
+    try {
+      // The replaced file's permissions; best effort (some file systems have none to set).
+      if (mode !== undefined) fchmodSync(fd, mode);
+    } catch {
+      // keep the default mode
+    }
   } catch (e) {
-    closeSync(fd);
-    unlinkSync(path);
+    try {
+      closeSync(fd);
+    } catch {
+      // the write error is the one to report
+    }
+    removeQuietly(path);
     throw fileErrorOf(e, path);
   }
-  closeSync(fd);
+  try {
+    closeSync(fd); // a network file system may report a write error only here
+  } catch (e) {
+    removeQuietly(path);
+    throw fileErrorOf(e, path);
+  }
+}
+
+/** Removes a file this module created; a failure leaves it (the error that matters is the one being thrown). */
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone, or cannot be removed
+  }
 }
 
 /** Writes `data` to `path` without following a link and without replacing anything but a regular file (see above). */
@@ -89,11 +112,7 @@ export function writeFileSafely(path: string, data: Uint8Array | string, options
     if (now) throw now;
     renameSync(temp, path);
   } catch (e) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
-    }
+    removeQuietly(temp);
     throw fileErrorOf(e, path);
   }
 }
