@@ -36,7 +36,10 @@ export const KiB = 1024;
 export const MiB = 1024 * KiB;
 export const GiB = 1024 * MiB;
 
-/** Default caps per kind of file. A .tflite flatbuffer cannot exceed 2 GiB (32-bit offsets). */
+/**
+ * Default caps per kind of file. A .tflite flatbuffer is at most 2 GiB (32-bit offsets); a larger file (buffers
+ * appended after it) is LLM-sized, far beyond any microcontroller: `--max-file-size` reads it anyway.
+ */
 export const LIMITS = {
   model: 2 * GiB,
   /** model.json of a TF.js model (the topology; weights are in the shards). */
