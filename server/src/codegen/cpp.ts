@@ -72,7 +72,8 @@ export function cComment(s: string): string {
  * Untrusted text as the contents of a C++ string literal (without the quotes), holding the text's UTF-8 bytes:
  * printable ASCII is kept, `"` `\` `?` are escaped (`\?` rules out trigraphs), every other byte is `\xNN`. A hex escape
  * reads every hex digit after it, so one followed by a hex digit closes the literal and opens the next (`"\xe2" "a"`;
- * adjacent literals concatenate).
+ * adjacent literals concatenate). The same split keeps comment delimiters out of the text (`"*" "/"`): harmless in a
+ * literal, but no naive scanner (or a later edit moving the text into a comment) should meet one.
  */
 export function cString(s: string): string {
   let out = '';
@@ -80,7 +81,8 @@ export function cString(s: string): string {
   for (const b of utf8(s)) {
     const ch = String.fromCharCode(b);
     if (b >= 0x20 && b <= 0x7e) {
-      if (afterHex && /[0-9A-Fa-f]/.test(ch)) out += '" "';
+      const prev = out[out.length - 1];
+      if ((afterHex && /[0-9A-Fa-f]/.test(ch)) || (prev === '*' && ch === '/') || (prev === '/' && ch === '*')) out += '" "';
       out += ch === '"' || ch === '\\' || ch === '?' ? `\\${ch}` : ch;
       afterHex = false;
     } else {
