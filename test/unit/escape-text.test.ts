@@ -22,7 +22,8 @@ const noRenderer = md === null ? 'markdown-it is not installed: rendering checks
 /** Characters that mean something to a terminal, a Markdown renderer or a table, and a few letters. */
 const ALPHABET = ['`', '``', '[', ']', '(', ')', '](', '![', '<', '>', '<img src=x>', '&amp;', '*', '_', '#', '|', '\\', '!', ':', ' ', '  ',
   '\n', '\r\n', '\t', '\u0000', '\u001b[31m', '\u001b]0;t\u0007', '\u007f', '\u009b', '\u2028', '\u2029', '\u202e', '\u2066', '\ufeff',
-  'a', 'Z', '0', 'é', '模', '\ud83d\ude00', 'http://x.y', '-', '+', '1.', '>', '~', '='];
+  'a', 'Z', '0', 'é', '模', '\ud83d\ude00', 'http://x.y', 'www.e.com', 'WWW.', 'a@b.co', '_', 'x_', '_x', '-', '+', '1.', '2)', '>', '~', '~~',
+  '=', '#', '.', '/', ':'];
 
 function hostileStrings(count: number, seed: number): string[] {
   const next = mulberry32(seed);
@@ -61,11 +62,17 @@ test('visibleBlock: keeps lines and tabs, and a block of JSON stays JSON with th
 });
 
 test('markdownText and markdownCode: one line, no unescaped link, image, HTML or backtick run that ends the span', () => {
+  assert.equal(markdownText('DEPTHWISE_CONV_2D model.tflite CUSTOM:Foo'), 'DEPTHWISE_CONV_2D model.tflite CUSTOM:Foo');
+  assert.equal(markdownText('_a_ *b* [c](d) <e> f|g www.h.io http://i a@b 1. #'), '\\_a\\_ \\*b\\* \\[c\\](d) \\<e\\> f\\|g www\\.h.io http\\://i a\\@b 1. #');
+  assert.equal(markdownText('# x'), '\\# x');
+  assert.equal(markdownText('12) x'), '12\\) x');
   for (const s of STRINGS) {
     const t = markdownText(s);
     assert.doesNotMatch(t, /[\n\r]/);
-    // Every ASCII punctuation character is preceded by a backslash that is not itself escaped.
-    assert.doesNotMatch(t.replace(/\\[!-/:-@[-`{-~]/g, ''), /[!-/:-@[-`{-~]/, JSON.stringify(t));
+    // Outside backslash escapes: no character that makes inline syntax, no `_` at a word edge, no bare-URL or e-mail
+    // autolink, no block marker at the start.
+    const bare = t.replace(/\\[!-/:-@[-`{-~]/g, '\u0001');
+    assert.doesNotMatch(bare, /[\\`*~[\]<>&|@]|(^|[^A-Za-z0-9])_|_([^A-Za-z0-9]|$)|:\/\/|www\.|^([#+=-]|\d+[.)])/i, JSON.stringify(t));
     const c = markdownCode(s);
     assert.doesNotMatch(c, /[\n\r]/);
     const fence = /^`+/.exec(c)![0];
@@ -79,6 +86,9 @@ test('markdownText and markdownCode render as exactly the visible text (markdown
   for (const s of STRINGS) {
     const framed = `x${s}x`; // a paragraph trims its ends; the frame keeps them
     assert.equal(md!.render(markdownText(framed)).trim(), `<p>${html(visible(framed))}</p>`, JSON.stringify(s));
+    // Unframed, at the start of a line: no heading, list, quote or rule either.
+    const v = visible(s);
+    if (v !== '' && v.trim() === v) assert.equal(md!.render(markdownText(s)).trim(), `<p>${html(v)}</p>`, JSON.stringify(s));
     if (visible(s).trim() !== '') assert.equal(md!.render(markdownCode(s)).trim(), `<p><code>${html(visible(s))}</code></p>`, JSON.stringify(s));
     // In a GFM table cell: one row, two cells, the text intact.
     const table = md!.render(`| a | b |\n| --- | --- |\n| ${markdownCode(framed, { table: true })} | ${markdownText(framed)} |\n`).replace(/\n/g, '');

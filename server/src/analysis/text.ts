@@ -39,16 +39,23 @@ export function visibleBlock(s: string): string {
   return s.replace(CONTROL_IN_BLOCK, spell);
 }
 
-/** The ASCII punctuation CommonMark lets a backslash escape: all of it is escaped, whatever its context. */
-const MD_PUNCT = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
-
+/**
+ * The characters that can give untrusted text meaning in CommonMark + GFM (as VS Code renders hovers): backslash,
+ * backtick, emphasis and strikethrough markers, link and image brackets, HTML and autolink angle brackets, entities,
+ * table pipes, e-mail autolinks; `_` unless between letters or digits (where it emphasizes nothing, so `CONV_2D` stays
+ * as written); the `:` of `scheme://` and the `.` of `www.` (GFM's bare-URL autolinks).
+ */
+const MD_SPECIAL = /[\\`*~[\]<>&|@]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|:(?=\/\/)|(?<=www)\./gi;
 /**
  * Untrusted text inside Markdown (a hover, a tooltip), shown literally: controls spelled out (no newline can start a
- * block, a heading or a table row), then every ASCII punctuation character backslash-escaped, so no emphasis, link,
- * image, autolink, HTML tag, entity or table cell boundary can come from it. Valid in GFM table cells too.
+ * block, a heading or a table row), then every character that could make emphasis, a link, an image, an autolink, HTML,
+ * an entity or a table cell boundary backslash-escaped, and a block marker at its start too (callers may put it at the
+ * start of a line or a list item). Plain names (`DEPTHWISE_CONV_2D`, `model.tflite`) come out unchanged. Valid in GFM
+ * table cells too.
  */
 export function markdownText(s: string): string {
-  return visible(s).replace(MD_PUNCT, '\\$&');
+  // Then a block marker at the start: `#`, `+`, `=`, `-` (`>` is escaped already), and the `.` or `)` of `1.` / `1)`.
+  return visible(s).replace(MD_SPECIAL, '\\$&').replace(/^[#+=-]/, '\\$&').replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 /**
