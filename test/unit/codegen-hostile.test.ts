@@ -6,7 +6,9 @@
  * by compiling every generated file with `g++ -std=c++17 -fsyntax-only -Wall -Wextra -Werror`. The TFLM headers the
  * resolver and the example include are replaced by stubs this test writes (the few types, macros and functions the
  * generated code uses, with MicroPrintf declared printf-like so -Wformat checks the example's calls), so the check
- * needs no TFLM tree. Skipped, with a note, only where g++ is missing.
+ * needs no TFLM tree. Skipped, with a note, only where g++ is missing. Where bare git mirrors of TFLM and its header
+ * dependencies exist (TINYML_LENS_MIRRORS, default /work/.mirror: tensorflow+tflite-micro at TFLM_COMMIT, flatbuffers
+ * at the version its schema header asserts, gemmlowp, ruy), the examples are also compiled against the real headers.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,9 +18,9 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { analyzeModel } from '../../server/src/analysis/report.js';
 import { cComment, cString } from '../../server/src/codegen/cpp.js';
-import { generateTflmProject, identifierFor, isIdentifierName, type CodegenResult } from '../../server/src/codegen/tflm.js';
+import { generateTflmProject, identifierFor, isIdentifierName, TFLM_COMMIT, type CodegenResult } from '../../server/src/codegen/tflm.js';
 import resolverJson from '../../server/src/codegen/tflm-resolver.json';
-import { ModelBuilder } from '../../server/src/model/builder/index.js';
+import { buildKwsDsCnnInt8, ModelBuilder } from '../../server/src/model/builder/index.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { cli } from './helpers/cli.js';
 
@@ -52,8 +54,7 @@ function hostileModel(payload: string): Uint8Array {
   return m.finish();
 }
 
-function generate(payload: string): CodegenResult {
-  const bytes = hostileModel(payload);
+function generate(payload: string, bytes = hostileModel(payload)): CodegenResult {
   const model = readTflite(bytes);
   const modelFile = `${payload}.tflite`;
   return generateTflmProject(bytes, model, analyzeModel(model, 'tflm-reference'), {
@@ -266,4 +267,49 @@ test('compile: a model file named with a newline and escape sequences writes cle
     assert.doesNotMatch(text, /[^\n\x20-\x7e]/, f);
     for (const line of text.split('\n')) assert.doesNotMatch(line, /^\s*#\s*(error|define INJECTED)/, `${f}: ${line}`);
   }
+});
+
+// ---- the real TFLM headers, where mirrors of them exist ----
+
+const MIRRORS = process.env.TINYML_LENS_MIRRORS ?? '/work/.mirror';
+const mirror = (name: string): string => join(MIRRORS, name, 'repo');
+const haveGit = spawnSync('git', ['--version']).status === 0;
+const haveMirrors = haveGit && ['tensorflow+tflite-micro', 'google+flatbuffers', 'google+gemmlowp', 'google+ruy']
+  .every((m) => spawnSync('git', ['--git-dir', mirror(m), 'cat-file', '-e', 'HEAD']).status === 0);
+
+/** Extracts `paths` of a mirror at `rev` into `into`; false when the revision or a path is not there. */
+function extract(repo: string, rev: string, paths: string[], into: string): boolean {
+  mkdirSync(into, { recursive: true });
+  const archive = spawnSync('git', ['--git-dir', mirror(repo), 'archive', '--format=tar', rev, ...paths], { maxBuffer: 1 << 30 });
+  if (archive.status !== 0) return false;
+  return spawnSync('tar', ['-x', '-C', into], { input: archive.stdout }).status === 0;
+}
+
+test('hostile names: the generated examples compile against TFLM\'s own headers (where mirrors of them exist)', {
+  skip: !haveGxx ? 'g++ not found' : !haveMirrors ? `no TFLM mirrors under ${MIRRORS} (set TINYML_LENS_MIRRORS): the check against real TFLM headers is skipped` : false,
+}, (t) => {
+  const tree = join(work, 'tflm');
+  if (!extract('tensorflow+tflite-micro', TFLM_COMMIT, ['tensorflow/lite', 'tensorflow/compiler', 'signal'], tree)) {
+    t.skip(`TFLM ${TFLM_COMMIT.slice(0, 12)} is not in the mirror`);
+    return;
+  }
+  // The schema header asserts the flatbuffers version it was generated with; take that release's headers.
+  const schema = readFileSync(join(tree, 'tensorflow/lite/schema/schema_generated.h'), 'utf8');
+  const v = /FLATBUFFERS_VERSION_MAJOR == (\d+) &&\s*FLATBUFFERS_VERSION_MINOR == (\d+) &&\s*FLATBUFFERS_VERSION_REVISION == (\d+)/.exec(schema);
+  assert.ok(v, 'no flatbuffers version in the schema header');
+  assert.ok(extract('google+flatbuffers', `v${v[1]}.${v[2]}.${v[3]}`, ['include'], join(tree, 'flatbuffers')), `flatbuffers v${v[1]}.${v[2]}.${v[3]} is not in the mirror`);
+  assert.ok(extract('google+gemmlowp', 'HEAD', ['fixedpoint', 'internal'], join(tree, 'gemmlowp')));
+  assert.ok(extract('google+ruy', 'HEAD', ['ruy'], join(tree, 'ruy')));
+  // Every payload in one file name (a file name has no slash), for the KWS model (several kernels to register). One
+  // translation unit: the example includes the resolver, arena and model headers (the model data is checked above).
+  const name = PAYLOADS.join(' ').replace(/[\\/\u0000]/g, '-');
+  const dir = join(work, 'real');
+  mkdirSync(dir);
+  const project = generate(name, buildKwsDsCnnInt8());
+  for (const f of sources(project)) writeFileSync(join(dir, f.path), f.text);
+  const files = sources(project).filter((f) => f.path.endsWith('_example.cc')).map((f) => join(dir, f.path));
+  // -isystem: warnings inside TFLM's headers are TFLM's; -Werror applies to the generated code.
+  const system = ['', 'flatbuffers/include', 'gemmlowp', 'ruy'].flatMap((d) => ['-isystem', join(tree, d)]);
+  const r = spawnSync('g++', ['-std=c++17', '-fsyntax-only', '-Wall', '-Wextra', '-Werror', '-DTF_LITE_STATIC_MEMORY', ...system, ...files], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `g++ failed against the TFLM headers:\n${r.stderr}`);
 });
