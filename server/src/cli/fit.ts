@@ -209,7 +209,7 @@ function targetText(path: string, tr: TargetReport, report: AnalysisReport, with
   lines.push(`runtime           ${tr.runtime}`);
   if (withTarget) lines.push(`target            ${tr.target.mcu?.displayName ?? tr.target.id} (${tr.target.core}${tr.clockMHz ? ` @ ${tr.clockMHz} MHz` : ''})`);
   const counts = (['optimized', 'reference', 'unsupported-dtype', 'unsupported'] as const).map((v) => `${tr.support.layers.filter((l) => l.verdict === v).length} ${v}`);
-  lines.push(`op support        ${counts.join(', ')}${tr.support.customOps.length ? `; custom: ${tr.support.customOps.join(', ')}` : ''}`);
+  lines.push(`op support        ${counts.join(', ')}${tr.support.customOps.length ? `; custom: ${tr.support.customOps.map(visible).join(', ')}` : ''}`);
   for (const l of tr.support.layers) {
     if (l.verdict === 'optimized') continue;
     lines.push(`  ${l.subgraph ? `${l.subgraph}:` : ''}${l.index} ${visible(l.op)} ${l.dtype ?? ''}: ${VERDICT_MARK[l.verdict]}${l.reason ? ` (${visible(l.reason)})` : ''}`);

@@ -58,7 +58,7 @@ export function runQuantize(path: string, opts: QuantizeOptions, out: Write, err
 
 function summary(path: string, before: Model, opts: QuantizeOptions, q: Quantization, source: string, out: Write, err: Write): number {
   const g = (v: number): string => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : v.toPrecision(4));
-  out(`quantized ${path} -> ${opts.out} (int8, ${opts.io} inputs and outputs)`);
+  out(`quantized ${visible(path)} -> ${visible(opts.out)} (int8, ${opts.io} inputs and outputs)`);
   out(`calibration: ${source}`);
   for (const [kind, list] of [['input', q.inputs], ['output', q.outputs]] as const) {
     for (const t of list) out(`${kind.padEnd(6)} '${visible(t.name)}' ${t.dtype} [${t.shape.join(',')}]: int8 scale ${g(t.scale)}, zero point ${t.zeroPoint}${t.dtype === 'INT8' ? ' (q = round(x / scale) + zero point)' : ''}`);

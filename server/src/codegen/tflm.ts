@@ -7,9 +7,9 @@
  * CMSIS-NN kernels at the TFLM commit the memory model was measured on), plus an optional margin.
  */
 import type { AnalysisReport } from '../analysis/report.js';
+import { markdownCode, visible } from '../analysis/text.js';
 import type { KernelSet } from '../analysis/tflm/kernels/types.js';
 import type { Model } from '../model/ir.js';
-import { markdownCode, visible } from '../analysis/text.js';
 import { cComment, cString, identifierFor, isIdentifierName, MAX_IDENTIFIER } from './cpp.js';
 import resolverJson from './tflm-resolver.json';
 
@@ -87,7 +87,7 @@ export function resolverMethods(model: Model): { op: string; method: string }[] 
 /** Generates the C++ sources for one model. Throws CodegenError when TFLM could not run the model as analysed. */
 export function generateTflmProject(bytes: Uint8Array, model: Model, report: AnalysisReport, opts: CodegenOptions): CodegenResult {
   if (!isIdentifierName(opts.name)) {
-    throw new CodegenError('bad-name', `'${opts.name}' is not a snake_case C identifier (a-z, 0-9 and single inner underscores, starting with a letter, at most ${MAX_IDENTIFIER} characters, not a keyword)`);
+    throw new CodegenError('bad-name', `'${visible(opts.name)}' is not a snake_case C identifier (a-z, 0-9 and single inner underscores, starting with a letter, at most ${MAX_IDENTIFIER} characters, not a keyword)`);
   }
   if (!(opts.marginPercent >= 0 && opts.marginPercent <= 100)) throw new CodegenError('bad-margin', `the arena margin must be 0 to 100 percent, not ${opts.marginPercent}`);
   // The memory model has no Ethos-U kernel (the TFLM build it replays has none); for the ethos-u runtime that op is
