@@ -7,6 +7,7 @@ import { batteryLifeDays } from '../analysis/latency/energy.js';
 import { analyzeForTarget, defaultRuntime, runtimeRunsOn, type TargetReport } from '../analysis/latency/target.js';
 import { analyzeModel, type AnalysisReport } from '../analysis/report.js';
 import { memoryKernelsFor, SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
+import { visible } from '../analysis/text.js';
 import type { Model } from '../model/ir.js';
 import { CATALOG, CORES, parseUserCatalog, resolveTarget, type Mcu } from '../targets/catalog.js';
 import { DataFileError } from '../targets/schema.js';
@@ -208,10 +209,10 @@ function targetText(path: string, tr: TargetReport, report: AnalysisReport, with
   lines.push(`runtime           ${tr.runtime}`);
   if (withTarget) lines.push(`target            ${tr.target.mcu?.displayName ?? tr.target.id} (${tr.target.core}${tr.clockMHz ? ` @ ${tr.clockMHz} MHz` : ''})`);
   const counts = (['optimized', 'reference', 'unsupported-dtype', 'unsupported'] as const).map((v) => `${tr.support.layers.filter((l) => l.verdict === v).length} ${v}`);
-  lines.push(`op support        ${counts.join(', ')}${tr.support.customOps.length ? `; custom: ${tr.support.customOps.join(', ')}` : ''}`);
+  lines.push(`op support        ${counts.join(', ')}${tr.support.customOps.length ? `; custom: ${tr.support.customOps.map(visible).join(', ')}` : ''}`);
   for (const l of tr.support.layers) {
     if (l.verdict === 'optimized') continue;
-    lines.push(`  ${l.subgraph ? `${l.subgraph}:` : ''}${l.index} ${l.op} ${l.dtype ?? ''}: ${VERDICT_MARK[l.verdict]}${l.reason ? ` (${l.reason})` : ''}`);
+    lines.push(`  ${l.subgraph ? `${l.subgraph}:` : ''}${l.index} ${visible(l.op)} ${l.dtype ?? ''}: ${VERDICT_MARK[l.verdict]}${l.reason ? ` (${visible(l.reason)})` : ''}`);
   }
   if (tr.latency) lines.push(`latency           ${range(tr.latency.lowMs, tr.latency.ms, tr.latency.highMs, 'ms')}${tr.latency.calibrated || tr.latency.ms === null ? '' : ' [uncalibrated priors]'}`);
   if (tr.energy) lines.push(`energy            ${range(tr.energy.lowUj, tr.energy.uJ, tr.energy.highUj, 'uJ')} per inference at ${tr.energy.powerMw.toFixed(1)} mW`);
@@ -280,7 +281,7 @@ function fitTable(path: string, rows: TargetReport[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [
-    `${path}: every catalog target, smallest fitting first`, '',
+    `${visible(path)}: every catalog target, smallest fitting first`, '',
     fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt), '',
     'arena = kTensorArenaSize against the largest contiguous RAM region (application RAM not included); ~ = estimated kernel set;',
     '* = latency range widened: core factor is a prior, not fitted; ? = no catalog figure.',

@@ -1,4 +1,5 @@
 import type { AnalysisReport, LayerReport } from '../analysis/report.js';
+import { visible } from '../analysis/text.js';
 
 /** Bytes as the product writes them everywhere: exact bytes, and KiB with one decimal beside larger figures. */
 export function formatBytes(bytes: number): string {
@@ -27,10 +28,10 @@ export function toJson(modelPath: string, report: AnalysisReport): object {
   };
 }
 
-/** The per-layer table and totals of `analyze --format text`. */
+/** The per-layer table and totals of `analyze --format text`; names from the model (and its path) through `visible`. */
 export function toText(modelPath: string, report: AnalysisReport): string {
   const lines: string[] = [];
-  lines.push(`${modelPath} on ${report.runtime}`);
+  lines.push(`${visible(modelPath)} on ${report.runtime}`);
   lines.push('');
   const header = ['#', 'op', 'output shape', 'dtype', 'MACs', 'weights', 'live arena', ''];
   const rows = report.layers.map((l) => layerRow(l, report));
@@ -50,9 +51,9 @@ export function toText(modelPath: string, report: AnalysisReport): string {
   lines.push(`flash (model)     ${formatBytes(report.flash.modelBytes)}, of which weights ${formatBytes(report.flash.weightBytes)}`);
   lines.push(`MACs              ${formatCount(report.macs)}`);
   for (const u of report.unsupportedOps) {
-    lines.push(`${u.stage === 'invoke' ? 'fails at Invoke  ' : 'unsupported      '} ${u.op}${u.dtype ? ` (${u.dtype})` : ''} at layer${u.layers.length > 1 ? 's' : ''} ${u.layers.join(', ')} of subgraph ${u.subgraph}: ${u.reason}`);
+    lines.push(`${u.stage === 'invoke' ? 'fails at Invoke  ' : 'unsupported      '} ${visible(u.op)}${u.dtype ? ` (${u.dtype})` : ''} at layer${u.layers.length > 1 ? 's' : ''} ${u.layers.join(', ')} of subgraph ${u.subgraph}: ${visible(u.reason)}`);
   }
-  for (const note of m.notes) lines.push(`note              ${note}`);
+  for (const note of m.notes) lines.push(`note              ${visible(note)}`);
   return lines.join('\n');
 }
 
@@ -61,7 +62,7 @@ function layerRow(l: LayerReport, report: AnalysisReport): string[] {
   const marker = l.unsupported ? 'UNSUPPORTED' : l.peak ? '<- peak' : '';
   return [
     multi ? `${l.subgraph}:${l.index}` : String(l.index),
-    l.op,
+    visible(l.op),
     `[${l.outputShape.join(',')}]`,
     l.dtype ?? '-',
     l.macs ? formatCount(l.macs) : '-',

@@ -7,7 +7,9 @@
  */
 import { parseArgs } from 'node:util';
 import { analyzeModel, RUNTIMES } from '../analysis/report.js';
+import { visible, visibleBlock } from '../analysis/text.js';
 import type { KernelSet } from '../analysis/tflm/kernels/types.js';
+import { isIdentifierName } from '../codegen/tflm.js';
 import { ModelFormatError } from '../model/errors.js';
 import { readTflite } from '../model/tflite/reader.js';
 import { toJson, toText } from './format.js';
@@ -76,7 +78,12 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
 }
 
 /** Runs the CLI: the exit code, or a promise of it when analysing a TF.js model.json (the tfjs loader is async). */
-export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
+export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: string) => void): number | Promise<number> {
+  // Model files and their names are untrusted: whatever a command prints (text, JSON, SARIF, errors quoting the model)
+  // reaches the terminal with every control character but newline and tab spelled out (`\x1b`), so no escape
+  // sequence from a model can recolour, retitle or rewrite the terminal. Inserted names are also escaped one by one.
+  const out = (s: string): void => rawOut(visibleBlock(s));
+  const err = (s: string): void => rawErr(visibleBlock(s));
   let parsed;
   try {
     parsed = parseArgs({
@@ -145,7 +152,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
       const marginText = values['arena-margin'] ?? '0';
       const margin = /^\s*\d+(\.\d+)?\s*%?\s*$/.test(marginText) ? Number.parseFloat(marginText) : NaN;
       if (!(margin >= 0 && margin <= 100)) throw new UsageError(`--arena-margin needs a percentage from 0 to 100, not '${marginText}'`);
-      if (values.name !== undefined && !/^[a-z_][a-z0-9_]*$/.test(values.name)) throw new UsageError(`--name needs a snake_case C identifier, not '${values.name}'`);
+      if (values.name !== undefined && !isIdentifierName(values.name)) throw new UsageError(`--name needs a snake_case C identifier (a-z, 0-9, single inner underscores, starting with a letter, not a keyword), not '${visible(values.name)}'`);
       return runCompile(rest[0]!, { runtime, out: values.out, name: values.name, marginPercent: margin, force: values.force === true, version: VERSION }, out, err);
     }
     const catalog = loadCatalogOption(values.catalog, err);

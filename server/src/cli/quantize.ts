@@ -5,6 +5,7 @@
  * calibrating and again at the write, files/write.ts) and prints the summary; the core does the rest.
  */
 import { analyzeModel, RUNTIMES } from '../analysis/report.js';
+import { visible } from '../analysis/text.js';
 import { FileError } from '../files/read.js';
 import { readSampleFolder } from '../files/samples.js';
 import { destinationProblem, writeFileSafely } from '../files/write.js';
@@ -73,22 +74,22 @@ function destinationOk(opts: QuantizeOptions, err: Write): number {
 
 function summary(path: string, before: Model, opts: QuantizeOptions, q: Quantization, source: string, out: Write, err: Write): number {
   const g = (v: number): string => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : v.toPrecision(4));
-  out(`quantized ${path} -> ${opts.out} (int8, ${opts.io} inputs and outputs)`);
+  out(`quantized ${visible(path)} -> ${visible(opts.out)} (int8, ${opts.io} inputs and outputs)`);
   out(`calibration: ${source}`);
   for (const [kind, list] of [['input', q.inputs], ['output', q.outputs]] as const) {
-    for (const t of list) out(`${kind.padEnd(6)} '${t.name}' ${t.dtype} [${t.shape.join(',')}]: int8 scale ${g(t.scale)}, zero point ${t.zeroPoint}${t.dtype === 'INT8' ? ' (q = round(x / scale) + zero point)' : ''}`);
+    for (const t of list) out(`${kind.padEnd(6)} '${visible(t.name)}' ${t.dtype} [${t.shape.join(',')}]: int8 scale ${g(t.scale)}, zero point ${t.zeroPoint}${t.dtype === 'INT8' ? ' (q = round(x / scale) + zero point)' : ''}`);
   }
   out('');
   out(`${'layer'.padStart(5)}  ${'op'.padEnd(18)} ${'calibrated range'.padEnd(22)} ${'scale'.padEnd(10)} ${'zp'.padStart(4)}  output`);
   for (const l of q.layers) {
-    out(`${String(l.index).padStart(5)}  ${l.op.padEnd(18)} ${`[${g(l.min)}, ${g(l.max)}]`.padEnd(22)} ${g(l.scale).padEnd(10)} ${String(l.zeroPoint).padStart(4)}  ${shorten(l.output)}${l.rule ? ` (${l.rule})` : ''}`);
+    out(`${String(l.index).padStart(5)}  ${visible(l.op).padEnd(18)} ${`[${g(l.min)}, ${g(l.max)}]`.padEnd(22)} ${g(l.scale).padEnd(10)} ${String(l.zeroPoint).padStart(4)}  ${visible(shorten(l.output))}${l.rule ? ` (${l.rule})` : ''}`);
   }
   if (q.requantizeOps) out(`${q.requantizeOps} QUANTIZE op(s) inserted to give CONCATENATION inputs the output's scale (TFLM requires it)`);
   out('');
   out(`error against the float model on the ${source.split(' ')[0]} calibration samples (int8 simulated in float: weights dequantized, activations rounded to their int8 grid):`);
   const line = (e: OutputError): string => `max ${g(e.maxAbs)}, mean ${g(e.meanAbs)}${e.top1 === null ? '' : `, top-1 agreement ${(100 * e.top1).toFixed(1)}%`}`;
   q.int8Error.forEach((e, k) => {
-    out(`  '${e.name}' (float range [${g(e.floatMin)}, ${g(e.floatMax)}]): int8 ${line(e)}; weights only ${line(q.weightsError[k]!)}`);
+    out(`  '${visible(e.name)}' (float range [${g(e.floatMin)}, ${g(e.floatMax)}]): int8 ${line(e)}; weights only ${line(q.weightsError[k]!)}`);
   });
   const pct = (a: number, b: number): string => `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(0)}%`;
   out(`model size    ${formatBytes(before.fileBytes)} -> ${formatBytes(q.bytes.length)} (${pct(before.fileBytes, q.bytes.length)})`);
@@ -98,7 +99,7 @@ function summary(path: string, before: Model, opts: QuantizeOptions, q: Quantiza
     const b = analyzeModel(q.model, runtime);
     out(`tensor arena  ${formatBytes(a.memory.minArenaBytes)} -> ${formatBytes(b.memory.minArenaBytes)} (${pct(a.memory.minArenaBytes, b.memory.minArenaBytes)}, ${runtime}${b.status === 'ok' ? '' : `: ${b.status}`})`);
     if (b.status !== 'ok') {
-      err(`tinyml-lens: the quantized model does not run on ${runtime}: ${b.unsupportedOps.map((u) => `${u.op} (${u.reason})`).join('; ')}`);
+      err(`tinyml-lens: the quantized model does not run on ${runtime}: ${b.unsupportedOps.map((u) => `${visible(u.op)} (${visible(u.reason)})`).join('; ')}`);
       code = 1;
     }
   }

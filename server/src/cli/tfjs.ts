@@ -5,6 +5,7 @@
  */
 import { analyzeTfjs, type TfjsLayerReport, type TfjsReport } from '../analysis/tfjs.js';
 import { memoryKernelsFor, type Runtime } from '../analysis/support/index.js';
+import { visible } from '../analysis/text.js';
 import { ModelFormatError } from '../model/errors.js';
 import { readTfjsModel, type TfjsModel } from '../model/tfjs/reader.js';
 import { formatBytes } from './format.js';
@@ -70,13 +71,13 @@ export function tfjsToText(modelPath: string, runtime: string, report: TfjsRepor
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const right = new Set([0, 5, 6, 7]);
   const fmt = (cells: string[]): string => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  const lines = [`${modelPath} (TensorFlow.js ${report.format}) on ${runtime}`, '', fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt), ''];
+  const lines = [`${visible(modelPath)} (TensorFlow.js ${report.format}) on ${runtime}`, '', fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt), ''];
   lines.push(`status            ${report.status}${report.status === 'ok' ? '' : ' (a layer becomes an op TFLM cannot run)'}`);
   lines.push(`RAM estimate      ${formatBytes(report.estimate.ramBytes)}  largest layer inputs + output in int8: a lower bound of the tensor arena`);
   lines.push(`flash estimate    ${formatBytes(report.estimate.flashBytes)}  weights after int8 quantization: a lower bound of the .tflite in flash`);
   lines.push(`weights           ${report.params.toLocaleString('en-US')} parameters, ${formatBytes(report.weightBytesFloat32)} in float32 (shards: ${formatBytes(report.shardBytes)})`);
-  for (const u of report.unsupportedLayers) lines.push(`unsupported       layer ${u.index} '${u.name}' (${u.className}): ${u.reason}`);
-  for (const note of [...report.notes, ...notes]) lines.push(`note              ${note}`);
+  for (const u of report.unsupportedLayers) lines.push(`unsupported       layer ${u.index} '${visible(u.name)}' (${visible(u.className)}): ${visible(u.reason)}`);
+  for (const note of [...report.notes, ...notes]) lines.push(`note              ${visible(note)}`);
   return lines.join('\n');
 }
 
@@ -84,9 +85,9 @@ function layerRow(l: TfjsLayerReport): string[] {
   const bytes = (n: number): string => (n ? n.toLocaleString('en-US') : '-');
   return [
     String(l.index),
-    l.name,
-    l.className,
-    l.tflite === null ? '(no builtin)' : l.tflite.length === 0 ? '(folded)' : l.tflite.join(' '),
+    visible(l.name),
+    visible(l.className),
+    l.tflite === null ? '(no builtin)' : l.tflite.length === 0 ? '(folded)' : visible(l.tflite.join(' ')),
     l.outputShapes.map((s) => `[${s.join(',')}]`).join(' ') || '?',
     bytes(l.params),
     bytes(l.weightBytesFloat32),

@@ -1,5 +1,9 @@
-/** Hovers: the model summary, each budget's use, the runtime, the target, and the docs of any other key. */
+/**
+ * Hovers: the model summary, each budget's use, the runtime, the target, and the docs of any other key. Names from the
+ * model, the file system or a workspace catalog go through `markdownText` / `markdownCode` (analysis/text.ts).
+ */
 import type { Hover, Position } from 'vscode-languageserver';
+import { markdownCode, markdownText } from '../analysis/text.js';
 import { fieldAt } from '../manifest/keys.js';
 import { formatBytes, formatHertz, formatJoules, formatSeconds } from '../manifest/units.js';
 import { unsupportedGroups } from './diagnostics.js';
@@ -57,14 +61,14 @@ function modelHover(check: ManifestCheck): string {
   const report = check.report;
   const note = unsavedModelNote(check);
   if (!load) return note ?? docOf('model') ?? '';
-  if (load.kind === 'missing') return withNote(`Model file not found: \`${load.path}\``, note);
-  if (load.kind === 'unreadable') return `Model file cannot be read: ${load.reason}`;
-  if (load.kind === 'malformed') return `Not a valid .tflite model: ${load.error.message}`;
-  if (!report) return `\`${load.path}\``;
+  if (load.kind === 'missing') return withNote(`Model file not found: ${markdownCode(load.path)}`, note);
+  if (load.kind === 'unreadable') return `Model file cannot be read: ${markdownText(load.reason)}`;
+  if (load.kind === 'malformed') return `Not a valid .tflite model: ${markdownText(load.error.message)}`;
+  if (!report) return markdownCode(load.path);
   const weights = report.flash.weightBytes;
   const peak = report.layers.find((l) => l.peak);
   const lines = [
-    `**${load.path.split(/[\\/]/).pop() ?? load.path}** for \`${report.runtime}\``,
+    `**${markdownText(load.path.split(/[\\/]/).pop() ?? load.path)}** for \`${report.runtime}\``,
     '',
     `| | |`,
     `| --- | --- |`,
@@ -74,9 +78,9 @@ function modelHover(check: ManifestCheck): string {
     `| tensor arena | ${formatBytes(report.memory.minArenaBytes)} (${report.memory.minArenaBytes.toLocaleString('en-US')} B, for \`kTensorArenaSize\`)${report.memory.exact ? '' : ', estimate'} |`,
     `| arena used | head ${formatBytes(report.memory.headBytes)} + tail ${formatBytes(report.memory.tailBytes)} |`,
   ];
-  if (peak) lines.push(`| peak layer | ${peak.index} ${peak.op}: ${formatBytes(peak.arenaLiveBytes)} live |`);
+  if (peak) lines.push(`| peak layer | ${peak.index} ${markdownText(peak.op)}: ${formatBytes(peak.arenaLiveBytes)} live |`);
   const unsupported = unsupportedGroups(check);
-  if (unsupported.length > 0) lines.push(`| unsupported | ${unsupported.map((u) => u.op).join(', ')} |`);
+  if (unsupported.length > 0) lines.push(`| unsupported | ${unsupported.map((u) => markdownText(u.op)).join(', ')} |`);
   if (check.support) {
     const optimized = check.support.layers.filter((l) => l.verdict === 'optimized').length;
     lines.push(`| optimized | ${optimized} of ${check.support.layers.length} layers${check.support.layers.some((l) => l.unit === 'npu') ? ` (${check.support.layers.filter((l) => l.unit === 'npu').length} on the NPU)` : ''} |`);
@@ -84,7 +88,7 @@ function modelHover(check: ManifestCheck): string {
   const cost = check.fit?.cost;
   if (cost?.seconds != null) lines.push(`| time | ~${formatSeconds(cost.seconds)}${cost.lowSeconds != null && cost.highSeconds != null ? ` (${formatSeconds(cost.lowSeconds)}–${formatSeconds(cost.highSeconds)})` : ''} |`);
   if (cost?.joules != null) lines.push(`| energy | ~${formatJoules(cost.joules)} |`);
-  if (report.memory.notes.length > 0) lines.push('', ...report.memory.notes.map((n) => `- ${n}`));
+  if (report.memory.notes.length > 0) lines.push('', ...report.memory.notes.map((n) => `- ${markdownText(n)}`));
   return lines.join('\n');
 }
 
@@ -118,15 +122,15 @@ function targetHover(check: ManifestCheck): string {
   const t = check.target;
   if (!t) return docOf('target') ?? '';
   if (t.kind === 'no-catalog') return 'No MCU catalog is installed yet: the target id is not checked. Use an inline board `{sram, flash, core, clock}` to check RAM and flash.';
-  if (t.kind === 'unknown') return `Unknown target.${t.suggestions.length > 0 ? ` Did you mean ${t.suggestions.join(', ')}?` : ''}`;
+  if (t.kind === 'unknown') return `Unknown target.${t.suggestions.length > 0 ? ` Did you mean ${t.suggestions.map(markdownText).join(', ')}?` : ''}`;
   const s = t.spec;
   const specs = [
-    s.core ? `core ${s.core}${s.fpu === true ? ' (FPU)' : s.fpu === false ? ' (no FPU)' : ''}` : null,
+    s.core ? `core ${markdownText(s.core)}${s.fpu === true ? ' (FPU)' : s.fpu === false ? ' (no FPU)' : ''}` : null,
     s.clockHz !== null ? `clock ${formatHertz(s.clockHz)}` : null,
     s.sramBytes !== null ? `SRAM ${formatBytes(s.sramBytes)}` : null,
     s.flashBytes !== null ? `flash ${formatBytes(s.flashBytes)}` : null,
   ].filter((x) => x !== null);
-  return `**${s.name}**\n\n${specs.join(' · ')}`;
+  return `**${markdownText(s.name)}**\n\n${specs.join(' · ')}`;
 }
 
 /** The runtime's description and, with a model, what it does with it: optimized, reference, on the NPU, unsupported. */
@@ -137,7 +141,7 @@ function runtimeHover(check: ManifestCheck, id: string, description: string): st
     const layers = s.layers;
     const count = (f: (l: (typeof layers)[number]) => boolean): number => layers.filter(f).length;
     lines.push('', `This model: ${count((l) => l.verdict === 'optimized')} optimized, ${count((l) => l.verdict === 'reference')} reference, ${count((l) => l.verdict.startsWith('unsupported'))} unsupported of ${s.layers.length} layers${count((l) => l.unit === 'npu') > 0 ? `; ${count((l) => l.unit === 'npu')} on the NPU` : ''}.`);
-    lines.push(...s.notes.map((n) => `- ${n}`));
+    lines.push(...s.notes.map((n) => `- ${markdownText(n)}`));
   }
   return lines.join('\n');
 }

@@ -1,9 +1,11 @@
 /**
  * Hover on a listing row: the operator's tensors (shape, dtype, quantization, bytes), the arena buffers live while it
- * runs with their offsets, its persistent and scratch bytes, MACs, estimated time and support verdict.
+ * runs with their offsets, its persistent and scratch bytes, MACs, estimated time and support verdict. Op and tensor
+ * names come from the model: Markdown-escaped (analysis/text.ts).
  */
 import type { Hover, Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { markdownCode, markdownText } from '../analysis/text.js';
 import { formatBytes, formatSeconds } from '../manifest/units.js';
 import type { Subgraph, Tensor } from '../model/ir.js';
 import { layerAt, rowKey, type ListingCheck } from './listing.js';
@@ -21,17 +23,17 @@ export function listingHover(check: ListingCheck, document: TextDocument, positi
   if (!sg || !op) return null;
   const verdict = check.support?.layers.find((l) => l.subgraph === layer.subgraph && l.index === layer.index);
   const time = check.cost?.layers?.find((l) => l.subgraph === layer.subgraph && l.index === layer.index)?.seconds;
-  const out = [`**${layer.index} ${layer.op}**${layer.subgraph !== 0 ? ` (subgraph ${layer.subgraph})` : ''}`];
+  const out = [`**${layer.index} ${markdownText(layer.op)}**${layer.subgraph !== 0 ? ` (subgraph ${layer.subgraph})` : ''}`];
   if (verdict) {
-    const where = verdict.unit === 'npu' ? 'on the NPU' : verdict.kernel && verdict.kernel !== 'reference' ? `\`${verdict.kernel}\`` : 'reference kernel';
-    out.push('', `${check.runtime?.id ?? ''}: **${verdict.verdict}**, ${where}${verdict.reason ? ` — ${verdict.reason}` : ''}`);
+    const where = verdict.unit === 'npu' ? 'on the NPU' : verdict.kernel && verdict.kernel !== 'reference' ? markdownCode(verdict.kernel) : 'reference kernel';
+    out.push('', `${check.runtime?.id ?? ''}: **${verdict.verdict}**, ${where}${verdict.reason ? ` — ${markdownText(verdict.reason)}` : ''}`);
   } else if (layer.unsupported) {
-    out.push('', `**unsupported**: ${layer.unsupported}`);
+    out.push('', `**unsupported**: ${markdownText(layer.unsupported)}`);
   }
   out.push('', '| | tensor | shape | dtype | scale / zero point | bytes |', '| --- | --- | --- | --- | --- | --- |');
   const row = (role: string, i: number): void => {
     const t = i >= 0 ? sg.tensors[i] : undefined;
-    if (t) out.push(`| ${role} | ${i} \`${t.name}\` | [${t.shape.join(',')}] | ${t.dtype} | ${quant(t)} | ${t.bytes.toLocaleString('en-US')} |`);
+    if (t) out.push(`| ${role} | ${i} ${markdownCode(t.name, { table: true })} | [${t.shape.join(',')}] | ${t.dtype} | ${quant(t)} | ${t.bytes.toLocaleString('en-US')} |`);
   };
   op.inputs.forEach((i) => row(i >= 0 && sg.tensors[i]?.isConstant ? 'const' : 'in', i));
   op.outputs.forEach((i) => row('out', i));
@@ -54,5 +56,5 @@ function quant(t: Tensor): string {
 function bufferName(kind: 'tensor' | 'scratch', index: number, sg: Subgraph | undefined): string {
   if (kind === 'scratch') return `scratch of layer ${index}`;
   const t = sg?.tensors[index];
-  return t ? `tensor ${index} \`${t.name}\` [${t.shape.join(',')}] ${t.dtype}` : `tensor ${index}`;
+  return t ? `tensor ${index} ${markdownCode(t.name)} [${t.shape.join(',')}] ${t.dtype}` : `tensor ${index}`;
 }

@@ -6,6 +6,7 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AnalysisReport, LayerReport } from '../analysis/report.js';
+import { visible } from '../analysis/text.js';
 import type { SupportReport } from '../analysis/support/index.js';
 import { formatBytes, formatHertz, formatJoules, formatSeconds } from '../manifest/units.js';
 import type { Model } from '../model/ir.js';
@@ -87,18 +88,21 @@ export function layerAt(check: ListingCheck, subgraph: number, index: number): {
   return layer ? { layer, model: check.load.model } : null;
 }
 
-/** The listing text. Column order and markers match syntaxes/tinyml-listing.tmLanguage.json. */
+/**
+ * The listing text. Column order and markers match syntaxes/tinyml-listing.tmLanguage.json. Names from the model and
+ * the file system go through `visible`, so none can start a line or fake a row.
+ */
 export function renderListing(check: ListingCheck): string {
-  const name = check.modelPath.split(/[\\/]/).pop() ?? check.modelPath;
+  const name = visible(check.modelPath.split(/[\\/]/).pop() ?? check.modelPath);
   const load = check.load;
-  if (load.kind === 'missing') return `${name}\n\nnote              model file not found: ${check.modelPath}\n`;
-  if (load.kind === 'unreadable') return `${name}\n\nnote              model file cannot be read: ${load.reason}\n`;
-  if (load.kind === 'malformed') return `${name}\n\nnote              not a valid .tflite model: ${load.error.message}\n`;
+  if (load.kind === 'missing') return `${name}\n\nnote              model file not found: ${visible(check.modelPath)}\n`;
+  if (load.kind === 'unreadable') return `${name}\n\nnote              model file cannot be read: ${visible(load.reason)}\n`;
+  if (load.kind === 'malformed') return `${name}\n\nnote              not a valid .tflite model: ${visible(load.error.message)}\n`;
   const report = check.report;
-  if (!report || !check.runtime) return `${name}\n\nnote              unknown runtime '${check.runtimeName}'\n`;
+  if (!report || !check.runtime) return `${name}\n\nnote              unknown runtime '${visible(check.runtimeName)}'\n`;
   const t = check.target;
   const clock = t?.clockHz ? ` at ${formatHertz(t.clockHz)}` : '';
-  const lines = [`${name} on ${check.runtime.id}${t ? `, target ${t.id ?? t.name}${clock}` : ''}`, ''];
+  const lines = [`${name} on ${check.runtime.id}${t ? `, target ${visible(t.id ?? t.name)}${clock}` : ''}`, ''];
   const multi = report.layers.some((l) => l.subgraph !== 0);
   const verdicts = new Map((check.support?.layers ?? []).map((l) => [`${l.subgraph}/${l.index}`, l]));
   const times = new Map((check.cost?.layers ?? []).map((l) => [`${l.subgraph}/${l.index}`, l.seconds]));
@@ -110,7 +114,7 @@ export function renderListing(check: ListingCheck): string {
     const marker = [unsupported ? 'UNSUPPORTED' : null, v?.unit === 'npu' ? 'NPU' : null, l.peak ? '<- peak' : null].filter((x) => x !== null).join(' ');
     return [
       multi ? `${l.subgraph}:${l.index}` : String(l.index),
-      l.op,
+      visible(l.op),
       `[${l.outputShape.join(',')}]`,
       l.dtype ?? '-',
       l.macs ? l.macs.toLocaleString('en-US') : '-',
@@ -138,10 +142,10 @@ export function renderListing(check: ListingCheck): string {
   }
   if (cost?.joules != null) lines.push(`energy            ${formatJoules(cost.joules)}`);
   for (const u of check.support?.unsupported ?? report.unsupportedOps) {
-    lines.push(`unsupported       ${u.op}${u.dtype ? ` (${u.dtype})` : ''} at layer${u.layers.length > 1 ? 's' : ''} ${u.layers.join(', ')} of subgraph ${u.subgraph}: ${u.reason}`);
+    lines.push(`unsupported       ${visible(u.op)}${u.dtype ? ` (${u.dtype})` : ''} at layer${u.layers.length > 1 ? 's' : ''} ${u.layers.join(', ')} of subgraph ${u.subgraph}: ${visible(u.reason)}`);
   }
   if (!t) lines.push('note              no target: pass target= in the listing URI or set tinymlLens.defaultTarget for times');
-  else if (cost === null) lines.push(`note              no time estimate for ${t.id ?? t.name} (no known core or clock)`);
-  for (const n of [...m.notes, ...(check.support?.notes ?? [])]) lines.push(`note              ${n}`);
+  else if (cost === null) lines.push(`note              no time estimate for ${visible(t.id ?? t.name)} (no known core or clock)`);
+  for (const n of [...m.notes, ...(check.support?.notes ?? [])]) lines.push(`note              ${visible(n)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,13 +1,16 @@
 /**
  * Every text the server shows: diagnostic messages, hovers, lens and hint labels, action titles. Tests assert on
- * codes and data, not on these, so wording can improve freely. Numbers always carry units and both sides.
+ * codes and data, not on these, so wording can improve freely. Numbers always carry units and both sides. Names from a
+ * model or a manifest go through `visible` (analysis/text.ts): a diagnostic is plain text, but a newline, an escape
+ * sequence or a bidi override in a name must not reshape it.
  */
 import type { LayerReport, UnsupportedOp } from '../analysis/report.js';
+import { visible } from '../analysis/text.js';
 import type { ModelFormatError } from '../model/errors.js';
 import type { ManifestProblem } from '../manifest/types.js';
 import { formatBytes, formatBytesIn, formatJoules, formatSeconds, UNITS, type QuantityError } from '../manifest/units.js';
 
-const didYouMean = (s: readonly string[]): string => (s.length > 0 ? ` Did you mean ${s.map((x) => `'${x}'`).join(' or ')}?` : '');
+const didYouMean = (s: readonly string[]): string => (s.length > 0 ? ` Did you mean ${s.map((x) => `'${visible(x)}'`).join(' or ')}?` : '');
 
 /** Messages for problems found while parsing the manifest text. */
 export function problemMessage(p: ManifestProblem): string {
@@ -15,7 +18,7 @@ export function problemMessage(p: ManifestProblem): string {
     case 'syntax':
       return `Invalid YAML: ${p.detail}`;
     case 'unknown-key':
-      return `Unknown key '${p.key}'${p.path.includes('.') ? ` in '${p.path.slice(0, p.path.lastIndexOf('.'))}'` : ''}.${didYouMean(p.suggestions)}`;
+      return `Unknown key '${visible(p.key)}'${p.path.includes('.') ? ` in '${visible(p.path.slice(0, p.path.lastIndexOf('.')))}'` : ''}.${didYouMean(p.suggestions)}`;
     case 'missing-key':
       return p.path === 'model' ? "The manifest needs a 'model:' (the .tflite file, relative to the manifest)." : `'${p.path}' is required.`;
     case 'wrong-type':
@@ -51,17 +54,17 @@ function quantityError(text: string, e: QuantityError): string {
 export const withNote = (text: string, note: string | null): string => (note ? `${text}\n\n${note}` : text);
 /** `path` null: there was nowhere to look (an unsaved manifest without a workspace folder); `note` says where it looked. */
 export const modelNotFound = (raw: string, path: string | null, note: string | null = null): string =>
-  `Model file '${raw}' not found${path === null ? '.' : ` (looked for ${path}).`}${note ? ` ${note}` : ''}`;
-export const modelUnreadable = (raw: string, reason: string): string => `Model file '${raw}' cannot be read: ${reason}.`;
-export const modelMalformed = (raw: string, e: ModelFormatError): string => `'${raw}' is not a valid .tflite model: ${e.message} [${e.code}]`;
+  `Model file '${visible(raw)}' not found${path === null ? '.' : ` (looked for ${visible(path)}).`}${note ? ` ${note}` : ''}`;
+export const modelUnreadable = (raw: string, reason: string): string => `Model file '${visible(raw)}' cannot be read: ${visible(reason)}.`;
+export const modelMalformed = (raw: string, e: ModelFormatError): string => `'${visible(raw)}' is not a valid .tflite model: ${visible(e.message)} [${e.code}]`;
 export const unknownRuntime = (name: string, suggestions: readonly string[], known: readonly string[]): string =>
-  `Unknown runtime '${name}'.${didYouMean(suggestions)} Known: ${known.join(', ')}.`;
-export const unknownTarget = (id: string, suggestions: readonly string[]): string => `Unknown target '${id}'.${didYouMean(suggestions)}`;
+  `Unknown runtime '${visible(name)}'.${didYouMean(suggestions)} Known: ${known.join(', ')}.`;
+export const unknownTarget = (id: string, suggestions: readonly string[]): string => `Unknown target '${visible(id)}'.${didYouMean(suggestions)}`;
 
 export function opUnsupported(group: UnsupportedOp, runtime: string): string {
   const layers = group.layers.length === 1 ? `layer ${group.layers[0]}` : `layers ${group.layers.join(', ')}`;
   const where = group.subgraph === 0 ? layers : `${layers} of subgraph ${group.subgraph}`;
-  return `${runtime} cannot run ${group.op}${group.dtype ? ` (${group.dtype})` : ''} at ${where}: ${group.reason}.`;
+  return `${runtime} cannot run ${visible(group.op)}${group.dtype ? ` (${group.dtype})` : ''} at ${where}: ${visible(group.reason)}.`;
 }
 
 export const floatWithoutFpu = (core: string, layers: number): string =>
@@ -79,7 +82,7 @@ export const overEnergy = (need: number, budget: number): string =>
   `Inference takes ~${formatJoules(need)}, budget ${formatJoules(budget)} (+${formatJoules(need - budget)}).`;
 
 export const relatedArena = (arena: number, peak: LayerReport | null): string =>
-  `Tensor arena ${formatBytes(arena)}${peak ? `, peak at layer ${peak.index} (${peak.op})` : ''}.`;
+  `Tensor arena ${formatBytes(arena)}${peak ? `, peak at layer ${peak.index} (${visible(peak.op)})` : ''}.`;
 export const relatedReserve = (bytes: number): string => `Reserved for the application: ${formatBytes(bytes)}.`;
 export const relatedMargin = (bytes: number): string => `Safety margin (tinymlLens.safetyMargin): ${formatBytes(bytes)}.`;
 export const relatedModelFile = (bytes: number): string => `Model file: ${formatBytes(bytes)}.`;
@@ -89,4 +92,4 @@ export const raiseBudgetTitle = (what: string, to: string): string => `Raise the
 export const switchTargetTitle = (id: string, sram: number, flash: number): string =>
   `Switch to ${id}, the smallest catalog board that fits (${formatBytes(sram)} RAM, ${formatBytes(flash)} flash)`;
 export const switchRuntimeTitle = (runtime: string, op: string, unsupportedLeft: number): string =>
-  `Switch runtime to ${runtime} (runs ${op}${unsupportedLeft > 0 ? `; ${unsupportedLeft} other unsupported op${unsupportedLeft === 1 ? '' : 's'} left` : ''})`;
+  `Switch runtime to ${runtime} (runs ${visible(op)}${unsupportedLeft > 0 ? `; ${unsupportedLeft} other unsupported op${unsupportedLeft === 1 ? '' : 's'} left` : ''})`;

@@ -5,6 +5,7 @@
  */
 import { DiagnosticSeverity, type Diagnostic, type Hover, type Position, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { markdownText, visible } from '../analysis/text.js';
 import { tfjsLayerProblem, tfliteLowering, unsupportedLayers } from '../analysis/tfjs.js';
 import type { KernelSet } from '../analysis/tflm/kernels/types.js';
 import { formatBytes } from '../manifest/units.js';
@@ -18,7 +19,7 @@ export function tfjsDiagnostics(model: TfjsModel, document: TextDocument, runtim
     severity: DiagnosticSeverity.Error,
     source: SOURCE,
     code: Code.opUnsupported,
-    message: `${runtime.id} cannot run layer '${layer.name}': ${reason}.`,
+    message: `${runtime.id} cannot run layer '${visible(layer.name)}': ${visible(reason)}.`,
     data: { op: layer.className, dtype: null, subgraph: 0, layers: [layer.index], runtime: runtime.id, layer: layer.name, tflite: layer.tflite },
   }));
 }
@@ -31,15 +32,15 @@ export function tfjsHover(model: TfjsModel, document: TextDocument, position: Po
   const problem = tfjsLayerProblem(layer, kernels);
   const shapes = layer.outputShapes.map((s) => `[${s.join(',')}]`).join(', ') || 'unknown';
   const lines = [
-    `**${layer.name}** (${layer.className})`,
+    `**${markdownText(layer.name)}** (${markdownText(layer.className)})`,
     '',
     '| | float32 | int8 (quantized) |',
     '| --- | --- | --- |',
     `| parameters (${layer.params.toLocaleString('en-US')}) | ${formatBytes(layer.weightBytesFloat32)} | ${formatBytes(layer.weightBytesInt8)} |`,
     `| output activations ${shapes} | ${formatBytes(layer.activationBytesFloat32)} | ${formatBytes(layer.activationBytesInt8)} |`,
     '',
-    `TFLite: ${tfliteLowering(layer)}`,
-    problem ? `\n**TFLM cannot run it**: ${problem}.` : '',
+    `TFLite: ${markdownText(tfliteLowering(layer))}`,
+    problem ? `\n**TFLM cannot run it**: ${markdownText(problem)}.` : '',
   ];
   return { contents: { kind: 'markdown', value: lines.join('\n').trimEnd() }, range: rangeOf(document, layer.span.start, layer.span.end) };
 }

@@ -4,6 +4,7 @@
  * Layers TFLM cannot run are `op-unsupported`, as for a .tflite.
  */
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
+import { markdownCode, markdownText, visible } from '../analysis/text.js';
 import { tfjsNeeds as modelNeeds, unsupportedLayers } from '../analysis/tfjs.js';
 import type { Span } from '../manifest/types.js';
 import { formatBytes } from '../manifest/units.js';
@@ -30,13 +31,13 @@ export function tfjsManifestDiagnostics(check: ManifestCheck): Diagnostic[] {
   }
   if (load.kind === 'malformed') {
     const e = load.error;
-    add(Code.modelMalformed, model.span, `'${model.value}' is not a usable TensorFlow.js model: ${e.message} [${e.code}]`, { path: load.path, code: e.code, offset: e.offset, where: e.where });
+    add(Code.modelMalformed, model.span, `'${visible(model.value)}' is not a usable TensorFlow.js model: ${visible(e.message)} [${e.code}]`, { path: load.path, code: e.code, offset: e.offset, where: e.where });
     return out;
   }
   const runtime = check.runtime;
   if (runtime && check.runtimeKnown) {
     for (const { layer, reason } of unsupportedLayers(load.model, runtime.kernels)) {
-      add(Code.opUnsupported, m.runtime?.span ?? model.span, `${runtime.id} cannot run layer ${layer.index} '${layer.name}': ${reason}.`,
+      add(Code.opUnsupported, m.runtime?.span ?? model.span, `${runtime.id} cannot run layer ${layer.index} '${visible(layer.name)}': ${visible(reason)}.`,
         { op: layer.className, dtype: null, subgraph: 0, layers: [layer.index], runtime: runtime.id, layer: layer.name, tflite: layer.tflite });
     }
   }
@@ -69,19 +70,19 @@ export function tfjsNeeds(check: ManifestCheck, model: TfjsModel): { ram: number
 export function tfjsModelHover(check: ManifestCheck): string | null {
   const load = check.tfjs;
   if (!load) return null;
-  if (load.kind === 'missing') return msg.withNote(`Model file not found: \`${load.path}\``, unsavedModelNote(check));
-  if (load.kind === 'malformed') return `Not a usable TensorFlow.js model: ${load.error.message}`;
+  if (load.kind === 'missing') return msg.withNote(`Model file not found: ${markdownCode(load.path)}`, unsavedModelNote(check));
+  if (load.kind === 'malformed') return `Not a usable TensorFlow.js model: ${markdownText(load.error.message)}`;
   const t = load.model;
   const unsupported = check.runtime ? unsupportedLayers(t, check.runtime.kernels) : [];
   return [
-    `**${load.path.split(/[\\/]/).pop() ?? load.path}**: TensorFlow.js ${t.format}`,
+    `**${markdownText(load.path.split(/[\\/]/).pop() ?? load.path)}**: TensorFlow.js ${t.format}`,
     '',
     '| | float32 | int8 (quantized) |',
     '| --- | --- | --- |',
     `| weights (${t.params.toLocaleString('en-US')} parameters) | ${formatBytes(t.weightBytesFloat32)} | ${formatBytes(t.weightBytesInt8)} |`,
     `| peak activations (layer in + out) | ${formatBytes(t.peakActivationBytesFloat32)} | ${formatBytes(t.peakActivationBytesInt8)} |`,
     '',
-    `${t.layers.length} layers${unsupported.length > 0 ? `; TFLM cannot run: ${unsupported.map((u) => u.layer.name).join(', ')}` : ''}. Estimates for the converted model; convert to .tflite for the exact arena.`,
-    ...t.notes.map((n) => `- ${n}`),
+    `${t.layers.length} layers${unsupported.length > 0 ? `; TFLM cannot run: ${unsupported.map((u) => markdownText(u.layer.name)).join(', ')}` : ''}. Estimates for the converted model; convert to .tflite for the exact arena.`,
+    ...t.notes.map((n) => `- ${markdownText(n)}`),
   ].join('\n');
 }
