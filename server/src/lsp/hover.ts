@@ -7,7 +7,7 @@ import { bar, percent, type ResourceFit } from './footprint.js';
 import { fieldAtOffset } from './locate.js';
 import { tfjsModelHover } from './tfjs-manifest.js';
 import type { Providers } from './providers.js';
-import { withNote } from './messages.js';
+import { analysisLimit, withNote } from './messages.js';
 import { unsavedModelNote, type ManifestCheck } from './workspace.js';
 
 /** The hover at `position`, or null. */
@@ -60,6 +60,8 @@ function modelHover(check: ManifestCheck): string {
   if (load.kind === 'missing') return withNote(`Model file not found: \`${load.path}\``, note);
   if (load.kind === 'unreadable') return `Model file cannot be read: ${load.reason}`;
   if (load.kind === 'malformed') return `Not a valid .tflite model: ${load.error.message}`;
+  if (check.failure) return analysisLimit(load.path.split(/[\\/]/).pop() ?? load.path, check.failure);
+  if (check.pending) return `\`${load.path}\`: analysing… (the figures follow when the analysis is done)`;
   if (!report) return `\`${load.path}\``;
   const weights = report.flash.weightBytes;
   const peak = report.layers.find((l) => l.peak);

@@ -11,7 +11,8 @@ import { readSampleFolder } from '../files/samples.js';
 import { prepareFloatModel, QuantizeError, quantizeModel, randomSamples } from '../quantize/index.js';
 import type { ModelCache } from './models.js';
 import { QuantizeRequest, type QuantizeParams, type QuantizeResult } from './protocol.js';
-import { guarded, type Logger } from './safe.js';
+import { guardedAsync, type Logger } from './safe.js';
+import { analysisLimit } from './messages.js';
 
 export interface QuantizeDeps {
   readonly models: ModelCache;
@@ -23,18 +24,27 @@ const MAX_RANDOM = 1000;
 
 export function registerQuantize(connection: Connection, deps: QuantizeDeps): void {
   connection.onRequest(QuantizeRequest.type, (p) =>
-    guarded('quantize', deps.log, { kind: 'error', code: 'internal', message: 'internal error (see the server log)' } as QuantizeResult, () => quantize(p, deps)));
+    guardedAsync('quantize', deps.log, { kind: 'error', code: 'internal', message: 'internal error (see the server log)' } as QuantizeResult, () => quantize(p, deps)));
 }
 
-function quantize(p: QuantizeParams, deps: QuantizeDeps): QuantizeResult {
+async function quantize(p: QuantizeParams, deps: QuantizeDeps): Promise<QuantizeResult> {
   const error = (code: string, message: string): QuantizeResult => ({ kind: 'error', code, message });
   if (!p.modelUri?.startsWith('file:')) return error('params', 'give a .tflite file URI');
   const modelPath = fileURLToPath(p.modelUri);
   if (!/\.tflite$/i.test(modelPath)) return error('model', `${basename(modelPath)} is not a .tflite model`);
-  const load = deps.models.load(modelPath);
+  const load = await deps.models.loaded(modelPath);
   if (load.kind === 'missing') return error('model', `${modelPath}: no such file`);
   if (load.kind === 'unreadable') return error('model', `${modelPath}: ${load.reason}`);
   if (load.kind === 'malformed') return error('model', `${modelPath}: ${load.error.message}`);
+  if (load.kind === 'failed') return error('model', analysisLimit(basename(modelPath), load.failure));
+  if (load.kind === 'pending') return error('model', `${modelPath} changed while it was read; try again`);
+  // The arena figures before quantization, from the workers (cached when the model is open in a manifest).
+  const before = new Map<string, number>();
+  for (const runtime of RUNTIMES) {
+    const analysis = await deps.models.analysed(load, runtime, null);
+    if (analysis.kind === 'failed') return error('model', analysisLimit(basename(modelPath), analysis.failure));
+    before.set(runtime, analysis.report.memory.minArenaBytes);
+  }
   const io = p.io ?? 'int8';
   try {
     const shapes = prepareFloatModel(load.model).inputs.map((t) => t.shape);
@@ -67,7 +77,7 @@ function quantize(p: QuantizeParams, deps: QuantizeDeps): QuantizeResult {
       sizeAfter: q.bytes.length,
       arena: RUNTIMES.map((runtime) => {
         const after = analyzeModel(q.model, runtime);
-        return { runtime, before: deps.models.analysis(load, runtime).memory.minArenaBytes, after: after.memory.minArenaBytes, ok: after.unsupportedOps.length === 0 };
+        return { runtime, before: before.get(runtime) ?? 0, after: after.memory.minArenaBytes, ok: after.unsupportedOps.length === 0 };
       }),
       inputs: q.inputs.map((t) => ({ name: t.name, dtype: t.dtype, scale: t.scale, zeroPoint: t.zeroPoint })),
       errors: q.int8Error.map((e) => ({ name: e.name, maxAbs: e.maxAbs, meanAbs: e.meanAbs, floatMin: e.floatMin, floatMax: e.floatMax, top1: e.top1 })),
