@@ -19,6 +19,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { WORKSPACE_CATALOG, WorkspaceTargets } from './lsp/catalog-targets.js';
 import { codeActions } from './lsp/code-actions.js';
+import { Code } from './lsp/codes.js';
 import { codeLenses } from './lsp/code-lens.js';
 import { costEstimator } from './lsp/cost-estimator.js';
 import { complete } from './lsp/completion.js';
@@ -318,7 +319,14 @@ connection.onHover((p) => afterSettings(() => onManifest('hover', p.textDocument
   ?? onModelJson('model.json hover', p.textDocument.uri, null, (m, d, r) => tfjsHover(m, d, p.position, r.kernels)), p.textDocument.uri));
 connection.onCompletion((p) => afterSettings(() => onManifest('completion', p.textDocument.uri, [], (c) => complete(c, p.position, providers)), p.textDocument.uri));
 connection.onCodeLens((p) => afterSettings(() => onManifest('code lens', p.textDocument.uri, [], (c) => codeLenses(c)), p.textDocument.uri));
-connection.onCodeAction((p) => afterSettings(() => onManifest('code actions', p.textDocument.uri, [], (c) => codeActions(c, p.context.diagnostics, { providers, supportFor: (r) => workspace.supportFor(c, r) })), p.textDocument.uri));
+connection.onCodeAction((p) => afterSettings(async () => {
+  // The runtime quick fix compares every runtime's verdicts: asked for an unsupported op, wait (asynchronously) for them.
+  const document = documents.get(p.textDocument.uri);
+  if (document && isManifestDocument(document) && p.context.diagnostics.some((d) => d.code === Code.opUnsupported)) {
+    await guardedAsync('runtime analyses', log, undefined, () => workspace.supportsSettled(workspace.check(document), providers.runtimes.all()));
+  }
+  return onManifest('code actions', p.textDocument.uri, [], (c) => codeActions(c, p.context.diagnostics, { providers, supportFor: (r) => workspace.supportFor(c, r) }));
+}, p.textDocument.uri));
 connection.languages.inlayHint.on((p) => afterSettings(() => onManifest('inlay hints', p.textDocument.uri, [], (c) => inlayHints(c, p.range)), p.textDocument.uri));
 connection.onDocumentLinks((p) => afterSettings(() => onManifest('document links', p.textDocument.uri, [], (c) => documentLinks(c)), p.textDocument.uri));
 connection.onDefinition((p) => afterSettings(() => onManifest('definition', p.textDocument.uri, null, (c) => definition(c, p.position)), p.textDocument.uri));

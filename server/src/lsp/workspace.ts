@@ -186,6 +186,13 @@ export class Workspace {
     return analysis.kind === 'done' ? analysis.support : null;
   }
 
+  /** Settles when the op-support verdicts of `runtimes` for the check's model are known (or failed), for `supportFor`. */
+  async supportsSettled(check: ManifestCheck, runtimes: readonly RuntimeInfo[]): Promise<void> {
+    const load = check.load;
+    if (load?.kind !== 'ok') return;
+    await Promise.all(runtimes.map((r) => (r.support ? this.models.analysed(load, r.kernels, r.support, timeoutOf(check.settings)) : null)));
+  }
+
   /** Open manifests whose model is `path` (for re-checking after the file changed on disk). */
   manifestsUsing(path: string): string[] {
     return [...this.checks.values()].filter((c) => c.modelPath === path).map((c) => c.uri);
