@@ -19,6 +19,8 @@ export interface StartOptions {
   settings?: SettingsAnswer;
   /** The workspace folders (paths); default: the one workspace. An empty list opens no folder at all. */
   folders?: readonly string[];
+  /** Sent as `initializationOptions` (the server's analysis limits, for tests). */
+  initializationOptions?: Record<string, unknown>;
 }
 
 interface Waiter {
@@ -79,6 +81,7 @@ export class LspClient {
       processId: process.pid,
       rootUri: folders[0]?.uri ?? null,
       workspaceFolders: folders.length > 0 ? folders : null,
+      ...(options.initializationOptions ? { initializationOptions: options.initializationOptions } : {}),
       capabilities: { workspace: { workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true }, ...(options.settings ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } : {}) }, textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
     });
     connection.sendNotification('initialized', {});

@@ -9,6 +9,8 @@ export interface ServeOptions {
   settings?: SettingsAnswer;
   /** Workspace folders as paths, given the workspace (default: the workspace itself). */
   folders?: (ws: TestWorkspace) => readonly string[];
+  /** The server's `initializationOptions`. */
+  initializationOptions?: Record<string, unknown>;
 }
 
 /**
@@ -25,6 +27,7 @@ export function serveWorkspace(bind: (ws: TestWorkspace, client?: LspClient) => 
     const start: StartOptions = {};
     if (options.settings) start.settings = options.settings;
     if (options.folders) start.folders = options.folders(ws);
+    if (options.initializationOptions) start.initializationOptions = options.initializationOptions;
     client = await LspClient.start(ws.dir, start);
     bind(ws, client);
   });
