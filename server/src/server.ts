@@ -82,6 +82,9 @@ let dynamicWatchers = false;
 let configurationPull = false;
 let dynamicConfiguration = false;
 let folderChanges = false;
+/** The client re-asks for code lenses / inlay hints when told (then those answer at once and are refreshed later). */
+let lensRefresh = false;
+let hintRefresh = false;
 
 /** Runs a feature on an open manifest, guarded: a failure is logged and yields `empty`. */
 function onManifest<T>(feature: string, uri: string, empty: T, fn: (check: ManifestCheck) => T): T {
@@ -92,22 +95,37 @@ function onManifest<T>(feature: string, uri: string, empty: T, fn: (check: Manif
 
 /**
  * Runs `fn` once the settings of `uri`'s workspace folder are read (the first check of a folder waits for them) and,
- * for an open document, once what its check needs is loaded. It does not wait for analyses: hovers, completions and
- * the other features answer from what is known (see `afterAnalysis`).
+ * for an open document, once what its check needs is loaded (a TF.js model, loaded in a worker). It does not wait for
+ * .tflite analyses (see `afterAnalysis`).
  */
 async function afterSettings<T>(fn: () => T | Promise<T>, uri?: string): Promise<T> {
   if (uri === undefined) return fn();
+  await loadFor(uri);
+  return fn();
+}
+
+/**
+ * Runs an interactive feature (hover, completion, lenses, ...) once the settings are read, without waiting for any
+ * model: a TF.js model still loading is started, and the feature answers from what is known now.
+ */
+async function interactive<T>(fn: () => T | Promise<T>, uri: string): Promise<T> {
+  const loading = loadFor(uri);
+  await settings.ready(listingSettingsUri(uri));
+  void loading;
+  return fn();
+}
+
+/** Reads the settings of `uri`'s folder, then loads what the document's check needs. */
+async function loadFor(uri: string): Promise<void> {
   const scoped = await settings.ready(listingSettingsUri(uri));
   pool.setMemoryLimit(scoped.analysisMemoryMb ?? defaultMemoryMb);
   const document = documents.get(uri);
-  if (document) {
-    await guarded('model loading', log, Promise.resolve(), async () => {
-      if (isManifestDocument(document)) await workspace.prepare(document);
-      else if (isModelJsonDocument(document.uri)) await workspace.tfjs.prepare(fileURLToPath(document.uri), document.getText());
-      watchShards();
-    }).catch((e: unknown) => log(`tinyml-lens: model loading failed: ${String(e)}`));
-  }
-  return fn();
+  if (!document) return;
+  await guarded('model loading', log, Promise.resolve(), async () => {
+    if (isManifestDocument(document)) await workspace.prepare(document);
+    else if (isModelJsonDocument(document.uri)) await workspace.tfjs.prepare(fileURLToPath(document.uri), document.getText());
+    watchShards();
+  }).catch((e: unknown) => log(`tinyml-lens: model loading failed: ${String(e)}`));
 }
 
 /**
@@ -213,7 +231,9 @@ function publishNow(document: TextDocument): void {
   if (pending) {
     const version = document.version;
     void pending.then(() => {
-      if (documents.get(document.uri) === document && document.version === version) publish(document);
+      if (documents.get(document.uri) !== document || document.version !== version) return;
+      publish(document);
+      refreshViews();
     });
     return;
   }
@@ -223,6 +243,19 @@ function publishNow(document: TextDocument): void {
       ? onModelJson('model.json diagnostics', document.uri, [], (m, d, r) => tfjsDiagnostics(m, d, r))
       : onListing('listing diagnostics', document.uri, [], (c, d) => listingDiagnostics(c, d));
   void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+}
+
+let refreshQueued = false;
+
+/** Asks the client to re-request code lenses and inlay hints (an analysis they answered without is done). */
+function refreshViews(): void {
+  if (refreshQueued || (!lensRefresh && !hintRefresh)) return;
+  refreshQueued = true;
+  setImmediate(() => {
+    refreshQueued = false;
+    if (lensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    if (hintRefresh) void connection.sendRequest('workspace/inlayHint/refresh').catch(() => undefined);
+  });
 }
 
 /** Limits from initializationOptions (`analysisTimeoutSeconds`, `analysisMemoryMb`): the defaults when no setting names one. */
@@ -240,6 +273,8 @@ connection.onInitialize((params) => {
   configurationPull = params.capabilities.workspace?.configuration === true;
   dynamicConfiguration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   folderChanges = params.capabilities.workspace?.workspaceFolders === true;
+  lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+  hintRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
   // Before `initialized` the client may not answer requests; pulls wait for it, and checks wait for their pull.
   if (configurationPull) settings = new ScopedSettings(pullSettings, log);
   setFolders(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
@@ -315,10 +350,10 @@ connection.onDidChangeWatchedFiles((params) => {
   });
 });
 
-connection.onHover((p) => afterSettings(() => onManifest('hover', p.textDocument.uri, null, (c) => hover(c, p.position, providers)) ?? onListing('listing hover', p.textDocument.uri, null, (c, d) => listingHover(c, d, p.position))
+connection.onHover((p) => interactive(() => onManifest('hover', p.textDocument.uri, null, (c) => hover(c, p.position, providers)) ?? onListing('listing hover', p.textDocument.uri, null, (c, d) => listingHover(c, d, p.position))
   ?? onModelJson('model.json hover', p.textDocument.uri, null, (m, d, r) => tfjsHover(m, d, p.position, r.kernels)), p.textDocument.uri));
-connection.onCompletion((p) => afterSettings(() => onManifest('completion', p.textDocument.uri, [], (c) => complete(c, p.position, providers)), p.textDocument.uri));
-connection.onCodeLens((p) => afterSettings(() => onManifest('code lens', p.textDocument.uri, [], (c) => codeLenses(c)), p.textDocument.uri));
+connection.onCompletion((p) => interactive(() => onManifest('completion', p.textDocument.uri, [], (c) => complete(c, p.position, providers)), p.textDocument.uri));
+connection.onCodeLens((p) => (lensRefresh ? interactive : afterAnalysis)(() => onManifest('code lens', p.textDocument.uri, [], (c) => codeLenses(c)), p.textDocument.uri));
 connection.onCodeAction((p) => afterSettings(async () => {
   // The runtime quick fix compares every runtime's verdicts: asked for an unsupported op, wait (asynchronously) for them.
   const document = documents.get(p.textDocument.uri);
@@ -327,9 +362,9 @@ connection.onCodeAction((p) => afterSettings(async () => {
   }
   return onManifest('code actions', p.textDocument.uri, [], (c) => codeActions(c, p.context.diagnostics, { providers, supportFor: (r) => workspace.supportFor(c, r) }));
 }, p.textDocument.uri));
-connection.languages.inlayHint.on((p) => afterSettings(() => onManifest('inlay hints', p.textDocument.uri, [], (c) => inlayHints(c, p.range)), p.textDocument.uri));
-connection.onDocumentLinks((p) => afterSettings(() => onManifest('document links', p.textDocument.uri, [], (c) => documentLinks(c)), p.textDocument.uri));
-connection.onDefinition((p) => afterSettings(() => onManifest('definition', p.textDocument.uri, null, (c) => definition(c, p.position)), p.textDocument.uri));
+connection.languages.inlayHint.on((p) => (hintRefresh ? interactive : afterAnalysis)(() => onManifest('inlay hints', p.textDocument.uri, [], (c) => inlayHints(c, p.range)), p.textDocument.uri));
+connection.onDocumentLinks((p) => interactive(() => onManifest('document links', p.textDocument.uri, [], (c) => documentLinks(c)), p.textDocument.uri));
+connection.onDefinition((p) => interactive(() => onManifest('definition', p.textDocument.uri, null, (c) => definition(c, p.position)), p.textDocument.uri));
 connection.onRequest(StatsRequest.type, () => {
   const memory = process.memoryUsage();
   return { ...models.stats, reads: models.stats.reads + workspace.tfjs.reads, heapUsedBytes: memory.heapUsed, rssBytes: memory.rss, workers: { ...pool.stats } };

@@ -56,6 +56,7 @@ function modelHover(check: ManifestCheck): string {
   const load = check.load;
   const report = check.report;
   const note = unsavedModelNote(check);
+  if (!load && check.pending && check.modelPath) return `\`${check.modelPath}\`: loading…`;
   if (!load) return note ?? docOf('model') ?? '';
   if (load.kind === 'missing') return withNote(`Model file not found: \`${load.path}\``, note);
   if (load.kind === 'unreadable') return `Model file cannot be read: ${load.reason}`;

@@ -13,7 +13,7 @@ import type { Runtime, SupportReport } from '../analysis/support/index.js';
 import { ModelFormatError } from '../model/errors.js';
 import type { Model } from '../model/ir.js';
 import type { CacheStats } from './protocol.js';
-import type { JobFailure, KernelSet } from './worker/messages.js';
+import type { JobFailure, JobRequest, KernelSet } from './worker/messages.js';
 import type { AnalysisPool, JobOutcome } from './worker/pool.js';
 
 export type { CacheStats };
@@ -124,6 +124,11 @@ export class ModelCache {
   /** The job key of an analysis, for `release`. */
   static analysisKey(hash: string, kernels: KernelSet, support: Runtime | null): string {
     return analysisKey(hash, kernels, support);
+  }
+
+  /** Runs another kind of job (a TF.js load) in the same workers, under the default time limit, to its end. */
+  runJob(key: string, request: JobRequest): Promise<JobOutcome> {
+    return this.pool.run(key, request, { timeoutSeconds: this.timeoutSeconds });
   }
 
   /** Forgets every failed job (the limits changed: they may pass now). */

@@ -92,14 +92,16 @@ export interface WorkspaceContext {
 export class Workspace {
   private readonly parses = new Map<string, { version: number; parse: ParseResult }>();
   private readonly checks = new Map<string, ManifestCheck>();
-  /** TF.js models, loaded asynchronously by `prepare` before a check reads them. */
-  readonly tfjs = new TfjsCache();
+  /** TF.js models, loaded asynchronously (in the analysis workers) by `prepare` before a check reads them. */
+  readonly tfjs: TfjsCache;
 
   constructor(
     private readonly models: ModelCache,
     private readonly providers: Providers,
     private readonly context: WorkspaceContext = { settingsFor: () => DEFAULT_SETTINGS, roots: () => [] },
-  ) {}
+  ) {
+    this.tfjs = new TfjsCache((key, request) => models.runJob(key, request));
+  }
 
   /** The settings that apply to a document, a model file or a listing (by URI). */
   settingsFor(uri: string): Settings {
@@ -157,8 +159,9 @@ export class Workspace {
     this.models.release(document.uri, new Set(load?.kind === 'ok' && runtime ? [ModelCache.analysisKey(load.hash, runtime.kernels, runtime.support ?? null)] : []));
     const report = analysis?.kind === 'done' ? analysis.report : null;
     const support = analysis?.kind === 'done' ? analysis.support : null;
-    const pending = load?.kind === 'pending' ? load.settled : analysis?.kind === 'pending' ? analysis.settled : null;
-    const failure = load?.kind === 'failed' ? load.failure : analysis?.kind === 'failed' ? analysis.failure : null;
+    const loadingTfjs = modelPath && isTfjsPath(modelPath) ? this.tfjs.loading(modelPath) : null;
+    const pending = load?.kind === 'pending' ? load.settled : analysis?.kind === 'pending' ? analysis.settled : loadingTfjs ? loadingTfjs.then(() => undefined) : null;
+    const failure = load?.kind === 'failed' ? load.failure : analysis?.kind === 'failed' ? analysis.failure : tfjs?.kind === 'failed' ? tfjs.failure : null;
     const fallback = !manifest.target && settings.defaultTarget !== null;
     const target = manifest.target
       ? this.providers.targets.resolve(manifest.target.value)

@@ -1,5 +1,6 @@
 /**
- * The analysis worker (bundled as dist/analysis-worker.js): reads and analyses model bytes off the server's thread.
+ * The analysis worker (bundled as dist/analysis-worker.js): reads and analyses model bytes, and loads TF.js models,
+ * off the server's thread.
  * The pool gives it one job at a time and terminates it when a job runs past its time limit; running out of heap
  * (`resourceLimits`) ends the thread, which the pool reports as the memory limit.
  */
@@ -8,11 +9,21 @@ import { analyzeModel } from '../../analysis/report.js';
 import { checkSupport } from '../../analysis/support/index.js';
 import { ModelFormatError } from '../../model/errors.js';
 import { readTflite } from '../../model/tflite/reader.js';
+import { readTfjsModel } from '../../model/tfjs/reader.js';
 import type { AnswerMessage, JobAnswer, JobMessage, JobRequest } from './messages.js';
 import { testHook } from './test-hooks.js';
 
-function run(request: JobRequest): JobAnswer {
+async function run(request: JobRequest): Promise<JobAnswer> {
   try {
+    if (request.kind === 'tfjs') {
+      const shards = request.shards;
+      const readShard = (path: string): Uint8Array => {
+        const shard = Object.hasOwn(shards, path) ? shards[path] : undefined;
+        if (shard instanceof Uint8Array) return shard;
+        throw new Error(shard ?? 'not read by the server');
+      };
+      return { kind: 'tfjs', model: await readTfjsModel(request.json, readShard) };
+    }
     const model = readTflite(request.bytes);
     if (request.kind === 'parse') return { kind: 'parsed', model, bytes: request.bytes };
     testHook(model.description);
@@ -30,8 +41,9 @@ function run(request: JobRequest): JobAnswer {
 }
 
 parentPort?.on('message', (job: JobMessage) => {
-  const answer = run(job.request);
-  const message: AnswerMessage = { id: job.id, answer };
-  // The parsed model's constant-data views point into the bytes: transferring them moves the file without a copy.
-  parentPort?.postMessage(message, answer.kind === 'parsed' ? [answer.bytes.buffer as ArrayBuffer] : []);
+  void run(job.request).then((answer) => {
+    const message: AnswerMessage = { id: job.id, answer };
+    // The parsed model's constant-data views point into the bytes: transferring them moves the file without a copy.
+    parentPort?.postMessage(message, answer.kind === 'parsed' ? [answer.bytes.buffer as ArrayBuffer] : []);
+  });
 });
