@@ -296,6 +296,7 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(() => {
   markInitialized();
+  pool.warm();
   if (configurationPull && dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
   // Model files change outside the editor (a training script rewrites them); watch them so manifests re-check. TF.js
   // weight shards are usually *.bin; shards named otherwise get their own watcher once a model.json names them.

@@ -89,7 +89,7 @@ export class AnalysisPool {
   setMemoryLimit(megabytes: number): void {
     if (megabytes === this.memoryMb) return;
     this.memoryMb = megabytes;
-    for (const slot of this.slots) if (!slot.job) this.recycle(slot);
+    for (const slot of this.slots) if (!slot.job && slot.worker) this.recycle(slot);
   }
 
   /** Runs `request` under `key`, or joins the job already queued or running under it. Never rejects. */
@@ -142,6 +142,12 @@ export class AnalysisPool {
   /** Jobs waiting for a worker, and running. */
   get load(): { queued: number; running: number } {
     return { queued: this.queue.length, running: this.slots.filter((s) => s.job).length };
+  }
+
+  /** Starts one worker ahead of the first job, so that the first analysis does not wait for it to load. */
+  warm(): void {
+    const slot = this.slots[0];
+    if (slot && !slot.worker && !this.disposed) this.spawn(slot);
   }
 
   /** Terminates every worker; pending jobs end as cancelled. */
@@ -215,12 +221,16 @@ export class AnalysisPool {
     this.dispatch();
   }
 
-  /** Terminates the slot's worker; the next job starts a fresh one. */
+  /**
+   * Terminates the slot's worker and starts its replacement at once (a worker takes a few hundred ms to load its
+   * bundle, better spent now than by the next job).
+   */
   private recycle(slot: Slot): void {
     const worker = slot.worker;
     this.clear(slot);
     slot.worker = null;
     void worker?.terminate();
+    if (worker && !this.disposed) this.spawn(slot);
   }
 
   private clear(slot: Slot): void {
