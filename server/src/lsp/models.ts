@@ -126,9 +126,12 @@ export class ModelCache {
     return analysisKey(hash, kernels, support);
   }
 
-  /** Runs another kind of job (a TF.js load) in the same workers, under the default time limit, to its end. */
-  runJob(key: string, request: JobRequest): Promise<JobOutcome> {
-    return this.pool.run(key, request, { timeoutSeconds: this.timeoutSeconds });
+  /**
+   * Runs another kind of job (a TF.js load, a quantization) in the same workers to its end, under the default time
+   * limit times `timeFactor`.
+   */
+  runJob(key: string, request: JobRequest, timeFactor = 1): Promise<JobOutcome> {
+    return this.pool.run(key, request, { timeoutSeconds: this.timeoutSeconds * timeFactor });
   }
 
   /** Forgets every failed job (the limits changed: they may pass now). */

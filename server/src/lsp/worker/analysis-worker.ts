@@ -11,6 +11,7 @@ import { ModelFormatError } from '../../model/errors.js';
 import { readTflite } from '../../model/tflite/reader.js';
 import { readTfjsModel } from '../../model/tfjs/reader.js';
 import type { AnswerMessage, JobAnswer, JobMessage, JobRequest } from './messages.js';
+import { runQuantize } from './quantize-job.js';
 import { testHook } from './test-hooks.js';
 
 async function run(request: JobRequest): Promise<JobAnswer> {
@@ -24,6 +25,7 @@ async function run(request: JobRequest): Promise<JobAnswer> {
       };
       return { kind: 'tfjs', model: await readTfjsModel(request.json, readShard) };
     }
+    if (request.kind === 'quantize') return { kind: 'quantized', result: runQuantize(request.job) };
     const model = readTflite(request.bytes);
     if (request.kind === 'parse') return { kind: 'parsed', model, bytes: request.bytes };
     testHook(model.description);

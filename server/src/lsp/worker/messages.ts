@@ -8,6 +8,8 @@ import type { Runtime, SupportReport } from '../../analysis/support/index.js';
 import type { ModelFormatErrorCode } from '../../model/errors.js';
 import type { Model } from '../../model/ir.js';
 import type { TfjsModel } from '../../model/tfjs/reader.js';
+import type { QuantizeResult } from '../protocol.js';
+import type { QuantizeJob } from './quantize-job.js';
 import type { KernelSet } from '../../analysis/tflm/kernels/types.js';
 
 export type { KernelSet };
@@ -15,12 +17,13 @@ export type { KernelSet };
 /**
  * A job for a worker: read a model's bytes, or read and analyse them for a kernel set (and op support), or load a
  * TF.js model.json with its shards (read by the server: each path as the weights manifest writes it, to its bytes or
- * to the reason it could not be read).
+ * to the reason it could not be read), or quantize a float model (the quantize request's work).
  */
 export type JobRequest =
   | { readonly kind: 'parse'; readonly bytes: Uint8Array }
   | { readonly kind: 'analyse'; readonly bytes: Uint8Array; readonly kernels: KernelSet; readonly support: Runtime | null }
-  | { readonly kind: 'tfjs'; readonly json: string; readonly shards: Readonly<Record<string, Uint8Array | string>> };
+  | { readonly kind: 'tfjs'; readonly json: string; readonly shards: Readonly<Record<string, Uint8Array | string>> }
+  | { readonly kind: 'quantize'; readonly job: QuantizeJob };
 
 /** A ModelFormatError as plain data (the class does not survive structured cloning). */
 export interface PlainFormatError {
@@ -46,6 +49,7 @@ export type JobAnswer =
   | { readonly kind: 'malformed'; readonly error: PlainFormatError }
   | { readonly kind: 'analysed'; readonly report: AnalysisReport; readonly support: SupportReport | null }
   | { readonly kind: 'tfjs'; readonly model: TfjsModel }
+  | { readonly kind: 'quantized'; readonly result: QuantizeResult }
   | { readonly kind: 'failed'; readonly failure: JobFailure };
 
 /** A job as posted to a worker, and its answer, matched by id. */
