@@ -100,7 +100,13 @@ export class ModelCache {
     const key = analysisKey(load.hash, kernels, support);
     const known = this.analyses.get(key);
     if (known && (known.kind !== 'pending' || this.pool.join(key, options.owner))) return known;
-    const settled = this.start(key, load, kernels, support, options);
+    const bytes = this.bytesOf(load);
+    if (!bytes) {
+      // The parsed bytes were evicted (many contents since): read the file again on the next check.
+      this.invalidate(load.path);
+      return { kind: 'pending', settled: Promise.resolve() };
+    }
+    const settled = this.start(key, bytes, kernels, support, options);
     const state: AnalysisState = { kind: 'pending', settled };
     this.remember(this.analyses, key, state);
     return state;
@@ -113,10 +119,10 @@ export class ModelCache {
       await state.settled;
       state = this.analysis(load, kernels, support, options);
     }
-    return state.kind === 'pending' ? { kind: 'failed', failure: { kind: 'crash', message: 'the analysis was cancelled repeatedly' } } : state;
+    return state.kind === 'pending' ? { kind: 'failed', failure: { kind: 'crash', message: 'the analysis did not finish (the model changed meanwhile); try again' } } : state;
   }
 
-  /** `owner` (a document) now waits only for the jobs of `keep` (keys from `jobKeys`); other jobs may be cancelled. */
+  /** `owner` (a document) now waits only for the jobs of `keep` (keys from `ModelCache.analysisKey`); other jobs may be cancelled. */
   release(owner: string, keep: ReadonlySet<string> = new Set()): void {
     this.pool.release(owner, keep);
   }
@@ -153,9 +159,7 @@ export class ModelCache {
   }
 
   /** Starts the analysis job of `key`; the promise settles when it is done and the cache holds the result. */
-  private start(key: string, load: Ok, kernels: KernelSet, support: Runtime | null, options: JobOptions): Promise<void> {
-    const bytes = this.bytesOf(load);
-    if (!bytes) return Promise.resolve();
+  private start(key: string, bytes: Uint8Array, kernels: KernelSet, support: Runtime | null, options: JobOptions): Promise<void> {
     const run = this.pool.run(key, { kind: 'analyse', bytes, kernels, support }, this.runOptions(options));
     return run.then((outcome) => {
       if (outcome.kind === 'cancelled') {
