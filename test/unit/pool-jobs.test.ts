@@ -138,3 +138,18 @@ test('dispose ends queued and running jobs as cancelled', async () => {
   p.dispose();
   assert.deepEqual([(await running).kind, (await queued).kind], ['cancelled', 'cancelled']);
 });
+
+test('a worker that cannot even load fails each job as a crash, without a respawn loop', async () => {
+  let spawned = 0;
+  const p = new AnalysisPool({ size: 1, memoryMb: 64, spawn: () => (spawned++, new Worker("throw new Error('broken bundle')", { eval: true })) });
+  try {
+    for (const key of ['a', 'b']) {
+      const outcome = await p.run(key, job(ANSWER), { timeoutSeconds: 60 });
+      assert.ok(outcome.kind === 'failed' && outcome.failure.kind === 'crash' && /broken bundle/.test(outcome.failure.message), JSON.stringify(outcome));
+    }
+    // Each failed job starts at most one replacement, which dies idle and is not replaced again.
+    assert.ok(spawned <= 4, `${spawned} workers started for 2 jobs`);
+  } finally {
+    p.dispose();
+  }
+});

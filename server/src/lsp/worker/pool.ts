@@ -94,17 +94,15 @@ export class AnalysisPool {
 
   /** Runs `request` under `key`, or joins the job already queued or running under it. Never rejects. */
   run(key: string, request: JobRequest, options: RunOptions): Promise<JobOutcome> {
-    let job = this.jobs.get(key);
-    if (!job) {
-      let settle: (outcome: JobOutcome) => void = () => undefined;
-      const promise = new Promise<JobOutcome>((resolve) => (settle = resolve));
-      job = { key, request, owners: new Set(), pinned: false, timeoutSeconds: options.timeoutSeconds, promise, settle, slot: null };
-      this.jobs.set(key, job);
-      this.queue.push(job);
-    }
-    if (options.owner === undefined) job.pinned = true;
-    else job.owners.add(options.owner);
-    const promise = job.promise;
+    if (this.disposed) return Promise.resolve({ kind: 'cancelled' });
+    const running = this.jobs.get(key);
+    if (running && this.join(key, options.owner)) return running.promise;
+    let settle: (outcome: JobOutcome) => void = () => undefined;
+    const promise = new Promise<JobOutcome>((resolve) => (settle = resolve));
+    const job: Job = { key, request, owners: new Set(), pinned: false, timeoutSeconds: options.timeoutSeconds, promise, settle, slot: null };
+    this.jobs.set(key, job);
+    this.queue.push(job);
+    this.join(key, options.owner);
     this.dispatch();
     return promise;
   }
@@ -211,13 +209,18 @@ export class AnalysisPool {
   /** The running job failed (or its worker died): settle it, and replace the worker. */
   private fail(slot: Slot, failure: JobFailure): void {
     const job = slot.job;
-    this.recycle(slot);
-    if (job) {
-      if (failure.kind === 'time') this.stats.timedOut++;
-      else if (failure.kind === 'memory') this.stats.outOfMemory++;
-      else this.stats.crashed++;
-      this.finish(job, { kind: 'failed', failure });
+    if (!job) {
+      // An idle worker died (it could not even load): no eager replacement, or a broken bundle would respawn forever.
+      const worker = slot.worker;
+      slot.worker = null;
+      void worker?.terminate();
+      return;
     }
+    this.recycle(slot);
+    if (failure.kind === 'time') this.stats.timedOut++;
+    else if (failure.kind === 'memory') this.stats.outOfMemory++;
+    else this.stats.crashed++;
+    this.finish(job, { kind: 'failed', failure });
     this.dispatch();
   }
 
