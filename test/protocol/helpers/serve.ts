@@ -11,6 +11,8 @@ export interface ServeOptions {
   folders?: (ws: TestWorkspace) => readonly string[];
   /** The server's `initializationOptions`. */
   initializationOptions?: Record<string, unknown>;
+  /** The client declares code lens / inlay hint refresh support. */
+  viewRefresh?: boolean;
 }
 
 /**
@@ -28,6 +30,7 @@ export function serveWorkspace(bind: (ws: TestWorkspace, client?: LspClient) => 
     if (options.settings) start.settings = options.settings;
     if (options.folders) start.folders = options.folders(ws);
     if (options.initializationOptions) start.initializationOptions = options.initializationOptions;
+    if (options.viewRefresh) start.viewRefresh = true;
     client = await LspClient.start(ws.dir, start);
     bind(ws, client);
   });
