@@ -20,6 +20,8 @@ const builds = [
   // already bundles, so the server's Node connection code does not ride along into the extension host.
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], alias: { 'vscode-languageserver': 'vscode-languageserver-protocol' } },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  // The analysis worker the server starts with worker_threads; it must sit beside dist/server.js.
+  { ...common, entryPoints: ['server/src/lsp/worker/analysis-worker.ts'], outfile: 'dist/analysis-worker.js' },
   { ...common, entryPoints: ['server/src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The cost-profile webview: browser code with chart.js bundled in (webviews load nothing from the network).
   {

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: how long the core takes per model — reading the .tflite, and the full analysis (the
- * AllocateTensors replay plus the bisection for the minimum arena) for each kernel set — and the heap it leaves.
+ * AllocateTensors replay plus the bisection for the minimum arena) for each kernel set — and the heap it leaves; then
+ * the language server's figures (bench/lsp.ts) and its analysis workers' (bench/lsp-worker.ts).
  * Uses ../shared/models when present, else the bundled examples. Prints figures; asserts nothing.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { analyzeModel, RUNTIMES } from '../server/src/analysis/report.js';
 import { readTflite } from '../server/src/model/tflite/reader.js';
 import { benchLsp } from './lsp.js';
+import { benchWorkers } from './lsp-worker.js';
 
 const shared = resolve(__dirname, '../../shared/models');
 const dir = existsSync(shared) ? shared : resolve(__dirname, '../examples');
@@ -45,7 +47,7 @@ const heapAfter = process.memoryUsage().heapUsed;
 console.log(`\nheap held by ${kept.length} analyses: ${((heapAfter - heapBefore) / 1024 / 1024).toFixed(1)} MiB`);
 
 const kws = resolve(__dirname, '../examples/kws_dscnn_int8.tflite');
-benchLsp(files.map((f) => join(dir, f)), kws).catch((e: unknown) => {
+benchLsp(files.map((f) => join(dir, f)), kws).then(() => benchWorkers(kws)).catch((e: unknown) => {
   console.error(`language server bench failed: ${(e as Error).stack ?? String(e)}`);
   process.exitCode = 1;
 });

@@ -2,8 +2,10 @@
  * The TinyML Lens language server (run as `node dist/server.js --stdio`, or over IPC by the extension).
  * Features live one per file under lsp/; this file only wires them to the connection.
  */
-import { basename } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import {
   createConnection,
   DidChangeConfigurationNotification,
@@ -17,6 +19,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { WORKSPACE_CATALOG, WorkspaceTargets } from './lsp/catalog-targets.js';
 import { codeActions } from './lsp/code-actions.js';
+import { Code } from './lsp/codes.js';
 import { codeLenses } from './lsp/code-lens.js';
 import { costEstimator } from './lsp/cost-estimator.js';
 import { complete } from './lsp/completion.js';
@@ -31,10 +34,11 @@ import { ModelCache } from './lsp/models.js';
 import { listingDiagnostics } from './lsp/listing-diagnostics.js';
 import { listingHover } from './lsp/listing-hover.js';
 import { checkListing, listingResult, listingSettingsUri, type ListingCheck } from './lsp/listing.js';
+import { AnalysisPool } from './lsp/worker/pool.js';
 import { LISTING_SCHEME, ListingRequest, parseListingUri, StatsRequest } from './lsp/protocol.js';
 import { builtinProviders } from './lsp/providers.js';
 import { supportRuntimes } from './lsp/runtimes.js';
-import { guarded } from './lsp/safe.js';
+import { guarded, guardedAsync } from './lsp/safe.js';
 import { ScopedSettings, SETTINGS_SECTION } from './lsp/settings.js';
 import { tfjsDiagnostics, tfjsHover } from './lsp/tfjs-document.js';
 import { isTfjsPath } from './lsp/tfjs-models.js';
@@ -58,13 +62,29 @@ const initialized = new Promise<void>((resolve) => (markInitialized = resolve));
 const providers = { ...builtinProviders(), targets, runtimes: supportRuntimes, cost: costEstimator() };
 /** The server's version (package.json's), reported in serverInfo and in generated code. */
 const VERSION = '0.1.0';
-const models = new ModelCache();
+/** Limits of a model's analysis in a worker unless the settings (or initializationOptions, for tests) say otherwise. */
+const DEFAULT_TIMEOUT_SECONDS = 20;
+const DEFAULT_MEMORY_MB = 1024;
+/** The worker bundle, beside this one in dist/. */
+const WORKER_FILE = join(__dirname, 'analysis-worker.js');
+// Analyses run in worker threads so that no model, however slow or large, holds up hovers, completions and edits.
+const pool = new AnalysisPool({
+  size: Math.min(2, availableParallelism()),
+  memoryMb: DEFAULT_MEMORY_MB,
+  spawn: (memoryMb) => new Worker(WORKER_FILE, { resourceLimits: { maxOldGenerationSizeMb: memoryMb } }),
+});
+/** The memory limit when no setting names one (initializationOptions may change it). */
+let defaultMemoryMb = DEFAULT_MEMORY_MB;
+const models = new ModelCache(pool, DEFAULT_TIMEOUT_SECONDS);
 // A listing takes the settings of its model file's folder; every other document its own folder's.
 const workspace = new Workspace(models, providers, { settingsFor: (uri) => settings.get(listingSettingsUri(uri)), roots: () => workspaceRoots });
 let dynamicWatchers = false;
 let configurationPull = false;
 let dynamicConfiguration = false;
 let folderChanges = false;
+/** The client re-asks for code lenses / inlay hints when told (then those answer at once and are refreshed later). */
+let lensRefresh = false;
+let hintRefresh = false;
 
 /** Runs a feature on an open manifest, guarded: a failure is logged and yields `empty`. */
 function onManifest<T>(feature: string, uri: string, empty: T, fn: (check: ManifestCheck) => T): T {
@@ -75,20 +95,53 @@ function onManifest<T>(feature: string, uri: string, empty: T, fn: (check: Manif
 
 /**
  * Runs `fn` once the settings of `uri`'s workspace folder are read (the first check of a folder waits for them) and,
- * for an open document, once what its check needs is loaded.
+ * for an open document, once what its check needs is loaded (a TF.js model, loaded in a worker). It does not wait for
+ * .tflite analyses (see `afterAnalysis`).
  */
-async function afterSettings<T>(fn: () => T, uri?: string): Promise<T> {
+async function afterSettings<T>(fn: () => T | Promise<T>, uri?: string): Promise<T> {
   if (uri === undefined) return fn();
-  await settings.ready(listingSettingsUri(uri));
-  const document = documents.get(uri);
-  if (document) {
-    await guarded('model loading', log, Promise.resolve(), async () => {
-      if (isManifestDocument(document)) await workspace.prepare(document);
-      else if (isModelJsonDocument(document.uri)) await workspace.tfjs.prepare(fileURLToPath(document.uri), document.getText());
-      watchShards();
-    }).catch((e: unknown) => log(`tinyml-lens: model loading failed: ${String(e)}`));
-  }
+  await loadFor(uri);
   return fn();
+}
+
+/**
+ * Runs an interactive feature (hover, completion, lenses, ...) once the settings are read, without waiting for any
+ * model: a TF.js model still loading is started, and the feature answers from what is known now.
+ */
+async function interactive<T>(fn: () => T | Promise<T>, uri: string): Promise<T> {
+  const loading = loadFor(uri);
+  await settings.ready(listingSettingsUri(uri));
+  void loading;
+  return fn();
+}
+
+/** Reads the settings of `uri`'s folder, then loads what the document's check needs. */
+async function loadFor(uri: string): Promise<void> {
+  const scoped = await settings.ready(listingSettingsUri(uri));
+  pool.setMemoryLimit(scoped.analysisMemoryMb ?? defaultMemoryMb);
+  const document = documents.get(uri);
+  if (!document) return;
+  await guarded('model loading', log, Promise.resolve(), async () => {
+    if (isManifestDocument(document)) await workspace.prepare(document);
+    else if (isModelJsonDocument(document.uri)) await workspace.tfjs.prepare(fileURLToPath(document.uri), document.getText());
+    watchShards();
+  }).catch((e: unknown) => log(`tinyml-lens: model loading failed: ${String(e)}`));
+}
+
+/**
+ * Like `afterSettings`, and for a manifest also once its model's analysis has settled: for the requests whose answer
+ * is the analysis (cost profile, code generation). Waiting is asynchronous; other requests are answered meanwhile.
+ */
+async function afterAnalysis<T>(fn: () => T | Promise<T>, uri?: string): Promise<T> {
+  return afterSettings(async () => {
+    const document = uri === undefined ? undefined : documents.get(uri);
+    for (let i = 0; i < 4 && document && isManifestDocument(document); i++) {
+      const pending = guarded('analysis', log, null, () => workspace.check(document).pending);
+      if (!pending) break;
+      await pending;
+    }
+    return fn();
+  }, uri);
 }
 
 /** Shard names watched by a watcher of their own (the `*.bin` watcher covers the usual names). */
@@ -129,6 +182,8 @@ async function pullSettings(scopeUris: readonly string[]): Promise<readonly unkn
 /** Re-reads the settings of every folder seen and re-publishes the open documents whose settings changed. */
 async function onSettingsChanged(pushed: unknown): Promise<void> {
   const changed = await settings.refresh(pushed);
+  // The limits may have been raised: analyses that failed get another chance.
+  models.forgetFailures();
   for (const d of documents.all()) if (changed(listingSettingsUri(d.uri))) publish(d);
 }
 
@@ -160,7 +215,28 @@ function publish(document: TextDocument): void {
   if (isChecked(document)) void afterSettings(() => publishNow(document), document.uri);
 }
 
+/** What a document's diagnostics wait for: its model's parse or analysis in a worker; null when nothing runs. */
+function pendingOf(document: TextDocument): Promise<void> | null {
+  if (isManifestDocument(document)) return guarded('analysis', log, null, () => workspace.check(document).pending);
+  if (document.uri.startsWith(`${LISTING_SCHEME}:`)) return onListing('listing analysis', document.uri, null, (c) => c.pending);
+  return null;
+}
+
+/**
+ * Publishes a document's diagnostics, once its model's analysis is done: diagnostics come complete or not at all, so a
+ * client never sees a manifest without its model's findings. A newer version of the document publishes for itself.
+ */
 function publishNow(document: TextDocument): void {
+  const pending = pendingOf(document);
+  if (pending) {
+    const version = document.version;
+    void pending.then(() => {
+      if (documents.get(document.uri) !== document || document.version !== version) return;
+      publish(document);
+      refreshViews();
+    });
+    return;
+  }
   const diagnostics = isManifestDocument(document)
     ? onManifest('diagnostics', document.uri, [], (c) => manifestDiagnostics(c, providers))
     : isModelJsonDocument(document.uri)
@@ -169,11 +245,36 @@ function publishNow(document: TextDocument): void {
   void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
 }
 
+let refreshQueued = false;
+
+/** Asks the client to re-request code lenses and inlay hints (an analysis they answered without is done). */
+function refreshViews(): void {
+  if (refreshQueued || (!lensRefresh && !hintRefresh)) return;
+  refreshQueued = true;
+  setImmediate(() => {
+    refreshQueued = false;
+    if (lensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    if (hintRefresh) void connection.sendRequest('workspace/inlayHint/refresh').catch(() => undefined);
+  });
+}
+
+/** Limits from initializationOptions (`analysisTimeoutSeconds`, `analysisMemoryMb`): the defaults when no setting names one. */
+function applyInitializationOptions(options: unknown): void {
+  const o = options !== null && typeof options === 'object' ? (options as Record<string, unknown>) : {};
+  const positive = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : null);
+  models.timeoutSeconds = positive(o.analysisTimeoutSeconds) ?? DEFAULT_TIMEOUT_SECONDS;
+  defaultMemoryMb = Math.max(8, positive(o.analysisMemoryMb) ?? DEFAULT_MEMORY_MB);
+  pool.setMemoryLimit(defaultMemoryMb);
+}
+
 connection.onInitialize((params) => {
+  applyInitializationOptions(params.initializationOptions);
   dynamicWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   configurationPull = params.capabilities.workspace?.configuration === true;
   dynamicConfiguration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   folderChanges = params.capabilities.workspace?.workspaceFolders === true;
+  lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+  hintRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
   // Before `initialized` the client may not answer requests; pulls wait for it, and checks wait for their pull.
   if (configurationPull) settings = new ScopedSettings(pullSettings, log);
   setFolders(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
@@ -195,6 +296,7 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(() => {
   markInitialized();
+  pool.warm();
   if (configurationPull && dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
   // Model files change outside the editor (a training script rewrites them); watch them so manifests re-check. TF.js
   // weight shards are usually *.bin; shards named otherwise get their own watcher once a model.json names them.
@@ -214,6 +316,7 @@ connection.onInitialized(() => {
 documents.onDidChangeContent((e) => publish(e.document));
 documents.onDidClose((e) => {
   workspace.forget(e.document.uri);
+  models.release(e.document.uri);
   settings.forget(e.document.uri);
   if (isChecked(e.document)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
@@ -248,26 +351,34 @@ connection.onDidChangeWatchedFiles((params) => {
   });
 });
 
-connection.onHover((p) => afterSettings(() => onManifest('hover', p.textDocument.uri, null, (c) => hover(c, p.position, providers)) ?? onListing('listing hover', p.textDocument.uri, null, (c, d) => listingHover(c, d, p.position))
+connection.onHover((p) => interactive(() => onManifest('hover', p.textDocument.uri, null, (c) => hover(c, p.position, providers)) ?? onListing('listing hover', p.textDocument.uri, null, (c, d) => listingHover(c, d, p.position))
   ?? onModelJson('model.json hover', p.textDocument.uri, null, (m, d, r) => tfjsHover(m, d, p.position, r.kernels)), p.textDocument.uri));
-connection.onCompletion((p) => afterSettings(() => onManifest('completion', p.textDocument.uri, [], (c) => complete(c, p.position, providers)), p.textDocument.uri));
-connection.onCodeLens((p) => afterSettings(() => onManifest('code lens', p.textDocument.uri, [], (c) => codeLenses(c)), p.textDocument.uri));
-connection.onCodeAction((p) => afterSettings(() => onManifest('code actions', p.textDocument.uri, [], (c) => codeActions(c, p.context.diagnostics, { providers, supportFor: (r) => workspace.supportFor(c, r) })), p.textDocument.uri));
-connection.languages.inlayHint.on((p) => afterSettings(() => onManifest('inlay hints', p.textDocument.uri, [], (c) => inlayHints(c, p.range)), p.textDocument.uri));
-connection.onDocumentLinks((p) => afterSettings(() => onManifest('document links', p.textDocument.uri, [], (c) => documentLinks(c)), p.textDocument.uri));
-connection.onDefinition((p) => afterSettings(() => onManifest('definition', p.textDocument.uri, null, (c) => definition(c, p.position)), p.textDocument.uri));
+connection.onCompletion((p) => interactive(() => onManifest('completion', p.textDocument.uri, [], (c) => complete(c, p.position, providers)), p.textDocument.uri));
+connection.onCodeLens((p) => (lensRefresh ? interactive : afterAnalysis)(() => onManifest('code lens', p.textDocument.uri, [], (c) => codeLenses(c)), p.textDocument.uri));
+connection.onCodeAction((p) => afterSettings(async () => {
+  // The runtime quick fix compares every runtime's verdicts: asked for an unsupported op, wait (asynchronously) for them.
+  const document = documents.get(p.textDocument.uri);
+  if (document && isManifestDocument(document) && p.context.diagnostics.some((d) => d.code === Code.opUnsupported)) {
+    await guardedAsync('runtime analyses', log, undefined, () => workspace.supportsSettled(workspace.check(document), providers.runtimes.all()));
+  }
+  return onManifest('code actions', p.textDocument.uri, [], (c) => codeActions(c, p.context.diagnostics, { providers, supportFor: (r) => workspace.supportFor(c, r) }));
+}, p.textDocument.uri));
+connection.languages.inlayHint.on((p) => (hintRefresh ? interactive : afterAnalysis)(() => onManifest('inlay hints', p.textDocument.uri, [], (c) => inlayHints(c, p.range)), p.textDocument.uri));
+connection.onDocumentLinks((p) => interactive(() => onManifest('document links', p.textDocument.uri, [], (c) => documentLinks(c)), p.textDocument.uri));
+connection.onDefinition((p) => interactive(() => onManifest('definition', p.textDocument.uri, null, (c) => definition(c, p.position)), p.textDocument.uri));
 connection.onRequest(StatsRequest.type, () => {
   const memory = process.memoryUsage();
-  return { ...models.stats, reads: models.stats.reads + workspace.tfjs.reads, heapUsedBytes: memory.heapUsed, rssBytes: memory.rss };
+  return { ...models.stats, reads: models.stats.reads + workspace.tfjs.reads, heapUsedBytes: memory.heapUsed, rssBytes: memory.rss, workers: { ...pool.stats } };
 });
-connection.onRequest(ListingRequest.type, (p) => afterSettings(() => {
-  const result = guarded('listing', log, null, () => listingResult(p, models, providers, workspace.settingsFor(p.uri)));
+connection.onRequest(ListingRequest.type, (p) => afterSettings(async () => {
+  const result = await guardedAsync('listing', log, null, () => listingResult(p, models, providers, workspace.settingsFor(p.uri)));
   if (!result) throw new ResponseError(ErrorCodes.InvalidParams, `not a model listing or model file URI: ${p.uri}`);
   return result;
 }, p.uri));
-registerCostProfile(connection, { documents, workspace, models, log, ready: afterSettings });
-registerGenerateTflm(connection, { documents, workspace, models, log, version: VERSION, ready: afterSettings });
+registerCostProfile(connection, { documents, workspace, models, log, ready: afterAnalysis });
+registerGenerateTflm(connection, { documents, workspace, models, log, version: VERSION, ready: afterAnalysis });
 registerQuantize(connection, { models, log });
+connection.onShutdown(() => pool.dispose());
 
 documents.listen(connection);
 connection.listen();

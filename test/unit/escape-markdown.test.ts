@@ -16,6 +16,8 @@ import { hover } from '../../server/src/lsp/hover.js';
 import { listingHover } from '../../server/src/lsp/listing-hover.js';
 import { checkListing, renderListing, rowKey } from '../../server/src/lsp/listing.js';
 import { ModelCache } from '../../server/src/lsp/models.js';
+import { AnalysisPool } from '../../server/src/lsp/worker/pool.js';
+import { Worker } from 'node:worker_threads';
 import { listingUri } from '../../server/src/lsp/protocol.js';
 import { builtinProviders } from '../../server/src/lsp/providers.js';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings.js';
@@ -35,7 +37,23 @@ const OP = `Op\`](http://e)<b>|\n- item`;
 const FILE = 'm` [l](javascript:x) <img src=x onerror=1> ``.tflite'; // no slash: a file name
 
 const dir = mkdtempSync(join(tmpdir(), 'tinyml-escape-markdown-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+// The server analyses in worker threads (dist/analysis-worker.js, built by `npm test`'s pretest); the checks below wait for them.
+const pool = new AnalysisPool({ size: 1, memoryMb: 1024, spawn: (mb) => new Worker(join(__dirname, '../../dist/analysis-worker.js'), { resourceLimits: { maxOldGenerationSizeMb: mb } }) });
+after(() => {
+  pool.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+const cache = (): ModelCache => new ModelCache(pool, 60);
+
+/** Checks again until nothing is pending (each round waits for the job it was waiting on). */
+async function settled<T extends { pending: Promise<void> | null }>(check: () => T | null): Promise<T | null> {
+  let c = check();
+  for (let i = 0; i < 8 && c?.pending; i++) {
+    await c.pending;
+    c = check();
+  }
+  return c;
+}
 
 function hostileModel(): Uint8Array {
   const m = new ModelBuilder();
@@ -69,11 +87,12 @@ function rendered(value: string, what: string, expect: string[]): void {
 }
 const htmlText = (s: string): string => visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-test('the model hover shows a hostile file name and op names as text', () => {
+test('the model hover shows a hostile file name and op names as text', async () => {
   const providers = builtinProviders();
-  const ws = new Workspace(new ModelCache(), providers);
+  const ws = new Workspace(cache(), providers);
   const doc = TextDocument.create(pathToFileURL(join(dir, 'm.tinyml.yaml')).href, 'tinyml-manifest', 1, `model: ${JSON.stringify(FILE)}\nruntime: tflm-reference\n`);
-  const check = ws.check(doc);
+  const check = await settled(() => ws.check(doc));
+  assert.ok(check);
   assert.equal(check.load?.kind, 'ok');
   const h = hover(check, { line: 0, character: 1 }, providers);
   const value = (h?.contents as { value: string }).value;
@@ -82,9 +101,10 @@ test('the model hover shows a hostile file name and op names as text', () => {
   rendered(value, 'model hover', [htmlText(FILE), htmlText(`CUSTOM:${OP}`)]);
 });
 
-test('the listing row hover shows hostile tensor names in intact code spans and table cells', () => {
+test('the listing row hover shows hostile tensor names in intact code spans and table cells', async () => {
   const providers = builtinProviders();
-  const check = checkListing(listingUri(modelPath, { runtime: 'tflm-reference', target: null }), new ModelCache(), providers, DEFAULT_SETTINGS);
+  const models = cache();
+  const check = await settled(() => checkListing(listingUri(modelPath, { runtime: 'tflm-reference', target: null }), models, providers, DEFAULT_SETTINGS));
   assert.ok(check);
   const text = renderListing(check);
   // The listing is plain text: names spelled out, no line from a name.

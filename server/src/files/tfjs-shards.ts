@@ -5,7 +5,7 @@
  * the overall cap.
  */
 import { dirname } from 'node:path';
-import { groupBytes, type ShardReader } from '../model/tfjs/reader.js';
+import { groupBytes } from '../model/tfjs/reader.js';
 import { confinedPath } from './paths.js';
 import { FileError, LIMITS, readRegularFile } from './read.js';
 
@@ -28,11 +28,11 @@ function declaredCaps(json: string): Map<string, number | null> {
 }
 
 /**
- * A ShardReader for the model.json at `modelPath` with text `json`: reads each shard inside the model's folder, at
+ * A shard reader (synchronous: the server reads shards before handing them to a worker) for the model.json at `modelPath` with text `json`: reads each shard inside the model's folder, at
  * most its group's declared bytes and at most `totalBytes` for all shards together. Throws an Error with the reason
  * and the file, which the reader turns into a located ModelFormatError (the shard's index in weightsManifest).
  */
-export function shardReader(modelPath: string, json: string, totalBytes: number = LIMITS.model): ShardReader {
+export function shardReader(modelPath: string, json: string, totalBytes: number = LIMITS.model): (name: string) => Uint8Array {
   const folder = dirname(modelPath);
   const caps = declaredCaps(json);
   let left = totalBytes;

@@ -12,6 +12,11 @@ export function codeLenses(check: ManifestCheck): CodeLens[] {
   const model = check.parse.manifest.model;
   const fit = check.fit;
   const report = check.report;
+  if (model && check.pending) {
+    // Holds the lens's line while a worker analyses the model (the client is asked to refresh lenses when it is done).
+    const line = check.document.positionAt(model.keySpan.start).line;
+    return [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, command: { title: 'analysing the model…', command: '' } }];
+  }
   if (!model || !fit || !report || check.load?.kind !== 'ok') return [];
   const parts = [`RAM ${pair(fit.ram)}`, `flash ${pair(fit.flash)}`];
   if (fit.cost?.seconds != null) parts.push(`~${formatSeconds(fit.cost.seconds)}`);

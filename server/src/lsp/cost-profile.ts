@@ -13,8 +13,9 @@ import { isQuantityError, parseQuantity, formatBytes, formatHertz } from '../man
 import type { Model } from '../model/ir.js';
 import { CATALOG, resolveTarget } from '../targets/catalog.js';
 import type { ModelCache } from './models.js';
+import { analysisLimit } from './messages.js';
 import { CostProfileRequest, TargetFitsRequest, type CostProfileResult, type TargetFit } from './protocol.js';
-import { guarded, type Logger } from './safe.js';
+import { guarded, guardedAsync, type Logger } from './safe.js';
 import { isManifestDocument, type ManifestCheck, type Workspace } from './workspace.js';
 
 /** What the handlers need from the server. */
@@ -36,7 +37,7 @@ export function registerCostProfile(connection: Connection, deps: CostProfileDep
     return guarded('cost profile', deps.log, unavailable('internal error (see the server log)'), () => profileOf(deps.workspace.check(document)));
   }, p.uri));
   connection.onRequest(TargetFitsRequest.type, (p) =>
-    guarded('target fits', deps.log, { model: p.modelUri, targets: [], error: 'internal error (see the server log)' }, () => targetFits(deps.models, p.modelUri, p.runtime)));
+    guardedAsync('target fits', deps.log, { model: p.modelUri, targets: [], error: 'internal error (see the server log)' }, () => targetFits(deps.models, p.modelUri, p.runtime)));
 }
 
 function isRuntime(id: string): id is Runtime {
@@ -140,15 +141,23 @@ function readValue(raw: string, spec: AssumptionSpec): number | string | null {
   }
 }
 
-function targetFits(models: ModelCache, modelUri: string, runtime: string | undefined): { model: string; targets: TargetFit[]; error?: string } {
+async function targetFits(models: ModelCache, modelUri: string, runtime: string | undefined): Promise<{ model: string; targets: TargetFit[]; error?: string }> {
   const path = modelUri.startsWith('file:') ? fileURLToPath(modelUri) : modelUri;
-  const load = models.load(path);
-  if (load.kind !== 'ok') return { model: path, targets: [], error: load.kind === 'malformed' ? load.error.message : load.kind === 'missing' ? 'no such file' : load.reason };
+  const name = path.split(/[\\/]/).pop() ?? path;
+  const load = await models.loaded(path);
+  if (load.kind !== 'ok') {
+    const error = load.kind === 'malformed' ? load.error.message : load.kind === 'missing' ? 'no such file' : load.kind === 'unreadable' ? load.reason
+      : load.kind === 'failed' ? analysisLimit(name, load.failure) : 'the model is still being read';
+    return { model: path, targets: [], error };
+  }
   const rows: TargetReport[] = [];
   for (const mcu of CATALOG) {
     const rt = runtime && isRuntime(runtime) ? runtime : defaultRuntime(mcu.core, mcu);
     if (!runtimeRunsOn(rt, mcu.core, mcu)) continue;
-    rows.push(analyzeForTarget(load.model, rt, { id: mcu.id, core: mcu.core, mcu }, null, models.analysis(load, memoryKernelsFor(rt))));
+    // The two kernel sets are the only distinct analyses here; every board after the first of each is cached.
+    const analysis = await models.analysed(load, memoryKernelsFor(rt), null);
+    if (analysis.kind === 'failed') return { model: path, targets: [], error: analysisLimit(name, analysis.failure) };
+    rows.push(analyzeForTarget(load.model, rt, { id: mcu.id, core: mcu.core, mcu }, null, analysis.report));
   }
   const rank = (r: TargetReport): number => (r.fit.fits === true ? 0 : r.fit.fits === null ? 1 : 2);
   rows.sort((a, b) => rank(a) - rank(b) || (a.fit.ramBudgetBytes ?? Infinity) - (b.fit.ramBudgetBytes ?? Infinity) || a.target.id.localeCompare(b.target.id));

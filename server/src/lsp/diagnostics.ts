@@ -57,6 +57,7 @@ export function manifestDiagnostics(check: ManifestCheck, providers: Providers):
       add(Code.modelMalformed, model.span, msg.modelMalformed(model.value, e), { path: load.path, code: e.code, offset: e.offset, where: e.where });
     }
   }
+  if (model && check.failure) add(Code.analysisLimit, model.span, msg.analysisLimit(model.value, check.failure), { path: check.modelPath, failure: check.failure });
 
   out.push(...tfjsManifestDiagnostics(check));
 

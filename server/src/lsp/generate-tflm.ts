@@ -11,7 +11,8 @@ import { memoryKernelsFor, SUPPORT_RUNTIMES, type Runtime } from '../analysis/su
 import { CodegenError, generateTflmProject, identifierFor } from '../codegen/tflm.js';
 import type { ModelCache } from './models.js';
 import { GenerateTflmRequest, type GenerateTflmParams, type GenerateTflmResult } from './protocol.js';
-import { guarded, type Logger } from './safe.js';
+import { guardedAsync, type Logger } from './safe.js';
+import { analysisLimit } from './messages.js';
 import { isManifestDocument, type Workspace } from './workspace.js';
 
 export interface GenerateTflmDeps {
@@ -21,15 +22,15 @@ export interface GenerateTflmDeps {
   readonly log: Logger;
   readonly version: string;
   /** Runs `fn` once the settings of `uri`'s folder are read and the manifest (if any) is prepared. */
-  readonly ready: <T>(fn: () => T, uri?: string) => Promise<T>;
+  readonly ready: <T>(fn: () => T | Promise<T>, uri?: string) => Promise<T>;
 }
 
 export function registerGenerateTflm(connection: Connection, deps: GenerateTflmDeps): void {
   connection.onRequest(GenerateTflmRequest.type, (p) => deps.ready(() =>
-    guarded('generate TFLM code', deps.log, { kind: 'error', code: 'internal', message: 'internal error (see the server log)' } as GenerateTflmResult, () => generate(p, deps)), p.manifestUri ?? p.modelUri));
+    guardedAsync('generate TFLM code', deps.log, { kind: 'error', code: 'internal', message: 'internal error (see the server log)' } as GenerateTflmResult, () => generate(p, deps)), p.manifestUri ?? p.modelUri));
 }
 
-function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): GenerateTflmResult {
+async function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): Promise<GenerateTflmResult> {
   const error = (code: string, message: string): GenerateTflmResult => ({ kind: 'error', code, message });
   let modelPath: string | null = null;
   let runtime: string | undefined = p.runtime;
@@ -53,16 +54,20 @@ function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): GenerateTflmRe
   if (!(SUPPORT_RUNTIMES as readonly string[]).includes(runtime)) return error('params', `unknown runtime '${runtime}'`);
   if (runtime === 'edgetpu') return error('params', 'the Edge TPU runs models compiled by edgetpu_compiler, not TensorFlow Lite Micro code');
   if (!/\.tflite$/i.test(modelPath)) return error('model', `${basename(modelPath)} is not a .tflite model (convert a TF.js model to .tflite first)`);
-  const load = deps.models.load(modelPath);
+  const load = await deps.models.loaded(modelPath);
   if (load.kind === 'missing') return error('model', `${modelPath}: no such file`);
   if (load.kind === 'unreadable') return error('model', `${modelPath}: ${load.reason}`);
   if (load.kind === 'malformed') return error('model', `${modelPath}: ${load.error.message}`);
+  if (load.kind === 'failed') return error('model', analysisLimit(basename(modelPath), load.failure));
+  if (load.kind === 'pending') return error('model', `${modelPath} changed while it was read; try again`);
   const bytes = deps.models.bytesOf(load);
   if (!bytes) return error('model', `${modelPath} changed while it was read; try again`);
   const kernels = memoryKernelsFor(runtime as Runtime);
   const name = p.name ?? identifierFor(basename(modelPath));
+  const analysis = await deps.models.analysed(load, kernels, null);
+  if (analysis.kind === 'failed') return error('model', analysisLimit(basename(modelPath), analysis.failure));
   try {
-    const r = generateTflmProject(bytes, load.model, deps.models.analysis(load, kernels), {
+    const r = generateTflmProject(bytes, load.model, analysis.report, {
       name, modelFile: basename(modelPath), runtime, kernels, marginPercent: margin, toolVersion: deps.version,
     });
     return { kind: 'ok', modelPath, name, runtime, kernels, arenaBytes: r.arenaBytes, ops: r.ops, notes: r.notes, files: r.files };

@@ -11,7 +11,7 @@ import { bar, percent, type ResourceFit } from './footprint.js';
 import { fieldAtOffset } from './locate.js';
 import { tfjsModelHover } from './tfjs-manifest.js';
 import type { Providers } from './providers.js';
-import { withNote } from './messages.js';
+import { analysisLimit, withNote } from './messages.js';
 import { unsavedModelNote, type ManifestCheck } from './workspace.js';
 
 /** The hover at `position`, or null. */
@@ -60,10 +60,13 @@ function modelHover(check: ManifestCheck): string {
   const load = check.load;
   const report = check.report;
   const note = unsavedModelNote(check);
+  if (!load && check.pending && check.modelPath) return `\`${check.modelPath}\`: loading…`;
   if (!load) return note ?? docOf('model') ?? '';
   if (load.kind === 'missing') return withNote(`Model file not found: ${markdownCode(load.path)}`, note);
   if (load.kind === 'unreadable') return `Model file cannot be read: ${markdownText(load.reason)}`;
   if (load.kind === 'malformed') return `Not a valid .tflite model: ${markdownText(load.error.message)}`;
+  if (check.failure) return markdownText(analysisLimit(load.path.split(/[\\/]/).pop() ?? load.path, check.failure));
+  if (check.pending) return `${markdownCode(load.path)}: analysing… (the figures follow when the analysis is done)`;
   if (!report) return markdownCode(load.path);
   const weights = report.flash.weightBytes;
   const peak = report.layers.find((l) => l.peak);

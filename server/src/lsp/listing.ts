@@ -11,6 +11,8 @@ import type { SupportReport } from '../analysis/support/index.js';
 import { formatBytes, formatHertz, formatJoules, formatSeconds } from '../manifest/units.js';
 import type { Model } from '../model/ir.js';
 import type { ModelCache, ModelLoad } from './models.js';
+import { analysisLimit } from './messages.js';
+import type { JobFailure } from './worker/messages.js';
 import { listingUri, parseListingUri, type ListingParams, type ListingResult } from './protocol.js';
 import type { InferenceCost, Providers, RuntimeInfo, TargetSpec } from './providers.js';
 import type { Settings } from './settings.js';
@@ -28,6 +30,20 @@ export interface ListingCheck {
   readonly report: AnalysisReport | null;
   readonly support: SupportReport | null;
   readonly cost: InferenceCost | null;
+  /** While a worker parses or analyses the model: settles when it is done. */
+  readonly pending: Promise<void> | null;
+  /** The parse or analysis exceeded a limit or crashed its worker. */
+  readonly failure: JobFailure | null;
+}
+
+/** The check of a listing once its model's analysis has settled (for the listing request, which may wait). */
+export async function settledListing(uri: string, models: ModelCache, providers: Providers, settings: Settings): Promise<ListingCheck | null> {
+  let check = checkListing(uri, models, providers, settings);
+  for (let i = 0; i < 4 && check?.pending; i++) {
+    await check.pending;
+    check = checkListing(uri, models, providers, settings);
+  }
+  return check;
 }
 
 /** The figures of a listing URI (null when the URI is not a listing URI). */
@@ -40,12 +56,16 @@ export function checkListing(uri: string, models: ModelCache, providers: Provide
   const resolved = targetName ? providers.targets.resolve({ kind: 'id', id: targetName }) : null;
   const target = resolved?.kind === 'found' ? resolved.spec : null;
   const load = models.load(address.modelPath);
-  const report = load.kind === 'ok' && runtime ? models.analysis(load, runtime.kernels) : null;
-  const support = load.kind === 'ok' && report && runtime?.support ? models.support(load, runtime.support, report) : null;
+  const timeout = settings.analysisTimeoutSeconds !== null ? { timeoutSeconds: settings.analysisTimeoutSeconds } : {};
+  const analysis = load.kind === 'ok' && runtime ? models.analysis(load, runtime.kernels, runtime.support ?? null, { owner: uri, ...timeout }) : null;
+  const report = analysis?.kind === 'done' ? analysis.report : null;
+  const support = analysis?.kind === 'done' ? analysis.support : null;
+  const pending = load.kind === 'pending' ? load.settled : analysis?.kind === 'pending' ? analysis.settled : null;
+  const failure = load.kind === 'failed' ? load.failure : analysis?.kind === 'failed' ? analysis.failure : null;
   const cost = load.kind === 'ok' && report && providers.cost
     ? providers.cost.estimate({ model: load.model, report, target, clockHz: target?.clockHz ?? null, ...(support ? { support } : {}) })
     : null;
-  return { uri, modelPath: address.modelPath, load, runtime, runtimeName, targetName, target, report, support, cost };
+  return { uri, modelPath: address.modelPath, load, runtime, runtimeName, targetName, target, report, support, cost, pending, failure };
 }
 
 /**
@@ -64,10 +84,10 @@ export function listingUriOf(params: ListingParams): string | null {
   return listingUri(fileURLToPath(params.uri), { runtime: params.runtime ?? null, target: params.target ?? null });
 }
 
-/** Answers `tinymlLens/listing`. */
-export function listingResult(params: ListingParams, models: ModelCache, providers: Providers, settings: Settings): ListingResult | null {
+/** Answers `tinymlLens/listing` once the model's analysis has settled. */
+export async function listingResult(params: ListingParams, models: ModelCache, providers: Providers, settings: Settings): Promise<ListingResult | null> {
   const uri = listingUriOf(params);
-  const check = uri ? checkListing(uri, models, providers, settings) : null;
+  const check = uri ? await settledListing(uri, models, providers, settings) : null;
   if (!uri || !check) return null;
   return { uri, text: renderListing(check), modelPath: check.modelPath, runtime: check.runtimeName, target: check.target?.id ?? check.targetName };
 }
@@ -98,6 +118,8 @@ export function renderListing(check: ListingCheck): string {
   if (load.kind === 'missing') return `${name}\n\nnote              model file not found: ${visible(check.modelPath)}\n`;
   if (load.kind === 'unreadable') return `${name}\n\nnote              model file cannot be read: ${visible(load.reason)}\n`;
   if (load.kind === 'malformed') return `${name}\n\nnote              not a valid .tflite model: ${visible(load.error.message)}\n`;
+  if (check.failure) return `${name}\n\nnote              ${analysisLimit(name, check.failure)}\n`;
+  if (check.pending) return `${name}\n\nnote              analysing…\n`;
   const report = check.report;
   if (!report || !check.runtime) return `${name}\n\nnote              unknown runtime '${visible(check.runtimeName)}'\n`;
   const t = check.target;

@@ -7,8 +7,27 @@
 import type { LayerReport, UnsupportedOp } from '../analysis/report.js';
 import { visible } from '../analysis/text.js';
 import type { ModelFormatError } from '../model/errors.js';
+import type { JobFailure } from './worker/messages.js';
 import type { ManifestProblem } from '../manifest/types.js';
 import { formatBytes, formatBytesIn, formatJoules, formatSeconds, UNITS, type QuantityError } from '../manifest/units.js';
+
+/**
+ * Why the analysis of `model` gave no figures: the limit it ran into and the setting that raises it. The model (not
+ * the server) is at fault; the server keeps working.
+ */
+export function analysisLimit(model: string, f: JobFailure): string {
+  const m = visible(model);
+  switch (f.kind) {
+    case 'time':
+      return `The analysis of '${m}' was stopped after ${f.seconds} s (tinymlLens.analysisTimeoutSeconds); raise that setting if the model is really this large.`;
+    case 'memory':
+      return `The analysis of '${m}' was stopped at its memory limit of ${f.megabytes} MB (tinymlLens.analysisMemoryMb); raise that setting if the model is really this large.`;
+    case 'limit':
+      return `The analysis of '${m}' exceeded a bound: ${visible(f.message)}`;
+    case 'crash':
+      return `The analysis of '${m}' failed: ${visible(f.message)}`;
+  }
+}
 
 const didYouMean = (s: readonly string[]): string => (s.length > 0 ? ` Did you mean ${s.map((x) => `'${visible(x)}'`).join(' or ')}?` : '');
 

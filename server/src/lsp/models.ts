@@ -1,17 +1,21 @@
 /**
- * The server's only file reading: model files, parsed once per content hash and analysed once per (hash, runtime),
- * shared by every manifest. A manifest edit costs one stat per model (no read) unless the file changed; a
- * workspace/didChangeWatchedFiles notification drops the entry so the next check re-reads it.
+ * The server's model files: read here (one stat per check, a read when the file changed), parsed and analysed in the
+ * analysis workers (worker/pool.ts), once per content hash and per (hash, kernel set, support runtime), shared by every
+ * manifest. Nothing here waits: `load` and `analysis` answer with what is known now (`pending` while a worker is on
+ * it) and hand out a promise that settles when the job does; requests that must have a result await `loaded` and
+ * `analysed`. A job that exceeds a limit is cached as `failed` for its content (it would fail again) until the limits
+ * change. A workspace/didChangeWatchedFiles notification drops a file's entry so the next check re-reads it.
  */
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { analyzeModel, type AnalysisReport } from '../analysis/report.js';
-import { checkSupport, type Runtime, type SupportReport } from '../analysis/support/index.js';
+import type { AnalysisReport } from '../analysis/report.js';
+import type { Runtime, SupportReport } from '../analysis/support/index.js';
 import { describeKind, FileError, LIMITS, readRegularFile } from '../files/read.js';
 import { ModelFormatError } from '../model/errors.js';
 import type { Model } from '../model/ir.js';
-import { readTflite } from '../model/tflite/reader.js';
 import type { CacheStats } from './protocol.js';
+import type { JobFailure, JobRequest, KernelSet } from './worker/messages.js';
+import type { AnalysisPool, JobOutcome } from './worker/pool.js';
 
 export type { CacheStats };
 
@@ -21,72 +25,205 @@ export type ModelLoad =
   | { readonly kind: 'missing'; readonly path: string }
   /** The file exists but cannot be used: a directory, no permission, or a format not supported yet. */
   | { readonly kind: 'unreadable'; readonly path: string; readonly reason: string }
-  | { readonly kind: 'malformed'; readonly path: string; readonly hash: string; readonly error: ModelFormatError };
+  | { readonly kind: 'malformed'; readonly path: string; readonly hash: string; readonly error: ModelFormatError }
+  /** Read and hashed; a worker is parsing it (`settled` resolves when it is done, whatever the outcome). */
+  | { readonly kind: 'pending'; readonly path: string; readonly hash: string; readonly settled: Promise<void> }
+  /** Parsing it exceeded a limit (time, memory, a bound of the reader) or crashed the worker. */
+  | { readonly kind: 'failed'; readonly path: string; readonly hash: string; readonly failure: JobFailure };
+
+/** The analysis of a model for a kernel set (and op support for a runtime), as far as it has got. */
+export type AnalysisState =
+  | { readonly kind: 'done'; readonly report: AnalysisReport; readonly support: SupportReport | null }
+  | { readonly kind: 'pending'; readonly settled: Promise<void> }
+  | { readonly kind: 'failed'; readonly failure: JobFailure };
+
+/** The limits a job runs under, and who waits for it (a document URI; none: the job runs to its end). */
+export interface JobOptions {
+  readonly owner?: string;
+  /** Wall time per job; the cache's default when absent. */
+  readonly timeoutSeconds?: number;
+}
+
+type Parsed =
+  | { readonly kind: 'ok'; readonly model: Model; readonly bytes: Uint8Array }
+  | { readonly kind: 'malformed'; readonly error: ModelFormatError }
+  | { readonly kind: 'failed'; readonly failure: JobFailure }
+  | { readonly kind: 'pending'; readonly settled: Promise<void> };
 
 /** How many parsed models and analyses to keep; a workspace rarely has more models than this. */
 const MAX_ANALYSES = 64;
 
+type Ok = Extract<ModelLoad, { kind: 'ok' }>;
+
 export class ModelCache {
   readonly stats: CacheStats = { reads: 0, parses: 0, analyses: 0 };
   private readonly files = new Map<string, { stamp: string; load: ModelLoad }>();
-  private readonly parsed = new Map<string, Model | ModelFormatError>();
-  private readonly analyses = new Map<string, AnalysisReport>();
-  private readonly supports = new Map<string, SupportReport>();
+  private readonly parsed = new Map<string, Parsed>();
+  private readonly analyses = new Map<string, AnalysisState>();
+
+  /**
+   * @param pool the workers that parse and analyse
+   * @param timeoutSeconds the wall-time limit of a job that names none
+   */
+  constructor(private readonly pool: AnalysisPool, public timeoutSeconds: number) {}
 
   /** The model at `path` (absolute), re-read only when its size or mtime changed or it was invalidated. */
   load(path: string): ModelLoad {
     const stamp = this.stamp(path);
     const cached = this.files.get(path);
-    if (cached && cached.stamp === stamp) return cached.load;
+    if (cached && cached.stamp === stamp) {
+      // A pending parse that has settled since: the entry takes the parse's outcome.
+      if (cached.load.kind === 'pending') cached.load = this.loadOf(path, cached.load.hash);
+      return cached.load;
+    }
     const load = this.read(path, stamp);
+    // The file's previous content is no longer wanted: its parse, if still running, is cancelled.
+    this.pool.release(fileOwner(path), new Set('hash' in load ? [parseKey(load.hash)] : []));
     this.files.set(path, { stamp, load });
     return load;
   }
 
-  /** The analysis of a loaded model for a runtime, computed once per content hash. */
-  analysis(load: Extract<ModelLoad, { kind: 'ok' }>, runtime: AnalysisReport['runtime']): AnalysisReport {
-    const key = `${load.hash}|${runtime}`;
-    let report = this.analyses.get(key);
-    if (!report) {
-      report = analyzeModel(load.model, runtime);
-      this.stats.analyses++;
-      if (this.analyses.size >= MAX_ANALYSES) this.analyses.delete(this.analyses.keys().next().value as string);
-      this.analyses.set(key, report);
+  /** The load of `path` once its parse has settled (for requests, which may wait; checks use `load`). */
+  async loaded(path: string): Promise<ModelLoad> {
+    let load = this.load(path);
+    for (let i = 0; i < 4 && load.kind === 'pending'; i++) {
+      await load.settled;
+      load = this.load(path);
     }
-    return report;
-  }
-
-  /** Op support of a loaded model for a runtime, from the analysis of its memory kernel set; once per content hash. */
-  support(load: Extract<ModelLoad, { kind: 'ok' }>, runtime: Runtime, report: AnalysisReport): SupportReport {
-    const key = `${load.hash}|${runtime}`;
-    let support = this.supports.get(key);
-    if (!support) {
-      support = checkSupport(load.model, runtime, report.detail.failures);
-      if (this.supports.size >= MAX_ANALYSES) this.supports.delete(this.supports.keys().next().value as string);
-      this.supports.set(key, support);
-    }
-    return support;
+    return load;
   }
 
   /**
-   * The bytes of a loaded model, re-read from disk (the cache keeps only the parsed model); null when the file no
-   * longer holds the content that was analysed (it changed since, or cannot be read).
+   * The analysis of a parsed model for a kernel set, with op support for `support` when given: cached, pending (a job
+   * was started or joined for `options.owner`), or failed.
    */
-  bytesOf(load: Extract<ModelLoad, { kind: 'ok' }>): Uint8Array | null {
-    let bytes: Uint8Array;
-    try {
-      bytes = readRegularFile(load.path, { maxBytes: LIMITS.model });
-      this.stats.reads++;
-    } catch (e) {
-      if (e instanceof FileError) return null;
-      throw e;
+  analysis(load: Ok, kernels: KernelSet, support: Runtime | null, options: JobOptions = {}): AnalysisState {
+    const key = analysisKey(load.hash, kernels, support);
+    const known = this.analyses.get(key);
+    if (known && (known.kind !== 'pending' || this.pool.join(key, options.owner))) return known;
+    const bytes = this.bytesOf(load);
+    if (!bytes) {
+      // The parsed bytes were evicted (many contents since): read the file again on the next check.
+      this.invalidate(load.path);
+      return { kind: 'pending', settled: Promise.resolve() };
     }
-    return createHash('sha256').update(bytes).digest('hex') === load.hash ? bytes : null;
+    const settled = this.start(key, bytes, kernels, support, options);
+    const state: AnalysisState = { kind: 'pending', settled };
+    this.remember(this.analyses, key, state);
+    return state;
+  }
+
+  /** The analysis once its job has settled (for requests). */
+  async analysed(load: Ok, kernels: KernelSet, support: Runtime | null, options: JobOptions = {}): Promise<Exclude<AnalysisState, { kind: 'pending' }>> {
+    let state = this.analysis(load, kernels, support, options);
+    for (let i = 0; i < 4 && state.kind === 'pending'; i++) {
+      await state.settled;
+      state = this.analysis(load, kernels, support, options);
+    }
+    return state.kind === 'pending' ? { kind: 'failed', failure: { kind: 'crash', message: 'the analysis did not finish (the model changed meanwhile); try again' } } : state;
+  }
+
+  /** `owner` (a document) now waits only for the jobs of `keep` (keys from `ModelCache.analysisKey`); other jobs may be cancelled. */
+  release(owner: string, keep: ReadonlySet<string> = new Set()): void {
+    this.pool.release(owner, keep);
+  }
+
+  /** The job key of an analysis, for `release`. */
+  static analysisKey(hash: string, kernels: KernelSet, support: Runtime | null): string {
+    return analysisKey(hash, kernels, support);
+  }
+
+  /**
+   * Runs another kind of job (a TF.js load, a quantization) in the same workers to its end, under the default time
+   * limit times `timeFactor`.
+   */
+  runJob(key: string, request: JobRequest, timeFactor = 1): Promise<JobOutcome> {
+    return this.pool.run(key, request, { timeoutSeconds: this.timeoutSeconds * timeFactor });
+  }
+
+  /** Forgets every failed job (the limits changed: they may pass now). */
+  forgetFailures(): void {
+    for (const [key, state] of this.analyses) if (state.kind === 'failed') this.analyses.delete(key);
+    for (const [hash, state] of this.parsed) if (state.kind === 'failed') this.parsed.delete(hash);
+    for (const [path, entry] of this.files) if (entry.load.kind === 'failed') this.files.delete(path);
+  }
+
+  /** The bytes of a loaded model, as parsed (the exact content that was analysed). */
+  bytesOf(load: Ok): Uint8Array | null {
+    const parsed = this.parsed.get(load.hash);
+    return parsed?.kind === 'ok' ? parsed.bytes : null;
   }
 
   /** Forget what is known about a file (it changed or was deleted on disk). Analyses stay: they are keyed by content. */
   invalidate(path: string): void {
     this.files.delete(path);
+  }
+
+  /** Starts the analysis job of `key`; the promise settles when it is done and the cache holds the result. */
+  private start(key: string, bytes: Uint8Array, kernels: KernelSet, support: Runtime | null, options: JobOptions): Promise<void> {
+    const run = this.pool.run(key, { kind: 'analyse', bytes, kernels, support }, this.runOptions(options));
+    return run.then((outcome) => {
+      if (outcome.kind === 'cancelled') {
+        if (this.analyses.get(key)?.kind === 'pending' && !this.pool.has(key)) this.analyses.delete(key);
+        return;
+      }
+      if (outcome.kind === 'analysed') {
+        this.stats.analyses++;
+        this.remember(this.analyses, key, { kind: 'done', report: outcome.report, support: outcome.support });
+      } else {
+        this.remember(this.analyses, key, { kind: 'failed', failure: failureOf(outcome) });
+      }
+    });
+  }
+
+  /** The load of `path` for a content hash, from the state of its parse. */
+  private loadOf(path: string, hash: string): ModelLoad {
+    const state = this.parsed.get(hash);
+    if (!state) return { kind: 'failed', path, hash, failure: { kind: 'crash', message: 'the model was dropped from the cache while it was read; check again' } };
+    switch (state.kind) {
+      case 'ok': return { kind: 'ok', path, hash, model: state.model };
+      case 'malformed': return { kind: 'malformed', path, hash, error: state.error };
+      case 'failed': return { kind: 'failed', path, hash, failure: state.failure };
+      case 'pending': return { kind: 'pending', path, hash, settled: state.settled };
+    }
+  }
+
+  /** Hands new bytes to a worker to parse (once per content hash), for the file at `path`. */
+  private parse(path: string, hash: string, bytes: Uint8Array): ModelLoad {
+    const state = this.parsed.get(hash);
+    if (!state || (state.kind === 'pending' && !this.pool.join(parseKey(hash), fileOwner(path)))) {
+      // A tight copy: structured cloning sends a view's whole ArrayBuffer, and the worker transfers this one back.
+      const tight = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+      const settled = this.pool.run(parseKey(hash), { kind: 'parse', bytes: tight }, { owner: fileOwner(path), timeoutSeconds: this.timeoutSeconds })
+        .then((outcome) => this.parsedAs(hash, bytes.length, outcome));
+      this.remember(this.parsed, hash, { kind: 'pending', settled });
+    }
+    return this.loadOf(path, hash);
+  }
+
+  private parsedAs(hash: string, fileBytes: number, outcome: JobOutcome): void {
+    if (outcome.kind === 'cancelled') {
+      if (this.parsed.get(hash)?.kind === 'pending' && !this.pool.has(parseKey(hash))) this.parsed.delete(hash);
+      return;
+    }
+    this.stats.parses++;
+    if (outcome.kind === 'parsed') this.remember(this.parsed, hash, { kind: 'ok', model: outcome.model, bytes: outcome.bytes });
+    else if (outcome.kind === 'malformed') {
+      const e = outcome.error;
+      this.remember(this.parsed, hash, { kind: 'malformed', error: new ModelFormatError(e.code, e.offset, e.where, e.detail, fileBytes) });
+    } else this.remember(this.parsed, hash, { kind: 'failed', failure: failureOf(outcome) });
+  }
+
+  private runOptions(options: JobOptions): { owner?: string; timeoutSeconds: number } {
+    const timeoutSeconds = options.timeoutSeconds ?? this.timeoutSeconds;
+    return options.owner === undefined ? { timeoutSeconds } : { owner: options.owner, timeoutSeconds };
+  }
+
+  /** Sets an entry, evicting the oldest when full (old contents of a model being retrained pile up otherwise). */
+  private remember<V>(map: Map<string, V>, key: string, value: V): void {
+    map.delete(key);
+    if (map.size >= MAX_ANALYSES) map.delete(map.keys().next().value as string);
+    map.set(key, value);
   }
 
   private stamp(path: string): string {
@@ -116,19 +253,25 @@ export class ModelCache {
       return { kind: 'unreadable', path, reason: e.reason };
     }
     const hash = createHash('sha256').update(bytes).digest('hex');
-    let parsed = this.parsed.get(hash);
-    if (!parsed) {
-      this.stats.parses++;
-      try {
-        parsed = readTflite(bytes);
-      } catch (e) {
-        if (!(e instanceof ModelFormatError)) throw e;
-        parsed = e;
-      }
-      // Old contents of a model being retrained pile up otherwise; keep as many as analyses.
-      if (this.parsed.size >= MAX_ANALYSES) this.parsed.delete(this.parsed.keys().next().value as string);
-      this.parsed.set(hash, parsed);
-    }
-    return parsed instanceof ModelFormatError ? { kind: 'malformed', path, hash, error: parsed } : { kind: 'ok', path, hash, model: parsed };
+    return this.parse(path, hash, bytes);
   }
+}
+
+function parseKey(hash: string): string {
+  return `parse|${hash}`;
+}
+
+function analysisKey(hash: string, kernels: KernelSet, support: Runtime | null): string {
+  return `analyse|${hash}|${kernels}|${support ?? '-'}`;
+}
+
+/** The owner of a file's parse job: the file, which lets go when its content changes. */
+function fileOwner(path: string): string {
+  return `file:${path}`;
+}
+
+function failureOf(outcome: Exclude<JobOutcome, { kind: 'cancelled' }>): JobFailure {
+  if (outcome.kind === 'failed') return outcome.failure;
+  if (outcome.kind === 'malformed') return { kind: 'crash', message: `the worker could not read the model again: ${outcome.error.detail}` };
+  return { kind: 'crash', message: `unexpected answer '${outcome.kind}' from the analysis worker` };
 }

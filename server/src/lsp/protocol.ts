@@ -16,6 +16,19 @@ export interface CacheStats {
 export interface ServerStats extends CacheStats {
   readonly heapUsedBytes: number;
   readonly rssBytes: number;
+  /** The analysis workers: jobs by outcome, and worker threads started (first ones and replacements). */
+  readonly workers?: WorkerStats;
+}
+
+/** Counters of the analysis worker pool. */
+export interface WorkerStats {
+  readonly started: number;
+  readonly completed: number;
+  readonly cancelled: number;
+  readonly timedOut: number;
+  readonly outOfMemory: number;
+  readonly crashed: number;
+  readonly workers: number;
 }
 
 /** `tinymlLens/stats`: model cache counters, so tests and benchmarks can see that an edit re-read nothing. */

@@ -16,3 +16,14 @@ export function guarded<T>(feature: string, log: Logger, empty: T, fn: () => T):
     return empty;
   }
 }
+
+/** `guarded` for a feature that answers asynchronously: a rejection is logged too and yields `empty`. */
+export async function guardedAsync<T>(feature: string, log: Logger, empty: T, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const err = e as Error;
+    log(`tinyml-lens: ${feature} failed: ${err?.stack ?? String(e)}`);
+    return empty;
+  }
+}

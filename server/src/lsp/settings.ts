@@ -14,13 +14,17 @@ export interface Settings {
   readonly defaultTarget: string | null;
   /** `tinymlLens.safetyMargin`: percent added to the RAM need (arena + reserve), 0 to 100. */
   readonly safetyMargin: number;
+  /** `tinymlLens.analysisTimeoutSeconds`: wall time per model analysis in a worker, 1 to 600; null: the server's default. */
+  readonly analysisTimeoutSeconds: number | null;
+  /** `tinymlLens.analysisMemoryMb`: heap limit of an analysis worker, 64 to 16384 MB; null: the server's default. */
+  readonly analysisMemoryMb: number | null;
 }
 
 /** The settings section the server asks for. */
 export const SETTINGS_SECTION = 'tinymlLens';
 
 /** What applies before (or without) a client that answers `workspace/configuration`. */
-export const DEFAULT_SETTINGS: Settings = { defaultRuntime: 'tflm-cmsis-nn', defaultTarget: null, safetyMargin: 0 };
+export const DEFAULT_SETTINGS: Settings = { defaultRuntime: 'tflm-cmsis-nn', defaultTarget: null, safetyMargin: 0, analysisTimeoutSeconds: null, analysisMemoryMb: null };
 
 /** Reads the `tinymlLens` section as the client sent it (an object, or null when unset). */
 export function readSettings(raw: unknown): Settings {
@@ -31,12 +35,20 @@ export function readSettings(raw: unknown): Settings {
     defaultRuntime: text(o.defaultRuntime) ?? DEFAULT_SETTINGS.defaultRuntime,
     defaultTarget: text(o.defaultTarget),
     safetyMargin: margin,
+    analysisTimeoutSeconds: clamped(o.analysisTimeoutSeconds, 1, 600),
+    analysisMemoryMb: clamped(o.analysisMemoryMb, 64, 16384),
   };
+}
+
+/** A number from the client clamped into [min, max]; null when it is no number. */
+function clamped(v: unknown, min: number, max: number): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : null;
 }
 
 /** True when two settings give the same checks (so a configuration change that changes nothing re-checks nothing). */
 export function sameSettings(a: Settings, b: Settings): boolean {
-  return a.defaultRuntime === b.defaultRuntime && a.defaultTarget === b.defaultTarget && a.safetyMargin === b.safetyMargin;
+  return a.defaultRuntime === b.defaultRuntime && a.defaultTarget === b.defaultTarget && a.safetyMargin === b.safetyMargin
+    && a.analysisTimeoutSeconds === b.analysisTimeoutSeconds && a.analysisMemoryMb === b.analysisMemoryMb;
 }
 
 /** Asks the client for the `tinymlLens` section of each scope URI (`workspace/configuration`), in order. */

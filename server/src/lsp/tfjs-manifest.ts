@@ -34,6 +34,8 @@ export function tfjsManifestDiagnostics(check: ManifestCheck): Diagnostic[] {
     add(Code.modelMalformed, model.span, `'${visible(model.value)}' is not a usable TensorFlow.js model: ${visible(e.message)} [${e.code}]`, { path: load.path, code: e.code, offset: e.offset, where: e.where });
     return out;
   }
+  // A limit of the worker that loads it: `analysis-limit` on model:, from the check's failure (diagnostics.ts).
+  if (load.kind === 'failed') return out;
   const runtime = check.runtime;
   if (runtime && check.runtimeKnown) {
     for (const { layer, reason } of unsupportedLayers(load.model, runtime.kernels)) {
@@ -72,6 +74,7 @@ export function tfjsModelHover(check: ManifestCheck): string | null {
   if (!load) return null;
   if (load.kind === 'missing') return msg.withNote(`Model file not found: ${markdownCode(load.path)}`, unsavedModelNote(check));
   if (load.kind === 'malformed') return `Not a usable TensorFlow.js model: ${markdownText(load.error.message)}`;
+  if (load.kind === 'failed') return markdownText(msg.analysisLimit(load.path.split(/[\\/]/).pop() ?? load.path, load.failure));
   const t = load.model;
   const unsupported = check.runtime ? unsupportedLayers(t, check.runtime.kernels) : [];
   return [

@@ -1,7 +1,8 @@
 /**
  * The file reading for TF.js models: model.json from disk (or from the open editor's text) and its weight shards
- * beside it, handed to the pure reader (server/src/model/tfjs/). Loading is asynchronous (the tfjs loader is), so
- * callers `prepare` a path before the synchronous checks read it with `get`. Results are cached by the JSON text's
+ * beside it, handed to the pure reader (server/src/model/tfjs/) in an analysis worker (tfjs can take long or much
+ * memory on a hostile model; the worker's limits apply). Loading is asynchronous, so callers `prepare` a path before
+ * the synchronous checks read it with `get`; `loading` says whether a load is still running. Results are cached by the JSON text's
  * hash and the shards' size and mtime, so an unchanged model is read once. The cache also knows which shards each
  * model.json names, so a shard rewritten on disk re-checks the manifests of its model.
  */
@@ -11,13 +12,20 @@ import { dirname, resolve } from 'node:path';
 import { FileError, LIMITS, readTextFile } from '../files/read.js';
 import { shardReader } from '../files/tfjs-shards.js';
 import { ModelFormatError } from '../model/errors.js';
-import { readTfjsModel, type TfjsModel } from '../model/tfjs/reader.js';
+import type { TfjsModel } from '../model/tfjs/reader.js';
+import type { JobFailure, JobRequest } from './worker/messages.js';
+import type { JobOutcome } from './worker/pool.js';
 
 /** The outcome of loading a model.json. */
 export type TfjsLoad =
   | { readonly kind: 'ok'; readonly path: string; readonly model: TfjsModel }
   | { readonly kind: 'missing'; readonly path: string }
-  | { readonly kind: 'malformed'; readonly path: string; readonly error: ModelFormatError };
+  | { readonly kind: 'malformed'; readonly path: string; readonly error: ModelFormatError }
+  /** Loading exceeded a limit of the analysis worker (time, memory, a bound of the reader) or crashed it. */
+  | { readonly kind: 'failed'; readonly path: string; readonly failure: JobFailure };
+
+/** Runs a job in the analysis workers (deduplicated by key). */
+export type JobRunner = (key: string, request: JobRequest) => Promise<JobOutcome>;
 
 /** True for a TF.js model file name (`model.json`, `*.model.json`). */
 export function isTfjsPath(path: string): boolean {
@@ -33,8 +41,12 @@ export class TfjsCache {
   private readonly disk = new Map<string, { stamp: string; shards: string; json: string }>();
   /** Per model.json path: the absolute paths of the shards its weights manifest names (as last prepared). */
   private readonly shards = new Map<string, readonly string[]>();
+  /** Per model.json path: the load still running, if any. */
+  private readonly inflight = new Map<string, Promise<TfjsLoad>>();
   /** Files read from disk (for tests: an edit of a manifest must not re-read its model). */
   reads = 0;
+
+  constructor(private readonly run: JobRunner) {}
 
   /**
    * Loads `path` (absolute), from `text` when the editor holds the document (unsaved edits count), else from disk.
@@ -67,14 +79,22 @@ export class TfjsCache {
     const key = `${path}|${createHash('sha256').update(json).digest('hex')}|${shardStamps(path, json)}`;
     let pending = this.byKey.get(key);
     if (!pending) {
-      pending = load(path, json);
+      pending = this.load(key, path, json);
       if (this.byKey.size >= MAX_ENTRIES) this.byKey.delete(this.byKey.keys().next().value as string);
       this.byKey.set(key, pending);
     }
-    return pending.then((result) => {
+    const settled = pending.then((result) => {
       this.latest.set(path, result);
+      if (this.inflight.get(path) === settled) this.inflight.delete(path);
       return result;
     });
+    this.inflight.set(path, settled);
+    return settled;
+  }
+
+  /** The load of `path` still running (settles when it is done), or null. */
+  loading(path: string): Promise<TfjsLoad> | null {
+    return this.inflight.get(path) ?? null;
   }
 
   /** The model.json files whose weights manifest names the shard at `path` (absolute). */
@@ -100,16 +120,49 @@ export class TfjsCache {
   get(path: string): TfjsLoad | null {
     return this.latest.get(path) ?? null;
   }
+
+  /** Reads the shards the JSON names and has a worker load the model. */
+  private async load(key: string, path: string, json: string): Promise<TfjsLoad> {
+    const outcome = await this.run(`tfjs|${key}`, { kind: 'tfjs', json, shards: readShards(path, json) });
+    switch (outcome.kind) {
+      case 'tfjs': return { kind: 'ok', path, model: outcome.model };
+      case 'malformed': {
+        const e = outcome.error;
+        return { kind: 'malformed', path, error: new ModelFormatError(e.code, e.offset, e.where, e.detail, json.length) };
+      }
+      case 'failed': return { kind: 'failed', path, failure: outcome.failure };
+      default: return { kind: 'failed', path, failure: { kind: 'crash', message: `the TF.js load ended as '${outcome.kind}'` } };
+    }
+  }
 }
 
-async function load(path: string, json: string): Promise<TfjsLoad> {
+/**
+ * Every shard the weights manifest names, by the path as written: its bytes, or why it cannot be read (the reader
+ * reports that for the shard it needs, as if it had read it itself).
+ */
+function readShards(path: string, json: string): Record<string, Uint8Array | string> {
+  const shards: Record<string, Uint8Array | string> = {};
+  // Shards stay in the model's folder, are regular files, and hold at most what their weight group declares.
+  const read = shardReader(path, json);
+  for (const name of shardNames(json)) {
+    if (Object.hasOwn(shards, name)) continue;
+    try {
+      shards[name] = read(name);
+    } catch (e) {
+      shards[name] = (e as Error).message;
+    }
+  }
+  return shards;
+}
+
+/** The shard paths of a weights manifest, as written (none when the JSON is not a model's). */
+function shardNames(json: string): string[] {
   try {
-    // Shards stay in the model's folder, are regular files, and hold at most what their weight group declares.
-    const model = await readTfjsModel(json, shardReader(path, json));
-    return { kind: 'ok', path, model };
-  } catch (e) {
-    if (e instanceof ModelFormatError) return { kind: 'malformed', path, error: e };
-    throw e;
+    const doc = JSON.parse(json) as { weightsManifest?: unknown };
+    const groups = Array.isArray(doc?.weightsManifest) ? (doc.weightsManifest as { paths?: unknown }[]) : [];
+    return groups.flatMap((g) => (Array.isArray(g?.paths) ? g.paths.filter((p): p is string => typeof p === 'string') : []));
+  } catch {
+    return [];
   }
 }
 

@@ -11,7 +11,8 @@ import type { SupportReport } from '../analysis/support/index.js';
 import { parseManifest } from '../manifest/parse.js';
 import type { ParseResult } from '../manifest/types.js';
 import { computeFit, type Fit } from './footprint.js';
-import type { ModelCache, ModelLoad } from './models.js';
+import { ModelCache, type ModelLoad } from './models.js';
+import type { JobFailure } from './worker/messages.js';
 import type { InferenceCost, Providers, RuntimeInfo, TargetResolution } from './providers.js';
 import { DEFAULT_SETTINGS, sameSettings, type Settings } from './settings.js';
 import { isTfjsPath, TfjsCache, type TfjsLoad } from './tfjs-models.js';
@@ -49,6 +50,13 @@ export interface ManifestCheck {
   /** True when `target` is `tinymlLens.defaultTarget` (the manifest names none): diagnostics then go on `model`. */
   readonly targetFromSettings: boolean;
   readonly fit: Fit | null;
+  /**
+   * While a worker still parses or analyses the model: settles when it is done (then check again). Features answer
+   * from what the check has; diagnostics wait for it.
+   */
+  readonly pending: Promise<void> | null;
+  /** The model's parse or analysis exceeded a limit (time, memory, a bound of the core) or crashed its worker. */
+  readonly failure: JobFailure | null;
 }
 
 /** The folder a manifest's relative model path is resolved against. */
@@ -84,14 +92,16 @@ export interface WorkspaceContext {
 export class Workspace {
   private readonly parses = new Map<string, { version: number; parse: ParseResult }>();
   private readonly checks = new Map<string, ManifestCheck>();
-  /** TF.js models, loaded asynchronously by `prepare` before a check reads them. */
-  readonly tfjs = new TfjsCache();
+  /** TF.js models, loaded asynchronously (in the analysis workers) by `prepare` before a check reads them. */
+  readonly tfjs: TfjsCache;
 
   constructor(
     private readonly models: ModelCache,
     private readonly providers: Providers,
     private readonly context: WorkspaceContext = { settingsFor: () => DEFAULT_SETTINGS, roots: () => [] },
-  ) {}
+  ) {
+    this.tfjs = new TfjsCache((key, request) => models.runJob(key, request));
+  }
 
   /** The settings that apply to a document, a model file or a listing (by URI). */
   settingsFor(uri: string): Settings {
@@ -137,14 +147,21 @@ export class Workspace {
     const load = modelPath && !isTfjsPath(modelPath) ? this.models.load(modelPath) : null;
     const settings = this.context.settingsFor(document.uri);
     const previous = this.checks.get(document.uri);
-    if (previous && previous.version === document.version && previous.load === load && previous.tfjs === tfjs && previous.document === document
-      && previous.modelBase.dir === base.dir && sameSettings(previous.settings, settings)) return previous;
+    if (previous && previous.pending === null && previous.version === document.version && previous.load === load && previous.tfjs === tfjs
+      && previous.document === document && previous.modelBase.dir === base.dir && sameSettings(previous.settings, settings)) return previous;
 
     const named = manifest.runtime ? this.providers.runtimes.get(manifest.runtime.value) : null;
     const runtimeKnown = !manifest.runtime || named !== null;
     const runtime = named ?? this.providers.runtimes.get(settings.defaultRuntime) ?? this.providers.runtimes.get(DEFAULT_RUNTIME);
-    const report = load?.kind === 'ok' && runtime ? this.models.analysis(load, runtime.kernels) : null;
-    const support = report && load?.kind === 'ok' && runtime?.support ? this.models.support(load, runtime.support, report) : null;
+    // The document waits for this analysis only; a job it started for an earlier text is cancelled if no one else waits.
+    const owner = { owner: document.uri, ...timeoutOf(settings) };
+    const analysis = load?.kind === 'ok' && runtime ? this.models.analysis(load, runtime.kernels, runtime.support ?? null, owner) : null;
+    this.models.release(document.uri, new Set(load?.kind === 'ok' && runtime ? [ModelCache.analysisKey(load.hash, runtime.kernels, runtime.support ?? null)] : []));
+    const report = analysis?.kind === 'done' ? analysis.report : null;
+    const support = analysis?.kind === 'done' ? analysis.support : null;
+    const loadingTfjs = modelPath && isTfjsPath(modelPath) ? this.tfjs.loading(modelPath) : null;
+    const pending = load?.kind === 'pending' ? load.settled : analysis?.kind === 'pending' ? analysis.settled : loadingTfjs ? loadingTfjs.then(() => undefined) : null;
+    const failure = load?.kind === 'failed' ? load.failure : analysis?.kind === 'failed' ? analysis.failure : tfjs?.kind === 'failed' ? tfjs.failure : null;
     const fallback = !manifest.target && settings.defaultTarget !== null;
     const target = manifest.target
       ? this.providers.targets.resolve(manifest.target.value)
@@ -156,16 +173,27 @@ export class Workspace {
       cost = this.providers.cost.estimate({ model: load.model, report, target: spec, clockHz, ...(support ? { support } : {}) });
     }
     const fit = report ? computeFit(manifest, report, spec, cost, settings.safetyMargin) : null;
-    const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse, modelPath, load, tfjs, modelBase: base, settings, margin: settings.safetyMargin, runtime, runtimeKnown, report, support, target, targetFromSettings: fallback, fit };
+    const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse, modelPath, load, tfjs, modelBase: base, settings, margin: settings.safetyMargin, runtime, runtimeKnown, report, support, target, targetFromSettings: fallback, fit, pending, failure };
     this.checks.set(document.uri, check);
     return check;
   }
 
-  /** The op-support verdicts of a check's model under another runtime (for the runtime quick fix); cached. */
+  /**
+   * The op-support verdicts of a check's model under another runtime (for the runtime quick fix), when known: the
+   * first ask starts the analysis in a worker and answers null (the quick fix appears once it is done).
+   */
   supportFor(check: ManifestCheck, runtime: RuntimeInfo): SupportReport | null {
     const load = check.load;
     if (load?.kind !== 'ok' || !runtime.support) return null;
-    return this.models.support(load, runtime.support, this.models.analysis(load, runtime.kernels));
+    const analysis = this.models.analysis(load, runtime.kernels, runtime.support, timeoutOf(check.settings));
+    return analysis.kind === 'done' ? analysis.support : null;
+  }
+
+  /** Settles when the op-support verdicts of `runtimes` for the check's model are known (or failed), for `supportFor`. */
+  async supportsSettled(check: ManifestCheck, runtimes: readonly RuntimeInfo[]): Promise<void> {
+    const load = check.load;
+    if (load?.kind !== 'ok') return;
+    await Promise.all(runtimes.map((r) => (r.support ? this.models.analysed(load, r.kernels, r.support, timeoutOf(check.settings)) : null)));
   }
 
   /** Open manifests whose model is `path` (for re-checking after the file changed on disk). */
@@ -173,11 +201,17 @@ export class Workspace {
     return [...this.checks.values()].filter((c) => c.modelPath === path).map((c) => c.uri);
   }
 
-  /** Forget a closed manifest. */
+  /** Forget a closed manifest; the analysis it waited for is cancelled unless another document waits for it too. */
   forget(uri: string): void {
     this.parses.delete(uri);
     this.checks.delete(uri);
+    this.models.release(uri);
   }
+}
+
+/** The job options of a check's settings: its folder's time limit, if set. */
+function timeoutOf(settings: Settings): { timeoutSeconds?: number } {
+  return settings.analysisTimeoutSeconds !== null ? { timeoutSeconds: settings.analysisTimeoutSeconds } : {};
 }
 
 /**

@@ -19,6 +19,10 @@ export interface StartOptions {
   settings?: SettingsAnswer;
   /** The workspace folders (paths); default: the one workspace. An empty list opens no folder at all. */
   folders?: readonly string[];
+  /** Sent as `initializationOptions` (the server's analysis limits, for tests). */
+  initializationOptions?: Record<string, unknown>;
+  /** Declare that the client re-requests code lenses and inlay hints when the server asks (as VS Code does). */
+  viewRefresh?: boolean;
 }
 
 interface Waiter {
@@ -43,6 +47,8 @@ export class LspClient {
   settings: SettingsAnswer | null = null;
   /** Every item the server asked for through `workspace/configuration`, in order. */
   readonly configurationItems: { scopeUri?: string; section?: string }[] = [];
+  /** The server's refresh requests (`codeLens`, `inlayHint`), in order. */
+  readonly refreshes: string[] = [];
   /** Every watcher glob the server registered for `workspace/didChangeWatchedFiles`. */
   readonly watchedGlobs: string[] = [];
 
@@ -64,8 +70,8 @@ export class LspClient {
       }
       return null;
     });
-    connection.onRequest('workspace/inlayHint/refresh', () => null);
-    connection.onRequest('workspace/codeLens/refresh', () => null);
+    connection.onRequest('workspace/inlayHint/refresh', () => void client.refreshes.push('inlayHint'));
+    connection.onRequest('workspace/codeLens/refresh', () => void client.refreshes.push('codeLens'));
     if (options.settings) client.settings = options.settings;
     connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) =>
       p.items.map((i) => {
@@ -79,7 +85,8 @@ export class LspClient {
       processId: process.pid,
       rootUri: folders[0]?.uri ?? null,
       workspaceFolders: folders.length > 0 ? folders : null,
-      capabilities: { workspace: { workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true }, ...(options.settings ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } : {}) }, textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
+      ...(options.initializationOptions ? { initializationOptions: options.initializationOptions } : {}),
+      capabilities: { workspace: { workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true }, ...(options.settings ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } : {}), ...(options.viewRefresh ? { codeLens: { refreshSupport: true }, inlayHint: { refreshSupport: true } } : {}) }, textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
     });
     connection.sendNotification('initialized', {});
     return client;

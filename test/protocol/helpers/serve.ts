@@ -9,6 +9,10 @@ export interface ServeOptions {
   settings?: SettingsAnswer;
   /** Workspace folders as paths, given the workspace (default: the workspace itself). */
   folders?: (ws: TestWorkspace) => readonly string[];
+  /** The server's `initializationOptions`. */
+  initializationOptions?: Record<string, unknown>;
+  /** The client declares code lens / inlay hint refresh support. */
+  viewRefresh?: boolean;
 }
 
 /**
@@ -25,6 +29,8 @@ export function serveWorkspace(bind: (ws: TestWorkspace, client?: LspClient) => 
     const start: StartOptions = {};
     if (options.settings) start.settings = options.settings;
     if (options.folders) start.folders = options.folders(ws);
+    if (options.initializationOptions) start.initializationOptions = options.initializationOptions;
+    if (options.viewRefresh) start.viewRefresh = true;
     client = await LspClient.start(ws.dir, start);
     bind(ws, client);
   });

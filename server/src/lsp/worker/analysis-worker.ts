@@ -1,0 +1,51 @@
+/**
+ * The analysis worker (bundled as dist/analysis-worker.js): reads and analyses model bytes, and loads TF.js models,
+ * off the server's thread.
+ * The pool gives it one job at a time and terminates it when a job runs past its time limit; running out of heap
+ * (`resourceLimits`) ends the thread, which the pool reports as the memory limit.
+ */
+import { parentPort } from 'node:worker_threads';
+import { analyzeModel } from '../../analysis/report.js';
+import { checkSupport } from '../../analysis/support/index.js';
+import { ModelFormatError } from '../../model/errors.js';
+import { readTflite } from '../../model/tflite/reader.js';
+import { readTfjsModel } from '../../model/tfjs/reader.js';
+import type { AnswerMessage, JobAnswer, JobMessage, JobRequest } from './messages.js';
+import { runQuantize } from './quantize-job.js';
+import { testHook } from './test-hooks.js';
+
+async function run(request: JobRequest): Promise<JobAnswer> {
+  try {
+    if (request.kind === 'tfjs') {
+      const shards = request.shards;
+      const readShard = (path: string): Uint8Array => {
+        const shard = Object.hasOwn(shards, path) ? shards[path] : undefined;
+        if (shard instanceof Uint8Array) return shard;
+        throw new Error(shard ?? 'not read by the server');
+      };
+      return { kind: 'tfjs', model: await readTfjsModel(request.json, readShard) };
+    }
+    if (request.kind === 'quantize') return { kind: 'quantized', result: runQuantize(request.job) };
+    const model = readTflite(request.bytes);
+    if (request.kind === 'parse') return { kind: 'parsed', model, bytes: request.bytes };
+    testHook(model.description);
+    const report = analyzeModel(model, request.kernels);
+    const support = request.support ? checkSupport(model, request.support, report.detail.failures) : null;
+    return { kind: 'analysed', report, support };
+  } catch (e) {
+    if (e instanceof ModelFormatError) return { kind: 'malformed', error: { code: e.code, offset: e.offset, where: e.where, detail: e.detail } };
+    const error = e instanceof Error ? e : new Error(String(e));
+    // The core's bounds throw typed errors named `...LimitError` (analysis/limits.ts); matched by name so this file
+    // needs nothing from a module that may not exist yet.
+    if (/LimitError$/.test(error.name)) return { kind: 'failed', failure: { kind: 'limit', name: error.name, message: error.message } };
+    return { kind: 'failed', failure: { kind: 'crash', message: `${error.name}: ${error.message}` } };
+  }
+}
+
+parentPort?.on('message', (job: JobMessage) => {
+  void run(job.request).then((answer) => {
+    const message: AnswerMessage = { id: job.id, answer };
+    // The parsed model's constant-data views point into the bytes: transferring them moves the file without a copy.
+    parentPort?.postMessage(message, answer.kind === 'parsed' ? [answer.bytes.buffer as ArrayBuffer] : []);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * What crosses the thread boundary between the language server and its analysis workers: structured-clonable plain
+ * data only. A parsed model comes back with the file's bytes transferred (its constant-data views point into them),
+ * so a 4 MB model costs no copy on the way back; an analysis comes back as its report (~64 KB for MobileNetV2).
+ */
+import type { AnalysisReport } from '../../analysis/report.js';
+import type { Runtime, SupportReport } from '../../analysis/support/index.js';
+import type { ModelFormatErrorCode } from '../../model/errors.js';
+import type { Model } from '../../model/ir.js';
+import type { TfjsModel } from '../../model/tfjs/reader.js';
+import type { QuantizeResult } from '../protocol.js';
+import type { QuantizeJob } from './quantize-job.js';
+import type { KernelSet } from '../../analysis/tflm/kernels/types.js';
+
+export type { KernelSet };
+
+/**
+ * A job for a worker: read a model's bytes, or read and analyse them for a kernel set (and op support), or load a
+ * TF.js model.json with its shards (read by the server: each path as the weights manifest writes it, to its bytes or
+ * to the reason it could not be read), or quantize a float model (the quantize request's work).
+ */
+export type JobRequest =
+  | { readonly kind: 'parse'; readonly bytes: Uint8Array }
+  | { readonly kind: 'analyse'; readonly bytes: Uint8Array; readonly kernels: KernelSet; readonly support: Runtime | null }
+  | { readonly kind: 'tfjs'; readonly json: string; readonly shards: Readonly<Record<string, Uint8Array | string>> }
+  | { readonly kind: 'quantize'; readonly job: QuantizeJob };
+
+/** A ModelFormatError as plain data (the class does not survive structured cloning). */
+export interface PlainFormatError {
+  readonly code: ModelFormatErrorCode;
+  readonly offset: number;
+  readonly where: string;
+  readonly detail: string;
+}
+
+/**
+ * Why a job produced no result. `time` and `memory` are the pool's limits (the worker was terminated and replaced);
+ * `limit` is a bound of the core (a typed error whose name ends in `LimitError`); `crash` is anything else.
+ */
+export type JobFailure =
+  | { readonly kind: 'time'; readonly seconds: number }
+  | { readonly kind: 'memory'; readonly megabytes: number }
+  | { readonly kind: 'limit'; readonly name: string; readonly message: string }
+  | { readonly kind: 'crash'; readonly message: string };
+
+/** A worker's answer to one job. */
+export type JobAnswer =
+  | { readonly kind: 'parsed'; readonly model: Model; readonly bytes: Uint8Array }
+  | { readonly kind: 'malformed'; readonly error: PlainFormatError }
+  | { readonly kind: 'analysed'; readonly report: AnalysisReport; readonly support: SupportReport | null }
+  | { readonly kind: 'tfjs'; readonly model: TfjsModel }
+  | { readonly kind: 'quantized'; readonly result: QuantizeResult }
+  | { readonly kind: 'failed'; readonly failure: JobFailure };
+
+/** A job as posted to a worker, and its answer, matched by id. */
+export interface JobMessage {
+  readonly id: number;
+  readonly request: JobRequest;
+}
+export interface AnswerMessage {
+  readonly id: number;
+  readonly answer: JobAnswer;
+}
