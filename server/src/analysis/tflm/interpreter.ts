@@ -3,7 +3,8 @@ import { ArenaExhausted, ArenaModel, type ArenaEvent } from './arena.js';
 import { createKernelContext, type ScratchRequest } from './kernel-context.js';
 import { kernelFor } from './kernels/index.js';
 import { PrepareFailure, tflmTypeSize, type KernelContext, type KernelModel, type KernelSet } from './kernels/types.js';
-import { markLifetimes, type Lifetime } from './lifetimes.js';
+import { controlFlowCycles, markLifetimes, type Lifetime } from './lifetimes.js';
+import { DEFAULT_LIMITS, type AnalysisLimits } from '../../model/limits.js';
 import { planGreedy, type PlannerBuffer } from './planner.js';
 import { CORTEX_M as S, alignUp, intArrayBytes } from './structs.js';
 
@@ -12,7 +13,10 @@ export interface NodeFailure {
   subgraph: number;
   node: number;
   opName: string;
-  /** 'unresolved': no kernel registered; 'prepare': the kernel rejects the types or shapes; 'model': bad model data. */
+  /**
+   * 'unresolved': no kernel registered; 'prepare': the kernel rejects the types or shapes; 'model': bad model data
+   * (for a failure of the model as a whole, such as its OfflineMemoryAllocation metadata, node is -1).
+   */
   kind: 'unresolved' | 'prepare' | 'model';
   reason: string;
 }
@@ -66,6 +70,8 @@ export interface SimulationOptions {
    * the memory the rest of the model needs. TFLM itself stops at the first failure.
    */
   continueOnFailure?: boolean;
+  /** The work and depth bounds of the control-flow walk (defaults: DEFAULT_LIMITS). */
+  limits?: AnalysisLimits;
 }
 
 /**
@@ -83,6 +89,9 @@ class Simulation {
   private readonly arena: ArenaModel;
   private readonly failures: NodeFailure[] = [];
   private readonly nodes: NodeAllocation[] = [];
+  private readonly nodeIndex = new Map<string, NodeAllocation>();
+  /** Offline offsets in force: null when the model has none, or when its metadata is unusable (a failure). */
+  private offline: number[] | null = null;
   private readonly scratchRequests: ScratchRequest[] = [];
   /** Runtime shapes, per subgraph, for tensors whose shape a kernel changed in Prepare. */
   private readonly shapes = new Map<string, number[]>();
@@ -96,6 +105,7 @@ class Simulation {
     let buffers: PlannedBuffer[] = [];
     let exhausted: ArenaEvent | null = null;
     try {
+      if (!this.checkModel()) return this.result([], null);
       this.create();
       this.startModelAllocation();
       if (this.parseAll() && this.initAll() && this.prepareAll()) {
@@ -106,6 +116,10 @@ class Simulation {
       if (!(error instanceof ArenaExhausted)) throw error;
       exhausted = error.event;
     }
+    return this.result(buffers, exhausted);
+  }
+
+  private result(buffers: PlannedBuffer[], exhausted: ArenaEvent | null): SimulationResult {
     return {
       ok: exhausted === null && this.failures.length === 0,
       exhausted,
@@ -116,6 +130,34 @@ class Simulation {
       buffers,
       events: this.arena.events,
     };
+  }
+
+  /**
+   * What TFLM refuses before any kernel runs, or cannot survive: tensors of a type it cannot size (AllocateTensors
+   * fails initialising the eval tensors), unusable OfflineMemoryAllocation metadata, and control flow that re-enters a
+   * running subgraph (the allocation walk recurses until the stack overflows). Each is a failure of the model, so the
+   * result is a verdict with a location, never an exception.
+   */
+  private checkModel(): boolean {
+    for (const sg of this.model.subgraphs) {
+      for (const t of sg.tensors) {
+        if (tflmTypeSize(t.dtype) !== null) continue;
+        const user = sg.operators.find((op) => op.inputs.includes(t.index) || op.outputs.includes(t.index));
+        const reason = `tensor ${t.index} ('${t.name}') has type ${t.dtype}, which TFLM cannot allocate `
+          + '(TfLiteTypeSizeOf fails, so AllocateTensors() does)';
+        this.failures.push(user
+          ? { subgraph: sg.index, node: user.index, opName: user.opName, kind: 'model', reason: `${user.opName} takes ${reason}` }
+          : { subgraph: sg.index, node: -1, opName: `tensor ${t.index}`, kind: 'model', reason });
+      }
+    }
+    this.offline = this.offlineOffsets();
+    for (const cycle of controlFlowCycles(this.model)) {
+      const sg = this.model.subgraphs[cycle.subgraph]!;
+      this.fail(sg, sg.operators[cycle.node]!, 'model', `${cycle.opName} runs subgraph ${cycle.branch}, which is already running `
+        + `(${cycle.branch === cycle.subgraph ? 'its own subgraph' : 'one of its callers'}): TFLM's allocation walk `
+        + '(MarkAllocationLifetimes) recurses into it without end, so AllocateTensors() overflows the stack');
+    }
+    return this.failures.length === 0 || this.options.continueOnFailure === true;
   }
 
   private create(): void {
@@ -172,7 +214,14 @@ class Simulation {
         if (!kernel?.init) continue;
         this.arena.phase = `init ${sg.index}/${op.index}:${op.opName}`;
         const before = this.arena.tailUsed;
-        kernel.init(this.context(sg, op));
+        try {
+          kernel.init(this.context(sg, op));
+        } catch (error) {
+          if (!(error instanceof PrepareFailure)) throw error;
+          this.fail(sg, op, 'prepare', error.reason);
+          if (!this.options.continueOnFailure) return false;
+          this.stubbed.add(`${sg.index}/${op.index}`);
+        }
         this.nodeRecord(sg, op).initPersistentBytes = this.arena.tailUsed - before;
       }
     }
@@ -246,7 +295,7 @@ class Simulation {
     a.temporary(S.pointer * subgraphs.length, 4);
     a.temporary(S.allocationInfo.size * (tensorTotal + scratchCount), S.allocationInfo.align);
 
-    const offline = this.offlineOffsets(tensorTotal);
+    const offline = this.offline;
     let offlineIndex = 0;
     for (const sg of subgraphs) {
       for (const t of sg.tensors) {
@@ -255,7 +304,7 @@ class Simulation {
       }
     }
 
-    const lifetimes = markLifetimes(this.model, this.scratchRequests);
+    const lifetimes = markLifetimes(this.model, this.scratchRequests, this.options.limits ?? DEFAULT_LIMITS);
     const candidates: { buffer: PlannedBuffer; offline: number }[] = [];
     offlineIndex = 0;
     for (const sg of subgraphs) {
@@ -311,13 +360,27 @@ class Simulation {
     }
   }
 
-  private offlineOffsets(tensorTotal: number): number[] | null {
+  /**
+   * The offline plan (GetOfflinePlannedOffsets). A count that differs from the model's tensors fails AllocateTensors()
+   * in TFLM ("Nbr of offline buffer offsets ... not equal nbr tensors"). An offset below -1 TFLM takes as it is: the
+   * tensor's pointer lands before the arena's start, overwriting other memory, so it is a failure here; the estimate
+   * plans such tensors online.
+   */
+  private offlineOffsets(): number[] | null {
     const offline = this.model.offlineMemoryAllocation;
     if (!offline) return null;
+    const where = { subgraph: 0, node: -1, opName: 'OfflineMemoryAllocation', kind: 'model' as const };
+    const tensorTotal = this.model.subgraphs.reduce((n, sg) => n + sg.tensors.length, 0);
     if (offline.offsets.length !== tensorTotal) {
-      throw new PrepareFailure(`OfflineMemoryAllocation lists ${offline.offsets.length} tensors, the model has ${tensorTotal}`);
+      this.failures.push({ ...where, reason: `the OfflineMemoryAllocation metadata lists ${offline.offsets.length} tensor offsets, `
+        + `the model has ${tensorTotal} tensors: TFLM's AllocateTensors() fails` });
+      return null;
     }
-    return offline.offsets;
+    const negative = offline.offsets.findIndex((o) => o < -1);
+    if (negative === -1) return offline.offsets;
+    this.failures.push({ ...where, reason: `the OfflineMemoryAllocation metadata places tensor ${negative} (of all subgraphs, in order) `
+      + `at offset ${offline.offsets[negative]}, before the arena's start: TFLM would write outside the arena` });
+    return offline.offsets.map((o) => (o < -1 ? -1 : o));
   }
 
   private hasFlatbufferData(t: Tensor): boolean {
@@ -330,10 +393,13 @@ class Simulation {
     return this.shapes.get(`${subgraph}/${index}`) ?? this.model.subgraphs[subgraph]?.tensors[index]?.shape ?? [];
   }
 
+  /** Bytes of a tensor at its runtime shape; 0 for a type TFLM cannot size (checkModel reported it). */
   private tensorBytes(subgraph: number, t: Tensor): number {
     const size = tflmTypeSize(t.dtype);
-    if (size === null) throw new PrepareFailure(`tensor ${t.index} has type ${t.dtype}, which TFLM cannot size`);
-    return this.runtimeShape(subgraph, t.index).reduce((n, d) => n * d, 1) * size;
+    if (size === null) return 0;
+    const bytes = this.runtimeShape(subgraph, t.index).reduce((n, d) => n * d, 1) * size;
+    // A shape a kernel computed in Prepare may exceed what the reader checked: beyond 2^53 it fills any arena.
+    return Number.isSafeInteger(bytes) ? bytes : Number.MAX_SAFE_INTEGER;
   }
 
   private kernelOf(sg: Subgraph, op: Operator): KernelModel | undefined {
@@ -342,13 +408,15 @@ class Simulation {
   }
 
   private nodeRecord(sg: Subgraph, op: Operator): NodeAllocation {
-    let record = this.nodes.find((n) => n.subgraph === sg.index && n.node === op.index);
+    const key = `${sg.index}/${op.index}`;
+    let record = this.nodeIndex.get(key);
     if (!record) {
       record = {
         subgraph: sg.index, node: op.index, opName: op.opName, paramsBytes: 0, initPersistentBytes: 0,
         preparePersistentBytes: 0, prepareTempBytes: 0, scratch: [], step: -1,
       };
       this.nodes.push(record);
+      this.nodeIndex.set(key, record);
     }
     return record;
   }
