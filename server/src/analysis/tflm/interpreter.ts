@@ -143,11 +143,11 @@ class Simulation {
       for (const t of sg.tensors) {
         if (tflmTypeSize(t.dtype) !== null) continue;
         const user = sg.operators.find((op) => op.inputs.includes(t.index) || op.outputs.includes(t.index));
-        const reason = `tensor ${t.index} ('${t.name}') has type ${t.dtype}, which TFLM cannot allocate `
-          + '(TfLiteTypeSizeOf fails, so AllocateTensors() does)';
+        const why = `of type ${t.dtype}, which TFLM cannot allocate (TfLiteTypeSizeOf fails, so AllocateTensors() does)`;
+        const tensor = `tensor ${t.index} ('${t.name}')`;
         this.failures.push(user
-          ? { subgraph: sg.index, node: user.index, opName: user.opName, kind: 'model', reason: `${user.opName} takes ${reason}` }
-          : { subgraph: sg.index, node: -1, opName: `tensor ${t.index}`, kind: 'model', reason });
+          ? { subgraph: sg.index, node: user.index, opName: user.opName, kind: 'model', reason: `${user.opName} takes ${tensor} ${why}` }
+          : { subgraph: sg.index, node: -1, opName: `tensor ${t.index}`, kind: 'model', reason: `${tensor} is ${why}` });
       }
     }
     this.offline = this.offlineOffsets();

@@ -1,5 +1,5 @@
 import type { Model, Operator } from '../../model/ir.js';
-import { AnalysisLimitError, DEFAULT_LIMITS, WorkBudget, type AnalysisLimits, type LimitLocation } from '../../model/limits.js';
+import { AnalysisLimitError, DEFAULT_LIMITS, type AnalysisLimits } from '../../model/limits.js';
 
 export interface Lifetime {
   first: number;
@@ -39,19 +39,22 @@ export function markLifetimes(
     if (list) list.push(i);
     else scratchOf.set(key, [i]);
   });
-  const steps = new Map<string, number>();
+  const steps = model.subgraphs.map((sg) => new Int32Array(sg.operators.length).fill(-1));
   let scope = 0;
   const created = (l: Lifetime, at: number): void => { if (l.first === -1) l.first = at; };
   const used = (l: Lifetime, at: number): void => { l.last = at; };
-  const work = new WorkBudget(limits);
+  let visits = 0;
   const walking = new Set<number>();
 
-  const walk = (subgraphIndex: number, caller: LimitLocation): void => {
+  // Branches once per operator, not once per visit: a fan-out visits the same operators millions of times.
+  const branches = model.subgraphs.map((sg) => sg.operators.map(branchSubgraphs));
+  const walk = (subgraphIndex: number, caller: Operator | null, callerSubgraph: number): void => {
     const sg = model.subgraphs[subgraphIndex];
     const life = tensorLife[subgraphIndex];
     if (!sg || !life || walking.has(subgraphIndex)) return;
     if (walking.size >= limits.maxDepth) {
-      throw new AnalysisLimitError('maxDepth', limits.maxDepth, walking.size + 1, 'control-flow nesting', caller);
+      const where = caller ? { subgraph: callerSubgraph, node: caller.index, opName: caller.opName } : {};
+      throw new AnalysisLimitError('maxDepth', limits.maxDepth, walking.size + 1, 'control-flow nesting', where);
     }
     walking.add(subgraphIndex);
     for (const index of sg.inputs) {
@@ -59,18 +62,20 @@ export function markLifetimes(
       if (l) { created(l, scope); used(l, scope); }
     }
     for (const op of sg.operators) {
-      const here = { subgraph: subgraphIndex, node: op.index, opName: op.opName };
-      work.spend(1, here);
+      if (++visits > limits.maxWork) {
+        throw new AnalysisLimitError('maxWork', limits.maxWork, visits, 'the control-flow walk',
+          { subgraph: subgraphIndex, node: op.index, opName: op.opName });
+      }
       scope++;
-      steps.set(`${subgraphIndex}/${op.index}`, scope);
+      steps[subgraphIndex]![op.index] = scope;
       for (const index of op.outputs) {
         const l = life[index];
         if (l) created(l, scope);
       }
       const start = scope;
-      for (const branch of branchSubgraphs(op)) {
+      for (const branch of branches[subgraphIndex]![op.index]!) {
         scope++;
-        walk(branch, here);
+        walk(branch, op, subgraphIndex);
       }
       for (const index of op.inputs) {
         const l = index >= 0 ? life[index] : undefined;
@@ -80,7 +85,8 @@ export function markLifetimes(
         const l = life[index];
         if (l) used(l, scope);
       }
-      for (const i of scratchOf.get(`${subgraphIndex}/${op.index}`) ?? []) {
+      const scratch = scratchOf.size > 0 ? scratchOf.get(`${subgraphIndex}/${op.index}`) : undefined;
+      for (const i of scratch ?? []) {
         created(scratchLife[i]!, start);
         used(scratchLife[i]!, scope);
       }
@@ -91,12 +97,12 @@ export function markLifetimes(
     }
     walking.delete(subgraphIndex);
   };
-  walk(0, {});
+  walk(0, null, 0);
 
   return {
     tensor: (subgraph, index) => tensorLife[subgraph]?.[index] ?? { first: -1, last: -1 },
     scratch: (request) => scratchLife[request] ?? { first: -1, last: -1 },
-    step: (subgraph, node) => steps.get(`${subgraph}/${node}`) ?? -1,
+    step: (subgraph, node) => steps[subgraph]?.[node] ?? -1,
   };
 }
 
