@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { analyzeModel, RUNTIMES } from '../analysis/report.js';
 import type { KernelSet } from '../analysis/tflm/kernels/types.js';
 import { ModelFormatError } from '../model/errors.js';
+import { AnalysisLimitError, DEFAULT_LIMITS, LIMIT_FLAGS, withLimits, type AnalysisLimits } from '../model/limits.js';
 import { readTflite } from '../model/tflite/reader.js';
 import { toJson, toText } from './format.js';
 import { runCompile } from './compile.js';
@@ -55,10 +56,43 @@ Options:
   --random N         quantize: calibrate on N uniform random samples instead (lower quality)
   --range A,B        quantize: the range of --random (default 0,1; write --range=-1,1 when A is negative)
   --io T             quantize: int8 (default) or float32 model inputs and outputs
+  --max-work N       bounds every analysis: operator visits in the control-flow walk (default ${DEFAULT_LIMITS.maxWork})
+  --max-depth N      nesting of control-flow subgraphs (default ${DEFAULT_LIMITS.maxDepth})
+  --max-memory SIZE  tensor data the quantizer and the TF.js reader may allocate (default ${DEFAULT_LIMITS.maxMemory / 2 ** 20}MiB)
+  --max-arena SIZE   the largest tensor arena modelled (default ${DEFAULT_LIMITS.maxArena / 2 ** 30}GiB); SIZE in bytes or KiB/MiB/GiB
+                     A model that exceeds one ends in exit 2, naming the limit and the operator where it was reached.
   -h, --help  this text
   --version   the version
 
-Exit codes: 0 fine, 1 problems found (unsupported operator), 2 unusable input.`;
+Exit codes: 0 fine, 1 problems found (unsupported operator), 2 unusable input or an analysis limit exceeded.`;
+
+const OPTIONS = {
+  runtime: { type: 'string', default: 'tflm-cmsis-nn' },
+  target: { type: 'string' },
+  clock: { type: 'string' },
+  catalog: { type: 'string' },
+  'battery-mah': { type: 'string' },
+  'battery-volts': { type: 'string' },
+  'inferences-per-day': { type: 'string' },
+  'sleep-uw': { type: 'string' },
+  format: { type: 'string', default: 'text' },
+  out: { type: 'string' },
+  name: { type: 'string' },
+  'arena-margin': { type: 'string' },
+  force: { type: 'boolean' },
+  data: { type: 'string' },
+  random: { type: 'string' },
+  range: { type: 'string' },
+  io: { type: 'string' },
+  'max-work': { type: 'string' },
+  'max-depth': { type: 'string' },
+  'max-memory': { type: 'string' },
+  'max-arena': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+type ParsedValues = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>['values'];
 
 class UsageError extends Error {}
 
@@ -76,31 +110,7 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
 export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        runtime: { type: 'string', default: 'tflm-cmsis-nn' },
-        target: { type: 'string' },
-        clock: { type: 'string' },
-        catalog: { type: 'string' },
-        'battery-mah': { type: 'string' },
-        'battery-volts': { type: 'string' },
-        'inferences-per-day': { type: 'string' },
-        'sleep-uw': { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        out: { type: 'string' },
-        name: { type: 'string' },
-        'arena-margin': { type: 'string' },
-        force: { type: 'boolean' },
-        data: { type: 'string' },
-        random: { type: 'string' },
-        range: { type: 'string' },
-        io: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (e) {
     err(`tinyml-lens: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
@@ -114,6 +124,31 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     (values.help ? out : err)(USAGE);
     return values.help ? 0 : 2;
   }
+  try {
+    const limits = limitOptions(values);
+    return withLimits(limits, () => dispatch(argv, values, positionals, out, err));
+  } catch (e) {
+    return failure(e, err);
+  }
+}
+
+/** A usage error, an analysis limit or an unexpected error, as its message on stderr and exit 2. */
+function failure(e: unknown, err: (s: string) => void): number {
+  if (e instanceof UsageError) {
+    err(`tinyml-lens: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (e instanceof AnalysisLimitError) {
+    err(`tinyml-lens: ${e.message}`);
+    return 2;
+  }
+  err(`tinyml-lens: internal error: ${(e as Error).message}`);
+  return 2;
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+function dispatch(argv: string[], values: ParsedValues, positionals: string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
   try {
     const [command, ...rest] = positionals;
     if (command !== 'fit' && command !== 'analyze' && command !== 'compile' && command !== 'quantize') {
@@ -163,10 +198,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     if (tfjs) {
       const option = (['target', 'clock'] as const).find((o) => values[o] !== undefined) ?? (battery ? 'battery-mah' : null);
       if (option) throw new UsageError(`--${option} needs a .tflite: convert ${rest[0]} first (TF.js models get op support and RAM/flash estimates only)`);
-      return analyzeTfjsFile(rest[0]!, runtime, format as 'text' | 'json' | 'sarif', VERSION, out, err).catch((e: unknown) => {
-        err(`tinyml-lens: internal error: ${(e as Error).message}`);
-        return 2;
-      });
+      return analyzeTfjsFile(rest[0]!, runtime, format as 'text' | 'json' | 'sarif', VERSION, out, err).catch((e: unknown) => failure(e, err));
     }
     if (battery && values.target === undefined) throw new UsageError('the battery options need --target (a board with measured active power)');
     if (values.target !== undefined || values.clock !== undefined || !(RUNTIMES as readonly string[]).includes(runtime)) {
@@ -174,17 +206,36 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     }
     return analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json' | 'sarif', out, err);
   } catch (e) {
-    if (e instanceof UsageError) {
-      err(`tinyml-lens: ${e.message}\n\n${USAGE}`);
-      return 2;
-    }
-    err(`tinyml-lens: internal error: ${(e as Error).message}`);
-    return 2;
+    return failure(e, err);
   }
 }
 
+const LIMIT_OPTIONS: Readonly<Record<string, keyof AnalysisLimits>> = Object.fromEntries(
+  Object.entries(LIMIT_FLAGS).map(([key, flag]) => [flag.slice(2), key as keyof AnalysisLimits]));
+const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, k: 2 ** 10, kib: 2 ** 10, m: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gib: 2 ** 30 };
+
+/** The --max-* options, checked: counts for work and depth, sizes (bytes, or KiB / MiB / GiB) for memory and arena. */
+function limitOptions(values: Values): Partial<AnalysisLimits> {
+  const limits: Partial<AnalysisLimits> = {};
+  for (const [option, key] of Object.entries(LIMIT_OPTIONS)) {
+    const text = values[option];
+    if (typeof text !== 'string') continue;
+    const sized = key === 'maxMemory' || key === 'maxArena';
+    const match = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(text);
+    const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
+    const v = match && unit !== undefined && (sized || unit === 1) ? Number(match[1]) * unit : NaN;
+    try {
+      limits[key] = v;
+      withLimits(limits, () => undefined);
+    } catch {
+      throw new UsageError(`--${option} needs ${sized ? 'a size (bytes, or with KiB, MiB or GiB)' : 'a whole number'} within its range, not '${text}'`);
+    }
+  }
+  return limits;
+}
+
 /** The quantize options, checked. */
-function quantizeOptions(values: Record<string, string | boolean | undefined>): Parameters<typeof runQuantize>[1] {
+function quantizeOptions(values: Values): Parameters<typeof runQuantize>[1] {
   const str = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const outPath = str('out');
   if (outPath === undefined) throw new UsageError('quantize needs --out OUT.tflite');
@@ -209,7 +260,7 @@ function quantizeOptions(values: Record<string, string | boolean | undefined>): 
 }
 
 /** The battery options, checked; null when none is given. */
-function batteryOptions(values: Record<string, string | boolean | undefined>): BatteryOptions | null {
+function batteryOptions(values: Values): BatteryOptions | null {
   const names = ['battery-mah', 'battery-volts', 'inferences-per-day', 'sleep-uw'] as const;
   if (names.every((n) => values[n] === undefined)) return null;
   const num = (name: (typeof names)[number], fallback: number | null, allowZero = false): number => {

@@ -110,9 +110,36 @@ function formatCount(n: number): string {
   return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n);
 }
 
-/** Defaults merged with the caller's choices; every value a positive integer within its ceiling. */
+/** Limits set for the duration of `withLimits`, between the defaults and a caller's explicit choices. */
+let scoped: Partial<AnalysisLimits> = {};
+
+/**
+ * Runs `fn` with `limits` in force for every analysis it starts that does not pass limits of its own: how the CLI
+ * applies its --max-* flags to all commands without threading them through each. Synchronous work only (a promise
+ * returned by `fn` sees the limits until it settles only if nothing else runs meanwhile, which holds for the CLI).
+ */
+export function withLimits<T>(limits: Partial<AnalysisLimits>, fn: () => T): T {
+  const previous = scoped;
+  scoped = { ...previous, ...resolvePartial(limits) };
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    scoped = previous;
+    throw e;
+  }
+  if (result instanceof Promise) return result.finally(() => { scoped = previous; }) as T;
+  scoped = previous;
+  return result;
+}
+
+/** Defaults, then limits set by `withLimits`, then the caller's choices; every value a positive integer within its ceiling. */
 export function resolveLimits(limits: Partial<AnalysisLimits> = {}): AnalysisLimits {
-  const out = { ...DEFAULT_LIMITS };
+  return { ...DEFAULT_LIMITS, ...scoped, ...resolvePartial(limits) };
+}
+
+function resolvePartial(limits: Partial<AnalysisLimits>): Partial<AnalysisLimits> {
+  const out: Partial<AnalysisLimits> = {};
   for (const key of Object.keys(DEFAULT_LIMITS) as LimitName[]) {
     const v = limits[key];
     if (v === undefined) continue;

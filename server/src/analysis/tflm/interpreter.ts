@@ -4,7 +4,7 @@ import { createKernelContext, type ScratchRequest } from './kernel-context.js';
 import { kernelFor } from './kernels/index.js';
 import { PrepareFailure, tflmTypeSize, type KernelContext, type KernelModel, type KernelSet } from './kernels/types.js';
 import { controlFlowCycles, markLifetimes, type Lifetime } from './lifetimes.js';
-import { DEFAULT_LIMITS, type AnalysisLimits } from '../../model/limits.js';
+import { resolveLimits, type AnalysisLimits } from '../../model/limits.js';
 import { planGreedy, type PlannerBuffer } from './planner.js';
 import { CORTEX_M as S, alignUp, intArrayBytes } from './structs.js';
 
@@ -70,7 +70,7 @@ export interface SimulationOptions {
    * the memory the rest of the model needs. TFLM itself stops at the first failure.
    */
   continueOnFailure?: boolean;
-  /** The work and depth bounds of the control-flow walk (defaults: DEFAULT_LIMITS). */
+  /** The work and depth bounds of the control-flow walk (default: resolveLimits()). */
   limits?: AnalysisLimits;
 }
 
@@ -304,7 +304,7 @@ class Simulation {
       }
     }
 
-    const lifetimes = markLifetimes(this.model, this.scratchRequests, this.options.limits ?? DEFAULT_LIMITS);
+    const lifetimes = markLifetimes(this.model, this.scratchRequests, this.options.limits ?? resolveLimits());
     const candidates: { buffer: PlannedBuffer; offline: number }[] = [];
     offlineIndex = 0;
     for (const sg of subgraphs) {

@@ -1,5 +1,5 @@
 import type { Model, Operator } from '../../model/ir.js';
-import { AnalysisLimitError, DEFAULT_LIMITS, type AnalysisLimits } from '../../model/limits.js';
+import { AnalysisLimitError, resolveLimits, type AnalysisLimits } from '../../model/limits.js';
 
 export interface Lifetime {
   first: number;
@@ -27,7 +27,7 @@ export interface Lifetimes {
 export function markLifetimes(
   model: Model,
   scratchRequests: readonly { subgraph: number; node: number }[],
-  limits: AnalysisLimits = DEFAULT_LIMITS,
+  limits: AnalysisLimits = resolveLimits(),
 ): Lifetimes {
   const tensorLife = model.subgraphs.map((sg) => sg.tensors.map(() => ({ first: -1, last: -1 })));
   const scratchLife = scratchRequests.map(() => ({ first: -1, last: -1 }));

@@ -77,7 +77,8 @@ export function analyzeTflmMemory(model: Model, kernels: KernelSet, limits: Part
 /** The arena ran out at the largest size modelled: the request that failed, as the limit's error. */
 function arenaLimit(limits: AnalysisLimits, event: ArenaEvent): AnalysisLimitError {
   const match = /^(?:parse|init|prepare) (\d+)\/(\d+):(.*)$/.exec(event.phase);
-  const where = match ? { subgraph: Number(match[1]), node: Number(match[2]), opName: match[3] } : { opName: event.phase || undefined };
+  // A node's request names the node; the allocator's own requests (the plan, the I/O tensors) need no location.
+  const where = match ? { subgraph: Number(match[1]), node: Number(match[2]), opName: match[3] } : {};
   return new AnalysisLimitError('maxArena', limits.maxArena, event.tailUsed + event.headUsed + event.size, 'the tensor arena', where);
 }
 
