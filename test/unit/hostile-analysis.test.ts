@@ -14,6 +14,7 @@ import type { Model } from '../../server/src/model/ir.js';
 import { AnalysisLimitError, DEFAULT_LIMITS, resolveLimits } from '../../server/src/model/limits.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { flexbufferIntMap } from './helpers/flexbuffer-map.js';
+import { callOnceTower as towerBytes, stringReshape, wideMaximum } from './helpers/hostile-models.js';
 
 const F = (name: string, shape = [1, 4]) => ({ name, shape, dtype: 'FLOAT32' as const });
 
@@ -23,17 +24,7 @@ function reluBody(g: SubgraphBuilder): void {
   g.output(g.op('RELU', { inputs: [x], output: F('by') }));
 }
 
-/** Subgraph i runs CALL_ONCE on subgraph i + 1, `calls` times, for `levels` levels; the last one is empty. */
-function callOnceTower(levels: number, calls: number): Model {
-  const m = new ModelBuilder();
-  const graphs = Array.from({ length: levels + 1 }, (_, i) => m.subgraph(`sg${i}`));
-  const x = graphs[0]!.input(F('x'));
-  graphs[0]!.output(graphs[0]!.op('RELU', { inputs: [x], output: F('y') }));
-  for (let i = 0; i < levels; i++) {
-    for (let c = 0; c < calls; c++) graphs[i]!.op('CALL_ONCE', { inputs: [], outputs: [], options: { initSubgraphIndex: i + 1 } });
-  }
-  return readTflite(m.finish());
-}
+const callOnceTower = (levels: number, calls: number): Model => readTflite(towerBytes(levels, calls));
 
 function limitError(fn: () => unknown): AnalysisLimitError {
   try {
@@ -200,11 +191,7 @@ describe('signal-library options that size buffers', () => {
 
 describe('types and offline plans TFLM cannot use', () => {
   it('an op taking a STRING tensor is an unsupported verdict at that node, not an internal error', () => {
-    const m = new ModelBuilder();
-    const g = m.subgraph('main');
-    const s = g.input({ name: 's', shape: [2], dtype: 'STRING' });
-    g.output(g.op('RESHAPE', { inputs: [s], output: { name: 'r', shape: [2], dtype: 'STRING' } }));
-    const report = analyzeModel(readTflite(m.finish()), 'tflm-reference');
+    const report = analyzeModel(readTflite(stringReshape()), 'tflm-reference');
     assert.equal(report.status, 'unsupported');
     const failures = report.detail.failures.filter((f) => f.kind === 'model');
     assert.deepEqual(failures.map((f) => [f.node, f.opName]), [[0, 'RESHAPE'], [0, 'RESHAPE']]);
@@ -253,14 +240,7 @@ describe('types and offline plans TFLM cannot use', () => {
 });
 
 describe('figures beyond the modelled arena', () => {
-  function bigModel(elements: number): Model {
-    const m = new ModelBuilder();
-    const g = m.subgraph('main');
-    const a = g.input({ name: 'a', shape: [1, elements], dtype: 'INT8' });
-    const b = g.input({ name: 'b', shape: [1, elements], dtype: 'INT8' });
-    g.output(g.op('MAXIMUM', { inputs: [a, b], output: { name: 'y', shape: [1, elements], dtype: 'INT8' } }));
-    return readTflite(m.finish());
-  }
+  const bigModel = (elements: number): Model => readTflite(wideMaximum(elements));
 
   it('an arena above 1 GiB is the maxArena limit error, never -1 or 0', () => {
     const e = limitError(() => analyzeModel(bigModel(400_000_000), 'tflm-reference'));
