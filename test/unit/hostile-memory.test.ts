@@ -126,3 +126,19 @@ describe('TF.js graph execution budget', () => {
     assert.ok(model.notes.some((n) => /not run \(Fill node 'fill' takes its size from a value computed at run time\)/.test(n)), model.notes.join('\n'));
   });
 });
+
+describe('TF.js weights budget', () => {
+  it('quantized weights that decode beyond the budget are refused before tfjs decodes them', async () => {
+    const json = JSON.stringify({
+      format: 'graph-model',
+      modelTopology: { node: [{ name: 'w', op: 'Const', attr: { dtype: { type: 'DT_FLOAT' } } }], versions: { producer: 1 } },
+      // uint8-quantized: 2,000 stored bytes decode to 8,000 bytes of float32.
+      weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'w', shape: [2000], dtype: 'float32', quantization: { dtype: 'uint8', scale: 1, min: 0 } }] }],
+    });
+    const shard = new Uint8Array(2000);
+    const e = await readTfjsModel(json, async () => shard, { maxMemory: 9000 }).then(() => null, (x: unknown) => x);
+    assert.equal(limitError(e).limit, 'maxMemory');
+    assert.ok(e instanceof AnalysisLimitError && e.reached === 2000 + 8000);
+    assert.equal((await readTfjsModel(json, async () => shard, { maxMemory: 10_000 })).format, 'graph-model');
+  });
+});

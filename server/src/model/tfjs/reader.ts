@@ -7,7 +7,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import { ModelFormatError } from '../errors.js';
-import { AnalysisLimitError, resolveLimits, type AnalysisLimits } from '../limits.js';
+import { AnalysisLimitError, checkAllocation, resolveLimits, type AnalysisLimits } from '../limits.js';
 import { checkGraphExecution } from './graph-bounds.js';
 import { indexJsonSpans, type JsonSpan } from './json-spans.js';
 import { graphOpToTflite, kerasToTflite } from './ops.js';
@@ -110,6 +110,10 @@ export async function readTfjsModel(text: string, readShard: ShardReader, limits
     }
   }
   const shardBytes = shards.reduce((n, s) => n + s.length, 0);
+  // tfjs holds the joined shards and every weight decoded to its dtype (4 bytes a value for quantized float weights).
+  const numeric = (shape: unknown): number[] => (Array.isArray(shape) && shape.every((d) => typeof d === 'number' && d >= 0) ? shape : []);
+  const decoded = weightSpecs.reduce((n, w) => n + 4 * elements(numeric(w?.shape)), 0);
+  checkAllocation(lim, shardBytes + decoded, 'the TF.js weights (shards and decoded values)');
   const weightData = new Uint8Array(shardBytes);
   let at = 0;
   for (const s of shards) {
