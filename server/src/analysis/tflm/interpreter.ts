@@ -5,7 +5,7 @@ import { kernelFor } from './kernels/index.js';
 import { PrepareFailure, tflmTypeSize, type KernelContext, type KernelModel, type KernelSet } from './kernels/types.js';
 import { controlFlowCycles, markLifetimes, type Lifetime } from './lifetimes.js';
 import { resolveLimits, type AnalysisLimits } from '../../model/limits.js';
-import { planGreedy, type PlannerBuffer } from './planner.js';
+import { planGreedy, type Plan, type PlannerBuffer } from './planner.js';
 import { CORTEX_M as S, alignUp, intArrayBytes } from './structs.js';
 
 /** A node TFLM cannot run: no kernel for its op, or its kernel's Prepare rejects it. */
@@ -72,6 +72,11 @@ export interface SimulationOptions {
   continueOnFailure?: boolean;
   /** The work and depth bounds of the control-flow walk (default: resolveLimits()). */
   limits?: AnalysisLimits;
+  /**
+   * Plans already made, by planner input: the bisection over arena sizes replays the same model many times and the
+   * planner (quadratic in the buffers, as TFLM's) usually gets the same buffers each time.
+   */
+  planCache?: Map<string, Plan>;
 }
 
 /**
@@ -333,7 +338,9 @@ class Simulation {
     const plannerInput: PlannerBuffer[] = candidates.map((c) => ({
       size: c.buffer.alignedBytes, first: c.buffer.first, last: c.buffer.last, offlineOffset: c.offline,
     }));
-    const plan = planGreedy(plannerInput);
+    const key = this.options.planCache ? plannerInput.map((b) => `${b.size},${b.first},${b.last},${b.offlineOffset}`).join(';') : '';
+    const plan = this.options.planCache?.get(key) ?? planGreedy(plannerInput);
+    this.options.planCache?.set(key, plan);
     candidates.forEach((c, i) => { c.buffer.offset = plan.offsets[i]!; });
 
     a.resetTemp();

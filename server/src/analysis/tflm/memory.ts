@@ -1,6 +1,7 @@
 import type { Model } from '../../model/ir.js';
 import { AnalysisLimitError, resolveLimits, type AnalysisLimits } from '../../model/limits.js';
 import type { ArenaEvent } from './arena.js';
+import type { Plan } from './planner.js';
 import { simulateAllocateTensors, type NodeAllocation, type NodeFailure, type PlannedBuffer, type SimulationResult } from './interpreter.js';
 import { markLifetimes } from './lifetimes.js';
 import type { KernelSet } from './kernels/types.js';
@@ -55,10 +56,11 @@ export interface TflmMemoryReport {
  */
 export function analyzeTflmMemory(model: Model, kernels: KernelSet, limits: Partial<AnalysisLimits> = {}): TflmMemoryReport {
   const lim = resolveLimits(limits);
-  const full = simulateAllocateTensors(model, kernels, { arenaSize: lim.maxArena, continueOnFailure: true, limits: lim });
+  const planCache = new Map<string, Plan>();
+  const full = simulateAllocateTensors(model, kernels, { arenaSize: lim.maxArena, continueOnFailure: true, limits: lim, planCache });
   if (full.exhausted) throw arenaLimit(lim, full.exhausted);
   const status = full.failures.length === 0 ? 'ok' : 'unsupported';
-  const minArenaBytes = minimumArena(model, kernels, full, lim);
+  const minArenaBytes = minimumArena(model, kernels, full, lim, planCache);
   return {
     kernels,
     status,
@@ -86,9 +88,9 @@ function arenaLimit(limits: AnalysisLimits, event: ArenaEvent): AnalysisLimitErr
  * Doubling from arena_used_bytes() to a size that allocates, then bisection. The reference run allocated in
  * `maxArena` bytes, so the doubling stops there; both loops run at most about 32 times.
  */
-function minimumArena(model: Model, kernels: KernelSet, full: SimulationResult, limits: AnalysisLimits): number {
+function minimumArena(model: Model, kernels: KernelSet, full: SimulationResult, limits: AnalysisLimits, planCache: Map<string, Plan>): number {
   const fits = (size: number): boolean =>
-    simulateAllocateTensors(model, kernels, { arenaSize: size, continueOnFailure: true, limits }).exhausted === null;
+    simulateAllocateTensors(model, kernels, { arenaSize: size, continueOnFailure: true, limits, planCache }).exhausted === null;
   let hi = Math.max(16, full.headBytes + full.tailBytes);
   while (hi < limits.maxArena && !fits(hi)) hi = Math.min(hi * 2, limits.maxArena);
   let lo = 0;
