@@ -142,3 +142,29 @@ describe('TF.js weights budget', () => {
     assert.equal((await readTfjsModel(json, async () => shard, { maxMemory: 10_000 })).format, 'graph-model');
   });
 });
+
+describe('TF.js layers-model budget', () => {
+  /** A Sequential model.json with one Dense layer of `units` x `units` and no weights: tfjs builds it before checking. */
+  const denseJson = (units: number): string => JSON.stringify({
+    format: 'layers-model',
+    modelTopology: {
+      class_name: 'Sequential',
+      config: { name: 's', layers: [{ class_name: 'Dense', config: { name: 'big', units, batch_input_shape: [null, units], use_bias: false } }] },
+      keras_version: 'tfjs-layers 4.0', backend: 'tensor_flow.js',
+    },
+    weightsManifest: [{ paths: [], weights: [] }],
+  });
+
+  it('a layer whose weights exceed the budget is refused before tfjs initialises them, naming the weight', async () => {
+    const e = await readTfjsModel(denseJson(100_000), async () => new Uint8Array(0)).then(() => null, (x: unknown) => x);
+    const error = limitError(e);
+    assert.equal(error.limit, 'maxMemory');
+    assert.equal(error.where.name, 'big/kernel');
+    assert.equal(error.reached, 4 * 100_000 * 100_000);
+  });
+
+  it('within the budget, the same model gets the reader\'s own error (its weights are missing)', async () => {
+    const e = await readTfjsModel(denseJson(20), async () => new Uint8Array(0)).then(() => null, (x: unknown) => x);
+    assert.ok(e instanceof Error && !(e instanceof AnalysisLimitError) && /weights are not set/.test(e.message), String(e));
+  });
+});

@@ -60,3 +60,44 @@ export function checkGraphExecution(
 function product(values: readonly number[]): number {
   return values.reduce((n, d) => n * Math.max(0, d), 1);
 }
+
+type AddWeight = (this: unknown, name: string, shape: readonly number[], ...rest: unknown[]) => unknown;
+interface LayerPrototype { addWeight: AddWeight }
+
+/** The budget of the layers model being built, if any (loads are serialized by `layersLoads`). */
+let weightBudget: { bytes: number; limits: AnalysisLimits } | null = null;
+let layersLoads: Promise<unknown> = Promise.resolve();
+const guarded = new WeakSet<object>();
+
+/**
+ * Runs `load` (tfjs's loadLayersModel) with every layer weight counted against `maxMemory` before tfjs creates it:
+ * building a layers model initialises each weight from the topology alone, before the weights manifest is checked,
+ * so a 400-byte model.json with one Dense layer of 100,000 x 100,000 units would allocate 40 GB. The check wraps
+ * `Layer.prototype.addWeight`, where each weight's shape is known and nothing is allocated yet.
+ */
+export function withLayerWeightBudget<T>(layerClass: { prototype: object }, limits: AnalysisLimits, load: () => Promise<T>): Promise<T> {
+  const proto = layerClass.prototype as unknown as LayerPrototype;
+  if (!guarded.has(proto)) {
+    const original = proto.addWeight;
+    proto.addWeight = function addWeight(this: unknown, name: string, shape: readonly number[], ...rest: unknown[]): unknown {
+      if (weightBudget) {
+        weightBudget.bytes += BYTES_PER_ELEMENT * product(shape);
+        const layer = (this as { name?: unknown }).name;
+        checkAllocation(weightBudget.limits, weightBudget.bytes, 'the weights the TF.js layers model creates',
+          { name: typeof layer === 'string' ? `${layer}/${name}` : name });
+      }
+      return original.call(this, name, shape, ...rest);
+    };
+    guarded.add(proto);
+  }
+  const run = layersLoads.then(async () => {
+    weightBudget = { bytes: 0, limits };
+    try {
+      return await load();
+    } finally {
+      weightBudget = null;
+    }
+  });
+  layersLoads = run.catch(() => undefined);
+  return run;
+}

@@ -8,7 +8,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { ModelFormatError } from '../errors.js';
 import { AnalysisLimitError, checkAllocation, resolveLimits, type AnalysisLimits } from '../limits.js';
-import { checkGraphExecution } from './graph-bounds.js';
+import { checkGraphExecution, withLayerWeightBudget } from './graph-bounds.js';
 import { indexJsonSpans, type JsonSpan } from './json-spans.js';
 import { graphOpToTflite, kerasToTflite } from './ops.js';
 
@@ -126,7 +126,7 @@ export async function readTfjsModel(text: string, readShard: ShardReader, limits
   const handler: TF.io.IOHandler = { load: async () => artifacts };
   const spans = indexJsonSpans(text, 6);
   try {
-    return graph ? await readGraph(tf, handler, doc, spans, shardBytes, lim) : await readLayers(tf, handler, doc, spans, shardBytes);
+    return graph ? await readGraph(tf, handler, doc, spans, shardBytes, lim) : await readLayers(tf, handler, doc, spans, shardBytes, lim);
   } catch (e) {
     if (e instanceof ModelFormatError || e instanceof AnalysisLimitError) throw e;
     throw new ModelFormatError('bad-value', 0, 'modelTopology', `TensorFlow.js cannot load it: ${(e as Error).message}`, text.length);
@@ -150,8 +150,8 @@ function groupBytes(weights: readonly unknown[]): number | null {
 const batchOne = (shape: readonly (number | null)[]): number[] => shape.map((d, i) => (d === null || d < 0 ? (i === 0 ? 1 : 0) : d));
 const elements = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
 
-async function readLayers(tf: typeof TF, handler: TF.io.IOHandler, doc: Manifest, spans: ReturnType<typeof indexJsonSpans>, shardBytes: number): Promise<TfjsModel> {
-  const model = await tf.loadLayersModel(handler);
+async function readLayers(tf: typeof TF, handler: TF.io.IOHandler, doc: Manifest, spans: ReturnType<typeof indexJsonSpans>, shardBytes: number, limits: AnalysisLimits): Promise<TfjsModel> {
+  const model = await withLayerWeightBudget(tf.layers.Layer, limits, () => tf.loadLayersModel(handler));
   try {
     const topo = doc.modelTopology as { model_config?: { config?: { layers?: unknown[] } }; config?: { layers?: unknown[] } };
     const base = topo.model_config ? 'modelTopology.model_config.config.layers' : 'modelTopology.config.layers';
