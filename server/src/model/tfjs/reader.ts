@@ -8,7 +8,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { ModelFormatError } from '../errors.js';
 import { AnalysisLimitError, checkAllocation, resolveLimits, type AnalysisLimits } from '../limits.js';
-import { checkGraphExecution, withLayerWeightBudget } from './graph-bounds.js';
+import { checkGraphExecution, withLayerWeightBudget } from './load-bounds.js';
 import { indexJsonSpans, type JsonSpan } from './json-spans.js';
 import { graphOpToTflite, kerasToTflite } from './ops.js';
 

@@ -1,8 +1,12 @@
 /**
- * What executing a TF.js graph model on zeros would allocate, checked before tfjs runs it: tfjs allocates each
- * output in full before anything can stop it, and a graph's sizes may come from values rather than shapes (a 12-byte
- * constant [60000, 26000] fed to Fill is 6.2 GB). Sizes that come from a constant are checked against `maxMemory`;
- * a size computed at run time makes the execution unsafe to attempt, so it is skipped (output shapes unknown).
+ * What loading a TF.js model would allocate, checked against `maxMemory` before tfjs allocates it, since tfjs
+ * allocates each tensor in full before anything can stop it:
+ * - graph models are run once on zeros for their output shapes, and a graph's sizes may come from values rather than
+ *   shapes (a 12-byte constant [60000, 26000] fed to Fill is 6.2 GB): sizes that come from a constant are checked; a
+ *   size computed at run time makes the run unsafe to attempt, so it is skipped (output shapes unknown). Growth
+ *   through a chain of such ops (a Tile of a Tile) is counted per op, not multiplied.
+ * - layers models initialise every weight from the topology before the weights manifest is checked: each weight is
+ *   counted as it is declared.
  */
 import { checkAllocation, type AnalysisLimits } from '../limits.js';
 
