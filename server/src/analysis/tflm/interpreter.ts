@@ -3,7 +3,8 @@ import { ArenaExhausted, ArenaModel, type ArenaEvent } from './arena.js';
 import { createKernelContext, type ScratchRequest } from './kernel-context.js';
 import { kernelFor } from './kernels/index.js';
 import { PrepareFailure, tflmTypeSize, type KernelContext, type KernelModel, type KernelSet } from './kernels/types.js';
-import { controlFlowCycles, markLifetimes, type Lifetime } from './lifetimes.js';
+import { markLifetimes, type Lifetime } from './lifetimes.js';
+import { checkModelForTflm } from './model-checks.js';
 import { resolveLimits, type AnalysisLimits } from '../../model/limits.js';
 import { planGreedy, type Plan, type PlannerBuffer } from './planner.js';
 import { CORTEX_M as S, alignUp, intArrayBytes } from './structs.js';
@@ -137,31 +138,11 @@ class Simulation {
     };
   }
 
-  /**
-   * What TFLM refuses before any kernel runs, or cannot survive: tensors of a type it cannot size (AllocateTensors
-   * fails initialising the eval tensors), unusable OfflineMemoryAllocation metadata, and control flow that re-enters a
-   * running subgraph (the allocation walk recurses until the stack overflows). Each is a failure of the model, so the
-   * result is a verdict with a location, never an exception.
-   */
+  /** Failures of the model as a whole (model-checks.ts); the offline plan in force. */
   private checkModel(): boolean {
-    for (const sg of this.model.subgraphs) {
-      for (const t of sg.tensors) {
-        if (tflmTypeSize(t.dtype) !== null) continue;
-        const user = sg.operators.find((op) => op.inputs.includes(t.index) || op.outputs.includes(t.index));
-        const why = `of type ${t.dtype}, which TFLM cannot allocate (TfLiteTypeSizeOf fails, so AllocateTensors() does)`;
-        const tensor = `tensor ${t.index} ('${t.name}')`;
-        this.failures.push(user
-          ? { subgraph: sg.index, node: user.index, opName: user.opName, kind: 'model', reason: `${user.opName} takes ${tensor} ${why}` }
-          : { subgraph: sg.index, node: -1, opName: `tensor ${t.index}`, kind: 'model', reason: `${tensor} is ${why}` });
-      }
-    }
-    this.offline = this.offlineOffsets();
-    for (const cycle of controlFlowCycles(this.model)) {
-      const sg = this.model.subgraphs[cycle.subgraph]!;
-      this.fail(sg, sg.operators[cycle.node]!, 'model', `${cycle.opName} runs subgraph ${cycle.branch}, which is already running `
-        + `(${cycle.branch === cycle.subgraph ? 'its own subgraph' : 'one of its callers'}): TFLM's allocation walk `
-        + '(MarkAllocationLifetimes) recurses into it without end, so AllocateTensors() overflows the stack');
-    }
+    const checked = checkModelForTflm(this.model);
+    this.failures.push(...checked.failures);
+    this.offline = checked.offline;
     return this.failures.length === 0 || this.options.continueOnFailure === true;
   }
 
@@ -365,29 +346,6 @@ class Simulation {
         }
       }
     }
-  }
-
-  /**
-   * The offline plan (GetOfflinePlannedOffsets). A count that differs from the model's tensors fails AllocateTensors()
-   * in TFLM ("Nbr of offline buffer offsets ... not equal nbr tensors"). An offset below -1 TFLM takes as it is: the
-   * tensor's pointer lands before the arena's start, overwriting other memory, so it is a failure here; the estimate
-   * plans such tensors online.
-   */
-  private offlineOffsets(): number[] | null {
-    const offline = this.model.offlineMemoryAllocation;
-    if (!offline) return null;
-    const where = { subgraph: 0, node: -1, opName: 'OfflineMemoryAllocation', kind: 'model' as const };
-    const tensorTotal = this.model.subgraphs.reduce((n, sg) => n + sg.tensors.length, 0);
-    if (offline.offsets.length !== tensorTotal) {
-      this.failures.push({ ...where, reason: `the OfflineMemoryAllocation metadata lists ${offline.offsets.length} tensor offsets, `
-        + `the model has ${tensorTotal} tensors: TFLM's AllocateTensors() fails` });
-      return null;
-    }
-    const negative = offline.offsets.findIndex((o) => o < -1);
-    if (negative === -1) return offline.offsets;
-    this.failures.push({ ...where, reason: `the OfflineMemoryAllocation metadata places tensor ${negative} (of all subgraphs, in order) `
-      + `at offset ${offline.offsets[negative]}, before the arena's start: TFLM would write outside the arena` });
-    return offline.offsets.map((o) => (o < -1 ? -1 : o));
   }
 
   private hasFlatbufferData(t: Tensor): boolean {
