@@ -96,7 +96,7 @@ export class AnalysisLimitError extends Error {
 }
 
 /** "subgraph 1, operator 3 (IF): " and the like; empty when nothing is known. */
-export function describeLocation(where: LimitLocation): string {
+function describeLocation(where: LimitLocation): string {
   const parts: string[] = [];
   if (where.subgraph !== undefined) parts.push(`subgraph ${where.subgraph}`);
   if (where.node !== undefined && where.node >= 0) parts.push(`operator ${where.node}${where.opName ? ` (${where.opName})` : ''}`);
@@ -149,21 +149,6 @@ function resolvePartial(limits: Partial<AnalysisLimits>): Partial<AnalysisLimits
     out[key] = v;
   }
   return out;
-}
-
-/** Counts work units against `maxWork` as an analysis goes; the count resets per walk. */
-export class WorkBudget {
-  private used = 0;
-
-  constructor(private readonly limits: AnalysisLimits) {}
-
-  /** Spends `units`; throws when the budget is exceeded, naming where. */
-  spend(units: number, where: LimitLocation): void {
-    this.used += units;
-    if (this.used > this.limits.maxWork) {
-      throw new AnalysisLimitError('maxWork', this.limits.maxWork, this.used, 'the control-flow walk', where);
-    }
-  }
 }
 
 /**
