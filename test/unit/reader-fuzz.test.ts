@@ -12,14 +12,13 @@ import * as flatbuffers from 'flatbuffers';
 import { richModel } from './helpers/tflite-fixture';
 import { mulberry32 } from '../../server/src/model/builder/random.js';
 
-/** Generous per-case bound: a parse of these small models takes well under a millisecond. */
-const CASE_MS = 200;
-
 interface Outcome { models: number; errors: Record<string, number> }
 
-/** Reads `bytes`, asserting the outcome kind and the time bound; `label` identifies the case on failure. */
+/**
+ * Reads `bytes`, asserting the outcome kind: a model or a ModelFormatError. No time bound (timings belong to
+ * `npm run bench`); a hang would not end the test. `label` identifies the case on failure.
+ */
 function check(bytes: Uint8Array, label: string, outcome: Outcome): void {
-  const t0 = performance.now();
   try {
     readTflite(bytes);
     outcome.models++;
@@ -29,8 +28,6 @@ function check(bytes: Uint8Array, label: string, outcome: Outcome): void {
     }
     outcome.errors[e.code] = (outcome.errors[e.code] ?? 0) + 1;
   }
-  const ms = performance.now() - t0;
-  assert.ok(ms < CASE_MS, `${label}: took ${ms.toFixed(1)} ms`);
 }
 
 /** Mutation kinds: flip bits of a few bytes, overwrite a 4-byte word (hits offsets and lengths), or zero a run. */
@@ -116,9 +113,7 @@ describe('reader fuzz', () => {
     b.addFieldInt32(0, 3, null);
     b.addFieldOffset(2, subgraphs, 0);
     b.finish(b.endObject(), 'TFL3');
-    const t0 = performance.now();
     assert.throws(() => readTflite(b.asUint8Array()), (e: unknown) => e instanceof ModelFormatError && e.code === 'count-too-large');
-    assert.ok(performance.now() - t0 < 2000);
   });
 
   for (const [name, bytes] of exampleModels()) {

@@ -1,4 +1,5 @@
 import type { DType, Model } from '../model/ir.js';
+import type { AnalysisLimits } from '../model/limits.js';
 import { operatorMacs, operatorWeightBytes } from './compute.js';
 import type { KernelSet } from './tflm/kernels/types.js';
 import { invokeFailure } from './tflm/invoke.js';
@@ -79,9 +80,12 @@ export interface AnalysisReport {
   detail: TflmMemoryReport;
 }
 
-/** Analyse a model for a runtime: memory to the byte, op support, flash and compute. Pure: no I/O. */
-export function analyzeModel(model: Model, runtime: KernelSet): AnalysisReport {
-  const memory = analyzeTflmMemory(model, runtime);
+/**
+ * Analyse a model for a runtime: memory to the byte, op support, flash and compute. Pure: no I/O. Bounded by
+ * `limits` (defaults: DEFAULT_LIMITS); exceeding one throws an `AnalysisLimitError`.
+ */
+export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<AnalysisLimits> = {}): AnalysisReport {
+  const memory = analyzeTflmMemory(model, runtime, limits);
   const key = (subgraph: number, node: number): string => `${subgraph}/${node}`;
   const failed = new Map(memory.failures.map((f) => [key(f.subgraph, f.node), f]));
   const memLayers = new Map(memory.layers.map((l) => [key(l.subgraph, l.node), l]));

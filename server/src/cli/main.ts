@@ -11,6 +11,7 @@ import { visible, visibleBlock } from '../analysis/text.js';
 import type { KernelSet } from '../analysis/tflm/kernels/types.js';
 import { isIdentifierName } from '../codegen/tflm.js';
 import { ModelFormatError } from '../model/errors.js';
+import { AnalysisLimitError, DEFAULT_LIMITS, LIMIT_FLAGS, withLimits, type AnalysisLimits } from '../model/limits.js';
 import { readTflite } from '../model/tflite/reader.js';
 import { toJson, toText } from './format.js';
 import { runCompile } from './compile.js';
@@ -60,10 +61,44 @@ Options:
   --random N         quantize: calibrate on N uniform random samples instead (lower quality)
   --range A,B        quantize: the range of --random (default 0,1; write --range=-1,1 when A is negative)
   --io T             quantize: int8 (default) or float32 model inputs and outputs
+  --max-work N       bounds every analysis: operator visits in the control-flow walk (default ${DEFAULT_LIMITS.maxWork})
+  --max-depth N      nesting of control-flow subgraphs (default ${DEFAULT_LIMITS.maxDepth})
+  --max-memory SIZE  tensor data the quantizer and the TF.js reader may allocate (default ${DEFAULT_LIMITS.maxMemory / 2 ** 20}MiB)
+  --max-arena SIZE   the largest tensor arena modelled (default ${DEFAULT_LIMITS.maxArena / 2 ** 30}GiB); SIZE in bytes or KiB/MiB/GiB
+                     A model that exceeds one ends in exit 2, naming the limit and the operator where it was reached.
   -h, --help  this text
   --version   the version
 
-Exit codes: 0 fine, 1 problems found (unsupported operator), 2 unusable input.`;
+Exit codes: 0 fine, 1 problems found (unsupported operator), 2 unusable input or an analysis limit exceeded.`;
+
+const OPTIONS = {
+  runtime: { type: 'string', default: 'tflm-cmsis-nn' },
+  target: { type: 'string' },
+  clock: { type: 'string' },
+  catalog: { type: 'string' },
+  'battery-mah': { type: 'string' },
+  'battery-volts': { type: 'string' },
+  'inferences-per-day': { type: 'string' },
+  'sleep-uw': { type: 'string' },
+  format: { type: 'string', default: 'text' },
+  out: { type: 'string' },
+  name: { type: 'string' },
+  'arena-margin': { type: 'string' },
+  force: { type: 'boolean' },
+  data: { type: 'string' },
+  random: { type: 'string' },
+  range: { type: 'string' },
+  io: { type: 'string' },
+  'max-work': { type: 'string' },
+  'max-depth': { type: 'string' },
+  'max-memory': { type: 'string' },
+  'max-arena': { type: 'string' },
+  'max-file-size': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+type ParsedValues = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>['values'];
 
 class UsageError extends Error {}
 
@@ -86,32 +121,7 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
   const err = (s: string): void => rawErr(visibleBlock(s));
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        runtime: { type: 'string', default: 'tflm-cmsis-nn' },
-        target: { type: 'string' },
-        clock: { type: 'string' },
-        catalog: { type: 'string' },
-        'battery-mah': { type: 'string' },
-        'battery-volts': { type: 'string' },
-        'inferences-per-day': { type: 'string' },
-        'sleep-uw': { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        out: { type: 'string' },
-        name: { type: 'string' },
-        'arena-margin': { type: 'string' },
-        force: { type: 'boolean' },
-        data: { type: 'string' },
-        random: { type: 'string' },
-        range: { type: 'string' },
-        io: { type: 'string' },
-        'max-file-size': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (e) {
     err(`tinyml-lens: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
@@ -129,6 +139,31 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
     const maxText = values['max-file-size'];
     fileLimits.given = maxText === undefined ? null : parseSize(maxText);
     if (maxText !== undefined && fileLimits.given === null) throw new UsageError(`--max-file-size needs a size (e.g. 64MiB, 4GiB, 1000000), not '${maxText}'`);
+    const limits = limitOptions(values);
+    return withLimits(limits, () => dispatch(argv, values, positionals, out, err));
+  } catch (e) {
+    return failure(e, err);
+  }
+}
+
+/** A usage error, an analysis limit or an unexpected error, as its message on stderr and exit 2. */
+function failure(e: unknown, err: (s: string) => void): number {
+  if (e instanceof UsageError) {
+    err(`tinyml-lens: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (e instanceof AnalysisLimitError) {
+    err(`tinyml-lens: ${e.message}`);
+    return 2;
+  }
+  err(`tinyml-lens: internal error: ${(e as Error).message}`);
+  return 2;
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+function dispatch(argv: string[], values: ParsedValues, positionals: string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
+  try {
     const [command, ...rest] = positionals;
     if (command !== 'fit' && command !== 'analyze' && command !== 'compile' && command !== 'quantize') {
       throw new UsageError(`unknown command '${command}' (expected: analyze, fit, compile, quantize)`);
@@ -177,10 +212,7 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
     if (tfjs) {
       const option = (['target', 'clock'] as const).find((o) => values[o] !== undefined) ?? (battery ? 'battery-mah' : null);
       if (option) throw new UsageError(`--${option} needs a .tflite: convert ${rest[0]} first (TF.js models get op support and RAM/flash estimates only)`);
-      return analyzeTfjsFile(rest[0]!, runtime, format as 'text' | 'json' | 'sarif', VERSION, out, err).catch((e: unknown) => {
-        err(`tinyml-lens: internal error: ${(e as Error).message}`);
-        return 2;
-      });
+      return analyzeTfjsFile(rest[0]!, runtime, format as 'text' | 'json' | 'sarif', VERSION, out, err).catch((e: unknown) => failure(e, err));
     }
     if (battery && values.target === undefined) throw new UsageError('the battery options need --target (a board with measured active power)');
     if (values.target !== undefined || values.clock !== undefined || !(RUNTIMES as readonly string[]).includes(runtime)) {
@@ -188,17 +220,34 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
     }
     return analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json' | 'sarif', out, err);
   } catch (e) {
-    if (e instanceof UsageError) {
-      err(`tinyml-lens: ${e.message}\n\n${USAGE}`);
-      return 2;
-    }
-    err(`tinyml-lens: internal error: ${(e as Error).message}`);
-    return 2;
+    return failure(e, err);
   }
 }
 
+const LIMIT_OPTIONS: Readonly<Record<string, keyof AnalysisLimits>> = Object.fromEntries(
+  Object.entries(LIMIT_FLAGS).map(([key, flag]) => [flag.slice(2), key as keyof AnalysisLimits]));
+
+/** The --max-* options, checked: counts for work and depth, sizes (bytes, or KiB / MiB / GiB) for memory and arena. */
+function limitOptions(values: Values): Partial<AnalysisLimits> {
+  const limits: Partial<AnalysisLimits> = {};
+  for (const [option, key] of Object.entries(LIMIT_OPTIONS)) {
+    const text = values[option];
+    if (typeof text !== 'string') continue;
+    const sized = key === 'maxMemory' || key === 'maxArena';
+    // Sizes are read as --max-file-size is (bytes, KiB, MiB, GiB); counts are whole numbers.
+    const v = sized ? parseSize(text) ?? NaN : /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+    try {
+      limits[key] = v;
+      withLimits(limits, () => undefined);
+    } catch {
+      throw new UsageError(`--${option} needs ${sized ? 'a size (bytes, or with KiB, MiB or GiB)' : 'a whole number'} within its range, not '${text}'`);
+    }
+  }
+  return limits;
+}
+
 /** The quantize options, checked. */
-function quantizeOptions(values: Record<string, string | boolean | undefined>): Parameters<typeof runQuantize>[1] {
+function quantizeOptions(values: Values): Parameters<typeof runQuantize>[1] {
   const str = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const outPath = str('out');
   if (outPath === undefined) throw new UsageError('quantize needs --out OUT.tflite');
@@ -223,7 +272,7 @@ function quantizeOptions(values: Record<string, string | boolean | undefined>): 
 }
 
 /** The battery options, checked; null when none is given. */
-function batteryOptions(values: Record<string, string | boolean | undefined>): BatteryOptions | null {
+function batteryOptions(values: Values): BatteryOptions | null {
   const names = ['battery-mah', 'battery-volts', 'inferences-per-day', 'sleep-uw'] as const;
   if (names.every((n) => values[n] === undefined)) return null;
   const num = (name: (typeof names)[number], fallback: number | null, allowZero = false): number => {

@@ -6,6 +6,7 @@
  * inputs, is a located `QuantizeError` when the interpreter is made, never a failure half-way through a run.
  */
 import type { Model, Operator, Subgraph, Tensor } from '../model/ir.js';
+import { checkAllocation, resolveLimits, type AnalysisLimits } from '../model/limits.js';
 import { layerError, QuantizeError } from './errors.js';
 import { conv2d, depthwiseConv2d, fullyConnected, outputSize, pool2d, type Clamp, type Nhwc, type Window } from './kernels-conv.js';
 import { activation, binaryOp, broadcastShape, concatenate, mean, pad, softmax, type Activation, type Arithmetic } from './kernels-tensor.js';
@@ -39,8 +40,13 @@ export class Interpreter {
   readonly folded = new Map<number, Operator>();
   private readonly values: Float32Array[];
   private readonly steps: { readonly op: Operator; readonly exec: Exec }[] = [];
+  private readonly limits: AnalysisLimits;
+  /** Bytes of tensor data allocated so far, checked against `maxMemory` before each allocation. */
+  private allocatedBytes = 0;
 
-  constructor(readonly model: Model) {
+  /** `limits.maxMemory` bounds the float copies of every tensor the model uses (default: resolveLimits()). */
+  constructor(readonly model: Model, limits: Partial<AnalysisLimits> = {}) {
+    this.limits = resolveLimits(limits);
     if (model.subgraphs.length !== 1) {
       throw new QuantizeError('unsupported-model', `the model has ${model.subgraphs.length} subgraphs; only single-graph models (no IF / WHILE / CALL_ONCE) are supported`);
     }
@@ -49,7 +55,7 @@ export class Interpreter {
     const written = new Set<number>(graph.inputs);
     // Only the tensors ops use are decoded or allocated; the rest stay empty.
     this.values = graph.tensors.map(() => EMPTY);
-    for (const i of graph.inputs) this.prepare(graph.tensors[i]!);
+    for (const i of graph.inputs) this.prepare(graph.tensors[i]!, null);
     for (const op of graph.operators) {
       if (!(SUPPORTED_OPS as readonly string[]).includes(op.opName)) {
         throw layerError('unsupported-op', graph, op, `${op.opName} is not supported by the quantizer (supported: ${SUPPORTED_OPS.join(', ')})`);
@@ -58,6 +64,7 @@ export class Interpreter {
       if (op.opName === 'DEQUANTIZE' && source?.isConstant) {
         // Weights stored as float16 or int8 behind a DEQUANTIZE are constants for every op that reads them.
         const out = op.outputs[0] ?? -1;
+        this.reserve(source, op);
         const values = constantValues(model, source);
         if (!graph.tensors[out] || graph.tensors[out].elementCount !== values.length) throw layerError('bad-model', graph, op, 'output and input sizes differ');
         this.values[out] = values;
@@ -69,7 +76,7 @@ export class Interpreter {
         const t = graph.tensors[i];
         if (i < 0 || !t) continue;
         if (!t.isConstant && !written.has(i) && op.inputs.includes(i)) throw layerError('bad-model', graph, op, `input '${t.name}' is read before any op writes it`);
-        this.prepare(t);
+        this.prepare(t, op);
       }
       this.steps.push({ op, exec: this.compile(op) });
       for (const o of op.outputs) written.add(o);
@@ -85,14 +92,22 @@ export class Interpreter {
     return t && (t.isConstant || this.folded.has(index)) ? this.values[index] ?? null : null;
   }
 
-  private prepare(t: Tensor): void {
+  private prepare(t: Tensor, op: Operator | null): void {
     if (this.values[t.index] !== EMPTY) return;
+    this.reserve(t, op);
     if (t.isConstant) {
       this.values[t.index] = constantValues(this.model, t);
       return;
     }
     checkActivationType(t);
     this.values[t.index] = new Float32Array(t.elementCount);
+  }
+
+  /** Counts a tensor's float32 copy against the memory budget before it is allocated; over budget, a located error. */
+  private reserve(t: Tensor, op: Operator | null): void {
+    this.allocatedBytes += t.elementCount * 4;
+    const where = op ? { node: op.index, opName: op.opName, name: t.name } : { name: t.name };
+    checkAllocation(this.limits, this.allocatedBytes, "the quantizer's tensor memory", where);
   }
 
   get inputs(): Tensor[] { return this.graph.inputs.map((i) => this.graph.tensors[i]!); }

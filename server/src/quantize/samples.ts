@@ -4,6 +4,7 @@
  * and seeded uniform random samples as a fallback. Every size and shape is checked against the input; nothing is
  * trusted from the file.
  */
+import { checkAllocation, resolveLimits, type AnalysisLimits } from '../model/limits.js';
 import { SeededRandom } from '../model/builder/index.js';
 import { QuantizeError } from './errors.js';
 import { sizeOf } from './tensors.js';
@@ -77,7 +78,9 @@ export function samplesFromFile(file: string, bytes: Uint8Array, inputShape: rea
 }
 
 /** `count` samples of each input shape, uniform in [lo, hi), seeded so the same call gives the same data. */
-export function randomSamples(inputShapes: readonly (readonly number[])[], count: number, lo: number, hi: number, seed = 1): Float32Array[][] {
+export function randomSamples(inputShapes: readonly (readonly number[])[], count: number, lo: number, hi: number, seed = 1, limits: Partial<AnalysisLimits> = {}): Float32Array[][] {
+  const bytes = count * inputShapes.reduce((n, shape) => n + 4 * sizeOf(shape), 0);
+  checkAllocation(resolveLimits(limits), bytes, `${count} random samples`);
   const rng = new SeededRandom(seed);
   return Array.from({ length: count }, () => inputShapes.map((shape) => rng.uniformArray(sizeOf(shape), lo, hi)));
 }

@@ -4,7 +4,9 @@ import { createKernelContext, type ScratchRequest } from './kernel-context.js';
 import { kernelFor } from './kernels/index.js';
 import { PrepareFailure, tflmTypeSize, type KernelContext, type KernelModel, type KernelSet } from './kernels/types.js';
 import { markLifetimes, type Lifetime } from './lifetimes.js';
-import { planGreedy, type PlannerBuffer } from './planner.js';
+import { checkModelForTflm } from './model-checks.js';
+import { resolveLimits, type AnalysisLimits } from '../../model/limits.js';
+import { planGreedy, type Plan, type PlannerBuffer } from './planner.js';
 import { CORTEX_M as S, alignUp, intArrayBytes } from './structs.js';
 
 /** A node TFLM cannot run: no kernel for its op, or its kernel's Prepare rejects it. */
@@ -12,7 +14,10 @@ export interface NodeFailure {
   subgraph: number;
   node: number;
   opName: string;
-  /** 'unresolved': no kernel registered; 'prepare': the kernel rejects the types or shapes; 'model': bad model data. */
+  /**
+   * 'unresolved': no kernel registered; 'prepare': the kernel rejects the types or shapes; 'model': bad model data
+   * (for a failure of the model as a whole, such as its OfflineMemoryAllocation metadata, node is -1).
+   */
   kind: 'unresolved' | 'prepare' | 'model';
   reason: string;
 }
@@ -66,6 +71,13 @@ export interface SimulationOptions {
    * the memory the rest of the model needs. TFLM itself stops at the first failure.
    */
   continueOnFailure?: boolean;
+  /** The work and depth bounds of the control-flow walk (default: resolveLimits()). */
+  limits?: AnalysisLimits;
+  /**
+   * Plans already made, by planner input: the bisection over arena sizes replays the same model many times and the
+   * planner (quadratic in the buffers, as TFLM's) usually gets the same buffers each time.
+   */
+  planCache?: Map<string, Plan>;
 }
 
 /**
@@ -83,6 +95,9 @@ class Simulation {
   private readonly arena: ArenaModel;
   private readonly failures: NodeFailure[] = [];
   private readonly nodes: NodeAllocation[] = [];
+  private readonly nodeIndex = new Map<string, NodeAllocation>();
+  /** Offline offsets in force: null when the model has none, or when its metadata is unusable (a failure). */
+  private offline: number[] | null = null;
   private readonly scratchRequests: ScratchRequest[] = [];
   /** Runtime shapes, per subgraph, for tensors whose shape a kernel changed in Prepare. */
   private readonly shapes = new Map<string, number[]>();
@@ -96,6 +111,7 @@ class Simulation {
     let buffers: PlannedBuffer[] = [];
     let exhausted: ArenaEvent | null = null;
     try {
+      if (!this.checkModel()) return this.result([], null);
       this.create();
       this.startModelAllocation();
       if (this.parseAll() && this.initAll() && this.prepareAll()) {
@@ -106,6 +122,10 @@ class Simulation {
       if (!(error instanceof ArenaExhausted)) throw error;
       exhausted = error.event;
     }
+    return this.result(buffers, exhausted);
+  }
+
+  private result(buffers: PlannedBuffer[], exhausted: ArenaEvent | null): SimulationResult {
     return {
       ok: exhausted === null && this.failures.length === 0,
       exhausted,
@@ -116,6 +136,14 @@ class Simulation {
       buffers,
       events: this.arena.events,
     };
+  }
+
+  /** Failures of the model as a whole (model-checks.ts); the offline plan in force. */
+  private checkModel(): boolean {
+    const checked = checkModelForTflm(this.model);
+    this.failures.push(...checked.failures);
+    this.offline = checked.offline;
+    return this.failures.length === 0 || this.options.continueOnFailure === true;
   }
 
   private create(): void {
@@ -172,7 +200,14 @@ class Simulation {
         if (!kernel?.init) continue;
         this.arena.phase = `init ${sg.index}/${op.index}:${op.opName}`;
         const before = this.arena.tailUsed;
-        kernel.init(this.context(sg, op));
+        try {
+          kernel.init(this.context(sg, op));
+        } catch (error) {
+          if (!(error instanceof PrepareFailure)) throw error;
+          this.fail(sg, op, 'prepare', error.reason);
+          if (!this.options.continueOnFailure) return false;
+          this.stubbed.add(`${sg.index}/${op.index}`);
+        }
         this.nodeRecord(sg, op).initPersistentBytes = this.arena.tailUsed - before;
       }
     }
@@ -246,7 +281,7 @@ class Simulation {
     a.temporary(S.pointer * subgraphs.length, 4);
     a.temporary(S.allocationInfo.size * (tensorTotal + scratchCount), S.allocationInfo.align);
 
-    const offline = this.offlineOffsets(tensorTotal);
+    const offline = this.offline;
     let offlineIndex = 0;
     for (const sg of subgraphs) {
       for (const t of sg.tensors) {
@@ -255,7 +290,7 @@ class Simulation {
       }
     }
 
-    const lifetimes = markLifetimes(this.model, this.scratchRequests);
+    const lifetimes = markLifetimes(this.model, this.scratchRequests, this.options.limits ?? resolveLimits());
     const candidates: { buffer: PlannedBuffer; offline: number }[] = [];
     offlineIndex = 0;
     for (const sg of subgraphs) {
@@ -284,7 +319,9 @@ class Simulation {
     const plannerInput: PlannerBuffer[] = candidates.map((c) => ({
       size: c.buffer.alignedBytes, first: c.buffer.first, last: c.buffer.last, offlineOffset: c.offline,
     }));
-    const plan = planGreedy(plannerInput);
+    const key = this.options.planCache ? plannerInput.map((b) => `${b.size},${b.first},${b.last},${b.offlineOffset}`).join(';') : '';
+    const plan = this.options.planCache?.get(key) ?? planGreedy(plannerInput);
+    this.options.planCache?.set(key, plan);
     candidates.forEach((c, i) => { c.buffer.offset = plan.offsets[i]!; });
 
     a.resetTemp();
@@ -311,15 +348,6 @@ class Simulation {
     }
   }
 
-  private offlineOffsets(tensorTotal: number): number[] | null {
-    const offline = this.model.offlineMemoryAllocation;
-    if (!offline) return null;
-    if (offline.offsets.length !== tensorTotal) {
-      throw new PrepareFailure(`OfflineMemoryAllocation lists ${offline.offsets.length} tensors, the model has ${tensorTotal}`);
-    }
-    return offline.offsets;
-  }
-
   private hasFlatbufferData(t: Tensor): boolean {
     // TFLM only sees data stored inside the flatbuffer; buffers stored after it (offset/size) are not supported.
     const buffer = this.model.buffers[t.buffer];
@@ -330,10 +358,13 @@ class Simulation {
     return this.shapes.get(`${subgraph}/${index}`) ?? this.model.subgraphs[subgraph]?.tensors[index]?.shape ?? [];
   }
 
+  /** Bytes of a tensor at its runtime shape; 0 for a type TFLM cannot size (checkModel reported it). */
   private tensorBytes(subgraph: number, t: Tensor): number {
     const size = tflmTypeSize(t.dtype);
-    if (size === null) throw new PrepareFailure(`tensor ${t.index} has type ${t.dtype}, which TFLM cannot size`);
-    return this.runtimeShape(subgraph, t.index).reduce((n, d) => n * d, 1) * size;
+    if (size === null) return 0;
+    const bytes = this.runtimeShape(subgraph, t.index).reduce((n, d) => n * d, 1) * size;
+    // A shape a kernel computed in Prepare may exceed what the reader checked: beyond 2^53 it fills any arena.
+    return Number.isSafeInteger(bytes) ? bytes : Number.MAX_SAFE_INTEGER;
   }
 
   private kernelOf(sg: Subgraph, op: Operator): KernelModel | undefined {
@@ -342,13 +373,15 @@ class Simulation {
   }
 
   private nodeRecord(sg: Subgraph, op: Operator): NodeAllocation {
-    let record = this.nodes.find((n) => n.subgraph === sg.index && n.node === op.index);
+    const key = `${sg.index}/${op.index}`;
+    let record = this.nodeIndex.get(key);
     if (!record) {
       record = {
         subgraph: sg.index, node: op.index, opName: op.opName, paramsBytes: 0, initPersistentBytes: 0,
         preparePersistentBytes: 0, prepareTempBytes: 0, scratch: [], step: -1,
       };
       this.nodes.push(record);
+      this.nodeIndex.set(key, record);
     }
     return record;
   }

@@ -1,7 +1,7 @@
 import { constantData, type Model, type Operator, type Subgraph, type Tensor } from '../../model/ir.js';
 import type { ArenaModel } from './arena.js';
 import { PrepareFailure, type KernelContext, type KernelSet } from './kernels/types.js';
-import { CORTEX_M as S, intArrayBytes } from './structs.js';
+import { CORTEX_M as S, alignUp, intArrayBytes } from './structs.js';
 
 /** A RequestScratchBufferInArena call; `node` is -1 until FinishPrepareNodeAllocations stamps it. */
 export interface ScratchRequest {
@@ -53,6 +53,7 @@ export function createKernelContext(o: KernelContextOptions): KernelContext {
     o.afterTemp();
     return t;
   };
+  const persistent = (bytes: number): void => { a.persistent(requestSize(bytes, 'a persistent buffer'), S.arenaAlignment); };
   return {
     model: o.model,
     subgraph: sg,
@@ -63,21 +64,38 @@ export function createKernelContext(o: KernelContextOptions): KernelContext {
     intermediate: (i) => tensorAt(op.intermediates, i),
     tensor: existing,
     constantData: (t) => (o.model.buffers[t.buffer]?.external ? null : constantData(o.model, t)),
-    persistent: (bytes) => { a.persistent(bytes, S.arenaAlignment); },
+    persistent,
+    persistentEach: (count, bytes) => {
+      const each = alignUp(requestSize(bytes, 'a persistent buffer'), S.arenaAlignment);
+      const total = requestSize(count, 'a buffer count') * each;
+      if (total > a.size) persistent(total);
+      else for (let i = 0; i < count; i++) persistent(bytes);
+    },
     tempInput: (i) => temp(tensorAt(op.inputs, i)),
     tempOutput: (i) => temp(tensorAt(op.outputs, i)),
     tempIntermediate: (i) => temp(tensorAt(op.intermediates, i)),
     tempTensor: (index) => temp(existing(index))!,
-    tempBuffer: (bytes, align) => { a.temporary(bytes, align); o.afterTemp(); },
+    tempBuffer: (bytes, align) => { a.temporary(requestSize(bytes, 'a temporary buffer'), align); o.afterTemp(); },
     scratch: (bytes) => {
       const pending = o.scratchRequests.filter((r) => r.node === -1).length;
       if (pending >= S.maxScratchBuffersPerOp) {
         throw new PrepareFailure(`more than ${S.maxScratchBuffersPerOp} scratch buffers requested by one node`);
       }
-      o.scratchRequests.push({ subgraph: sg.index, node: -1, bytes });
+      o.scratchRequests.push({ subgraph: sg.index, node: -1, bytes: requestSize(bytes, 'a scratch buffer') });
     },
     setShape: o.setShape,
     shape: o.shape,
     fail: (reason) => { throw new PrepareFailure(reason); },
   };
+}
+
+/**
+ * A request size computed from model data (shapes, custom options) must be a byte count: a negative or non-integer
+ * size (a negative option, a product beyond 2^53) would make TFLM request a wrapped size_t; the node is rejected.
+ */
+function requestSize(bytes: number, what: string): number {
+  if (!Number.isSafeInteger(bytes) || bytes < 0) {
+    throw new PrepareFailure(`the kernel would request ${what} of ${bytes} bytes, computed from the model's parameters: not a valid size`);
+  }
+  return bytes;
 }

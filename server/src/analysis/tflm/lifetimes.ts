@@ -1,4 +1,5 @@
 import type { Model, Operator } from '../../model/ir.js';
+import { AnalysisLimitError, resolveLimits, type AnalysisLimits } from '../../model/limits.js';
 
 export interface Lifetime {
   first: number;
@@ -17,37 +18,64 @@ export interface Lifetimes {
  * an IF / WHILE / CALL_ONCE operator walks its branch subgraphs inline, each branch starting a new step, so tensors
  * of control-flow bodies get lifetimes inside their caller's. A tensor is live from the step its producer runs (or
  * the subgraph starts, for subgraph inputs) to the last step that reads it; the last write wins, as in TFLM.
+ *
+ * TFLM walks without any check; here a branch that re-enters a subgraph already being walked (a cycle, which TFLM
+ * recurses into until the stack overflows: `controlFlowCycles` reports it) is skipped, the nesting is capped at
+ * `maxDepth` and the operator visits at `maxWork` (a subgraph called from many places, nested, is walked once per
+ * call, exponentially many times): both end in an `AnalysisLimitError`.
  */
-export function markLifetimes(model: Model, scratchRequests: readonly { subgraph: number; node: number }[]): Lifetimes {
+export function markLifetimes(
+  model: Model,
+  scratchRequests: readonly { subgraph: number; node: number }[],
+  limits: AnalysisLimits = resolveLimits(),
+): Lifetimes {
   const tensorLife = model.subgraphs.map((sg) => sg.tensors.map(() => ({ first: -1, last: -1 })));
   const scratchLife = scratchRequests.map(() => ({ first: -1, last: -1 }));
-  const steps = new Map<string, number>();
+  // The scratch requests of each node, so a visit costs its own requests rather than the whole list (TFLM scans all).
+  const scratchOf = new Map<string, number[]>();
+  scratchRequests.forEach((request, i) => {
+    const key = `${request.subgraph}/${request.node}`;
+    const list = scratchOf.get(key);
+    if (list) list.push(i);
+    else scratchOf.set(key, [i]);
+  });
+  const steps = model.subgraphs.map((sg) => new Int32Array(sg.operators.length).fill(-1));
   let scope = 0;
   const created = (l: Lifetime, at: number): void => { if (l.first === -1) l.first = at; };
   const used = (l: Lifetime, at: number): void => { l.last = at; };
-  const depth = { value: 0 };
+  let visits = 0;
+  const walking = new Set<number>();
 
-  const walk = (subgraphIndex: number): void => {
+  // Branches once per operator, not once per visit: a fan-out visits the same operators millions of times.
+  const branches = model.subgraphs.map((sg) => sg.operators.map(branchSubgraphs));
+  const walk = (subgraphIndex: number, caller: Operator | null, callerSubgraph: number): void => {
     const sg = model.subgraphs[subgraphIndex];
     const life = tensorLife[subgraphIndex];
-    // A malformed model could make a branch call itself; TFLM would recurse forever, we stop.
-    if (!sg || !life || depth.value > 64) return;
-    depth.value++;
+    if (!sg || !life || walking.has(subgraphIndex)) return;
+    if (walking.size >= limits.maxDepth) {
+      const where = caller ? { subgraph: callerSubgraph, node: caller.index, opName: caller.opName } : {};
+      throw new AnalysisLimitError('maxDepth', limits.maxDepth, walking.size + 1, 'control-flow nesting', where);
+    }
+    walking.add(subgraphIndex);
     for (const index of sg.inputs) {
       const l = life[index];
       if (l) { created(l, scope); used(l, scope); }
     }
     for (const op of sg.operators) {
+      if (++visits > limits.maxWork) {
+        throw new AnalysisLimitError('maxWork', limits.maxWork, visits, 'the control-flow walk',
+          { subgraph: subgraphIndex, node: op.index, opName: op.opName });
+      }
       scope++;
-      steps.set(`${subgraphIndex}/${op.index}`, scope);
+      steps[subgraphIndex]![op.index] = scope;
       for (const index of op.outputs) {
         const l = life[index];
         if (l) created(l, scope);
       }
       const start = scope;
-      for (const branch of branchSubgraphs(op)) {
+      for (const branch of branches[subgraphIndex]![op.index]!) {
         scope++;
-        walk(branch);
+        walk(branch, op, subgraphIndex);
       }
       for (const index of op.inputs) {
         const l = index >= 0 ? life[index] : undefined;
@@ -57,26 +85,73 @@ export function markLifetimes(model: Model, scratchRequests: readonly { subgraph
         const l = life[index];
         if (l) used(l, scope);
       }
-      scratchRequests.forEach((request, i) => {
-        if (request.node === op.index && request.subgraph === subgraphIndex) {
-          created(scratchLife[i]!, start);
-          used(scratchLife[i]!, scope);
-        }
-      });
+      const scratch = scratchOf.size > 0 ? scratchOf.get(`${subgraphIndex}/${op.index}`) : undefined;
+      for (const i of scratch ?? []) {
+        created(scratchLife[i]!, start);
+        used(scratchLife[i]!, scope);
+      }
     }
     for (const index of sg.outputs) {
       const l = life[index];
       if (l) { created(l, scope); used(l, scope); }
     }
-    depth.value--;
+    walking.delete(subgraphIndex);
   };
-  walk(0);
+  walk(0, null, 0);
 
   return {
     tensor: (subgraph, index) => tensorLife[subgraph]?.[index] ?? { first: -1, last: -1 },
     scratch: (request) => scratchLife[request] ?? { first: -1, last: -1 },
-    step: (subgraph, node) => steps.get(`${subgraph}/${node}`) ?? -1,
+    step: (subgraph, node) => steps[subgraph]?.[node] ?? -1,
   };
+}
+
+/** A control-flow operator whose branch re-enters a subgraph that is still running (its own, or a caller's). */
+export interface ControlFlowCycle {
+  subgraph: number;
+  node: number;
+  opName: string;
+  /** The subgraph the branch names. */
+  branch: number;
+}
+
+/**
+ * The control-flow operators reachable from subgraph 0 that close a cycle of subgraph calls. TFLM's
+ * MarkAllocationLifetimes follows branches with no check, so on such a model AllocateTensors() recurses until the
+ * stack overflows (and IF / WHILE / CALL_ONCE would recurse the same way at Invoke). One pass over the call graph:
+ * every subgraph is expanded once, whatever the fan-out.
+ */
+export function controlFlowCycles(model: Model): ControlFlowCycle[] {
+  const state = new Uint8Array(model.subgraphs.length); // 0 unvisited, 1 on the path, 2 done
+  const cycles: ControlFlowCycle[] = [];
+  // An explicit stack: the call graph may nest thousands of subgraphs deep.
+  const stack: { subgraph: number; op: number; branch: number }[] = [];
+  const enter = (index: number): void => {
+    state[index] = 1;
+    stack.push({ subgraph: index, op: 0, branch: 0 });
+  };
+  if (model.subgraphs.length > 0) enter(0);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const op = model.subgraphs[top.subgraph]?.operators[top.op];
+    if (!op) {
+      state[top.subgraph] = 2;
+      stack.pop();
+      continue;
+    }
+    const branches = branchSubgraphs(op);
+    const branch = branches[top.branch];
+    if (branch === undefined) {
+      top.op++;
+      top.branch = 0;
+      continue;
+    }
+    top.branch++;
+    if (branch >= model.subgraphs.length) continue;
+    if (state[branch] === 1) cycles.push({ subgraph: top.subgraph, node: op.index, opName: op.opName, branch });
+    else if (state[branch] === 0) enter(branch);
+  }
+  return cycles;
 }
 
 /** The subgraphs an operator runs inline, in the order TFLM walks them. */

@@ -1,10 +1,10 @@
 import type { Model } from '../../model/ir.js';
+import { AnalysisLimitError, resolveLimits, type AnalysisLimits } from '../../model/limits.js';
+import type { ArenaEvent } from './arena.js';
+import type { Plan } from './planner.js';
 import { simulateAllocateTensors, type NodeAllocation, type NodeFailure, type PlannedBuffer, type SimulationResult } from './interpreter.js';
 import { markLifetimes } from './lifetimes.js';
 import type { KernelSet } from './kernels/types.js';
-
-/** A large arena for the reference run: its end is 16-byte aligned, as any real arena array's end would be here. */
-const REFERENCE_ARENA = 1 << 30;
 
 /** What one layer holds in the arena while it runs. */
 export interface LayerMemory {
@@ -49,31 +49,50 @@ export interface TflmMemoryReport {
  * AllocateTensors() (see interpreter.ts) — once in a large arena for arena_used_bytes(), and by bisection over arena
  * sizes for the minimum, which is larger whenever Prepare's temporaries or the planner's own working memory peak
  * above the final layout.
+ *
+ * The reference arena is `maxArena` bytes (1 GiB unless raised; its end 16-byte aligned, as any real arena array's
+ * end would be here): a model that does not allocate in it gets an `AnalysisLimitError` naming the figure, never a
+ * wrapped or placeholder size. The control-flow walk is bounded by `maxWork` and `maxDepth`.
  */
-export function analyzeTflmMemory(model: Model, kernels: KernelSet): TflmMemoryReport {
-  const full = simulateAllocateTensors(model, kernels, { arenaSize: REFERENCE_ARENA, continueOnFailure: true });
+export function analyzeTflmMemory(model: Model, kernels: KernelSet, limits: Partial<AnalysisLimits> = {}): TflmMemoryReport {
+  const lim = resolveLimits(limits);
+  const planCache = new Map<string, Plan>();
+  const full = simulateAllocateTensors(model, kernels, { arenaSize: lim.maxArena, continueOnFailure: true, limits: lim, planCache });
+  if (full.exhausted) throw arenaLimit(lim, full.exhausted);
   const status = full.failures.length === 0 ? 'ok' : 'unsupported';
-  const minArenaBytes = full.exhausted ? -1 : minimumArena(model, kernels, full);
+  const minArenaBytes = minimumArena(model, kernels, full, lim, planCache);
   return {
     kernels,
     status,
     failures: full.failures,
-    exact: status === 'ok' && !full.exhausted,
+    exact: status === 'ok',
     arenaUsedBytes: full.headBytes + full.tailBytes,
     headBytes: full.headBytes,
     tailBytes: full.tailBytes,
     minArenaBytes,
     buffers: full.buffers,
     nodes: full.nodes,
-    layers: layerMemory(model, full),
+    layers: layerMemory(model, full, lim),
   };
 }
 
-function minimumArena(model: Model, kernels: KernelSet, full: SimulationResult): number {
+/** The arena ran out at the largest size modelled: the request that failed, as the limit's error. */
+function arenaLimit(limits: AnalysisLimits, event: ArenaEvent): AnalysisLimitError {
+  const match = /^(?:parse|init|prepare) (\d+)\/(\d+):(.*)$/.exec(event.phase);
+  // A node's request names the node; the allocator's own requests (the plan, the I/O tensors) need no location.
+  const where = match ? { subgraph: Number(match[1]), node: Number(match[2]), opName: match[3] } : {};
+  return new AnalysisLimitError('maxArena', limits.maxArena, event.tailUsed + event.headUsed + event.size, 'the tensor arena', where);
+}
+
+/**
+ * Doubling from arena_used_bytes() to a size that allocates, then bisection. The reference run allocated in
+ * `maxArena` bytes, so the doubling stops there; both loops run at most about 32 times.
+ */
+function minimumArena(model: Model, kernels: KernelSet, full: SimulationResult, limits: AnalysisLimits, planCache: Map<string, Plan>): number {
   const fits = (size: number): boolean =>
-    simulateAllocateTensors(model, kernels, { arenaSize: size, continueOnFailure: true }).exhausted === null;
-  let hi = full.headBytes + full.tailBytes;
-  while (!fits(hi)) hi *= 2;
+    simulateAllocateTensors(model, kernels, { arenaSize: size, continueOnFailure: true, limits, planCache }).exhausted === null;
+  let hi = Math.max(16, full.headBytes + full.tailBytes);
+  while (hi < limits.maxArena && !fits(hi)) hi = Math.min(hi * 2, limits.maxArena);
   let lo = 0;
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
@@ -83,14 +102,17 @@ function minimumArena(model: Model, kernels: KernelSet, full: SimulationResult):
   return hi;
 }
 
-function layerMemory(model: Model, sim: SimulationResult): LayerMemory[] {
-  const lifetimes = markLifetimes(model, []);
+function layerMemory(model: Model, sim: SimulationResult, limits: AnalysisLimits): LayerMemory[] {
+  const lifetimes = markLifetimes(model, [], limits);
+  const steps = model.subgraphs.flatMap((sg) => sg.operators.map((op) => lifetimes.step(sg.index, op.index)));
+  const liveAt = liveBuffersAt(sim.buffers, steps);
+  const records = new Map(sim.nodes.map((n) => [`${n.subgraph}/${n.node}`, n]));
   const layers: LayerMemory[] = [];
   for (const sg of model.subgraphs) {
     for (const op of sg.operators) {
       const step = lifetimes.step(sg.index, op.index);
-      const live = sim.buffers.filter((b) => step >= 0 && b.first <= step && step <= b.last);
-      const record = sim.nodes.find((n) => n.subgraph === sg.index && n.node === op.index);
+      const live = liveAt.get(step) ?? [];
+      const record = records.get(`${sg.index}/${op.index}`);
       layers.push({
         subgraph: sg.index,
         node: op.index,
@@ -107,4 +129,22 @@ function layerMemory(model: Model, sim: SimulationResult): LayerMemory[] {
   const peak = layers.reduce<LayerMemory | null>((best, l) => (!best || l.liveBytes > best.liveBytes ? l : best), null);
   if (peak) peak.isPeak = true;
   return layers;
+}
+
+/**
+ * The buffers live at each of `steps` (first <= step <= last), in the plan's order: one sweep over the steps in
+ * increasing order with the set of buffers live at the current one, so the cost follows the live buffers rather than
+ * steps x buffers. A step of -1 (a node never reached) has none.
+ */
+function liveBuffersAt(buffers: readonly PlannedBuffer[], steps: readonly number[]): Map<number, PlannedBuffer[]> {
+  const order = buffers.map((_, i) => i).sort((a, b) => buffers[a]!.first - buffers[b]!.first);
+  const out = new Map<number, PlannedBuffer[]>([[-1, []]]);
+  let active: number[] = [];
+  let next = 0;
+  for (const step of [...new Set(steps)].filter((t) => t >= 0).sort((a, b) => a - b)) {
+    while (next < order.length && buffers[order[next]!]!.first <= step) active.push(order[next++]!);
+    active = active.filter((i) => buffers[i]!.last >= step);
+    out.set(step, [...active].sort((a, b) => a - b).map((i) => buffers[i]!));
+  }
+  return out;
 }

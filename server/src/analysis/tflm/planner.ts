@@ -64,18 +64,12 @@ export function planGreedy(buffers: readonly PlannerBuffer[]): Plan {
   return { offsets, maxBytes };
 }
 
+/**
+ * ReverseSortInPlace's order: a bubble sort that swaps only when a strictly smaller size comes first, i.e. a stable
+ * sort by size, largest first. Array.prototype.sort is stable, and O(n log n) where the bubble sort is O(n^2).
+ */
 function stableSortBySizeDescending(ids: number[], buffers: readonly PlannerBuffer[]): void {
-  // Bubble sort that swaps only when strictly smaller comes first, as ReverseSortInPlace does.
-  let swapped = true;
-  while (swapped) {
-    swapped = false;
-    for (let i = 1; i < ids.length; i++) {
-      if (buffers[ids[i - 1]!]!.size < buffers[ids[i]!]!.size) {
-        [ids[i - 1], ids[i]] = [ids[i]!, ids[i - 1]!];
-        swapped = true;
-      }
-    }
-  }
+  ids.sort((a, b) => buffers[b]!.size - buffers[a]!.size);
 }
 
 /**

@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { analyzeModel } from '../../analysis/report.js';
 import { checkSupport } from '../../analysis/support/index.js';
 import { ModelFormatError } from '../../model/errors.js';
+import { AnalysisLimitError } from '../../model/limits.js';
 import { readTflite } from '../../model/tflite/reader.js';
 import { readTfjsModel } from '../../model/tfjs/reader.js';
 import type { AnswerMessage, JobAnswer, JobMessage, JobRequest } from './messages.js';
@@ -34,10 +35,9 @@ async function run(request: JobRequest): Promise<JobAnswer> {
     return { kind: 'analysed', report, support };
   } catch (e) {
     if (e instanceof ModelFormatError) return { kind: 'malformed', error: { code: e.code, offset: e.offset, where: e.where, detail: e.detail } };
+    // A bound of the core (model/limits.ts: work, depth, memory, arena) is the model's fault, said as such.
+    if (e instanceof AnalysisLimitError) return { kind: 'failed', failure: { kind: 'limit', name: e.name, message: e.message } };
     const error = e instanceof Error ? e : new Error(String(e));
-    // The core's bounds throw typed errors named `...LimitError` (analysis/limits.ts); matched by name so this file
-    // needs nothing from a module that may not exist yet.
-    if (/LimitError$/.test(error.name)) return { kind: 'failed', failure: { kind: 'limit', name: error.name, message: error.message } };
     return { kind: 'failed', failure: { kind: 'crash', message: `${error.name}: ${error.message}` } };
   }
 }

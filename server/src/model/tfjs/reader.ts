@@ -7,6 +7,8 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import { ModelFormatError } from '../errors.js';
+import { AnalysisLimitError, checkAllocation, resolveLimits, type AnalysisLimits } from '../limits.js';
+import { checkGraphExecution, withLayerWeightBudget } from './load-bounds.js';
 import { indexJsonSpans, type JsonSpan } from './json-spans.js';
 import { graphOpToTflite, kerasToTflite } from './ops.js';
 
@@ -73,7 +75,8 @@ export function isTfjsModelJson(text: string): boolean {
 }
 
 /** Reads a model.json text and its shards. */
-export async function readTfjsModel(text: string, readShard: ShardReader): Promise<TfjsModel> {
+export async function readTfjsModel(text: string, readShard: ShardReader, limits: Partial<AnalysisLimits> = {}): Promise<TfjsModel> {
+  const lim = resolveLimits(limits);
   let doc: Manifest;
   try {
     doc = JSON.parse(text) as Manifest;
@@ -107,6 +110,10 @@ export async function readTfjsModel(text: string, readShard: ShardReader): Promi
     }
   }
   const shardBytes = shards.reduce((n, s) => n + s.length, 0);
+  // tfjs holds the joined shards and every weight decoded to its dtype (4 bytes a value for quantized float weights).
+  const numeric = (shape: unknown): number[] => (Array.isArray(shape) && shape.every((d) => typeof d === 'number' && d >= 0) ? shape : []);
+  const decoded = weightSpecs.reduce((n, w) => n + 4 * elements(numeric(w?.shape)), 0);
+  checkAllocation(lim, shardBytes + decoded, 'the TF.js weights (shards and decoded values)');
   const weightData = new Uint8Array(shardBytes);
   let at = 0;
   for (const s of shards) {
@@ -119,9 +126,9 @@ export async function readTfjsModel(text: string, readShard: ShardReader): Promi
   const handler: TF.io.IOHandler = { load: async () => artifacts };
   const spans = indexJsonSpans(text, 6);
   try {
-    return graph ? await readGraph(tf, handler, doc, spans, shardBytes) : await readLayers(tf, handler, doc, spans, shardBytes);
+    return graph ? await readGraph(tf, handler, doc, spans, shardBytes, lim) : await readLayers(tf, handler, doc, spans, shardBytes, lim);
   } catch (e) {
-    if (e instanceof ModelFormatError) throw e;
+    if (e instanceof ModelFormatError || e instanceof AnalysisLimitError) throw e;
     throw new ModelFormatError('bad-value', 0, 'modelTopology', `TensorFlow.js cannot load it: ${(e as Error).message}`, text.length);
   }
 }
@@ -143,8 +150,8 @@ export function groupBytes(weights: readonly unknown[]): number | null {
 const batchOne = (shape: readonly (number | null)[]): number[] => shape.map((d, i) => (d === null || d < 0 ? (i === 0 ? 1 : 0) : d));
 const elements = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
 
-async function readLayers(tf: typeof TF, handler: TF.io.IOHandler, doc: Manifest, spans: ReturnType<typeof indexJsonSpans>, shardBytes: number): Promise<TfjsModel> {
-  const model = await tf.loadLayersModel(handler);
+async function readLayers(tf: typeof TF, handler: TF.io.IOHandler, doc: Manifest, spans: ReturnType<typeof indexJsonSpans>, shardBytes: number, limits: AnalysisLimits): Promise<TfjsModel> {
+  const model = await withLayerWeightBudget(tf.layers.Layer, limits, () => tf.loadLayersModel(handler));
   try {
     const topo = doc.modelTopology as { model_config?: { config?: { layers?: unknown[] } }; config?: { layers?: unknown[] } };
     const base = topo.model_config ? 'modelTopology.model_config.config.layers' : 'modelTopology.config.layers';
@@ -191,7 +198,7 @@ async function readLayers(tf: typeof TF, handler: TF.io.IOHandler, doc: Manifest
   }
 }
 
-async function readGraph(tf: typeof TF, handler: TF.io.IOHandler, doc: Manifest, spans: ReturnType<typeof indexJsonSpans>, shardBytes: number): Promise<TfjsModel> {
+async function readGraph(tf: typeof TF, handler: TF.io.IOHandler, doc: Manifest, spans: ReturnType<typeof indexJsonSpans>, shardBytes: number, limits: AnalysisLimits): Promise<TfjsModel> {
   const model = await tf.loadGraphModel(handler);
   const notes: string[] = [];
   try {
@@ -201,18 +208,24 @@ async function readGraph(tf: typeof TF, handler: TF.io.IOHandler, doc: Manifest,
     const ops = nodes.map((n, i) => ({ node: n, i })).filter(({ node }) => node.op !== 'Const' && node.op !== 'Placeholder');
     // Output shapes come from one execution on zeros (shapes are not stored in a graph model).
     const shapes = new Map<string, number[]>();
-    try {
-      const inputs = model.inputs.map((t) => tf.zeros(batchOne((t.shape ?? []) as (number | null)[]).map((d) => Math.max(d, 1)), t.dtype as TF.DataType));
-      const names = ops.map(({ node }) => node.name);
-      const outs = model.execute(inputs, names);
-      const list = Array.isArray(outs) ? outs : [outs];
-      list.forEach((t, k) => {
-        shapes.set(names[k] ?? '', t.shape as number[]);
-        t.dispose();
-      });
-      inputs.forEach((t) => t.dispose());
-    } catch (e) {
-      notes.push(`Output shapes unknown: executing the graph on zeros failed (${(e as Error).message}).`);
+    const inputShapes = model.inputs.map((t) => batchOne((t.shape ?? []) as (number | null)[]).map((d) => Math.max(d, 1)));
+    // Sizes that come from constants are checked against the memory budget before tfjs allocates them.
+    const unsafe = checkGraphExecution(nodes, inputShapes, (name) => smallConstant(model, name), limits);
+    if (unsafe) notes.push(`Output shapes unknown: the graph was not run (${unsafe}).`);
+    else {
+      try {
+        const inputs = model.inputs.map((t, k) => tf.zeros(inputShapes[k]!, t.dtype as TF.DataType));
+        const names = ops.map(({ node }) => node.name);
+        const outs = model.execute(inputs, names);
+        const list = Array.isArray(outs) ? outs : [outs];
+        list.forEach((t, k) => {
+          shapes.set(names[k] ?? '', t.shape as number[]);
+          t.dispose();
+        });
+        inputs.forEach((t) => t.dispose());
+      } catch (e) {
+        notes.push(`Output shapes unknown: executing the graph on zeros failed (${(e as Error).message}).`);
+      }
     }
     const layers: TfjsLayer[] = ops.map(({ node, i }, index) => {
       let params = 0;
@@ -259,4 +272,11 @@ function summarize(format: TfjsModel['format'], layers: TfjsLayer[], peak8: numb
     shardBytes,
     notes,
   };
+}
+
+/** The values of a constant node of at most 16 elements (a shape, multiples, bounds); null for anything else. */
+function smallConstant(model: TF.GraphModel, input: string): number[] | null {
+  const tensor = model.weights[input.replace(/^\^/, '').replace(/:\d+$/, '')]?.[0];
+  if (!tensor || tensor.size > 16) return null;
+  return Array.from(tensor.dataSync() as ArrayLike<number>, Number);
 }

@@ -30,9 +30,13 @@ function readFloat(bytes: Uint8Array, at: number, width: number): number {
   return width === 4 ? view.getFloat32(0, true) : view.getFloat64(0, true);
 }
 
+/** Keys longer than this are no key a kernel reads; stopping there keeps a map of unterminated keys linear. */
+const MAX_KEY = 64;
+
 function readKey(bytes: Uint8Array, at: number): string {
+  if (at < 0 || at >= bytes.length) throw new RangeError('flexbuffer key out of bounds');
   let end = at;
-  while (end < bytes.length && bytes[end] !== 0) end++;
+  while (end < bytes.length && end - at <= MAX_KEY && bytes[end] !== 0) end++;
   let s = '';
   for (let i = at; i < end; i++) s += String.fromCharCode(bytes[i]!);
   return s;
@@ -72,6 +76,9 @@ export function flexbufferMap(bytes: Uint8Array | null): Map<string, number> {
     const keys = keysField - readUint(bytes, keysField, width);
     const keyWidth = readUint(bytes, values - 2 * width, width);
     const types = values + size * width;
+    // The size comes from the bytes: a map claims no more values and type bytes than the buffer holds (one changed
+    // byte must not make the loop run over a size of billions).
+    if (![1, 2, 4, 8].includes(keyWidth) || values < 0 || types + size > bytes.length) return out;
     for (let i = 0; i < size; i++) {
       const keyField = keys + i * keyWidth;
       const key = readKey(bytes, keyField - readUint(bytes, keyField, keyWidth));

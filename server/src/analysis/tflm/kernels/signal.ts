@@ -13,6 +13,22 @@ function option(ctx: KernelContext, key: string): number {
   return flexbufferMap(ctx.op.customOptions).get(key) ?? 0;
 }
 
+/** Sizes above this (elements) are rejected outright: no arena holds them, and products of two stay safe integers. */
+const MAX_SIZE_OPTION = 2 ** 31 - 1;
+
+/**
+ * An option that sizes a buffer (fft_length, num_channels, delay_length, ...), read as Init reads it
+ * (ElementAsInt32). A negative value would make the kernel's size_t arithmetic wrap, so the node is rejected here,
+ * where the size is computed, rather than handing the arena a negative request.
+ */
+function sizeOption(ctx: KernelContext, key: string): number {
+  const v = Math.trunc(option(ctx, key));
+  if (!(v >= 0 && v <= MAX_SIZE_OPTION)) {
+    ctx.fail(`${ctx.op.opName.replace(/^CUSTOM:/, '')}: custom option ${key} is ${v}, not a size from 0 to ${MAX_SIZE_OPTION}`);
+  }
+  return v;
+}
+
 /** Bytes of one complex element of kiss_fft for the options' 'T' (TensorType: 7 = INT16, 2 = INT32, 0 = FLOAT32). */
 function complexBytes(ctx: KernelContext): number {
   return option(ctx, 'T') === 7 ? 4 : 8;
@@ -39,7 +55,7 @@ const ELEM: Record<number, number> = { 7: 2, 2: 4, 0: 4 };
 const rfft: KernelModel = {
   init: (ctx) => {
     ctx.persistent(32);
-    ctx.persistent(kissFftrBytes(option(ctx, 'fft_length'), complexBytes(ctx)));
+    ctx.persistent(kissFftrBytes(sizeOption(ctx, 'fft_length'), complexBytes(ctx)));
   },
   prepare: (ctx) => {
     ensureEq(ctx, ctx.op.inputs.length, 1, 'NumInputs(node)', '1');
@@ -47,7 +63,7 @@ const rfft: KernelModel = {
     const [input, output] = temps(ctx, [['i', 0], ['o', 0]]);
     ensureEq(ctx, ctx.shape(input!.index).length, ctx.shape(output!.index).length, 'NumDimensions(input)',
       'NumDimensions(output)');
-    ctx.scratch(option(ctx, 'fft_length') * (ELEM[option(ctx, 'T')] ?? 4));
+    ctx.scratch(sizeOption(ctx, 'fft_length') * (ELEM[option(ctx, 'T')] ?? 4));
   },
 };
 
@@ -55,7 +71,7 @@ const rfft: KernelModel = {
 const irfft: KernelModel = {
   init: (ctx) => {
     ctx.persistent(24);
-    ctx.persistent(kissFftrBytes(option(ctx, 'fft_length'), complexBytes(ctx)));
+    ctx.persistent(kissFftrBytes(sizeOption(ctx, 'fft_length'), complexBytes(ctx)));
   },
   prepare: (ctx) => { temps(ctx, [['i', 0], ['o', 0]]); },
 };
@@ -64,7 +80,7 @@ const irfft: KernelModel = {
 const filterBank: KernelModel = {
   init: (ctx) => {
     ctx.persistent(36);
-    ctx.persistent((option(ctx, 'num_channels') + 1) * 8);
+    ctx.persistent((sizeOption(ctx, 'num_channels') + 1) * 8);
   },
   prepare: (ctx) => {
     ensureEq(ctx, ctx.op.inputs.length, 6, 'NumInputs(node)', '6');
@@ -82,7 +98,7 @@ const filterBank: KernelModel = {
 const spectralSubtraction: KernelModel = {
   init: (ctx) => {
     ctx.persistent(44);
-    ctx.persistent(option(ctx, 'num_channels') * 4);
+    ctx.persistent(sizeOption(ctx, 'num_channels') * 4);
   },
   prepare: (ctx) => { temps(ctx, [['i', 0], ['o', 0], ['o', 1]]); },
 };
@@ -96,7 +112,7 @@ function rowBuffers(ctx: KernelContext, capacity: (frame: number) => number): vo
   const outer = inner === 0 ? 0 : Math.trunc(flatSize(shape) / inner);
   ctx.persistent(outer * 4);
   ctx.persistent(outer * 4);
-  for (let i = 0; i < outer; i++) ctx.persistent(circularBufferBytes(capacity(inner)));
+  ctx.persistentEach(outer, circularBufferBytes(capacity(inner)));
 }
 
 /** delay.cc: params (3 int32 + 2 pointers = 20); capacity = frame size + delay_length. */
@@ -104,7 +120,7 @@ const delay: KernelModel = {
   init: (ctx) => ctx.persistent(20),
   prepare: (ctx) => {
     temps(ctx, [['i', 0], ['o', 0]]);
-    rowBuffers(ctx, (frame) => frame + option(ctx, 'delay_length'));
+    rowBuffers(ctx, (frame) => frame + sizeOption(ctx, 'delay_length'));
   },
 };
 
@@ -113,8 +129,8 @@ const framer: KernelModel = {
   init: (ctx) => ctx.persistent(28),
   prepare: (ctx) => {
     temps(ctx, [['i', 0], ['o', 0], ['o', 1]]);
-    const size = option(ctx, 'frame_size');
-    const step = option(ctx, 'frame_step') || 1;
+    const size = sizeOption(ctx, 'frame_size');
+    const step = sizeOption(ctx, 'frame_step') || 1;
     rowBuffers(ctx, () => Math.ceil(size / step) * step);
   },
 };
@@ -130,7 +146,7 @@ const overlapAdd: KernelModel = {
     const outer = frame * frames === 0 ? 0 : Math.trunc(flatSize(shape) / (frame * frames));
     ctx.persistent(outer * 4);
     const elem = ELEM[option(ctx, 'T')] ?? 4;
-    for (let i = 0; i < outer; i++) ctx.persistent(frame * elem);
+    ctx.persistentEach(outer, frame * elem);
   },
 };
 
@@ -138,8 +154,8 @@ const overlapAdd: KernelModel = {
 const stacker: KernelModel = {
   init: (ctx) => {
     ctx.persistent(36);
-    const size = option(ctx, 'num_channels')
-      * (option(ctx, 'stacker_left_context') + option(ctx, 'stacker_right_context') + 1);
+    const size = sizeOption(ctx, 'num_channels')
+      * (sizeOption(ctx, 'stacker_left_context') + sizeOption(ctx, 'stacker_right_context') + 1);
     ctx.persistent(circularBufferBytes(size));
   },
   prepare: (ctx) => { temps(ctx, [['i', 0], ['o', 0], ['o', 1]]); },

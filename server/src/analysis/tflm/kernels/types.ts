@@ -33,6 +33,11 @@ export interface KernelContext {
   constantData(t: Tensor): Uint8Array | null;
   /** context->AllocatePersistentBuffer(bytes): 16-byte aligned, from the tail. */
   persistent(bytes: number): void;
+  /**
+   * `count` persistent buffers of `bytes` each, as a kernel's loop allocates them; when they cannot all fit in the
+   * arena, one request for their total, which fails as the loop would, without looping a count taken from the model.
+   */
+  persistentEach(count: number, bytes: number): void;
   /** AllocateTempInputTensor(node, i): a temporary TfLiteTensor and its quantization; nothing when omitted. */
   tempInput(i: number): Tensor | null;
   tempOutput(i: number): Tensor | null;
