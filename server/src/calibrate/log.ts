@@ -210,5 +210,8 @@ function ourRecord(line: string, mark: number, n: number, at: (i: number) => num
   }
   const tag = need('tag');
   if (!/^[A-Za-z_][A-Za-z0-9_:.-]*$/.test(tag.value)) throw new ProfileLogError('bad-log', n, tag.column, `tag=${tag.value} is not an operator name`);
-  return { kind, unit: unitOf(), event: { run: count('run'), op: count('op'), tag: tag.value, ticks: count('ticks'), line: n, column: at(mark) } };
+  const run = count('run');
+  const op = count('op');
+  const ticks = count('ticks');
+  return { kind, unit: unitOf(), event: { run, op, tag: tag.value, ticks, line: n, column: at(mark) } };
 }
