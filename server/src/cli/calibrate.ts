@@ -6,11 +6,9 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { analyzeForTarget, defaultRuntime } from '../analysis/latency/target.js';
-import { lineDiff, upsertCalibration } from '../calibrate/catalog-edit.js';
-import { compareProfile, type Comparison } from '../calibrate/compare.js';
-import { parseProfileLog, ProfileLogError, type ProfileLog } from '../calibrate/log.js';
+import { defaultRuntime } from '../analysis/latency/target.js';
 import type { Runtime } from '../analysis/support/index.js';
+import { calibrateBoard, comparisonText, ProfileLogError, type CalibrateResult } from '../calibrate/index.js';
 import { CATALOG, parseUserCatalog, resolveTarget, type Mcu } from '../targets/catalog.js';
 import { DataFileError } from '../targets/schema.js';
 import { parseClock } from './fit.js';
@@ -59,81 +57,42 @@ export function runCalibrate(logPath: string, opts: CalibrateOptions, out: Write
   }
   const file = loadModelFile(opts.model, err);
   if (typeof file === 'number') return file;
-  let log: ProfileLog;
-  try {
-    log = parseProfileLog(logText);
-  } catch (e) {
-    return logError(e, logPath, err);
-  }
-  const clockMHz = opts.clock !== undefined ? parseClock(opts.clock) : log.clockHz ? log.clockHz / 1e6 : target.mcu.clockMHz;
-  if (clockMHz === null) {
-    err(`tinyml-lens: ${opts.clock !== undefined ? `unreadable clock '${opts.clock}' (e.g. 64MHz)` : `no clock for ${target.id}: pass --clock`}`);
+  const clockMHz = opts.clock === undefined ? null : parseClock(opts.clock);
+  if (opts.clock !== undefined && clockMHz === null) {
+    err(`tinyml-lens: unreadable clock '${opts.clock}' (e.g. 64MHz)`);
     return 2;
   }
   const runtime = opts.runtime ?? defaultRuntime(target.core, target.mcu);
-  // Compare with the uncalibrated estimate: a calibration is always relative to the model, never to itself.
-  const plain = { ...target, mcu: { ...target.mcu, calibrations: [] } };
-  const report = analyzeForTarget(file.model, runtime, plain, clockMHz);
-  if (!report.latency) {
-    err(`tinyml-lens: no latency estimate for ${target.id} with ${runtime}`);
-    return 2;
-  }
-  let cmp: Comparison;
+  let result: CalibrateResult;
   try {
-    cmp = compareProfile(file.model, log, {
-      estimate: report.latency, target: target.id, runtime, modelFile: basename(opts.model), clockMHz, tickHz: opts.tickHz,
-      date: opts.date ?? new Date().toISOString().slice(0, 10),
-      source: `tinyml-lens calibrate ${basename(logPath)} (${log.format}${log.timer ? `, timer ${log.timer}` : ''})`,
+    result = calibrateBoard({
+      model: file.model, modelFile: basename(opts.model), logText, logName: basename(logPath), target: { ...target, mcu: target.mcu }, runtime,
+      clockMHz, tickHz: opts.tickHz, date: opts.date ?? new Date().toISOString().slice(0, 10), catalogText, catalogFile: opts.catalog,
     });
   } catch (e) {
-    return logError(e, logPath, err);
-  }
-  const edit = upsertCalibration(catalogText, cmp.calibration);
-  try {
-    // The file must still load as a catalog after the edit; otherwise nothing is written.
-    parseUserCatalog(edit.text, opts.catalog);
-  } catch (e) {
-    err(`tinyml-lens: the calibration would not load from ${opts.catalog} (${(e as Error).message}); nothing is written`);
+    if (e instanceof ProfileLogError) err(`tinyml-lens: ${logPath}:${e.line > 0 ? '' : ' '}${e.message}`);
+    else err(`tinyml-lens: ${(e as Error).message}; nothing is written`);
     return 2;
   }
-  const diff = lineDiff(catalogText ?? '', edit.text, opts.catalog);
-  if (opts.write) writeFileSync(opts.catalog, edit.text);
+  const { edit, diff, comparison } = result;
+  if (opts.write) {
+    try {
+      writeFileSync(opts.catalog, edit.text);
+    } catch (e) {
+      err(`tinyml-lens: cannot write ${opts.catalog}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      return 2;
+    }
+  }
   if (opts.format === 'json') {
-    out(JSON.stringify({ log: logPath, format: log.format, unit: log.unit, model: opts.model, target: target.id, runtime, ...cmp, catalog: opts.catalog, replaced: edit.replaced, diff, written: opts.write }, null, 2));
+    const { log } = result;
+    out(JSON.stringify({ log: logPath, format: log.format, unit: log.unit, model: opts.model, target: target.id, runtime, ...comparison, catalog: opts.catalog, replaced: edit.replaced, diff, written: opts.write }, null, 2));
     return 0;
   }
-  out(comparisonText(logPath, log, opts.model, target.mcu, runtime, cmp));
+  out(comparisonText(logPath, basename(opts.model), target.mcu, runtime, result));
   out('');
   out(diff);
   out('');
   const what = `${edit.replaced ? 'replaced the' : 'added a'} calibration of ${target.id} for ${runtime}`;
   out(opts.write ? `${opts.catalog}: ${what}; estimates for this board and runtime now use it.` : `not written: run again with --write to apply this to ${opts.catalog} (${edit.replaced ? 'replacing the calibration there' : catalogText === null ? 'a new file' : 'keeping the rest of the file'}).`);
   return 0;
-}
-
-function logError(e: unknown, logPath: string, err: Write): number {
-  if (!(e instanceof ProfileLogError)) throw e;
-  err(`tinyml-lens: ${logPath}:${e.line > 0 ? '' : ' '}${e.message}`);
-  return 2;
-}
-
-const ms = (cycles: number, clockMHz: number): string => {
-  const v = cycles / (clockMHz * 1000);
-  return v >= 10 ? `${v.toFixed(1)} ms` : v >= 0.1 ? `${v.toFixed(2)} ms` : `${(v * 1000).toFixed(1)} us`;
-};
-
-function comparisonText(logPath: string, log: ProfileLog, model: string, mcu: Mcu, runtime: string, c: Comparison): string {
-  const head = `${logPath}: ${basename(model)} on ${mcu.displayName} (${mcu.id}, ${mcu.core} @ ${c.clockMHz} MHz), ${runtime}: ${c.runs} run${c.runs === 1 ? '' : 's'} (${log.format}${log.timer ? `, timer ${log.timer}` : ''}, ${log.unit}; median per op)`;
-  const rows = c.layers.map((l) => [String(l.index), l.op, l.estimatedCycles === null ? '-' : ms(l.estimatedCycles, c.clockMHz), ms(l.measuredCycles, c.clockMHz), l.ratio === null ? '-' : l.ratio.toFixed(2)]);
-  rows.push(['', 'total', ms(c.estimatedCycles, c.clockMHz), ms(c.measuredCycles, c.clockMHz), c.ratio.toFixed(2)]);
-  const header = ['#', 'op', 'estimated', 'measured', 'measured/est'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]): string => r.map((x, i) => (i === 1 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ').trimEnd();
-  const classes = Object.entries(c.classRatios).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
-  return [
-    head, '',
-    fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(0, -1).map(fmt), widths.map((w) => '-'.repeat(w)).join('  '), fmt(rows[rows.length - 1]!), '',
-    `measured/estimated per kernel class: ${classes}; per-op spread after calibration x/÷${Math.exp(c.calibration.spread).toFixed(2)}`,
-    ...c.notes.map((n) => `note: ${n}`),
-  ].join('\n');
 }
