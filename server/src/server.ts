@@ -22,6 +22,7 @@ import { costEstimator } from './lsp/cost-estimator.js';
 import { complete } from './lsp/completion.js';
 import { registerCostProfile } from './lsp/cost-profile.js';
 import { registerGenerateTflm } from './lsp/generate-tflm.js';
+import { registerImportProfile } from './lsp/import-profile.js';
 import { registerQuantize } from './lsp/quantize.js';
 import { manifestDiagnostics } from './lsp/diagnostics.js';
 import { hover } from './lsp/hover.js';
@@ -268,6 +269,7 @@ connection.onRequest(ListingRequest.type, (p) => afterSettings(() => {
 registerCostProfile(connection, { documents, workspace, models, log, ready: afterSettings });
 registerGenerateTflm(connection, { documents, workspace, models, log, version: VERSION, ready: afterSettings });
 registerQuantize(connection, { models, log });
+registerImportProfile(connection, { models, catalog: () => targets.catalog, settingsFor: (uri) => workspace.settingsFor(uri), roots: () => workspaceRoots, log, ready: afterSettings });
 
 documents.listen(connection);
 connection.listen();
