@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { createManifest } from './commands/create-manifest.js';
 import { generateTflmCode } from './commands/generate-tflm.js';
+import { importProfile } from './commands/import-profile.js';
 import { quantizeModel } from './commands/quantize.js';
 import { openListing } from './commands/open-listing.js';
 import { selectTarget } from './commands/select-target.js';
@@ -19,6 +20,7 @@ export const CommandIds = {
   createManifest: 'tinymlLens.createManifest',
   generateTflmCode: 'tinymlLens.generateTflmCode',
   quantizeModel: 'tinymlLens.quantizeModel',
+  importProfile: 'tinymlLens.importProfile',
   /** Run by the code lens above `model:` with the model's path. */
   analyzeModel: 'tinymlLens.analyzeModel',
   exportCostProfile: 'tinymlLens.exportCostProfile',
@@ -42,6 +44,7 @@ export const COMMANDS: Readonly<Record<string, Factory>> = {
   [CommandIds.createManifest]: (s) => (arg, options) => createManifest(s, arg, options),
   [CommandIds.generateTflmCode]: (s) => (arg, options) => generateTflmCode(s, arg, options),
   [CommandIds.quantizeModel]: (s) => (arg, options) => quantizeModel(s, arg, options),
+  [CommandIds.importProfile]: (s) => (arg, options) => importProfile(s, arg, options),
   [CommandIds.exportCostProfile]: (s) => (format) => s.costProfile.export(format === 'json' ? 'json' : 'markdown'),
   [CommandIds.restartServer]: (s) => async () => {
     s.policy.reset();

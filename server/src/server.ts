@@ -25,6 +25,7 @@ import { costEstimator } from './lsp/cost-estimator.js';
 import { complete } from './lsp/completion.js';
 import { registerCostProfile } from './lsp/cost-profile.js';
 import { registerGenerateTflm } from './lsp/generate-tflm.js';
+import { registerImportProfile } from './lsp/import-profile.js';
 import { registerQuantize } from './lsp/quantize.js';
 import { manifestDiagnostics } from './lsp/diagnostics.js';
 import { hover } from './lsp/hover.js';
@@ -378,6 +379,7 @@ connection.onRequest(ListingRequest.type, (p) => afterSettings(async () => {
 registerCostProfile(connection, { documents, workspace, models, log, ready: afterAnalysis });
 registerGenerateTflm(connection, { documents, workspace, models, log, version: VERSION, ready: afterAnalysis });
 registerQuantize(connection, { models, log });
+registerImportProfile(connection, { models, catalog: () => targets.catalog, settingsFor: (uri) => workspace.settingsFor(uri), roots: () => workspaceRoots, log, ready: afterSettings });
 connection.onShutdown(() => pool.dispose());
 
 documents.listen(connection);

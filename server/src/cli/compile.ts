@@ -21,6 +21,8 @@ export interface CompileOptions {
   marginPercent: number;
   force: boolean;
   version: string;
+  /** Adds the per-operator profiler (`tinyml-lens calibrate` reads its output). */
+  profile?: boolean;
 }
 
 /** Generates and writes the sources; returns the exit code (0 written, 1 the model cannot run on TFLM, 2 bad input). */
@@ -37,7 +39,7 @@ export function runCompile(path: string, opts: CompileOptions, out: Write, err: 
   let result;
   try {
     result = generateTflmProject(file.bytes, file.model, analyzeModel(file.model, kernels), {
-      name, modelFile: basename(path), runtime: opts.runtime, kernels, marginPercent: opts.marginPercent, toolVersion: opts.version,
+      name, modelFile: basename(path), runtime: opts.runtime, kernels, marginPercent: opts.marginPercent, toolVersion: opts.version, profile: opts.profile === true,
     });
   } catch (e) {
     if (!(e instanceof CodegenError)) throw e;

@@ -169,7 +169,7 @@ export function targetJson(path: string, tr: TargetReport, withTarget: boolean):
       sramKiB: tr.target.mcu?.sramKiB ?? null, largestSramKiB: tr.target.mcu?.largestSramKiB ?? null,
       flashKiB: tr.target.mcu?.flashKiB ?? null, source: tr.target.mcu?.source ?? null,
     } : null,
-    latency: lat ? { ms: lat.ms, lowMs: lat.lowMs, highMs: lat.highMs, calibrated: lat.calibrated, notes: lat.notes } : null,
+    latency: lat ? { ms: lat.ms, lowMs: lat.lowMs, highMs: lat.highMs, calibrated: lat.calibrated, calibration: lat.calibration, notes: lat.notes } : null,
     energy: tr.energy ? { uJ: tr.energy.uJ, lowUj: tr.energy.lowUj, highUj: tr.energy.highUj, powerMw: tr.energy.powerMw, notes: tr.energy.notes } : null,
     fit: withTarget ? tr.fit : null,
     customOps: tr.support.customOps,
@@ -214,7 +214,7 @@ function targetText(path: string, tr: TargetReport, report: AnalysisReport, with
     if (l.verdict === 'optimized') continue;
     lines.push(`  ${l.subgraph ? `${l.subgraph}:` : ''}${l.index} ${visible(l.op)} ${l.dtype ?? ''}: ${VERDICT_MARK[l.verdict]}${l.reason ? ` (${visible(l.reason)})` : ''}`);
   }
-  if (tr.latency) lines.push(`latency           ${range(tr.latency.lowMs, tr.latency.ms, tr.latency.highMs, 'ms')}${tr.latency.calibrated || tr.latency.ms === null ? '' : ' [uncalibrated priors]'}`);
+  if (tr.latency) lines.push(`latency           ${range(tr.latency.lowMs, tr.latency.ms, tr.latency.highMs, 'ms')}${tr.latency.calibration ? ` [${tr.latency.calibration.label}]` : tr.latency.calibrated || tr.latency.ms === null ? '' : ' [uncalibrated priors]'}`);
   if (tr.energy) lines.push(`energy            ${range(tr.energy.lowUj, tr.energy.uJ, tr.energy.highUj, 'uJ')} per inference at ${tr.energy.powerMw.toFixed(1)} mW`);
   if (withTarget) {
     const f = tr.fit;

@@ -14,6 +14,7 @@ import { ModelFormatError } from '../model/errors.js';
 import { AnalysisLimitError, DEFAULT_LIMITS, LIMIT_FLAGS, withLimits, type AnalysisLimits } from '../model/limits.js';
 import { readTflite } from '../model/tflite/reader.js';
 import { toJson, toText } from './format.js';
+import { runCalibrate } from './calibrate.js';
 import { runCompile } from './compile.js';
 import { runQuantize } from './quantize.js';
 import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, type BatteryOptions } from './fit.js';
@@ -27,12 +28,17 @@ const VERSION = '0.1.0';
 const USAGE = `Usage: tinyml-lens analyze MODEL.tflite|model.json [--runtime RUNTIME] [--target TARGET [--clock 120MHz]] [--catalog FILE]
                      [--battery-mah N --inferences-per-day N [--battery-volts V] [--sleep-uw P]] [--format text|json|sarif]
        tinyml-lens fit MODEL.tflite [--runtime RUNTIME] [--catalog FILE] [--format text|json]
-       tinyml-lens compile MODEL.tflite [--runtime RUNTIME] [--out DIR] [--name NAME] [--arena-margin PCT] [--force]
+       tinyml-lens compile MODEL.tflite [--runtime RUNTIME] [--out DIR] [--name NAME] [--arena-margin PCT] [--profile] [--force]
+       tinyml-lens calibrate LOG --model MODEL.tflite --target BOARD [--runtime RUNTIME] [--clock C] [--tick-hz HZ]
+                     [--catalog FILE] [--write] [--format text|json]
        tinyml-lens quantize MODEL.tflite --out OUT.tflite (--data DIR | --random N [--range A,B]) [--io int8|float32] [--force]
 
 Reports the tensor arena TensorFlow Lite Micro needs for MODEL (to the byte, for a 32-bit Cortex-M build),
 operator support, flash and MACs per layer. compile writes C++ for TFLM: the model array, an op resolver with the
 kernels it uses, the arena size from the same figures, and an example that allocates and runs one inference.
+compile --profile adds per-operator timing that prints one line per op; calibrate reads such a log (or TFLM's
+MicroProfiler output), shows measured vs estimated per layer and the board calibration it would add to the workspace
+catalog (tinyml-targets.json): written only with --write, then later estimates for that board and runtime use it.
 quantize writes an int8 model (post-training full-integer quantization) of a float32 model, calibrated on samples.
 A TensorFlow.js model.json (with its weight shards beside it) is analysed per layer: which layers TFLM cannot run
 once converted, and RAM and flash estimates for the int8 model; the other commands and --target need a .tflite.
@@ -53,9 +59,13 @@ Options:
   --out DIR          compile: the output folder (default: NAME_tflm beside the model)
   --name NAME        compile: snake_case base of the generated names (default: from the file name)
   --arena-margin PCT compile: percent added to the minimum arena (default 0)
+  --profile          compile: add a per-operator profiler (DWT/SysTick/ESP32 cycle timer) for calibrate
   --force            compile, quantize: replace files that already exist (regular files only, never a link)
   --max-file-size N  the largest file read (e.g. 64MiB, 4GiB; defaults: 2 GiB for a model, 256 MiB for compile,
                      64 MiB for a model.json, 4 MiB for a catalog)
+  --model M          calibrate: the model the log was measured with
+  --tick-hz HZ       calibrate: what one tick of TFLM's own MicroProfiler output is (default: a core cycle)
+  --write            calibrate: write the calibration into --catalog FILE (default ./tinyml-targets.json)
   --data DIR         quantize: calibration samples, .npy (float32/float64) or raw little-endian float32 .bin files,
                      each one sample of the model input
   --random N         quantize: calibrate on N uniform random samples instead (lower quality)
@@ -85,6 +95,10 @@ const OPTIONS = {
   name: { type: 'string' },
   'arena-margin': { type: 'string' },
   force: { type: 'boolean' },
+  profile: { type: 'boolean' },
+  model: { type: 'string' },
+  'tick-hz': { type: 'string' },
+  write: { type: 'boolean' },
   data: { type: 'string' },
   random: { type: 'string' },
   range: { type: 'string' },
@@ -165,9 +179,13 @@ type Values = Record<string, string | boolean | undefined>;
 function dispatch(argv: string[], values: ParsedValues, positionals: string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
   try {
     const [command, ...rest] = positionals;
-    if (command !== 'fit' && command !== 'analyze' && command !== 'compile' && command !== 'quantize') {
-      throw new UsageError(`unknown command '${command}' (expected: analyze, fit, compile, quantize)`);
+    if (command !== 'fit' && command !== 'analyze' && command !== 'compile' && command !== 'quantize' && command !== 'calibrate') {
+      throw new UsageError(`unknown command '${command}' (expected: analyze, fit, compile, quantize, calibrate)`);
     }
+    const calibrateOnly = (['model', 'tick-hz', 'write'] as const).filter((o) => values[o] !== undefined);
+    if (command !== 'calibrate' && calibrateOnly.length) throw new UsageError(`--${calibrateOnly[0]} is an option of calibrate`);
+    if (command !== 'compile' && values.profile !== undefined) throw new UsageError('--profile is an option of compile');
+    if (command === 'calibrate') return calibrate(rest, values, argv, out, err);
     const writing = (['out', 'force'] as const).filter((o) => values[o] !== undefined);
     if (command !== 'compile' && command !== 'quantize' && writing.length) throw new UsageError(`--${writing[0]} is an option of compile and quantize`);
     const compileOnly = (['name', 'arena-margin'] as const).filter((o) => values[o] !== undefined);
@@ -188,7 +206,7 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
       const margin = /^\s*\d+(\.\d+)?\s*%?\s*$/.test(marginText) ? Number.parseFloat(marginText) : NaN;
       if (!(margin >= 0 && margin <= 100)) throw new UsageError(`--arena-margin needs a percentage from 0 to 100, not '${marginText}'`);
       if (values.name !== undefined && !isIdentifierName(values.name)) throw new UsageError(`--name needs a snake_case C identifier (a-z, 0-9, single inner underscores, starting with a letter, not a keyword), not '${visible(values.name)}'`);
-      return runCompile(rest[0]!, { runtime, out: values.out, name: values.name, marginPercent: margin, force: values.force === true, version: VERSION }, out, err);
+      return runCompile(rest[0]!, { runtime, out: values.out, name: values.name, marginPercent: margin, force: values.force === true, version: VERSION, profile: values.profile === true }, out, err);
     }
     const catalog = loadCatalogOption(values.catalog, err);
     if (typeof catalog === 'number') return catalog;
@@ -244,6 +262,26 @@ function limitOptions(values: Values): Partial<AnalysisLimits> {
     }
   }
   return limits;
+}
+
+/** `calibrate LOG --model M --target T ...`, its options checked. */
+function calibrate(rest: string[], values: Record<string, string | boolean | undefined>, argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+  if (rest.length !== 1) throw new UsageError('calibrate takes exactly one log file');
+  const str = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const model = str('model');
+  const target = str('target');
+  if (model === undefined || target === undefined) throw new UsageError('calibrate needs --model MODEL.tflite and --target BOARD');
+  const chosen = argv.some((a) => a === '--runtime' || a.startsWith('--runtime=')) ? str('runtime')! : null;
+  if (chosen !== null && !isRuntime(chosen)) throw new UsageError(`unknown runtime '${chosen}'`);
+  const format = str('format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`calibrate prints text or json, not '${format}'`);
+  const tickText = str('tick-hz');
+  const tickHz = tickText === undefined ? null : /^\s*\d+(\.\d+)?\s*$/.test(tickText) ? Number(tickText) : NaN;
+  if (tickHz !== null && !(tickHz > 0)) throw new UsageError(`--tick-hz needs a positive number of ticks per second, not '${tickText}'`);
+  return runCalibrate(rest[0]!, {
+    model, target, runtime: chosen, catalog: str('catalog') ?? 'tinyml-targets.json', write: values.write === true,
+    format, clock: str('clock'), tickHz,
+  }, out, err);
 }
 
 /** The quantize options, checked. */

@@ -3,6 +3,7 @@
  * decide each op's code path, the board gives core, clock, NPU size and measured active power. Everything the
  * estimate cannot know (no core, no clock, an op nothing can run) turns into null figures, never a guess.
  */
+import { applyCalibration } from '../analysis/latency/calibration.js';
 import { energyPerInference, estimateLatency } from '../analysis/latency/index.js';
 import { checkSupport, SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
 import { CATALOG, CORES, type Core, type Mcu } from '../targets/catalog.js';
@@ -33,14 +34,14 @@ function estimate(input: CostInput, catalog: readonly Mcu[]): InferenceCost | nu
   const mcu = target?.mcu ?? (target?.id ? (catalog.find((m) => m.id === target.id) ?? null) : null);
   const clockMHz = clockHz / 1e6;
   const npuMacs = /ethos-u\d+-(\d+)/.exec(mcu?.npu ?? '')?.[1];
-  const latency = estimateLatency(model, support, core, clockMHz, { npuMacsPerCycle: npuMacs ? Number(npuMacs) : null });
+  const latency = applyCalibration(model, estimateLatency(model, support, core, clockMHz, { npuMacsPerCycle: npuMacs ? Number(npuMacs) : null }), mcu?.calibrations, runtime);
   const power = mcu?.activePowerMw ?? null;
   const energy = power && latency.ms !== null && latency.lowMs !== null && latency.highMs !== null
     ? energyPerInference(latency.ms, latency.lowMs, latency.highMs, power, clockMHz)
     : null;
   const range = latency.lowMs !== null && latency.highMs !== null ? ` (${fmtMs(latency.lowMs)}–${fmtMs(latency.highMs)})` : '';
   const basis = [
-    `Estimated for ${runtime} on ${core} at ${clockMHz} MHz${range}${latency.calibrated ? '' : ', partly from priors'}.`,
+    `Estimated for ${runtime} on ${core} at ${clockMHz} MHz${range}${latency.calibration ? `, ${latency.calibration.label}` : latency.calibrated ? '' : ', partly from priors'}.`,
     ...latency.notes,
     ...(energy ? [`Energy at ${energy.powerMw.toFixed(1)} mW measured active power.`, ...energy.notes] : power ? [] : ['No measured active power for this board: energy not estimated.']),
   ].join(' ');
@@ -50,7 +51,11 @@ function estimate(input: CostInput, catalog: readonly Mcu[]): InferenceCost | nu
     basis,
     lowSeconds: latency.lowMs === null ? null : latency.lowMs / 1000,
     highSeconds: latency.highMs === null ? null : latency.highMs / 1000,
-    layers: latency.layers.map((l) => ({ subgraph: l.subgraph, index: l.index, seconds: l.ms === null ? null : l.ms / 1000 })),
+    layers: latency.layers.map((l) => ({
+      subgraph: l.subgraph, index: l.index, seconds: l.ms === null ? null : l.ms / 1000,
+      ...(l.measuredMs != null ? { measuredSeconds: l.measuredMs / 1000 } : {}),
+    })),
+    ...(latency.calibration ? { calibration: latency.calibration.label } : {}),
   };
 }
 

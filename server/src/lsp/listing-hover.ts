@@ -22,7 +22,9 @@ export function listingHover(check: ListingCheck, document: TextDocument, positi
   const op = sg?.operators[layer.index];
   if (!sg || !op) return null;
   const verdict = check.support?.layers.find((l) => l.subgraph === layer.subgraph && l.index === layer.index);
-  const time = check.cost?.layers?.find((l) => l.subgraph === layer.subgraph && l.index === layer.index)?.seconds;
+  const cost = check.cost?.layers?.find((l) => l.subgraph === layer.subgraph && l.index === layer.index);
+  const time = cost?.seconds;
+  const measured = cost?.measuredSeconds !== undefined ? ` · measured ${formatSeconds(cost.measuredSeconds)} on the board` : '';
   const out = [`**${layer.index} ${markdownText(layer.op)}**${layer.subgraph !== 0 ? ` (subgraph ${layer.subgraph})` : ''}`];
   if (verdict) {
     const where = verdict.unit === 'npu' ? 'on the NPU' : verdict.kernel && verdict.kernel !== 'reference' ? markdownCode(verdict.kernel) : 'reference kernel';
@@ -41,7 +43,7 @@ export function listingHover(check: ListingCheck, document: TextDocument, positi
   for (const b of [...layer.live].sort((a, c) => a.offset - c.offset)) {
     out.push(`- offset ${b.offset.toLocaleString('en-US')}: ${bufferName(b.kind, b.index, model.subgraphs[b.subgraph])}, ${b.bytes.toLocaleString('en-US')} B`);
   }
-  out.push('', `persistent ${formatBytes(layer.persistentBytes)} · scratch ${formatBytes(layer.scratchBytes)} · MACs ${layer.macs.toLocaleString('en-US')}${time != null ? ` · ~${formatSeconds(time)}` : ''}${layer.peak ? ' · **peak**' : ''}`);
+  out.push('', `persistent ${formatBytes(layer.persistentBytes)} · scratch ${formatBytes(layer.scratchBytes)} · MACs ${layer.macs.toLocaleString('en-US')}${time != null ? ` · ~${formatSeconds(time)}${check.cost?.calibration ? ` (${check.cost.calibration})` : ''}` : ''}${measured}${layer.peak ? ' · **peak**' : ''}`);
   const character = key.opStart;
   return { contents: { kind: 'markdown', value: out.join('\n') }, range: { start: { line: position.line, character: 0 }, end: { line: position.line, character: Math.max(character, line.length) } } };
 }

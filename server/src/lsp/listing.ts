@@ -108,6 +108,10 @@ export function layerAt(check: ListingCheck, subgraph: number, index: number): {
   return layer ? { layer, model: check.load.model } : null;
 }
 
+function layerTime(seconds: number | null | undefined): string {
+  return seconds == null ? '-' : seconds < 1e-3 ? `${(seconds * 1e6).toFixed(1)} us` : `${(seconds * 1e3).toFixed(2)} ms`;
+}
+
 /**
  * The listing text. Column order and markers match syntaxes/tinyml-listing.tmLanguage.json. Names from the model and
  * the file system go through `visible`, so none can start a line or fake a row.
@@ -128,7 +132,9 @@ export function renderListing(check: ListingCheck): string {
   const multi = report.layers.some((l) => l.subgraph !== 0);
   const verdicts = new Map((check.support?.layers ?? []).map((l) => [`${l.subgraph}/${l.index}`, l]));
   const times = new Map((check.cost?.layers ?? []).map((l) => [`${l.subgraph}/${l.index}`, l.seconds]));
-  const header = ['#', 'op', 'output shape', 'dtype', 'MACs', 'weights', 'live arena', 'time', ''];
+  // Measured beside estimated once the board's calibration profiled this model (compile --profile, calibrate).
+  const measured = new Map((check.cost?.layers ?? []).filter((l) => l.measuredSeconds !== undefined).map((l) => [`${l.subgraph}/${l.index}`, l.measuredSeconds!]));
+  const header = ['#', 'op', 'output shape', 'dtype', 'MACs', 'weights', 'live arena', 'time', ...(measured.size ? ['measured'] : []), ''];
   const rows = report.layers.map((l) => {
     const v = verdicts.get(`${l.subgraph}/${l.index}`);
     const unsupported = v ? v.verdict.startsWith('unsupported') : l.unsupported !== null;
@@ -142,12 +148,13 @@ export function renderListing(check: ListingCheck): string {
       l.macs ? l.macs.toLocaleString('en-US') : '-',
       l.weightBytes ? l.weightBytes.toLocaleString('en-US') : '-',
       l.arenaLiveBytes.toLocaleString('en-US'),
-      time == null ? '-' : time < 1e-3 ? `${(time * 1e6).toFixed(1)} us` : `${(time * 1e3).toFixed(2)} ms`,
+      layerTime(time),
+      ...(measured.size ? [layerTime(measured.get(`${l.subgraph}/${l.index}`))] : []),
       marker,
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const right = new Set([0, 4, 5, 6, 7]);
+  const right = new Set([0, 4, 5, 6, 7, ...(measured.size ? [8] : [])]);
   const fmt = (cells: string[]): string => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
   lines.push(fmt(header), widths.map((w) => '-'.repeat(w)).join('  ').trimEnd(), ...rows.map(fmt), '');
   const m = report.memory;
@@ -160,8 +167,9 @@ export function renderListing(check: ListingCheck): string {
   const cost = check.cost;
   if (cost?.seconds != null) {
     const range = cost.lowSeconds != null && cost.highSeconds != null ? ` (${formatSeconds(cost.lowSeconds)} to ${formatSeconds(cost.highSeconds)})` : '';
-    lines.push(`time              ${formatSeconds(cost.seconds)}${range}`);
+    lines.push(`time              ${formatSeconds(cost.seconds)}${range}${cost.calibration ? `, ${cost.calibration}` : ''}`);
   }
+  if (measured.size) lines.push(`measured          ${formatSeconds([...measured.values()].reduce((a, b) => a + b, 0))} on the board (sum of the profiled operators)`);
   if (cost?.joules != null) lines.push(`energy            ${formatJoules(cost.joules)}`);
   for (const u of check.support?.unsupported ?? report.unsupportedOps) {
     lines.push(`unsupported       ${visible(u.op)}${u.dtype ? ` (${u.dtype})` : ''} at layer${u.layers.length > 1 ? 's' : ''} ${u.layers.join(', ')} of subgraph ${u.subgraph}: ${visible(u.reason)}`);

@@ -133,6 +133,52 @@ export namespace GenerateTflmRequest {
   export const type = new RequestType<GenerateTflmParams, GenerateTflmResult, void>(method);
 }
 
+/** Parameters of `tinymlLens/importProfile`: a profile log's text and the model it was measured with. */
+export interface ImportProfileParams {
+  /** The log (a file's content, or the active editor's text). */
+  readonly logText: string;
+  /** The log's name, for messages and the calibration's source. */
+  readonly logName: string;
+  /** The .tflite file URI. */
+  readonly modelUri: string;
+  /** A catalog board id or alias; default `tinymlLens.defaultTarget`. */
+  readonly target?: string;
+  /** Default `tinymlLens.defaultRuntime`. */
+  readonly runtime?: string;
+  /** Core clock; default the log's `clock_hz`, else the catalog's. */
+  readonly clockMHz?: number;
+  /** What one tick of TFLM's own MicroProfiler output is; default a core cycle. */
+  readonly tickHz?: number;
+}
+
+/** The comparison and the catalog text to write (the client asks first, and writes nothing in an untrusted workspace). */
+export type ImportProfileResult =
+  | {
+      readonly kind: 'ok';
+      readonly modelPath: string;
+      readonly target: string;
+      readonly runtime: string;
+      /** Measured vs estimated per layer and in total, as text. */
+      readonly text: string;
+      readonly runs: number;
+      /** measured / estimated over the model. */
+      readonly ratio: number;
+      /** The workspace catalog file (`tinyml-targets.json` at the model's workspace folder) and its text after the edit. */
+      readonly catalogPath: string;
+      readonly catalogText: string;
+      readonly diff: string;
+      /** True when a calibration of the same board and runtime is replaced. */
+      readonly replaced: boolean;
+    }
+  /** `code`: bad-log / no-ops / mismatch (with the log's line and column when located), model, params, catalog. */
+  | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly line?: number; readonly column?: number };
+
+/** `tinymlLens/importProfile`: a board's profile log against the estimate, and the board calibration it gives. */
+export namespace ImportProfileRequest {
+  export const method = 'tinymlLens/importProfile';
+  export const type = new RequestType<ImportProfileParams, ImportProfileResult, void>(method);
+}
+
 /** Parameters of `tinymlLens/quantize`: a float32 .tflite file and its calibration data. */
 export interface QuantizeParams {
   readonly modelUri: string;

@@ -75,6 +75,8 @@ export interface InferenceCost {
   readonly highSeconds?: number | null;
   /** Per operator, every subgraph (null: not costed, e.g. unsupported or on an uncosted accelerator). */
   readonly layers?: readonly LayerCost[];
+  /** "calibrated on your board, N runs" when the board's calibration (workspace catalog) was applied. */
+  readonly calibration?: string;
 }
 
 /** The estimated time of one operator. */
@@ -82,6 +84,8 @@ export interface LayerCost {
   readonly subgraph: number;
   readonly index: number;
   readonly seconds: number | null;
+  /** Measured on the board, when its calibration profiled this very model. */
+  readonly measuredSeconds?: number;
 }
 
 /** What a cost estimate may look at: the model itself (for per-layer features), its analysis, the board, the clock. */

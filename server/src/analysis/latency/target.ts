@@ -6,8 +6,9 @@ import type { Model } from '../../model/ir.js';
 import type { Core, Mcu, ResolvedTarget } from '../../targets/catalog.js';
 import { analyzeModel, type AnalysisReport } from '../report.js';
 import { checkSupport, memoryKernelsFor, type Runtime, type SupportReport } from '../support/index.js';
+import { applyCalibration, type CalibratedEstimate } from './calibration.js';
 import { energyPerInference, type EnergyEstimate } from './energy.js';
-import { estimateLatency, type LatencyEstimate } from './model.js';
+import { estimateLatency } from './model.js';
 
 /** Whether a runtime exists for a core (CMSIS-NN is Arm-only, ESP-NN Espressif-only, Ethos-U needs the NPU). */
 export function runtimeRunsOn(runtime: Runtime, core: Core, mcu: Mcu | null): boolean {
@@ -48,7 +49,8 @@ export interface TargetReport {
   /** True when memory comes from a stand-in kernel set (ESP-NN, NPU runtimes): an estimate. */
   memoryEstimated: boolean;
   support: SupportReport;
-  latency: LatencyEstimate | null;
+  /** With the board's calibration for the runtime applied when the workspace catalog has one. */
+  latency: CalibratedEstimate | null;
   energy: EnergyEstimate | null;
   fit: FitVerdict;
   notes: string[];
@@ -67,13 +69,14 @@ export function analyzeForTarget(model: Model, runtime: Runtime, target: Resolve
   if (memoryEstimated) notes.push(`Memory for ${runtime} is an estimate: TFLM's ${kernels} kernel set is the closest one modelled.`);
   if (!runtimeRunsOn(runtime, target.core, target.mcu)) notes.push(`${runtime} does not normally run on ${target.id} (${target.core}).`);
   const clock = clockMHz ?? target.mcu?.clockMHz ?? null;
-  let latency: LatencyEstimate | null = null;
+  let latency: CalibratedEstimate | null = null;
   let energy: EnergyEstimate | null = null;
   if (clock === null) {
     notes.push(`No clock for ${target.id}: pass --clock to get latency.`);
   } else {
     const npuMacs = /ethos-u\d+-(\d+)/.exec(target.mcu?.npu ?? '')?.[1];
-    latency = estimateLatency(model, support, target.core, clock, { npuMacsPerCycle: npuMacs ? Number(npuMacs) : null });
+    const estimate = estimateLatency(model, support, target.core, clock, { npuMacsPerCycle: npuMacs ? Number(npuMacs) : null });
+    latency = applyCalibration(model, estimate, target.mcu?.calibrations, runtime);
     const power = target.mcu?.activePowerMw;
     if (latency.ms !== null && latency.lowMs !== null && latency.highMs !== null && power) {
       energy = energyPerInference(latency.ms, latency.lowMs, latency.highMs, power, clock);
