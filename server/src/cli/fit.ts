@@ -9,6 +9,7 @@ import { analyzeModel, type AnalysisReport } from '../analysis/report.js';
 import { memoryKernelsFor, SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
 import { visible } from '../analysis/text.js';
 import type { Model } from '../model/ir.js';
+import { didYouMean } from '../manifest/suggest.js';
 import { CATALOG, CORES, parseUserCatalog, resolveTarget, type Mcu } from '../targets/catalog.js';
 import { DataFileError } from '../targets/schema.js';
 import { FileError, LIMITS, readTextFile } from '../files/read.js';
@@ -61,7 +62,8 @@ function loadModel(path: string, err: Write): Model | number {
 }
 
 export interface TargetedOptions {
-  runtime: Runtime;
+  /** null: none given, so the target's own runtime as `fit` picks it (tflm-cmsis-nn without a target). */
+  runtime: Runtime | null;
   target: string | undefined;
   clock: string | undefined;
   format: 'text' | 'json' | 'sarif';
@@ -104,6 +106,11 @@ export function batteryEstimate(energy: { uJ: number; lowUj: number; highUj: num
   };
 }
 
+/** " (did you mean 'x'?)" for a target name that is neither a catalog id, an alias nor a core; '' when nothing is close. */
+export function targetSuggestion(name: string, catalog: readonly Mcu[]): string {
+  return didYouMean(name.trim(), [...catalog.flatMap((m) => [m.id, ...m.aliases]), ...CORES]);
+}
+
 /** `analyze MODEL [--target T] [--clock C] [--runtime R]`: the plain report plus support, latency and energy. */
 export function analyzeTargeted(path: string, opts: TargetedOptions, out: Write, err: Write): number {
   const clock = opts.clock === undefined ? null : parseClock(opts.clock);
@@ -113,7 +120,7 @@ export function analyzeTargeted(path: string, opts: TargetedOptions, out: Write,
   }
   const target = opts.target === undefined ? null : resolveTarget(opts.target, opts.catalog ?? CATALOG);
   if (opts.target !== undefined && target === null) {
-    err(`tinyml-lens: unknown target '${opts.target}': use a catalog id or alias (tinyml-lens fit lists them) or a core: ${CORES.join(', ')}`);
+    err(`tinyml-lens: unknown target '${opts.target}'${targetSuggestion(opts.target, opts.catalog ?? CATALOG)}: use a catalog id or alias (tinyml-lens fit lists them) or a core: ${CORES.join(', ')}`);
     return 2;
   }
   if (clock !== null && target === null) {
@@ -122,14 +129,16 @@ export function analyzeTargeted(path: string, opts: TargetedOptions, out: Write,
   }
   const model = loadModel(path, err);
   if (typeof model === 'number') return model;
-  const memory = analyzeModel(model, memoryKernelsFor(opts.runtime));
+  const runtime = opts.runtime ?? (target ? defaultRuntime(target.core, target.mcu) : 'tflm-cmsis-nn');
+  const memory = analyzeModel(model, memoryKernelsFor(runtime));
   const withTarget = target !== null;
   // Without a target there is no core to cost: op support and memory only (the placeholder core is never used).
-  const tr = analyzeForTarget(model, opts.runtime, target ?? { id: '-', core: 'cortex-m4f', mcu: null }, withTarget ? clock : null, memory);
+  const tr = analyzeForTarget(model, runtime, target ?? { id: '-', core: 'cortex-m4f', mcu: null }, withTarget ? clock : null, memory);
   if (!withTarget) tr.notes = tr.notes.filter((n) => n.startsWith('Memory for'));
+  if (opts.runtime === null && target) tr.notes.unshift(`Runtime ${runtime} chosen for ${target.mcu?.displayName ?? target.id} (the one fit picks for it); --runtime picks another.`);
   const report = supportAsReport(tr);
   const battery = opts.battery && tr.energy ? batteryEstimate(tr.energy, opts.battery) : null;
-  if (opts.format === 'json') out(JSON.stringify({ ...targetJson(path, tr, withTarget), battery }, null, 2));
+  if (opts.format === 'json') out(JSON.stringify({ ...targetJson(path, tr, withTarget), runtimeChosenBy: opts.runtime === null && target ? 'target' : 'option', battery }, null, 2));
   else if (opts.format === 'sarif') out(JSON.stringify(toSarif(path, report, null, '0.1.0'), null, 2));
   else {
     const text = targetText(path, tr, report, withTarget);

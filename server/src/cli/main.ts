@@ -7,6 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import { analyzeModel, RUNTIMES } from '../analysis/report.js';
+import { SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
+import { didYouMean } from '../manifest/suggest.js';
 import { visible, visibleBlock } from '../analysis/text.js';
 import type { KernelSet } from '../analysis/tflm/kernels/types.js';
 import { isIdentifierName } from '../codegen/tflm.js';
@@ -44,8 +46,9 @@ A TensorFlow.js model.json (with its weight shards beside it) is analysed per la
 once converted, and RAM and flash estimates for the int8 model; the other commands and --target need a .tflite.
 
 Options:
-  --runtime   ${RUNTIMES.join(' | ')} (default tflm-cmsis-nn; memory to the byte)
+  --runtime   ${RUNTIMES.join(' | ')} (memory to the byte)
               | tflm-esp-nn | ethos-u | edgetpu (op support; memory estimated)
+              default: with --target, the target's runtime (as fit picks it); else tflm-cmsis-nn
   --target    a catalog id or alias (nrf52840, arduino-nano-33-ble-sense, ...) or a core (cortex-m4f, esp32s3, ...):
               adds op support per layer, latency, energy and whether it fits
   --clock     core clock (e.g. 120MHz; default: the target's)
@@ -116,6 +119,18 @@ type ParsedValues = ReturnType<typeof parseArgs<{ args: string[]; allowPositiona
 
 class UsageError extends Error {}
 
+// A usage error prints its reason and this line, not the whole help under which the reason would scroll away.
+const SEE_HELP = 'see tinyml-lens --help';
+const ALL_RUNTIMES = [...SUPPORT_RUNTIMES];
+
+/** The runtime named by --runtime, or null when the option is absent (parseArgs fills a default, so look at argv). */
+function chosenRuntime(argv: string[], values: Values): Runtime | null {
+  if (!argv.some((a) => a === '--runtime' || a.startsWith('--runtime='))) return null;
+  const name = String(values.runtime);
+  if (!isRuntime(name)) throw new UsageError(`unknown runtime '${name}'${didYouMean(name, ALL_RUNTIMES)} (expected one of: ${ALL_RUNTIMES.join(', ')})`);
+  return name;
+}
+
 /**
  * Runs the CLI synchronously and returns its exit code (every .tflite command); output goes to the given writers so
  * tests can capture it. Analysing a model.json is asynchronous: use `main`.
@@ -137,7 +152,7 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (e) {
-    err(`tinyml-lens: ${(e as Error).message}\n\n${USAGE}`);
+    err(`tinyml-lens: ${(e as Error).message}\n${SEE_HELP}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -163,7 +178,7 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
 /** A usage error, an analysis limit or an unexpected error, as its message on stderr and exit 2. */
 function failure(e: unknown, err: (s: string) => void): number {
   if (e instanceof UsageError) {
-    err(`tinyml-lens: ${e.message}\n\n${USAGE}`);
+    err(`tinyml-lens: ${e.message}\n${SEE_HELP}`);
     return 2;
   }
   if (e instanceof AnalysisLimitError) {
@@ -200,8 +215,7 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
     }
     if (command === 'compile') {
       if (rest.length !== 1) throw new UsageError('compile takes exactly one model file');
-      const runtime = values.runtime as string;
-      if (!isRuntime(runtime)) throw new UsageError(`unknown runtime '${runtime}'`);
+      const runtime = chosenRuntime(argv, values) ?? 'tflm-cmsis-nn';
       const marginText = values['arena-margin'] ?? '0';
       const margin = /^\s*\d+(\.\d+)?\s*%?\s*$/.test(marginText) ? Number.parseFloat(marginText) : NaN;
       if (!(margin >= 0 && margin <= 100)) throw new UsageError(`--arena-margin needs a percentage from 0 to 100, not '${marginText}'`);
@@ -214,16 +228,13 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
       if (rest.length !== 1) throw new UsageError('fit takes exactly one model file');
       if (batteryOptions(values)) throw new UsageError('the battery options are for analyze --target');
       // parseArgs fills the default, so look at argv to know whether the user chose a runtime for every target.
-      const chosen = argv.some((a) => a === '--runtime' || a.startsWith('--runtime=')) ? (values.runtime as string) : null;
-      if (chosen !== null && !isRuntime(chosen)) throw new UsageError(`unknown runtime '${chosen}'`);
+      const chosen = chosenRuntime(argv, values);
       if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`fit prints text or json, not '${values.format}'`);
       return runFit(rest[0]!, chosen, values.format, out, err, catalog);
     }
     if (rest.length !== 1) throw new UsageError('analyze takes exactly one model file');
-    const runtime = values.runtime as string;
-    if (!isRuntime(runtime)) {
-      throw new UsageError(`unknown runtime '${runtime}' (expected one of: ${RUNTIMES.join(', ')}, tflm-esp-nn, ethos-u, edgetpu)`);
-    }
+    const chosen = chosenRuntime(argv, values);
+    const runtime = chosen ?? 'tflm-cmsis-nn';
     const format = values.format as string;
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format '${format}' (text, json or sarif)`);
     const battery = batteryOptions(values);
@@ -234,7 +245,8 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
     }
     if (battery && values.target === undefined) throw new UsageError('the battery options need --target (a board with measured active power)');
     if (values.target !== undefined || values.clock !== undefined || !(RUNTIMES as readonly string[]).includes(runtime)) {
-      return analyzeTargeted(rest[0]!, { runtime, target: values.target, clock: values.clock, format: format as 'text' | 'json' | 'sarif', catalog, ...(battery ? { battery } : {}) }, out, err);
+      // Without --runtime, a target brings its own runtime (as fit picks it).
+      return analyzeTargeted(rest[0]!, { runtime: chosen, target: values.target, clock: values.clock, format: format as 'text' | 'json' | 'sarif', catalog, ...(battery ? { battery } : {}) }, out, err);
     }
     return analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json' | 'sarif', out, err);
   } catch (e) {
@@ -271,8 +283,7 @@ function calibrate(rest: string[], values: Record<string, string | boolean | und
   const model = str('model');
   const target = str('target');
   if (model === undefined || target === undefined) throw new UsageError('calibrate needs --model MODEL.tflite and --target BOARD');
-  const chosen = argv.some((a) => a === '--runtime' || a.startsWith('--runtime=')) ? str('runtime')! : null;
-  if (chosen !== null && !isRuntime(chosen)) throw new UsageError(`unknown runtime '${chosen}'`);
+  const chosen = chosenRuntime(argv, values);
   const format = str('format') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`calibrate prints text or json, not '${format}'`);
   const tickText = str('tick-hz');
