@@ -5,7 +5,7 @@
  */
 import { batteryLifeDays } from '../analysis/latency/energy.js';
 import { analyzeForTarget, defaultRuntime, runtimeRunsOn, type TargetReport } from '../analysis/latency/target.js';
-import { analyzeModel, type AnalysisReport } from '../analysis/report.js';
+import { analyzeModel, CANNOT_ALLOCATE_NOTE, type AnalysisReport } from '../analysis/report.js';
 import { memoryKernelsFor, SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
 import { visible } from '../analysis/text.js';
 import type { Model } from '../model/ir.js';
@@ -135,7 +135,7 @@ export function analyzeTargeted(path: string, opts: TargetedOptions, out: Write,
   // Without a target there is no core to cost: op support and memory only (the placeholder core is never used).
   const tr = analyzeForTarget(model, runtime, target ?? { id: '-', core: 'cortex-m4f', mcu: null }, withTarget ? clock : null, memory);
   if (!withTarget) tr.notes = tr.notes.filter((n) => n.startsWith('Memory for'));
-  if (opts.runtime === null && target) tr.notes.unshift(`Runtime ${runtime} chosen for ${target.mcu?.displayName ?? target.id} (the one fit picks for it); --runtime picks another.`);
+  if (opts.runtime === null && target) tr.notes.push(`Runtime ${runtime} chosen for ${target.mcu?.displayName ?? target.id} (the one fit picks for it); --runtime picks another.`);
   const report = supportAsReport(tr);
   const battery = opts.battery && tr.energy ? batteryEstimate(tr.energy, opts.battery) : null;
   if (opts.format === 'json') out(JSON.stringify({ ...targetJson(path, tr, withTarget), runtimeChosenBy: opts.runtime === null && target ? 'target' : 'option', battery }, null, 2));
@@ -158,7 +158,13 @@ function supportAsReport(tr: TargetReport): AnalysisReport {
     memory: {
       ...tr.memory.memory,
       exact: tr.memory.memory.exact && !tr.memoryEstimated,
-      notes: [...tr.memory.memory.notes, ...(tr.memoryEstimated ? [tr.notes[0]!] : [])],
+      notes: [
+        // The stand-in kernel set fails on ops this runtime runs (on its NPU): the status is the runtime's, so say that.
+        ...tr.memory.memory.notes.map((n) => (n === CANNOT_ALLOCATE_NOTE && tr.support.unsupported.length === 0
+          ? `The ${tr.runtime} CPU side (TFLM with ${tr.memory.runtime}) has no kernel for the ops the accelerator runs; the arena figures are an estimate with those ops replaced by no-ops.`
+          : n)),
+        ...tr.notes.filter((n) => n.startsWith('Memory for')),
+      ],
     },
     layers: tr.memory.layers.map((l) => ({ ...l, unsupported: bad.get(`${l.subgraph}/${l.index}`) ?? null })),
   };

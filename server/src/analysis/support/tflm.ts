@@ -7,8 +7,17 @@ import { CMSIS_NN_KERNELS, ESP_NN_KERNELS, TFLM_OPS, type LibraryKernel } from '
 import type { NodeFailure } from '../tflm/interpreter.js';
 import type { LayerSupport } from './types.js';
 
-/** The activation type a kernel switches on: the first non-constant input, else the first input, else the output. */
+/** Ops whose data tensor is not their first input: SPLIT takes (axis, input). */
+const DATA_INPUT: Readonly<Record<string, number>> = { SPLIT: 1 };
+
+/**
+ * The activation type a kernel switches on: the op's data input where it is not the first (SPLIT), else the first
+ * non-constant input, else the first input, else the output.
+ */
 export function activationType(sg: Subgraph, op: Operator): DType | null {
+  const data = DATA_INPUT[op.opName];
+  const given = data === undefined ? undefined : sg.tensors[op.inputs[data] ?? -1];
+  if (given) return given.dtype;
   const inputs = op.inputs.filter((i) => i >= 0).map((i) => sg.tensors[i]).filter((t) => t !== undefined);
   const live = inputs.find((t) => !t.isConstant) ?? inputs[0] ?? sg.tensors[op.outputs[0] ?? -1];
   return live?.dtype ?? null;
