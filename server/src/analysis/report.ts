@@ -1,6 +1,7 @@
 import type { DType, Model } from '../model/ir.js';
 import type { AnalysisLimits } from '../model/limits.js';
 import { operatorMacs, operatorWeightBytes } from './compute.js';
+import { dynamicInputNote, dynamicInputs, type DynamicInput } from './shapes.js';
 import { activationType } from './support/tflm.js';
 import type { KernelSet } from './tflm/kernels/types.js';
 import { invokeFailure } from './tflm/invoke.js';
@@ -77,6 +78,8 @@ export interface AnalysisReport {
   };
   macs: number;
   layers: LayerReport[];
+  /** Inputs with an open (-1) dimension besides the batch, analysed at their stored shape (analysis/shapes.ts). */
+  dynamicInputs: DynamicInput[];
   /** The full memory model, for hovers and listings. */
   detail: TflmMemoryReport;
 }
@@ -141,6 +144,7 @@ export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<A
     flash: { modelBytes: model.fileBytes, weightBytes: weightBytes(model) },
     macs,
     layers,
+    dynamicInputs: dynamicInputs(model),
     detail: memory,
   };
 }
@@ -170,7 +174,7 @@ function groupUnsupported(model: Model, memory: TflmMemoryReport, invokeFailures
 export const CANNOT_ALLOCATE_NOTE = 'TFLM cannot allocate this model; the figures are an estimate with every failing operator replaced by a no-op.';
 
 function memoryNotes(model: Model, memory: TflmMemoryReport): string[] {
-  const notes: string[] = [];
+  const notes: string[] = dynamicInputs(model).map(dynamicInputNote);
   if (memory.status === 'unsupported') {
     notes.push(CANNOT_ALLOCATE_NOTE);
   }

@@ -10,6 +10,7 @@ import { memoryKernelsFor, SUPPORT_RUNTIMES, type Runtime } from '../analysis/su
 import { visible } from '../analysis/text.js';
 import type { Model } from '../model/ir.js';
 import { didYouMean } from '../manifest/suggest.js';
+import { InputShapeError, withInputShapes, type InputShape, type ShapedModel } from '../analysis/shapes.js';
 import { CATALOG, CORES, parseUserCatalog, resolveTarget, type Mcu } from '../targets/catalog.js';
 import { DataFileError } from '../targets/schema.js';
 import { FileError, LIMITS, readTextFile } from '../files/read.js';
@@ -56,9 +57,29 @@ export function isRuntime(name: string): name is Runtime {
   return (SUPPORT_RUNTIMES as readonly string[]).includes(name);
 }
 
-function loadModel(path: string, err: Write): Model | number {
+function loadModel(path: string, err: Write, shapes: readonly InputShape[] = []): ShapedModel | number {
   const file = loadModelFile(path, err);
-  return typeof file === 'number' ? file : file.model;
+  return typeof file === 'number' ? file : shapeModel(file.model, shapes, err);
+}
+
+/** `model` at the shapes given with --input-shape (unchanged without any); exit 2 for a shape that does not fit. */
+export function shapeModel(model: Model, shapes: readonly InputShape[], err: Write): ShapedModel | number {
+  if (shapes.length === 0) return { model, applied: [], unresolved: [] };
+  try {
+    return withInputShapes(model, shapes);
+  } catch (e) {
+    if (!(e instanceof InputShapeError)) throw e;
+    err(`tinyml-lens: --input-shape ${visible(String(e.input))}: ${e.message}`);
+    return 2;
+  }
+}
+
+/** What the text and JSON say about given input shapes: each applied shape, and where propagation stopped. */
+export function shapeNotes(shaped: ShapedModel): string[] {
+  return [
+    ...shaped.applied.map((a) => `Input ${a.position} (${a.name}) analysed at [${a.shape.join(', ')}] (--input-shape / input_shapes).`),
+    ...shaped.unresolved.map((u) => `The new input shape is not propagated past layer ${u.index} (${u.op}): its output ${u.tensor} keeps the shape stored in the model.`),
+  ];
 }
 
 export interface TargetedOptions {
@@ -71,6 +92,8 @@ export interface TargetedOptions {
   battery?: BatteryOptions;
   /** The catalog targets resolve against (bundled plus `--catalog`); the bundled one by default. */
   catalog?: readonly Mcu[];
+  /** Shapes for dynamic inputs (`--input-shape`). */
+  inputShapes?: readonly InputShape[];
 }
 
 export interface BatteryOptions {
@@ -127,10 +150,12 @@ export function analyzeTargeted(path: string, opts: TargetedOptions, out: Write,
     err('tinyml-lens: --clock needs --target (a catalog id or a core)');
     return 2;
   }
-  const model = loadModel(path, err);
-  if (typeof model === 'number') return model;
+  const shaped = loadModel(path, err, opts.inputShapes);
+  if (typeof shaped === 'number') return shaped;
+  const model = shaped.model;
   const runtime = opts.runtime ?? (target ? defaultRuntime(target.core, target.mcu) : 'tflm-cmsis-nn');
   const memory = analyzeModel(model, memoryKernelsFor(runtime));
+  memory.memory.notes.unshift(...shapeNotes(shaped));
   const withTarget = target !== null;
   // Without a target there is no core to cost: op support and memory only (the placeholder core is never used).
   const tr = analyzeForTarget(model, runtime, target ?? { id: '-', core: 'cortex-m4f', mcu: null }, withTarget ? clock : null, memory);
@@ -241,9 +266,10 @@ function targetText(path: string, tr: TargetReport, report: AnalysisReport, with
 }
 
 /** `fit MODEL [--runtime R] [--format text|json]`: every catalog target, smallest fitting target first. */
-export function runFit(path: string, runtime: Runtime | null, format: 'text' | 'json', out: Write, err: Write, catalog: readonly Mcu[] = CATALOG): number {
-  const model = loadModel(path, err);
-  if (typeof model === 'number') return model;
+export function runFit(path: string, runtime: Runtime | null, format: 'text' | 'json', out: Write, err: Write, catalog: readonly Mcu[] = CATALOG, inputShapes: readonly InputShape[] = []): number {
+  const shaped = loadModel(path, err, inputShapes);
+  if (typeof shaped === 'number') return shaped;
+  const model = shaped.model;
   const memo = new Map<string, AnalysisReport>();
   const rows: TargetReport[] = [];
   for (const mcu of catalog) {

@@ -19,7 +19,8 @@ import { toJson, toText } from './format.js';
 import { runCalibrate } from './calibrate.js';
 import { runCompile } from './compile.js';
 import { runQuantize } from './quantize.js';
-import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, type BatteryOptions } from './fit.js';
+import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, shapeModel, shapeNotes, type BatteryOptions } from './fit.js';
+import type { InputShape } from '../analysis/shapes.js';
 import { parseSize } from '../files/read.js';
 import { fileLimits, readModelBytes } from './model-file.js';
 import { toSarif } from './sarif.js';
@@ -59,6 +60,9 @@ Options:
   --battery-volts V      the battery's nominal voltage (default 3.0, a CR2032-class cell)
   --sleep-uw P           sleep power between inferences in uW (default 0: inference energy only, an upper bound)
   --format    text (default) | json | sarif
+  --input-shape NAME_OR_INDEX=D,D,...  analyze, fit: the shape of an input with a dynamic dimension (repeatable),
+              e.g. --input-shape 0=1,96,96,3; the analysis uses it (propagated through the ops whose output shape
+              follows from it); without one a dynamic input is analysed at its stored shape, with a warning
   --out DIR          compile: the output folder (default: NAME_tflm beside the model)
   --name NAME        compile: snake_case base of the generated names (default: from the file name)
   --arena-margin PCT compile: percent added to the minimum arena (default 0)
@@ -111,6 +115,7 @@ const OPTIONS = {
   'max-memory': { type: 'string' },
   'max-arena': { type: 'string' },
   'max-file-size': { type: 'string' },
+  'input-shape': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -189,7 +194,7 @@ function failure(e: unknown, err: (s: string) => void): number {
   return 2;
 }
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | string[] | boolean | undefined>;
 
 function dispatch(argv: string[], values: ParsedValues, positionals: string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
   try {
@@ -200,6 +205,8 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
     const calibrateOnly = (['model', 'tick-hz', 'write'] as const).filter((o) => values[o] !== undefined);
     if (command !== 'calibrate' && calibrateOnly.length) throw new UsageError(`--${calibrateOnly[0]} is an option of calibrate`);
     if (command !== 'compile' && values.profile !== undefined) throw new UsageError('--profile is an option of compile');
+    const inputShapes = (values['input-shape'] ?? []).map(parseInputShape);
+    if (inputShapes.length && command !== 'analyze' && command !== 'fit') throw new UsageError('--input-shape is an option of analyze and fit');
     if (command === 'calibrate') return calibrate(rest, values, argv, out, err);
     const writing = (['out', 'force'] as const).filter((o) => values[o] !== undefined);
     if (command !== 'compile' && command !== 'quantize' && writing.length) throw new UsageError(`--${writing[0]} is an option of compile and quantize`);
@@ -230,7 +237,7 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
       // parseArgs fills the default, so look at argv to know whether the user chose a runtime for every target.
       const chosen = chosenRuntime(argv, values);
       if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`fit prints text or json, not '${values.format}'`);
-      return runFit(rest[0]!, chosen, values.format, out, err, catalog);
+      return runFit(rest[0]!, chosen, values.format, out, err, catalog, inputShapes);
     }
     if (rest.length !== 1) throw new UsageError('analyze takes exactly one model file');
     const chosen = chosenRuntime(argv, values);
@@ -241,14 +248,15 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
     if (tfjs) {
       const option = (['target', 'clock'] as const).find((o) => values[o] !== undefined) ?? (battery ? 'battery-mah' : null);
       if (option) throw new UsageError(`--${option} needs a .tflite: convert ${rest[0]} first (TF.js models get op support and RAM/flash estimates only)`);
+      if (inputShapes.length) throw new UsageError('--input-shape needs a .tflite (a TF.js model is analysed at its layers\' own shapes)');
       return analyzeTfjsFile(rest[0]!, runtime, format as 'text' | 'json' | 'sarif', VERSION, out, err).catch((e: unknown) => failure(e, err));
     }
     if (battery && values.target === undefined) throw new UsageError('the battery options need --target (a board with measured active power)');
     if (values.target !== undefined || values.clock !== undefined || !(RUNTIMES as readonly string[]).includes(runtime)) {
       // Without --runtime, a target brings its own runtime (as fit picks it).
-      return analyzeTargeted(rest[0]!, { runtime: chosen, target: values.target, clock: values.clock, format: format as 'text' | 'json' | 'sarif', catalog, ...(battery ? { battery } : {}) }, out, err);
+      return analyzeTargeted(rest[0]!, { runtime: chosen, target: values.target, clock: values.clock, format: format as 'text' | 'json' | 'sarif', catalog, inputShapes, ...(battery ? { battery } : {}) }, out, err);
     }
-    return analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json' | 'sarif', out, err);
+    return analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json' | 'sarif', inputShapes, out, err);
   } catch (e) {
     return failure(e, err);
   }
@@ -277,7 +285,7 @@ function limitOptions(values: Values): Partial<AnalysisLimits> {
 }
 
 /** `calibrate LOG --model M --target T ...`, its options checked. */
-function calibrate(rest: string[], values: Record<string, string | boolean | undefined>, argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+function calibrate(rest: string[], values: Values, argv: string[], out: (s: string) => void, err: (s: string) => void): number {
   if (rest.length !== 1) throw new UsageError('calibrate takes exactly one log file');
   const str = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const model = str('model');
@@ -342,7 +350,18 @@ function batteryOptions(values: Values): BatteryOptions | null {
   };
 }
 
-function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sarif', out: (s: string) => void, err: (s: string) => void): number {
+/** `--input-shape NAME_OR_INDEX=D,D,...`: an input position (digits) or tensor name, and its dimensions. */
+function parseInputShape(text: string): InputShape {
+  const eq = text.lastIndexOf('=');
+  const name = text.slice(0, eq).trim();
+  const dims = text.slice(eq + 1).split(',').map((d) => (/^\s*\d+\s*$/.test(d) ? Number(d) : NaN));
+  if (eq <= 0 || name === '' || !dims.every((d) => Number.isSafeInteger(d) && d >= 1)) {
+    throw new UsageError(`--input-shape needs NAME_OR_INDEX=D,D,... with positive whole dimensions (e.g. 0=1,96,96,3), not '${visible(text)}'`);
+  }
+  return { input: /^\d+$/.test(name) ? Number(name) : name, shape: dims };
+}
+
+function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sarif', inputShapes: readonly InputShape[], out: (s: string) => void, err: (s: string) => void): number {
   const bytes = readModelBytes(path, err);
   if (typeof bytes === 'number') return bytes;
   let model;
@@ -354,7 +373,10 @@ function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sa
     if (format === 'sarif') out(JSON.stringify(toSarif(path, null, { message: e.message, offset: e.offset }, VERSION), null, 2));
     return 2;
   }
-  const report = analyzeModel(model, runtime);
+  const shaped = shapeModel(model, inputShapes, err);
+  if (typeof shaped === 'number') return shaped;
+  const report = analyzeModel(shaped.model, runtime);
+  report.memory.notes.unshift(...shapeNotes(shaped));
   if (format === 'json') out(JSON.stringify(toJson(path, report), null, 2));
   else if (format === 'sarif') out(JSON.stringify(toSarif(path, report, null, VERSION), null, 2));
   else out(toText(path, report));
