@@ -14,7 +14,9 @@ import { InputShapeError, withInputShapes, type InputShape } from '../analysis/s
 import { computeFit, type Fit } from './footprint.js';
 import { ModelCache, type ModelLoad } from './models.js';
 import type { JobFailure } from './worker/messages.js';
-import type { InferenceCost, Providers, RuntimeInfo, TargetResolution } from './providers.js';
+import type { InferenceCost, Providers, RuntimeInfo, TargetResolution, TargetSpec } from './providers.js';
+import { defaultRuntime } from '../analysis/latency/target.js';
+import { CORES, type Core } from '../targets/catalog.js';
 import { DEFAULT_SETTINGS, sameSettings, type Settings } from './settings.js';
 import { isTfjsPath, TfjsCache, type TfjsLoad } from './tfjs-models.js';
 
@@ -42,6 +44,8 @@ export interface ManifestCheck {
   readonly margin: number;
   /** The runtime analysed for: the manifest's, or the default when it names none or an unknown one. */
   readonly runtime: RuntimeInfo | null;
+  /** True when the manifest names no runtime and `runtime` is the target's own (as `fit` picks it). */
+  readonly runtimeFromTarget: boolean;
   /** False when the manifest names a runtime the registry does not know. */
   readonly runtimeKnown: boolean;
   readonly report: AnalysisReport | null;
@@ -154,9 +158,16 @@ export class Workspace {
     if (previous && previous.pending === null && previous.version === document.version && previous.load === load && previous.tfjs === tfjs
       && previous.document === document && previous.modelBase.dir === base.dir && sameSettings(previous.settings, settings)) return previous;
 
+    const fallback = !manifest.target && settings.defaultTarget !== null;
+    const target = manifest.target
+      ? this.providers.targets.resolve(manifest.target.value)
+      : fallback ? this.providers.targets.resolve({ kind: 'id', id: settings.defaultTarget ?? '' }) : null;
+    const spec = target?.kind === 'found' ? target.spec : null;
     const named = manifest.runtime ? this.providers.runtimes.get(manifest.runtime.value) : null;
     const runtimeKnown = !manifest.runtime || named !== null;
-    const runtime = named ?? this.providers.runtimes.get(settings.defaultRuntime) ?? this.providers.runtimes.get(DEFAULT_RUNTIME);
+    // Without runtime:, the board's own runtime (as `tinyml-lens fit` picks it), unless the folder's setting names another.
+    const boardRuntime = !manifest.runtime && settings.defaultRuntime === DEFAULT_RUNTIME && spec ? this.boardRuntime(spec) : null;
+    const runtime = named ?? boardRuntime ?? this.providers.runtimes.get(settings.defaultRuntime) ?? this.providers.runtimes.get(DEFAULT_RUNTIME);
     const { inputShapes, inputShapeErrors } = checkInputShapes(manifest, load);
     // The document waits for this analysis only; a job it started for an earlier text is cancelled if no one else waits.
     const owner = { owner: document.uri, ...timeoutOf(settings), ...(inputShapes.length ? { inputShapes } : {}) };
@@ -167,20 +178,22 @@ export class Workspace {
     const loadingTfjs = modelPath && isTfjsPath(modelPath) ? this.tfjs.loading(modelPath) : null;
     const pending = load?.kind === 'pending' ? load.settled : analysis?.kind === 'pending' ? analysis.settled : loadingTfjs ? loadingTfjs.then(() => undefined) : null;
     const failure = load?.kind === 'failed' ? load.failure : analysis?.kind === 'failed' ? analysis.failure : tfjs?.kind === 'failed' ? tfjs.failure : null;
-    const fallback = !manifest.target && settings.defaultTarget !== null;
-    const target = manifest.target
-      ? this.providers.targets.resolve(manifest.target.value)
-      : fallback ? this.providers.targets.resolve({ kind: 'id', id: settings.defaultTarget ?? '' }) : null;
-    const spec = target?.kind === 'found' ? target.spec : null;
     const clockHz = manifest.clock?.value.value ?? spec?.clockHz ?? null;
     let cost: InferenceCost | null = null;
     if (report && load?.kind === 'ok' && this.providers.cost) {
       cost = this.providers.cost.estimate({ model: load.model, report, target: spec, clockHz, ...(support ? { support } : {}) });
     }
     const fit = report ? computeFit(manifest, report, spec, cost, settings.safetyMargin) : null;
-    const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse, modelPath, load, tfjs, modelBase: base, settings, margin: settings.safetyMargin, runtime, runtimeKnown, report, support, target, targetFromSettings: fallback, fit, inputShapes, inputShapeErrors, pending, failure };
+    const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse, modelPath, load, tfjs, modelBase: base, settings, margin: settings.safetyMargin, runtime, runtimeFromTarget: boardRuntime !== null && runtime === boardRuntime, runtimeKnown, report, support, target, targetFromSettings: fallback, fit, inputShapes, inputShapeErrors, pending, failure };
     this.checks.set(document.uri, check);
     return check;
+  }
+
+  /** The runtime `fit` picks for a board (Ethos-U parts, ESP-NN cores, CMSIS-NN on Cortex-M), when the registry has it. */
+  private boardRuntime(spec: TargetSpec): RuntimeInfo | null {
+    const core = spec.core?.toLowerCase();
+    if (!core || !(CORES as readonly string[]).includes(core)) return null;
+    return this.providers.runtimes.get(defaultRuntime(core as Core, spec.mcu ?? null));
   }
 
   /**
