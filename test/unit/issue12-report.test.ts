@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { analyzeModel } from '../../server/src/analysis/report.js';
-import { checkSupport, memoryKernelsFor } from '../../server/src/analysis/support/index.js';
+import { checkSupport } from '../../server/src/analysis/support/index.js';
 import { ModelBuilder } from '../../server/src/model/builder/index.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { cli } from './helpers/cli.js';
