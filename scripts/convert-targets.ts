@@ -73,18 +73,35 @@ write('ops-tflm.json', {
 });
 
 // --- CMSIS-NN kernels per (op, activation type, weight type) ---------------------------------------------------------
+// A kernel cell marked '(non-broadcast only ...)' is called only when the inputs' shapes match (TFLM asks
+// reference_ops::ProcessBroadcastShapes and runs the reference BroadcastAdd4DSlow / BroadcastMul4DSlow otherwise):
+// the row becomes optimized with the condition 'no-broadcast'. Corrections of the shared table, each with its source:
+const TFLM_90B = 'tensorflow/tflite-micro@90b983c2b3f1480642e040bbd2ddb37b998f3424';
+const CMSIS_CORRECTIONS: Record<string, { optimized: boolean; source: string }> = {
+  // The shared row says 'no (reference)' though its own kernel cell names the function TFLM calls.
+  'ADD|int8': {
+    optimized: true,
+    source: `${TFLM_90B}: tensorflow/lite/micro/kernels/cmsis_nn/add.cc EvalAddQuantizedInt8 calls arm_elementwise_add_s8 when ProcessBroadcastShapes finds no broadcast`,
+  },
+};
 write('ops-cmsis-nn.json', {
   from: 'shared/data/ops_cmsisnn.tsv',
   kernels: tsv('ops_cmsisnn.tsv').flatMap((r) =>
-    r.tflm_op!.split(' / ').map((op) => ({
-      op,
-      activation: r.activation_type,
-      weights: r.weight_type,
-      function: r.kernel_called_in_tflm_cmsis_nn_dir,
-      optimized: r.optimized_in_tflm_build === 'yes',
-      helium: r['MVE_Helium(M55/M85)'] === 'Yes',
-      source: `${r.source_tflm}; ${r.source_cmsis_nn_table}`,
-    })),
+    r.tflm_op!.split(' / ').map((op) => {
+      const fix = CMSIS_CORRECTIONS[`${op}|${r.activation_type}`];
+      const cell = r.kernel_called_in_tflm_cmsis_nn_dir!;
+      const noBroadcast = cell.includes('(non-broadcast only');
+      return {
+        op,
+        activation: r.activation_type,
+        weights: r.weight_type,
+        function: noBroadcast ? cell.split(' (')[0] : cell,
+        optimized: fix?.optimized ?? r.optimized_in_tflm_build === 'yes',
+        condition: noBroadcast ? 'no-broadcast' : null,
+        helium: r['MVE_Helium(M55/M85)'] === 'Yes',
+        source: [r.source_tflm, r.source_cmsis_nn_table, fix?.source].filter((s) => s).join('; '),
+      };
+    }),
   ),
 });
 

@@ -1,6 +1,8 @@
 import type { DType, Model } from '../model/ir.js';
 import type { AnalysisLimits } from '../model/limits.js';
 import { operatorMacs, operatorWeightBytes } from './compute.js';
+import { dynamicInputNote, dynamicInputs, type DynamicInput } from './shapes.js';
+import { activationType } from './support/tflm.js';
 import type { KernelSet } from './tflm/kernels/types.js';
 import { invokeFailure } from './tflm/invoke.js';
 import { analyzeTflmMemory, type TflmMemoryReport } from './tflm/memory.js';
@@ -76,6 +78,8 @@ export interface AnalysisReport {
   };
   macs: number;
   layers: LayerReport[];
+  /** Inputs with an open (-1) dimension besides the batch, analysed at their stored shape (analysis/shapes.ts). */
+  dynamicInputs: DynamicInput[];
   /** The full memory model, for hovers and listings. */
   detail: TflmMemoryReport;
 }
@@ -140,6 +144,7 @@ export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<A
     flash: { modelBytes: model.fileBytes, weightBytes: weightBytes(model) },
     macs,
     layers,
+    dynamicInputs: dynamicInputs(model),
     detail: memory,
   };
 }
@@ -149,8 +154,9 @@ function groupUnsupported(model: Model, memory: TflmMemoryReport, invokeFailures
   const groups = new Map<string, UnsupportedOp>();
   const add = (subgraph: number, node: number, opName: string, reason: string, stage: UnsupportedOp['stage']): void => {
     const sg = model.subgraphs[subgraph];
-    const first = sg?.operators[node]?.inputs.find((i) => i >= 0);
-    const dtype = first === undefined ? null : sg?.tensors[first]?.dtype ?? null;
+    const op = sg?.operators[node];
+    // The type the kernel switches on (SPLIT's data, not its int32 axis), as the support verdicts label it.
+    const dtype = sg && op ? activationType(sg, op) : null;
     const key = `${opName}|${dtype}|${subgraph}|${reason}`;
     const group = groups.get(key) ?? { op: opName, dtype, subgraph, layers: [], reason, stage };
     group.layers.push(node);
@@ -164,15 +170,25 @@ function groupUnsupported(model: Model, memory: TflmMemoryReport, invokeFailures
   return [...groups.values()];
 }
 
+/** The note of a model TFLM cannot allocate; a runtime that runs the failing ops elsewhere (an NPU) replaces it. */
+export const CANNOT_ALLOCATE_NOTE = 'TFLM cannot allocate this model; the figures are an estimate with every failing operator replaced by a no-op.';
+
 function memoryNotes(model: Model, memory: TflmMemoryReport): string[] {
-  const notes: string[] = [];
+  const notes: string[] = dynamicInputs(model).map(dynamicInputNote);
   if (memory.status === 'unsupported') {
-    notes.push('TFLM cannot allocate this model; the figures are an estimate with every failing operator replaced by a no-op.');
+    notes.push(CANNOT_ALLOCATE_NOTE);
   }
   if (memory.minArenaBytes > memory.arenaUsedBytes) {
     notes.push(`AllocateTensors() needs ${memory.minArenaBytes - memory.arenaUsedBytes} bytes more than arena_used_bytes() reports `
       + '(temporaries during Prepare and the planner\'s bookkeeping); an arena sized by arena_used_bytes() fails, and TFLM may '
       + 'fault or hang there rather than return an error.');
+  }
+  if (memory.minArenaBytes < memory.arenaUsedBytes) {
+    // memory.ts measures arena_used_bytes() in an arena whose end is 16-byte aligned; persistent buffers are aligned
+    // down from the end, so an arena whose size is not a multiple of 16 pads the tail less.
+    notes.push(`The tensor arena is ${memory.arenaUsedBytes - memory.minArenaBytes} bytes below arena used: arena used is `
+      + 'arena_used_bytes() in an arena whose end is 16-byte aligned; persistent buffers are aligned down from the arena\'s '
+      + `end, and with an arena of ${memory.minArenaBytes} bytes (not a multiple of 16) that alignment padding is smaller.`);
   }
   if (model.offlineMemoryAllocation) notes.push('Offline-planned tensor offsets (OfflineMemoryAllocation metadata) are honoured.');
   if (memory.kernels === 'tflm-cmsis-nn') {

@@ -12,7 +12,7 @@ import { CATALOG, parseUserCatalog, resolveTarget, type Mcu } from '../targets/c
 import { DataFileError } from '../targets/schema.js';
 import { FileError, LIMITS, readTextFile } from '../files/read.js';
 import { writeFileSafely } from '../files/write.js';
-import { parseClock } from './fit.js';
+import { parseClock, targetSuggestion } from './fit.js';
 import { capFor, fileErrorLine, loadModelFile, type Write } from './model-file.js';
 
 export interface CalibrateOptions {
@@ -55,7 +55,7 @@ export function runCalibrate(logPath: string, opts: CalibrateOptions, out: Write
   }
   const target = resolveTarget(opts.target, catalog);
   if (!target?.mcu) {
-    err(`tinyml-lens: calibrate needs a catalog board (a calibration belongs to a board), not '${opts.target}'${target ? ' (a bare core)' : ''}: use a catalog id or alias, or add your board to ${opts.catalog}`);
+    err(`tinyml-lens: calibrate needs a catalog board (a calibration belongs to a board), not '${opts.target}'${target ? ' (a bare core)' : targetSuggestion(opts.target, catalog)}: use a catalog id or alias, or add your board to ${opts.catalog}`);
     return 2;
   }
   const file = loadModelFile(opts.model, err);

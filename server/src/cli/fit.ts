@@ -5,10 +5,12 @@
  */
 import { batteryLifeDays } from '../analysis/latency/energy.js';
 import { analyzeForTarget, defaultRuntime, runtimeRunsOn, type TargetReport } from '../analysis/latency/target.js';
-import { analyzeModel, type AnalysisReport } from '../analysis/report.js';
+import { analyzeModel, CANNOT_ALLOCATE_NOTE, type AnalysisReport } from '../analysis/report.js';
 import { memoryKernelsFor, SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
 import { visible } from '../analysis/text.js';
 import type { Model } from '../model/ir.js';
+import { didYouMean } from '../manifest/suggest.js';
+import { InputShapeError, withInputShapes, type InputShape, type ShapedModel } from '../analysis/shapes.js';
 import { CATALOG, CORES, parseUserCatalog, resolveTarget, type Mcu } from '../targets/catalog.js';
 import { DataFileError } from '../targets/schema.js';
 import { FileError, LIMITS, readTextFile } from '../files/read.js';
@@ -55,13 +57,34 @@ export function isRuntime(name: string): name is Runtime {
   return (SUPPORT_RUNTIMES as readonly string[]).includes(name);
 }
 
-function loadModel(path: string, err: Write): Model | number {
+function loadModel(path: string, err: Write, shapes: readonly InputShape[] = []): ShapedModel | number {
   const file = loadModelFile(path, err);
-  return typeof file === 'number' ? file : file.model;
+  return typeof file === 'number' ? file : shapeModel(file.model, shapes, err);
+}
+
+/** `model` at the shapes given with --input-shape (unchanged without any); exit 2 for a shape that does not fit. */
+export function shapeModel(model: Model, shapes: readonly InputShape[], err: Write): ShapedModel | number {
+  if (shapes.length === 0) return { model, applied: [], unresolved: [] };
+  try {
+    return withInputShapes(model, shapes);
+  } catch (e) {
+    if (!(e instanceof InputShapeError)) throw e;
+    err(`tinyml-lens: --input-shape ${visible(String(e.input))}: ${e.message}`);
+    return 2;
+  }
+}
+
+/** What the text and JSON say about given input shapes: each applied shape, and where propagation stopped. */
+export function shapeNotes(shaped: ShapedModel): string[] {
+  return [
+    ...shaped.applied.map((a) => `Input ${a.position} (${a.name}) analysed at [${a.shape.join(', ')}] (--input-shape / input_shapes).`),
+    ...shaped.unresolved.map((u) => `The new input shape is not propagated past layer ${u.index} (${u.op}): its output ${u.tensor} keeps the shape stored in the model.`),
+  ];
 }
 
 export interface TargetedOptions {
-  runtime: Runtime;
+  /** null: none given, so the target's own runtime as `fit` picks it (tflm-cmsis-nn without a target). */
+  runtime: Runtime | null;
   target: string | undefined;
   clock: string | undefined;
   format: 'text' | 'json' | 'sarif';
@@ -69,6 +92,8 @@ export interface TargetedOptions {
   battery?: BatteryOptions;
   /** The catalog targets resolve against (bundled plus `--catalog`); the bundled one by default. */
   catalog?: readonly Mcu[];
+  /** Shapes for dynamic inputs (`--input-shape`). */
+  inputShapes?: readonly InputShape[];
 }
 
 export interface BatteryOptions {
@@ -104,6 +129,11 @@ export function batteryEstimate(energy: { uJ: number; lowUj: number; highUj: num
   };
 }
 
+/** " (did you mean 'x'?)" for a target name that is neither a catalog id, an alias nor a core; '' when nothing is close. */
+export function targetSuggestion(name: string, catalog: readonly Mcu[]): string {
+  return didYouMean(name.trim(), [...catalog.flatMap((m) => [m.id, ...m.aliases]), ...CORES]);
+}
+
 /** `analyze MODEL [--target T] [--clock C] [--runtime R]`: the plain report plus support, latency and energy. */
 export function analyzeTargeted(path: string, opts: TargetedOptions, out: Write, err: Write): number {
   const clock = opts.clock === undefined ? null : parseClock(opts.clock);
@@ -113,23 +143,27 @@ export function analyzeTargeted(path: string, opts: TargetedOptions, out: Write,
   }
   const target = opts.target === undefined ? null : resolveTarget(opts.target, opts.catalog ?? CATALOG);
   if (opts.target !== undefined && target === null) {
-    err(`tinyml-lens: unknown target '${opts.target}': use a catalog id or alias (tinyml-lens fit lists them) or a core: ${CORES.join(', ')}`);
+    err(`tinyml-lens: unknown target '${opts.target}'${targetSuggestion(opts.target, opts.catalog ?? CATALOG)}: use a catalog id or alias (tinyml-lens fit lists them) or a core: ${CORES.join(', ')}`);
     return 2;
   }
   if (clock !== null && target === null) {
     err('tinyml-lens: --clock needs --target (a catalog id or a core)');
     return 2;
   }
-  const model = loadModel(path, err);
-  if (typeof model === 'number') return model;
-  const memory = analyzeModel(model, memoryKernelsFor(opts.runtime));
+  const shaped = loadModel(path, err, opts.inputShapes);
+  if (typeof shaped === 'number') return shaped;
+  const model = shaped.model;
+  const runtime = opts.runtime ?? (target ? defaultRuntime(target.core, target.mcu) : 'tflm-cmsis-nn');
+  const memory = analyzeModel(model, memoryKernelsFor(runtime));
+  memory.memory.notes.unshift(...shapeNotes(shaped));
   const withTarget = target !== null;
   // Without a target there is no core to cost: op support and memory only (the placeholder core is never used).
-  const tr = analyzeForTarget(model, opts.runtime, target ?? { id: '-', core: 'cortex-m4f', mcu: null }, withTarget ? clock : null, memory);
+  const tr = analyzeForTarget(model, runtime, target ?? { id: '-', core: 'cortex-m4f', mcu: null }, withTarget ? clock : null, memory);
   if (!withTarget) tr.notes = tr.notes.filter((n) => n.startsWith('Memory for'));
+  if (opts.runtime === null && target) tr.notes.push(`Runtime ${runtime} chosen for ${target.mcu?.displayName ?? target.id} (the one fit picks for it); --runtime picks another.`);
   const report = supportAsReport(tr);
   const battery = opts.battery && tr.energy ? batteryEstimate(tr.energy, opts.battery) : null;
-  if (opts.format === 'json') out(JSON.stringify({ ...targetJson(path, tr, withTarget), battery }, null, 2));
+  if (opts.format === 'json') out(JSON.stringify({ ...targetJson(path, tr, withTarget), runtimeChosenBy: opts.runtime === null && target ? 'target' : 'option', battery }, null, 2));
   else if (opts.format === 'sarif') out(JSON.stringify(toSarif(path, report, null, '0.1.0'), null, 2));
   else {
     const text = targetText(path, tr, report, withTarget);
@@ -149,7 +183,13 @@ function supportAsReport(tr: TargetReport): AnalysisReport {
     memory: {
       ...tr.memory.memory,
       exact: tr.memory.memory.exact && !tr.memoryEstimated,
-      notes: [...tr.memory.memory.notes, ...(tr.memoryEstimated ? [tr.notes[0]!] : [])],
+      notes: [
+        // The stand-in kernel set fails on ops this runtime runs (on its NPU): the status is the runtime's, so say that.
+        ...tr.memory.memory.notes.map((n) => (n === CANNOT_ALLOCATE_NOTE && tr.support.unsupported.length === 0
+          ? `The ${tr.runtime} CPU side (TFLM with ${tr.memory.runtime}) has no kernel for the ops the accelerator runs; the arena figures are an estimate with those ops replaced by no-ops.`
+          : n)),
+        ...tr.notes.filter((n) => n.startsWith('Memory for')),
+      ],
     },
     layers: tr.memory.layers.map((l) => ({ ...l, unsupported: bad.get(`${l.subgraph}/${l.index}`) ?? null })),
   };
@@ -226,9 +266,10 @@ function targetText(path: string, tr: TargetReport, report: AnalysisReport, with
 }
 
 /** `fit MODEL [--runtime R] [--format text|json]`: every catalog target, smallest fitting target first. */
-export function runFit(path: string, runtime: Runtime | null, format: 'text' | 'json', out: Write, err: Write, catalog: readonly Mcu[] = CATALOG): number {
-  const model = loadModel(path, err);
-  if (typeof model === 'number') return model;
+export function runFit(path: string, runtime: Runtime | null, format: 'text' | 'json', out: Write, err: Write, catalog: readonly Mcu[] = CATALOG, inputShapes: readonly InputShape[] = []): number {
+  const shaped = loadModel(path, err, inputShapes);
+  if (typeof shaped === 'number') return shaped;
+  const model = shaped.model;
   const memo = new Map<string, AnalysisReport>();
   const rows: TargetReport[] = [];
   for (const mcu of catalog) {

@@ -24,6 +24,7 @@ export function toJson(modelPath: string, report: AnalysisReport): object {
     memory: report.memory,
     flash: report.flash,
     macs: report.macs,
+    dynamicInputs: report.dynamicInputs,
     layers: report.layers,
   };
 }

@@ -7,6 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import { analyzeModel, RUNTIMES } from '../analysis/report.js';
+import { SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
+import { didYouMean } from '../manifest/suggest.js';
 import { visible, visibleBlock } from '../analysis/text.js';
 import type { KernelSet } from '../analysis/tflm/kernels/types.js';
 import { isIdentifierName } from '../codegen/tflm.js';
@@ -17,7 +19,8 @@ import { toJson, toText } from './format.js';
 import { runCalibrate } from './calibrate.js';
 import { runCompile } from './compile.js';
 import { runQuantize } from './quantize.js';
-import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, type BatteryOptions } from './fit.js';
+import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, shapeModel, shapeNotes, type BatteryOptions } from './fit.js';
+import type { InputShape } from '../analysis/shapes.js';
 import { parseSize } from '../files/read.js';
 import { fileLimits, readModelBytes } from './model-file.js';
 import { toSarif } from './sarif.js';
@@ -44,8 +47,9 @@ A TensorFlow.js model.json (with its weight shards beside it) is analysed per la
 once converted, and RAM and flash estimates for the int8 model; the other commands and --target need a .tflite.
 
 Options:
-  --runtime   ${RUNTIMES.join(' | ')} (default tflm-cmsis-nn; memory to the byte)
+  --runtime   ${RUNTIMES.join(' | ')} (memory to the byte)
               | tflm-esp-nn | ethos-u | edgetpu (op support; memory estimated)
+              default: with --target, the target's runtime (as fit picks it); else tflm-cmsis-nn
   --target    a catalog id or alias (nrf52840, arduino-nano-33-ble-sense, ...) or a core (cortex-m4f, esp32s3, ...):
               adds op support per layer, latency, energy and whether it fits
   --clock     core clock (e.g. 120MHz; default: the target's)
@@ -56,6 +60,9 @@ Options:
   --battery-volts V      the battery's nominal voltage (default 3.0, a CR2032-class cell)
   --sleep-uw P           sleep power between inferences in uW (default 0: inference energy only, an upper bound)
   --format    text (default) | json | sarif
+  --input-shape NAME_OR_INDEX=D,D,...  analyze, fit: the shape of an input with a dynamic dimension (repeatable),
+              e.g. --input-shape 0=1,96,96,3; the analysis uses it (propagated through the ops whose output shape
+              follows from it); without one a dynamic input is analysed at its stored shape, with a warning
   --out DIR          compile: the output folder (default: NAME_tflm beside the model)
   --name NAME        compile: snake_case base of the generated names (default: from the file name)
   --arena-margin PCT compile: percent added to the minimum arena (default 0)
@@ -108,6 +115,7 @@ const OPTIONS = {
   'max-memory': { type: 'string' },
   'max-arena': { type: 'string' },
   'max-file-size': { type: 'string' },
+  'input-shape': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -115,6 +123,18 @@ const OPTIONS = {
 type ParsedValues = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>['values'];
 
 class UsageError extends Error {}
+
+// A usage error prints its reason and this line, not the whole help under which the reason would scroll away.
+const SEE_HELP = 'see tinyml-lens --help';
+const ALL_RUNTIMES = [...SUPPORT_RUNTIMES];
+
+/** The runtime named by --runtime, or null when the option is absent (parseArgs fills a default, so look at argv). */
+function chosenRuntime(argv: string[], values: Values): Runtime | null {
+  if (!argv.some((a) => a === '--runtime' || a.startsWith('--runtime='))) return null;
+  const name = String(values.runtime);
+  if (!isRuntime(name)) throw new UsageError(`unknown runtime '${name}'${didYouMean(name, ALL_RUNTIMES)} (expected one of: ${ALL_RUNTIMES.join(', ')})`);
+  return name;
+}
 
 /**
  * Runs the CLI synchronously and returns its exit code (every .tflite command); output goes to the given writers so
@@ -137,7 +157,7 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (e) {
-    err(`tinyml-lens: ${(e as Error).message}\n\n${USAGE}`);
+    err(`tinyml-lens: ${(e as Error).message}\n${SEE_HELP}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -163,7 +183,7 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
 /** A usage error, an analysis limit or an unexpected error, as its message on stderr and exit 2. */
 function failure(e: unknown, err: (s: string) => void): number {
   if (e instanceof UsageError) {
-    err(`tinyml-lens: ${e.message}\n\n${USAGE}`);
+    err(`tinyml-lens: ${e.message}\n${SEE_HELP}`);
     return 2;
   }
   if (e instanceof AnalysisLimitError) {
@@ -174,7 +194,7 @@ function failure(e: unknown, err: (s: string) => void): number {
   return 2;
 }
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | string[] | boolean | undefined>;
 
 function dispatch(argv: string[], values: ParsedValues, positionals: string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
   try {
@@ -185,6 +205,8 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
     const calibrateOnly = (['model', 'tick-hz', 'write'] as const).filter((o) => values[o] !== undefined);
     if (command !== 'calibrate' && calibrateOnly.length) throw new UsageError(`--${calibrateOnly[0]} is an option of calibrate`);
     if (command !== 'compile' && values.profile !== undefined) throw new UsageError('--profile is an option of compile');
+    const inputShapes = (values['input-shape'] ?? []).map(parseInputShape);
+    if (inputShapes.length && command !== 'analyze' && command !== 'fit') throw new UsageError('--input-shape is an option of analyze and fit');
     if (command === 'calibrate') return calibrate(rest, values, argv, out, err);
     const writing = (['out', 'force'] as const).filter((o) => values[o] !== undefined);
     if (command !== 'compile' && command !== 'quantize' && writing.length) throw new UsageError(`--${writing[0]} is an option of compile and quantize`);
@@ -200,8 +222,7 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
     }
     if (command === 'compile') {
       if (rest.length !== 1) throw new UsageError('compile takes exactly one model file');
-      const runtime = values.runtime as string;
-      if (!isRuntime(runtime)) throw new UsageError(`unknown runtime '${runtime}'`);
+      const runtime = chosenRuntime(argv, values) ?? 'tflm-cmsis-nn';
       const marginText = values['arena-margin'] ?? '0';
       const margin = /^\s*\d+(\.\d+)?\s*%?\s*$/.test(marginText) ? Number.parseFloat(marginText) : NaN;
       if (!(margin >= 0 && margin <= 100)) throw new UsageError(`--arena-margin needs a percentage from 0 to 100, not '${marginText}'`);
@@ -214,29 +235,28 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
       if (rest.length !== 1) throw new UsageError('fit takes exactly one model file');
       if (batteryOptions(values)) throw new UsageError('the battery options are for analyze --target');
       // parseArgs fills the default, so look at argv to know whether the user chose a runtime for every target.
-      const chosen = argv.some((a) => a === '--runtime' || a.startsWith('--runtime=')) ? (values.runtime as string) : null;
-      if (chosen !== null && !isRuntime(chosen)) throw new UsageError(`unknown runtime '${chosen}'`);
+      const chosen = chosenRuntime(argv, values);
       if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`fit prints text or json, not '${values.format}'`);
-      return runFit(rest[0]!, chosen, values.format, out, err, catalog);
+      return runFit(rest[0]!, chosen, values.format, out, err, catalog, inputShapes);
     }
     if (rest.length !== 1) throw new UsageError('analyze takes exactly one model file');
-    const runtime = values.runtime as string;
-    if (!isRuntime(runtime)) {
-      throw new UsageError(`unknown runtime '${runtime}' (expected one of: ${RUNTIMES.join(', ')}, tflm-esp-nn, ethos-u, edgetpu)`);
-    }
+    const chosen = chosenRuntime(argv, values);
+    const runtime = chosen ?? 'tflm-cmsis-nn';
     const format = values.format as string;
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format '${format}' (text, json or sarif)`);
     const battery = batteryOptions(values);
     if (tfjs) {
       const option = (['target', 'clock'] as const).find((o) => values[o] !== undefined) ?? (battery ? 'battery-mah' : null);
       if (option) throw new UsageError(`--${option} needs a .tflite: convert ${rest[0]} first (TF.js models get op support and RAM/flash estimates only)`);
+      if (inputShapes.length) throw new UsageError('--input-shape needs a .tflite (a TF.js model is analysed at its layers\' own shapes)');
       return analyzeTfjsFile(rest[0]!, runtime, format as 'text' | 'json' | 'sarif', VERSION, out, err).catch((e: unknown) => failure(e, err));
     }
     if (battery && values.target === undefined) throw new UsageError('the battery options need --target (a board with measured active power)');
     if (values.target !== undefined || values.clock !== undefined || !(RUNTIMES as readonly string[]).includes(runtime)) {
-      return analyzeTargeted(rest[0]!, { runtime, target: values.target, clock: values.clock, format: format as 'text' | 'json' | 'sarif', catalog, ...(battery ? { battery } : {}) }, out, err);
+      // Without --runtime, a target brings its own runtime (as fit picks it).
+      return analyzeTargeted(rest[0]!, { runtime: chosen, target: values.target, clock: values.clock, format: format as 'text' | 'json' | 'sarif', catalog, inputShapes, ...(battery ? { battery } : {}) }, out, err);
     }
-    return analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json' | 'sarif', out, err);
+    return analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json' | 'sarif', inputShapes, out, err);
   } catch (e) {
     return failure(e, err);
   }
@@ -265,14 +285,13 @@ function limitOptions(values: Values): Partial<AnalysisLimits> {
 }
 
 /** `calibrate LOG --model M --target T ...`, its options checked. */
-function calibrate(rest: string[], values: Record<string, string | boolean | undefined>, argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+function calibrate(rest: string[], values: Values, argv: string[], out: (s: string) => void, err: (s: string) => void): number {
   if (rest.length !== 1) throw new UsageError('calibrate takes exactly one log file');
   const str = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const model = str('model');
   const target = str('target');
   if (model === undefined || target === undefined) throw new UsageError('calibrate needs --model MODEL.tflite and --target BOARD');
-  const chosen = argv.some((a) => a === '--runtime' || a.startsWith('--runtime=')) ? str('runtime')! : null;
-  if (chosen !== null && !isRuntime(chosen)) throw new UsageError(`unknown runtime '${chosen}'`);
+  const chosen = chosenRuntime(argv, values);
   const format = str('format') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`calibrate prints text or json, not '${format}'`);
   const tickText = str('tick-hz');
@@ -331,7 +350,18 @@ function batteryOptions(values: Values): BatteryOptions | null {
   };
 }
 
-function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sarif', out: (s: string) => void, err: (s: string) => void): number {
+/** `--input-shape NAME_OR_INDEX=D,D,...`: an input position (digits) or tensor name, and its dimensions. */
+function parseInputShape(text: string): InputShape {
+  const eq = text.lastIndexOf('=');
+  const name = text.slice(0, eq).trim();
+  const dims = text.slice(eq + 1).split(',').map((d) => (/^\s*\d+\s*$/.test(d) ? Number(d) : NaN));
+  if (eq <= 0 || name === '' || !dims.every((d) => Number.isSafeInteger(d) && d >= 1)) {
+    throw new UsageError(`--input-shape needs NAME_OR_INDEX=D,D,... with positive whole dimensions (e.g. 0=1,96,96,3), not '${visible(text)}'`);
+  }
+  return { input: /^\d+$/.test(name) ? Number(name) : name, shape: dims };
+}
+
+function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sarif', inputShapes: readonly InputShape[], out: (s: string) => void, err: (s: string) => void): number {
   const bytes = readModelBytes(path, err);
   if (typeof bytes === 'number') return bytes;
   let model;
@@ -343,7 +373,10 @@ function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sa
     if (format === 'sarif') out(JSON.stringify(toSarif(path, null, { message: e.message, offset: e.offset }, VERSION), null, 2));
     return 2;
   }
-  const report = analyzeModel(model, runtime);
+  const shaped = shapeModel(model, inputShapes, err);
+  if (typeof shaped === 'number') return shaped;
+  const report = analyzeModel(shaped.model, runtime);
+  report.memory.notes.unshift(...shapeNotes(shaped));
   if (format === 'json') out(JSON.stringify(toJson(path, report), null, 2));
   else if (format === 'sarif') out(JSON.stringify(toSarif(path, report, null, VERSION), null, 2));
   else out(toText(path, report));

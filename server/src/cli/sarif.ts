@@ -1,4 +1,5 @@
 import type { AnalysisReport } from '../analysis/report.js';
+import { dynamicInputNote } from '../analysis/shapes.js';
 import type { TfjsReport } from '../analysis/tfjs.js';
 import type { JsonSpan } from '../model/tfjs/json-spans.js';
 
@@ -9,6 +10,12 @@ const RULES = [
     name: 'OperatorUnsupported',
     shortDescription: { text: 'The runtime cannot run this operator (no kernel, or its Prepare rejects the types).' },
     defaultConfiguration: { level: 'error' },
+  },
+  {
+    id: 'dynamic-input-shape',
+    name: 'DynamicInputShape',
+    shortDescription: { text: 'An input has a dynamic dimension; the model is analysed (and TFLM allocates it) at the stored shape.' },
+    defaultConfiguration: { level: 'warning' },
   },
   {
     id: 'model-malformed',
@@ -33,6 +40,17 @@ export function toSarif(modelUri: string, report: AnalysisReport | null, error: 
         }],
       });
     }
+  }
+  for (const d of report?.dynamicInputs ?? []) {
+    results.push({
+      ruleId: 'dynamic-input-shape',
+      level: 'warning',
+      message: { text: dynamicInputNote(d) },
+      locations: [{
+        physicalLocation: { artifactLocation: { uri: modelUri } },
+        logicalLocations: [{ fullyQualifiedName: `subgraph[0].tensor[${d.tensor}]`, name: d.name, kind: 'variable' }],
+      }],
+    });
   }
   return log(modelUri, results, version, report ? { runtime: report.runtime, memory: report.memory, flash: report.flash, macs: report.macs } : null);
 }

@@ -15,6 +15,8 @@ export const Code = {
   analysisLimit: 'analysis-limit',
   unknownRuntime: 'unknown-runtime',
   unknownTarget: 'unknown-target',
+  dynamicInputShape: 'dynamic-input-shape',
+  inputShapeInvalid: 'input-shape-invalid',
   opUnsupported: 'op-unsupported',
   floatWithoutFpu: 'float-without-fpu',
   ramOverBudget: 'ram-over-budget',

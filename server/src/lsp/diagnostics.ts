@@ -1,6 +1,7 @@
 /** Diagnostics for a manifest: its own problems, then the model, runtime, target and budget checks. */
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
 import type { UnsupportedOp } from '../analysis/report.js';
+import { dynamicInputNote } from '../analysis/shapes.js';
 import type { Span } from '../manifest/types.js';
 import { suggest } from '../manifest/suggest.js';
 import { Code, SOURCE, type DiagnosticCode, type OverBudgetData } from './codes.js';
@@ -70,6 +71,12 @@ export function manifestDiagnostics(check: ManifestCheck, providers: Providers):
   if (m.target && check.target?.kind === 'unknown' && m.target.value.kind === 'id') {
     const { suggestions } = check.target;
     add(Code.unknownTarget, m.target.span, msg.unknownTarget(m.target.value.id, suggestions), { target: m.target.value.id, suggestions });
+  }
+
+  for (const e of check.inputShapeErrors) add(Code.inputShapeInvalid, e.span, e.message, { reason: e.message });
+  // A dynamic input no `input_shapes:` entry sets: analysed (and allocated by TFLM) at its stored shape.
+  for (const d of check.report?.dynamicInputs ?? []) {
+    if (model) add(Code.dynamicInputShape, model.span, dynamicInputNote(d), { input: d.position, name: d.name, signature: d.signature, shape: d.shape }, DiagnosticSeverity.Warning);
   }
 
   const report = check.report;

@@ -72,6 +72,7 @@ function modelHover(check: ManifestCheck): string {
   const peak = report.layers.find((l) => l.peak);
   const lines = [
     `**${markdownText(load.path.split(/[\\/]/).pop() ?? load.path)}** for \`${report.runtime}\``,
+    ...(check.runtimeFromTarget && check.runtime ? ['', `Runtime \`${check.runtime.id}\`: the target's own (as \`tinyml-lens fit\` picks it); add \`runtime:\` to choose another.`] : []),
     '',
     `| | |`,
     `| --- | --- |`,

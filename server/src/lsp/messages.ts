@@ -54,6 +54,7 @@ function expected(e: string): string {
     case 'number': return 'a number ≥ 0';
     case 'quantity': return 'a number with a unit';
     case 'target': return 'a catalog id or an inline board {sram, flash, core, clock}';
+    case 'shape': return 'a list of whole dimensions ≥ 1, e.g. [1, 96, 96, 3]';
     default: return 'text';
   }
 }

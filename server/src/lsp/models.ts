@@ -6,6 +6,7 @@
  * `analysed`. A job that exceeds a limit is cached as `failed` for its content (it would fail again) until the limits
  * change. A workspace/didChangeWatchedFiles notification drops a file's entry so the next check re-reads it.
  */
+import type { InputShape } from '../analysis/shapes.js';
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { AnalysisReport } from '../analysis/report.js';
@@ -42,6 +43,8 @@ export interface JobOptions {
   readonly owner?: string;
   /** Wall time per job; the cache's default when absent. */
   readonly timeoutSeconds?: number;
+  /** Shapes for the model's dynamic inputs (a manifest's `input_shapes:`); part of the analysis key. */
+  readonly inputShapes?: readonly InputShape[];
 }
 
 type Parsed =
@@ -98,7 +101,7 @@ export class ModelCache {
    * was started or joined for `options.owner`), or failed.
    */
   analysis(load: Ok, kernels: KernelSet, support: Runtime | null, options: JobOptions = {}): AnalysisState {
-    const key = analysisKey(load.hash, kernels, support);
+    const key = analysisKey(load.hash, kernels, support, options.inputShapes);
     const known = this.analyses.get(key);
     if (known && (known.kind !== 'pending' || this.pool.join(key, options.owner))) return known;
     const bytes = this.bytesOf(load);
@@ -129,8 +132,8 @@ export class ModelCache {
   }
 
   /** The job key of an analysis, for `release`. */
-  static analysisKey(hash: string, kernels: KernelSet, support: Runtime | null): string {
-    return analysisKey(hash, kernels, support);
+  static analysisKey(hash: string, kernels: KernelSet, support: Runtime | null, inputShapes?: readonly InputShape[]): string {
+    return analysisKey(hash, kernels, support, inputShapes);
   }
 
   /**
@@ -161,7 +164,8 @@ export class ModelCache {
 
   /** Starts the analysis job of `key`; the promise settles when it is done and the cache holds the result. */
   private start(key: string, bytes: Uint8Array, kernels: KernelSet, support: Runtime | null, options: JobOptions): Promise<void> {
-    const run = this.pool.run(key, { kind: 'analyse', bytes, kernels, support }, this.runOptions(options));
+    const shapes = options.inputShapes?.length ? { inputShapes: options.inputShapes } : {};
+    const run = this.pool.run(key, { kind: 'analyse', bytes, kernels, support, ...shapes }, this.runOptions(options));
     return run.then((outcome) => {
       if (outcome.kind === 'cancelled') {
         if (this.analyses.get(key)?.kind === 'pending' && !this.pool.has(key)) this.analyses.delete(key);
@@ -261,8 +265,9 @@ function parseKey(hash: string): string {
   return `parse|${hash}`;
 }
 
-function analysisKey(hash: string, kernels: KernelSet, support: Runtime | null): string {
-  return `analyse|${hash}|${kernels}|${support ?? '-'}`;
+function analysisKey(hash: string, kernels: KernelSet, support: Runtime | null, inputShapes: readonly InputShape[] = []): string {
+  const shapes = inputShapes.length ? `|${JSON.stringify(inputShapes.map((s) => [s.input, s.shape]))}` : '';
+  return `analyse|${hash}|${kernels}|${support ?? '-'}${shapes}`;
 }
 
 /** The owner of a file's parse job: the file, which lets go when its content changes. */

@@ -9,11 +9,14 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisReport } from '../analysis/report.js';
 import type { SupportReport } from '../analysis/support/index.js';
 import { parseManifest } from '../manifest/parse.js';
-import type { ParseResult } from '../manifest/types.js';
+import type { Manifest, ParseResult, Span } from '../manifest/types.js';
+import { InputShapeError, withInputShapes, type InputShape } from '../analysis/shapes.js';
 import { computeFit, type Fit } from './footprint.js';
 import { ModelCache, type ModelLoad } from './models.js';
 import type { JobFailure } from './worker/messages.js';
-import type { InferenceCost, Providers, RuntimeInfo, TargetResolution } from './providers.js';
+import type { InferenceCost, Providers, RuntimeInfo, TargetResolution, TargetSpec } from './providers.js';
+import { defaultRuntime } from '../analysis/latency/target.js';
+import { CORES, type Core } from '../targets/catalog.js';
 import { DEFAULT_SETTINGS, sameSettings, type Settings } from './settings.js';
 import { isTfjsPath, TfjsCache, type TfjsLoad } from './tfjs-models.js';
 
@@ -41,6 +44,8 @@ export interface ManifestCheck {
   readonly margin: number;
   /** The runtime analysed for: the manifest's, or the default when it names none or an unknown one. */
   readonly runtime: RuntimeInfo | null;
+  /** True when the manifest names no runtime and `runtime` is the target's own (as `fit` picks it). */
+  readonly runtimeFromTarget: boolean;
   /** False when the manifest names a runtime the registry does not know. */
   readonly runtimeKnown: boolean;
   readonly report: AnalysisReport | null;
@@ -50,6 +55,9 @@ export interface ManifestCheck {
   /** True when `target` is `tinymlLens.defaultTarget` (the manifest names none): diagnostics then go on `model`. */
   readonly targetFromSettings: boolean;
   readonly fit: Fit | null;
+  /** The manifest's `input_shapes:` that fit the model (analysed at these), and the entries that do not, with why. */
+  readonly inputShapes: readonly InputShape[];
+  readonly inputShapeErrors: readonly { readonly span: Span; readonly message: string }[];
   /**
    * While a worker still parses or analyses the model: settles when it is done (then check again). Features answer
    * from what the check has; diagnostics wait for it.
@@ -150,32 +158,42 @@ export class Workspace {
     if (previous && previous.pending === null && previous.version === document.version && previous.load === load && previous.tfjs === tfjs
       && previous.document === document && previous.modelBase.dir === base.dir && sameSettings(previous.settings, settings)) return previous;
 
-    const named = manifest.runtime ? this.providers.runtimes.get(manifest.runtime.value) : null;
-    const runtimeKnown = !manifest.runtime || named !== null;
-    const runtime = named ?? this.providers.runtimes.get(settings.defaultRuntime) ?? this.providers.runtimes.get(DEFAULT_RUNTIME);
-    // The document waits for this analysis only; a job it started for an earlier text is cancelled if no one else waits.
-    const owner = { owner: document.uri, ...timeoutOf(settings) };
-    const analysis = load?.kind === 'ok' && runtime ? this.models.analysis(load, runtime.kernels, runtime.support ?? null, owner) : null;
-    this.models.release(document.uri, new Set(load?.kind === 'ok' && runtime ? [ModelCache.analysisKey(load.hash, runtime.kernels, runtime.support ?? null)] : []));
-    const report = analysis?.kind === 'done' ? analysis.report : null;
-    const support = analysis?.kind === 'done' ? analysis.support : null;
-    const loadingTfjs = modelPath && isTfjsPath(modelPath) ? this.tfjs.loading(modelPath) : null;
-    const pending = load?.kind === 'pending' ? load.settled : analysis?.kind === 'pending' ? analysis.settled : loadingTfjs ? loadingTfjs.then(() => undefined) : null;
-    const failure = load?.kind === 'failed' ? load.failure : analysis?.kind === 'failed' ? analysis.failure : tfjs?.kind === 'failed' ? tfjs.failure : null;
     const fallback = !manifest.target && settings.defaultTarget !== null;
     const target = manifest.target
       ? this.providers.targets.resolve(manifest.target.value)
       : fallback ? this.providers.targets.resolve({ kind: 'id', id: settings.defaultTarget ?? '' }) : null;
     const spec = target?.kind === 'found' ? target.spec : null;
+    const named = manifest.runtime ? this.providers.runtimes.get(manifest.runtime.value) : null;
+    const runtimeKnown = !manifest.runtime || named !== null;
+    // Without runtime:, the board's own runtime (as `tinyml-lens fit` picks it), unless the folder's setting names another.
+    const boardRuntime = !manifest.runtime && settings.defaultRuntime === DEFAULT_RUNTIME && spec ? this.boardRuntime(spec) : null;
+    const runtime = named ?? boardRuntime ?? this.providers.runtimes.get(settings.defaultRuntime) ?? this.providers.runtimes.get(DEFAULT_RUNTIME);
+    const { inputShapes, inputShapeErrors } = checkInputShapes(manifest, load);
+    // The document waits for this analysis only; a job it started for an earlier text is cancelled if no one else waits.
+    const owner = { owner: document.uri, ...timeoutOf(settings), ...(inputShapes.length ? { inputShapes } : {}) };
+    const analysis = load?.kind === 'ok' && runtime ? this.models.analysis(load, runtime.kernels, runtime.support ?? null, owner) : null;
+    this.models.release(document.uri, new Set(load?.kind === 'ok' && runtime ? [ModelCache.analysisKey(load.hash, runtime.kernels, runtime.support ?? null, inputShapes)] : []));
+    const report = analysis?.kind === 'done' ? analysis.report : null;
+    const support = analysis?.kind === 'done' ? analysis.support : null;
+    const loadingTfjs = modelPath && isTfjsPath(modelPath) ? this.tfjs.loading(modelPath) : null;
+    const pending = load?.kind === 'pending' ? load.settled : analysis?.kind === 'pending' ? analysis.settled : loadingTfjs ? loadingTfjs.then(() => undefined) : null;
+    const failure = load?.kind === 'failed' ? load.failure : analysis?.kind === 'failed' ? analysis.failure : tfjs?.kind === 'failed' ? tfjs.failure : null;
     const clockHz = manifest.clock?.value.value ?? spec?.clockHz ?? null;
     let cost: InferenceCost | null = null;
     if (report && load?.kind === 'ok' && this.providers.cost) {
       cost = this.providers.cost.estimate({ model: load.model, report, target: spec, clockHz, ...(support ? { support } : {}) });
     }
     const fit = report ? computeFit(manifest, report, spec, cost, settings.safetyMargin) : null;
-    const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse, modelPath, load, tfjs, modelBase: base, settings, margin: settings.safetyMargin, runtime, runtimeKnown, report, support, target, targetFromSettings: fallback, fit, pending, failure };
+    const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse, modelPath, load, tfjs, modelBase: base, settings, margin: settings.safetyMargin, runtime, runtimeFromTarget: boardRuntime !== null && runtime === boardRuntime, runtimeKnown, report, support, target, targetFromSettings: fallback, fit, inputShapes, inputShapeErrors, pending, failure };
     this.checks.set(document.uri, check);
     return check;
+  }
+
+  /** The runtime `fit` picks for a board (Ethos-U parts, ESP-NN cores, CMSIS-NN on Cortex-M), when the registry has it. */
+  private boardRuntime(spec: TargetSpec): RuntimeInfo | null {
+    const core = spec.core?.toLowerCase();
+    if (!core || !(CORES as readonly string[]).includes(core)) return null;
+    return this.providers.runtimes.get(defaultRuntime(core as Core, spec.mcu ?? null));
   }
 
   /**
@@ -185,7 +203,7 @@ export class Workspace {
   supportFor(check: ManifestCheck, runtime: RuntimeInfo): SupportReport | null {
     const load = check.load;
     if (load?.kind !== 'ok' || !runtime.support) return null;
-    const analysis = this.models.analysis(load, runtime.kernels, runtime.support, timeoutOf(check.settings));
+    const analysis = this.models.analysis(load, runtime.kernels, runtime.support, { ...timeoutOf(check.settings), inputShapes: check.inputShapes });
     return analysis.kind === 'done' ? analysis.support : null;
   }
 
@@ -193,7 +211,7 @@ export class Workspace {
   async supportsSettled(check: ManifestCheck, runtimes: readonly RuntimeInfo[]): Promise<void> {
     const load = check.load;
     if (load?.kind !== 'ok') return;
-    await Promise.all(runtimes.map((r) => (r.support ? this.models.analysed(load, r.kernels, r.support, timeoutOf(check.settings)) : null)));
+    await Promise.all(runtimes.map((r) => (r.support ? this.models.analysed(load, r.kernels, r.support, { ...timeoutOf(check.settings), inputShapes: check.inputShapes }) : null)));
   }
 
   /** Open manifests whose model is `path` (for re-checking after the file changed on disk). */
@@ -207,6 +225,28 @@ export class Workspace {
     this.checks.delete(uri);
     this.models.release(uri);
   }
+}
+
+/**
+ * The manifest's `input_shapes:` entries checked one by one against the parsed model (on this thread: it only copies
+ * tensor records): those that fit are analysed, the others are reported on their entry.
+ */
+function checkInputShapes(manifest: Manifest, load: ModelLoad | null): Pick<ManifestCheck, 'inputShapes' | 'inputShapeErrors'> {
+  const entries = manifest.inputShapes?.value ?? [];
+  if (load?.kind !== 'ok' || entries.length === 0) return { inputShapes: [], inputShapeErrors: [] };
+  const inputShapes: InputShape[] = [];
+  const inputShapeErrors: { span: Span; message: string }[] = [];
+  for (const e of entries) {
+    const shape = { input: e.input, shape: [...e.shape] };
+    try {
+      withInputShapes(load.model, [shape]);
+      inputShapes.push(shape);
+    } catch (error) {
+      if (!(error instanceof InputShapeError)) throw error;
+      inputShapeErrors.push({ span: e.span, message: error.message });
+    }
+  }
+  return { inputShapes, inputShapeErrors };
 }
 
 /** The job options of a check's settings: its folder's time limit, if set. */

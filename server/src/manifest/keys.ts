@@ -14,7 +14,9 @@ export type FieldType =
   | { readonly type: 'quantity'; readonly kind: QuantityKind }
   /** A catalog id (string) or an inline board (mapping of BOARD_FIELDS). */
   | { readonly type: 'target' }
-  | { readonly type: 'section'; readonly fields: Readonly<Record<string, FieldSpec>> };
+  | { readonly type: 'section'; readonly fields: Readonly<Record<string, FieldSpec>> }
+  /** Input name or position -> a list of positive dimensions (the shapes of dynamic inputs). */
+  | { readonly type: 'shapes' };
 
 /** One field: its type and a one-line description (shown in completion details and hovers). */
 export interface FieldSpec {
@@ -77,6 +79,7 @@ export const MANIFEST_FIELDS: Readonly<Record<string, FieldSpec>> = {
   target: { value: { type: 'target' }, doc: 'The board: a catalog id, or an inline board {sram, flash, core, clock}.' },
   runtime: { value: { type: 'string' }, doc: 'The inference runtime, e.g. tflm-cmsis-nn.' },
   clock: { value: { type: 'quantity', kind: 'frequency' }, doc: "Core clock, overriding the target's, e.g. 64MHz." },
+  input_shapes: { value: { type: 'shapes' }, doc: 'Shapes of inputs with a dynamic dimension, by input name or position, e.g. {image: [1, 96, 96, 3]}; analysed at these instead of the stored shapes.' },
   budgets: { value: { type: 'section', fields: BUDGET_FIELDS }, doc: 'Limits the deployment must stay within: ram, flash, latency, energy.' },
   reserve: { value: { type: 'section', fields: RESERVE_FIELDS }, doc: 'What the application itself needs: ram, flash.' },
   cloud: { value: { type: 'section', fields: CLOUD_FIELDS }, doc: 'Assumptions of the cloud-vs-TinyML cost profile; each one left out takes its sourced default.' },

@@ -2,13 +2,13 @@
  * Manifest text -> typed manifest with spans. YAML and JSON go through the same `yaml` parser (JSON is YAML 1.2 flow
  * syntax), so a `.tinyml.json` gets the same located errors. Pure: no I/O, never throws.
  */
-import { isMap, isScalar, LineCounter, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
 import { fieldsAt, type FieldSpec } from './keys.js';
 import { suggest } from './suggest.js';
-import type { ExpectedType, FieldOccurrence, Located, Manifest, ManifestProblem, ParseResult, Span, TargetRef } from './types.js';
+import type { ExpectedType, FieldOccurrence, InputShapeEntry, Located, Manifest, ManifestProblem, ParseResult, Span, TargetRef } from './types.js';
 import { isQuantityError, parseQuantity, type Quantity } from './units.js';
 
-type Value = string | number | Quantity | TargetRef;
+type Value = string | number | Quantity | TargetRef | readonly InputShapeEntry[];
 
 /**
  * The parser options. `uniqueKeys` is off because yaml checks it by comparing each key with every earlier key of its
@@ -125,6 +125,31 @@ function readField(spec: FieldSpec, path: string, node: Node | null, keySpan: Sp
         set({ kind: 'inline', board: {} });
       } else wrong('target');
       return;
+    case 'shapes': {
+      if (isEmpty) return;
+      if (!isMap(node)) {
+        wrong('mapping');
+        return;
+      }
+      const entries: InputShapeEntry[] = [];
+      for (const pair of node.items as Pair<unknown, unknown>[]) {
+        const key = pair.key as Node | null;
+        const value = (pair.value ?? null) as Node | null;
+        if (!isScalar(key) || (typeof key.value !== 'string' && typeof key.value !== 'number')) continue;
+        const entryPath = `${path}.${String(key.value)}`;
+        const entrySpan = value?.range ? spanOf(value) : spanOf(key);
+        // A shape is a list of whole dimensions >= 1, e.g. [1, 96, 96, 3].
+        const dims = isSeq(value) ? value.items.map((d) => (isScalar(d) && typeof d.value === 'number' && Number.isSafeInteger(d.value) && d.value >= 1 ? d.value : NaN)) : [];
+        if (dims.length === 0 || dims.some((d) => Number.isNaN(d))) {
+          sink.problems.push({ code: 'wrong-type', span: entrySpan, path: entryPath, expected: 'shape', got: value ? describe(value) : 'nothing' });
+          continue;
+        }
+        const input = typeof key.value === 'number' ? key.value : /^\d+$/.test(key.value.trim()) ? Number(key.value.trim()) : key.value;
+        entries.push({ input, shape: dims, span: entrySpan, keySpan: spanOf(key) });
+      }
+      set(entries);
+      return;
+    }
     case 'path':
     case 'string':
       if (isScalar(node) && typeof node.value === 'string' && node.value.trim() !== '') set(node.value.trim());
@@ -170,6 +195,7 @@ function assemble(values: Map<string, Located<Value>>, fields: FieldOccurrence[]
     target,
     runtime: get<string>('runtime'),
     clock: get<Quantity>('clock'),
+    inputShapes: get<readonly InputShapeEntry[]>('input_shapes'),
     budgets: dropUndefined({ ram: get<Quantity>('budgets.ram'), flash: get<Quantity>('budgets.flash'), latency: get<Quantity>('budgets.latency'), energy: get<Quantity>('budgets.energy') }),
     reserve: dropUndefined({ ram: get<Quantity>('reserve.ram'), flash: get<Quantity>('reserve.flash') }),
     cloud: dropUndefined({

@@ -30,3 +30,9 @@ export function suggest(word: string, candidates: readonly string[], limit = 3):
     .slice(0, limit)
     .map(({ c }) => c);
 }
+
+/** `" (did you mean 'x'?)"` for the closest candidates of `word`, or '' when none is close. */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const close = suggest(word, [...new Set(candidates)]);
+  return close.length ? ` (did you mean ${close.map((c) => `'${c}'`).join(' or ')}?)` : '';
+}

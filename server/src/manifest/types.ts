@@ -44,11 +44,20 @@ export interface FieldOccurrence {
   readonly valueSpan: Span;
 }
 
+/** One entry of `input_shapes:`: an input by name or position, its dimensions, and where the entry is. */
+export interface InputShapeEntry {
+  readonly input: string | number;
+  readonly shape: readonly number[];
+  readonly span: Span;
+  readonly keySpan: Span;
+}
+
 export interface Manifest {
   readonly model?: Located<string>;
   readonly target?: Located<TargetRef>;
   readonly runtime?: Located<string>;
   readonly clock?: Located<Quantity>;
+  readonly inputShapes?: Located<readonly InputShapeEntry[]>;
   readonly budgets: Partial<Record<BudgetKey, Located<Quantity>>>;
   readonly reserve: Partial<Record<ReserveKey, Located<Quantity>>>;
   readonly cloud: CloudProfile;
@@ -64,7 +73,7 @@ export type ManifestProblem =
   | { readonly code: 'missing-key'; readonly span: Span; readonly path: string };
 
 /** The type names used in `wrong-type` problems. */
-export type ExpectedType = 'mapping' | 'string' | 'integer' | 'number' | 'quantity' | 'target';
+export type ExpectedType = 'mapping' | 'string' | 'integer' | 'number' | 'quantity' | 'target' | 'shape';
 
 /** A parsed manifest and its problems; parsing never throws, so `manifest` always exists (possibly empty). */
 export interface ParseResult {

@@ -33,6 +33,11 @@ export interface LibraryKernel {
   weights: string;
   function: string;
   optimized: boolean;
+  /**
+   * When the optimized function runs only for some shapes: 'no-broadcast' = the two inputs have the same shape once
+   * padded with leading 1s (TFLM's ProcessBroadcastShapes); otherwise the reference broadcast kernel runs. null: always.
+   */
+  condition: 'no-broadcast' | null;
   source: string;
 }
 
@@ -97,6 +102,7 @@ export function loadLibraryKernels(doc: unknown, file: string): LibraryKernel[] 
     weights: file.includes('esp') ? '-' : f.str('weights', { nonEmpty: true }),
     function: f.str('function', { nonEmpty: true }),
     optimized: file.includes('esp') ? true : f.bool('optimized'),
+    condition: f.has('condition') && f.strOrNull('condition') !== null ? f.oneOf('condition', ['no-broadcast'] as const) : null,
     source: f.source(),
   }));
 }

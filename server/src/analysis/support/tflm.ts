@@ -7,8 +7,17 @@ import { CMSIS_NN_KERNELS, ESP_NN_KERNELS, TFLM_OPS, type LibraryKernel } from '
 import type { NodeFailure } from '../tflm/interpreter.js';
 import type { LayerSupport } from './types.js';
 
-/** The activation type a kernel switches on: the first non-constant input, else the first input, else the output. */
+/** Ops whose data tensor is not their first input: SPLIT takes (axis, input). */
+const DATA_INPUT: Readonly<Record<string, number>> = { SPLIT: 1 };
+
+/**
+ * The activation type a kernel switches on: the op's data input where it is not the first (SPLIT), else the first
+ * non-constant input, else the first input, else the output.
+ */
 export function activationType(sg: Subgraph, op: Operator): DType | null {
+  const data = DATA_INPUT[op.opName];
+  const given = data === undefined ? undefined : sg.tensors[op.inputs[data] ?? -1];
+  if (given) return given.dtype;
   const inputs = op.inputs.filter((i) => i >= 0).map((i) => sg.tensors[i]).filter((t) => t !== undefined);
   const live = inputs.find((t) => !t.isConstant) ?? inputs[0] ?? sg.tensors[op.outputs[0] ?? -1];
   return live?.dtype ?? null;
@@ -53,6 +62,20 @@ function sameShapes(sg: Subgraph, op: Operator): boolean {
 }
 
 /**
+ * The shapes of the two inputs when they broadcast, as TFLM's `reference_ops::ProcessBroadcastShapes` decides it: not
+ * equal once the shorter is padded with leading 1s (so [4] and [1, 4] do not broadcast, a scalar and [4] do). null
+ * when they match or the op has fewer than two inputs.
+ */
+export function broadcastShapes(sg: Subgraph, op: Operator): [number[], number[]] | null {
+  const a = sg.tensors[op.inputs[0] ?? -1]?.shape;
+  const b = sg.tensors[op.inputs[1] ?? -1]?.shape;
+  if (!a || !b) return null;
+  const rank = Math.max(a.length, b.length);
+  const pad = (s: number[]): number[] => [...new Array<number>(rank - s.length).fill(1), ...s];
+  return pad(a).join(',') === pad(b).join(',') ? null : [a, b];
+}
+
+/**
  * The verdict of a TFLM build for one op. `failure` is the memory model's record of this node, when TFLM could not
  * resolve or prepare it; `library` picks the optimized kernel table.
  */
@@ -78,6 +101,11 @@ export function tflmVerdict(
   const out = sg.tensors[op.outputs[0] ?? -1]?.dtype ?? null;
   if (library === 'cmsis-nn') {
     const k = libraryKernel(CMSIS_NN_KERNELS, sg, op, out);
+    const broadcast = k?.condition === 'no-broadcast' ? broadcastShapes(sg, op) : null;
+    if (k?.optimized && broadcast) {
+      const [a, b] = broadcast.map((s) => `[${s.join(', ')}]`);
+      return { ...base, verdict: 'reference', kernel: 'reference', reason: `inputs ${a} and ${b} broadcast; CMSIS-NN's ${k.function} takes same-shape inputs only, so TFLM runs the reference broadcast kernel` };
+    }
     if (k?.optimized) return { ...base, verdict: 'optimized', kernel: k.function, reason: null };
     return { ...base, verdict: 'reference', kernel: 'reference', reason: k ? `CMSIS-NN falls back to the reference kernel for ${dtype}` : 'no CMSIS-NN kernel for this op' };
   }

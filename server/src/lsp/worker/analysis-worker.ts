@@ -6,6 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { analyzeModel } from '../../analysis/report.js';
+import { withInputShapes } from '../../analysis/shapes.js';
 import { checkSupport } from '../../analysis/support/index.js';
 import { ModelFormatError } from '../../model/errors.js';
 import { AnalysisLimitError } from '../../model/limits.js';
@@ -27,9 +28,10 @@ async function run(request: JobRequest): Promise<JobAnswer> {
       return { kind: 'tfjs', model: await readTfjsModel(request.json, readShard) };
     }
     if (request.kind === 'quantize') return { kind: 'quantized', result: runQuantize(request.job) };
-    const model = readTflite(request.bytes);
-    if (request.kind === 'parse') return { kind: 'parsed', model, bytes: request.bytes };
-    testHook(model.description);
+    const parsed = readTflite(request.bytes);
+    if (request.kind === 'parse') return { kind: 'parsed', model: parsed, bytes: request.bytes };
+    testHook(parsed.description);
+    const model = request.inputShapes?.length ? withInputShapes(parsed, request.inputShapes).model : parsed;
     const report = analyzeModel(model, request.kernels);
     const support = request.support ? checkSupport(model, request.support, report.detail.failures) : null;
     return { kind: 'analysed', report, support };

@@ -5,6 +5,7 @@
  */
 import type { AnalysisReport } from '../../analysis/report.js';
 import type { Runtime, SupportReport } from '../../analysis/support/index.js';
+import type { InputShape } from '../../analysis/shapes.js';
 import type { ModelFormatErrorCode } from '../../model/errors.js';
 import type { Model } from '../../model/ir.js';
 import type { TfjsModel } from '../../model/tfjs/reader.js';
@@ -21,7 +22,8 @@ export type { KernelSet };
  */
 export type JobRequest =
   | { readonly kind: 'parse'; readonly bytes: Uint8Array }
-  | { readonly kind: 'analyse'; readonly bytes: Uint8Array; readonly kernels: KernelSet; readonly support: Runtime | null }
+  /** `inputShapes`: the manifest's `input_shapes:` (checked against the model by the server first). */
+  | { readonly kind: 'analyse'; readonly bytes: Uint8Array; readonly kernels: KernelSet; readonly support: Runtime | null; readonly inputShapes?: readonly InputShape[] }
   | { readonly kind: 'tfjs'; readonly json: string; readonly shards: Readonly<Record<string, Uint8Array | string>> }
   | { readonly kind: 'quantize'; readonly job: QuantizeJob };
 
