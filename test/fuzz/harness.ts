@@ -76,7 +76,7 @@ export interface Profile {
 export const PROFILES: Readonly<Record<'quick' | 'long', Profile>> = {
   // Control flow rarer than in the long run: today most hostile control-flow graphs hang (KNOWN_OPEN), at 2 s each.
   quick: { name: 'quick', mix: [[5, 'tflite'], [3, 'mutant'], [1, 'tfjs'], [2, 'manifest']], hostility: 0.2, controlFlow: 0.1, maxUnknownKeys: 500 },
-  long: { name: 'long', mix: [[5, 'tflite'], [3, 'mutant'], [1, 'tfjs'], [2, 'manifest']], hostility: DEFAULT_TFLITE.hostility, controlFlow: 0.3, maxUnknownKeys: DEFAULT_MANIFEST.maxUnknownKeys * 15 },
+  long: { name: 'long', mix: [[5, 'tflite'], [3, 'mutant'], [1, 'tfjs'], [2, 'manifest']], hostility: DEFAULT_TFLITE.hostility, controlFlow: 0.2, maxUnknownKeys: DEFAULT_MANIFEST.maxUnknownKeys * 15 },
 };
 
 /** Case `index` of run `seed`. */
