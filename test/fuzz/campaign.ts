@@ -40,23 +40,35 @@ function knownFor(kind: FindingKind, cls: string, tags: readonly string[]): Know
   return KNOWN_OPEN.find((k) => k.kind === kind && k.pattern.test(cls) && (k.tags === undefined || k.tags.some((t) => tags.includes(t)))) ?? null;
 }
 
+/**
+ * A hang, memory or crash finding has no stack: its class is the known-open entry it matches (by input kind and
+ * generator tags), else the input kind and its structural tags.
+ */
+function stacklessFinding(kind: FindingKind, input: FuzzInput, what: string, detail: string): CaseFinding {
+  const base = `${kind}: ${input.kind} case`;
+  const known = knownFor(kind, base, input.tags);
+  const hint = input.tags.filter((t) => STRUCTURAL_TAGS.test(t)).join(', ') || 'no structural tag';
+  return { kind, cls: `${base} ${what} [${known ? `known-open ${known.id}` : hint}]`, detail, known };
+}
+
 /** Generator tags that hint at why a case hung or ran out of memory; they name those finding classes (no stack there). */
 const STRUCTURAL_TAGS = /^(cf-|signal-|custom-huge|huge-shape|quantize-huge|flex-mutated|offline-|tfjs-fill|tfjs-huge|tfjs-limit|manifest-(unknown-keys|aliases|deep))/;
 
 /** The findings of one case's result. */
 export function findingsOf(input: FuzzInput, result: JobResult): CaseFinding[] {
-  const tags = input.tags;
-  const hint = tags.filter((t) => STRUCTURAL_TAGS.test(t)).join(', ') || 'no structural tag';
-  const f = (kind: FindingKind, cls: string, detail: string): CaseFinding => ({ kind, cls, detail, known: knownFor(kind, cls, tags) });
+  const tags = `tags: ${input.tags.join(', ') || 'none'}`;
   switch (result.status) {
     case 'done':
-      return result.report.findings.map((x) => f('untyped', findingClass(x), `${x.stage}: ${x.error}: ${x.message} (${x.where})`));
+      return result.report.findings.map((x) => {
+        const cls = findingClass(x);
+        return { kind: 'untyped', cls, detail: `${x.stage}: ${x.error}: ${x.message} (${x.where})`, known: knownFor('untyped', cls, input.tags) };
+      });
     case 'hang':
-      return [f('hang', `hang: ${input.kind} case [${hint}] did not finish within its budget`, `budget ${result.budgetMs / 1000} s; tags: ${tags.join(', ') || 'none'}`)];
+      return [stacklessFinding('hang', input, 'did not finish within its budget', `budget ${result.budgetMs / 1000} s; ${tags}`)];
     case 'memory':
-      return [f('memory', `memory: ${input.kind} case [${hint}] passed the RSS limit`, `${(result.rssBytes / 2 ** 20).toFixed(0)} MiB; tags: ${tags.join(', ') || 'none'}`)];
+      return [stacklessFinding('memory', input, 'passed the RSS limit', `${(result.rssBytes / 2 ** 20).toFixed(0)} MiB; ${tags}`)];
     case 'crash':
-      return [f('crash', `crash: ${input.kind} case [${hint}] killed its process`, `${result.detail}; tags: ${tags.join(', ') || 'none'}`)];
+      return [stacklessFinding('crash', input, 'killed its process', `${result.detail}; ${tags}`)];
   }
 }
 

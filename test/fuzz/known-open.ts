@@ -12,7 +12,7 @@ export interface KnownOpen {
   /** The issue 14 case (or fuzz finding) it belongs to, and the core file at fault. */
   readonly issueCase: string;
   readonly kind: FindingKind;
-  /** Matched against the finding class (harness.ts `findingClass`, or the hang/memory/crash description). */
+  /** Matched against the finding class: harness.ts `findingClass` for untyped errors, '<kind>: <input kind> case' otherwise. */
   readonly pattern: RegExp;
   /**
    * For hangs, memory and crashes (which carry no stack): the input must have one of these generator tags. A case
@@ -29,21 +29,14 @@ export const KNOWN_OPEN: readonly KnownOpen[] = [
     id: 'control-flow-recursion',
     issueCase: 'issue 14 Hangs: IF whose branches are its own subgraph, WHILE/CALL_ONCE cycles, fan-outs, deep nesting (analysis/tflm/lifetimes.ts, interpreter.ts)',
     kind: 'hang',
-    pattern: /^hang: tflite case \[.*cf-/,
-    tags: ['cf-self', 'cf-cycle', 'cf-fanout', 'cf-deep'],
-  },
-  {
-    id: 'control-flow-stack-overflow',
-    issueCase: 'issue 14 Hangs: the same control-flow graphs, when the recursion overflows the stack instead (analysis/tflm/)',
-    kind: 'untyped',
-    pattern: /RangeError .*Maximum call stack size exceeded/,
+    pattern: /^hang: tflite case$/,
     tags: ['cf-self', 'cf-cycle', 'cf-fanout', 'cf-deep'],
   },
   {
     id: 'signal-negative-parameters',
     issueCase: 'issue 14 Hangs: negative SignalRfft/Delay/FilterBank/SpectralSubtraction parameters, minimum-arena search doubles forever (analysis/tflm/memory.ts, kernels/signal.ts)',
     kind: 'hang',
-    pattern: /^hang: tflite case \[.*signal-negative/,
+    pattern: /^hang: tflite case$/,
     tags: ['signal-negative'],
   },
   {
@@ -60,29 +53,35 @@ export const KNOWN_OPEN: readonly KnownOpen[] = [
   },
   {
     id: 'arena-over-1-gib-is-minus-1',
-    issueCase: 'issue 14 Silently wrong: an arena over 1 GiB reports "tensor arena -1 B" (analysis/tflm/memory.ts minimum search)',
+    issueCase: 'issue 14 Silently wrong: an arena over 1 GiB reports "tensor arena -1 B", and a negative tail (negative signal parameters) a negative arena_used_bytes (analysis/tflm/memory.ts, arena.ts)',
     kind: 'untyped',
-    pattern: /^analyze InvariantViolation at \?: memory\.minArenaBytes is N/,
+    pattern: /^analyze InvariantViolation at \?: memory\.\w+ is N/,
+  },
+  {
+    id: 'quantize-huge-tensor-untyped',
+    issueCase: 'issue 14 Untyped errors: huge dims in quantize end in "Invalid typed array length" without a location (quantize/interpreter.ts prepare)',
+    kind: 'untyped',
+    pattern: /^quantize RangeError at server\/src\/quantize\/interpreter\.ts: Invalid typed array length/,
   },
   {
     id: 'quantize-calibration-memory',
     issueCase: 'issue 14 Memory: a small model makes quantize allocate gigabytes (quantize/samples.ts randomSamples, interpreter tensors)',
     kind: 'memory',
-    pattern: /^memory: tflite case/,
+    pattern: /^memory: tflite case$/,
     tags: ['huge-shape', 'quantize-huge'],
   },
   {
     id: 'tfjs-fill-memory',
     issueCase: 'issue 14 Memory: a small TF.js graph model with a 12-byte shard reaches gigabytes through Fill shapes (model/tfjs/reader.ts readGraph runs the graph on zeros)',
     kind: 'memory',
-    pattern: /^memory: tfjs case/,
+    pattern: /^memory: tfjs case$/,
     tags: ['tfjs-fill', 'tfjs-limit-shape', 'tfjs-huge-weights'],
   },
   {
     id: 'manifest-quadratic-keys',
     issueCase: 'issue 14: YAML manifests with many unknown keys take quadratic time in the duplicate-key check (manifest/parse.ts; 30,000 keys: 146 s)',
     kind: 'hang',
-    pattern: /^hang: manifest case \[.*manifest-unknown-keys/,
+    pattern: /^hang: manifest case$/,
     tags: ['manifest-unknown-keys'],
   },
 ];

@@ -170,6 +170,17 @@ export const REGRESSIONS: readonly Regression[] = [
     },
   },
   {
+    name: 'quantize-activation-over-4g-elements',
+    issueCase: 'Untyped errors: huge dims in quantize end in "Invalid typed array length" (fuzz: seed 14 case 2098, long run)',
+    make: () => model(1, ['huge-shape'], (p, g, x) => {
+      const big = out(p, g, 'big', 'FLOAT32', [1, 100_000, 100_000]);
+      const y = out(p, g);
+      p.op(g, { builtin: 'RELU', inputs: [x], outputs: [big] });
+      p.op(g, { builtin: 'MEAN', inputs: [big, p.ints(g, 'axes', [1])], outputs: [y], options: { keepDims: false } });
+      return y;
+    }),
+  },
+  {
     name: 'tfjs-fill-of-a-huge-shape',
     issueCase: 'Memory: a 1.5 KB TF.js graph model with a 12-byte shard reaches gigabytes (Fill shapes)',
     make: () => {
