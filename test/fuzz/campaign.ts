@@ -161,7 +161,7 @@ export function formatSummary(s: CampaignSummary, label: string): string {
     for (const k of KNOWN_OPEN) {
       const hits = known.filter((g) => g.known === k);
       const n = hits.reduce((a, g) => a + g.count, 0);
-      lines.push(`!!!   ${k.id} [${k.kind}] (${k.issueCase}): ${n ? `${n} cases` : 'NOT SEEN in this run - fixed? then delete the entry'}`);
+      lines.push(`!!!   ${k.id} [${k.kind}] (${k.issueCase}): ${n ? `${n} cases` : 'not seen in this run (if the regression corpus does not show it either, it is fixed: delete the entry)'}`);
       for (const g of hits.slice(0, 3)) lines.push(`!!!       ${g.cls} x${g.count}; first: ${where(g)}`);
     }
     lines.push(bar);
