@@ -52,10 +52,10 @@ export const KNOWN_OPEN: readonly KnownOpen[] = [
     pattern: /^analyze Error at server\/src\/analysis\/tflm\/interpreter\.ts: OfflineMemoryAllocation /,
   },
   {
-    id: 'arena-over-1-gib-is-minus-1',
-    issueCase: 'issue 14 Silently wrong: an arena over 1 GiB reports "tensor arena -1 B", and a negative tail (negative signal parameters) a negative arena_used_bytes (analysis/tflm/memory.ts, arena.ts)',
+    id: 'negative-or-overflowing-sizes',
+    issueCase: 'issue 14 Silently wrong / sizes beyond the representable: an arena over 1 GiB reports "tensor arena -1 B"; negative custom options (signal ops, TFLite_Detection_PostProcess max_detections) give a negative tail, arena_used_bytes or live bytes (analysis/tflm/memory.ts, kernels/signal.ts, kernels/detection.ts scratch sizes)',
     kind: 'untyped',
-    pattern: /^analyze InvariantViolation at \?: memory\.\w+ is N/,
+    pattern: /^analyze InvariantViolation at \?: (memory\.\w+|layer N\/N arenaLiveBytes) is N/,
   },
   {
     id: 'quantize-huge-tensor-untyped',
@@ -69,6 +69,13 @@ export const KNOWN_OPEN: readonly KnownOpen[] = [
     kind: 'memory',
     pattern: /^memory: tflite case$/,
     tags: ['huge-shape', 'quantize-huge'],
+  },
+  {
+    id: 'quantize-calibration-work',
+    issueCase: 'issue 14 Memory: the same quantize case, when the machine is too slow for it to reach the RSS limit within its budget (filling the calibration samples)',
+    kind: 'hang',
+    pattern: /^hang: tflite case$/,
+    tags: ['quantize-huge'],
   },
   {
     id: 'tfjs-fill-memory',

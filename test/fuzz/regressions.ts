@@ -39,6 +39,18 @@ function calls(p: Parts, g: SubgraphParts, x: number, targets: readonly number[]
   return y;
 }
 
+/** A FlexBuffers map of integers, keys sorted as the format requires. */
+function flexIntMap(options: Readonly<Record<string, number>>): Uint8Array {
+  const b = flexbuffer();
+  b.startMap();
+  for (const key of Object.keys(options).sort()) {
+    b.addKey(key);
+    b.addInt(options[key]!);
+  }
+  b.end();
+  return b.finish();
+}
+
 /** One signal-library op on an int16 [1, 64] input with the given custom options. */
 function signalOp(name: string, options: Record<string, number>, extraInputs: readonly DType[] = [], outputs: readonly DType[] = ['INT16']): FuzzInput {
   const p = new Parts(new Rng(1), 0);
@@ -47,14 +59,7 @@ function signalOp(name: string, options: Record<string, number>, extraInputs: re
   g.inputs.push(x);
   const extra = extraInputs.map((t, i) => p.tensor(g, { name: `in${i}`, shape: [33], dtype: t }, new Uint8Array(66)));
   const ys = outputs.map((t, i) => out(p, g, `y${i}`, t, [1, 64]));
-  const b = flexbuffer();
-  b.startMap();
-  for (const key of Object.keys(options).sort()) {
-    b.addKey(key);
-    b.addInt(options[key]!);
-  }
-  b.end();
-  p.op(g, { custom: name, inputs: [x, ...extra], outputs: ys, customOptions: b.finish() });
+  p.op(g, { custom: name, inputs: [x, ...extra], outputs: ys, customOptions: flexIntMap(options) });
   g.outputs.push(ys[0]!);
   return { kind: 'tflite', bytes: p.finish(), float: false, tags: ['signal-negative'] };
 }
@@ -153,6 +158,23 @@ export const REGRESSIONS: readonly Regression[] = [
       p.op(g, { builtin: 'RELU', inputs: [big], outputs: [y] });
       return y;
     }, false),
+  },
+  {
+    name: 'detection-postprocess-negative-max-detections',
+    issueCase: 'Sizes: negative custom options give negative scratch buffers and "live bytes" of -240 GB (fuzz: seed 14 case 15419, long run; kernels/detection.ts)',
+    make: () => {
+      const p = new Parts(new Rng(1), 0);
+      const g = p.subgraph('main');
+      const boxes = p.tensor(g, { name: 'boxes', shape: [1, 7, 4], dtype: 'FLOAT32' });
+      const classes = p.tensor(g, { name: 'classes', shape: [1, 7, 4], dtype: 'FLOAT32' });
+      g.inputs.push(boxes, classes);
+      const anchors = p.constant(g, { name: 'anchors', shape: [7, 4], dtype: 'FLOAT32' }, () => 0.5);
+      const outs = [[1, 10, 4], [1, 10], [1, 10], [1]].map((shape, i) => out(p, g, `out${i}`, 'FLOAT32', shape));
+      const customOptions = flexIntMap({ max_classes_per_detection: 1, max_detections: -(2 ** 31), num_classes: 3 });
+      p.op(g, { custom: 'TFLite_Detection_PostProcess', inputs: [boxes, classes, anchors], outputs: outs, customOptions });
+      g.outputs.push(...outs);
+      return { kind: 'tflite', bytes: p.finish(), float: false, tags: ['custom-negative'] };
+    },
   },
   {
     name: 'quantize-huge-conv-input',

@@ -59,7 +59,7 @@ export function flexOptions(p: Parts, keys: Readonly<Record<string, Value>>, sig
     const ordinary = keys[key]?.(r) ?? 1;
     if (p.hostile(0.25)) {
       const v = r.pick([-1, -(2 ** 31), 2 ** 31 - 1, 2 ** 40, -ordinary - 1, 0, 1.5, NaN]);
-      if (signal && typeof v === 'number' && v < 0) p.tags.add('signal-negative');
+      if (typeof v === 'number' && v < 0) p.tags.add(signal ? 'signal-negative' : 'custom-negative');
       if (typeof v === 'number' && v >= 2 ** 31 - 1) p.tags.add(signal ? 'signal-huge' : 'custom-huge');
       if (Number.isInteger(v)) b.addInt(v);
       else b.addFloat(v);
