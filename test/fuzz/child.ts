@@ -3,7 +3,7 @@
  * regression by name, runs every target, and answers with the report, the case's heap growth and the peak RSS so
  * far. A hang or runaway memory is seen and ended by the parent, which then forks a fresh child.
  */
-import { generate, loadOptionalErrors, PROFILES, runInput, type FuzzInput } from './harness.js';
+import { generate, PROFILES, runInput, type FuzzInput } from './harness.js';
 import { REGRESSIONS } from './regressions.js';
 import type { Job, JobReply } from './runner.js';
 
@@ -14,11 +14,8 @@ function inputOf(job: Job): FuzzInput {
   return r.make();
 }
 
-const ready = loadOptionalErrors();
-
 process.on('message', (job: Job) => {
   void (async () => {
-    await ready;
     const before = process.memoryUsage();
     const report = await runInput(inputOf(job));
     const after = process.memoryUsage();

@@ -5,14 +5,13 @@
  * result, a typed error (`ACCEPTED_ERRORS`), or a finding (any other exception, with the core file it came from).
  * Hangs and memory are judged outside, by the process running the case (`runner.ts`).
  */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { analyzeForTarget } from '../../server/src/analysis/latency/target.js';
 import { analyzeModel, RUNTIMES, type AnalysisReport } from '../../server/src/analysis/report.js';
 import { checkSupport, memoryKernelsFor, type Runtime } from '../../server/src/analysis/support/index.js';
 import { analyzeTfjs } from '../../server/src/analysis/tfjs.js';
 import { CodegenError, generateTflmProject } from '../../server/src/codegen/tflm.js';
 import { parseManifest } from '../../server/src/manifest/parse.js';
+import { AnalysisLimitError } from '../../server/src/model/limits.js';
 import { ModelFormatError } from '../../server/src/model/errors.js';
 import { readTfjsModel } from '../../server/src/model/tfjs/reader.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
@@ -31,37 +30,8 @@ export type FuzzInput =
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
-/**
- * The typed errors a target may end in: each says what is wrong and where. Extend this one list when a new typed
- * error lands (the analysis's AnalysisLimitError is picked up by `loadOptionalErrors` as soon as its module exists).
- */
-export const ACCEPTED_ERRORS: ErrorClass[] = [ModelFormatError, QuantizeError, CodegenError];
-
-/** Typed errors from modules that other branches are adding; loaded when present, so merging them needs no edit here. */
-const OPTIONAL_ERRORS: readonly { module: string; name: string }[] = [
-  { module: '../../server/src/analysis/limits.ts', name: 'AnalysisLimitError' },
-];
-
-let optionalLoaded = false;
-
-/** Adds the optional typed errors that exist in this tree to ACCEPTED_ERRORS; returns their names. */
-export async function loadOptionalErrors(): Promise<string[]> {
-  const found: string[] = [];
-  for (const o of OPTIONAL_ERRORS) {
-    try {
-      const mod = (await import(pathToFileURL(path.resolve(__dirname, o.module)).href)) as Record<string, unknown>;
-      const cls = mod[o.name];
-      if (typeof cls === 'function') {
-        if (!optionalLoaded) ACCEPTED_ERRORS.push(cls as ErrorClass);
-        found.push(o.name);
-      }
-    } catch {
-      // Not merged yet.
-    }
-  }
-  optionalLoaded = true;
-  return found;
-}
+/** The typed errors a target may end in: each says what is wrong and where. Extend this one list when a new one lands. */
+export const ACCEPTED_ERRORS: ErrorClass[] = [ModelFormatError, QuantizeError, CodegenError, AnalysisLimitError];
 
 /** Mixtures of input kinds and how hostile the generators are. */
 export interface Profile {
