@@ -80,6 +80,15 @@ describe('ELF32 reader', () => {
     assert.deepEqual(u.app, { flash: u.flash, ram: u.ram });
   });
 
+  test('reads a RISC-V (rv32imc) image of the same application', () => {
+    const elf = readElf(fixture('app-rv32.elf'));
+    assert.equal(elf.machine, 'riscv');
+    const u = firmwareUsage(elf, { modelBytes: 3000 });
+    assert.equal(u.model?.name, 'g_model');
+    assert.equal(u.arena?.size, 8192);
+    assert.equal(u.bytes.rodata, 3000 + (elf.sections.find((s) => s.name === '.isr_vector')?.size ?? 0));
+  });
+
   test('foreign ELFs are typed errors at their field', () => {
     const base = fixture('app-cm4.elf');
     const with64 = base.slice(); with64[4] = 2;
@@ -115,7 +124,7 @@ describe('ELF32 reader', () => {
         outcomes[e.code] = (outcomes[e.code] ?? 0) + 1;
       }
     };
-    for (const name of ['app-cm4.elf', 'app-m0plus-nomodel.elf']) {
+    for (const name of ['app-cm4.elf', 'app-m0plus-nomodel.elf', 'app-rv32.elf']) {
       const base = fixture(name);
       for (let cut = 0; cut < base.length; cut++) check(base.subarray(0, cut), `${name} cut at ${cut}`);
       const rand = mulberry32(0x5eed + base.length);
