@@ -71,7 +71,7 @@ test('firmware: an application that leaves too little flash for the model is an 
   const flash = ds.find((d) => d.code === 'firmware-flash-overflow');
   assert.ok(flash, JSON.stringify(ds.map((d) => d.code)));
   assert.equal(flash.range.start.line, 2);
-  assert.match(flash.message, /region FLASH/);
+  assert.match(String(flash.message), /region FLASH/);
   assert.ok(!ds.some((d) => d.code === 'firmware-ram-overflow'));
 
   // A rebuilt ELF that is damaged: re-checked through the watcher, a located error.
@@ -81,7 +81,7 @@ test('firmware: an application that leaves too little flash for the model is an 
   const after = await published;
   const bad = after.find((d) => d.code === 'firmware-unreadable');
   assert.ok(bad, JSON.stringify(after.map((d) => d.code)));
-  assert.match(bad.message, /64-bit/);
+  assert.match(String(bad.message), /64-bit/);
 });
 
 test('a manifest without firmware: finds the PlatformIO build beside it and says which it used', async () => {
@@ -89,5 +89,5 @@ test('a manifest without firmware: finds the PlatformIO build beside it and says
   const ds = await client.open(ws.uri('pio/kws.tinyml.yaml'), 'model: ../kws.tflite\n');
   const used = ds.find((d) => d.code === 'firmware-used');
   assert.ok(used, JSON.stringify(ds.map((d) => d.code)));
-  assert.match(used.message, /firmware\.elf \(PlatformIO layout\)/);
+  assert.match(String(used.message), /firmware\.elf \(PlatformIO layout\)/);
 });
