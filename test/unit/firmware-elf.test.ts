@@ -105,6 +105,14 @@ describe('ELF32 reader', () => {
     assert.equal(readElf(xt).machine, 'xtensa');
   });
 
+  test('an image without section names (e_shstrndx 0) still reads, its sections unnamed', () => {
+    const bytes = fixture('app-cm4.elf').slice();
+    new DataView(bytes.buffer).setUint16(50, 0, true);
+    const elf = readElf(bytes);
+    assert.ok(elf.sections.every((s) => s.name === ''));
+    assert.equal(firmwareUsage(elf).bytes.rodata, firmwareUsage(readElf(fixture('app-cm4.elf'))).bytes.rodata);
+  });
+
   test('a section header offset beyond the file is located', () => {
     const bad = fixture('app-cm4.elf').slice();
     new DataView(bad.buffer).setUint32(32, 0xfffffff0, true);

@@ -159,7 +159,8 @@ export function readElf(bytes: Uint8Array): ElfImage {
     raw.push(s);
   }
   let names: RawSection | undefined;
-  if (shnum > 0) {
+  // e_shstrndx 0 (SHN_UNDEF): the file has no section names; the sections are still read, unnamed.
+  if (shnum > 0 && shstrndx !== 0) {
     names = raw[shstrndx];
     if (!names) throw new FirmwareFormatError('bad-header', 50, 'e_shstrndx', `section name table index ${shstrndx} is past the ${shnum} sections`);
   }
