@@ -111,6 +111,14 @@ describe('firmware lint', () => {
     assert.match(findings.map((f) => f.message).join('\n'), /APP_ARENA_BYTES/);
   });
 
+  test('a resolver made with new, or filled in another file, is one resolver and not judged empty', () => {
+    const calls = facts.methods.map((m) => `  resolver->${m.method}();`).join('\n');
+    const made = `static tflite::MicroMutableOpResolver<6>* resolver = new tflite::MicroMutableOpResolver<6>();\nvoid Setup() {\n${calls}\n}\n`;
+    assert.deepEqual(lintFirmware(made, facts).findings, []);
+    const elsewhere = 'void RegisterOps(tflite::MicroMutableOpResolver<6>& r);\nvoid Setup() {\n  static tflite::MicroMutableOpResolver<6> resolver;\n  RegisterOps(resolver);\n}\n';
+    assert.deepEqual(lintFirmware(elsewhere, facts).findings, []);
+  });
+
   test('a source without TFLM is silent', () => {
     assert.deepEqual(lintFirmware('int main() { return list.Add(3); }\n', facts).findings, []);
   });

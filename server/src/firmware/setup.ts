@@ -98,14 +98,16 @@ export function findSetup(text: string): FirmwareSetup {
     const after = code.slice(close + 1, close + 200);
     const alias = /\busing\s+([A-Za-z_]\w*)\s*=\s*(?:\w+::)*$/.exec(before)?.[1] ?? (/\btypedef\b/.test(before) ? /^\s*([A-Za-z_]\w*)\s*;/.exec(after)?.[1] : undefined);
     const assigned = /([A-Za-z_]\w*)\s*=\s*new\s+(?:\w+::)*$/.exec(before)?.[1];
+    // The first declaration naming a variable keeps it (`Resolver<6>* r = new Resolver<6>()` is one resolver).
+    const bind = (v: string): void => { if (!byVariable.has(v)) byVariable.set(v, index); };
     if (alias) {
       const useRe = new RegExp(`\\b${alias}\\b\\s*(?:[&*]\\s*)?([A-Za-z_]\\w*)\\s*[;,)=({]`, 'g');
-      for (let u = useRe.exec(code); u; u = useRe.exec(code)) if (u[1] !== alias) byVariable.set(u[1]!, index);
+      for (let u = useRe.exec(code); u; u = useRe.exec(code)) if (u[1] !== alias) bind(u[1]!);
     } else if (assigned) {
-      byVariable.set(assigned, index);
+      bind(assigned);
     } else {
       const v = /^\s*(?:[&*]\s*)?([A-Za-z_]\w*)/.exec(after)?.[1];
-      if (v) byVariable.set(v, index);
+      if (v) bind(v);
     }
   }
   for (const [v, i] of byVariable) resolvers[i]!.variables.push(v);
