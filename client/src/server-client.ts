@@ -16,9 +16,13 @@ import {
 import { LISTING_SCHEME } from '../../server/src/lsp/protocol.js';
 import { RestartPolicy } from './restart-policy.js';
 
-/** The documents the server handles: manifests (by language id or file name) and model listings. */
+/** The documents the server handles: manifests (by language id or file name), model listings, and C/C++ sources
+ * and Arduino sketches (the firmware lint: silent on a source that sets up no TFLM). */
 export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'tinyml-manifest' },
+  { scheme: 'file', language: 'c' },
+  { scheme: 'file', language: 'cpp' },
+  { scheme: 'file', pattern: '**/*.ino' },
   { scheme: 'file', pattern: '**/*.tinyml.{yaml,json}' },
   { scheme: 'file', pattern: '**/tinyml.yaml' },
   { scheme: 'untitled', language: 'tinyml-manifest' },

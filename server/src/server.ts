@@ -28,6 +28,8 @@ import { registerGenerateTflm } from './lsp/generate-tflm.js';
 import { registerImportProfile } from './lsp/import-profile.js';
 import { registerQuantize } from './lsp/quantize.js';
 import { manifestDiagnostics } from './lsp/diagnostics.js';
+import { FirmwareLinter, isFirmwareDocument } from './lsp/firmware-lint.js';
+import { FirmwareFiles, firmwareDiagnostics } from './lsp/firmware-manifest.js';
 import { hover } from './lsp/hover.js';
 import { inlayHints } from './lsp/inlay-hints.js';
 import { definition, documentLinks } from './lsp/links.js';
@@ -79,6 +81,8 @@ let defaultMemoryMb = DEFAULT_MEMORY_MB;
 const models = new ModelCache(pool, DEFAULT_TIMEOUT_SECONDS);
 // A listing takes the settings of its model file's folder; every other document its own folder's.
 const workspace = new Workspace(models, providers, { settingsFor: (uri) => settings.get(listingSettingsUri(uri)), roots: () => workspaceRoots });
+const firmwareFiles = new FirmwareFiles();
+const firmwareLinter = new FirmwareLinter(models, providers, () => workspaceRoots, (uri) => workspace.settingsFor(uri));
 let dynamicWatchers = false;
 let configurationPull = false;
 let dynamicConfiguration = false;
@@ -214,6 +218,15 @@ function isChecked(document: TextDocument): boolean {
 
 function publish(document: TextDocument): void {
   if (isChecked(document)) void afterSettings(() => publishNow(document), document.uri);
+  else if (isFirmwareDocument(document)) void afterSettings(() => publishFirmware(document), document.uri);
+}
+
+/** Publishes the firmware lint of a C/C++ document once its model's analysis is done (a newer version publishes for itself). */
+async function publishFirmware(document: TextDocument): Promise<void> {
+  const version = document.version;
+  const diagnostics = await guardedAsync('firmware lint', log, [], () => firmwareLinter.diagnostics(document));
+  if (documents.get(document.uri) !== document || document.version !== version) return;
+  void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
 }
 
 /** What a document's diagnostics wait for: its model's parse or analysis in a worker; null when nothing runs. */
@@ -239,7 +252,7 @@ function publishNow(document: TextDocument): void {
     return;
   }
   const diagnostics = isManifestDocument(document)
-    ? onManifest('diagnostics', document.uri, [], (c) => manifestDiagnostics(c, providers))
+    ? onManifest('diagnostics', document.uri, [], (c) => [...manifestDiagnostics(c, providers), ...firmwareDiagnostics(c, firmwareFiles, workspaceRoots)])
     : isModelJsonDocument(document.uri)
       ? onModelJson('model.json diagnostics', document.uri, [], (m, d, r) => tfjsDiagnostics(m, d, r))
       : onListing('listing diagnostics', document.uri, [], (c, d) => listingDiagnostics(c, d));
@@ -302,7 +315,7 @@ connection.onInitialized(() => {
   // Model files change outside the editor (a training script rewrites them); watch them so manifests re-check. TF.js
   // weight shards are usually *.bin; shards named otherwise get their own watcher once a model.json names them.
   if (dynamicWatchers) {
-    const watchers = ['**/*.tflite', '**/model.json', '**/*.model.json', '**/*.bin', `**/${WORKSPACE_CATALOG}`].map((globPattern) => ({ globPattern }));
+    const watchers = ['**/*.tflite', '**/model.json', '**/*.model.json', '**/*.bin', `**/${WORKSPACE_CATALOG}`, '**/*.elf', '**/*.map', '**/*.tinyml.{yaml,json}', '**/tinyml.yaml'].map((globPattern) => ({ globPattern }));
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers });
   }
   if (folderChanges) {
@@ -314,12 +327,20 @@ connection.onInitialized(() => {
   }
 });
 
-documents.onDidChangeContent((e) => publish(e.document));
+documents.onDidChangeContent((e) => {
+  // A manifest edit may link sources to another model: the lint looks for manifests again and re-checks open sources.
+  if (isManifestDocument(e.document)) {
+    firmwareLinter.invalidate();
+    for (const d of documents.all()) if (isFirmwareDocument(d)) publish(d);
+  }
+  publish(e.document);
+});
 documents.onDidClose((e) => {
   workspace.forget(e.document.uri);
   models.release(e.document.uri);
   settings.forget(e.document.uri);
-  if (isChecked(e.document)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  firmwareLinter.forget(e.document.uri);
+  if (isChecked(e.document) || isFirmwareDocument(e.document)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 connection.onDidChangeConfiguration((p) => {
   void onSettingsChanged((p.settings as Record<string, unknown> | null | undefined)?.[SETTINGS_SECTION]);
@@ -336,6 +357,13 @@ connection.onDidChangeWatchedFiles((params) => {
       if (!change.uri.startsWith('file:')) continue;
       const path = fileURLToPath(change.uri);
       models.invalidate(path);
+      // A rebuilt ELF or map re-checks every manifest (one may find it by itself); a model or manifest re-lints sources.
+      firmwareFiles.invalidate(path);
+      if (/\.(elf|map)$/i.test(path)) for (const document of documents.all()) if (isManifestDocument(document)) stale.add(document.uri);
+      if (/\.tflite$|tinyml\.(yaml|json)$/i.test(path)) {
+        firmwareLinter.invalidate();
+        for (const document of documents.all()) if (isFirmwareDocument(document)) stale.add(document.uri);
+      }
       // A changed model.json, or a weight shard some model.json names: those models are read again.
       const tfjsModels = [...(isTfjsPath(path) ? [path] : []), ...workspace.tfjs.modelsUsingShard(path)];
       for (const model of tfjsModels) workspace.tfjs.invalidate(model);
@@ -362,6 +390,7 @@ connection.onCodeAction((p) => afterSettings(async () => {
   if (document && isManifestDocument(document) && p.context.diagnostics.some((d) => d.code === Code.opUnsupported)) {
     await guardedAsync('runtime analyses', log, undefined, () => workspace.supportsSettled(workspace.check(document), providers.runtimes.all()));
   }
+  if (document && isFirmwareDocument(document)) return guarded('firmware code actions', log, [], () => firmwareLinter.codeActions(document, p.context.diagnostics));
   return onManifest('code actions', p.textDocument.uri, [], (c) => codeActions(c, p.context.diagnostics, { providers, supportFor: (r) => workspace.supportFor(c, r) }));
 }, p.textDocument.uri));
 connection.languages.inlayHint.on((p) => (hintRefresh ? interactive : afterAnalysis)(() => onManifest('inlay hints', p.textDocument.uri, [], (c) => inlayHints(c, p.range)), p.textDocument.uri));

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 
 const root = resolve(__dirname, '../..');
-const CORE = ['server/src/model', 'server/src/analysis', 'server/src/codegen', 'server/src/quantize'];
+const CORE = ['server/src/model', 'server/src/analysis', 'server/src/codegen', 'server/src/quantize', 'server/src/firmware'];
 /** An import of an editor, LSP, file-system or Node module, in any import form. */
 const forbidden = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](vscode[^'"]*|node:[^'"]+|fs|fs\/promises|path|os|child_process|process)['"]/;
 

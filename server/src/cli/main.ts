@@ -25,6 +25,7 @@ import { parseSize } from '../files/read.js';
 import { fileLimits, readModelBytes } from './model-file.js';
 import { toSarif } from './sarif.js';
 import { analyzeTfjsFile, isTfjsModelPath } from './tfjs.js';
+import { runAnalyzeWithFirmware, runLintFirmware } from './firmware.js';
 
 const VERSION = '0.1.0';
 
@@ -34,6 +35,8 @@ const USAGE = `Usage: tinyml-lens analyze MODEL.tflite|model.json [--runtime RUN
        tinyml-lens compile MODEL.tflite [--runtime RUNTIME] [--out DIR] [--name NAME] [--arena-margin PCT] [--profile] [--force]
        tinyml-lens calibrate LOG --model MODEL.tflite --target BOARD [--runtime RUNTIME] [--clock C] [--tick-hz HZ]
                      [--catalog FILE] [--write] [--format text|json]
+       tinyml-lens analyze MODEL.tflite --firmware ELF|DIR [--map MAP] [--target TARGET] [--format text|json]
+       tinyml-lens lint-firmware SRC.cc... --model MODEL.tflite [--runtime RUNTIME] [--format text|json]
        tinyml-lens quantize MODEL.tflite --out OUT.tflite (--data DIR | --random N [--range A,B]) [--io int8|float32] [--force]
 
 Reports the tensor arena TensorFlow Lite Micro needs for MODEL (to the byte, for a 32-bit Cortex-M build),
@@ -70,7 +73,10 @@ Options:
   --force            compile, quantize: replace files that already exist (regular files only, never a link)
   --max-file-size N  the largest file read (e.g. 64MiB, 4GiB; defaults: 2 GiB for a model, 256 MiB for compile,
                      64 MiB for a model.json, 4 MiB for a catalog)
-  --model M          calibrate: the model the log was measured with
+  --model M          calibrate: the model the log was measured with; lint-firmware: the model the sources run
+  --firmware ELF     analyze: the application's ELF (or a folder: its PlatformIO, Zephyr, Arduino CLI or ESP-IDF build
+                     is found), to report what the application uses and whether the model and arena fit beside it
+  --map MAP          analyze --firmware: the GNU ld map of that build (default: the .map beside the ELF)
   --tick-hz HZ       calibrate: what one tick of TFLM's own MicroProfiler output is (default: a core cycle)
   --write            calibrate: write the calibration into --catalog FILE (default ./tinyml-targets.json)
   --data DIR         quantize: calibration samples, .npy (float32/float64) or raw little-endian float32 .bin files,
@@ -104,6 +110,8 @@ const OPTIONS = {
   force: { type: 'boolean' },
   profile: { type: 'boolean' },
   model: { type: 'string' },
+  firmware: { type: 'string' },
+  map: { type: 'string' },
   'tick-hz': { type: 'string' },
   write: { type: 'boolean' },
   data: { type: 'string' },
@@ -199,9 +207,12 @@ type Values = Record<string, string | string[] | boolean | undefined>;
 function dispatch(argv: string[], values: ParsedValues, positionals: string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
   try {
     const [command, ...rest] = positionals;
-    if (command !== 'fit' && command !== 'analyze' && command !== 'compile' && command !== 'quantize' && command !== 'calibrate') {
-      throw new UsageError(`unknown command '${command}' (expected: analyze, fit, compile, quantize, calibrate)`);
+    if (command !== 'fit' && command !== 'analyze' && command !== 'compile' && command !== 'quantize' && command !== 'calibrate' && command !== 'lint-firmware') {
+      throw new UsageError(`unknown command '${command}' (expected: analyze, fit, compile, quantize, calibrate, lint-firmware)`);
     }
+    if (command !== 'analyze' && values.firmware !== undefined) throw new UsageError('--firmware is an option of analyze');
+    if (values.firmware === undefined && values.map !== undefined) throw new UsageError('--map goes with analyze --firmware');
+    if (command === 'lint-firmware') return lintFirmwareCommand(rest, values, out, err);
     const calibrateOnly = (['model', 'tick-hz', 'write'] as const).filter((o) => values[o] !== undefined);
     if (command !== 'calibrate' && calibrateOnly.length) throw new UsageError(`--${calibrateOnly[0]} is an option of calibrate`);
     if (command !== 'compile' && values.profile !== undefined) throw new UsageError('--profile is an option of compile');
@@ -245,6 +256,15 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
     const format = values.format as string;
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format '${format}' (text, json or sarif)`);
     const battery = batteryOptions(values);
+    if (values.firmware !== undefined) {
+      if (tfjs) throw new UsageError(`--firmware needs a .tflite: convert ${rest[0]} first`);
+      if (format === 'sarif') throw new UsageError('analyze --firmware prints text or json');
+      if (!(RUNTIMES as readonly string[]).includes(runtime)) throw new UsageError(`--firmware needs a TFLM runtime (${RUNTIMES.join(', ')}) for the arena figure`);
+      const analyzeTo = (o: (s: string) => void): number => (values.target !== undefined || values.clock !== undefined || battery
+        ? analyzeTargeted(rest[0]!, { runtime, target: values.target, clock: values.clock, format: format as 'text' | 'json', catalog, ...(battery ? { battery } : {}) }, o, err)
+        : analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json', o, err));
+      return runAnalyzeWithFirmware(rest[0]!, runtime as KernelSet, { firmware: values.firmware, ...(values.map !== undefined ? { map: values.map } : {}), ...(values.target !== undefined ? { target: values.target } : {}), catalog, format: format as 'text' | 'json' }, analyzeTo, out, err);
+    }
     if (tfjs) {
       const option = (['target', 'clock'] as const).find((o) => values[o] !== undefined) ?? (battery ? 'battery-mah' : null);
       if (option) throw new UsageError(`--${option} needs a .tflite: convert ${rest[0]} first (TF.js models get op support and RAM/flash estimates only)`);
@@ -301,6 +321,16 @@ function calibrate(rest: string[], values: Values, argv: string[], out: (s: stri
     model, target, runtime: chosen, catalog: str('catalog') ?? 'tinyml-targets.json', write: values.write === true,
     format, clock: str('clock'), tickHz,
   }, out, err);
+}
+
+/** `lint-firmware SRC... --model M`, its options checked. */
+function lintFirmwareCommand(rest: string[], values: ParsedValues, out: (s: string) => void, err: (s: string) => void): number {
+  if (rest.length === 0) throw new UsageError('lint-firmware takes one or more C/C++ source files');
+  if (values.model === undefined) throw new UsageError('lint-firmware needs --model MODEL.tflite (the model the sources run)');
+  const runtime = values.runtime as string;
+  if (!(RUNTIMES as readonly string[]).includes(runtime)) throw new UsageError(`lint-firmware needs a TFLM runtime (${RUNTIMES.join(', ')})`);
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`lint-firmware prints text or json, not '${values.format}'`);
+  return runLintFirmware(rest, { model: values.model, runtime: runtime as KernelSet, format: values.format }, out, err);
 }
 
 /** The quantize options, checked. */

@@ -45,6 +45,12 @@ export const RESERVE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   flash: { value: { type: 'quantity', kind: 'bytes' }, doc: 'Flash the application itself needs besides the model (code, TFLM, data).' },
 };
 
+/** The application's own firmware (issue 10): its ELF and, optionally, the GNU ld map with the memory regions. */
+export const FIRMWARE_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  elf: { value: { type: 'path' }, doc: "The application's ELF (built with or without the model), relative to this manifest; found in the usual build folders when left out." },
+  map: { value: { type: 'path' }, doc: "The GNU ld map file of that build (-Wl,-Map=...), for the linker's memory regions." },
+};
+
 /** The cost profile's assumptions (analysis/cost/inputs.ts ASSUMPTIONS); each left out takes its sourced default. */
 export const CLOUD_FIELDS: Readonly<Record<string, FieldSpec>> = {
   link: { value: { type: 'string' }, doc: 'Radio or network link used to reach the cloud, e.g. ble, wifi, lte-m.' },
@@ -82,6 +88,7 @@ export const MANIFEST_FIELDS: Readonly<Record<string, FieldSpec>> = {
   input_shapes: { value: { type: 'shapes' }, doc: 'Shapes of inputs with a dynamic dimension, by input name or position, e.g. {image: [1, 96, 96, 3]}; analysed at these instead of the stored shapes.' },
   budgets: { value: { type: 'section', fields: BUDGET_FIELDS }, doc: 'Limits the deployment must stay within: ram, flash, latency, energy.' },
   reserve: { value: { type: 'section', fields: RESERVE_FIELDS }, doc: 'What the application itself needs: ram, flash.' },
+  firmware: { value: { type: 'section', fields: FIRMWARE_FIELDS }, doc: "The application's firmware: elf (and map), so the fit counts what the application already uses per memory region." },
   cloud: { value: { type: 'section', fields: CLOUD_FIELDS }, doc: 'Assumptions of the cloud-vs-TinyML cost profile; each one left out takes its sourced default.' },
 };
 

@@ -198,6 +198,7 @@ function assemble(values: Map<string, Located<Value>>, fields: FieldOccurrence[]
     inputShapes: get<readonly InputShapeEntry[]>('input_shapes'),
     budgets: dropUndefined({ ram: get<Quantity>('budgets.ram'), flash: get<Quantity>('budgets.flash'), latency: get<Quantity>('budgets.latency'), energy: get<Quantity>('budgets.energy') }),
     reserve: dropUndefined({ ram: get<Quantity>('reserve.ram'), flash: get<Quantity>('reserve.flash') }),
+    firmware: dropUndefined({ elf: get<string>('firmware.elf'), map: get<string>('firmware.map') }),
     cloud: dropUndefined({
       link: get<string>('cloud.link'),
       inferences_per_day: get<number>('cloud.inferences_per_day'),

@@ -61,6 +61,8 @@ export interface Manifest {
   readonly budgets: Partial<Record<BudgetKey, Located<Quantity>>>;
   readonly reserve: Partial<Record<ReserveKey, Located<Quantity>>>;
   readonly cloud: CloudProfile;
+  /** `firmware:` (the application's ELF and its linker map), paths as written. */
+  readonly firmware: { readonly elf?: Located<string>; readonly map?: Located<string> };
   readonly fields: readonly FieldOccurrence[];
 }
 

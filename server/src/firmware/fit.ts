@@ -1,0 +1,52 @@
+/**
+ * What is left of flash and RAM once the application is in, and whether the model and the arena fit there: per
+ * linker region when the map gave them (the flash region holding the code, the RAM region holding the arena, or the
+ * largest writable one), else against the target's totals.
+ */
+import type { FirmwareUsage, RegionUse } from './usage.js';
+
+export interface FirmwareSide {
+  /** The linker region, when regions are known. */
+  readonly region: string | null;
+  /** What the region (or the target) holds, in bytes; null when neither regions nor a target are known. */
+  readonly capacity: number | null;
+  /** What the application alone uses there (the model array and the arena found in the ELF left out). */
+  readonly app: number;
+  /** What the model (flash) or the arena (RAM) needs. */
+  readonly need: number;
+  /** capacity - app - need; negative when it overflows; null without a capacity. */
+  readonly left: number | null;
+}
+
+export interface FirmwareFit {
+  readonly flash: FirmwareSide;
+  readonly ram: FirmwareSide;
+}
+
+export interface FitInputs {
+  readonly modelBytes: number;
+  readonly arenaBytes: number;
+  /** The target's flash and SRAM, used when the map gave no regions. */
+  readonly target?: { readonly flashBytes: number | null; readonly ramBytes: number | null };
+}
+
+function side(region: RegionUse | undefined, total: number | null | undefined, app: number, need: number): FirmwareSide {
+  if (region) return { region: region.region.name, capacity: region.region.length, app: region.app, need, left: region.left - need };
+  const capacity = total ?? null;
+  return { region: null, capacity, app, need, left: capacity === null ? null : capacity - app - need };
+}
+
+/** The fit of a model and its arena beside the application of `usage`. */
+export function firmwareFit(usage: FirmwareUsage, inputs: FitInputs): FirmwareFit {
+  const regions = usage.regions ?? [];
+  const text = [...usage.sections].filter((s) => s.kind === 'text').sort((a, b) => b.size - a.size)[0];
+  const inRegion = (r: RegionUse, addr: number): boolean => addr >= r.region.origin && addr < r.region.origin + r.region.length;
+  const flashRegion = text ? regions.find((r) => inRegion(r, text.addr)) : undefined;
+  const writable = regions.filter((r) => r !== flashRegion && /w/i.test(r.region.attributes));
+  const ramRegion = (usage.arena ? regions.find((r) => inRegion(r, usage.arena!.addr)) : undefined)
+    ?? [...writable].sort((a, b) => b.region.length - a.region.length)[0];
+  return {
+    flash: side(flashRegion, inputs.target?.flashBytes, usage.app.flash, inputs.modelBytes),
+    ram: side(ramRegion, inputs.target?.ramBytes, usage.app.ram, inputs.arenaBytes),
+  };
+}
