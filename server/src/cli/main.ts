@@ -261,8 +261,8 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
       if (format === 'sarif') throw new UsageError('analyze --firmware prints text or json');
       if (!(RUNTIMES as readonly string[]).includes(runtime)) throw new UsageError(`--firmware needs a TFLM runtime (${RUNTIMES.join(', ')}) for the arena figure`);
       const analyzeTo = (o: (s: string) => void): number => (values.target !== undefined || values.clock !== undefined || battery
-        ? analyzeTargeted(rest[0]!, { runtime, target: values.target, clock: values.clock, format: format as 'text' | 'json', catalog, ...(battery ? { battery } : {}) }, o, err)
-        : analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json', o, err));
+        ? analyzeTargeted(rest[0]!, { runtime, target: values.target, clock: values.clock, format: format as 'text' | 'json', catalog, inputShapes, ...(battery ? { battery } : {}) }, o, err)
+        : analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json', inputShapes, o, err));
       return runAnalyzeWithFirmware(rest[0]!, runtime as KernelSet, { firmware: values.firmware, ...(values.map !== undefined ? { map: values.map } : {}), ...(values.target !== undefined ? { target: values.target } : {}), catalog, format: format as 'text' | 'json' }, analyzeTo, out, err);
     }
     if (tfjs) {
