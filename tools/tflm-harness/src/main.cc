@@ -4,6 +4,7 @@
 //
 // Command line (QEMU: -semihosting-config enable=on,target=native,arg=...):
 //   harness MODEL [arena=BYTES] [invoke=0|1]
+// (default arena: 12 MiB, or what is left of the region after the model)
 // Output lines (space-separated key=value after a tag):
 //   LOG <text>                       TFLM's own log (MicroPrintf)
 //   ALLOC status=ok|error arena=N used=N head=N tail=N
@@ -252,7 +253,7 @@ void FillInput(TfLiteTensor* t) {
 // Command line: tokens after the program name.
 struct Args {
   const char* model = nullptr;
-  unsigned long arena = 12ul * 1024 * 1024;
+  unsigned long arena = 0;  // 0: 12 MiB, or the room left after the model if less
   bool invoke = true;
 };
 
@@ -328,6 +329,10 @@ int main() {
   }
   start = (start + 15) & ~static_cast<uintptr_t>(15);
   uintptr_t end = reinterpret_cast<uintptr_t>(__arena_region_end);
+  if (args.arena == 0) {
+    args.arena = 12ul * 1024 * 1024;
+    if (start + args.arena > end) args.arena = static_cast<unsigned long>(end - start);
+  }
   if (start + args.arena > end) {
     Print("ERROR arena too large");
     PrintKV("requested", args.arena);
