@@ -157,6 +157,11 @@ class MarkingProfiler : public tflite::MicroProfilerInterface {
     --depth_;
   }
 
+  // Node numbering starts again (after the calibration event).
+  void NewRun() {
+    for (int i = 0; i < kMaxDepth; ++i) fresh_[i] = true;
+  }
+
   void Reset() {
     count_ = 0;
     depth_ = 0;
@@ -382,6 +387,7 @@ int main() {
   uint32_t h = g_profiler.BeginEvent("calibration");
   g_profiler.EndEvent(h);
   uint32_t calib_events = static_cast<uint32_t>(g_profiler.count());
+  g_profiler.NewRun();
   uint32_t invoke_begin = g_mark_count;
   rig_mark();
   TfLiteStatus inv = interpreter->Invoke();

@@ -61,3 +61,8 @@ void Reset_Handler(void) {
 
 // newlib's _sbrk (nosys.specs) needs `end`; the linker scripts define it. The
 // harness itself never allocates.
+
+// Static objects with destructors register them through __aeabi_atexit, which
+// names the module by __dso_handle (normally from crtbegin, left out by
+// -nostartfiles). The harness never returns through exit handlers.
+void* __dso_handle = 0;
