@@ -46,11 +46,13 @@ for (const ref of references) {
     const w = want.get(`${r.model}|${runtime}`);
     if (!w) continue;
     compared++;
+    // The references record AllocateTensors(); an Invoke that fails afterwards is still an allocated model.
+    const allocated = r.arena_used_bytes !== '';
     const fields: [string, string][] = [
-      ['status', r.status === 'ok' ? 'ok' : 'unsupported'],
+      ['status', allocated ? 'ok' : 'unsupported'],
       ['arena_used_bytes', r.arena_used_bytes!],
-      ['head_bytes', r.status === 'ok' ? r.head_bytes! : ''],
-      ['tail_bytes', r.status === 'ok' ? r.tail_bytes! : ''],
+      ['head_bytes', allocated ? r.head_bytes! : ''],
+      ['tail_bytes', allocated ? r.tail_bytes! : ''],
     ];
     if (r.min_arena_bytes) fields.push(['min_arena_bytes', r.min_arena_bytes]);
     const diffs: string[] = [];

@@ -181,11 +181,13 @@ async function measure(b: Build, model: string, sha: string, o: Options): Promis
   const a = alloc ? kv(alloc) : {};
   const inv = r.lines.find((l) => l.startsWith('INVOKE'));
   const marksLine = r.lines.find((l) => l.startsWith('MARKS'));
+  // The harness exits with 3 from its fault handler; the FAULT line is missing when the fault corrupted its state.
+  const faulted = fault !== undefined || r.exit === 3;
   let status: string;
   if (r.timedOut) status = 'timeout';
-  else if (!alloc) status = fault ? 'fault' : 'error';
+  else if (!alloc) status = faulted ? 'fault' : 'error';
   else if (a.status !== 'ok') status = 'unsupported';
-  else if (!inv) status = fault ? 'invoke_fault' : 'invoke_error';
+  else if (!inv) status = faulted ? 'invoke_fault' : 'invoke_error';
   else status = kv(inv).status === 'ok' ? 'ok' : 'invoke_error';
   const ok = a.status === 'ok';
   let minBytes = '';
@@ -209,11 +211,14 @@ async function measure(b: Build, model: string, sha: string, o: Options): Promis
       ops.push([name, b.core, b.kernels, e.i!, e.sg!, e.node!, e.depth!, e.op!, String(n)]);
     }
   }
-  const note = fault ?? (r.timedOut ? `no result in ${o.timeout} s` : '');
+  let note = fault ?? '';
+  if (r.timedOut) note = `no result in ${o.timeout} s`;
+  else if (faulted && !fault) note = 'FAULT (exit 3; the fault report itself was lost)';
+  else if (!fault && !r.lines.includes('DONE')) note = `no DONE line (exit ${r.exit})`;
   const cells = [
     name, sha, b.core, b.kernels, status,
     ok ? a.used! : '', alloc ? a.head! : '', alloc ? a.tail! : '', minBytes,
-    ok ? '' : failingNode(r.lines),
+    status === 'ok' ? '' : failingNode(r.lines),
     String(ops.length), invokeInstr, ops.length ? String(opsSum) : '', overhead, String(r.total), note,
   ];
   return { cells, ops };
