@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Build TFLM's library (libtensorflow-microlite.a) for one core and kernel set
+# with TFLM's own Makefile, in the tree laid out by setup.sh.
+#
+# Usage: build.sh CORE KERNELS
+#   CORE:    cortex-m0plus | cortex-m4+fp | cortex-m33 | cortex-m55 | any TARGET_ARCH
+#            that targets/cortex_m_generic_makefile.inc accepts
+#   KERNELS: reference | cmsis_nn
+# Environment: TFLM_RIG (default /work/tflm-rig), JOBS (default 2),
+#   BUILD_TYPE (default release_with_logs, see README), ARM_GCC_BIN (default:
+#   the folder of the arm-none-eabi-gcc on PATH, with a trailing slash).
+# Prints the library path on its last line. A log is kept in
+# $TFLM_RIG/logs/CORE_KERNELS.log with the wall time.
+set -euo pipefail
+
+CORE="${1:?usage: build.sh CORE reference|cmsis_nn}"
+KERNELS="${2:?usage: build.sh CORE reference|cmsis_nn}"
+RIG_DIR="${TFLM_RIG:-/work/tflm-rig}"
+JOBS="${JOBS:-2}"
+BUILD_TYPE="${BUILD_TYPE:-release_with_logs}"
+TFLM="$RIG_DIR/tflite-micro"
+GCC="$(command -v arm-none-eabi-gcc || true)"
+ARM_GCC_BIN="${ARM_GCC_BIN:-${GCC%arm-none-eabi-gcc}}"
+
+[ -e "$TFLM/.rig-complete" ] || { echo "build.sh: run setup.sh first ($TFLM)" >&2; exit 1; }
+[ -n "$ARM_GCC_BIN" ] || { echo "build.sh: arm-none-eabi-gcc not found (set ARM_GCC_BIN)" >&2; exit 1; }
+
+case "$KERNELS" in
+  reference) OPT=() ; SUFFIX="" ;;
+  cmsis_nn)  OPT=(OPTIMIZED_KERNEL_DIR=cmsis_nn) ; SUFFIX="_cmsis_nn" ;;
+  *) echo "build.sh: KERNELS must be reference or cmsis_nn, not '$KERNELS'" >&2; exit 1 ;;
+esac
+
+mkdir -p "$RIG_DIR/logs"
+LOG="$RIG_DIR/logs/${CORE}_${KERNELS}.log"
+LIB="$TFLM/gen/cortex_m_generic_${CORE}_${BUILD_TYPE}${SUFFIX}_gcc/lib/libtensorflow-microlite.a"
+
+start=$(date +%s)
+echo "build.sh: $CORE $KERNELS BUILD_TYPE=$BUILD_TYPE -j$JOBS (log: $LOG)"
+# TFLM's Makefile runs tensorflow/lite/micro/tools/generate_cc_arrays.py (numpy
+# and PIL) while it reads the test and example makefiles, even for the library
+# alone. PYTHON_BIN is put first on PATH (default /usr/bin, Debian's
+# python3-numpy and python3-pil).
+PYTHON_BIN="${PYTHON_BIN:-/usr/bin}"
+(
+  cd "$TFLM"
+  export PATH="$PYTHON_BIN:$PATH"
+  make -f tensorflow/lite/micro/tools/make/Makefile -j"$JOBS" \
+    TARGET=cortex_m_generic TARGET_ARCH="$CORE" "${OPT[@]}" \
+    BUILD_TYPE="$BUILD_TYPE" TARGET_TOOLCHAIN_ROOT="$ARM_GCC_BIN" microlite
+) > "$LOG" 2>&1 || { echo "build.sh: make failed, see $LOG" >&2; tail -20 "$LOG" >&2; exit 1; }
+end=$(date +%s)
+echo "wall_seconds $((end - start))" >> "$LOG"
+[ -f "$LIB" ] || { echo "build.sh: make succeeded but $LIB is missing" >&2; exit 1; }
+echo "build.sh: $CORE $KERNELS done in $((end - start)) s"
+echo "$LIB"

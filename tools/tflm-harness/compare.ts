@@ -1,0 +1,73 @@
+/**
+ * Checks the rig's arena figures against earlier measurements: ../shared/models/tflm_ground_truth.tsv (Cortex-M4,
+ * both kernel sets), tflm_ground_truth_helium.tsv (Cortex-M55, CMSIS-NN) and test/measured/tflm_measured.tsv (the
+ * builder models, Cortex-M4). Prints one line per difference and a count per reference file; exit 1 on a difference.
+ *
+ *   node --import tsx tools/tflm-harness/compare.ts test/measured/instr_models.tsv [REFERENCE.tsv ...]
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+
+function readTsv(path: string): Record<string, string>[] {
+  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+  const cols = lines[0]!.split('\t');
+  return lines.slice(1).map((l) => {
+    const cells = l.split('\t');
+    return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? '']));
+  });
+}
+
+/** The runtime name the reference files use for a rig build. */
+function runtimeOf(core: string, kernels: string): string {
+  if (kernels === 'reference') return 'tflm-reference';
+  return core.startsWith('cortex-m55') || core.startsWith('cortex-m85') ? 'tflm-cmsis-nn-helium' : 'tflm-cmsis-nn';
+}
+
+const [mine, ...refs] = process.argv.slice(2);
+if (!mine) {
+  process.stderr.write('usage: compare.ts RIG_MODELS.tsv [REFERENCE.tsv ...]\n');
+  process.exit(2);
+}
+const rows = readTsv(mine);
+const references = refs.length
+  ? refs
+  : ['../shared/models/tflm_ground_truth.tsv', '../shared/models/tflm_ground_truth_helium.tsv', 'test/measured/tflm_measured.tsv'];
+let bad = 0;
+for (const ref of references) {
+  const want = new Map<string, Record<string, string>>();
+  for (const r of readTsv(ref)) want.set(`${r.model!.replace(/\.tflite$/, '')}|${r.runtime}`, r);
+  let compared = 0;
+  let differ = 0;
+  for (const r of rows) {
+    // Only the cores each reference was measured on.
+    const core = r.core!;
+    const runtime = runtimeOf(core, r.kernels!);
+    if (runtime !== 'tflm-cmsis-nn-helium' && !core.startsWith('cortex-m4')) continue;
+    const w = want.get(`${r.model}|${runtime}`);
+    if (!w) continue;
+    compared++;
+    // The references record AllocateTensors(); an Invoke that fails afterwards is still an allocated model.
+    const allocated = r.arena_used_bytes !== '';
+    const fields: [string, string][] = [
+      ['status', allocated ? 'ok' : 'unsupported'],
+      ['arena_used_bytes', r.arena_used_bytes!],
+      ['head_bytes', allocated ? r.head_bytes! : ''],
+      ['tail_bytes', allocated ? r.tail_bytes! : ''],
+    ];
+    if (r.min_arena_bytes) fields.push(['min_arena_bytes', r.min_arena_bytes]);
+    const diffs: string[] = [];
+    for (const [k, v] of fields) {
+      let expected = w[k] ?? '';
+      if (expected === '-') expected = '';
+      if (w.status !== 'ok' && k !== 'status') continue;
+      if (expected !== v) diffs.push(`${k} ${v} (expected ${expected})`);
+    }
+    if (diffs.length) {
+      differ++;
+      process.stdout.write(`${basename(ref)}: ${r.model} ${core} ${r.kernels}: ${diffs.join(', ')}\n`);
+    }
+  }
+  bad += differ;
+  process.stdout.write(`${basename(ref)}: ${compared} rows compared, ${compared - differ} equal, ${differ} differ\n`);
+}
+process.exit(bad ? 1 : 0);

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Compile and link our harness (src/) against one TFLM build made by build.sh,
+# and the QEMU plugin (plugin/) with the host compiler.
+#
+# Usage: harness.sh CORE KERNELS
+# Writes $TFLM_RIG/harness/CORE_KERNELS/{harness.elf,machine,marker,flags.txt}
+# and $TFLM_RIG/harness/opcount.so. Compiler flags are TFLM's own for that
+# build (read from its Makefile with print-CXXFLAGS etc.), so the harness has
+# the ABI and struct layout of the library.
+set -euo pipefail
+
+CORE="${1:?usage: harness.sh CORE reference|cmsis_nn}"
+KERNELS="${2:?usage: harness.sh CORE reference|cmsis_nn}"
+RIG_DIR="${TFLM_RIG:-/work/tflm-rig}"
+BUILD_TYPE="${BUILD_TYPE:-release_with_logs}"
+PYTHON_BIN="${PYTHON_BIN:-/usr/bin}"
+TFLM="$RIG_DIR/tflite-micro"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+GCC="$(command -v arm-none-eabi-gcc)"
+ARM_GCC_BIN="${ARM_GCC_BIN:-${GCC%arm-none-eabi-gcc}}"
+
+case "$KERNELS" in
+  reference) OPT=() ; SUFFIX="" ;;
+  cmsis_nn)  OPT=(OPTIMIZED_KERNEL_DIR=cmsis_nn) ; SUFFIX="_cmsis_nn" ;;
+  *) echo "harness.sh: KERNELS must be reference or cmsis_nn" >&2; exit 1 ;;
+esac
+case "$CORE" in
+  cortex-m0plus|cortex-m3|cortex-m4|cortex-m4+fp|cortex-m7|cortex-m7+fp) MACHINE=mps2-an386 ;;
+  cortex-m33|cortex-m33+nodsp) MACHINE=mps2-an505 ;;
+  cortex-m55|cortex-m55+nofp|cortex-m85) MACHINE=mps3-an547 ;;
+  *) echo "harness.sh: no QEMU machine known for $CORE" >&2; exit 1 ;;
+esac
+
+LIB="$TFLM/gen/cortex_m_generic_${CORE}_${BUILD_TYPE}${SUFFIX}_gcc/lib/libtensorflow-microlite.a"
+[ -f "$LIB" ] || { echo "harness.sh: $LIB missing; run build.sh $CORE $KERNELS" >&2; exit 1; }
+OUT="$RIG_DIR/harness/${CORE}_${KERNELS}"
+mkdir -p "$OUT/obj"
+
+# TFLM's flags for this build (the Makefile is read, nothing is rebuilt).
+if [ ! -s "$OUT/flags.txt" ]; then
+  ( cd "$TFLM" && PATH="$PYTHON_BIN:$PATH" make -s -f tensorflow/lite/micro/tools/make/Makefile \
+      TARGET=cortex_m_generic TARGET_ARCH="$CORE" "${OPT[@]}" BUILD_TYPE="$BUILD_TYPE" \
+      TARGET_TOOLCHAIN_ROOT="$ARM_GCC_BIN" print-CXXFLAGS print-CCFLAGS print-INCLUDES 2>/dev/null ) \
+    | grep -E '^(CXXFLAGS|CCFLAGS|INCLUDES)=' > "$OUT/flags.txt.tmp"
+  mv "$OUT/flags.txt.tmp" "$OUT/flags.txt"
+fi
+CXXFLAGS="$(sed -n 's/^CXXFLAGS=//p' "$OUT/flags.txt")"
+CCFLAGS="$(sed -n 's/^CCFLAGS=//p' "$OUT/flags.txt")"
+INCLUDES="$(sed -n 's/^INCLUDES=//p' "$OUT/flags.txt")"
+[ -n "$CXXFLAGS" ] || { echo "harness.sh: could not read TFLM's flags" >&2; exit 1; }
+
+cd "$TFLM"
+# TFLM's flags carry shell quoting (-D...=\""ARMCM4".h\"), as in its make
+# recipes, so the commands go through eval.
+CXX="${ARM_GCC_BIN}arm-none-eabi-g++"
+CC="${ARM_GCC_BIN}arm-none-eabi-gcc"
+eval "\"$CXX\" $CXXFLAGS $INCLUDES -O2 -I\"$HERE/src\" -c \"$HERE/src/main.cc\" -o \"$OUT/obj/main.o\""
+for c in semihost startup; do
+  eval "\"$CC\" $CCFLAGS -O2 -I\"$HERE/src\" -c \"$HERE/src/$c.c\" -o \"$OUT/obj/$c.o\""
+done
+eval "\"$CXX\" $CXXFLAGS -nostartfiles --specs=nosys.specs -L\"$HERE/src\" -T \"$HERE/src/$MACHINE.ld\" \
+  -Wl,--gc-sections -Wl,-Map=\"$OUT/harness.map\" \"$OUT/obj/main.o\" \"$OUT/obj/semihost.o\" \
+  \"$OUT/obj/startup.o\" \"$LIB\" -lm -o \"$OUT/harness.elf\""
+
+echo "$MACHINE" > "$OUT/machine"
+"${ARM_GCC_BIN}arm-none-eabi-nm" "$OUT/harness.elf" | awk '$3 == "rig_mark" { print "0x" $1 }' > "$OUT/marker"
+[ -s "$OUT/marker" ] || { echo "harness.sh: rig_mark not found in the ELF" >&2; exit 1; }
+
+mkdir -p "$RIG_DIR/harness"
+gcc -O2 -shared -fPIC -fvisibility=hidden -Wall -Wextra \
+  -o "$RIG_DIR/harness/opcount.so" "$HERE/plugin/opcount.c"
+echo "harness.sh: $OUT/harness.elf ($MACHINE, marker $(cat "$OUT/marker"))"
