@@ -2,7 +2,7 @@
  * Fits the instruction model (server/src/analysis/latency/instructions.ts) on the rig's one-op sweep and writes
  * server/src/analysis/latency/instruction-coefficients.json. Deterministic: the same TSV gives the same file.
  *
- *   node --import tsx scripts/fit-instructions.ts [test/measured/instr_sweep.tsv]
+ *   node --import tsx scripts/fit-instructions.ts [SWEEP.tsv ...]   (default: test/measured/instr_sweep*.tsv)
  *
  * Each sweep model is one int8 op named `sw_CLASS_SHAPE` (tools/tflm-harness/sweep-models.ts); its shape is read
  * back from the name. Per (build, kernel class) the coefficients minimise the squared relative error (every point
@@ -14,26 +14,31 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import {
-  instructionFeatures, kernelClass, padBefore, type ClassFit, type InstructionCoefficients, type OpShape,
+  instructionFeatures, kernelClass, opShape, padBefore, type ClassFit, type InstructionCoefficients, type OpShape,
 } from '../server/src/analysis/latency/instructions.ts';
+import { readTflite } from '../server/src/model/tflite/reader.ts';
+import { EXTRA_SWEEP } from './sweep-instructions.ts';
 
-export interface SweepRow { model: string; build: string; op: string; instructions: number }
+export interface OpsRow { model: string; build: string; subgraph: number; node: number; depth: number; op: string; instructions: number }
 
-/** The op rows of a measure.ts ops TSV (comment lines skipped; the header names the columns). */
-export function readOpsTsv(text: string): { rows: SweepRow[]; comments: string[] } {
+/** The op rows of a measure.ts ops TSV (build = `CORE:KERNELS`) and its comment lines (the sources it names). */
+export function readOpsRows(text: string): { rows: OpsRow[]; comments: string[] } {
   const lines = text.split('\n').filter((l) => l.length > 0);
   const comments = lines.filter((l) => l.startsWith('#'));
   const body = lines.filter((l) => !l.startsWith('#'));
-  const head = (body[0] ?? '').split('\t');
-  const col = (name: string): number => {
+  const head = (body.shift() ?? '').split('\t');
+  const at = (name: string): number => {
     const i = head.indexOf(name);
     if (i < 0) throw new Error(`ops TSV has no column ${name}`);
     return i;
   };
-  const [m, c, k, o, n] = [col('model'), col('core'), col('kernels'), col('op'), col('instructions')];
-  const rows = body.slice(1).map((l) => {
+  const c = { model: at('model'), core: at('core'), kernels: at('kernels'), subgraph: at('subgraph'), node: at('node'), depth: at('depth'), op: at('op'), n: at('instructions') };
+  const rows = body.map((l) => {
     const f = l.split('\t');
-    return { model: f[m]!, build: `${f[c]}:${f[k]}`, op: f[o]!, instructions: Number(f[n]) };
+    return {
+      model: f[c.model]!, build: `${f[c.core]}:${f[c.kernels]}`, subgraph: Number(f[c.subgraph]), node: Number(f[c.node]),
+      depth: Number(f[c.depth]), op: f[c.op]!, instructions: Number(f[c.n]),
+    };
   });
   return { rows, comments };
 }
@@ -124,7 +129,7 @@ export function fitRelative(features: number[][], measured: number[]): number[] 
   return best?.x ?? new Array<number>(p).fill(0);
 }
 
-const median = (v: number[]): number => {
+export const median = (v: number[]): number => {
   const s = [...v].sort((a, b) => a - b);
   const h = s.length >> 1;
   return s.length === 0 ? NaN : s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
@@ -133,11 +138,19 @@ const median = (v: number[]): number => {
 /** Rounds to 6 significant digits so the JSON is stable and readable. */
 const sig = (v: number): number => (v === 0 ? 0 : Number(v.toPrecision(6)));
 
+/** The shape of a sweep row's op: from the rig's sweep name, or from the rebuilt extra-sweep model's IR. */
+export function rowShape(name: string): OpShape | null {
+  const build = EXTRA_SWEEP[name];
+  if (!build) return sweepShape(name);
+  const sg = readTflite(build()).subgraphs[0]!;
+  return opShape(sg, sg.operators[0]!);
+}
+
 /** Fits every (build, kernel class) the sweep rows cover. */
-export function fitSweep(rows: SweepRow[], source: string): InstructionCoefficients {
+export function fitSweep(rows: OpsRow[], source: string): InstructionCoefficients {
   const groups = new Map<string, Map<string, { f: Record<string, number>; y: number }[]>>();
   for (const r of rows) {
-    const s = sweepShape(r.model);
+    const s = rowShape(r.model);
     if (!s || !(r.instructions > 0)) continue;
     const cls = kernelClass(s, r.build.endsWith(':reference') ? 'reference' : 'cmsis_nn');
     const g = groups.get(r.build) ?? new Map<string, { f: Record<string, number>; y: number }[]>();
@@ -164,20 +177,21 @@ export function fitSweep(rows: SweepRow[], source: string): InstructionCoefficie
   return { source, builds };
 }
 
-export const SWEEP_TSV = resolve(__dirname, '../test/measured/instr_sweep.tsv');
+/** The rig's sweep and this project's extra sweep (scripts/sweep-instructions.ts). */
+export const SWEEP_TSVS = [resolve(__dirname, '../test/measured/instr_sweep.tsv'), resolve(__dirname, '../test/measured/instr_sweep_extra.tsv')];
 export const COEFFICIENTS_JSON = resolve(__dirname, '../server/src/analysis/latency/instruction-coefficients.json');
 
-/** The JSON text the script writes for a sweep TSV's text. */
-export function coefficientsText(tsv: string): string {
-  const { rows, comments } = readOpsTsv(tsv);
-  const tflm = comments.find((c) => c.includes('source: tflite-micro'))?.replace(/^#\s*source:\s*/, '') ?? 'unknown';
-  const k = fitSweep(rows, `scripts/fit-instructions.ts from test/measured/instr_sweep.tsv (TFLM ${tflm}; tools/tflm-harness)`);
+/** The JSON text the script writes for the sweep TSVs' texts. */
+export function coefficientsText(tsvs: string[]): string {
+  const read = tsvs.map(readOpsRows);
+  const tflm = read.flatMap((r) => r.comments).find((c) => c.includes('source: tflite-micro'))?.replace(/^#\s*source:\s*tflite-micro\s*/, '') ?? 'unknown';
+  const k = fitSweep(read.flatMap((r) => r.rows), `scripts/fit-instructions.ts from test/measured/instr_sweep*.tsv (TFLM ${tflm}, measured with tools/tflm-harness)`);
   return `${JSON.stringify(k, null, 1)}\n`;
 }
 
 if (process.argv[1]?.endsWith('fit-instructions.ts')) {
-  const tsv = resolve(process.argv[2] ?? SWEEP_TSV);
-  const text = coefficientsText(readFileSync(tsv, 'utf8'));
+  const files = process.argv.length > 2 ? process.argv.slice(2).map((f) => resolve(f)) : SWEEP_TSVS;
+  const text = coefficientsText(files.map((f) => readFileSync(f, 'utf8')));
   writeFileSync(COEFFICIENTS_JSON, text);
   const k = JSON.parse(text) as InstructionCoefficients;
   for (const [build, classes] of Object.entries(k.builds)) {

@@ -136,13 +136,17 @@ export function kernelClass(s: OpShape, kernels: 'cmsis_nn' | 'reference'): stri
       if (s.kH === 1 && s.kW === 1 && s.padTop === 0 && s.padLeft === 0 && unitDilation) {
         return s.strideH === 1 && s.strideW === 1 ? 'conv1x1' : 'conv1x1-strided';
       }
-      if (s.kH === 1 && s.outH === 1 && s.inH === 1 && s.padLeft === 0 && unitDilation) return 'conv1xn';
+      if (s.inH === 1 && s.kH === 1 && s.dilationW === 1 && (s.strideW * s.cin) % 4 === 0) return 'conv1xn';
       return 'conv';
     case 'DEPTHWISE_CONV_2D':
       if (kernels === 'cmsis_nn' && s.cout === s.cin && s.n === 1 && unitDilation && s.kH === 3 && s.kW === 3 && s.padTop <= 1 && s.padLeft <= 1) {
         return 'dwconv3x3';
       }
-      return 'dwconv';
+      // arm_depthwise_conv_s8_opt for a multiplier of 1, the generic arm_depthwise_conv_s8 otherwise
+      // (and for multipliers of 4, 8, ... a loop over four multipliers at once).
+      if (kernels === 'reference') return 'dwconv';
+      if (s.cout === s.cin && s.n === 1 && unitDilation) return 'dwconv-opt';
+      return s.cin > 0 && (s.cout / s.cin) % 4 === 0 && s.n === 1 && unitDilation ? 'dwconv-mult4' : 'dwconv';
     case 'FULLY_CONNECTED': return 'fc';
     case 'AVERAGE_POOL_2D': return 'avgpool';
     case 'MAX_POOL_2D': return 'maxpool';
@@ -152,6 +156,11 @@ export function kernelClass(s: OpShape, kernels: 'cmsis_nn' | 'reference'): stri
     default: return `${s.op}/${s.dtype}`;
   }
 }
+
+const FAMILY: Record<string, string> = {
+  CONV_2D: 'conv', DEPTHWISE_CONV_2D: 'dwconv', FULLY_CONNECTED: 'fc', AVERAGE_POOL_2D: 'avgpool', MAX_POOL_2D: 'maxpool',
+  PAD: 'pad', PADV2: 'pad',
+};
 
 /** Kernel taps that land inside the input, summed over output positions, along one axis. */
 function validTaps(inSize: number, outSize: number, k: number, stride: number, pad: number, dilation: number): number {
@@ -172,38 +181,50 @@ function validTaps(inSize: number, outSize: number, k: number, stride: number, p
 export function instructionFeatures(s: OpShape, cls: string): Record<string, number> {
   const pix = s.n * s.outH * s.outW;
   const kArea = s.kH * s.kW;
-  switch (cls) {
+  // Taps inside the input, over all output positions: what a padded window really reads.
+  const taps = s.n * validTaps(s.inH, s.outH, s.kH, s.strideH, s.padTop, s.dilationH) * validTaps(s.inW, s.outW, s.kW, s.strideW, s.padLeft, s.dilationW);
+  // Other types' kernels (float, int16: TFLM's reference code) walk the same loops as their int8 class.
+  const family = cls.includes('/') ? FAMILY[s.op] ?? 'other' : cls;
+  switch (family) {
     case 'conv1x1':
     case 'conv1x1-strided':
     case 'conv1xn':
     case 'conv': {
       const col = kArea * s.cin;
-      const taps = validTaps(s.inH, s.outH, s.kH, s.strideH, s.padTop, s.dilationH) * validTaps(s.inW, s.outW, s.kW, s.strideW, s.padLeft, s.dilationW);
-      if (cls !== 'conv') {
+      if (family !== 'conv') {
         // arm_nn_mat_mult_nt_t_s8 (DSP): per pair of filters a weight-sum loop over the column, then per pair of
         // pixels the dot products in steps of 16, then 4, then 1.
         return {
           call: 1, pixels: pix, outputs: pix * s.cout, weightSums: s.cout * col, macs: pix * s.cout * col,
           tail4: pix * s.cout * Math.floor((col % 16) / 4), tail1: pix * s.cout * (col % 4),
+          // an odd last pixel and an odd last filter run single-row loops
+          oddPixel: (pix % 2) * s.cout * col, oddFilter: (s.cout % 2) * pix * col,
         };
       }
       return {
-        call: 1, pixels: pix, outputs: pix * s.cout, macs: pix * s.cout * col,
-        // im2col copies (widening to 16 bits) each valid tap's channels and zero-fills the padded ones
-        im2col: s.n * taps * s.cin, im2colPadded: (pix * kArea - s.n * taps) * s.cin,
+        // CMSIS-NN's GEMM multiplies the zero-filled padded taps too; the reference loops skip them
+        call: 1, pixels: pix, outputs: pix * s.cout, macs: pix * s.cout * col, validMacs: taps * s.cout * s.cin, outputTaps: taps * s.cout,
+        // im2col copies (widening to 16 bits) each valid tap's channels and zero-fills the padded ones, one call per tap
+        im2col: taps * s.cin, im2colPadded: (pix * kArea - taps) * s.cin, tapCalls: taps, padCalls: pix * kArea - taps,
         tail1: pix * s.cout * (col % 4),
       };
     }
     case 'dwconv3x3':
+    case 'dwconv-opt':
+    case 'dwconv-mult4':
     case 'dwconv': {
-      const taps = validTaps(s.inH, s.outH, s.kH, s.strideH, s.padTop, s.dilationH) * validTaps(s.inW, s.outW, s.kW, s.strideW, s.padLeft, s.dilationW);
-      return { call: 1, pixels: pix, outputs: pix * s.cout, macs: s.n * taps * s.cout, leftover: pix * (s.cout % 4) * kArea };
+      // kernel rows inside the input, per output: the generic kernels' inner-loop setups
+      const rows = s.n * validTaps(s.inH, s.outH, s.kH, s.strideH, s.padTop, s.dilationH) * s.outW * s.cout;
+      return { call: 1, pixels: pix, outputs: pix * s.cout, macs: taps * s.cout, tapCalls: taps, outputRows: rows, leftover: pix * (s.cout % 4) * kArea };
     }
     case 'fc':
       return { call: 1, rows: s.rows, outputs: s.rows * s.cout, macs: s.rows * s.cout * s.depth, leftover: s.rows * s.cout * (s.depth % 4) };
     case 'avgpool':
     case 'maxpool':
-      return { call: 1, pixels: pix, outputs: pix * s.cout, window: pix * kArea * s.cout, leftover: pix * kArea * (s.cout % 4) };
+      return { call: 1, pixels: pix, outputs: pix * s.cout, window: taps * s.cout, windowTaps: taps, leftover: taps * (s.cout % 4) };
+    case 'pad':
+      // TFLM's PadImpl: per output row a memset of the padding and one memcpy of the input row
+      return { call: 1, rows: s.n * s.outH, elements: s.elements };
     case 'add':
     case 'mul':
       return { call: 1, elements: s.elements, leftover: s.elements % 4 };
