@@ -14,7 +14,8 @@ import { bundledInstructionCoefficients } from '../server/src/analysis/latency/i
 import { MEASURED } from '../server/src/targets/measured.ts';
 import { fitCoefficients, npuMeasurements, rowSums } from '../scripts/latency-fit.ts';
 import { estimateRow, rowAggregates } from '../scripts/latency-rows.ts';
-import { printInstructionReport } from '../scripts/instr-check.ts';
+import { printCpiReport, printInstructionReport } from '../scripts/instr-check.ts';
+import { HELD_OUT } from '../scripts/fit-latency.ts';
 
 const modelsDir = resolve(process.argv[2] ?? join(__dirname, '../../shared/models'));
 if (!existsSync(modelsDir)) {
@@ -96,3 +97,5 @@ for (const r of npuMeasurements(modelsDir)) {
 const opsTsv = join(__dirname, '../test/measured/instr_ops.tsv');
 if (!existsSync(opsTsv)) console.log('\n(test/measured/instr_ops.tsv absent: instruction model shown on the sweep only)');
 printInstructionReport(bundledInstructionCoefficients(), existsSync(opsTsv) ? readFileSync(opsTsv, 'utf8') : null, modelsDir);
+const cpiRows = aggregates.map((a) => ({ id: a.row.id, core: a.core, runtime: a.row.runtime, measuredCycles: a.measuredCycles, model: a.model, macCycles: estimateRow(a, k).cycles }));
+printCpiReport(cpiRows, 'cortex-m4f', 'tflm-cmsis-nn', 'cortex-m4+fp:cmsis_nn', HELD_OUT);

@@ -10,6 +10,9 @@ import { test } from 'node:test';
 import {
   bundledInstructionCoefficients, instructionFeatures, kernelClass, opShape, predictModel, predictShape,
 } from '../../server/src/analysis/latency/instructions.js';
+import { estimateLatency } from '../../server/src/analysis/latency/model.js';
+import { checkSupport } from '../../server/src/analysis/support/index.js';
+import { buildKwsDsCnnInt8 } from '../../server/src/model/builder/examples.js';
 import { SeededRandom } from '../../server/src/model/builder/index.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { COEFFICIENTS_JSON, coefficientsText, median, readOpsRows, rowShape, SWEEP_TSVS, sweepShape } from '../../scripts/fit-instructions.js';
@@ -122,4 +125,15 @@ test('whole builder models: per-op and per-model error against the rig (Cortex-M
   const whole = r.models.filter((m) => m.build === M4 && m.predicted !== null && m.measured > 0);
   assert.ok(whole.length >= 5, 'fully predicted models');
   assert.ok(median(whole.map((m) => errPct(m.predicted!, m.measured))) <= 3, 'median per-model error');
+});
+
+test('the latency estimate carries per-layer instructions where a measured build exists, and only there', () => {
+  const kws = readTflite(buildKwsDsCnnInt8());
+  const support = checkSupport(kws, 'tflm-cmsis-nn', []);
+  const m4f = estimateLatency(kws, support, 'cortex-m4f', 80);
+  const conv = m4f.layers.filter((l) => l.features.kind !== 'other');
+  assert.ok(conv.length > 0 && conv.every((l) => (l.instructions ?? 0) > 0));
+  assert.deepEqual(predictModel(kws, M4).map((p) => p.instructions), m4f.layers.map((l) => l.instructions));
+  assert.ok(estimateLatency(kws, support, 'cortex-m7', 80).layers.every((l) => l.instructions === null));
+  assert.ok(estimateLatency(kws, checkSupport(kws, 'tflm-reference', []), 'cortex-m4f', 80).layers.every((l) => l.instructions === null));
 });

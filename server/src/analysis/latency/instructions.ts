@@ -52,9 +52,20 @@ export function bundledInstructionCoefficients(): InstructionCoefficients {
   return bundled as InstructionCoefficients;
 }
 
-/** The rig's build key for a core and kernel set, e.g. `cortex-m4+fp:cmsis_nn`. */
-export function buildKey(core: string, kernels: 'cmsis_nn' | 'reference'): string {
-  return `${core}:${kernels}`;
+/**
+ * The rig's builds by catalog core and kernel set. In a CMSIS-NN build the ops CMSIS-NN lacks run TFLM's reference
+ * kernels inside the same build, so the build follows the runtime, not each op's path.
+ */
+const BUILD_OF: Readonly<Record<string, string>> = {
+  'cortex-m4f/tflm-cmsis-nn': 'cortex-m4+fp:cmsis_nn', 'cortex-m4f/tflm-reference': 'cortex-m4+fp:reference',
+  'cortex-m0plus/tflm-reference': 'cortex-m0plus:reference', 'cortex-m0plus/tflm-cmsis-nn': 'cortex-m0plus:cmsis_nn',
+  'cortex-m33/tflm-cmsis-nn': 'cortex-m33:cmsis_nn', 'cortex-m55/tflm-cmsis-nn': 'cortex-m55:cmsis_nn', 'cortex-m55/tflm-reference': 'cortex-m55:reference',
+};
+
+/** The measured build behind a core and runtime, or null when the bundled coefficients have none for it. */
+export function instructionBuild(core: string, runtime: string, k: InstructionCoefficients = bundledInstructionCoefficients()): string | null {
+  const b = BUILD_OF[`${core}/${runtime}`];
+  return b !== undefined && k.builds[b] !== undefined ? b : null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
