@@ -115,9 +115,13 @@ export const EXTRA_SWEEP: Readonly<Record<string, () => Uint8Array>> = (() => {
   for (const batch of [1, 2, 4]) {
     for (const inner of [17, 33, 64]) for (const units of [10, 32]) m[`sx_fc_b${batch}_i${inner}_u${units}`] = fcModel(seed++, 'INT8', batch, inner, units);
   }
+  for (const h of [16, 25]) {
+    for (const c of [1, 2]) for (const mult of [4, 8]) m[`sx_dw10x8s2m${mult}_h${h}_c${c}`] = convModel(seed++, 'INT8', h, h, c, mult * c, [10, 8], 2, 'SAME', true, mult);
+  }
   for (const h of [6, 10]) {
-    for (const cin of [3, 8]) {
-      for (const cout of [8, 16]) m[`sx_convf3x3_h${h}_c${cin}_o${cout}`] = convModel(seed++, 'FLOAT32', h, h, cin, cout, [3, 3], 1, 'SAME');
+    for (const cin of [1, 3, 8]) {
+      for (const cout of [4, 8, 16]) m[`sx_convf3x3_h${h}_c${cin}_o${cout}`] = convModel(seed++, 'FLOAT32', h, h, cin, cout, [3, 3], 1, 'SAME');
+      for (const cout of [8, 16]) m[`sx_convf5x5s2_h${h}_c${cin}_o${cout}`] = convModel(seed++, 'FLOAT32', h, h, cin, cout, [5, 5], 2, 'SAME');
       m[`sx_convf1x1_h${h}_c${cin}_o16`] = convModel(seed++, 'FLOAT32', h, h, cin, 16, [1, 1], 1, 'VALID');
     }
     for (const c of [8, 16]) m[`sx_dwf3x3_h${h}_c${c}`] = convModel(seed++, 'FLOAT32', h, h, c, c, [3, 3], 1, 'SAME', true);

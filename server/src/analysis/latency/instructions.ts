@@ -202,6 +202,11 @@ export function instructionFeatures(s: OpShape, cls: string): Record<string, num
     case 'conv1xn':
     case 'conv': {
       const col = kArea * s.cin;
+      if (cls !== family) {
+        // TFLM's reference Conv: per output value a loop over the whole window (each tap checked against the
+        // input's edges), and the channel loop for the taps inside
+        return { call: 1, pixels: pix, outputs: pix * s.cout, outputWindow: pix * kArea * s.cout, outputTaps: taps * s.cout, validMacs: taps * s.cout * s.cin };
+      }
       if (family !== 'conv') {
         // arm_nn_mat_mult_nt_t_s8 (DSP): per pair of filters a weight-sum loop over the column, then per pair of
         // pixels the dot products in steps of 16, then 4, then 1.
