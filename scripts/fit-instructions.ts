@@ -149,7 +149,9 @@ export function rowShape(name: string): OpShape | null {
 /** Fits every (build, kernel class) the sweep rows cover. */
 export function fitSweep(rows: OpsRow[], source: string): InstructionCoefficients {
   const groups = new Map<string, Map<string, { f: Record<string, number>; y: number }[]>>();
-  for (const r of rows) {
+  // Sorted, so the sums and the file do not depend on the order measure.ts wrote the rows in (it runs jobs in parallel).
+  const sorted = [...rows].sort((a, b) => (a.build + a.model < b.build + b.model ? -1 : a.build + a.model > b.build + b.model ? 1 : 0));
+  for (const r of sorted) {
     const s = rowShape(r.model);
     if (!s || !(r.instructions > 0)) continue;
     const cls = kernelClass(s, r.build.endsWith(':reference') ? 'reference' : 'cmsis_nn');
