@@ -6,13 +6,16 @@
  *
  *   node --import tsx bench/latency.ts [../shared/models]
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundledCoefficients } from '../server/src/analysis/latency/coefficients.ts';
 import { energyPerInference } from '../server/src/analysis/latency/energy.ts';
+import { bundledInstructionCoefficients } from '../server/src/analysis/latency/instructions.ts';
 import { MEASURED } from '../server/src/targets/measured.ts';
 import { fitCoefficients, npuMeasurements, rowSums } from '../scripts/latency-fit.ts';
 import { estimateRow, rowAggregates } from '../scripts/latency-rows.ts';
+import { printCpiReport, printInstructionReport } from '../scripts/instr-check.ts';
+import { HELD_OUT } from '../scripts/fit-latency.ts';
 
 const modelsDir = resolve(process.argv[2] ?? join(__dirname, '../../shared/models'));
 if (!existsSync(modelsDir)) {
@@ -89,3 +92,10 @@ for (const r of npuMeasurements(modelsDir)) {
   const cycles = r.work / (r.macsPerCycle * k.ethosU.utilization);
   console.log(`${pad(r.model, 50)} ${r.npu}: measured ${r.npuActiveCycles.toLocaleString('en-US')} NPU cycles, estimate ${Math.round(cycles).toLocaleString('en-US')} (utilization ${k.ethosU.utilization}, range ${k.ethosU.utilizationLow}-${k.ethosU.utilizationHigh})`);
 }
+
+// The instruction model against the rig's whole-model measurements (tools/tflm-harness), when the branch has them.
+const opsTsv = join(__dirname, '../test/measured/instr_ops.tsv');
+if (!existsSync(opsTsv)) console.log('\n(test/measured/instr_ops.tsv absent: instruction model shown on the sweep only)');
+printInstructionReport(bundledInstructionCoefficients(), existsSync(opsTsv) ? readFileSync(opsTsv, 'utf8') : null, modelsDir);
+const cpiRows = aggregates.map((a) => ({ id: a.row.id, core: a.core, runtime: a.row.runtime, measuredCycles: a.measuredCycles, model: a.model, macCycles: estimateRow(a, k).cycles }));
+printCpiReport(cpiRows, 'cortex-m4f', 'tflm-cmsis-nn', 'cortex-m4+fp:cmsis_nn', HELD_OUT);

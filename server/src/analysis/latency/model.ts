@@ -20,11 +20,17 @@ import type { Core } from '../../targets/catalog.js';
 import type { SupportReport } from '../support/types.js';
 import { bundledCoefficients, classFactor, type Coefficients } from './coefficients.js';
 import { layerFeatures, type LayerFeatures } from './features.js';
+import { instructionBuild, opShape, predictShape } from './instructions.js';
 
 export interface LayerLatency {
   subgraph: number;
   index: number;
   features: LayerFeatures;
+  /**
+   * Instructions the op's Invoke executes on the measured TFLM build for this core and code path (instructions.ts),
+   * when the instruction model has coefficients for its kernel class; null otherwise. Not (yet) used for cycles.
+   */
+  instructions: number | null;
   cycles: number | null;
   ms: number | null;
 }
@@ -61,23 +67,25 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
   let complete = true;
   let uncalibratedCycles = 0;
   const uncosted = new Set<string>();
+  const build = instructionBuild(core, support.runtime);
   for (const sg of model.subgraphs) {
     for (const op of sg.operators) {
       const s = verdicts.get(`${sg.index}/${op.index}`);
       if (!s) throw new Error(`support report lacks layer ${sg.index}/${op.index}`);
       const f = layerFeatures(sg, op, s, support.runtime);
+      const instructions = build === null || f.path === 'none' || f.path === 'npu' ? null : predictShape(opShape(sg, op), build);
       const c = layerCycles(f, core, support.runtime, k, opts.npuMacsPerCycle ?? null);
       if (c === null) {
         complete = false;
         uncosted.add(f.path === 'none' ? `${op.opName} (unsupported)` : `${op.opName} (${support.runtime} accelerator)`);
-        layers.push({ subgraph: sg.index, index: op.index, features: f, cycles: null, ms: null });
+        layers.push({ subgraph: sg.index, index: op.index, features: f, instructions, cycles: null, ms: null });
         continue;
       }
       cycles += c.cycles;
       low += c.low;
       high += c.high;
       if (!c.calibrated) uncalibratedCycles += c.cycles;
-      layers.push({ subgraph: sg.index, index: op.index, features: f, cycles: c.cycles, ms: c.cycles / (clockMHz * 1000) });
+      layers.push({ subgraph: sg.index, index: op.index, features: f, instructions, cycles: c.cycles, ms: c.cycles / (clockMHz * 1000) });
     }
   }
   // A prior behind a reshape does not make the whole estimate a guess: judge by the share of cycles.
