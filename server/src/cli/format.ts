@@ -34,8 +34,11 @@ export function toText(modelPath: string, report: AnalysisReport): string {
   lines.push(`${visible(modelPath)} on ${report.runtime}`);
   lines.push('');
   const header = ['#', 'op', 'output shape', 'dtype', 'MACs', 'weights', 'live arena', ''];
-  const rows = report.layers.map((l) => layerRow(l, report));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const multi = report.layers.some((x) => x.subgraph !== 0);
+  const rows = report.layers.map((l) => layerRow(l, multi));
+  // A loop, not Math.max(...rows): a spread of 100,000 rows would overflow the call stack.
+  const widths = header.map((h) => h.length);
+  for (const r of rows) r.forEach((c, i) => { widths[i] = Math.max(widths[i]!, c.length); });
   const right = new Set([0, 4, 5, 6]);
   const fmt = (cells: string[]): string =>
     cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
@@ -57,8 +60,8 @@ export function toText(modelPath: string, report: AnalysisReport): string {
   return lines.join('\n');
 }
 
-function layerRow(l: LayerReport, report: AnalysisReport): string[] {
-  const multi = report.layers.some((x) => x.subgraph !== 0);
+/** One row of the table; `multi` (some layer outside subgraph 0) numbers layers as subgraph:index. */
+function layerRow(l: LayerReport, multi: boolean): string[] {
   const marker = l.unsupported ? 'UNSUPPORTED' : l.peak ? '<- peak' : '';
   return [
     multi ? `${l.subgraph}:${l.index}` : String(l.index),

@@ -1,12 +1,12 @@
 import type { Model, Operator, Subgraph, Tensor } from '../../model/ir.js';
-import { ArenaExhausted, ArenaModel, type ArenaEvent } from './arena.js';
+import { ArenaExhausted, ArenaModel, type ArenaEvent, type SizeNeed } from './arena.js';
 import { createKernelContext, type ScratchRequest } from './kernel-context.js';
 import { kernelFor } from './kernels/index.js';
 import { PrepareFailure, tflmTypeSize, type KernelContext, type KernelModel, type KernelSet } from './kernels/types.js';
 import { markLifetimes, type Lifetime } from './lifetimes.js';
 import { checkModelForTflm } from './model-checks.js';
 import { resolveLimits, type AnalysisLimits } from '../../model/limits.js';
-import { planGreedy, type Plan, type PlannerBuffer } from './planner.js';
+import { planGreedy, type PlannerBuffer } from './planner.js';
 import { CORTEX_M as S, alignUp, intArrayBytes } from './structs.js';
 
 /** A node TFLM cannot run: no kernel for its op, or its kernel's Prepare rejects it. */
@@ -73,11 +73,8 @@ export interface SimulationOptions {
   continueOnFailure?: boolean;
   /** The work and depth bounds of the control-flow walk (default: resolveLimits()). */
   limits?: AnalysisLimits;
-  /**
-   * Plans already made, by planner input: the bisection over arena sizes replays the same model many times and the
-   * planner (quadratic in the buffers, as TFLM's) usually gets the same buffers each time.
-   */
-  planCache?: Map<string, Plan>;
+  /** Learns from this replay which other arena sizes would allocate (memory.ts derives the minimum from it). */
+  sizeNeed?: SizeNeed;
 }
 
 /**
@@ -104,7 +101,7 @@ class Simulation {
   private readonly stubbed = new Set<string>();
 
   constructor(private readonly model: Model, private readonly kernels: KernelSet, private readonly options: SimulationOptions) {
-    this.arena = new ArenaModel(options.arenaSize, options.log ?? false);
+    this.arena = new ArenaModel(options.arenaSize, options.log ?? false, options.sizeNeed ?? null);
   }
 
   run(): SimulationResult {
@@ -310,8 +307,7 @@ class Simulation {
       candidates.push({ buffer: plannedBuffer('scratch', request.subgraph, request.node, request.bytes, life), offline: -1 });
     });
 
-    const remaining = a.available(S.arenaAlignment);
-    a.temporary(remaining, S.arenaAlignment);
+    const remaining = a.borrowRest(S.arenaAlignment, candidates.length * S.plannerPerBuffer);
     if (candidates.length > Math.floor(remaining / S.plannerPerBuffer)) {
       a.phase = 'plan: the planner has no room for its buffer list';
       a.refuse('T', candidates.length * S.plannerPerBuffer, S.arenaAlignment);
@@ -319,9 +315,7 @@ class Simulation {
     const plannerInput: PlannerBuffer[] = candidates.map((c) => ({
       size: c.buffer.alignedBytes, first: c.buffer.first, last: c.buffer.last, offlineOffset: c.offline,
     }));
-    const key = this.options.planCache ? plannerInput.map((b) => `${b.size},${b.first},${b.last},${b.offlineOffset}`).join(';') : '';
-    const plan = this.options.planCache?.get(key) ?? planGreedy(plannerInput);
-    this.options.planCache?.set(key, plan);
+    const plan = planGreedy(plannerInput);
     candidates.forEach((c, i) => { c.buffer.offset = plan.offsets[i]!; });
 
     a.resetTemp();
