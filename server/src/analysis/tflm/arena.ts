@@ -32,7 +32,9 @@ export class ArenaExhausted extends Error {
  */
 export class ArenaModel {
   readonly events: ArenaEvent[] = [];
-  phase = '';
+  private phaseText = '';
+  /** A node's phase, kept in parts until an event needs its text (most replays never do). */
+  private phaseNode: { step: string; subgraph: number; node: number; opName: string } | null = null;
   private readonly start = 0;
   private head = 0;
   private temp = 0;
@@ -43,6 +45,29 @@ export class ArenaModel {
   constructor(readonly size: number, private readonly logEvents = false, private readonly need: SizeNeed | null = null) {
     this.end = size;
     this.tail = size;
+  }
+
+  /** What the allocator is doing, as events name it ('create', 'finish', `prepare 0/3:CONV_2D`, ...). */
+  get phase(): string {
+    const n = this.phaseNode;
+    return n ? `${n.step} ${n.subgraph}/${n.node}:${n.opName}` : this.phaseText;
+  }
+
+  set phase(text: string) {
+    this.phaseText = text;
+    this.phaseNode = null;
+  }
+
+  /** Sets the phase to a node's step (`parse`, `init`, `prepare`) without building its text. */
+  nodePhase(step: string, subgraph: number, node: number, opName: string): void {
+    if (this.phaseNode) {
+      this.phaseNode.step = step;
+      this.phaseNode.subgraph = subgraph;
+      this.phaseNode.node = node;
+      this.phaseNode.opName = opName;
+    } else {
+      this.phaseNode = { step, subgraph, node, opName };
+    }
   }
 
   /** AllocatePersistentBuffer(size, alignment): from the tail. */

@@ -92,16 +92,20 @@ class Simulation {
   private readonly arena: ArenaModel;
   private readonly failures: NodeFailure[] = [];
   private readonly nodes: NodeAllocation[] = [];
-  private readonly nodeIndex = new Map<string, NodeAllocation>();
+  /** Each node's record, by subgraph and node index. */
+  private readonly nodeIndex: (NodeAllocation | undefined)[][];
   /** Offline offsets in force: null when the model has none, or when its metadata is unusable (a failure). */
   private offline: number[] | null = null;
   private readonly scratchRequests: ScratchRequest[] = [];
   /** Runtime shapes, per subgraph, for tensors whose shape a kernel changed in Prepare. */
   private readonly shapes = new Map<string, number[]>();
-  private readonly stubbed = new Set<string>();
+  /** Nodes treated as no-ops after a failure, by subgraph (1 = stubbed). */
+  private readonly stubbed: Uint8Array[];
 
   constructor(private readonly model: Model, private readonly kernels: KernelSet, private readonly options: SimulationOptions) {
     this.arena = new ArenaModel(options.arenaSize, options.log ?? false, options.sizeNeed ?? null);
+    this.nodeIndex = model.subgraphs.map(() => []);
+    this.stubbed = model.subgraphs.map((sg) => new Uint8Array(sg.operators.length));
   }
 
   run(): SimulationResult {
@@ -167,13 +171,13 @@ class Simulation {
   private parseAll(): boolean {
     for (const sg of this.model.subgraphs) {
       for (const op of sg.operators) {
-        this.arena.phase = `parse ${sg.index}/${op.index}:${op.opName}`;
+        this.arena.nodePhase('parse', sg.index, op.index, op.opName);
         const record = this.nodeRecord(sg, op);
         const kernel = kernelFor(op, this.kernels);
         if (!kernel) {
           this.fail(sg, op, 'unresolved', `no ${op.opName} kernel is registered in TFLM`);
           if (!this.options.continueOnFailure) return false;
-          this.stubbed.add(`${sg.index}/${op.index}`);
+          this.stubbed[sg.index]![op.index] = 1;
           continue;
         }
         if (op.customCode === null && op.customOptions !== null) {
@@ -195,7 +199,7 @@ class Simulation {
       for (const op of sg.operators) {
         const kernel = this.kernelOf(sg, op);
         if (!kernel?.init) continue;
-        this.arena.phase = `init ${sg.index}/${op.index}:${op.opName}`;
+        this.arena.nodePhase('init', sg.index, op.index, op.opName);
         const before = this.arena.tailUsed;
         try {
           kernel.init(this.context(sg, op));
@@ -203,7 +207,7 @@ class Simulation {
           if (!(error instanceof PrepareFailure)) throw error;
           this.fail(sg, op, 'prepare', error.reason);
           if (!this.options.continueOnFailure) return false;
-          this.stubbed.add(`${sg.index}/${op.index}`);
+          this.stubbed[sg.index]![op.index] = 1;
         }
         this.nodeRecord(sg, op).initPersistentBytes = this.arena.tailUsed - before;
       }
@@ -216,7 +220,7 @@ class Simulation {
     for (const sg of this.model.subgraphs) {
       for (const op of sg.operators) {
         const kernel = this.kernelOf(sg, op);
-        a.phase = `prepare ${sg.index}/${op.index}:${op.opName}`;
+        a.nodePhase('prepare', sg.index, op.index, op.opName);
         const record = this.nodeRecord(sg, op);
         const tailBefore = a.tailUsed;
         const headBefore = a.headUsed;
@@ -362,20 +366,19 @@ class Simulation {
   }
 
   private kernelOf(sg: Subgraph, op: Operator): KernelModel | undefined {
-    if (this.stubbed.has(`${sg.index}/${op.index}`)) return undefined;
+    if (this.stubbed[sg.index]![op.index] === 1) return undefined;
     return kernelFor(op, this.kernels);
   }
 
   private nodeRecord(sg: Subgraph, op: Operator): NodeAllocation {
-    const key = `${sg.index}/${op.index}`;
-    let record = this.nodeIndex.get(key);
+    let record = this.nodeIndex[sg.index]![op.index];
     if (!record) {
       record = {
         subgraph: sg.index, node: op.index, opName: op.opName, paramsBytes: 0, initPersistentBytes: 0,
         preparePersistentBytes: 0, prepareTempBytes: 0, scratch: [], step: -1,
       };
       this.nodes.push(record);
-      this.nodeIndex.set(key, record);
+      this.nodeIndex[sg.index]![op.index] = record;
     }
     return record;
   }

@@ -110,13 +110,14 @@ function layerMemory(model: Model, sim: SimulationResult, limits: AnalysisLimits
   const lifetimes = markLifetimes(model, [], limits);
   const steps = model.subgraphs.flatMap((sg) => sg.operators.map((op) => lifetimes.step(sg.index, op.index)));
   const liveAt = liveBuffersAt(sim.buffers, steps);
-  const records = new Map(sim.nodes.map((n) => [`${n.subgraph}/${n.node}`, n]));
+  const records: (NodeAllocation | undefined)[][] = model.subgraphs.map(() => []);
+  for (const n of sim.nodes) records[n.subgraph]![n.node] = n;
   const layers: LayerMemory[] = [];
   for (const sg of model.subgraphs) {
     for (const op of sg.operators) {
       const step = lifetimes.step(sg.index, op.index);
       const live = liveAt.get(step) ?? [];
-      const record = records.get(`${sg.index}/${op.index}`);
+      const record = records[sg.index]![op.index];
       layers.push({
         subgraph: sg.index,
         node: op.index,
