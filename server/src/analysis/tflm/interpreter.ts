@@ -245,11 +245,13 @@ class Simulation {
         // FinishPrepareNodeAllocations: temporaries are released, this node's scratch requests are stamped, and the
         // request list is regrown for the next node.
         a.resetTemp();
-        for (const request of this.scratchRequests) {
-          if (request.node === -1) {
-            request.node = op.index;
-            record.scratch.push(request.bytes);
-          }
+        // Only this node's requests are unstamped, at the end of the list.
+        let first = this.scratchRequests.length;
+        while (first > 0 && this.scratchRequests[first - 1]!.node === -1) first--;
+        for (let i = first; i < this.scratchRequests.length; i++) {
+          const request = this.scratchRequests[i]!;
+          request.node = op.index;
+          record.scratch.push(request.bytes);
         }
         a.resizeHead(S.scratchBufferRequest.size * (this.scratchRequests.length + S.maxScratchBuffersPerOp),
           S.scratchBufferRequest.align);
