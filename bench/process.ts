@@ -39,7 +39,7 @@ export function benchStartup(cases: { name: string; args: string[] }[], runs = 9
   const times = all.map(() => [] as number[]);
   for (let i = 0; i < runs; i++) all.forEach((c, k) => times[k]!.push(runNode(c.args).ms));
   const base = median(times[0]!);
-  const minified = !readFileSync(resolve(root, 'dist/cli.js'), 'utf8').includes('\n  ');
+  const minified = !readFileSync(resolve(root, 'dist/cli.js'), 'utf8').includes('sourceMappingURL'); // --production: no maps
   console.log(`\nstart-up, whole process, median of ${runs} (dist/cli.js ${minified ? 'minified' : 'not minified'})`);
   console.log(['command'.padEnd(64), 'ms'.padStart(8), 'above node -e 0'.padStart(16)].join(' '));
   all.forEach((c, k) => {

@@ -1,17 +1,22 @@
 import type { AnalysisReport, LayerReport } from '../analysis/report.js';
 import { visible } from '../analysis/text.js';
 
+// One formatter for every figure (made on first use, not at start-up): toLocaleString builds a new one per call,
+// which a 100,000-row table feels.
+let formatter: Intl.NumberFormat | null = null;
+const grouped = { format: (n: number): string => (formatter ??= new Intl.NumberFormat('en-US')).format(n) };
+
 /** Bytes as the product writes them everywhere: exact bytes, and KiB with one decimal beside larger figures. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
-  return `${(bytes / 1024).toFixed(1)} KiB (${bytes.toLocaleString('en-US')} B)`;
+  return `${(bytes / 1024).toFixed(1)} KiB (${grouped.format(bytes)} B)`;
 }
 
 /** A count with thousands separators, compact above a million (e.g. 5.7 M). */
 export function formatCount(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
-  return n.toLocaleString('en-US');
+  return grouped.format(n);
 }
 
 /** The JSON document `analyze --format json` prints (documented in README.md). */
@@ -69,8 +74,8 @@ function layerRow(l: LayerReport, multi: boolean): string[] {
     `[${l.outputShape.join(',')}]`,
     l.dtype ?? '-',
     l.macs ? formatCount(l.macs) : '-',
-    l.weightBytes ? l.weightBytes.toLocaleString('en-US') : '-',
-    l.arenaLiveBytes.toLocaleString('en-US'),
+    l.weightBytes ? grouped.format(l.weightBytes) : '-',
+    grouped.format(l.arenaLiveBytes),
     marker,
   ];
 }
