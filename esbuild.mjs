@@ -15,14 +15,46 @@ const common = {
   logLevel: 'warning',
 };
 
+// TF.js is needed only for a model.json: the CLI and the analysis worker load it from a bundle of its own,
+// dist/tfjs.js, on first use (model/tfjs/reader.ts imports it dynamically), so starting them never compiles it.
+// That bundle is @tensorflow/tfjs without its browser backend (WebGL) and tf.data, which a Node process never uses.
+const emptyModule = (filter) => ({
+  name: 'empty-module',
+  setup(build) {
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'empty-module' }));
+    build.onLoad({ filter: /.*/, namespace: 'empty-module' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+});
+const tfjsChunk = {
+  ...common,
+  stdin: { contents: "module.exports = require('@tensorflow/tfjs');", resolveDir: '.', sourcefile: 'tfjs-chunk.js' },
+  outfile: 'dist/tfjs.js',
+  sourcemap: false,
+  minify: true,
+  plugins: [emptyModule(/^@tensorflow\/tfjs-(backend-webgl|data)$/)],
+};
+/** `@tensorflow/tfjs` becomes a require of ./tfjs.js (beside the bundle), evaluated on the dynamic import only. */
+const tfjsExternal = {
+  name: 'tfjs-chunk',
+  setup(build) {
+    build.onResolve({ filter: /^@tensorflow\/tfjs$/ }, () => ({ path: 'tfjs', namespace: 'tfjs-chunk' }));
+    build.onLoad({ filter: /.*/, namespace: 'tfjs-chunk' }, () => ({ contents: "module.exports = require('./tfjs.js');", loader: 'js' }));
+    build.onResolve({ filter: /^\.\/tfjs\.js$/, namespace: 'tfjs-chunk' }, () => ({ path: './tfjs.js', external: true }));
+  },
+};
+
 const builds = [
+  tfjsChunk,
   // The client imports the shared protocol module; alias the server library to the protocol package the client
   // already bundles, so the server's Node connection code does not ride along into the extension host.
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], alias: { 'vscode-languageserver': 'vscode-languageserver-protocol' } },
-  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [tfjsExternal] },
   // The analysis worker the server starts with worker_threads; it must sit beside dist/server.js.
-  { ...common, entryPoints: ['server/src/lsp/worker/analysis-worker.ts'], outfile: 'dist/analysis-worker.js' },
-  { ...common, entryPoints: ['server/src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['server/src/lsp/worker/analysis-worker.ts'], outfile: 'dist/analysis-worker.js', plugins: [tfjsExternal] },
+  {
+    ...common, entryPoints: ['server/src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' },
+    plugins: [tfjsExternal],
+  },
   // The cost-profile webview: browser code with chart.js bundled in (webviews load nothing from the network).
   {
     ...common, platform: 'browser', format: 'iife', target: 'es2022',

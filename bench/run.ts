@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: how long the core takes per model — reading the .tflite, and the full analysis (the
- * AllocateTensors replay plus the bisection for the minimum arena) for each kernel set — and the heap it leaves; then
+ * `npm run bench`: the CLI's start-up beside `node -e 0` and its scaling over 1k / 10k / 100k operators
+ * (bench/process.ts, bench/scaling.ts); how long the core takes per model — reading the .tflite, and the full analysis
+ * (the AllocateTensors replay, from which the minimum arena follows) for each kernel set — and the heap it leaves; then
  * the language server's figures (bench/lsp.ts) and its analysis workers' (bench/lsp-worker.ts).
  * Uses ../shared/models when present, else the bundled examples. Prints figures; asserts nothing.
  */
@@ -11,6 +12,8 @@ import { analyzeModel, RUNTIMES } from '../server/src/analysis/report.js';
 import { readTflite } from '../server/src/model/tflite/reader.js';
 import { benchLsp } from './lsp.js';
 import { benchWorkers } from './lsp-worker.js';
+import { benchStartup } from './process.js';
+import { benchScaling } from './scaling.js';
 
 const shared = resolve(__dirname, '../../shared/models');
 const dir = existsSync(shared) ? shared : resolve(__dirname, '../examples');
@@ -27,7 +30,18 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-console.log(`models from ${dir}\n`);
+const mobilenet = join(shared, 'tflm_mobilenet_v2_quantized_1x3x224x224.tflite');
+if (!existsSync(resolve(__dirname, '../dist/cli.js'))) throw new Error('npm run build first: the start-up and scaling figures run dist/cli.js');
+benchStartup([
+  { name: 'tinyml-lens --version', args: ['dist/cli.js', '--version'] },
+  { name: 'tinyml-lens analyze examples/kws_dscnn_int8.tflite', args: ['dist/cli.js', 'analyze', 'examples/kws_dscnn_int8.tflite'] },
+  ...(existsSync(mobilenet)
+    ? [{ name: 'tinyml-lens analyze mobilenet_v2 (4 MB) --format json', args: ['dist/cli.js', 'analyze', mobilenet, '--format', 'json'] }]
+    : []),
+]);
+benchScaling();
+
+console.log(`\nmodels from ${dir}\n`);
 console.log(['model'.padEnd(48), 'KiB'.padStart(7), 'read ms'.padStart(8), ...RUNTIMES.map((r) => `${r} cold/warm ms`.padStart(30))].join(' '));
 const heapBefore = process.memoryUsage().heapUsed;
 const kept: unknown[] = [];

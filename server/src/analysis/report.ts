@@ -91,14 +91,15 @@ export interface AnalysisReport {
 export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<AnalysisLimits> = {}): AnalysisReport {
   const memory = analyzeTflmMemory(model, runtime, limits);
   const key = (subgraph: number, node: number): string => `${subgraph}/${node}`;
-  const failed = new Map(memory.failures.map((f) => [key(f.subgraph, f.node), f]));
-  const memLayers = new Map(memory.layers.map((l) => [key(l.subgraph, l.node), l]));
-  const memNodes = new Map(memory.nodes.map((n) => [key(n.subgraph, n.node), n]));
+  // Per node, by subgraph and node index (string keys for 100,000 nodes would dominate the report's cost).
+  const failed = byNode(model, memory.failures);
+  const memLayers = byNode(model, memory.layers);
+  const memNodes = byNode(model, memory.nodes);
   // Nodes that allocate but fail at the first Invoke (checked once, for the layers and for the grouped list).
   const invokeFailures = new Map<string, string>();
   for (const sg of model.subgraphs) {
     for (const op of sg.operators) {
-      const why = failed.has(key(sg.index, op.index)) ? null : invokeFailure(model, sg, op, runtime);
+      const why = failed[sg.index]![op.index] ? null : invokeFailure(model, sg, op, runtime);
       if (why) invokeFailures.set(key(sg.index, op.index), why);
     }
   }
@@ -109,8 +110,8 @@ export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<A
       const out = sg.tensors[op.outputs[0] ?? -1] ?? null;
       const opMacs = operatorMacs(sg, op);
       macs += opMacs;
-      const mem = memLayers.get(key(sg.index, op.index));
-      const node = memNodes.get(key(sg.index, op.index));
+      const mem = memLayers[sg.index]![op.index];
+      const node = memNodes[sg.index]![op.index];
       layers.push({
         subgraph: sg.index,
         index: op.index,
@@ -124,7 +125,7 @@ export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<A
         persistentBytes: mem?.persistentBytes ?? 0,
         scratchBytes: node?.scratch.reduce((n, b) => n + b, 0) ?? 0,
         peak: mem?.isPeak ?? false,
-        unsupported: failed.get(key(sg.index, op.index))?.reason ?? invokeFailures.get(key(sg.index, op.index)) ?? null,
+        unsupported: failed[sg.index]![op.index]?.reason ?? (invokeFailures.size > 0 ? invokeFailures.get(key(sg.index, op.index)) : undefined) ?? null,
       });
     }
   }
@@ -147,6 +148,16 @@ export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<A
     dynamicInputs: dynamicInputs(model),
     detail: memory,
   };
+}
+
+/** Items that name a node, by subgraph and node index (the last one for a node, as a Map would keep; node -1 left out). */
+function byNode<T extends { subgraph: number; node: number }>(model: Model, items: readonly T[]): (T | undefined)[][] {
+  const out: (T | undefined)[][] = model.subgraphs.map(() => []);
+  for (const item of items) {
+    const list = out[item.subgraph];
+    if (list && item.node >= 0) list[item.node] = item;
+  }
+  return out;
 }
 
 /** Failing nodes grouped by op, input type, subgraph and reason: AllocateTensors failures first, then Invoke ones. */

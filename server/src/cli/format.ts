@@ -1,17 +1,22 @@
 import type { AnalysisReport, LayerReport } from '../analysis/report.js';
 import { visible } from '../analysis/text.js';
 
+// One formatter for every figure (made on first use, not at start-up): toLocaleString builds a new one per call,
+// which a 100,000-row table feels.
+let formatter: Intl.NumberFormat | null = null;
+const grouped = { format: (n: number): string => (formatter ??= new Intl.NumberFormat('en-US')).format(n) };
+
 /** Bytes as the product writes them everywhere: exact bytes, and KiB with one decimal beside larger figures. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
-  return `${(bytes / 1024).toFixed(1)} KiB (${bytes.toLocaleString('en-US')} B)`;
+  return `${(bytes / 1024).toFixed(1)} KiB (${grouped.format(bytes)} B)`;
 }
 
 /** A count with thousands separators, compact above a million (e.g. 5.7 M). */
 export function formatCount(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
-  return n.toLocaleString('en-US');
+  return grouped.format(n);
 }
 
 /** The JSON document `analyze --format json` prints (documented in README.md). */
@@ -35,8 +40,11 @@ export function toText(modelPath: string, report: AnalysisReport): string {
   lines.push(`${visible(modelPath)} on ${report.runtime}`);
   lines.push('');
   const header = ['#', 'op', 'output shape', 'dtype', 'MACs', 'weights', 'live arena', ''];
-  const rows = report.layers.map((l) => layerRow(l, report));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const multi = report.layers.some((x) => x.subgraph !== 0);
+  const rows = report.layers.map((l) => layerRow(l, multi));
+  // A loop, not Math.max(...rows): a spread of 100,000 rows would overflow the call stack.
+  const widths = header.map((h) => h.length);
+  for (const r of rows) r.forEach((c, i) => { widths[i] = Math.max(widths[i]!, c.length); });
   const right = new Set([0, 4, 5, 6]);
   const fmt = (cells: string[]): string =>
     cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
@@ -58,8 +66,8 @@ export function toText(modelPath: string, report: AnalysisReport): string {
   return lines.join('\n');
 }
 
-function layerRow(l: LayerReport, report: AnalysisReport): string[] {
-  const multi = report.layers.some((x) => x.subgraph !== 0);
+/** One row of the table; `multi` (some layer outside subgraph 0) numbers layers as subgraph:index. */
+function layerRow(l: LayerReport, multi: boolean): string[] {
   const marker = l.unsupported ? 'UNSUPPORTED' : l.peak ? '<- peak' : '';
   return [
     multi ? `${l.subgraph}:${l.index}` : String(l.index),
@@ -67,8 +75,8 @@ function layerRow(l: LayerReport, report: AnalysisReport): string[] {
     `[${l.outputShape.join(',')}]`,
     l.dtype ?? '-',
     l.macs ? formatCount(l.macs) : '-',
-    l.weightBytes ? l.weightBytes.toLocaleString('en-US') : '-',
-    l.arenaLiveBytes.toLocaleString('en-US'),
+    l.weightBytes ? grouped.format(l.weightBytes) : '-',
+    grouped.format(l.arenaLiveBytes),
     marker,
   ];
 }

@@ -1,12 +1,12 @@
 import type { Model, Operator, Subgraph, Tensor } from '../../model/ir.js';
-import { ArenaExhausted, ArenaModel, type ArenaEvent } from './arena.js';
+import { ArenaExhausted, ArenaModel, type ArenaEvent, type SizeNeed } from './arena.js';
 import { createKernelContext, type ScratchRequest } from './kernel-context.js';
 import { kernelFor } from './kernels/index.js';
 import { PrepareFailure, tflmTypeSize, type KernelContext, type KernelModel, type KernelSet } from './kernels/types.js';
 import { markLifetimes, type Lifetime } from './lifetimes.js';
 import { checkModelForTflm } from './model-checks.js';
 import { resolveLimits, type AnalysisLimits } from '../../model/limits.js';
-import { planGreedy, type Plan, type PlannerBuffer } from './planner.js';
+import { planGreedy, type PlannerBuffer } from './planner.js';
 import { CORTEX_M as S, alignUp, intArrayBytes } from './structs.js';
 
 /** A node TFLM cannot run: no kernel for its op, or its kernel's Prepare rejects it. */
@@ -73,11 +73,8 @@ export interface SimulationOptions {
   continueOnFailure?: boolean;
   /** The work and depth bounds of the control-flow walk (default: resolveLimits()). */
   limits?: AnalysisLimits;
-  /**
-   * Plans already made, by planner input: the bisection over arena sizes replays the same model many times and the
-   * planner (quadratic in the buffers, as TFLM's) usually gets the same buffers each time.
-   */
-  planCache?: Map<string, Plan>;
+  /** Learns from this replay which other arena sizes would allocate (memory.ts derives the minimum from it). */
+  sizeNeed?: SizeNeed;
 }
 
 /**
@@ -95,16 +92,20 @@ class Simulation {
   private readonly arena: ArenaModel;
   private readonly failures: NodeFailure[] = [];
   private readonly nodes: NodeAllocation[] = [];
-  private readonly nodeIndex = new Map<string, NodeAllocation>();
+  /** Each node's record, by subgraph and node index. */
+  private readonly nodeIndex: (NodeAllocation | undefined)[][];
   /** Offline offsets in force: null when the model has none, or when its metadata is unusable (a failure). */
   private offline: number[] | null = null;
   private readonly scratchRequests: ScratchRequest[] = [];
   /** Runtime shapes, per subgraph, for tensors whose shape a kernel changed in Prepare. */
   private readonly shapes = new Map<string, number[]>();
-  private readonly stubbed = new Set<string>();
+  /** Nodes treated as no-ops after a failure, by subgraph (1 = stubbed). */
+  private readonly stubbed: Uint8Array[];
 
   constructor(private readonly model: Model, private readonly kernels: KernelSet, private readonly options: SimulationOptions) {
-    this.arena = new ArenaModel(options.arenaSize, options.log ?? false);
+    this.arena = new ArenaModel(options.arenaSize, options.log ?? false, options.sizeNeed ?? null);
+    this.nodeIndex = model.subgraphs.map(() => []);
+    this.stubbed = model.subgraphs.map((sg) => new Uint8Array(sg.operators.length));
   }
 
   run(): SimulationResult {
@@ -170,13 +171,13 @@ class Simulation {
   private parseAll(): boolean {
     for (const sg of this.model.subgraphs) {
       for (const op of sg.operators) {
-        this.arena.phase = `parse ${sg.index}/${op.index}:${op.opName}`;
+        this.arena.nodePhase('parse', sg.index, op.index, op.opName);
         const record = this.nodeRecord(sg, op);
         const kernel = kernelFor(op, this.kernels);
         if (!kernel) {
           this.fail(sg, op, 'unresolved', `no ${op.opName} kernel is registered in TFLM`);
           if (!this.options.continueOnFailure) return false;
-          this.stubbed.add(`${sg.index}/${op.index}`);
+          this.stubbed[sg.index]![op.index] = 1;
           continue;
         }
         if (op.customCode === null && op.customOptions !== null) {
@@ -198,7 +199,7 @@ class Simulation {
       for (const op of sg.operators) {
         const kernel = this.kernelOf(sg, op);
         if (!kernel?.init) continue;
-        this.arena.phase = `init ${sg.index}/${op.index}:${op.opName}`;
+        this.arena.nodePhase('init', sg.index, op.index, op.opName);
         const before = this.arena.tailUsed;
         try {
           kernel.init(this.context(sg, op));
@@ -206,7 +207,7 @@ class Simulation {
           if (!(error instanceof PrepareFailure)) throw error;
           this.fail(sg, op, 'prepare', error.reason);
           if (!this.options.continueOnFailure) return false;
-          this.stubbed.add(`${sg.index}/${op.index}`);
+          this.stubbed[sg.index]![op.index] = 1;
         }
         this.nodeRecord(sg, op).initPersistentBytes = this.arena.tailUsed - before;
       }
@@ -219,7 +220,7 @@ class Simulation {
     for (const sg of this.model.subgraphs) {
       for (const op of sg.operators) {
         const kernel = this.kernelOf(sg, op);
-        a.phase = `prepare ${sg.index}/${op.index}:${op.opName}`;
+        a.nodePhase('prepare', sg.index, op.index, op.opName);
         const record = this.nodeRecord(sg, op);
         const tailBefore = a.tailUsed;
         const headBefore = a.headUsed;
@@ -244,11 +245,13 @@ class Simulation {
         // FinishPrepareNodeAllocations: temporaries are released, this node's scratch requests are stamped, and the
         // request list is regrown for the next node.
         a.resetTemp();
-        for (const request of this.scratchRequests) {
-          if (request.node === -1) {
-            request.node = op.index;
-            record.scratch.push(request.bytes);
-          }
+        // Only this node's requests are unstamped, at the end of the list.
+        let first = this.scratchRequests.length;
+        while (first > 0 && this.scratchRequests[first - 1]!.node === -1) first--;
+        for (let i = first; i < this.scratchRequests.length; i++) {
+          const request = this.scratchRequests[i]!;
+          request.node = op.index;
+          record.scratch.push(request.bytes);
         }
         a.resizeHead(S.scratchBufferRequest.size * (this.scratchRequests.length + S.maxScratchBuffersPerOp),
           S.scratchBufferRequest.align);
@@ -310,8 +313,7 @@ class Simulation {
       candidates.push({ buffer: plannedBuffer('scratch', request.subgraph, request.node, request.bytes, life), offline: -1 });
     });
 
-    const remaining = a.available(S.arenaAlignment);
-    a.temporary(remaining, S.arenaAlignment);
+    const remaining = a.borrowRest(S.arenaAlignment, candidates.length * S.plannerPerBuffer);
     if (candidates.length > Math.floor(remaining / S.plannerPerBuffer)) {
       a.phase = 'plan: the planner has no room for its buffer list';
       a.refuse('T', candidates.length * S.plannerPerBuffer, S.arenaAlignment);
@@ -319,9 +321,7 @@ class Simulation {
     const plannerInput: PlannerBuffer[] = candidates.map((c) => ({
       size: c.buffer.alignedBytes, first: c.buffer.first, last: c.buffer.last, offlineOffset: c.offline,
     }));
-    const key = this.options.planCache ? plannerInput.map((b) => `${b.size},${b.first},${b.last},${b.offlineOffset}`).join(';') : '';
-    const plan = this.options.planCache?.get(key) ?? planGreedy(plannerInput);
-    this.options.planCache?.set(key, plan);
+    const plan = planGreedy(plannerInput);
     candidates.forEach((c, i) => { c.buffer.offset = plan.offsets[i]!; });
 
     a.resetTemp();
@@ -368,20 +368,19 @@ class Simulation {
   }
 
   private kernelOf(sg: Subgraph, op: Operator): KernelModel | undefined {
-    if (this.stubbed.has(`${sg.index}/${op.index}`)) return undefined;
+    if (this.stubbed[sg.index]![op.index] === 1) return undefined;
     return kernelFor(op, this.kernels);
   }
 
   private nodeRecord(sg: Subgraph, op: Operator): NodeAllocation {
-    const key = `${sg.index}/${op.index}`;
-    let record = this.nodeIndex.get(key);
+    let record = this.nodeIndex[sg.index]![op.index];
     if (!record) {
       record = {
         subgraph: sg.index, node: op.index, opName: op.opName, paramsBytes: 0, initPersistentBytes: 0,
         preparePersistentBytes: 0, prepareTempBytes: 0, scratch: [], step: -1,
       };
       this.nodes.push(record);
-      this.nodeIndex.set(key, record);
+      this.nodeIndex[sg.index]![op.index] = record;
     }
     return record;
   }

@@ -77,7 +77,9 @@ export function createKernelContext(o: KernelContextOptions): KernelContext {
     tempTensor: (index) => temp(existing(index))!,
     tempBuffer: (bytes, align) => { a.temporary(requestSize(bytes, 'a temporary buffer'), align); o.afterTemp(); },
     scratch: (bytes) => {
-      const pending = o.scratchRequests.filter((r) => r.node === -1).length;
+      // This node's requests are the unstamped ones at the end of the list: count back, not through the whole list.
+      let pending = 0;
+      for (let i = o.scratchRequests.length - 1; i >= 0 && o.scratchRequests[i]!.node === -1; i--) pending++;
       if (pending >= S.maxScratchBuffersPerOp) {
         throw new PrepareFailure(`more than ${S.maxScratchBuffersPerOp} scratch buffers requested by one node`);
       }

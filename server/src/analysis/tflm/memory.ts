@@ -1,7 +1,6 @@
 import type { Model } from '../../model/ir.js';
 import { AnalysisLimitError, resolveLimits, type AnalysisLimits } from '../../model/limits.js';
-import type { ArenaEvent } from './arena.js';
-import type { Plan } from './planner.js';
+import { SizeNeed, type ArenaEvent } from './arena.js';
 import { simulateAllocateTensors, type NodeAllocation, type NodeFailure, type PlannedBuffer, type SimulationResult } from './interpreter.js';
 import { markLifetimes } from './lifetimes.js';
 import type { KernelSet } from './kernels/types.js';
@@ -56,11 +55,12 @@ export interface TflmMemoryReport {
  */
 export function analyzeTflmMemory(model: Model, kernels: KernelSet, limits: Partial<AnalysisLimits> = {}): TflmMemoryReport {
   const lim = resolveLimits(limits);
-  const planCache = new Map<string, Plan>();
-  const full = simulateAllocateTensors(model, kernels, { arenaSize: lim.maxArena, continueOnFailure: true, limits: lim, planCache });
+  const sizeNeed = new SizeNeed();
+  const full = simulateAllocateTensors(model, kernels, { arenaSize: lim.maxArena, continueOnFailure: true, limits: lim, sizeNeed });
   if (full.exhausted) throw arenaLimit(lim, full.exhausted);
   const status = full.failures.length === 0 ? 'ok' : 'unsupported';
-  const minArenaBytes = minimumArena(model, kernels, full, lim, planCache);
+  const fits = sizeNeed.exact ? (size: number) => sizeNeed.fits(size) : replayFits(model, kernels, lim);
+  const minArenaBytes = minimumArena(full, lim, fits);
   return {
     kernels,
     status,
@@ -84,13 +84,17 @@ function arenaLimit(limits: AnalysisLimits, event: ArenaEvent): AnalysisLimitErr
   return new AnalysisLimitError('maxArena', limits.maxArena, event.tailUsed + event.headUsed + event.size, 'the tensor arena', where);
 }
 
+/** Whether AllocateTensors() succeeds in `size` bytes, by replaying it at that size. */
+export function replayFits(model: Model, kernels: KernelSet, limits: AnalysisLimits): (size: number) => boolean {
+  return (size) => simulateAllocateTensors(model, kernels, { arenaSize: size, continueOnFailure: true, limits }).exhausted === null;
+}
+
 /**
- * Doubling from arena_used_bytes() to a size that allocates, then bisection. The reference run allocated in
- * `maxArena` bytes, so the doubling stops there; both loops run at most about 32 times.
+ * Doubling from arena_used_bytes() to a size that allocates, then bisection, each probe answered by `fits`: from
+ * the reference replay's SizeNeed (no further replay) when every alignment divides 16, else by a replay at that size.
+ * The reference run allocated in `maxArena` bytes, so the doubling stops there; both loops run at most about 32 times.
  */
-function minimumArena(model: Model, kernels: KernelSet, full: SimulationResult, limits: AnalysisLimits, planCache: Map<string, Plan>): number {
-  const fits = (size: number): boolean =>
-    simulateAllocateTensors(model, kernels, { arenaSize: size, continueOnFailure: true, limits, planCache }).exhausted === null;
+export function minimumArena(full: SimulationResult, limits: AnalysisLimits, fits: (size: number) => boolean): number {
   let hi = Math.max(16, full.headBytes + full.tailBytes);
   while (hi < limits.maxArena && !fits(hi)) hi = Math.min(hi * 2, limits.maxArena);
   let lo = 0;
@@ -106,13 +110,14 @@ function layerMemory(model: Model, sim: SimulationResult, limits: AnalysisLimits
   const lifetimes = markLifetimes(model, [], limits);
   const steps = model.subgraphs.flatMap((sg) => sg.operators.map((op) => lifetimes.step(sg.index, op.index)));
   const liveAt = liveBuffersAt(sim.buffers, steps);
-  const records = new Map(sim.nodes.map((n) => [`${n.subgraph}/${n.node}`, n]));
+  const records: (NodeAllocation | undefined)[][] = model.subgraphs.map(() => []);
+  for (const n of sim.nodes) records[n.subgraph]![n.node] = n;
   const layers: LayerMemory[] = [];
   for (const sg of model.subgraphs) {
     for (const op of sg.operators) {
       const step = lifetimes.step(sg.index, op.index);
       const live = liveAt.get(step) ?? [];
-      const record = records.get(`${sg.index}/${op.index}`);
+      const record = records[sg.index]![op.index];
       layers.push({
         subgraph: sg.index,
         node: op.index,

@@ -36,8 +36,12 @@ export function planGreedy(buffers: readonly PlannerBuffer[]): Plan {
   stableSortBySizeDescending(online, buffers);
   order.push(...online);
 
-  // Placed buffers as a list sorted by offset (ties: later insertions after earlier ones at the same offset).
-  const placed: number[] = [];
+  // The real planner scans every placed buffer in offset order (ties: earlier placements first) and skips those
+  // whose lifetime does not overlap; only the overlapping ones can move the offset, so they are found through an
+  // index over lifetimes and scanned in the same order. The result is the same; the cost follows the buffers live
+  // at the same time rather than all buffers placed.
+  const placed = new PlacedByLifetime(buffers);
+  const seq = new Int32Array(count);
   for (let n = 0; n < order.length; n++) {
     const id = order[n]!;
     const wanted = buffers[id]!;
@@ -47,16 +51,17 @@ export function planGreedy(buffers: readonly PlannerBuffer[]): Plan {
     } else if (wanted.offlineOffset !== -1) {
       offset = wanted.offlineOffset;
     } else {
-      for (const other of placed) {
-        const b = buffers[other]!;
-        if (b.first > wanted.last || wanted.first > b.last) continue;
+      const overlapping = placed.overlapping(wanted.first, wanted.last);
+      overlapping.sort((a, b) => offsets[a]! - offsets[b]! || seq[a]! - seq[b]!);
+      for (const other of overlapping) {
         const gap = offsets[other]! - offset;
         if (gap >= wanted.size) break;
-        offset = Math.max(offset, offsets[other]! + b.size);
+        offset = Math.max(offset, offsets[other]! + buffers[other]!.size);
       }
     }
     offsets[id] = offset;
-    insertByOffset(placed, id, offset, offsets, n === 0);
+    seq[id] = n;
+    placed.add(id);
   }
 
   let maxBytes = 0;
@@ -73,19 +78,66 @@ function stableSortBySizeDescending(ids: number[], buffers: readonly PlannerBuff
 }
 
 /**
- * Insert into the offset-sorted list the way the planner's linked list does: before the head only when strictly
- * lower than the head's offset, otherwise after the last entry whose offset is not greater.
+ * Placed buffers indexed by their first step (a segment tree over the distinct first steps, each node holding the
+ * latest last step below it): the buffers whose lifetime overlaps [first, last] are those with a first step <= last
+ * and a last step >= first, found in O((k + 1) log n) for k of them.
  */
-function insertByOffset(placed: number[], id: number, offset: number, offsets: number[], first: boolean): void {
-  if (first || placed.length === 0) {
-    placed.push(id);
-    return;
+class PlacedByLifetime {
+  private readonly firsts: number[];
+  private readonly leaves: number;
+  private readonly maxLast: Float64Array;
+  private readonly atLeaf: number[][];
+
+  constructor(private readonly buffers: readonly PlannerBuffer[]) {
+    this.firsts = [...new Set(buffers.map((b) => b.first))].sort((a, b) => a - b);
+    let leaves = 1;
+    while (leaves < this.firsts.length) leaves *= 2;
+    this.leaves = leaves;
+    this.maxLast = new Float64Array(2 * leaves).fill(-Infinity);
+    this.atLeaf = Array.from({ length: this.firsts.length }, () => []);
   }
-  if (offsets[placed[0]!]! > offset) {
-    placed.unshift(id);
-    return;
+
+  add(id: number): void {
+    const b = this.buffers[id]!;
+    const leaf = this.countAtMost(b.first) - 1;
+    this.atLeaf[leaf]!.push(id);
+    for (let node = leaf + this.leaves; node >= 1 && this.maxLast[node]! < b.last; node >>= 1) this.maxLast[node] = b.last;
   }
-  let i = 0;
-  while (i + 1 < placed.length && offsets[placed[i + 1]!]! <= offset) i++;
-  placed.splice(i + 1, 0, id);
+
+  /** The placed buffers with first <= last and last >= first (in no particular order). */
+  overlapping(first: number, last: number): number[] {
+    const out: number[] = [];
+    const upTo = this.countAtMost(last) - 1; // leaves 0..upTo hold buffers starting no later than `last`
+    if (upTo < 0) return out;
+    const stack = [1];
+    const lows = [0];
+    const spans = [this.leaves];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      const low = lows.pop()!;
+      const span = spans.pop()!;
+      if (low > upTo || this.maxLast[node]! < first) continue;
+      if (span === 1) {
+        for (const id of this.atLeaf[low]!) if (this.buffers[id]!.last >= first) out.push(id);
+        continue;
+      }
+      const half = span / 2;
+      stack.push(2 * node, 2 * node + 1);
+      lows.push(low, low + half);
+      spans.push(half, half);
+    }
+    return out;
+  }
+
+  /** How many distinct first steps are <= `step`. */
+  private countAtMost(step: number): number {
+    let lo = 0;
+    let hi = this.firsts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.firsts[mid]! <= step) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 }
