@@ -42,12 +42,26 @@ echo "build.sh: $CORE $KERNELS BUILD_TYPE=$BUILD_TYPE -j$JOBS (log: $LOG)"
 # alone. PYTHON_BIN is put first on PATH (default /usr/bin, Debian's
 # python3-numpy and python3-pil).
 PYTHON_BIN="${PYTHON_BIN:-/usr/bin}"
+MAKE_ARGS=(-f tensorflow/lite/micro/tools/make/Makefile TARGET=cortex_m_generic TARGET_ARCH="$CORE" "${OPT[@]}"
+  BUILD_TYPE="$BUILD_TYPE" TARGET_TOOLCHAIN_ROOT="$ARM_GCC_BIN")
 (
   cd "$TFLM"
   export PATH="$PYTHON_BIN:$PATH"
-  make -f tensorflow/lite/micro/tools/make/Makefile -j"$JOBS" \
-    TARGET=cortex_m_generic TARGET_ARCH="$CORE" "${OPT[@]}" \
-    BUILD_TYPE="$BUILD_TYPE" TARGET_TOOLCHAIN_ROOT="$ARM_GCC_BIN" microlite
+  case "$CORE" in
+    cortex-m55*|cortex-m85*)
+      # GCC 12.2 if-converts a float conversion in resize_nearest_neighbor.cc into `vcvtne.f32.s32`, which the
+      # assembler rejects for MVE. Compile that one object first, with TFLM's own command plus
+      # -fno-if-conversion -fno-if-conversion2; make then finds it up to date. Every other object is TFLM's as is.
+      obj="gen/cortex_m_generic_${CORE}_${BUILD_TYPE}${SUFFIX}_gcc/obj/kernels/tensorflow/lite/micro/kernels/resize_nearest_neighbor.o"
+      if [ ! -f "$obj" ]; then
+        cmd=$(make -n "${MAKE_ARGS[@]}" "$obj" | grep -E 'arm-none-eabi-g\+\+ .* -c ' | tail -1)
+        [ -n "$cmd" ] || { echo "build.sh: no compile command for $obj" >&2; exit 1; }
+        mkdir -p "$(dirname "$obj")"
+        eval "$cmd -fno-if-conversion -fno-if-conversion2"
+      fi
+      ;;
+  esac
+  make -j"$JOBS" "${MAKE_ARGS[@]}" microlite
 ) > "$LOG" 2>&1 || { echo "build.sh: make failed, see $LOG" >&2; tail -20 "$LOG" >&2; exit 1; }
 end=$(date +%s)
 echo "wall_seconds $((end - start))" >> "$LOG"
