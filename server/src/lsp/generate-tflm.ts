@@ -12,7 +12,7 @@ import { CodegenError, generateTflmProject, identifierFor } from '../codegen/tfl
 import type { ModelCache } from './models.js';
 import { GenerateTflmRequest, type GenerateTflmParams, type GenerateTflmResult } from './protocol.js';
 import { guardedAsync, type Logger } from './safe.js';
-import { analysisLimit } from './messages.js';
+import { analysisLimit, loadProblem } from './messages.js';
 import { isManifestDocument, type Workspace } from './workspace.js';
 
 export interface GenerateTflmDeps {
@@ -55,11 +55,7 @@ async function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): Promise<
   if (runtime === 'edgetpu') return error('params', 'the Edge TPU runs models compiled by edgetpu_compiler, not TensorFlow Lite Micro code');
   if (!/\.tflite$/i.test(modelPath)) return error('model', `${basename(modelPath)} is not a .tflite model (convert a TF.js model to .tflite first)`);
   const load = await deps.models.loaded(modelPath);
-  if (load.kind === 'missing') return error('model', `${modelPath}: no such file`);
-  if (load.kind === 'unreadable') return error('model', `${modelPath}: ${load.reason}`);
-  if (load.kind === 'malformed') return error('model', `${modelPath}: ${load.error.message}`);
-  if (load.kind === 'failed') return error('model', analysisLimit(basename(modelPath), load.failure));
-  if (load.kind === 'pending') return error('model', `${modelPath} changed while it was read; try again`);
+  if (load.kind !== 'ok') return error('model', loadProblem(load));
   const bytes = deps.models.bytesOf(load);
   if (!bytes) return error('model', `${modelPath} changed while it was read; try again`);
   const kernels = memoryKernelsFor(runtime as Runtime);

@@ -15,7 +15,7 @@ import { WORKSPACE_CATALOG } from './catalog-targets.js';
 import type { ModelCache } from './models.js';
 import { ImportProfileRequest, type ImportProfileParams, type ImportProfileResult } from './protocol.js';
 import { FileError, LIMITS, readTextFile } from '../files/read.js';
-import { analysisLimit } from './messages.js';
+import { analysisLimit, loadProblem } from './messages.js';
 import { guardedAsync, type Logger } from './safe.js';
 import type { Settings } from './settings.js';
 
@@ -48,11 +48,7 @@ async function importProfile(p: ImportProfileParams, deps: ImportProfileDeps): P
   const root = rootOf(modelPath, deps.roots());
   if (root === null) return error('params', 'open a workspace folder: the calibration goes into its tinyml-targets.json');
   const load = await deps.models.loaded(modelPath);
-  if (load.kind === 'missing') return error('model', `${modelPath}: no such file`);
-  if (load.kind === 'unreadable') return error('model', `${modelPath}: ${load.reason}`);
-  if (load.kind === 'malformed') return error('model', `${modelPath}: ${load.error.message}`);
-  if (load.kind === 'failed') return error('model', analysisLimit(basename(modelPath), load.failure));
-  if (load.kind === 'pending') return error('model', `${modelPath} changed while it was read; try again`);
+  if (load.kind !== 'ok') return error('model', loadProblem(load));
   // The analysis runs in a worker under its limits; the estimate below reuses it.
   const analysis = await deps.models.analysed(load, memoryKernelsFor(runtime as Runtime), null);
   if (analysis.kind === 'failed') return error('model', analysisLimit(basename(modelPath), analysis.failure));

@@ -10,6 +10,23 @@ import type { ModelFormatError } from '../model/errors.js';
 import type { JobFailure } from './worker/messages.js';
 import type { ManifestProblem } from '../manifest/types.js';
 import { formatBytes, formatBytesIn, formatJoules, formatSeconds, UNITS, type QuantityError } from '../manifest/units.js';
+import type { ModelLoad } from './models.js';
+
+/** Why a model file a request needs cannot be used (every state but 'ok'), for a request's error message. */
+export function loadProblem(load: Exclude<ModelLoad, { kind: 'ok' }>): string {
+  switch (load.kind) {
+    case 'missing':
+      return `${load.path}: no such file`;
+    case 'unreadable':
+      return `${load.path}: ${load.reason}`;
+    case 'malformed':
+      return `${load.path}: ${load.error.message}`;
+    case 'failed':
+      return analysisLimit(load.path.split(/[\\/]/).pop() ?? load.path, load.failure);
+    case 'pending':
+      return `${load.path} changed while it was read; try again`;
+  }
+}
 
 /**
  * Why the analysis of `model` gave no figures: the limit it ran into and the setting that raises it. The model (not

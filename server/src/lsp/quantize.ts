@@ -11,7 +11,7 @@ import { RUNTIMES } from '../analysis/report.js';
 import type { ModelCache } from './models.js';
 import { QuantizeRequest, type QuantizeParams, type QuantizeResult } from './protocol.js';
 import { guardedAsync, type Logger } from './safe.js';
-import { analysisLimit } from './messages.js';
+import { analysisLimit, loadProblem } from './messages.js';
 
 export interface QuantizeDeps {
   readonly models: ModelCache;
@@ -32,11 +32,7 @@ async function quantize(p: QuantizeParams, deps: QuantizeDeps): Promise<Quantize
   const modelPath = fileURLToPath(p.modelUri);
   if (!/\.tflite$/i.test(modelPath)) return error('model', `${basename(modelPath)} is not a .tflite model`);
   const load = await deps.models.loaded(modelPath);
-  if (load.kind === 'missing') return error('model', `${modelPath}: no such file`);
-  if (load.kind === 'unreadable') return error('model', `${modelPath}: ${load.reason}`);
-  if (load.kind === 'malformed') return error('model', `${modelPath}: ${load.error.message}`);
-  if (load.kind === 'failed') return error('model', analysisLimit(basename(modelPath), load.failure));
-  if (load.kind === 'pending') return error('model', `${modelPath} changed while it was read; try again`);
+  if (load.kind !== 'ok') return error('model', loadProblem(load));
   const bytes = deps.models.bytesOf(load);
   if (!bytes) return error('model', `${modelPath} changed while it was read; try again`);
   // The arena figures before quantization, from the workers (cached when the model is open in a manifest).
