@@ -91,6 +91,13 @@ export const REGRESSIONS: readonly Regression[] = [
     make: () => model(24, ['cf-fanout'], (p, g, x, i) => calls(p, g, x, i < 23 ? [i + 1, i + 1] : [])),
   },
   {
+    // Found by the long run (seed 2026, case 40824): three calls per level over 14 levels, 3^13 x 3 = 4.8M visits,
+    // just under the first work limit (5M), took over a minute on a loaded machine; the limit is now 1M.
+    name: 'call-once-fan-out-just-under-the-old-work-limit',
+    issueCase: 'Hangs: CALL_ONCE fan-outs whose walk stays just under the work limit, repeated by every analysis step',
+    make: () => model(15, ['cf-fanout'], (p, g, x, i) => calls(p, g, x, i < 13 ? [i + 1, i + 1, i + 1] : [])),
+  },
+  {
     name: 'call-once-chain-2000-deep',
     issueCase: 'Hangs: deep nesting of control flow (recursion depth)',
     make: () => model(2000, ['cf-deep'], (p, g, x, i) => calls(p, g, x, i < 1999 ? [i + 1] : [])),
