@@ -7,8 +7,8 @@
  *     --out-models FILE --out-ops FILE [--min] [--mode insn|tb] [--jobs N] [--timeout SECONDS] MODEL.tflite|DIR ...
  *
  * Each build must have been made by build.sh and harness.sh (in $TFLM_RIG, default /work/tflm-rig). Rows are
- * appended in model order; the header (comment lines with the versions, then the column names) is written when the
- * file is new. Not part of `npm test`.
+ * appended in model order (also with --jobs N); the header (comment lines with the versions, then the column names)
+ * is written when the file is new. Not part of `npm test`.
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -253,14 +253,26 @@ async function main(): Promise<void> {
   if (!existsSync(o.outModels)) writeFileSync(o.outModels, header(MODEL_COLUMNS, o));
   if (!existsSync(o.outOps)) writeFileSync(o.outOps, header(OP_COLUMNS, o));
   const jobs: (() => Promise<void>)[] = [];
+  // With --jobs > 1 runs finish out of order; each result waits here until every earlier job's is written, so the
+  // files are in model order whatever the job count.
+  const done: (ModelRow | undefined)[] = [];
+  let written = 0;
+  const flush = (): void => {
+    for (let row = done[written]; row !== undefined; row = done[++written]) {
+      appendFileSync(o.outModels, row.cells.join('\t') + '\n');
+      if (row.ops.length) appendFileSync(o.outOps, row.ops.map((r) => r.join('\t')).join('\n') + '\n');
+      done[written] = undefined;
+    }
+  };
   for (const model of o.models) {
     const sha = createHash('sha256').update(readFileSync(model)).digest('hex');
     for (const b of builds) {
+      const slot = jobs.length;
       jobs.push(async () => {
         const t0 = Date.now();
         const row = await measure(b, model, sha, o);
-        appendFileSync(o.outModels, row.cells.join('\t') + '\n');
-        if (row.ops.length) appendFileSync(o.outOps, row.ops.map((r) => r.join('\t')).join('\n') + '\n');
+        done[slot] = row;
+        flush();
         process.stderr.write(`${basename(model)} ${b.core} ${b.kernels}: ${row.cells[4]} ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
       });
     }

@@ -231,7 +231,11 @@ export function instructionFeatures(s: OpShape, cls: string): Record<string, num
     case 'dwconv': {
       // kernel rows inside the input, per output: the generic kernels' inner-loop setups
       const rows = s.n * validTaps(s.inH, s.outH, s.kH, s.strideH, s.padTop, s.dilationH) * s.outW * s.cout;
-      return { call: 1, pixels: pix, outputs: pix * s.cout, macs: taps * s.cout, tapCalls: taps, outputRows: rows, leftover: pix * (s.cout % 4) * kArea };
+      return {
+        call: 1, pixels: pix, outputs: pix * s.cout, macs: taps * s.cout, tapCalls: taps, outputRows: rows, leftover: pix * (s.cout % 4) * kArea,
+        // TFLM's reference kernel checks every window tap against the input's edges, per output value
+        outputWindow: pix * kArea * s.cout,
+      };
     }
     case 'fc':
       return { call: 1, rows: s.rows, outputs: s.rows * s.cout, macs: s.rows * s.cout * s.depth, leftover: s.rows * s.cout * (s.depth % 4) };
