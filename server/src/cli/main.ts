@@ -13,7 +13,7 @@ import { visible, visibleBlock } from '../analysis/text.js';
 import type { KernelSet } from '../analysis/tflm/kernels/types.js';
 import { isIdentifierName } from '../codegen/tflm.js';
 import { ModelFormatError } from '../model/errors.js';
-import { AnalysisLimitError, DEFAULT_LIMITS, LIMIT_FLAGS, withLimits, type AnalysisLimits } from '../model/limits.js';
+import { AnalysisLimitError, LIMIT_FLAGS, withLimits, type AnalysisLimits } from '../model/limits.js';
 import { readTflite } from '../model/tflite/reader.js';
 import { toJson, toText } from './format.js';
 import { runCalibrate } from './calibrate.js';
@@ -29,106 +29,7 @@ import { runAnalyzeWithFirmware, runLintFirmware } from './firmware.js';
 
 const VERSION = '0.1.0';
 
-const USAGE = `Usage: tinyml-lens analyze MODEL.tflite|model.json [--runtime RUNTIME] [--target TARGET [--clock 120MHz]] [--catalog FILE]
-                     [--battery-mah N --inferences-per-day N [--battery-volts V] [--sleep-uw P]] [--format text|json|sarif]
-       tinyml-lens fit MODEL.tflite [--runtime RUNTIME] [--catalog FILE] [--format text|json]
-       tinyml-lens compile MODEL.tflite [--runtime RUNTIME] [--out DIR] [--name NAME] [--arena-margin PCT] [--profile] [--force]
-       tinyml-lens calibrate LOG --model MODEL.tflite --target BOARD [--runtime RUNTIME] [--clock C] [--tick-hz HZ]
-                     [--catalog FILE] [--write] [--format text|json]
-       tinyml-lens analyze MODEL.tflite --firmware ELF|DIR [--map MAP] [--target TARGET] [--format text|json]
-       tinyml-lens lint-firmware SRC.cc... --model MODEL.tflite [--runtime RUNTIME] [--format text|json]
-       tinyml-lens quantize MODEL.tflite --out OUT.tflite (--data DIR | --random N [--range A,B]) [--io int8|float32] [--force]
-
-Reports the tensor arena TensorFlow Lite Micro needs for MODEL (to the byte, for a 32-bit Cortex-M build),
-operator support, flash and MACs per layer. compile writes C++ for TFLM: the model array, an op resolver with the
-kernels it uses, the arena size from the same figures, and an example that allocates and runs one inference.
-compile --profile adds per-operator timing that prints one line per op; calibrate reads such a log (or TFLM's
-MicroProfiler output), shows measured vs estimated per layer and the board calibration it would add to the workspace
-catalog (tinyml-targets.json): written only with --write, then later estimates for that board and runtime use it.
-quantize writes an int8 model (post-training full-integer quantization) of a float32 model, calibrated on samples.
-A TensorFlow.js model.json (with its weight shards beside it) is analysed per layer: which layers TFLM cannot run
-once converted, and RAM and flash estimates for the int8 model; the other commands and --target need a .tflite.
-
-Options:
-  --runtime   ${RUNTIMES.join(' | ')} (memory to the byte)
-              | tflm-esp-nn | ethos-u | edgetpu (op support; memory estimated)
-              default: with --target, the target's runtime (as fit picks it); else tflm-cmsis-nn
-  --target    a catalog id or alias (nrf52840, arduino-nano-33-ble-sense, ...) or a core (cortex-m4f, esp32s3, ...):
-              adds op support per layer, latency, energy and whether it fits
-  --clock     core clock (e.g. 120MHz; default: the target's)
-  --catalog   a JSON file of your own boards ({"mcus": [...]}, the bundled catalog's schema) added to the catalog
-  --battery-mah N        battery capacity (mAh): with --inferences-per-day and a --target with measured active
-                         power, adds the battery life in days
-  --inferences-per-day N inferences a day for the battery life
-  --battery-volts V      the battery's nominal voltage (default 3.0, a CR2032-class cell)
-  --sleep-uw P           sleep power between inferences in uW (default 0: inference energy only, an upper bound)
-  --format    text (default) | json | sarif
-  --input-shape NAME_OR_INDEX=D,D,...  analyze, fit: the shape of an input with a dynamic dimension (repeatable),
-              e.g. --input-shape 0=1,96,96,3; the analysis uses it (propagated through the ops whose output shape
-              follows from it); without one a dynamic input is analysed at its stored shape, with a warning
-  --out DIR          compile: the output folder (default: NAME_tflm beside the model)
-  --name NAME        compile: snake_case base of the generated names (default: from the file name)
-  --arena-margin PCT compile: percent added to the minimum arena (default 0)
-  --profile          compile: add a per-operator profiler (DWT/SysTick/ESP32 cycle timer) for calibrate
-  --force            compile, quantize: replace files that already exist (regular files only, never a link)
-  --max-file-size N  the largest file read (e.g. 64MiB, 4GiB; defaults: 2 GiB for a model, 256 MiB for compile,
-                     64 MiB for a model.json, 4 MiB for a catalog)
-  --model M          calibrate: the model the log was measured with; lint-firmware: the model the sources run
-  --firmware ELF     analyze: the application's ELF (or a folder: its PlatformIO, Zephyr, Arduino CLI or ESP-IDF build
-                     is found), to report what the application uses and whether the model and arena fit beside it
-  --map MAP          analyze --firmware: the GNU ld map of that build (default: the .map beside the ELF)
-  --tick-hz HZ       calibrate: what one tick of TFLM's own MicroProfiler output is (default: a core cycle)
-  --write            calibrate: write the calibration into --catalog FILE (default ./tinyml-targets.json)
-  --data DIR         quantize: calibration samples, .npy (float32/float64) or raw little-endian float32 .bin files,
-                     each one sample of the model input
-  --random N         quantize: calibrate on N uniform random samples instead (lower quality)
-  --range A,B        quantize: the range of --random (default 0,1; write --range=-1,1 when A is negative)
-  --io T             quantize: int8 (default) or float32 model inputs and outputs
-  --max-work N       bounds every analysis: operator visits in the control-flow walk (default ${DEFAULT_LIMITS.maxWork})
-  --max-depth N      nesting of control-flow subgraphs (default ${DEFAULT_LIMITS.maxDepth})
-  --max-memory SIZE  tensor data the quantizer and the TF.js reader may allocate (default ${DEFAULT_LIMITS.maxMemory / 2 ** 20}MiB)
-  --max-arena SIZE   the largest tensor arena modelled (default ${DEFAULT_LIMITS.maxArena / 2 ** 30}GiB); SIZE in bytes or KiB/MiB/GiB
-                     A model that exceeds one ends in exit 2, naming the limit and the operator where it was reached.
-  -h, --help  this text
-  --version   the version
-
-Exit codes: 0 fine, 1 problems found (unsupported operator), 2 unusable input or an analysis limit exceeded.`;
-
-const OPTIONS = {
-  runtime: { type: 'string', default: 'tflm-cmsis-nn' },
-  target: { type: 'string' },
-  clock: { type: 'string' },
-  catalog: { type: 'string' },
-  'battery-mah': { type: 'string' },
-  'battery-volts': { type: 'string' },
-  'inferences-per-day': { type: 'string' },
-  'sleep-uw': { type: 'string' },
-  format: { type: 'string', default: 'text' },
-  out: { type: 'string' },
-  name: { type: 'string' },
-  'arena-margin': { type: 'string' },
-  force: { type: 'boolean' },
-  profile: { type: 'boolean' },
-  model: { type: 'string' },
-  firmware: { type: 'string' },
-  map: { type: 'string' },
-  'tick-hz': { type: 'string' },
-  write: { type: 'boolean' },
-  data: { type: 'string' },
-  random: { type: 'string' },
-  range: { type: 'string' },
-  io: { type: 'string' },
-  'max-work': { type: 'string' },
-  'max-depth': { type: 'string' },
-  'max-memory': { type: 'string' },
-  'max-arena': { type: 'string' },
-  'max-file-size': { type: 'string' },
-  'input-shape': { type: 'string', multiple: true },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
-} as const;
-
-type ParsedValues = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>['values'];
+import { OPTIONS, USAGE, type ParsedValues } from './usage.js';
 
 class UsageError extends Error {}
 
