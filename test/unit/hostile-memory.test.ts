@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ModelBuilder } from '../../server/src/model/builder/index.js';
-import { AnalysisLimitError } from '../../server/src/model/limits.js';
+import { AnalysisLimitError, withLimits } from '../../server/src/model/limits.js';
 import { readTfjsModel } from '../../server/src/model/tfjs/reader.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
-import { Interpreter, prepareFloatModel, randomSamples } from '../../server/src/quantize/index.js';
+import { Interpreter, prepareFloatModel, quantizeModel, randomSamples } from '../../server/src/quantize/index.js';
 import { cli, cliAsync } from './helpers/cli.js';
 
 /** A float model whose one activation has `elements` elements: a few hundred bytes on disk. */
@@ -30,6 +30,26 @@ function limitError(e: unknown): AnalysisLimitError {
 }
 
 describe('quantizer memory budget', () => {
+  it('the float tensors, their int8 simulation and the samples are counted together, not each against the budget', () => {
+    // 1M floats in and out: 8 MB of float tensors, 8 MB of samples, each within a 10 MB budget; together with the
+    // int8 simulation (as large again) 24 MB, which is refused before calibrating (the fuzzer's 56M-float RESHAPE
+    // reached 2.4 GB this way).
+    const model = readTflite(wideFloat(1_000_000));
+    const e = limitError(withLimits({ maxMemory: 10 * 2 ** 20 }, () => {
+      const float = prepareFloatModel(model);
+      assert.equal(float.allocated, 8_000_000);
+      const samples = randomSamples(float.inputs.map((t) => t.shape), 2, 0, 1);
+      try {
+        quantizeModel(model, samples, 'int8');
+      } catch (error) {
+        return error;
+      }
+      return null;
+    }));
+    assert.equal(e.limit, 'maxMemory');
+    assert.match(e.message, /int8 simulation and the samples/);
+  });
+
   it('a model of a few hundred bytes with a 720M-element activation is refused before allocating, naming the tensor', () => {
     const bytes = wideFloat(720_000_000);
     assert.ok(bytes.length < 1000);

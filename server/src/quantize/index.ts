@@ -5,6 +5,7 @@
  * bytes and plain data out.
  */
 import type { Model } from '../model/ir.js';
+import { checkAllocation, resolveLimits } from '../model/limits.js';
 import { readTflite } from '../model/tflite/reader.js';
 import { calibrate, compareOutputs, type OutputError, type Sample } from './calibrate.js';
 import { QuantizeError } from './errors.js';
@@ -40,6 +41,11 @@ export function prepareFloatModel(model: Model): Interpreter {
 /** Calibrates the model on `samples`, writes the int8 model, reads it back and measures its error on the same samples. */
 export function quantizeModel(model: Model, samples: readonly Sample[], io: IoType): Quantization {
   const float = prepareFloatModel(model);
+  // The float model, its int8 simulation (about as large) and the samples are held at once: within the budget each, they
+  // could still take several times it together (the fuzzer's 688-byte RESHAPE of 56M floats reached 2.4 GB), so the
+  // three are checked together before calibrating.
+  const sampleBytes = samples.reduce((n, s) => n + s.reduce((m, t) => m + t.byteLength, 0), 0);
+  checkAllocation(resolveLimits(), 2 * float.allocated + sampleBytes, "the quantizer's float tensors, their int8 simulation and the samples");
   const ranges = calibrate(float, samples);
   const int8 = buildInt8Model(float, ranges, io);
   const written = readTflite(int8.bytes);

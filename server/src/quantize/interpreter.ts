@@ -44,6 +44,11 @@ export class Interpreter {
   /** Bytes of tensor data allocated so far, checked against `maxMemory` before each allocation. */
   private allocatedBytes = 0;
 
+  /** Bytes of float32 tensor data this interpreter holds (constants decoded and activations), as its budget counts them. */
+  get allocated(): number {
+    return this.allocatedBytes;
+  }
+
   /** `limits.maxMemory` bounds the float copies of every tensor the model uses (default: resolveLimits()). */
   constructor(readonly model: Model, limits: Partial<AnalysisLimits> = {}) {
     this.limits = resolveLimits(limits);
