@@ -2,10 +2,8 @@
  * The TinyML Lens language server (run as `node dist/server.js --stdio`, or over IPC by the extension).
  * Features live one per file under lsp/; this file only wires them to the connection.
  */
-import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import {
   createConnection,
   DidChangeConfigurationNotification,
@@ -33,11 +31,10 @@ import { FirmwareFiles, firmwareDiagnostics } from './lsp/firmware-manifest.js';
 import { hover } from './lsp/hover.js';
 import { inlayHints } from './lsp/inlay-hints.js';
 import { definition, documentLinks } from './lsp/links.js';
-import { ModelCache } from './lsp/models.js';
 import { listingDiagnostics } from './lsp/listing-diagnostics.js';
 import { listingHover } from './lsp/listing-hover.js';
 import { checkListing, listingResult, listingSettingsUri, type ListingCheck } from './lsp/listing.js';
-import { AnalysisPool } from './lsp/worker/pool.js';
+import { ServerAnalyses } from './lsp/worker/server-analyses.js';
 import { LISTING_SCHEME, ListingRequest, parseListingUri, StatsRequest } from './lsp/protocol.js';
 import { builtinProviders } from './lsp/providers.js';
 import { supportRuntimes } from './lsp/runtimes.js';
@@ -65,20 +62,9 @@ const initialized = new Promise<void>((resolve) => (markInitialized = resolve));
 const providers = { ...builtinProviders(), targets, runtimes: supportRuntimes, cost: costEstimator() };
 /** The server's version (package.json's), reported in serverInfo and in generated code. */
 const VERSION = '0.1.0';
-/** Limits of a model's analysis in a worker unless the settings (or initializationOptions, for tests) say otherwise. */
-const DEFAULT_TIMEOUT_SECONDS = 20;
-const DEFAULT_MEMORY_MB = 1024;
-/** The worker bundle, beside this one in dist/. */
-const WORKER_FILE = join(__dirname, 'analysis-worker.js');
-// Analyses run in worker threads so that no model, however slow or large, holds up hovers, completions and edits.
-const pool = new AnalysisPool({
-  size: Math.min(2, availableParallelism()),
-  memoryMb: DEFAULT_MEMORY_MB,
-  spawn: (memoryMb) => new Worker(WORKER_FILE, { resourceLimits: { maxOldGenerationSizeMb: memoryMb } }),
-});
-/** The memory limit when no setting names one (initializationOptions may change it). */
-let defaultMemoryMb = DEFAULT_MEMORY_MB;
-const models = new ModelCache(pool, DEFAULT_TIMEOUT_SECONDS);
+// Parse, analysis, TF.js loading and quantization run in worker threads (the bundle beside this one in dist/).
+const analyses = new ServerAnalyses(join(__dirname, 'analysis-worker.js'));
+const { pool, models } = analyses;
 // A listing takes the settings of its model file's folder; every other document its own folder's.
 const workspace = new Workspace(models, providers, { settingsFor: (uri) => settings.get(listingSettingsUri(uri)), roots: () => workspaceRoots });
 const firmwareFiles = new FirmwareFiles();
@@ -123,7 +109,7 @@ async function interactive<T>(fn: () => T | Promise<T>, uri: string): Promise<T>
 /** Reads the settings of `uri`'s folder, then loads what the document's check needs. */
 async function loadFor(uri: string): Promise<void> {
   const scoped = await settings.ready(listingSettingsUri(uri));
-  pool.setMemoryLimit(scoped.analysisMemoryMb ?? defaultMemoryMb);
+  analyses.useMemorySetting(scoped.analysisMemoryMb);
   const document = documents.get(uri);
   if (!document) return;
   await guarded('model loading', log, Promise.resolve(), async () => {
@@ -272,17 +258,8 @@ function refreshViews(): void {
   });
 }
 
-/** Limits from initializationOptions (`analysisTimeoutSeconds`, `analysisMemoryMb`): the defaults when no setting names one. */
-function applyInitializationOptions(options: unknown): void {
-  const o = options !== null && typeof options === 'object' ? (options as Record<string, unknown>) : {};
-  const positive = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : null);
-  models.timeoutSeconds = positive(o.analysisTimeoutSeconds) ?? DEFAULT_TIMEOUT_SECONDS;
-  defaultMemoryMb = Math.max(8, positive(o.analysisMemoryMb) ?? DEFAULT_MEMORY_MB);
-  pool.setMemoryLimit(defaultMemoryMb);
-}
-
 connection.onInitialize((params) => {
-  applyInitializationOptions(params.initializationOptions);
+  analyses.applyInitializationOptions(params.initializationOptions);
   dynamicWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   configurationPull = params.capabilities.workspace?.configuration === true;
   dynamicConfiguration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
