@@ -55,3 +55,20 @@ test('the runtime registry lists every support runtime with its memory stand-in'
   assert.equal(supportRuntimes.get('tflm-esp-nn')?.kernels, 'tflm-reference');
   assert.equal(supportRuntimes.get('nope'), null);
 });
+
+test('an estimate is kept per report, target and clock: the same inputs give the same result object, others a new one', () => {
+  const found = catalogTargets().resolve({ kind: 'id', id: 'stm32l4r5zi' });
+  assert.equal(found.kind, 'found');
+  if (found.kind !== 'found') return;
+  const estimator = costEstimator();
+  const first = estimator.estimate({ model, report, target: found.spec, clockHz: null });
+  assert.ok(first);
+  // A target resolved again (a new but equal object) is the same input.
+  const again = catalogTargets().resolve({ kind: 'id', id: 'stm32l4r5zi' });
+  assert.equal(estimator.estimate({ model, report, target: again.kind === 'found' ? again.spec : null, clockHz: null }), first);
+  const slower = estimator.estimate({ model, report, target: found.spec, clockHz: 40e6 });
+  assert.notEqual(slower, first);
+  assert.ok(slower?.seconds != null && first.seconds != null && slower.seconds > first.seconds);
+  const otherReport = analyzeModel(model, 'tflm-reference');
+  assert.notEqual(estimator.estimate({ model, report: otherReport, target: found.spec, clockHz: null }), first);
+});

@@ -19,9 +19,25 @@ export function costCore(name: string | null): Core | null {
   return (CORES as readonly string[]).includes(bare) ? (bare as Core) : null;
 }
 
-/** An estimator backed by the latency model, looking catalog rows up in `catalog` when a spec does not carry one. */
+/**
+ * An estimator backed by the latency model, looking catalog rows up in `catalog` when a spec does not carry one.
+ * Estimates are kept per analysis report (weakly) and per (target, clock, support verdicts): a manifest is checked
+ * again on every edit, and a 3,000-layer model's estimate costs ~15 ms of the server's thread each time otherwise.
+ */
 export function costEstimator(catalog: readonly Mcu[] = CATALOG): CostEstimator {
-  return { estimate: (input) => estimate(input, catalog) };
+  const known = new WeakMap<CostInput['report'], Map<string, { support: CostInput['support']; cost: InferenceCost | null }>>();
+  return {
+    estimate: (input) => {
+      let byInput = known.get(input.report);
+      if (!byInput) known.set(input.report, (byInput = new Map()));
+      const key = JSON.stringify([input.target, input.clockHz]);
+      const hit = byInput.get(key);
+      if (hit && hit.support === input.support) return hit.cost;
+      const cost = estimate(input, catalog);
+      byInput.set(key, { support: input.support, cost });
+      return cost;
+    },
+  };
 }
 
 function estimate(input: CostInput, catalog: readonly Mcu[]): InferenceCost | null {

@@ -15,7 +15,7 @@ import { analysisLimit } from './messages.js';
 import type { JobFailure } from './worker/messages.js';
 import { listingUri, parseListingUri, type ListingParams, type ListingResult } from './protocol.js';
 import type { InferenceCost, Providers, RuntimeInfo, TargetSpec } from './providers.js';
-import type { Settings } from './settings.js';
+import { analysisOptions, type Settings } from './settings.js';
 
 /** Everything a listing shows, for one listing URI. */
 export interface ListingCheck {
@@ -56,8 +56,7 @@ export function checkListing(uri: string, models: ModelCache, providers: Provide
   const resolved = targetName ? providers.targets.resolve({ kind: 'id', id: targetName }) : null;
   const target = resolved?.kind === 'found' ? resolved.spec : null;
   const load = models.load(address.modelPath);
-  const timeout = settings.analysisTimeoutSeconds !== null ? { timeoutSeconds: settings.analysisTimeoutSeconds } : {};
-  const analysis = load.kind === 'ok' && runtime ? models.analysis(load, runtime.kernels, runtime.support ?? null, { owner: uri, ...timeout }) : null;
+  const analysis = load.kind === 'ok' && runtime ? models.analysis(load, runtime.kernels, runtime.support ?? null, { owner: uri, ...analysisOptions(settings) }) : null;
   const report = analysis?.kind === 'done' ? analysis.report : null;
   const support = analysis?.kind === 'done' ? analysis.support : null;
   const pending = load.kind === 'pending' ? load.settled : analysis?.kind === 'pending' ? analysis.settled : null;

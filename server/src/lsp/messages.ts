@@ -7,6 +7,7 @@
 import type { LayerReport, UnsupportedOp } from '../analysis/report.js';
 import { visible } from '../analysis/text.js';
 import type { ModelFormatError } from '../model/errors.js';
+import { LIMIT_FLAGS, type LimitName } from '../model/limits.js';
 import type { JobFailure } from './worker/messages.js';
 import type { ManifestProblem } from '../manifest/types.js';
 import { formatBytes, formatBytesIn, formatJoules, formatSeconds, UNITS, type QuantityError } from '../manifest/units.js';
@@ -39,12 +40,19 @@ export function analysisLimit(model: string, f: JobFailure): string {
       return `The analysis of '${m}' was stopped after ${f.seconds} s (tinymlLens.analysisTimeoutSeconds); raise that setting if the model is really this large.`;
     case 'memory':
       return `The analysis of '${m}' was stopped at its memory limit of ${f.megabytes} MB (tinymlLens.analysisMemoryMb); raise that setting if the model is really this large.`;
-    case 'limit':
-      return `The analysis of '${m}' exceeded a bound: ${visible(f.message)}`;
+    case 'limit': {
+      if (!f.limit) return `The analysis of '${m}' exceeded a bound: ${visible(f.message)}`;
+      // The core's message ends with the CLI flag that raises the bound; in the editor the setting does.
+      const what = f.message.replace(/ \(raise it with --max-[a-z-]+ N\)$/, '');
+      return `The analysis of '${m}' exceeded a bound: ${visible(what)} (raise the setting tinymlLens.limits.${LIMIT_SETTINGS[f.limit]}, as ${LIMIT_FLAGS[f.limit]} does in the CLI).`;
+    }
     case 'crash':
       return `The analysis of '${m}' failed: ${visible(f.message)}`;
   }
 }
+
+/** The `tinymlLens.limits.*` setting of each bound of the core. */
+const LIMIT_SETTINGS: Readonly<Record<LimitName, string>> = { maxWork: 'maxWork', maxDepth: 'maxDepth', maxMemory: 'maxMemoryMb', maxArena: 'maxArenaMb' };
 
 const didYouMean = (s: readonly string[]): string => (s.length > 0 ? ` Did you mean ${s.map((x) => `'${visible(x)}'`).join(' or ')}?` : '');
 

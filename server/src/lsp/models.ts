@@ -14,8 +14,10 @@ import type { Runtime, SupportReport } from '../analysis/support/index.js';
 import { describeKind, FileError, LIMITS, readRegularFile } from '../files/read.js';
 import { ModelFormatError } from '../model/errors.js';
 import type { Model } from '../model/ir.js';
+import type { AnalysisLimits } from '../model/limits.js';
 import type { CacheStats } from './protocol.js';
 import type { JobFailure, JobRequest, KernelSet } from './worker/messages.js';
+import { joinReport } from './worker/lean-report.js';
 import type { AnalysisPool, JobOutcome } from './worker/pool.js';
 
 export type { CacheStats };
@@ -45,6 +47,8 @@ export interface JobOptions {
   readonly timeoutSeconds?: number;
   /** Shapes for the model's dynamic inputs (a manifest's `input_shapes:`); part of the analysis key. */
   readonly inputShapes?: readonly InputShape[];
+  /** The core's bounds where the settings change them (`tinymlLens.limits.*`); part of the analysis key. */
+  readonly limits?: Partial<AnalysisLimits>;
 }
 
 type Parsed =
@@ -59,7 +63,7 @@ const MAX_ANALYSES = 64;
 type Ok = Extract<ModelLoad, { kind: 'ok' }>;
 
 export class ModelCache {
-  readonly stats: CacheStats = { reads: 0, parses: 0, analyses: 0 };
+  readonly stats: CacheStats = { reads: 0, parses: 0, analyses: 0, reportsMaterialised: 0 };
   private readonly files = new Map<string, { stamp: string; load: ModelLoad }>();
   private readonly parsed = new Map<string, Parsed>();
   private readonly analyses = new Map<string, AnalysisState>();
@@ -101,7 +105,7 @@ export class ModelCache {
    * was started or joined for `options.owner`), or failed.
    */
   analysis(load: Ok, kernels: KernelSet, support: Runtime | null, options: JobOptions = {}): AnalysisState {
-    const key = analysisKey(load.hash, kernels, support, options.inputShapes);
+    const key = analysisKey(load.hash, kernels, support, options.inputShapes, options.limits);
     const known = this.analyses.get(key);
     if (known && (known.kind !== 'pending' || this.pool.join(key, options.owner))) return known;
     const bytes = this.bytesOf(load);
@@ -132,8 +136,8 @@ export class ModelCache {
   }
 
   /** The job key of an analysis, for `release`. */
-  static analysisKey(hash: string, kernels: KernelSet, support: Runtime | null, inputShapes?: readonly InputShape[]): string {
-    return analysisKey(hash, kernels, support, inputShapes);
+  static analysisKey(hash: string, kernels: KernelSet, support: Runtime | null, inputShapes?: readonly InputShape[], limits?: Partial<AnalysisLimits>): string {
+    return analysisKey(hash, kernels, support, inputShapes, limits);
   }
 
   /**
@@ -165,7 +169,8 @@ export class ModelCache {
   /** Starts the analysis job of `key`; the promise settles when it is done and the cache holds the result. */
   private start(key: string, bytes: Uint8Array, kernels: KernelSet, support: Runtime | null, options: JobOptions): Promise<void> {
     const shapes = options.inputShapes?.length ? { inputShapes: options.inputShapes } : {};
-    const run = this.pool.run(key, { kind: 'analyse', bytes, kernels, support, ...shapes }, this.runOptions(options));
+    const limits = options.limits && Object.keys(options.limits).length > 0 ? { limits: options.limits } : {};
+    const run = this.pool.run(key, { kind: 'analyse', bytes, kernels, support, ...shapes, ...limits }, this.runOptions(options));
     return run.then((outcome) => {
       if (outcome.kind === 'cancelled') {
         if (this.analyses.get(key)?.kind === 'pending' && !this.pool.has(key)) this.analyses.delete(key);
@@ -173,7 +178,8 @@ export class ModelCache {
       }
       if (outcome.kind === 'analysed') {
         this.stats.analyses++;
-        this.remember(this.analyses, key, { kind: 'done', report: outcome.report, support: outcome.support });
+        const report = joinReport(outcome.report, outcome.bulk, () => this.stats.reportsMaterialised++);
+        this.remember(this.analyses, key, { kind: 'done', report, support: outcome.support });
       } else {
         this.remember(this.analyses, key, { kind: 'failed', failure: failureOf(outcome) });
       }
@@ -265,9 +271,10 @@ function parseKey(hash: string): string {
   return `parse|${hash}`;
 }
 
-function analysisKey(hash: string, kernels: KernelSet, support: Runtime | null, inputShapes: readonly InputShape[] = []): string {
+function analysisKey(hash: string, kernels: KernelSet, support: Runtime | null, inputShapes: readonly InputShape[] = [], limits: Partial<AnalysisLimits> = {}): string {
   const shapes = inputShapes.length ? `|${JSON.stringify(inputShapes.map((s) => [s.input, s.shape]))}` : '';
-  return `analyse|${hash}|${kernels}|${support ?? '-'}${shapes}`;
+  const bounds = Object.keys(limits).length ? `|${JSON.stringify([limits.maxWork, limits.maxDepth, limits.maxMemory, limits.maxArena])}` : '';
+  return `analyse|${hash}|${kernels}|${support ?? '-'}${shapes}${bounds}`;
 }
 
 /** The owner of a file's parse job: the file, which lets go when its content changes. */

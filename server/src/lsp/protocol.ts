@@ -10,6 +10,8 @@ export interface CacheStats {
   parses: number;
   /** analyzeModel runs (one per distinct content and runtime). */
   analyses: number;
+  /** Reports whose bulky parts (live buffers, the memory model's lists) were read on the server's thread: listings. */
+  reportsMaterialised: number;
 }
 
 /** What `tinymlLens/stats` returns: the cache counters and the server process's memory (for `npm run bench`). */

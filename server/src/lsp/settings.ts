@@ -5,6 +5,7 @@
  */
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_LIMITS, LIMIT_CEILINGS, type AnalysisLimits } from '../model/limits.js';
 
 /** What the server takes from the `tinymlLens` settings section. */
 export interface Settings {
@@ -18,13 +19,18 @@ export interface Settings {
   readonly analysisTimeoutSeconds: number | null;
   /** `tinymlLens.analysisMemoryMb`: heap limit of an analysis worker, 64 to 16384 MB; null: the server's default. */
   readonly analysisMemoryMb: number | null;
+  /**
+   * `tinymlLens.limits.*`: the core's bounds on one analysis (the CLI's `--max-*` flags; model/limits.ts), each only
+   * when set: `maxWork` operator visits, `maxDepth` nested subgraphs, `maxMemoryMb` and `maxArenaMb` in MiB.
+   */
+  readonly limits: Partial<AnalysisLimits>;
 }
 
 /** The settings section the server asks for. */
 export const SETTINGS_SECTION = 'tinymlLens';
 
 /** What applies before (or without) a client that answers `workspace/configuration`. */
-export const DEFAULT_SETTINGS: Settings = { defaultRuntime: 'tflm-cmsis-nn', defaultTarget: null, safetyMargin: 0, analysisTimeoutSeconds: null, analysisMemoryMb: null };
+export const DEFAULT_SETTINGS: Settings = { defaultRuntime: 'tflm-cmsis-nn', defaultTarget: null, safetyMargin: 0, analysisTimeoutSeconds: null, analysisMemoryMb: null, limits: {} };
 
 /** Reads the `tinymlLens` section as the client sent it (an object, or null when unset). */
 export function readSettings(raw: unknown): Settings {
@@ -37,7 +43,41 @@ export function readSettings(raw: unknown): Settings {
     safetyMargin: margin,
     analysisTimeoutSeconds: clamped(o.analysisTimeoutSeconds, 1, 600),
     analysisMemoryMb: clamped(o.analysisMemoryMb, 64, 16384),
+    limits: readLimits(o.limits),
   };
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * The `tinymlLens.limits` object: each bound the user set, clamped between a small floor and the core's ceiling
+ * (LIMIT_CEILINGS); anything else is left to the core's default.
+ */
+function readLimits(raw: unknown): Partial<AnalysisLimits> {
+  const o = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const out: { -readonly [K in keyof AnalysisLimits]?: number } = {};
+  const work = clamped(o.maxWork, 1000, LIMIT_CEILINGS.maxWork);
+  const depth = clamped(o.maxDepth, 1, LIMIT_CEILINGS.maxDepth);
+  const memory = clamped(o.maxMemoryMb, 1, LIMIT_CEILINGS.maxMemory / MIB);
+  const arena = clamped(o.maxArenaMb, 1, Math.floor(LIMIT_CEILINGS.maxArena / MIB));
+  if (work !== null && work !== DEFAULT_LIMITS.maxWork) out.maxWork = Math.round(work);
+  if (depth !== null && depth !== DEFAULT_LIMITS.maxDepth) out.maxDepth = Math.round(depth);
+  if (memory !== null && memory * MIB !== DEFAULT_LIMITS.maxMemory) out.maxMemory = Math.round(memory * MIB);
+  if (arena !== null && arena * MIB !== DEFAULT_LIMITS.maxArena) out.maxArena = Math.round(arena * MIB);
+  return out;
+}
+
+/** The job options a folder's settings give its analyses: the time limit and the core's bounds, each when set. */
+export function analysisOptions(settings: Settings): { timeoutSeconds?: number; limits?: Partial<AnalysisLimits> } {
+  return {
+    ...(settings.analysisTimeoutSeconds !== null ? { timeoutSeconds: settings.analysisTimeoutSeconds } : {}),
+    ...(Object.keys(settings.limits).length > 0 ? { limits: settings.limits } : {}),
+  };
+}
+
+/** True when two sets of limits are the same bounds. */
+export function sameLimits(a: Partial<AnalysisLimits>, b: Partial<AnalysisLimits>): boolean {
+  return a.maxWork === b.maxWork && a.maxDepth === b.maxDepth && a.maxMemory === b.maxMemory && a.maxArena === b.maxArena;
 }
 
 /** A number from the client clamped into [min, max]; null when it is no number. */
@@ -48,7 +88,8 @@ function clamped(v: unknown, min: number, max: number): number | null {
 /** True when two settings give the same checks (so a configuration change that changes nothing re-checks nothing). */
 export function sameSettings(a: Settings, b: Settings): boolean {
   return a.defaultRuntime === b.defaultRuntime && a.defaultTarget === b.defaultTarget && a.safetyMargin === b.safetyMargin
-    && a.analysisTimeoutSeconds === b.analysisTimeoutSeconds && a.analysisMemoryMb === b.analysisMemoryMb;
+    && a.analysisTimeoutSeconds === b.analysisTimeoutSeconds && a.analysisMemoryMb === b.analysisMemoryMb
+    && sameLimits(a.limits, b.limits);
 }
 
 /** Asks the client for the `tinymlLens` section of each scope URI (`workspace/configuration`), in order. */

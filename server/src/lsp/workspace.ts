@@ -17,7 +17,7 @@ import type { JobFailure } from './worker/messages.js';
 import type { InferenceCost, Providers, RuntimeInfo, TargetResolution, TargetSpec } from './providers.js';
 import { defaultRuntime } from '../analysis/latency/target.js';
 import { CORES, type Core } from '../targets/catalog.js';
-import { DEFAULT_SETTINGS, sameSettings, type Settings } from './settings.js';
+import { analysisOptions, DEFAULT_SETTINGS, sameSettings, type Settings } from './settings.js';
 import { isTfjsPath, TfjsCache, type TfjsLoad } from './tfjs-models.js';
 
 /** The runtime assumed when a manifest names none and the settings name none the server knows. */
@@ -170,9 +170,9 @@ export class Workspace {
     const runtime = named ?? boardRuntime ?? this.providers.runtimes.get(settings.defaultRuntime) ?? this.providers.runtimes.get(DEFAULT_RUNTIME);
     const { inputShapes, inputShapeErrors } = checkInputShapes(manifest, load);
     // The document waits for this analysis only; a job it started for an earlier text is cancelled if no one else waits.
-    const owner = { owner: document.uri, ...timeoutOf(settings), ...(inputShapes.length ? { inputShapes } : {}) };
+    const owner = { owner: document.uri, ...analysisOptions(settings), ...(inputShapes.length ? { inputShapes } : {}) };
     const analysis = load?.kind === 'ok' && runtime ? this.models.analysis(load, runtime.kernels, runtime.support ?? null, owner) : null;
-    this.models.release(document.uri, new Set(load?.kind === 'ok' && runtime ? [ModelCache.analysisKey(load.hash, runtime.kernels, runtime.support ?? null, inputShapes)] : []));
+    this.models.release(document.uri, new Set(load?.kind === 'ok' && runtime ? [ModelCache.analysisKey(load.hash, runtime.kernels, runtime.support ?? null, inputShapes, settings.limits)] : []));
     const report = analysis?.kind === 'done' ? analysis.report : null;
     const support = analysis?.kind === 'done' ? analysis.support : null;
     const loadingTfjs = modelPath && isTfjsPath(modelPath) ? this.tfjs.loading(modelPath) : null;
@@ -203,7 +203,7 @@ export class Workspace {
   supportFor(check: ManifestCheck, runtime: RuntimeInfo): SupportReport | null {
     const load = check.load;
     if (load?.kind !== 'ok' || !runtime.support) return null;
-    const analysis = this.models.analysis(load, runtime.kernels, runtime.support, { ...timeoutOf(check.settings), inputShapes: check.inputShapes });
+    const analysis = this.models.analysis(load, runtime.kernels, runtime.support, { ...analysisOptions(check.settings), inputShapes: check.inputShapes });
     return analysis.kind === 'done' ? analysis.support : null;
   }
 
@@ -211,7 +211,7 @@ export class Workspace {
   async supportsSettled(check: ManifestCheck, runtimes: readonly RuntimeInfo[]): Promise<void> {
     const load = check.load;
     if (load?.kind !== 'ok') return;
-    await Promise.all(runtimes.map((r) => (r.support ? this.models.analysed(load, r.kernels, r.support, { ...timeoutOf(check.settings), inputShapes: check.inputShapes }) : null)));
+    await Promise.all(runtimes.map((r) => (r.support ? this.models.analysed(load, r.kernels, r.support, { ...analysisOptions(check.settings), inputShapes: check.inputShapes }) : null)));
   }
 
   /** Open manifests whose model is `path` (for re-checking after the file changed on disk). */
@@ -249,10 +249,6 @@ function checkInputShapes(manifest: Manifest, load: ModelLoad | null): Pick<Mani
   return { inputShapes, inputShapeErrors };
 }
 
-/** The job options of a check's settings: its folder's time limit, if set. */
-function timeoutOf(settings: Settings): { timeoutSeconds?: number } {
-  return settings.analysisTimeoutSeconds !== null ? { timeoutSeconds: settings.analysisTimeoutSeconds } : {};
-}
 
 /**
  * Where a manifest's relative model path resolves: the manifest's own folder; for an unsaved (`untitled:`) manifest

@@ -14,6 +14,7 @@ import { readTflite } from '../../model/tflite/reader.js';
 import { readTfjsModel } from '../../model/tfjs/reader.js';
 import type { AnswerMessage, JobAnswer, JobMessage, JobRequest } from './messages.js';
 import { runQuantize } from './quantize-job.js';
+import { splitReport } from './lean-report.js';
 import { testHook } from './test-hooks.js';
 
 async function run(request: JobRequest): Promise<JobAnswer> {
@@ -32,13 +33,14 @@ async function run(request: JobRequest): Promise<JobAnswer> {
     if (request.kind === 'parse') return { kind: 'parsed', model: parsed, bytes: request.bytes };
     testHook(parsed.description);
     const model = request.inputShapes?.length ? withInputShapes(parsed, request.inputShapes).model : parsed;
-    const report = analyzeModel(model, request.kernels);
+    const report = analyzeModel(model, request.kernels, request.limits ?? {});
     const support = request.support ? checkSupport(model, request.support, report.detail.failures) : null;
-    return { kind: 'analysed', report, support };
+    const { lean, bulk } = splitReport(report);
+    return { kind: 'analysed', report: lean, bulk, support };
   } catch (e) {
     if (e instanceof ModelFormatError) return { kind: 'malformed', error: { code: e.code, offset: e.offset, where: e.where, detail: e.detail } };
     // A bound of the core (model/limits.ts: work, depth, memory, arena) is the model's fault, said as such.
-    if (e instanceof AnalysisLimitError) return { kind: 'failed', failure: { kind: 'limit', name: e.name, message: e.message } };
+    if (e instanceof AnalysisLimitError) return { kind: 'failed', failure: { kind: 'limit', name: e.name, message: e.message, limit: e.limit } };
     const error = e instanceof Error ? e : new Error(String(e));
     return { kind: 'failed', failure: { kind: 'crash', message: `${error.name}: ${error.message}` } };
   }
@@ -48,6 +50,8 @@ parentPort?.on('message', (job: JobMessage) => {
   void run(job.request).then((answer) => {
     const message: AnswerMessage = { id: job.id, answer };
     // The parsed model's constant-data views point into the bytes: transferring them moves the file without a copy.
-    parentPort?.postMessage(message, answer.kind === 'parsed' ? [answer.bytes.buffer as ArrayBuffer] : []);
+    // An analysis's bulky parts are serialised bytes of their own (lean-report.ts): moved the same way.
+    const transfer = answer.kind === 'parsed' ? [answer.bytes.buffer as ArrayBuffer] : answer.kind === 'analysed' ? [answer.bulk.buffer as ArrayBuffer] : [];
+    parentPort?.postMessage(message, transfer);
   });
 });

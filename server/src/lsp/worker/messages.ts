@@ -1,17 +1,19 @@
 /**
  * What crosses the thread boundary between the language server and its analysis workers: structured-clonable plain
  * data only. A parsed model comes back with the file's bytes transferred (its constant-data views point into them),
- * so a 4 MB model costs no copy on the way back; an analysis comes back as its report (~64 KB for MobileNetV2).
+ * so a 4 MB model costs no copy on the way back; an analysis comes back as its report, the bulky parts serialised and
+ * transferred (lean-report.ts).
  */
-import type { AnalysisReport } from '../../analysis/report.js';
 import type { Runtime, SupportReport } from '../../analysis/support/index.js';
 import type { InputShape } from '../../analysis/shapes.js';
 import type { ModelFormatErrorCode } from '../../model/errors.js';
 import type { Model } from '../../model/ir.js';
+import type { AnalysisLimits, LimitName } from '../../model/limits.js';
 import type { TfjsModel } from '../../model/tfjs/reader.js';
 import type { QuantizeResult } from '../protocol.js';
 import type { QuantizeJob } from './quantize-job.js';
 import type { KernelSet } from '../../analysis/tflm/kernels/types.js';
+import type { LeanReport } from './lean-report.js';
 
 export type { KernelSet };
 
@@ -23,7 +25,8 @@ export type { KernelSet };
 export type JobRequest =
   | { readonly kind: 'parse'; readonly bytes: Uint8Array }
   /** `inputShapes`: the manifest's `input_shapes:` (checked against the model by the server first). */
-  | { readonly kind: 'analyse'; readonly bytes: Uint8Array; readonly kernels: KernelSet; readonly support: Runtime | null; readonly inputShapes?: readonly InputShape[] }
+  /** `limits`: the core's bounds where the settings change them (model/limits.ts; the defaults otherwise). */
+  | { readonly kind: 'analyse'; readonly bytes: Uint8Array; readonly kernels: KernelSet; readonly support: Runtime | null; readonly inputShapes?: readonly InputShape[]; readonly limits?: Partial<AnalysisLimits> }
   | { readonly kind: 'tfjs'; readonly json: string; readonly shards: Readonly<Record<string, Uint8Array | string>> }
   | { readonly kind: 'quantize'; readonly job: QuantizeJob };
 
@@ -42,14 +45,15 @@ export interface PlainFormatError {
 export type JobFailure =
   | { readonly kind: 'time'; readonly seconds: number }
   | { readonly kind: 'memory'; readonly megabytes: number }
-  | { readonly kind: 'limit'; readonly name: string; readonly message: string }
+  | { readonly kind: 'limit'; readonly name: string; readonly message: string; readonly limit?: LimitName }
   | { readonly kind: 'crash'; readonly message: string };
 
 /** A worker's answer to one job. */
 export type JobAnswer =
   | { readonly kind: 'parsed'; readonly model: Model; readonly bytes: Uint8Array }
   | { readonly kind: 'malformed'; readonly error: PlainFormatError }
-  | { readonly kind: 'analysed'; readonly report: AnalysisReport; readonly support: SupportReport | null }
+  /** The report in two parts (lean-report.ts): `bulk` is transferred, and read on the server only when needed. */
+  | { readonly kind: 'analysed'; readonly report: LeanReport; readonly bulk: Uint8Array; readonly support: SupportReport | null }
   | { readonly kind: 'tfjs'; readonly model: TfjsModel }
   | { readonly kind: 'quantized'; readonly result: QuantizeResult }
   | { readonly kind: 'failed'; readonly failure: JobFailure };
