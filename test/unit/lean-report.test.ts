@@ -8,8 +8,8 @@ import { readTflite } from '../../server/src/model/tflite/reader.ts';
 function chain(n: number): Uint8Array {
   const m = new ModelBuilder({ description: 'chain' });
   const g = m.subgraph('main');
-  let x = g.input({ name: 'x', shape: [1, 8, 8, 4], dtype: 'INT8', quant: { scale: 0.5, zeroPoint: 0 } });
-  for (let i = 0; i < n; i++) x = g.op('RELU', { inputs: [x], output: { name: `t${i}`, shape: [1, 8, 8, 4], dtype: 'INT8', quant: { scale: 0.5, zeroPoint: 0 } } });
+  let x = g.input({ name: 'x', shape: [1, 8, 8, 4], dtype: 'INT8', quant: { scale: [0.5], zeroPoint: [0] } });
+  for (let i = 0; i < n; i++) x = g.op('RELU', { inputs: [x], output: { name: `t${i}`, shape: [1, 8, 8, 4], dtype: 'INT8', quant: { scale: [0.5], zeroPoint: [0] } } });
   g.output(x);
   return m.finish();
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { DEFAULT_SETTINGS, readSettings, sameSettings } from '../../server/src/lsp/settings.ts';
 
 test('readSettings takes the client section and falls back on anything unusable', () => {
-  assert.deepEqual(readSettings({ defaultRuntime: 'ethos-u', defaultTarget: ' nrf52840 ', safetyMargin: 15 }), { defaultRuntime: 'ethos-u', defaultTarget: 'nrf52840', safetyMargin: 15, analysisTimeoutSeconds: null, analysisMemoryMb: null });
+  assert.deepEqual(readSettings({ defaultRuntime: 'ethos-u', defaultTarget: ' nrf52840 ', safetyMargin: 15 }), { defaultRuntime: 'ethos-u', defaultTarget: 'nrf52840', safetyMargin: 15, analysisTimeoutSeconds: null, analysisMemoryMb: null, limits: {} });
   assert.deepEqual(readSettings(null), DEFAULT_SETTINGS);
   assert.deepEqual(readSettings('garbage'), DEFAULT_SETTINGS);
   assert.deepEqual(readSettings({ defaultRuntime: 3, defaultTarget: '', safetyMargin: 'ten' }), DEFAULT_SETTINGS);
