@@ -64,7 +64,7 @@ export function findingsOf(input: FuzzInput, result: JobResult): CaseFinding[] {
         return { kind: 'untyped', cls, detail: `${x.stage}: ${x.error}: ${x.message} (${x.where})`, known: knownFor('untyped', cls, input.tags) };
       });
     case 'hang':
-      return [stacklessFinding('hang', input, 'did not finish within its budget', `budget ${result.budgetMs / 1000} s; ${tags}`)];
+      return [stacklessFinding('hang', input, 'did not finish within its budget', `budget ${result.budgetMs / 1000} s of ${result.bound === 'cpu' ? 'CPU time' : 'wall time x10'}; ${tags}`)];
     case 'memory':
       return [stacklessFinding('memory', input, 'passed the RSS limit', `${(result.rssBytes / 2 ** 20).toFixed(0)} MiB; ${tags}`)];
     case 'crash':

@@ -5,7 +5,7 @@
  */
 import { generate, PROFILES, runInput, type FuzzInput } from './harness.js';
 import { REGRESSIONS } from './regressions.js';
-import type { Job, JobReply } from './runner.js';
+import type { Job, JobReply, RunnerJob } from './runner.js';
 
 function inputOf(job: Job): FuzzInput {
   if (job.type === 'gen') return generate(job.seed, job.index, PROFILES[job.profile]);
@@ -14,7 +14,12 @@ function inputOf(job: Job): FuzzInput {
   return r.make();
 }
 
-process.on('message', (job: Job) => {
+process.on('message', (job: RunnerJob) => {
+  if (job.type === 'endless') {
+    if (job.how === 'cpu') for (;;);
+    setInterval(() => undefined, 1000);
+    return;
+  }
   void (async () => {
     const before = process.memoryUsage();
     const report = await runInput(inputOf(job));
@@ -24,3 +29,6 @@ process.on('message', (job: Job) => {
     process.send?.(reply);
   })();
 });
+
+// Loaded (the harness and every target imported above): the parent starts a case's clock from here.
+process.send?.({ ready: true });
