@@ -128,7 +128,7 @@ test('the reason names the type, the tensor and what TFLM runs', () => {
   const neg = analyzeModel(readTflite(oneOpModel('NEG', 'INT8')), 'tflm-cmsis-nn').unsupportedOps[0];
   assert.equal(neg?.reason, "fails at Invoke: TFLM's NEG prepares a INT8 input 0, so AllocateTensors succeeds, but its Eval (kernels/neg.cc Eval) has no INT8 case and the first inference returns an error; it runs FLOAT32");
   const cast = analyzeModel(readTflite(oneOpModel('CAST_TO_UINT8', 'FLOAT32')), 'tflm-reference').unsupportedOps[0];
-  assert.match(cast?.reason ?? '', /CAST .* no case for a UINT8 output .*from FLOAT32 it writes FLOAT32 \/ INT8 \/ INT16 \/ INT32$/);
+  assert.match(cast?.reason ?? '', /CAST .* no case for a UINT8 output .*from FLOAT32 it writes FLOAT32 \/ INT8 \/ INT16 \/ INT32 \/ UINT32$/);
 });
 
 test('FULLY_CONNECTED with uint8 fails at Invoke on the reference kernels and already in AllocateTensors on CMSIS-NN', () => {
@@ -142,4 +142,12 @@ test('FULLY_CONNECTED with uint8 fails at Invoke on the reference kernels and al
 test('every op of the Eval type table was verified under QEMU', () => {
   const verified = new Set(VERIFIED.map(([name]) => opOf(name)));
   assert.deepEqual(EVAL_TYPE_RULES.map((r) => r.op).filter((op) => !verified.has(op)), []);
+});
+
+test('CAST to and from UINT32 runs (kernels/cast.cc has both cases; the audio front end casts UINT32 <-> INT32), INT64 and UINT8 inputs do not', () => {
+  for (const kernels of ['tflm-reference', 'tflm-cmsis-nn'] as const) {
+    assert.deepEqual(analyzeModel(readTflite(oneOpModel('CAST_TO_INT32', 'UINT32')), kernels).unsupportedOps, [], `UINT32 -> INT32 on ${kernels}`);
+    assert.deepEqual(analyzeModel(readTflite(oneOpModel('CAST_TO_UINT32', 'INT32')), kernels).unsupportedOps, [], `INT32 -> UINT32 on ${kernels}`);
+    assert.deepEqual(analyzeModel(readTflite(oneOpModel('CAST_TO_UINT32', 'INT64')), kernels).unsupportedOps.map((u) => u.stage), ['invoke']);
+  }
 });

@@ -29,7 +29,9 @@ const F32_I8: readonly DType[] = ['FLOAT32', 'INT8'];
 const F32_I8_I16: readonly DType[] = ['FLOAT32', 'INT8', 'INT16'];
 const F32_I8_I16_I32: readonly DType[] = ['FLOAT32', 'INT8', 'INT16', 'INT32'];
 const COMPARE: readonly DType[] = ['FLOAT32', 'INT8', 'INT32', 'INT64'];
-const CAST_TO: readonly DType[] = ['FLOAT32', 'INT8', 'INT16', 'INT32'];
+// kernels/cast.cc copyToTensor: INT8, INT16, INT32, UINT32 and FLOAT32 outputs (UINT32 read from the source; the audio
+// front end's CAST UINT32 <-> INT32 runs in TFLM's Invoke under QEMU, issue 12).
+const CAST_TO: readonly DType[] = ['FLOAT32', 'INT8', 'INT16', 'INT32', 'UINT32'];
 
 const row = (op: string, tensor: number | 'output', accepts: readonly DType[], file: string, kernels: EvalTypeRule['kernels'] = 'both'): EvalTypeRule => (
   { op, kernels, tensor, accepts, source: `kernels/${file}.cc Eval` });
@@ -104,7 +106,7 @@ export const EVAL_TYPE_RULES: readonly EvalTypeRule[] = [
   // Switch on the input type, then on the output type.
   {
     op: 'CAST', kernels: 'both', tensor: 0, accepts: [...CAST_TO, 'BOOL'], source: 'kernels/cast.cc Eval',
-    outputs: { FLOAT32: CAST_TO, INT8: CAST_TO, INT16: CAST_TO, INT32: CAST_TO, BOOL: CAST_TO },
+    outputs: { FLOAT32: CAST_TO, INT8: CAST_TO, INT16: CAST_TO, INT32: CAST_TO, UINT32: CAST_TO, BOOL: CAST_TO },
   },
   {
     op: 'QUANTIZE', kernels: 'both', tensor: 0, accepts: ['FLOAT32', 'INT32', 'INT16', 'INT8', 'UINT8'], source: 'kernels/quantize_common.cc EvalQuantizeReference',
