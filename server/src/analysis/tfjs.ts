@@ -7,13 +7,14 @@
  * these results.
  */
 import type { TfjsLayer, TfjsModel } from '../model/tfjs/reader.js';
+import { evalTypeFailure } from './tflm/invoke.js';
 import { registeredOps } from './tflm/kernels/index.js';
 import type { KernelSet } from './tflm/kernels/types.js';
 
 const registries = new Map<KernelSet, ReadonlySet<string>>();
 
 /** Why TFLM (with `kernels`) cannot run a layer once converted, or null when every op it becomes has a kernel. */
-export function tfjsLayerProblem(layer: Pick<TfjsLayer, 'className' | 'tflite'>, kernels: KernelSet): string | null {
+export function tfjsLayerProblem(layer: Pick<TfjsLayer, 'className' | 'tflite' | 'dtypes'>, kernels: KernelSet): string | null {
   if (layer.tflite === null) return `the TFLite converter has no builtin op for ${layer.className} (it would need Select TF ops or a custom op, which TFLM does not run)`;
   let ops = registries.get(kernels);
   if (!ops) {
@@ -21,7 +22,15 @@ export function tfjsLayerProblem(layer: Pick<TfjsLayer, 'className' | 'tflite'>,
     registries.set(kernels, ops);
   }
   const missing = layer.tflite.filter((op) => !ops.has(op));
-  return missing.length > 0 ? `${layer.className} becomes ${missing.join(', ')}, which TFLM has no kernel for` : null;
+  if (missing.length > 0) return `${layer.className} becomes ${missing.join(', ')}, which TFLM has no kernel for`;
+  // A graph node's types (a Cast from int64) decide whether the kernel's Eval runs it.
+  const dtypes = layer.dtypes;
+  if (!dtypes) return null;
+  for (const op of layer.tflite) {
+    const failure = evalTypeFailure(op, kernels, (tensor) => (tensor === 'output' ? dtypes.output : tensor === 0 ? dtypes.input : null));
+    if (failure) return `${layer.className} becomes ${op}, which ${failure}`;
+  }
+  return null;
 }
 
 /** The layers of a model TFLM cannot run, with the reason. */

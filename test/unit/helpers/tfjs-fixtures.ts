@@ -64,3 +64,46 @@ export function graphModelFiles(): TfjsFiles {
   const values = new Float32Array(15).map((_, i) => i / 10);
   return { json, shards: new Map([['weights.bin', new Uint8Array(values.buffer)]]) };
 }
+
+/**
+ * A model shaped like Teachable Machine's image models: a Sequential whose layers are two models, a Sequential base
+ * (Conv2D, MaxPooling2D, Flatten) and a Sequential head (Dense softmax).
+ */
+export async function nestedModelFiles(): Promise<TfjsFiles> {
+  tf.enableProdMode();
+  await tf.setBackend('cpu');
+  const base = tf.sequential({ name: 'base', layers: [
+    tf.layers.conv2d({ name: 'conv', inputShape: [8, 8, 1], filters: 4, kernelSize: 3, activation: 'relu' }),
+    tf.layers.maxPooling2d({ name: 'pool', poolSize: 2 }),
+    tf.layers.flatten({ name: 'flat' }),
+  ] });
+  const head = tf.sequential({ name: 'head', layers: [tf.layers.dense({ name: 'dense', inputShape: [36], units: 3, activation: 'softmax' })] });
+  const m = tf.sequential({ name: 'outer', layers: [base, head] });
+  let artifacts: tf.io.ModelArtifacts | null = null;
+  await m.save(tf.io.withSaveHandler(async (a) => {
+    artifacts = a;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  m.dispose();
+  const a = artifacts as unknown as tf.io.ModelArtifacts;
+  const json = JSON.stringify({ format: 'layers-model', generatedBy: 'tinyml-lens tests', modelTopology: a.modelTopology, weightsManifest: [{ paths: ['w.bin'], weights: a.weightSpecs }] }, null, 1);
+  return { json, shards: new Map([['w.bin', new Uint8Array(a.weightData as ArrayBuffer)]]) };
+}
+
+/** x[?,3] int64 -> Cast(SrcT, DstT) -> Relu: a graph model whose Cast reads `from`. */
+export function castGraphFiles(from: string, to = 'DT_FLOAT'): TfjsFiles {
+  const json = JSON.stringify({
+    format: 'graph-model',
+    generatedBy: 'tinyml-lens tests',
+    modelTopology: {
+      node: [
+        { name: 'x', op: 'Placeholder', attr: { dtype: { type: from }, shape: { shape: dims([-1, 3]) } } },
+        { name: 'cast', op: 'Cast', input: ['x'], attr: { SrcT: { type: from }, DstT: { type: to }, Truncate: { b: false } } },
+        { name: 'relu', op: 'Relu', input: ['cast'], attr: { T: { type: to } } },
+      ],
+      versions: { producer: 1 },
+    },
+    weightsManifest: [],
+  }, null, 1);
+  return { json, shards: new Map() };
+}

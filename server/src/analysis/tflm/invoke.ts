@@ -24,16 +24,25 @@ for (const rule of EVAL_TYPE_RULES) RULES_BY_OP.set(rule.op, [...RULES_BY_OP.get
 
 /** The first type switch in the node's Eval (eval-types.ts) that has no case for the node's tensor types. */
 function evalType(sg: Subgraph, op: Operator, kernels: KernelSet): string | null {
-  for (const rule of RULES_BY_OP.get(op.opName) ?? []) {
+  return evalTypeFailure(op.opName, kernels, (tensor) => dtypeOf(sg, tensor === 'output' ? op.outputs[0] : op.inputs[tensor]));
+}
+
+/**
+ * The first type switch in `opName`'s Eval (eval-types.ts) with no case for the types `typeOf` gives (an input by
+ * index, or the first output; null when unknown), or null. For any graph whose tensor types are known: a .tflite
+ * node, or a TF.js graph node as the converter would lower it.
+ */
+export function evalTypeFailure(opName: string, kernels: KernelSet, typeOf: (tensor: number | 'output') => DType | null): string | null {
+  for (const rule of RULES_BY_OP.get(opName) ?? []) {
     if (rule.kernels !== 'both' && rule.kernels !== kernels) continue;
-    const type = dtypeOf(sg, rule.tensor === 'output' ? op.outputs[0] : op.inputs[rule.tensor]);
+    const type = typeOf(rule.tensor);
     if (type === null) continue;
     const where = rule.tensor === 'output' ? 'output' : `input ${rule.tensor}`;
-    const head = `fails at Invoke: TFLM's ${op.opName} prepares a ${type} ${where}, so AllocateTensors succeeds, but its Eval (${rule.source})`;
+    const head = `fails at Invoke: TFLM's ${opName} prepares a ${type} ${where}, so AllocateTensors succeeds, but its Eval (${rule.source})`;
     if (!rule.accepts.includes(type)) {
       return `${head} has no ${type} case and the first inference returns an error; it runs ${rule.accepts.join(' / ')}`;
     }
-    const out = dtypeOf(sg, op.outputs[0]);
+    const out = typeOf('output');
     const outputs = rule.outputs?.[type];
     if (outputs && out !== null && !outputs.includes(out)) {
       return `${head} has no case for a ${out} output and the first inference returns an error; from ${type} it writes ${outputs.join(' / ')}`;

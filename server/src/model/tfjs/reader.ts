@@ -7,6 +7,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import { ModelFormatError } from '../errors.js';
+import type { DType } from '../ir.js';
 import { AnalysisLimitError, checkAllocation, resolveLimits, type AnalysisLimits } from '../limits.js';
 import { checkGraphExecution, withLayerWeightBudget } from './load-bounds.js';
 import { indexJsonSpans, type JsonSpan } from './json-spans.js';
@@ -32,6 +33,11 @@ export interface TfjsLayer {
   readonly tflite: readonly string[] | null;
   /** The layer's entry in the model.json text. */
   readonly span: JsonSpan | null;
+  /**
+   * Graph models: the node's input and output types from its attributes (`T`, or `SrcT` / `DstT` for a Cast), as
+   * the converter keeps them; absent for layers models (float throughout until quantized).
+   */
+  readonly dtypes?: { readonly input: DType | null; readonly output: DType | null };
 }
 
 export interface TfjsModel {
@@ -124,7 +130,9 @@ export async function readTfjsModel(text: string, readShard: ShardReader, limits
   const tf = await tfjs();
   const artifacts = { modelTopology: doc.modelTopology, weightSpecs, weightData: weightData.buffer, format: doc.format } as unknown as TF.io.ModelArtifacts;
   const handler: TF.io.IOHandler = { load: async () => artifacts };
-  const spans = indexJsonSpans(text, 6);
+  // Deep enough for a layer's entry three models down (`modelTopology.config.layers.I` is depth 4; each nested model
+  // adds `.config.layers.J`); deeper layers get no span.
+  const spans = indexJsonSpans(text, 4 + 3 * 3);
   try {
     return graph ? await readGraph(tf, handler, doc, spans, shardBytes, lim) : await readLayers(tf, handler, doc, spans, shardBytes, lim);
   } catch (e) {
@@ -155,12 +163,11 @@ async function readLayers(tf: typeof TF, handler: TF.io.IOHandler, doc: Manifest
   try {
     const topo = doc.modelTopology as { model_config?: { config?: { layers?: unknown[] } }; config?: { layers?: unknown[] } };
     const base = topo.model_config ? 'modelTopology.model_config.config.layers' : 'modelTopology.config.layers';
-    const entries = (topo.model_config?.config?.layers ?? topo.config?.layers ?? []) as { class_name?: string; config?: { name?: string } }[];
-    const spanOf = (name: string): JsonSpan | null => {
-      const i = entries.findIndex((e) => e.config?.name === name);
-      return i >= 0 ? spans.get(`${base}.${i}`) ?? null : null;
-    };
-    const layers: TfjsLayer[] = model.layers.map((layer, index) => {
+    const entries = (topo.model_config?.config?.layers ?? topo.config?.layers ?? []) as LayerEntry[];
+    // Nested models (a Sequential or functional Model used as a layer: Teachable Machine's image models are a
+    // Sequential of two Sequentials) are their layers, in order, named `outer/inner`; the converter inlines them too.
+    const flat = flattenLayers(model.layers, entries, base);
+    const layers: TfjsLayer[] = flat.map(({ layer, name, path }, index) => {
       const shapes = (Array.isArray(layer.outputShape[0]) || layer.outputShape.length === 0 ? layer.outputShape : [layer.outputShape]) as (number | null)[][];
       const outputShapes = shapes.map(batchOne);
       const outElements = outputShapes.reduce((n, s) => n + elements(s), 0);
@@ -175,7 +182,7 @@ async function readLayers(tf: typeof TF, handler: TF.io.IOHandler, doc: Manifest
       const className = layer.getClassName();
       return {
         index,
-        name: layer.name,
+        name,
         className,
         outputShapes,
         params,
@@ -184,7 +191,7 @@ async function readLayers(tf: typeof TF, handler: TF.io.IOHandler, doc: Manifest
         activationBytesFloat32: 4 * outElements,
         activationBytesInt8: outElements,
         tflite: kerasToTflite(className, layer.getConfig() as Record<string, unknown>),
-        span: spanOf(layer.name),
+        span: path === null ? null : spans.get(path) ?? null,
       };
     });
     // A layer's inputs are its predecessor's outputs in a Sequential chain; for other topologies the same bound holds
@@ -202,7 +209,7 @@ async function readGraph(tf: typeof TF, handler: TF.io.IOHandler, doc: Manifest,
   const model = await tf.loadGraphModel(handler);
   const notes: string[] = [];
   try {
-    const nodes = ((doc.modelTopology as { node?: { name: string; op: string; input?: string[] }[] }).node ?? []);
+    const nodes = ((doc.modelTopology as { node?: GraphNode[] }).node ?? []);
     const weights = new Map<string, number>();
     for (const [name, tensors] of Object.entries(model.weights)) weights.set(name, tensors.reduce((n, t) => n + t.size, 0));
     const ops = nodes.map((n, i) => ({ node: n, i })).filter(({ node }) => node.op !== 'Const' && node.op !== 'Placeholder');
@@ -245,6 +252,7 @@ async function readGraph(tf: typeof TF, handler: TF.io.IOHandler, doc: Manifest,
         activationBytesInt8: outElements,
         tflite: graphOpToTflite(node.op),
         span: spans.get(`modelTopology.node.${i}`) ?? null,
+        dtypes: nodeDtypes(node.attr),
       };
     });
     let peak8 = 0;
@@ -257,6 +265,56 @@ async function readGraph(tf: typeof TF, handler: TF.io.IOHandler, doc: Manifest,
   } finally {
     model.dispose();
   }
+}
+
+/** A graph model's node as model.json stores it. */
+interface GraphNode {
+  readonly name: string;
+  readonly op: string;
+  readonly input?: string[];
+  readonly attr?: Readonly<Record<string, { readonly type?: unknown } | undefined>>;
+}
+
+/** TensorFlow's DataType names (`DT_INT64`) as the IR's. */
+const TF_DTYPES: Readonly<Record<string, DType>> = {
+  DT_FLOAT: 'FLOAT32', DT_HALF: 'FLOAT16', DT_DOUBLE: 'FLOAT64', DT_INT8: 'INT8', DT_INT16: 'INT16', DT_INT32: 'INT32',
+  DT_INT64: 'INT64', DT_UINT8: 'UINT8', DT_UINT16: 'UINT16', DT_UINT32: 'UINT32', DT_UINT64: 'UINT64', DT_BOOL: 'BOOL',
+  DT_STRING: 'STRING', DT_BFLOAT16: 'BFLOAT16',
+};
+
+/** A node's input and output types from its attributes (`T`; a Cast's `SrcT` and `DstT`); null where none says. */
+function nodeDtypes(attr: GraphNode['attr']): TfjsLayer['dtypes'] {
+  const read = (key: string): DType | null => {
+    const type = attr?.[key]?.type;
+    return typeof type === 'string' && Object.hasOwn(TF_DTYPES, type) ? TF_DTYPES[type]! : null;
+  };
+  const t = read('T');
+  return { input: read('SrcT') ?? t, output: read('DstT') ?? t };
+}
+
+/** A layer's entry in a model config: its class, its config (a nested model's has `layers`), its name. */
+interface LayerEntry {
+  readonly class_name?: string;
+  readonly config?: { readonly name?: string; readonly layers?: unknown };
+}
+
+/** Nested models stop here: deeper than any real model, shallow enough for a hostile config. */
+const MAX_NESTING = 16;
+
+/**
+ * The leaf layers of `layers` in order, nested models (anything with layers of its own) replaced by their layers,
+ * each with its path of names and the JSON path of its entry (null when the config does not name it).
+ */
+function flattenLayers(layers: readonly TF.layers.Layer[], entries: readonly LayerEntry[], base: string, prefix = '', depth = 0): { layer: TF.layers.Layer; name: string; path: string | null }[] {
+  return layers.flatMap((layer) => {
+    const i = entries.findIndex((e) => e.config?.name === layer.name);
+    const path = i >= 0 ? `${base}.${i}` : null;
+    const name = `${prefix}${layer.name}`;
+    const inner = (layer as Partial<TF.LayersModel>).layers;
+    if (!Array.isArray(inner) || depth >= MAX_NESTING) return [{ layer, name, path }];
+    const nested = entries[i]?.config?.layers;
+    return flattenLayers(inner, Array.isArray(nested) ? (nested as LayerEntry[]) : [], path === null ? '' : `${path}.config.layers`, `${name}/`, depth + 1);
+  });
 }
 
 function summarize(format: TfjsModel['format'], layers: TfjsLayer[], peak8: number, shardBytes: number, notes: string[]): TfjsModel {
