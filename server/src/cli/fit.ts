@@ -6,7 +6,7 @@
 import { batteryLifeDays } from '../analysis/latency/energy.js';
 import { analyzeForTarget, defaultRuntime, runtimeRunsOn, type TargetReport } from '../analysis/latency/target.js';
 import { analyzeModel, CANNOT_ALLOCATE_NOTE, type AnalysisReport } from '../analysis/report.js';
-import { memoryKernelsFor, SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
+import { memoryKernelsFor, npuNotes, SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
 import { visible } from '../analysis/text.js';
 import type { Model } from '../model/ir.js';
 import { didYouMean } from '../manifest/suggest.js';
@@ -261,7 +261,7 @@ function targetText(path: string, tr: TargetReport, report: AnalysisReport, with
     const yn = (b: boolean | null): string => (b === null ? 'unknown' : b ? 'yes' : 'NO');
     lines.push(`fits              ${yn(f.fits)} (arena in RAM: ${yn(f.ram)}${f.ramBudgetBytes ? ` of ${formatBytes(f.ramBudgetBytes)}` : ''}; model in flash: ${yn(f.flash)}; ops: ${yn(f.ops)})`);
   }
-  for (const n of [...tr.notes, ...(tr.latency?.notes ?? []), ...(tr.energy?.notes ?? [])]) lines.push(`note              ${n}`);
+  for (const n of [...npuNotes(tr.support), ...tr.notes, ...(tr.latency?.notes ?? []), ...(tr.energy?.notes ?? [])]) lines.push(`note              ${visible(n)}`);
   return lines.join('\n');
 }
 

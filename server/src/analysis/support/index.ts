@@ -8,7 +8,8 @@ import type { NodeFailure } from '../tflm/interpreter.js';
 import { edgeTpuRejection, velaRejection } from './npu.js';
 import { invokeFailure } from '../tflm/invoke.js';
 import { tflmVerdict } from './tflm.js';
-import type { LayerSupport, Runtime, SupportReport, UnsupportedGroup } from './types.js';
+import { compiledFor, EDGETPU_OP, ETHOSU_OP, readEdgeTpuOp, readVelaOp } from '../npu/compiled.js';
+import type { LayerSupport, NpuCompilation, NpuOpFacts, Runtime, SupportReport, UnsupportedGroup } from './types.js';
 
 export * from './types.js';
 
@@ -33,23 +34,33 @@ export function checkSupport(model: Model, runtime: Runtime, failures: readonly 
   const layers: LayerSupport[] = [];
   // The Edge TPU compiler maps ops up to the first it cannot map and splits the graph once, there.
   let tpuSplit: string | null = model.subgraphs.length > 1 ? 'the model has more than one subgraph, which the Edge TPU compiler does not map' : null;
+  // A model compiled for this runtime's NPU: its compiled op runs there, and what is left runs on the CPU as it is.
+  const compiledBy = compiledFor(model);
+  const compiler = (runtime === 'ethos-u' && compiledBy === 'vela') || (runtime === 'edgetpu' && compiledBy === 'edgetpu_compiler');
+  if (compiler) tpuSplit = 'edgetpu_compiler left it outside its compiled op';
   for (const sg of model.subgraphs) {
     for (const op of sg.operators) {
       const failure = failed.get(`${sg.index}/${op.index}`);
       const cpu = tflmVerdict(sg, op, failure, library, failure ? null : invokeFailure(model, sg, op, kernels));
-      if (runtime === 'ethos-u' && op.opName === 'CUSTOM:ethos-u') {
+      if (runtime === 'ethos-u' && op.opName === ETHOSU_OP) {
         // Vela's output: TFLM registers this kernel in Ethos-U builds, and it drives the NPU.
         layers.push({ ...cpu, verdict: 'optimized', unit: 'npu', kernel: 'Ethos-U NPU (Vela command stream)', reason: null });
+      } else if (runtime === 'edgetpu' && op.opName === EDGETPU_OP) {
+        // edgetpu_compiler's output: the Edge TPU runtime registers this op (coralmicro's RegisterCustomOp).
+        const pkg = readEdgeTpuOp(op);
+        layers.push(pkg.ok
+          ? { ...cpu, verdict: 'optimized', unit: 'npu', kernel: 'Edge TPU (compiled executable)', reason: null }
+          : { ...cpu, verdict: 'unsupported', unit: 'npu', kernel: null, reason: `the Edge TPU cannot load it: ${pkg.reason}` });
       } else if (runtime === 'ethos-u' && cpu.verdict !== 'unsupported') {
-        const why = velaRejection(sg, op);
+        const why = compiler ? 'Vela left it outside its compiled op' : velaRejection(sg, op);
         layers.push(why === null
-          ? { ...cpu, verdict: 'optimized', unit: 'npu', kernel: 'Ethos-U NPU', reason: null }
+          ? { ...cpu, verdict: 'optimized', unit: 'npu', kernel: 'Ethos-U NPU once compiled by Vela', reason: null }
           : { ...cpu, reason: `on the CPU: ${why}${cpu.reason ? `; ${cpu.reason}` : ''}` });
       } else if (runtime === 'edgetpu' && cpu.verdict !== 'unsupported') {
         const why = tpuSplit ?? edgeTpuRejection(sg, op);
         if (why !== null && tpuSplit === null) tpuSplit = `the graph is split at ${op.opName} (layer ${op.index}): ${why}`;
         layers.push(why === null
-          ? { ...cpu, verdict: 'optimized', unit: 'npu', kernel: 'Edge TPU', reason: null }
+          ? { ...cpu, verdict: 'optimized', unit: 'npu', kernel: 'Edge TPU once compiled by edgetpu_compiler', reason: null }
           : { ...cpu, reason: `on the CPU: ${tpuSplit}` });
       } else {
         layers.push(cpu);
@@ -65,9 +76,65 @@ export function checkSupport(model: Model, runtime: Runtime, failures: readonly 
     if (tpuSplit) notes.push(`Edge TPU: ${tpuSplit}; every later op runs on the CPU.`);
     sources.push(...EDGETPU.sources);
   }
+  const npu = runtime === 'ethos-u' || runtime === 'edgetpu' ? compilation(model, runtime, compiler) : undefined;
+  if (npu) notes.push(...compilationNotes(npu, layers));
   const customOps = [...new Set(layers.filter((l) => l.custom).map((l) => l.op))];
-  if (customOps.length) notes.push(`Custom ops (${customOps.join(', ')}) need kernels registered by the application.`);
-  return { runtime, layers, unsupported: group(layers), customOps, notes, sources };
+  const npuOps = new Set([ETHOSU_OP, EDGETPU_OP]);
+  const appOps = customOps.filter((op) => !(npu?.compiled && npuOps.has(op)));
+  if (appOps.length) notes.push(`Custom ops (${appOps.join(', ')}) need kernels registered by the application.`);
+  return { runtime, layers, unsupported: group(layers), customOps, notes, sources, ...(npu ? { npu } : {}) };
+}
+
+/** What the compiled NPU ops of `model` hold (none when it is not compiled for `runtime`). */
+function compilation(model: Model, runtime: 'ethos-u' | 'edgetpu', compiled: boolean): NpuCompilation {
+  const compiler = runtime === 'ethos-u' ? 'vela' : 'edgetpu_compiler';
+  const ops: NpuOpFacts[] = [];
+  for (const sg of model.subgraphs) {
+    for (const op of sg.operators) {
+      if (runtime === 'ethos-u' && op.opName === ETHOSU_OP) {
+        const v = readVelaOp(model, sg, op);
+        ops.push({ subgraph: sg.index, index: op.index, flashBytes: v.commandStreamBytes + v.weightBytes, scratchBytes: v.scratchBytes + v.fastScratchBytes, estimatedCycles: null });
+      } else if (runtime === 'edgetpu' && op.opName === EDGETPU_OP) {
+        const pkg = readEdgeTpuOp(op);
+        if (!pkg.ok) {
+          ops.push({ subgraph: sg.index, index: op.index, flashBytes: op.customOptions?.length ?? 0, scratchBytes: 0, estimatedCycles: null, problem: pkg.reason });
+          continue;
+        }
+        // With a parameter-caching pair, the execution-only executable is what runs on every inference.
+        const caching = pkg.executables.some((e) => e.type === 'parameter-caching');
+        const runs = pkg.executables.find((e) => e.type === (caching ? 'execution-only' : 'stand-alone')) ?? pkg.executables[0]!;
+        const parameters = pkg.executables.reduce((n, e) => n + e.parameterBytes, 0);
+        ops.push({
+          subgraph: sg.index, index: op.index, flashBytes: pkg.packageBytes, scratchBytes: runs.scratchBytes,
+          estimatedCycles: runs.estimatedCycles, parameterCaching: caching, parameterBytes: parameters,
+        });
+      }
+    }
+  }
+  return { compiler, compiled, ops };
+}
+
+/** What an NPU runtime's report says of the model's compilation (compiled or not, what each compiled op holds). */
+export function npuNotes(report: SupportReport): string[] {
+  return report.npu ? compilationNotes(report.npu, report.layers) : [];
+}
+
+function compilationNotes(npu: NpuCompilation, layers: readonly LayerSupport[]): string[] {
+  const onNpu = layers.filter((l) => l.unit === 'npu').length;
+  if (!npu.compiled) {
+    const tool = npu.compiler === 'vela' ? 'Vela (`vela model.tflite`)' : 'edgetpu_compiler';
+    return [`Not compiled for the NPU: as it is, every op runs on the CPU. Compile it with ${tool} first; the verdicts say where the compiler would place each op (${onNpu} of ${layers.length} on the NPU).`];
+  }
+  const notes = [`Compiled by ${npu.compiler} for the NPU: ${npu.ops.length} compiled op${npu.ops.length === 1 ? '' : 's'}; the ops left outside ${npu.ops.length === 1 ? 'it' : 'them'} run on the CPU.`];
+  for (const o of npu.ops) {
+    if (o.problem) notes.push(`Layer ${o.index}: ${o.problem}.`);
+    else if (npu.compiler === 'edgetpu_compiler') {
+      notes.push(`Layer ${o.index}: Edge TPU package of ${o.flashBytes.toLocaleString('en-US')} B, parameters ${(o.parameterBytes ?? 0).toLocaleString('en-US')} B ${o.parameterCaching ? 'cached on the TPU between runs' : 'streamed to the TPU on every run'}, ${o.estimatedCycles === null ? 'no cycle estimate (not costed)' : `${o.estimatedCycles.toLocaleString('en-US')} TPU cycles by the compiler's estimate`}.`);
+    } else {
+      notes.push(`Layer ${o.index}: Vela command stream and weights ${o.flashBytes.toLocaleString('en-US')} B in flash, scratch ${o.scratchBytes.toLocaleString('en-US')} B; Vela keeps no estimate of its time in the model: not costed.`);
+    }
+  }
+  return notes;
 }
 
 function group(layers: LayerSupport[]): UnsupportedGroup[] {

@@ -50,4 +50,35 @@ export interface SupportReport {
   notes: string[];
   /** Sources of the facts behind the verdicts. */
   sources: string[];
+  /**
+   * For an NPU runtime: whether the model is already compiled for it (Vela's `ethos-u` op, edgetpu_compiler's
+   * `edgetpu-custom-op`), and what the compiled ops hold. Verdicts of an uncompiled model say what the compiler would
+   * place on the NPU; as it is, the runtime runs every op on the CPU.
+   */
+  npu?: NpuCompilation;
+}
+
+/** What an NPU runtime's report knows of the model's compilation (analysis/npu/compiled.ts reads it). */
+export interface NpuCompilation {
+  readonly compiler: 'vela' | 'edgetpu_compiler';
+  readonly compiled: boolean;
+  /** Per compiled op: what it holds, or why it could not be read. */
+  readonly ops: readonly NpuOpFacts[];
+}
+
+export interface NpuOpFacts {
+  readonly subgraph: number;
+  readonly index: number;
+  /** Bytes the op carries in flash: Vela's command stream + weights; the Edge TPU package (executables, parameters). */
+  readonly flashBytes: number;
+  /** Scratch the NPU needs: Vela's scratch (+ fast scratch) tensors in the arena; the Edge TPU's on-chip scratch. */
+  readonly scratchBytes: number;
+  /** The compiler's estimate of the op's run in NPU cycles (Edge TPU only); null: not costed. */
+  readonly estimatedCycles: number | null;
+  /** Edge TPU: parameters cached on the TPU between runs (a parameter-caching executable) or streamed each run. */
+  readonly parameterCaching?: boolean;
+  /** Edge TPU: parameter bytes of the executable that runs. */
+  readonly parameterBytes?: number;
+  /** A package that could not be read. */
+  readonly problem?: string;
 }
