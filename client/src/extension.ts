@@ -10,6 +10,7 @@ import { CostProfilePanel, type PanelState } from './cost-profile/panel.js';
 import { registerListing } from './listing.js';
 import { isManifestDocument } from './manifests.js';
 import { createClient } from './server-client.js';
+import { updateTfjsContext } from './pick-model.js';
 import { ManifestStatus } from './status-bar.js';
 
 let client: LanguageClient | undefined;
@@ -42,6 +43,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tinyml
     ...registerListing(client),
     vscode.window.onDidChangeActiveTextEditor(remember),
   );
+  const tfjsWatcher = vscode.workspace.createFileSystemWatcher('**/model.json');
+  const tfjsContext = (): void => void updateTfjsContext().catch(() => undefined);
+  context.subscriptions.push(tfjsWatcher, tfjsWatcher.onDidCreate(tfjsContext), tfjsWatcher.onDidChange(tfjsContext), tfjsWatcher.onDidDelete(tfjsContext));
+  tfjsContext();
   await client.start();
   context.subscriptions.push(client);
   void status.refresh();

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CostProfileResult } from '../../server/src/lsp/protocol.js';
+import type { CostProfileResult, TargetFit } from '../../server/src/lsp/protocol.js';
+import { chooseBoard } from '../../client/src/commands/board-choice.js';
+import { formatMilliseconds } from '../../client/src/format.js';
+import { isTfjsModelText } from '../../client/src/model-kind.js';
 import { statusState, type StatusDiagnostic } from '../../client/src/status-state.js';
 
 const ok = (ramShare: number | null): CostProfileResult => ({
@@ -63,4 +66,44 @@ test('a manifest the server cannot profile keeps the item and shows its errors',
 test('names from diagnostics cannot inject Markdown into the tooltip', () => {
   const s = statusState(ok(0.3), [d('op-unsupported', 0, 'cannot run [click](command:evil)')]);
   assert.doesNotMatch(s.tooltip, /\[click\]\(command/);
+});
+
+test('durations are written in human units, never in scientific notation', () => {
+  assert.equal(formatMilliseconds(150), '150 ms');
+  assert.equal(formatMilliseconds(123.456), '123 ms');
+  assert.equal(formatMilliseconds(0.85), '850 us');
+  assert.equal(formatMilliseconds(1250), '1.25 s');
+  assert.equal(formatMilliseconds(123456), '123 s');
+  for (const ms of [1e-3, 0.0123, 7, 99.95, 5e4, 9.99e6]) assert.doesNotMatch(formatMilliseconds(ms), /e[+-]?\d/);
+});
+
+const row = (id: string, o: Partial<TargetFit> = {}): TargetFit => ({
+  id, name: id, detail: '', runtime: 'tflm-cmsis-nn', fits: true, arenaBytes: 10_000, ramBytes: 256 * 1024, flashBytes: 1024 * 1024,
+  modelBytes: 50_000, latencyMs: 10, unsupportedOps: 0, over: [], npu: null, ...o,
+});
+
+test('a new manifest names the smallest board whose CPU runtime runs the model with room for the reserve, not an NPU part', () => {
+  const targets = [
+    row('tight', { ramBytes: 12_000 }),
+    row('npu-part', { npu: 'ethos-u55' }),
+    row('cpu-part'),
+    row('nrf52840'),
+  ];
+  assert.equal(chooseBoard(targets, undefined)?.id, 'cpu-part');
+  // Unsupported operators on every CPU part: the fallback board's own row (its figures become the budgets).
+  const none = targets.map((t) => ({ ...t, fits: false, unsupportedOps: 1 }));
+  assert.equal(chooseBoard(none, undefined)?.id, 'nrf52840');
+  // The setting wins, even over a better board.
+  assert.equal(chooseBoard(targets, 'npu-part')?.id, 'npu-part');
+  assert.equal(chooseBoard(targets, 'not-listed'), undefined);
+  // Only NPU parts fit: one of them, rather than a board that cannot hold the model.
+  assert.equal(chooseBoard([row('small', { fits: false }), row('npu-only', { npu: 'ethos-u65' })], undefined)?.id, 'npu-only');
+});
+
+test('a model.json is a TF.js model only with modelTopology or weightsManifest', () => {
+  assert.equal(isTfjsModelText('{"format": "layers-model", "modelTopology": {}, "weightsManifest": []}'), true);
+  assert.equal(isTfjsModelText('{"weightsManifest": [{"paths": ["g.bin"]}]}'), true);
+  assert.equal(isTfjsModelText('{"name": "user", "fields": {"id": "number"}}'), false);
+  assert.equal(isTfjsModelText('[{"modelTopology": 1}]'), false);
+  assert.equal(isTfjsModelText('not json'), false);
 });
