@@ -15,7 +15,7 @@ import { ModelBuilder } from '../../server/src/model/builder/index.js';
 import { addChain } from './helpers/chains.js';
 import { applyEdits, checkOf, providers } from './helpers/manifest-check.js';
 
-const names = (symbols: readonly DocumentSymbol[]): unknown => symbols.map((s) => (s.children?.length ? { [s.name]: names(s.children) } : s.name));
+const names = (symbols: readonly DocumentSymbol[]): unknown[] => symbols.map((s) => (s.children?.length ? { [s.name]: names(s.children) } : s.name));
 
 test('document symbols: every key, sections with their keys as children, scalars as detail', () => {
   const text = 'model: kws.tflite\ntarget: nrf52840\nbudgets:\n  ram: 180KiB\n  latency: 50ms\nreserve: {ram: 20KiB, flash: 100KiB}\ncloud:\n  link: ble\n';
