@@ -64,7 +64,7 @@ const providers = { ...builtinProviders(), targets, runtimes: supportRuntimes, c
 /** The server's version (package.json's), reported in serverInfo and in generated code. */
 const VERSION = '0.1.0';
 // Parse, analysis, TF.js loading and quantization run in worker threads (the bundle beside this one in dist/).
-const analyses = new ServerAnalyses(join(__dirname, 'analysis-worker.js'));
+const analyses = new ServerAnalyses(join(__dirname, 'analysis-worker.js'), (line) => connection.console.info(line));
 const { pool, models } = analyses;
 // A listing takes the settings of its model file's folder; every other document its own folder's.
 const workspace = new Workspace(models, providers, { settingsFor: (uri) => settings.get(listingSettingsUri(uri)), roots: () => workspaceRoots });
