@@ -370,7 +370,7 @@ connection.onCodeAction((p) => afterSettings(async () => {
     await guardedAsync('runtime analyses', log, undefined, () => workspace.supportsSettled(workspace.check(document), providers.runtimes.all()));
   }
   if (document && isFirmwareDocument(document)) return guarded('firmware code actions', log, [], () => firmwareLinter.codeActions(document, p.context.diagnostics));
-  return onManifest('code actions', p.textDocument.uri, [], (c) => codeActions(c, p.context.diagnostics, { providers, supportFor: (r) => workspace.supportFor(c, r), range: p.range }));
+  return onManifest('code actions', p.textDocument.uri, [], (c) => codeActions(c, p.context.diagnostics, { providers, supportFor: (r) => workspace.supportFor(c, r), range: p.range, ...(p.context.only ? { only: p.context.only } : {}) }));
 }, p.textDocument.uri));
 connection.languages.inlayHint.on((p) => (hintRefresh ? interactive : afterAnalysis)(() => onManifest('inlay hints', p.textDocument.uri, [], (c) => inlayHints(c, p.range)), p.textDocument.uri));
 connection.onDocumentLinks((p) => interactive(() => onManifest('document links', p.textDocument.uri, [], (c) => documentLinks(c)), p.textDocument.uri));

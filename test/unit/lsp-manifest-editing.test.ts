@@ -149,3 +149,10 @@ test('path completion reads nothing without a folder and survives an unreadable 
   assert.deepEqual(pathItems('model', 'nope/', '/definitely/not/here', { line: 0, character: 12 }), []);
   assert.deepEqual(pathItems('runtime', '', '/', { line: 0, character: 0 }), []);
 });
+
+test('context.only filters the actions by kind', () => {
+  const check = checkOf('model: f.tflite\n', { model: floatModel(), modelPath: '/work/f.tflite' });
+  const range = { start: { line: 0, character: 1 }, end: { line: 0, character: 1 } };
+  assert.equal(codeActions(check, [], { providers, supportFor: () => null, range, only: ['quickfix'] }).length, 0);
+  assert.equal(codeActions(check, [], { providers, supportFor: () => null, range, only: ['refactor'] }).length, 1);
+});

@@ -22,6 +22,8 @@ export interface ActionContext {
   supportFor(runtime: RuntimeInfo): SupportReport | null;
   /** The range the actions are asked for: "Quantize to int8" is offered on the `model:` line. */
   readonly range?: Range;
+  /** The kinds the client asked for (`context.only`); absent: all. */
+  readonly only?: readonly string[];
 }
 
 /** The client command "Quantize to int8" runs (client/src/commands.ts), with the model's path as its argument. */
@@ -48,7 +50,8 @@ export function codeActions(check: ManifestCheck, diagnostics: readonly Diagnost
   }
   const quantize = quantizeAction(check, diagnostics, ctx.range);
   if (quantize) actions.push(quantize);
-  return actions;
+  const only = ctx.only;
+  return only ? actions.filter((a) => only.some((k) => a.kind === k || a.kind?.startsWith(`${k}.`))) : actions;
 }
 
 /**
