@@ -187,15 +187,19 @@ test('Select Target lists the catalog boards with specs and a fit verdict', asyn
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: T });
 });
 
-/** The colour of the first token (span) of the editor line containing `line` whose text is `token`. */
+/**
+ * The colour of `token` on the editor line containing `line`: the span whose text it is, else the span containing it
+ * (the editor merges neighbouring tokens of one colour into one span: `64KiB`, a whole comment).
+ */
 async function tokenColour(line, token) {
   await page.locator('.monaco-editor .view-line', { hasText: line }).first().waitFor({ timeout: T });
   return page.evaluate(([lineText, word]) => {
     for (const el of document.querySelectorAll('.monaco-editor .view-line')) {
       if (!el.textContent.replace(/\u00a0/g, ' ').includes(lineText)) continue;
-      for (const span of el.querySelectorAll('span span')) {
-        if (span.textContent.replace(/\u00a0/g, ' ').trim() === word) return getComputedStyle(span).color;
-      }
+      const spans = [...el.querySelectorAll('span span')];
+      const text = (s) => s.textContent.replace(/\u00a0/g, ' ');
+      const span = spans.find((s) => text(s).trim() === word) ?? spans.find((s) => text(s).includes(word));
+      if (span) return getComputedStyle(span).color;
     }
     return null;
   }, [line, token]);

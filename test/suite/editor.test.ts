@@ -13,14 +13,22 @@ import type { TinymlLensApi } from '../../client/src/extension.js';
 import { codeOf, folder, open } from './helpers.js';
 import { waitFor } from './wait.js';
 
-/** An unsaved manifest (its relative paths resolve against the workspace folder), shown in the editor. */
-async function unsaved(text: string): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'tinyml-manifest', content: text });
-  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+let manifests = 0;
+
+/**
+ * A new manifest file in the workspace (its own name each time: a reused URI would race the close of the last one),
+ * written by the test itself (also in Restricted Mode), shown in the editor.
+ */
+async function manifest(text: string): Promise<vscode.TextEditor> {
+  const name = `editor-${++manifests}.tinyml.yaml`;
+  fs.writeFileSync(path.join(folder().fsPath, name), text);
+  return open(name);
 }
 
-async function closeUnsaved(): Promise<void> {
+async function closeManifest(): Promise<void> {
+  const uri = vscode.window.activeTextEditor?.document.uri;
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  if (uri?.scheme === 'file') fs.rmSync(uri.fsPath, { force: true });
 }
 
 /** Waits for a diagnostic with `code`, then applies the code action titled like `title` on its range. */
@@ -58,7 +66,7 @@ suite('Manifests as first-class files', () => {
   });
 
   test('model: completes the workspace models and folders, not other files', async () => {
-    const editor = await unsaved('model: \ntarget: efr32mg24\n');
+    const editor = await manifest('model: \ntarget: efr32mg24\n');
     const list = await waitFor('path completion', async () => {
       const l = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, new vscode.Position(0, 7));
       return l?.items.some((i) => i.label === 'kws.tflite') ? l : undefined;
@@ -66,11 +74,11 @@ suite('Manifests as first-class files', () => {
     const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     assert.ok(labels.includes('sine.tflite'));
     assert.ok(!labels.some((l) => l.endsWith('.yaml')), 'manifests are not models');
-    await closeUnsaved();
+    await closeManifest();
   });
 
   test('target: completes catalog boards ranked by fit, the verdict beside each', async () => {
-    const editor = await unsaved('model: kws.tflite\ntarget: \n');
+    const editor = await manifest('model: kws.tflite\ntarget: \n');
     const list = await waitFor('target completion with verdicts', async () => {
       const l = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, new vscode.Position(1, 8));
       return l?.items.some((i) => typeof i.label === 'object' && /^fits/.test(i.label.description ?? '')) ? l : undefined;
@@ -80,11 +88,11 @@ suite('Manifests as first-class files', () => {
     assert.match(verdicts[0]!, /^fits/);
     const firstMiss = verdicts.findIndex((v) => !v.startsWith('fits'));
     assert.ok(firstMiss < 0 || verdicts.slice(firstMiss).every((v) => !v.startsWith('fits')));
-    await closeUnsaved();
+    await closeManifest();
   });
 
   test('every "did you mean" has a quick fix: key, runtime, target, unit', async () => {
-    const editor = await unsaved('model: kws.tflite\ntarget: efr32mg2\nruntime: tflm-cmsisnn\nbudgets:\n  rma: 64KiB\n  flash: 256kib\n');
+    const editor = await manifest('model: kws.tflite\ntarget: efr32mg2\nruntime: tflm-cmsisnn\nbudgets:\n  rma: 64KiB\n  flash: 256kib\n');
     await applyFix(editor, 'unknown-key', /'ram'/);
     await applyFix(editor, 'unknown-runtime', /tflm-cmsis-nn/);
     await applyFix(editor, 'unknown-target', /efr32mg2\d/);
@@ -93,23 +101,23 @@ suite('Manifests as first-class files', () => {
     assert.match(text, /^ {2}ram: 64KiB$/m);
     assert.match(text, /^runtime: tflm-cmsis-nn$/m);
     assert.match(text, /^ {2}flash: 256KiB$/m);
-    await closeUnsaved();
+    await closeManifest();
   });
 
   test('the model: line of a float model offers Quantize to int8', async () => {
-    const editor = await unsaved('model: sine.tflite\n');
+    const editor = await manifest('model: sine.tflite\n');
     const quantize = await waitFor('Quantize to int8', async () => {
       const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, new vscode.Range(0, 2, 0, 2));
       return all?.find((a) => a.title === 'Quantize to int8');
     });
     assert.equal(quantize.command?.command, 'tinymlLens.quantizeModel');
     assert.match(String(quantize.command?.arguments?.[0]), /sine\.tflite$/);
-    await closeUnsaved();
-    const int8 = await unsaved('model: kws.tflite\n');
+    await closeManifest();
+    const int8 = await manifest('model: kws.tflite\n');
     await waitFor('the kws analysis', async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', int8.document.uri))?.length);
     const none = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', int8.document.uri, new vscode.Range(0, 2, 0, 2));
     assert.ok(!none?.some((a) => a.title === 'Quantize to int8'), 'an int8 model is not offered quantization');
-    await closeUnsaved();
+    await closeManifest();
   });
 
   test('the status bar: within budget, over budget, warnings, a manifest that does not parse', async () => {
@@ -131,20 +139,20 @@ suite('Manifests as first-class files', () => {
     assert.match(states.over!.text!, /RAM over$/);
     assert.match(api.statusState().tooltip!, /ram|RAM/);
 
-    await unsaved('model: kws.tflite\ntarget: efr32mg24\nbudgets:\n  rma: 64KiB\n');
+    await manifest('model: kws.tflite\ntarget: efr32mg24\nbudgets:\n  rma: 64KiB\n');
     await settle('warning', 'warning');
-    await closeUnsaved();
+    await closeManifest();
 
-    await unsaved('model: kws.tflite\nbudgets: {ram: [\n');
+    await manifest('model: kws.tflite\nbudgets: {ram: [\n');
     await settle('broken', 'error');
     assert.match(states.broken!.text!, /manifest error/);
     assert.match(api.statusState().tooltip!, /line \d+/);
-    await closeUnsaved();
+    await closeManifest();
 
-    await unsaved('model: kws.tflite\ntarget: efr32mg24\nbudgets:\n  latency: 1us\n');
+    await manifest('model: kws.tflite\ntarget: efr32mg24\nbudgets:\n  latency: 1us\n');
     await settle('latency', 'error');
     assert.match(states.latency!.text!, /latency over/);
-    await closeUnsaved();
+    await closeManifest();
   });
 
   test('with models and no manifest, the status bar offers Create Deployment Manifest', async () => {
