@@ -10,6 +10,7 @@ import { CostProfilePanel, type PanelState } from './cost-profile/panel.js';
 import { registerListing } from './listing.js';
 import { isManifestDocument } from './manifests.js';
 import { createClient } from './server-client.js';
+import { updateTfjsContext } from './pick-model.js';
 import { ManifestStatus } from './status-bar.js';
 
 let client: LanguageClient | undefined;
@@ -18,6 +19,8 @@ let client: LanguageClient | undefined;
 export interface TinymlLensApi {
   costProfileState(): PanelState;
   statusText(): string | null;
+  /** The status item's state ('ok' | 'warning' | 'error' | 'create', null when hidden) and its tooltip's Markdown. */
+  statusState(): { kind: string | null; tooltip: string | null };
   refreshStatus(): Promise<void>;
 }
 
@@ -27,7 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tinyml
   client = created.client;
   const costProfile = new CostProfilePanel(context.extensionUri, client);
   const state: ExtensionState = { extension: context, client, policy: created.policy, output, costProfile, lastManifest: undefined };
-  const status = new ManifestStatus(client, CommandIds.showCostProfile);
+  const status = new ManifestStatus(client, { costProfile: CommandIds.showCostProfile, createManifest: CommandIds.createManifest });
   const remember = (editor: vscode.TextEditor | undefined): void => {
     if (editor && isManifestDocument(editor.document)) state.lastManifest = editor.document.uri;
   };
@@ -40,10 +43,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tinyml
     ...registerListing(client),
     vscode.window.onDidChangeActiveTextEditor(remember),
   );
+  const tfjsWatcher = vscode.workspace.createFileSystemWatcher('**/model.json');
+  const tfjsContext = (): void => void updateTfjsContext().catch(() => undefined);
+  context.subscriptions.push(tfjsWatcher, tfjsWatcher.onDidCreate(tfjsContext), tfjsWatcher.onDidChange(tfjsContext), tfjsWatcher.onDidDelete(tfjsContext));
+  tfjsContext();
   await client.start();
   context.subscriptions.push(client);
   void status.refresh();
-  return { costProfileState: () => costProfile.state(), statusText: () => status.text, refreshStatus: () => status.refresh() };
+  return { costProfileState: () => costProfile.state(), statusText: () => status.text, statusState: () => ({ kind: status.kind, tooltip: status.tooltip }), refreshStatus: () => status.refresh() };
 }
 
 export async function deactivate(): Promise<void> {

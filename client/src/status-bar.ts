@@ -1,19 +1,25 @@
 /**
- * The status bar item for the active manifest: "$(circuit-board) nrf52840 · RAM 79%", red when RAM or flash is over
- * budget or over the board; a click opens the cost profile. The figures come from the server's cost-profile request,
- * re-asked whenever the server re-publishes the manifest's diagnostics (after an edit, or the model changed on disk).
+ * The status bar item. For the active manifest: "$(error) nrf52840 · RAM 79% · latency over", red when a budget or
+ * the board is exceeded, an operator cannot run or the manifest has errors, yellow for warnings; the tooltip lists
+ * what is over and by how much (status-state.ts). A manifest the server cannot profile (a parse error) keeps the item,
+ * showing its errors. With models in the workspace but no manifest, the item offers "Create Deployment Manifest".
+ * The figures come from the server's cost-profile request, re-asked whenever the manifest's diagnostics change.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CostProfileRequest, type CostProfileResult } from '../../server/src/lsp/protocol.js';
-import { formatPercent } from './format.js';
 import { isManifestDocument } from './manifests.js';
+import { statusState, type StatusDiagnostic } from './status-state.js';
 
-/** The status text for a profile result ("nrf52840 · RAM 79%"), or null when there is nothing to show. */
-export function statusText(r: CostProfileResult): string | null {
-  if (r.kind !== 'ok') return null;
-  const target = r.target?.id ?? r.target?.name ?? 'no target';
-  return r.ramShare === null ? target : `${target} · RAM ${formatPercent(r.ramShare)}`;
+/** The files that decide the first-run offer: manifests, and models that could have one. */
+const MANIFEST_GLOB = '**/{*.tinyml.yaml,*.tinyml.json,tinyml.yaml}';
+const MODEL_GLOB = '**/{*.tflite,model.json}';
+const EXCLUDE = '**/{node_modules,.git}/**';
+
+/** Commands the item runs. */
+export interface StatusCommands {
+  readonly costProfile: string;
+  readonly createManifest: string;
 }
 
 export class ManifestStatus implements vscode.Disposable {
@@ -21,13 +27,25 @@ export class ManifestStatus implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Counts requests so a slow answer for an older editor never overwrites a newer one. */
   private generation = 0;
-  /** The last text shown (tests read it through `tinymlLens._status`). */
+  /** Whether the workspace holds a manifest, and a model (null until counted). */
+  private files: { manifests: boolean; models: boolean } | null = null;
+  /** The last text shown (tests read it through the extension's API). */
   text: string | null = null;
+  /** The last state shown: 'ok' | 'warning' | 'error' | 'create' | null (hidden). */
+  kind: string | null = null;
+  tooltip: string | null = null;
 
-  constructor(private readonly client: LanguageClient, showCommand: string) {
+  constructor(private readonly client: LanguageClient, private readonly commands: StatusCommands) {
     this.item.name = 'TinyML Lens';
-    this.item.command = showCommand;
+    const watcher = vscode.workspace.createFileSystemWatcher('**/{*.tflite,model.json,*.tinyml.yaml,*.tinyml.json,tinyml.yaml}', false, true, false);
+    const recount = (): void => {
+      this.files = null;
+      void this.refresh();
+    };
     this.subscriptions.push(
+      watcher,
+      watcher.onDidCreate(recount),
+      watcher.onDidDelete(recount),
       vscode.window.onDidChangeActiveTextEditor(() => void this.refresh()),
       vscode.languages.onDidChangeDiagnostics((e) => {
         const active = vscode.window.activeTextEditor?.document.uri.toString();
@@ -36,33 +54,61 @@ export class ManifestStatus implements vscode.Disposable {
     );
   }
 
-  /** Re-asks the server for the active editor's manifest. */
+  /** Re-asks the server for the active editor's manifest, or shows the first-run offer. */
   async refresh(): Promise<void> {
     const generation = ++this.generation;
     const doc = vscode.window.activeTextEditor?.document;
     if (!doc || !isManifestDocument(doc)) {
       // A webview or the output panel taking the focus is not a reason to hide what the user was looking at.
-      if (vscode.window.activeTextEditor) this.hide();
+      if (vscode.window.activeTextEditor || this.kind === null || this.kind === 'create') await this.offerManifest(generation);
       return;
     }
-    let result: CostProfileResult;
+    let result: CostProfileResult | null;
     try {
       result = await this.client.sendRequest(CostProfileRequest.type, { uri: doc.uri.toString() });
     } catch {
-      return;
+      result = null;
     }
     if (generation !== this.generation) return;
-    const text = statusText(result);
-    if (text === null || result.kind !== 'ok') return this.hide();
-    this.text = text;
-    this.item.text = `$(circuit-board) ${text}`;
-    this.item.tooltip = new vscode.MarkdownString(`**TinyML Lens** — ${result.overBudget ? 'over budget' : 'within budget'}\n\nModel \`${vscode.workspace.asRelativePath(result.modelPath)}\` with ${result.runtime}. Click for the cloud-vs-TinyML cost profile.`);
-    this.item.backgroundColor = result.overBudget ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    const diagnostics: StatusDiagnostic[] = vscode.languages.getDiagnostics(doc.uri)
+      .filter((d) => d.source === 'tinyml-lens')
+      .map((d) => ({ code: codeOf(d), severity: d.severity, message: d.message, line: d.range.start.line }));
+    const state = statusState(result, diagnostics);
+    this.show(state.text, state.tooltip, state.background ?? 'ok', result?.kind === 'ok' ? this.commands.costProfile : 'workbench.actions.view.problems');
+    this.item.backgroundColor = state.background ? new vscode.ThemeColor(`statusBarItem.${state.background}Background`) : undefined;
+  }
+
+  /** Models and no manifest in the workspace: offer to create one; else hide. */
+  private async offerManifest(generation: number): Promise<void> {
+    if (!this.files) {
+      const [manifests, models] = await Promise.all([
+        vscode.workspace.findFiles(MANIFEST_GLOB, EXCLUDE, 1),
+        vscode.workspace.findFiles(MODEL_GLOB, EXCLUDE, 1),
+      ]);
+      this.files = { manifests: manifests.length > 0, models: models.length > 0 };
+    }
+    if (generation !== this.generation) return;
+    if (this.files.manifests || !this.files.models) return this.hide();
+    this.show('$(new-file) Create Deployment Manifest', '**TinyML Lens**: this workspace has models but no deployment manifest. Create one to check a model against a board and its budgets as you type.', 'create', this.commands.createManifest);
+    this.item.backgroundColor = undefined;
+  }
+
+  private show(text: string, tooltip: string, kind: string, command: string): void {
+    this.text = text.replace(/^\$\([\w~-]+\) /, '');
+    this.kind = kind;
+    this.tooltip = tooltip;
+    this.item.text = text;
+    const markdown = new vscode.MarkdownString(tooltip, true);
+    this.item.tooltip = markdown;
+    this.item.command = command;
+    this.item.accessibilityInformation = { label: `TinyML Lens: ${this.text}` };
     this.item.show();
   }
 
   private hide(): void {
     this.text = null;
+    this.kind = null;
+    this.tooltip = null;
     this.item.hide();
   }
 
@@ -70,4 +116,10 @@ export class ManifestStatus implements vscode.Disposable {
     this.item.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
+}
+
+function codeOf(d: vscode.Diagnostic): string | null {
+  const c = d.code;
+  if (c === undefined) return null;
+  return typeof c === 'object' ? String(c.value) : String(c);
 }

@@ -38,6 +38,7 @@ import { ServerAnalyses } from './lsp/worker/server-analyses.js';
 import { LISTING_SCHEME, ListingRequest, parseListingUri, StatsRequest } from './lsp/protocol.js';
 import { builtinProviders } from './lsp/providers.js';
 import { supportRuntimes } from './lsp/runtimes.js';
+import { documentSymbols } from './lsp/symbols.js';
 import { guarded, guardedAsync } from './lsp/safe.js';
 import { ScopedSettings, SETTINGS_SECTION } from './lsp/settings.js';
 import { tfjsDiagnostics, tfjsHover } from './lsp/tfjs-document.js';
@@ -63,7 +64,7 @@ const providers = { ...builtinProviders(), targets, runtimes: supportRuntimes, c
 /** The server's version (package.json's), reported in serverInfo and in generated code. */
 const VERSION = '0.1.0';
 // Parse, analysis, TF.js loading and quantization run in worker threads (the bundle beside this one in dist/).
-const analyses = new ServerAnalyses(join(__dirname, 'analysis-worker.js'));
+const analyses = new ServerAnalyses(join(__dirname, 'analysis-worker.js'), (line) => connection.console.info(line));
 const { pool, models } = analyses;
 // A listing takes the settings of its model file's folder; every other document its own folder's.
 const workspace = new Workspace(models, providers, { settingsFor: (uri) => settings.get(listingSettingsUri(uri)), roots: () => workspaceRoots });
@@ -276,9 +277,10 @@ connection.onInitialize((params) => {
       hoverProvider: true,
       completionProvider: { triggerCharacters: [':', ' ', '{', ','] },
       codeLensProvider: { resolveProvider: false },
-      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
       inlayHintProvider: true,
       documentLinkProvider: { resolveProvider: false },
+      documentSymbolProvider: { label: 'TinyML manifest' },
       definitionProvider: true,
     },
     serverInfo: { name: 'tinyml-lens', version: VERSION },
@@ -368,10 +370,11 @@ connection.onCodeAction((p) => afterSettings(async () => {
     await guardedAsync('runtime analyses', log, undefined, () => workspace.supportsSettled(workspace.check(document), providers.runtimes.all()));
   }
   if (document && isFirmwareDocument(document)) return guarded('firmware code actions', log, [], () => firmwareLinter.codeActions(document, p.context.diagnostics));
-  return onManifest('code actions', p.textDocument.uri, [], (c) => codeActions(c, p.context.diagnostics, { providers, supportFor: (r) => workspace.supportFor(c, r) }));
+  return onManifest('code actions', p.textDocument.uri, [], (c) => codeActions(c, p.context.diagnostics, { providers, supportFor: (r) => workspace.supportFor(c, r), range: p.range, ...(p.context.only ? { only: p.context.only } : {}) }));
 }, p.textDocument.uri));
 connection.languages.inlayHint.on((p) => (hintRefresh ? interactive : afterAnalysis)(() => onManifest('inlay hints', p.textDocument.uri, [], (c) => inlayHints(c, p.range)), p.textDocument.uri));
 connection.onDocumentLinks((p) => interactive(() => onManifest('document links', p.textDocument.uri, [], (c) => documentLinks(c)), p.textDocument.uri));
+connection.onDocumentSymbol((p) => interactive(() => onManifest('document symbols', p.textDocument.uri, [], (c) => documentSymbols(c)), p.textDocument.uri));
 connection.onDefinition((p) => interactive(() => onManifest('definition', p.textDocument.uri, null, (c) => definition(c, p.position)), p.textDocument.uri));
 connection.onRequest(StatsRequest.type, () => {
   const memory = process.memoryUsage();

@@ -34,7 +34,7 @@ echo "TIMING UI test: $(( $(ms) - t )) ms"
 
 if [ "${E2E_UPDATE_DOCS:-}" = 1 ] && [ $status -eq 0 ]; then
   mkdir -p docs/images
-  cp .artifacts/e2e/{problems,hover,listing-hover,cost-profile,cost-profile-charts,select-target}.png docs/images/
+  cp .artifacts/e2e/{problems,hover,listing-hover,cost-profile,cost-profile-charts,select-target,manifest-highlighting}.png docs/images/
   echo "copied the screenshots to docs/images/"
 fi
 echo "TIMING e2e total: $(( $(ms) - t0 )) ms; screenshots in .artifacts/e2e/"

@@ -186,3 +186,61 @@ test('Select Target lists the catalog boards with specs and a fit verdict', asyn
   await page.keyboard.press('Escape');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: T });
 });
+
+/**
+ * The colour of `token` on the editor line containing `line`: the span whose text it is, else the span containing it
+ * (the editor merges neighbouring tokens of one colour into one span: `64KiB`, a whole comment).
+ */
+async function tokenColour(line, token) {
+  await page.locator('.monaco-editor .view-line', { hasText: line }).first().waitFor({ timeout: T });
+  return page.evaluate(([lineText, word]) => {
+    for (const el of document.querySelectorAll('.monaco-editor .view-line')) {
+      if (!el.textContent.replace(/\u00a0/g, ' ').includes(lineText)) continue;
+      const spans = [...el.querySelectorAll('span span')];
+      const text = (s) => s.textContent.replace(/\u00a0/g, ' ');
+      const span = spans.find((s) => text(s).trim() === word) ?? spans.find((s) => text(s).includes(word));
+      if (span) return getComputedStyle(span).color;
+    }
+    return null;
+  }, [line, token]);
+}
+
+test('a manifest is highlighted: keys, values, numbers and units, comments in the theme colours', async () => {
+  await openFile('kws.tinyml.yaml', 'budgets');
+  const colours = {
+    comment: await tokenColour('# Fixture', '#'),
+    key: await tokenColour('model: kws.tflite', 'model'),
+    value: await tokenColour('model: kws.tflite', 'kws.tflite'),
+    number: await tokenColour('ram: 64KiB', '64'),
+    unit: await tokenColour('ram: 64KiB', 'KiB'),
+    integer: await tokenColour('inferences_per_day: 1440', '1440'),
+  };
+  for (const [what, colour] of Object.entries(colours)) assert.ok(colour, `a ${what} token is on screen`);
+  // Each kind has its own colour, unlike plain text.
+  assert.equal(new Set([colours.comment, colours.key, colours.value, colours.number]).size, 4, JSON.stringify(colours));
+  assert.equal(colours.integer, colours.number);
+  if ((process.env.E2E_THEME ?? 'Default Dark Modern') === 'Default Dark Modern') {
+    // The YAML scope names take the theme's YAML colours (Dark Modern: comment, tag, string, number).
+    assert.deepEqual(colours, {
+      comment: 'rgb(106, 153, 85)', key: 'rgb(86, 156, 214)', value: 'rgb(206, 145, 120)',
+      number: 'rgb(181, 206, 168)', unit: 'rgb(181, 206, 168)', integer: 'rgb(181, 206, 168)',
+    });
+  }
+  await page.screenshot({ path: path.join(ARTIFACTS, 'manifest-highlighting.png') });
+});
+
+test('Ctrl+/ comments a manifest line out and back in; breadcrumbs follow the cursor into a section', async () => {
+  await openFile('kws.tinyml.yaml', 'budgets');
+  const point = await pointOf('runtime: tflm-cmsis-nn', 'tflm');
+  await page.mouse.click(point.x, point.y);
+  await page.keyboard.press('Control+/');
+  await page.locator('.monaco-editor .view-line', { hasText: '# runtime: tflm-cmsis-nn' }).first().waitFor({ timeout: T });
+  await page.keyboard.press('Control+/');
+  await page.locator('.monaco-editor .view-line', { hasText: '# runtime: tflm-cmsis-nn' }).first().waitFor({ state: 'detached', timeout: T });
+  const ram = await pointOf('ram: 64KiB', '64KiB');
+  await page.mouse.click(ram.x, ram.y);
+  const crumbs = page.locator('.monaco-breadcrumbs', { hasText: 'budgets' }).first();
+  await crumbs.waitFor({ timeout: T });
+  assert.match(await crumbs.innerText(), /budgets[\s\S]*ram/);
+  await runCommand('File: Revert File');
+});

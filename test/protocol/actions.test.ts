@@ -84,5 +84,6 @@ test('an op the runtime cannot run: switch to a runtime that runs it (replacing 
 test('no runtime runs an unknown custom op: no runtime switch is offered', async () => {
   const uri = ws.uri('custom-fix.tinyml.yaml');
   const actions = await actionsFor(uri, await client.open(uri, 'model: custom.tflite\n'), 'op-unsupported');
-  assert.deepEqual(actions, []);
+  // The float model still gets "Quantize to int8" (a rewrite on the model: line), never a quick fix for the op.
+  assert.deepEqual(actions.filter((a) => a.kind === 'quickfix'), []);
 });

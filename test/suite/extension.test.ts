@@ -7,26 +7,10 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { suite, suiteSetup, test } from 'mocha';
 import type { TinymlLensApi } from '../../client/src/extension.js';
+import { codeOf, file, open } from './helpers.js';
 import { waitFor } from './wait.js';
 
 const EXTENSION_ID = 'tinyml-lens.tinyml-lens';
-
-function folder(): vscode.Uri {
-  const f = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(f, 'the fixture workspace is open');
-  return f.uri;
-}
-
-const file = (name: string): vscode.Uri => vscode.Uri.joinPath(folder(), name);
-
-async function open(name: string): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument(file(name));
-  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
-}
-
-function codeOf(d: vscode.Diagnostic): string {
-  return typeof d.code === 'object' && d.code !== null ? String(d.code.value) : String(d.code);
-}
 
 async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
   const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
@@ -66,7 +50,9 @@ suite('TinyML Lens in VS Code', () => {
     await open('over-budget.tinyml.yaml');
     await api.refreshStatus();
     const text = await waitFor('status text', () => api.statusText()?.startsWith('nrf52840') && api.statusText());
-    assert.match(text, /^nrf52840 · RAM \d+%$/);
+    // Over its RAM budget: the share, what is over, and the error state.
+    assert.match(text, /^nrf52840 · RAM \d+% · RAM over$/);
+    assert.equal(api.statusState().kind, 'error');
   });
 
   test('hover on a budget shows need against budget', async () => {

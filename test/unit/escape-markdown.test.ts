@@ -116,9 +116,9 @@ test('the listing row hover shows hostile tensor names in intact code spans and 
   const h = listingHover(check, doc, { line: row, character: 0 });
   const value = (h?.contents as { value: string }).value;
   structural(value, 'listing hover');
-  // Each tensor row of the table still has exactly 6 cells.
+  // Each tensor row of the table still has exactly 7 cells (role, index, shape, dtype, quantization, bytes, name).
   for (const line of value.split('\n').filter((l) => /^\| (in|out|const) /.test(l))) {
-    assert.equal(line.replace(/\\\|/g, '').split('|').length - 2, 6, line);
+    assert.equal(line.replace(/\\\|/g, '').split('|').length - 2, 7, line);
   }
   rendered(value, 'listing hover', [`<code>${htmlText(`${NAME} a`)}</code>`, `<code>${htmlText(`${NAME} y`)}</code>`]);
 });

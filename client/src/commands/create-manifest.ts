@@ -5,19 +5,18 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { TargetFitsRequest, type TargetFit } from '../../../server/src/lsp/protocol.js';
+import { TargetFitsRequest } from '../../../server/src/lsp/protocol.js';
 import type { ExtensionState } from '../context.js';
 import { FileError } from '../../../server/src/files/read.js';
 import { destination, writeFile } from '../files.js';
-import { modelUri } from '../manifests.js';
+import { modelOrPick } from '../pick-model.js';
+import { chooseBoard, FALLBACK_BOARD, RESERVE } from './board-choice.js';
 
 /** What to do when the manifest exists: ask (default), keep it, or overwrite (tests pass the last two). */
 export interface CreateOptions {
   readonly ifExists?: 'ask' | 'keep' | 'overwrite';
 }
 
-/** What a new manifest reserves for the application besides the model (stacks, RTOS, TFLM's code). */
-const RESERVE = { ram: 24 * 1024, flash: 120 * 1024 } as const;
 
 /** The board and budgets a new manifest starts from. */
 export interface ManifestStart {
@@ -51,27 +50,26 @@ export function manifestText(modelFile: string, start: ManifestStart): string {
 }
 
 /**
- * The settings' target, else the smallest catalog board the model fits (the server's verdicts), else nrf52840; the
- * budgets are that board's RAM region and flash.
+ * The settings' target, else the smallest catalog board whose CPU runtime runs the model with room for the reserve
+ * (the server's verdicts; a part with an NPU the runtime leaves unused comes last), else nrf52840; the budgets are
+ * that board's RAM region and flash, as the manifest's comment says.
  */
 async function startFor(state: ExtensionState, model: vscode.Uri): Promise<ManifestStart> {
   const config = vscode.workspace.getConfiguration('tinymlLens', model);
   const runtime = config.get<string>('defaultRuntime') || 'tflm-cmsis-nn';
   const configured = config.get<string>('defaultTarget') || undefined;
   const answer = await state.client.sendRequest(TargetFitsRequest.type, { modelUri: model.toString(), runtime }).then((a) => a, () => undefined);
-  const targets = answer?.targets ?? [];
-  // The server's verdict compares the arena alone with the board; the new manifest reserves room for the application.
-  const roomy = (t: TargetFit): boolean => t.fits === true && (t.ramBytes ?? 0) >= t.arenaBytes + RESERVE.ram && (t.flashBytes ?? 0) >= t.modelBytes + RESERVE.flash;
-  const board = targets.find((t) => t.id === configured) ?? (configured ? undefined : targets.find(roomy) ?? targets.find((t) => t.fits === true));
+  const board = chooseBoard(answer?.targets ?? [], configured);
   const kib = (bytes: number | null | undefined, fallback: string): string => (bytes ? `${Math.floor(bytes / 1024)}KiB` : fallback);
-  return { target: configured ?? board?.id ?? 'nrf52840', runtime, ram: kib(board?.ramBytes, '128KiB'), flash: kib(board?.flashBytes, '512KiB') };
+  return { target: configured ?? board?.id ?? FALLBACK_BOARD, runtime, ram: kib(board?.ramBytes, '128KiB'), flash: kib(board?.flashBytes, '512KiB') };
 }
 
 /** Creates the manifest for the model in `arg` or the active editor; resolves to its URI (or undefined). */
 export async function createManifest(state: ExtensionState, arg: unknown, options: unknown): Promise<vscode.Uri | undefined> {
   const opts = (options ?? {}) as CreateOptions;
-  const model = modelUri(arg);
-  if (!model || model.scheme !== 'file') {
+  const model = await modelOrPick(arg, 'create a deployment manifest for');
+  if (!model) return undefined;
+  if (model.scheme !== 'file') {
     void vscode.window.showInformationMessage('Select a .tflite or model.json file to create a deployment manifest for it.');
     return undefined;
   }

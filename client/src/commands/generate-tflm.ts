@@ -11,7 +11,8 @@ import type { ExtensionState } from '../context.js';
 import { FileError } from '../../../server/src/files/read.js';
 import type { OutputFolder } from '../../../server/src/files/write.js';
 import { outputFolder } from '../files.js';
-import { isManifestPath, modelUri } from '../manifests.js';
+import { isManifestPath } from '../manifests.js';
+import { modelOrPick } from '../pick-model.js';
 
 /** For tests and scripted use: where to write, and what to do about existing files instead of asking. */
 export interface GenerateOptions {
@@ -25,9 +26,10 @@ export async function generateTflmCode(state: ExtensionState, arg: unknown, opti
   const opts = (options ?? {}) as GenerateOptions;
   const params = await paramsFor(arg, opts);
   if (!params) {
-    void vscode.window.showInformationMessage('Select a .tflite model or a deployment manifest to generate TensorFlow Lite Micro code for it.');
+    void vscode.window.showInformationMessage('Generate TFLM C++ Code needs a .tflite model on disk or a deployment manifest.');
     return undefined;
   }
+  if (params === 'dismissed') return undefined;
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('TinyML Lens writes no files in an untrusted workspace: trust the workspace to generate code.');
     return undefined;
@@ -82,8 +84,11 @@ export async function generateTflmCode(state: ExtensionState, arg: unknown, opti
   return written;
 }
 
-/** The request for the argument: a manifest (opened, so the server knows it) or a model file. */
-async function paramsFor(arg: unknown, opts: GenerateOptions): Promise<GenerateTflmParams | undefined> {
+/**
+ * The request for the argument: a manifest (opened, so the server knows it) or a model file; without either, the
+ * workspace's .tflite models in a quick pick ('dismissed' when the pick was closed or there was none: already said).
+ */
+async function paramsFor(arg: unknown, opts: GenerateOptions): Promise<GenerateTflmParams | 'dismissed' | undefined> {
   const runtime = opts.runtime ? { runtime: opts.runtime } : {};
   const manifest = arg instanceof vscode.Uri && isManifestPath(arg.path) ? arg
     : arg === undefined && vscode.window.activeTextEditor && isManifestPath(vscode.window.activeTextEditor.document.uri.path) ? vscode.window.activeTextEditor.document.uri : undefined;
@@ -91,7 +96,8 @@ async function paramsFor(arg: unknown, opts: GenerateOptions): Promise<GenerateT
     const doc = await vscode.workspace.openTextDocument(manifest);
     return { manifestUri: doc.uri.toString(), ...runtime };
   }
-  const model = modelUri(arg);
-  if (!model || model.scheme !== 'file') return undefined;
+  const model = await modelOrPick(arg, 'generate TFLM C++ code for', (u) => /\.tflite$/i.test(u.path));
+  if (!model) return 'dismissed';
+  if (model.scheme !== 'file') return undefined;
   return { modelUri: model.toString(), ...runtime };
 }

@@ -1,15 +1,13 @@
 /** TinyML: Open Model Listing — the model's layer table as a read-only document, rendered by the server. */
 import * as vscode from 'vscode';
 import type { ExtensionState } from '../context.js';
-import { isManifestDocument, listingUriOf, modelUri } from '../manifests.js';
+import { isManifestDocument, listingUriOf } from '../manifests.js';
+import { modelOrPick } from '../pick-model.js';
 
 /** Opens the listing of the model in `arg` (explorer Uri, lens path) or the active editor; returns its URI. */
 export async function openListing(_state: ExtensionState, arg: unknown): Promise<vscode.Uri | undefined> {
-  const model = modelUri(arg);
-  if (!model) {
-    void vscode.window.showInformationMessage('Select a .tflite or model.json file (or open a manifest) to list its layers.');
-    return undefined;
-  }
+  const model = await modelOrPick(arg, 'list the layers of');
+  if (!model) return undefined;
   const config = vscode.workspace.getConfiguration('tinymlLens', model);
   // From a manifest, list the model as that manifest deploys it; otherwise with the settings' defaults.
   const active = vscode.window.activeTextEditor?.document;

@@ -1,46 +1,60 @@
 /**
  * TinyML: Select Target — every catalog board with its specs and whether the model fits (the server's targetFits
- * request), then writes the choice: into the active manifest's `target:` (an edit in the editor, saved by the user),
- * or, without a manifest, into the `tinymlLens.defaultTarget` setting.
+ * request; from a manifest its reserves, safety margin and latency budget count), the current board marked, then writes
+ * the choice: into the active manifest's `target:` (an edit in the editor, saved by the user), or, without a
+ * manifest, into the `tinymlLens.defaultTarget` setting. Without a model, a quick pick of the workspace's models.
  */
 import * as vscode from 'vscode';
 import { TargetFitsRequest, type TargetFit } from '../../../server/src/lsp/protocol.js';
 import type { ExtensionState } from '../context.js';
-import { isManifestDocument, modelUri } from '../manifests.js';
-import { formatBytes } from '../format.js';
+import { isManifestDocument } from '../manifests.js';
+import { formatBytes, formatMilliseconds } from '../format.js';
+import { modelOrPick } from '../pick-model.js';
 import { targetEdit } from '../target-edit.js';
 
 type Item = vscode.QuickPickItem & { fit: TargetFit };
 
-/** One quick-pick row: "$(pass) nrf52840  Nordic nRF52840 · cortex-m4f, 64 MHz..." and the verdict below. */
-export function targetItem(t: TargetFit): Item {
+/**
+ * One quick-pick row: "$(pass) nrf52840  Nordic nRF52840 · cortex-m4f, 64 MHz..." and the verdict below ("does not
+ * fit: RAM +12 KiB · arena ... · ~42.5 ms"); the current board says so.
+ */
+export function targetItem(t: TargetFit, current?: string): Item {
   const icon = t.fits === true ? '$(pass)' : t.fits === false ? '$(error)' : '$(question)';
-  const verdict = t.fits === true ? 'fits' : t.fits === false ? 'does not fit' : 'unknown';
+  const over = t.over && t.over.length > 0 ? `: ${t.over.join(', ')}` : '';
+  const verdict = t.fits === true ? 'fits' : t.fits === false ? `does not fit${over}` : 'unknown';
   const ram = `arena ${formatBytes(t.arenaBytes)}${t.ramBytes !== null ? ` of ${formatBytes(t.ramBytes)} RAM` : ''}`;
   const flash = `model ${formatBytes(t.modelBytes)}${t.flashBytes !== null ? ` of ${formatBytes(t.flashBytes)} flash` : ''}`;
-  const parts = [verdict, ram, flash, t.latencyMs !== null ? `~${t.latencyMs.toPrecision(2)} ms` : null, t.unsupportedOps ? `${t.unsupportedOps} unsupported ops` : null, t.runtime];
-  return { label: `${icon} ${t.id}`, description: `${t.name} · ${t.detail}`, detail: parts.filter((p) => p !== null).join(' · '), fit: t };
+  const parts = [verdict, ram, flash, t.latencyMs !== null ? `~${formatMilliseconds(t.latencyMs)}` : null, t.unsupportedOps && !over ? `${t.unsupportedOps} unsupported ops` : null, t.runtime];
+  const mark = t.id === current ? '$(check) current · ' : '';
+  return { label: `${icon} ${t.id}`, description: `${mark}${t.name} · ${t.detail}`, detail: parts.filter((p) => p !== null).join(' · '), fit: t };
+}
+
+/** The board in use: the active manifest's `target:` id, else the model folder's `tinymlLens.defaultTarget`. */
+function currentTarget(model: vscode.Uri): string | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (doc && isManifestDocument(doc)) return /^target:[ \t]*["']?([A-Za-z0-9._-]+)["']?[ \t]*(#.*)?$/m.exec(doc.getText())?.[1] ?? /"target"\s*:\s*"([^"]+)"/.exec(doc.getText())?.[1];
+  return vscode.workspace.getConfiguration('tinymlLens', model).get<string>('defaultTarget') || undefined;
 }
 
 /** Shows the list; resolves to the chosen id (or undefined). `arg` may name the model; tests pass `{pick: id}`. */
 export async function selectTarget(state: ExtensionState, arg: unknown): Promise<string | undefined> {
   const pickId = arg && typeof arg === 'object' && 'pick' in arg ? String((arg as { pick: unknown }).pick) : undefined;
-  const model = modelUri(pickId === undefined ? arg : undefined);
-  if (!model) {
-    void vscode.window.showInformationMessage('Open a manifest or select a model file to choose a target for it.');
-    return undefined;
-  }
+  const model = await modelOrPick(pickId === undefined ? arg : undefined, 'choose a target for');
+  if (!model) return undefined;
   // The settings of the model's workspace folder (a multi-root workspace may set another runtime per folder).
   const runtime = vscode.workspace.getConfiguration('tinymlLens', model).get<string>('defaultRuntime');
-  const answer = await state.client.sendRequest(TargetFitsRequest.type, { modelUri: model.toString(), runtime });
+  const active = vscode.window.activeTextEditor?.document;
+  const manifestUri = active && isManifestDocument(active) ? active.uri.toString() : undefined;
+  const answer = await state.client.sendRequest(TargetFitsRequest.type, { modelUri: model.toString(), runtime, ...(manifestUri ? { manifestUri } : {}) });
   if (answer.error) {
     void vscode.window.showErrorMessage(`TinyML Lens: ${model.fsPath}: ${answer.error}`);
     return undefined;
   }
-  const items = answer.targets.map(targetItem);
+  const current = currentTarget(model);
+  const items = answer.targets.map((t) => targetItem(t, current));
   const chosen = pickId !== undefined
     ? items.find((i) => i.fit.id === pickId)
-    : await vscode.window.showQuickPick(items, { title: `Target for ${vscode.workspace.asRelativePath(model)}`, matchOnDescription: true, matchOnDetail: true, placeHolder: 'Fitting boards first, smallest first' });
+    : await vscode.window.showQuickPick(items, { title: `Target for ${vscode.workspace.asRelativePath(model)}${manifestUri ? ' (with the manifest\'s reserves and budgets)' : ''}`, matchOnDescription: true, matchOnDetail: true, placeHolder: `Fitting boards first, smallest first${current ? `; now ${current}` : ''}` });
   if (!chosen) return undefined;
   await applyTarget(chosen.fit.id, model);
   return chosen.fit.id;

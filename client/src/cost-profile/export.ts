@@ -1,6 +1,6 @@
 /** The cost profile as Markdown or JSON, for "Export": the server's figures, formatted, every assumption with its source. */
 import type { CostProfileResult } from '../../../server/src/lsp/protocol.js';
-import { figures } from './figures.js';
+import { assumptionText, figures } from './figures.js';
 
 /** Markdown: the side-by-side table, the fleet crossover, and the assumptions with their sources. */
 export function toMarkdown(r: Extract<CostProfileResult, { kind: 'ok' }>): string {
@@ -29,7 +29,7 @@ export function toMarkdown(r: Extract<CostProfileResult, { kind: 'ok' }>): strin
     '',
     '| key (cloud:) | value | source |',
     '| --- | --- | --- |',
-    ...p.assumptions.map((a) => `| \`${a.key}\` | ${a.value ?? '-'} ${a.unit} | ${a.source.replace(/\|/g, '\\|')} |`),
+    ...p.assumptions.map((a) => `| \`${a.key}\` | ${assumptionText(a)} | ${a.source.replace(/\|/g, '\\|')} |`),
     '',
     ...p.notes.map((n) => `- ${n}`),
     '',

@@ -48,6 +48,25 @@ function sig(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
+/** An assumption's value for people: `150 ms`, `28.7 uJ`, `1 GiB`, `16,000 B`, `1,440 /day`; `unknown` for none. */
+export function assumptionText(a: Ok['profile']['assumptions'][number]): string {
+  const v = a.value;
+  if (v === null) return 'unknown';
+  if (typeof v === 'string') return v;
+  switch (a.kind) {
+    case 'time': return seconds(v);
+    case 'energy': return joules(v);
+    case 'bytes': return bytes(v);
+    case 'integer': return `${v.toLocaleString('en-US')} ${a.unit}`.trim();
+    default: return `${sig(v)} ${a.unit}`.trim();
+  }
+}
+
+/** True when a need exceeds its budget or the board (either limit broken). */
+export function overLimit(u: Ok['profile']['tinyml']['ram']): boolean {
+  return (u.budgetBytes !== null && u.needBytes > u.budgetBytes) || (u.targetBytes !== null && u.needBytes > u.targetBytes);
+}
+
 /** A need against its budget and board: `23.3 KiB of 180 KiB budget (13%), 256 KiB board`. */
 function use(u: Ok['profile']['tinyml']['ram']): string {
   const parts = [bytes(u.needBytes)];

@@ -1,9 +1,10 @@
 /**
  * Quick fixes, each from a diagnostic and the check behind it: raise a RAM or flash budget to the need; switch to the
  * smallest catalog board the deployment fits (RAM against the largest contiguous region, flash, and a board the
- * runtime runs on); switch to a runtime that runs an unsupported operator.
+ * runtime runs on); switch to a runtime that runs an unsupported operator; apply every "did you mean" (keys, runtimes,
+ * targets, units). Besides the fixes, "Quantize to int8" for a model with float32 layers.
  */
-import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver';
 import { runtimeRunsOn } from '../analysis/latency/target.js';
 import type { SupportReport } from '../analysis/support/index.js';
 import { ceilInUnit } from '../manifest/units.js';
@@ -11,6 +12,7 @@ import { Code, type OverBudgetData } from './codes.js';
 import { costCore } from './cost-estimator.js';
 import * as msg from './messages.js';
 import type { Providers, RuntimeInfo, TargetSpec } from './providers.js';
+import { rankTargets } from './target-rank.js';
 import type { ManifestCheck } from './workspace.js';
 
 /** What the runtime switch needs besides the check: the verdicts of another runtime for the same model. */
@@ -18,7 +20,14 @@ export interface ActionContext {
   readonly providers: Providers;
   /** The support report of the check's model under `runtime`; null without a loaded model. */
   supportFor(runtime: RuntimeInfo): SupportReport | null;
+  /** The range the actions are asked for: "Quantize to int8" is offered on the `model:` line. */
+  readonly range?: Range;
+  /** The kinds the client asked for (`context.only`); absent: all. */
+  readonly only?: readonly string[];
 }
+
+/** The client command "Quantize to int8" runs (client/src/commands.ts), with the model's path as its argument. */
+export const QUANTIZE_COMMAND = 'tinymlLens.quantizeModel';
 
 export function codeActions(check: ManifestCheck, diagnostics: readonly Diagnostic[], ctx: ActionContext): CodeAction[] {
   const actions: CodeAction[] = [];
@@ -35,9 +44,80 @@ export function codeActions(check: ManifestCheck, diagnostics: readonly Diagnost
       targetOffered = true;
     } else if (d.code === Code.opUnsupported) {
       actions.push(...switchRuntime(check, d, ctx));
+    } else {
+      actions.push(...didYouMean(check, d));
     }
   }
-  return actions;
+  const quantize = quantizeAction(check, diagnostics, ctx.range);
+  if (quantize) actions.push(quantize);
+  const only = ctx.only;
+  return only ? actions.filter((a) => only.some((k) => a.kind === k || a.kind?.startsWith(`${k}.`))) : actions;
+}
+
+/**
+ * One fix per "did you mean" suggestion of an unknown key, runtime or target, or a misspelt unit; the closest one is
+ * preferred (the suggestions come closest first).
+ */
+export function didYouMean(check: ManifestCheck, d: Diagnostic): CodeAction[] {
+  const data = (d.data ?? {}) as { suggestions?: unknown; error?: { reason?: unknown; unit?: unknown; suggestion?: unknown }; text?: unknown };
+  const suggestions = Array.isArray(data.suggestions) ? data.suggestions.filter((s): s is string => typeof s === 'string') : [];
+  const fix = (title: string, edit: TextEdit, i: number): CodeAction => ({
+    title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: i === 0, edit: { changes: { [check.uri]: [edit] } },
+  });
+  switch (d.code) {
+    case Code.unknownKey:
+      return suggestions.map((s, i) => fix(msg.renameKeyTitle(s), { range: d.range, newText: quotedLike(check, d.range, s) }, i));
+    case Code.unknownRuntime:
+    case Code.unknownTarget: {
+      const key = d.code === Code.unknownRuntime ? 'runtime' : 'target';
+      return suggestions.flatMap((s, i) => {
+        const edit = setValue(check, key, s);
+        return edit ? [fix(msg.replaceValueTitle(key, s), edit, i)] : [];
+      });
+    }
+    case Code.badUnit: {
+      const e = data.error;
+      if (e?.reason !== 'unknown-unit' || typeof e.unit !== 'string' || typeof e.suggestion !== 'string' || typeof data.text !== 'string') return [];
+      const at = data.text.lastIndexOf(e.unit);
+      if (at < 0) return [];
+      const fixed = `${data.text.slice(0, at)}${e.suggestion}${data.text.slice(at + e.unit.length)}`;
+      return [fix(msg.replaceUnitTitle(e.unit, e.suggestion), { range: d.range, newText: quotedLike(check, d.range, fixed.trim()) }, 0)];
+    }
+    default:
+      return [];
+  }
+}
+
+/** `text` with the quotes the replaced text had (a JSON manifest's keys and values are strings). */
+function quotedLike(check: ManifestCheck, range: Range, text: string): string {
+  const doc = check.document;
+  const old = doc.getText(range);
+  if (old.startsWith('"')) return JSON.stringify(text);
+  if (old.startsWith("'")) return `'${text.replace(/'/g, "''")}'`;
+  return text;
+}
+
+/** True for a layer that computes in float32 (quantize/dequantize at a model's edges do not make a model float). */
+export function hasFloatLayers(check: Pick<ManifestCheck, 'report'>): boolean {
+  return (check.report?.layers ?? []).some((l) => l.dtype === 'FLOAT32' && l.op !== 'QUANTIZE' && l.op !== 'DEQUANTIZE');
+}
+
+/**
+ * "Quantize to int8" for a .tflite model with float32 layers (float or hybrid): a quick fix of `float-without-fpu`,
+ * else a rewrite offered on the `model:` line.
+ */
+function quantizeAction(check: ManifestCheck, diagnostics: readonly Diagnostic[], range: Range | undefined): CodeAction | null {
+  const model = check.parse.manifest.model;
+  if (!model || check.load?.kind !== 'ok' || !check.modelPath || !/\.tflite$/i.test(check.modelPath) || !hasFloatLayers(check)) return null;
+  const fpu = diagnostics.filter((d) => d.code === Code.floatWithoutFpu);
+  const line = check.document.positionAt(model.keySpan.start).line;
+  if (fpu.length === 0 && !(range && range.start.line <= line && line <= range.end.line)) return null;
+  return {
+    title: msg.quantizeTitle,
+    kind: fpu.length > 0 ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite,
+    ...(fpu.length > 0 ? { diagnostics: fpu } : {}),
+    command: { title: msg.quantizeTitle, command: QUANTIZE_COMMAND, arguments: [check.modelPath] },
+  };
 }
 
 function raiseBudget(check: ManifestCheck, d: Diagnostic): CodeAction | null {
@@ -60,22 +140,8 @@ function raiseBudget(check: ManifestCheck, d: Diagnostic): CodeAction | null {
  * shown for them.
  */
 export function smallestFittingTarget(check: ManifestCheck, providers: Providers): TargetSpec | null {
-  const fit = check.fit;
-  if (!fit) return null;
-  const runtime = check.runtime?.support ?? null;
   const current = check.target?.kind === 'found' ? check.target.spec.id : null;
-  const fitting: TargetSpec[] = [];
-  for (const entry of providers.targets.entries()) {
-    const r = providers.targets.resolve({ kind: 'id', id: entry.id });
-    if (r.kind !== 'found' || r.spec.id === current) continue;
-    const s = r.spec;
-    if (s.sramBytes === null || s.flashBytes === null || s.sramBytes < fit.ram.needBytes || s.flashBytes < fit.flash.needBytes) continue;
-    const core = costCore(s.core);
-    if (runtime && core && !runtimeRunsOn(runtime, core, s.mcu ?? null)) continue;
-    fitting.push(s);
-  }
-  fitting.sort((a, b) => (a.sramBytes ?? 0) - (b.sramBytes ?? 0) || (a.flashBytes ?? 0) - (b.flashBytes ?? 0) || String(a.id).localeCompare(String(b.id)));
-  return fitting[0] ?? null;
+  return rankTargets(check, providers).find((t) => t.fits === true && t.spec.id !== current)?.spec ?? null;
 }
 
 function switchTarget(check: ManifestCheck, related: Diagnostic[], providers: Providers): CodeAction | null {
@@ -127,7 +193,7 @@ function switchRuntime(check: ManifestCheck, d: Diagnostic, ctx: ActionContext):
 }
 
 /** An edit setting a top-level scalar: replace its value, or add the key after `model:` (YAML) or before it (JSON). */
-function setValue(check: ManifestCheck, key: 'target' | 'runtime', value: string): TextEdit | null {
+export function setValue(check: ManifestCheck, key: 'target' | 'runtime', value: string): TextEdit | null {
   const doc = check.document;
   const json = /\.json$/i.test(check.uri.split(/[?#]/)[0] ?? '');
   const text = json ? JSON.stringify(value) : value;

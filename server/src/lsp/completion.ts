@@ -1,12 +1,14 @@
 /**
- * Completion for keys (per section), runtimes, target ids and inline boards, and units after a number. The context
- * comes from the text before the cursor rather than the YAML tree, because the line being typed is usually not valid
- * YAML yet.
+ * Completion for keys (per section), runtimes, target ids (ranked by the model's fit, the verdict beside each) and
+ * inline boards, file paths for `model:` and `firmware:`, and units after a number. The context comes from the text
+ * before the cursor rather than the YAML tree, because the line being typed is usually not valid YAML yet.
  */
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position } from 'vscode-languageserver';
 import { fieldAt, fieldsAt } from '../manifest/keys.js';
 import { UNITS } from '../manifest/units.js';
+import { pathItems, PATH_FILES } from './path-completion.js';
 import type { Providers } from './providers.js';
+import { rankTargets } from './target-rank.js';
 import type { ManifestCheck } from './workspace.js';
 
 type Context = { kind: 'key'; parent: string } | { kind: 'value'; path: string; typed: string };
@@ -17,7 +19,8 @@ export function complete(check: ManifestCheck, position: Position, providers: Pr
   const ctx = contextAt(lines, position);
   if (!ctx) return [];
   if (ctx.kind === 'key') return keyItems(check, ctx.parent);
-  return valueItems(ctx.path, ctx.typed, position, providers);
+  if (ctx.path in PATH_FILES) return pathItems(ctx.path, ctx.typed, check.modelBase.dir, position);
+  return valueItems(check, ctx.path, ctx.typed, position, providers);
 }
 
 /** Where the cursor is: after which parent, typing a key or a value. Exported for unit tests. */
@@ -35,7 +38,7 @@ export function contextAt(lines: readonly string[], position: Position): Context
   }
   const key = /^(\s*)(?:-\s+)?[\w-]*$/.exec(prefix);
   if (key) return { kind: 'key', parent: parentOf(lines, position.line, (key[1] ?? '').length) };
-  const value = /^(\s*)([\w-]+):\s*(\S*)$/.exec(prefix);
+  const value = /^(\s*)([\w-]+):\s*(\S*|["'][^"']*)$/.exec(prefix);
   if (value) {
     const parent = parentOf(lines, position.line, (value[1] ?? '').length);
     return { kind: 'value', path: join(parent, value[2] ?? ''), typed: value[3] ?? '' };
@@ -82,7 +85,7 @@ function keyItems(check: ManifestCheck, parent: string): CompletionItem[] {
     }));
 }
 
-function valueItems(path: string, typed: string, position: Position, providers: Providers): CompletionItem[] {
+function valueItems(check: ManifestCheck, path: string, typed: string, position: Position, providers: Providers): CompletionItem[] {
   if (path === 'runtime') {
     return providers.runtimes.all().map((r) => ({ label: r.id, kind: CompletionItemKind.EnumMember, documentation: { kind: 'markdown', value: r.description } }));
   }
@@ -94,7 +97,16 @@ function valueItems(path: string, typed: string, position: Position, providers: 
       insertText: '{sram: ${1:256KiB}, flash: ${2:1MiB}, core: ${3:cortex-m4f}, clock: ${4:64MHz}}',
       insertTextFormat: InsertTextFormat.Snippet,
     };
-    return [...providers.targets.entries().map((t) => ({ label: t.id, kind: CompletionItemKind.Value, detail: t.detail })), board];
+    // Ranked by fit: the list keeps this order (sortText), the verdict shows beside each id.
+    const ranked = rankTargets(check, providers).map((t, i): CompletionItem => ({
+      label: t.entry.id,
+      labelDetails: { description: t.verdict },
+      kind: CompletionItemKind.Value,
+      detail: t.entry.detail,
+      sortText: String(i).padStart(5, '0'),
+      ...(i === 0 && t.fits === true ? { preselect: true } : {}),
+    }));
+    return [...ranked, { ...board, sortText: '99999' }];
   }
   const spec = fieldAt(path);
   if (spec?.value.type !== 'quantity') return [];

@@ -36,8 +36,11 @@ export function registerCostProfile(connection: Connection, deps: CostProfileDep
     if (!document || !isManifestDocument(document)) return unavailable('not an open deployment manifest');
     return guarded('cost profile', deps.log, unavailable('internal error (see the server log)'), () => profileOf(deps.workspace.check(document)));
   }, p.uri));
-  connection.onRequest(TargetFitsRequest.type, (p) =>
-    guardedAsync('target fits', deps.log, { model: p.modelUri, targets: [], error: 'internal error (see the server log)' }, () => targetFits(deps.models, p.modelUri, p.runtime)));
+  connection.onRequest(TargetFitsRequest.type, (p) => {
+    const document = p.manifestUri ? deps.documents.get(p.manifestUri) : undefined;
+    const needs = document && isManifestDocument(document) ? manifestNeeds(deps.workspace.check(document)) : NO_NEEDS;
+    return guardedAsync('target fits', deps.log, { model: p.modelUri, targets: [], error: 'internal error (see the server log)' }, () => targetFits(deps.models, p.modelUri, p.runtime, needs));
+  });
 }
 
 function isRuntime(id: string): id is Runtime {
@@ -141,7 +144,43 @@ function readValue(raw: string, spec: AssumptionSpec): number | string | null {
   }
 }
 
-async function targetFits(models: ModelCache, modelUri: string, runtime: string | undefined): Promise<{ model: string; targets: TargetFit[]; error?: string }> {
+/** What a manifest adds to the model's own needs when boards are compared for it. */
+interface ManifestNeeds {
+  readonly reserveRamBytes: number;
+  readonly reserveFlashBytes: number;
+  readonly marginPercent: number;
+  readonly latencySeconds: number | null;
+}
+const NO_NEEDS: ManifestNeeds = { reserveRamBytes: 0, reserveFlashBytes: 0, marginPercent: 0, latencySeconds: null };
+
+function manifestNeeds(check: ManifestCheck): ManifestNeeds {
+  const m = check.parse.manifest;
+  return { reserveRamBytes: m.reserve.ram?.value.value ?? 0, reserveFlashBytes: m.reserve.flash?.value.value ?? 0, marginPercent: check.margin, latencySeconds: m.budgets.latency?.value.value ?? null };
+}
+
+/** The verdict with the manifest's needs: RAM (arena + reserve + margin), flash (model + reserve), latency budget. */
+function judgeWithNeeds(r: TargetReport, needs: ManifestNeeds): { fits: boolean | null; over: string[] } {
+  const over: string[] = [];
+  const ramBase = r.memory.memory.minArenaBytes + needs.reserveRamBytes;
+  const ramNeed = ramBase + Math.ceil((ramBase * needs.marginPercent) / 100);
+  const flashNeed = r.memory.flash.modelBytes + needs.reserveFlashBytes;
+  if (r.fit.ramBudgetBytes !== null && ramNeed > r.fit.ramBudgetBytes) over.push(`RAM +${formatBytes(ramNeed - r.fit.ramBudgetBytes)}`);
+  if (r.fit.flashBudgetBytes !== null && flashNeed > r.fit.flashBudgetBytes) over.push(`flash +${formatBytes(flashNeed - r.fit.flashBudgetBytes)}`);
+  const ms = r.latency?.ms ?? null;
+  if (needs.latencySeconds !== null && ms !== null && ms / 1000 > needs.latencySeconds) over.push(`latency ${formatMs(ms)} > ${formatMs(needs.latencySeconds * 1000)}`);
+  if (!r.fit.ops) over.push(`${r.support.unsupported.length} unsupported op${r.support.unsupported.length === 1 ? '' : 's'}`);
+  const fits = over.length > 0 ? false : r.fit.ramBudgetBytes === null || r.fit.flashBudgetBytes === null ? null : true;
+  return { fits, over };
+}
+
+/** `850 us`, `42.5 ms`, `1.25 s`: never scientific notation. */
+function formatMs(ms: number): string {
+  if (ms < 1) return `${Number((ms * 1000).toPrecision(3))} us`;
+  if (ms < 1000) return `${Number(ms.toPrecision(3))} ms`;
+  return `${Number((ms / 1000).toPrecision(3))} s`;
+}
+
+async function targetFits(models: ModelCache, modelUri: string, runtime: string | undefined, needs: ManifestNeeds): Promise<{ model: string; targets: TargetFit[]; error?: string }> {
   const path = modelUri.startsWith('file:') ? fileURLToPath(modelUri) : modelUri;
   const name = path.split(/[\\/]/).pop() ?? path;
   const load = await models.loaded(path);
@@ -159,11 +198,13 @@ async function targetFits(models: ModelCache, modelUri: string, runtime: string 
     if (analysis.kind === 'failed') return { model: path, targets: [], error: analysisLimit(name, analysis.failure) };
     rows.push(analyzeForTarget(load.model, rt, { id: mcu.id, core: mcu.core, mcu }, null, analysis.report));
   }
-  const rank = (r: TargetReport): number => (r.fit.fits === true ? 0 : r.fit.fits === null ? 1 : 2);
+  const verdicts = new Map(rows.map((r) => [r, judgeWithNeeds(r, needs)]));
+  const rank = (r: TargetReport): number => { const f = verdicts.get(r)!.fits; return f === true ? 0 : f === null ? 1 : 2; };
   rows.sort((a, b) => rank(a) - rank(b) || (a.fit.ramBudgetBytes ?? Infinity) - (b.fit.ramBudgetBytes ?? Infinity) || a.target.id.localeCompare(b.target.id));
   return {
     model: path,
     targets: rows.map((r) => {
+      const verdict = verdicts.get(r)!;
       const m = r.target.mcu;
       const specs = [r.target.core, m?.clockMHz ? formatHertz(m.clockMHz * 1e6) : null, r.fit.ramBudgetBytes !== null ? `${formatBytes(r.fit.ramBudgetBytes)} SRAM` : null, r.fit.flashBudgetBytes !== null ? `${formatBytes(r.fit.flashBudgetBytes)} flash` : null];
       return {
@@ -171,7 +212,9 @@ async function targetFits(models: ModelCache, modelUri: string, runtime: string 
         name: m?.displayName ?? r.target.id,
         detail: specs.filter((s) => s !== null).join(', '),
         runtime: r.runtime,
-        fits: r.fit.fits,
+        fits: verdict.fits,
+        over: verdict.over,
+        npu: m?.npu ?? null,
         arenaBytes: r.memory.memory.minArenaBytes,
         ramBytes: r.fit.ramBudgetBytes,
         flashBytes: r.fit.flashBudgetBytes,

@@ -138,3 +138,7 @@ export const switchTargetTitle = (id: string, sram: number, flash: number): stri
   `Switch to ${id}, the smallest catalog board that fits (${formatBytes(sram)} RAM, ${formatBytes(flash)} flash)`;
 export const switchRuntimeTitle = (runtime: string, op: string, unsupportedLeft: number): string =>
   `Switch runtime to ${runtime} (runs ${visible(op)}${unsupportedLeft > 0 ? `; ${unsupportedLeft} other unsupported op${unsupportedLeft === 1 ? '' : 's'} left` : ''})`;
+export const renameKeyTitle = (key: string): string => `Change to '${visible(key)}'`;
+export const replaceValueTitle = (key: string, value: string): string => `Change ${key} to '${visible(value)}'`;
+export const replaceUnitTitle = (unit: string, to: string): string => `Change the unit '${visible(unit)}' to '${to}'`;
+export const quantizeTitle = 'Quantize to int8';

@@ -74,6 +74,8 @@ export namespace CostProfileRequest {
 export interface TargetFitsParams {
   readonly modelUri: string;
   readonly runtime?: string;
+  /** An open manifest for the model: its reserves, safety margin and latency budget count in each verdict. */
+  readonly manifestUri?: string;
 }
 
 /** One catalog target with the model's fit verdict on it. */
@@ -91,6 +93,10 @@ export interface TargetFit {
   readonly modelBytes: number;
   readonly latencyMs: number | null;
   readonly unsupportedOps: number;
+  /** What does not fit, and by how much ("RAM +12 KiB", "latency 211 ms > 50 ms"); empty when it fits. */
+  readonly over?: readonly string[];
+  /** The board's NPU ("ethos-u55"), which the CPU runtimes (TFLM, CMSIS-NN) leave unused; null without one. */
+  readonly npu?: string | null;
 }
 
 /** `tinymlLens/targetFits`: every catalog target for a model, fitting and smallest first (Select Target's list). */

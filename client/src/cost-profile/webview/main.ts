@@ -1,11 +1,13 @@
 /**
  * The cost-profile page (bundled for the browser into dist/webview/cost-profile.js). It renders what the host posts —
  * the server's figures — and computes nothing: the display strings come from figures.ts, shared with the export.
- * Colours come from the VS Code theme's CSS variables, so light, dark and high-contrast themes all work.
+ * Colours come from the VS Code theme's CSS variables, so light, dark and high-contrast themes all work, and a theme
+ * change redraws the charts (canvas colours are read once per drawing). A figure the server does not know is drawn as
+ * nothing and labelled "unknown", never as zero; a broken budget is red.
  */
 import { Chart, registerables, type ChartConfiguration } from 'chart.js';
 import type { CostProfileResult } from '../../../../server/src/lsp/protocol.js';
-import { bytes, figures, joules, usd } from '../figures.js';
+import { assumptionText, bytes, figures, joules, overLimit, usd } from '../figures.js';
 import type { FromWebview, ToWebview } from '../messages.js';
 import { el, table } from './dom.js';
 
@@ -18,6 +20,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const charts: Chart[] = [];
+/** The last profile shown, redrawn when the theme changes. */
+let last: { result: CostProfileResult; trusted: boolean } | null = null;
 
 function themeColor(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
@@ -37,6 +41,7 @@ function palette(): Record<'fg' | 'grid' | 'tinyml' | 'cloud' | 'peak' | 'radio'
 type Ok = Extract<CostProfileResult, { kind: 'ok' }>;
 
 function render(result: CostProfileResult, trusted: boolean): void {
+  last = { result, trusted };
   for (const c of charts.splice(0)) c.destroy();
   const app = document.getElementById('app')!;
   app.replaceChildren();
@@ -82,8 +87,8 @@ function chartBox(id: string, title: string): HTMLElement {
 function comparison(r: Ok, f: Record<string, string>): HTMLElement {
   const p = r.profile;
   const row = (label: string, key: string): [string, HTMLElement, HTMLElement] => [label, el('span', { id: `tinyml-${key}` }, f[`tinyml.${key}`] ?? ''), el('span', { id: `cloud-${key}` }, f[`cloud.${key}`] ?? '')];
-  const ram = meter('ram', p.tinyml.ram.needBytes, p.tinyml.ram.budgetBytes ?? p.tinyml.ram.targetBytes, f['tinyml.ram'] ?? '');
-  const flash = meter('flash', p.tinyml.flash.needBytes, p.tinyml.flash.budgetBytes ?? p.tinyml.flash.targetBytes, f['tinyml.flash'] ?? '');
+  const ram = meter('ram', p.tinyml.ram.needBytes, p.tinyml.ram.budgetBytes ?? p.tinyml.ram.targetBytes, f['tinyml.ram'] ?? '', overLimit(p.tinyml.ram));
+  const flash = meter('flash', p.tinyml.flash.needBytes, p.tinyml.flash.budgetBytes ?? p.tinyml.flash.targetBytes, f['tinyml.flash'] ?? '', overLimit(p.tinyml.flash));
   return table('comparison', ['', 'TinyML (on device)', 'Cloud ML'], [
     row('Latency per inference', 'latency'),
     row('Device energy per inference', 'energy'),
@@ -96,21 +101,21 @@ function comparison(r: Ok, f: Record<string, string>): HTMLElement {
   ]);
 }
 
-/** A bar of need against the limit; over 100 % it turns the theme's error colour. */
-function meter(id: string, need: number, limit: number | null, text: string): HTMLElement {
+/** A bar of need against the limit; over the budget or the board, bar and text turn the theme's error colour. */
+function meter(id: string, need: number, limit: number | null, text: string, over: boolean): HTMLElement {
   const share = limit ? need / limit : 0;
-  const bar = el('div', { class: `meter${share > 1 ? ' over' : ''}`, role: 'meter', 'aria-valuenow': String(Math.round(share * 100)), 'aria-label': id });
+  const bar = el('div', { class: `meter${over || share > 1 ? ' over' : ''}`, role: 'meter', 'aria-valuenow': String(Math.round(share * 100)), 'aria-label': id });
   bar.append(el('div', { class: 'fill', 'data-share': String(Math.min(100, Math.round(share * 100))) }));
   // Width through CSSOM (the CSP forbids inline style attributes in markup, not style properties set from script).
   (bar.firstChild as HTMLElement).style.width = `${Math.min(100, share * 100)}%`;
-  return el('div', { id: `tinyml-${id}` }, bar, el('span', {}, text));
+  return el('div', { id: `tinyml-${id}` }, bar, el('span', over ? { class: 'over' } : {}, over ? `${text} (over)` : text));
 }
 
 function assumptions(r: Ok, trusted: boolean): HTMLElement {
   const rows = r.profile.assumptions.map((a): [HTMLElement, string, string, HTMLElement] => {
     const edit = button('Edit', () => vscode.postMessage({ type: 'edit', key: a.key }));
     edit.title = `Select cloud.${a.key} in the manifest`;
-    return [el('code', {}, a.key), `${a.value ?? '—'} ${a.unit}`.trim(), a.source, el('span', { class: a.fromManifest ? 'set' : '' }, edit)];
+    return [el('code', {}, a.key), assumptionText(a), a.source, el('span', { class: a.fromManifest ? 'set' : '' }, edit)];
   });
   const section = el('section', { id: 'assumptions' }, el('h2', {}, 'Assumptions (the manifest\'s cloud: section)'));
   if (!trusted) section.append(el('p', { class: 'subtitle' }, 'Untrusted workspace: edits stay in the editor until you save them.'));
@@ -183,11 +188,14 @@ function drawEnergy(r: Ok): void {
   const t = r.profile.tinyml;
   const cl = r.profile.cloud;
   const options = baseOptions()!;
-  const mJ = (j: number | null): number => (j ?? 0) * 1e3;
+  // An unknown part is no bar (null), and its side's label says so: a missing figure never reads as 0 mJ.
+  const mJ = (j: number | null): number | null => (j === null || !Number.isFinite(j) ? null : j * 1e3);
+  const label = (name: string, compute: number | null, radio: number | null): string =>
+    compute === null && radio === null ? `${name} (unknown)` : compute === null ? `${name} (compute unknown)` : radio === null ? `${name} (radio unknown)` : name;
   charts.push(new Chart(canvas('chart-energy'), {
     type: 'bar',
     data: {
-      labels: ['TinyML', 'Cloud ML'],
+      labels: [label('TinyML', t.computeJ, t.radioJ), label('Cloud ML', cl.computeJ, cl.radioJ)],
       datasets: [
         { label: 'compute (mJ)', data: [mJ(t.computeJ), mJ(cl.computeJ)], backgroundColor: c.tinyml },
         { label: 'radio (mJ)', data: [mJ(t.radioJ), mJ(cl.radioJ)], backgroundColor: c.radio },
@@ -205,4 +213,12 @@ function drawEnergy(r: Ok): void {
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   if (event.data?.type === 'profile') render(event.data.result, event.data.trusted);
 });
+// VS Code changes the theme by rewriting the page's CSS variables (the html element's style) and body's class.
+let themeFrame = 0;
+const redraw = new MutationObserver(() => {
+  cancelAnimationFrame(themeFrame);
+  themeFrame = requestAnimationFrame(() => { if (last) render(last.result, last.trusted); });
+});
+redraw.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+redraw.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-id'] });
 vscode.postMessage({ type: 'ready' });

@@ -23,6 +23,8 @@ export interface PoolOptions {
   readonly memoryMb: number;
   /** Starts a worker with that heap limit. */
   readonly spawn: (memoryMb: number) => PoolWorker;
+  /** Told of every job's end (the server logs one line per job): its key, outcome and time since it was asked for. */
+  readonly onFinished?: (key: string, outcome: JobOutcome, milliseconds: number) => void;
 }
 
 /** A job's outcome: the worker's answer, or `cancelled` when every owner let go before it finished. */
@@ -44,6 +46,8 @@ interface Job {
   readonly promise: Promise<JobOutcome>;
   readonly settle: (outcome: JobOutcome) => void;
   slot: Slot | null;
+  /** performance.now() when it was asked for. */
+  readonly asked: number;
 }
 
 interface Slot {
@@ -99,7 +103,7 @@ export class AnalysisPool {
     if (running && this.join(key, options.owner)) return running.promise;
     let settle: (outcome: JobOutcome) => void = () => undefined;
     const promise = new Promise<JobOutcome>((resolve) => (settle = resolve));
-    const job: Job = { key, request, owners: new Set(), pinned: false, timeoutSeconds: options.timeoutSeconds, promise, settle, slot: null };
+    const job: Job = { key, request, owners: new Set(), pinned: false, timeoutSeconds: options.timeoutSeconds, promise, settle, slot: null, asked: performance.now() };
     this.jobs.set(key, job);
     this.queue.push(job);
     this.join(key, options.owner);
@@ -246,5 +250,6 @@ export class AnalysisPool {
   private finish(job: Job, outcome: JobOutcome): void {
     if (this.jobs.get(job.key) === job) this.jobs.delete(job.key);
     job.settle(outcome);
+    this.options.onFinished?.(job.key, outcome, performance.now() - job.asked);
   }
 }

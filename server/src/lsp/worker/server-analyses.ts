@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ModelCache } from '../models.js';
-import { AnalysisPool } from './pool.js';
+import { AnalysisPool, type JobOutcome } from './pool.js';
 
 /** Limits of a model's analysis in a worker unless the settings (or initializationOptions, for tests) say otherwise. */
 const DEFAULT_TIMEOUT_SECONDS = 20;
@@ -18,12 +18,13 @@ export class ServerAnalyses {
   /** The memory limit when no setting names one (initializationOptions may change it). */
   private defaultMemoryMb = DEFAULT_MEMORY_MB;
 
-  /** `workerFile`: the worker bundle (dist/analysis-worker.js). */
-  constructor(workerFile: string) {
+  /** `workerFile`: the worker bundle (dist/analysis-worker.js); `log` gets one line per finished job. */
+  constructor(workerFile: string, log?: (line: string) => void) {
     this.pool = new AnalysisPool({
       size: Math.min(2, availableParallelism()),
       memoryMb: DEFAULT_MEMORY_MB,
       spawn: (memoryMb) => new Worker(workerFile, { resourceLimits: { maxOldGenerationSizeMb: memoryMb } }),
+      ...(log ? { onFinished: (key: string, outcome: JobOutcome, ms: number) => log(jobLine(key, outcome, ms)) } : {}),
     });
     this.models = new ModelCache(this.pool, DEFAULT_TIMEOUT_SECONDS);
   }
@@ -41,4 +42,15 @@ export class ServerAnalyses {
   useMemorySetting(megabytes: number | null | undefined): void {
     this.pool.setMemoryLimit(megabytes ?? this.defaultMemoryMb);
   }
+}
+
+/**
+ * "analyse 3f2a9c1e tflm-cmsis-nn: analysed in 212 ms": what the worker did for a job key (`analyse|hash|kernels|...`;
+ * content hashes cut to 8 characters), how it ended, and the time since it was asked for (queueing included).
+ */
+export function jobLine(key: string, outcome: JobOutcome, milliseconds: number): string {
+  const [kind = '', ...rest] = key.split('|');
+  const parts = rest.filter((p) => p !== '' && p !== 'null').map((p) => (/^[0-9a-f]{16,}$/i.test(p) ? p.slice(0, 8) : p));
+  const how = outcome.kind === 'failed' ? `failed (${outcome.failure.kind})` : outcome.kind;
+  return `${kind} ${parts.join(' ')}: ${how} in ${Math.round(milliseconds)} ms`;
 }

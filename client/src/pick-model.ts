@@ -1,0 +1,64 @@
+/**
+ * The model a command is for when none was selected: the workspace's .tflite files and TF.js models, in a quick pick,
+ * instead of a dead end. A `model.json` counts only when it is a TF.js model (its JSON has `modelTopology` or
+ * `weightsManifest`), so a web project's other model.json files are never offered.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { FileError, readRegularFile } from '../../server/src/files/read.js';
+import { modelUri } from './manifests.js';
+import { isTfjsModelText } from './model-kind.js';
+
+const MODEL_GLOB = '**/{*.tflite,model.json}';
+const EXCLUDE = '**/{node_modules,.git,bower_components}/**';
+/** Most files looked at for the pick. */
+const MAX_MODELS = 500;
+/** A model.json larger than this is not read for the check (a TF.js topology of that size is a TF.js model). */
+const SNIFF_BYTES = 8 * 1024 * 1024;
+
+
+/** Whether the file at `uri` is a model a command can use (.tflite, or a TF.js model.json). */
+export function isUsableModel(uri: vscode.Uri): boolean {
+  if (!/(^|\/)model\.json$/i.test(uri.path)) return /\.tflite$/i.test(uri.path);
+  if (uri.scheme !== 'file') return true;
+  try {
+    return isTfjsModelText(new TextDecoder().decode(readRegularFile(uri.fsPath, { maxBytes: SNIFF_BYTES })));
+  } catch (e) {
+    return e instanceof FileError && e.code === 'too-large';
+  }
+}
+
+/** The workspace's models (.tflite first, then TF.js), at most MAX_MODELS. */
+export async function workspaceModels(filter: (uri: vscode.Uri) => boolean = () => true): Promise<vscode.Uri[]> {
+  const found = await vscode.workspace.findFiles(MODEL_GLOB, EXCLUDE, MAX_MODELS);
+  return found.filter((u) => filter(u) && isUsableModel(u))
+    .sort((a, b) => Number(/\.json$/i.test(a.path)) - Number(/\.json$/i.test(b.path)) || a.path.localeCompare(b.path));
+}
+
+/**
+ * The model in `arg` or the active editor; else a quick pick of the workspace's models (the only one, when there is
+ * one); undefined when there is none or the pick is dismissed, after saying so.
+ */
+export async function modelOrPick(arg: unknown, purpose: string, filter?: (uri: vscode.Uri) => boolean): Promise<vscode.Uri | undefined> {
+  const direct = modelUri(arg);
+  if (direct) return direct;
+  const models = await workspaceModels(filter);
+  if (models.length === 0) {
+    void vscode.window.showInformationMessage(`No model in this workspace to ${purpose}: add a .tflite file (or a TF.js model.json) to it.`);
+    return undefined;
+  }
+  if (models.length === 1) return models[0];
+  const items = models.map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), uri }));
+  const chosen = await vscode.window.showQuickPick(items, { title: `Which model to ${purpose}?`, matchOnDescription: true, placeHolder: 'Models in this workspace' });
+  return chosen?.uri;
+}
+
+/** The context key listing the workspace's TF.js model.json paths (package.json's explorer menus read it). */
+export const TFJS_CONTEXT = 'tinymlLens.tfjsModels';
+
+/** Sets TFJS_CONTEXT to the model.json files that are TF.js models, so a web project's others get no menu entries. */
+export async function updateTfjsContext(): Promise<void> {
+  const found = await vscode.workspace.findFiles('**/model.json', EXCLUDE, 200);
+  const paths = found.filter(isUsableModel).map((u) => u.fsPath);
+  await vscode.commands.executeCommand('setContext', TFJS_CONTEXT, paths);
+}

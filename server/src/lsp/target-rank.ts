@@ -1,0 +1,52 @@
+/**
+ * Every catalog board against one manifest's needs (RAM against the board's largest contiguous region, flash, and
+ * whether the runtime runs on its core), ranked: boards that fit first, smallest first; then boards a figure is
+ * missing for; then the ones that do not fit, closest first. Completion shows the verdicts, the "switch target"
+ * quick fix takes the first fitting board.
+ */
+import { runtimeRunsOn } from '../analysis/latency/target.js';
+import { formatBytes } from '../manifest/units.js';
+import { costCore } from './cost-estimator.js';
+import { percent } from './footprint.js';
+import type { Providers, TargetEntry, TargetSpec } from './providers.js';
+import type { ManifestCheck } from './workspace.js';
+
+/** One board and what the manifest's model needs of it. */
+export interface RankedTarget {
+  readonly entry: TargetEntry;
+  readonly spec: TargetSpec;
+  /** null: the model is not analysed yet, or the board lacks a RAM or flash figure. */
+  readonly fits: boolean | null;
+  /** "fits · RAM 45% · flash 12%", "RAM +12 KiB, flash +40 KiB", "tflm-cmsis-nn does not run on esp32". */
+  readonly verdict: string;
+}
+
+/** The catalog's boards ranked for the check (see the file comment); empty without a catalog. */
+export function rankTargets(check: Pick<ManifestCheck, 'fit' | 'runtime'>, providers: Pick<Providers, 'targets'>): RankedTarget[] {
+  const ranked: (RankedTarget & { over: number })[] = [];
+  for (const entry of providers.targets.entries()) {
+    const r = providers.targets.resolve({ kind: 'id', id: entry.id });
+    if (r.kind !== 'found') continue;
+    ranked.push({ entry, spec: r.spec, ...judge(check, r.spec) });
+  }
+  const group = (t: RankedTarget): number => (t.fits === true ? 0 : t.fits === null ? 1 : 2);
+  ranked.sort((a, b) => group(a) - group(b) || a.over - b.over || (a.spec.sramBytes ?? 0) - (b.spec.sramBytes ?? 0)
+    || (a.spec.flashBytes ?? 0) - (b.spec.flashBytes ?? 0) || String(a.spec.id).localeCompare(String(b.spec.id)));
+  return ranked.map(({ over: _over, ...t }) => t);
+}
+
+function judge(check: Pick<ManifestCheck, 'fit' | 'runtime'>, s: TargetSpec): { fits: boolean | null; verdict: string; over: number } {
+  const runtime = check.runtime?.support ?? null;
+  const core = costCore(s.core);
+  if (runtime && core && !runtimeRunsOn(runtime, core, s.mcu ?? null)) return { fits: false, verdict: `${runtime} does not run on ${s.core}`, over: Infinity };
+  const fit = check.fit;
+  if (!fit) return { fits: null, verdict: 'model not analysed yet', over: 0 };
+  if (s.sramBytes === null || s.flashBytes === null) return { fits: null, verdict: `${s.sramBytes === null ? 'RAM' : 'flash'} size unknown`, over: 0 };
+  const ramOver = fit.ram.needBytes - s.sramBytes;
+  const flashOver = fit.flash.needBytes - s.flashBytes;
+  if (ramOver <= 0 && flashOver <= 0) {
+    return { fits: true, verdict: `fits · RAM ${percent(fit.ram.needBytes / s.sramBytes)} · flash ${percent(fit.flash.needBytes / s.flashBytes)}`, over: 0 };
+  }
+  const parts = [ramOver > 0 ? `RAM +${formatBytes(ramOver)}` : null, flashOver > 0 ? `flash +${formatBytes(flashOver)}` : null];
+  return { fits: false, verdict: `does not fit: ${parts.filter((p) => p !== null).join(', ')}`, over: Math.max(ramOver, 0) + Math.max(flashOver, 0) };
+}
