@@ -15,12 +15,27 @@ export function modelOps(report: Pick<AnalysisReport, 'layers'>): string[] {
 }
 
 /** TFLM's runtime and kernels for `ops` on `core` with `kernels`, as a fit part; null when nothing predicts it. */
-export function runtimePart(ops: readonly string[], core: string | null, kernels: FootprintKernels): RuntimePart | null {
+export function runtimePart(ops: readonly string[], core: string | null, kernels: FootprintKernels, predict: Predict = predictRuntimeFootprint): RuntimePart | null {
   if (!core) return null;
-  const f = predictRuntimeFootprint(ops, core, kernels);
+  const f = predict(ops, core, kernels);
   if (!f) return null;
   const from = `TFLM ${f.tflm} runtime + ${ops.length} kernel${ops.length === 1 ? '' : 's'} (${f.build}${f.note ? `; ${f.note}` : ''})`;
   return { flash: f.flash, ram: f.ram, basis: f.basis, from };
+}
+
+/** The footprint prediction (analysis/footprint); a parameter so tests can give measured-looking data. */
+export type Predict = typeof predictRuntimeFootprint;
+
+/**
+ * The other TFLM kernel set when its runtime and kernels take less flash for these ops on this core, with the bytes
+ * saved; null when it is not smaller or either side has no prediction.
+ */
+export function smallerKernelSet(ops: readonly string[], core: string | null, kernels: string, predict: Predict = predictRuntimeFootprint): { kernels: 'tflm-cmsis-nn' | 'tflm-reference'; savedBytes: number } | null {
+  const other = otherKernelSet(kernels);
+  if (!other) return null;
+  const now = runtimePart(ops, core, kernels as FootprintKernels, predict);
+  const then = runtimePart(ops, core, other, predict);
+  return now && then && then.flash < now.flash ? { kernels: other, savedBytes: now.flash - then.flash } : null;
 }
 
 /** The kernel set that is not `kernels` (the two TFLM builds whose footprints are measured), or null. */
@@ -41,6 +56,7 @@ export interface DeploymentFitInputs {
   readonly arenaRegion?: string;
   /** The arena the application will declare (e.g. kTensorArenaSize with its headroom); the minimum by default. */
   readonly arenaBytes?: number;
+  readonly marginBytes?: number;
 }
 
 /** The whole-firmware fit of the analysed model on a part. */
@@ -59,6 +75,7 @@ export function deploymentFit(i: DeploymentFitInputs): WholeFit {
     sramBytes: i.sramBytes !== undefined ? i.sramBytes : mcu?.ramRegions?.length ? null : kib(mcu?.sramKiB),
     regions,
     ...(i.arenaRegion ? { arenaRegion: i.arenaRegion } : {}),
+    ...(i.marginBytes ? { marginBytes: i.marginBytes } : {}),
   });
 }
 

@@ -3,20 +3,13 @@
  * counted, and the arena's region. Shared by `analyze --target`, `analyze --firmware` and `fit`.
  */
 import { visible } from '../analysis/text.js';
-import type { SideFit, WholeFit } from '../targets/fit.js';
+import { partsText, type SideFit, type WholeFit } from '../targets/fit.js';
 
 const kib = (b: number): string => `${(b / 1024).toFixed(1)} KiB`;
 
-const PART_NAME = { model: 'model', runtime: 'TFLM runtime+kernels', app: 'app', arena: 'arena' } as const;
-
-/** "model 200.0 KiB (exact) + TFLM runtime+kernels 61.0 KiB (measured) + app 40.0 KiB (user-given)". */
-export function partsLine(s: SideFit, ram: boolean): string {
-  return s.parts.map((p) => `${p.part === 'runtime' && ram ? 'TFLM static' : PART_NAME[p.part]} ${kib(p.bytes)} (${p.basis})`).join(' + ');
-}
-
-function sideLine(what: string, s: SideFit, ram: boolean): string[] {
+function sideLine(what: string, s: SideFit): string[] {
   const total = s.capacityBytes === null ? '' : ` of ${kib(s.capacityBytes)}${s.overBytes > 0 ? `: OVERFLOWS by ${kib(s.overBytes)}` : ''}`;
-  const lines = [`  ${what.padEnd(16)}${kib(s.needBytes)}${total} = ${partsLine(s, ram)}`];
+  const lines = [`  ${what.padEnd(16)}${kib(s.needBytes)}${total} = ${partsText(s, kib, ' + ')}`];
   for (const n of s.notCounted) lines.push(`  ${''.padEnd(16)}not counted: ${n}`);
   return lines;
 }
@@ -51,5 +44,5 @@ export function arenaLine(f: WholeFit): string | null {
 /** The lines `analyze --target` prints under `fits`. */
 export function fitPartsLines(f: WholeFit): string[] {
   const arena = arenaLine(f);
-  return [...sideLine('flash need', f.flash, false), ...sideLine('RAM need', f.ram, true), ...(arena ? [`  ${arena}`] : [])];
+  return [...sideLine('flash need', f.flash), ...sideLine('RAM need', f.ram), ...(arena ? [`  ${arena}`] : [])];
 }

@@ -1,12 +1,18 @@
 /**
  * Quick fixes, each from a diagnostic and the check behind it: raise a RAM or flash budget to the need; switch to the
- * smallest catalog board the deployment fits (RAM against the largest contiguous region, flash, and a board the
- * runtime runs on); switch to a runtime that runs an unsupported operator.
+ * smallest catalog board the whole firmware fits (model, TFLM runtime and application in flash; the arena in one
+ * region beside TFLM's and the application's RAM; a board the runtime runs on); switch to a runtime that runs an
+ * unsupported operator; switch to the other TFLM kernel set when its kernels take less flash; move the arena to a
+ * region that holds it (`arena_region:`).
  */
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver';
 import { runtimeRunsOn } from '../analysis/latency/target.js';
 import type { SupportReport } from '../analysis/support/index.js';
+import { deploymentFit, modelOps, smallerKernelSet } from '../analysis/fit-parts.js';
 import { ceilInUnit } from '../manifest/units.js';
+import type { AppPart, WholeFit } from '../targets/fit.js';
+import { ramRegionsOf } from '../targets/regions.js';
+import * as fitMsg from './fit-messages.js';
 import { Code, type OverBudgetData } from './codes.js';
 import { costCore } from './cost-estimator.js';
 import * as msg from './messages.js';
@@ -20,6 +26,8 @@ export interface ActionContext {
   supportFor(runtime: RuntimeInfo): SupportReport | null;
 }
 
+const OVER_BOARD: ReadonlySet<string> = new Set([Code.ramOverTarget, Code.flashOverTarget, Code.arenaRegionTooSmall]);
+
 export function codeActions(check: ManifestCheck, diagnostics: readonly Diagnostic[], ctx: ActionContext): CodeAction[] {
   const actions: CodeAction[] = [];
   let targetOffered = false;
@@ -27,14 +35,19 @@ export function codeActions(check: ManifestCheck, diagnostics: readonly Diagnost
     if (d.code === Code.ramOverBudget || d.code === Code.flashOverBudget) {
       const action = raiseBudget(check, d);
       if (action) actions.push(action);
-    } else if ((d.code === Code.ramOverTarget || d.code === Code.flashOverTarget) && !targetOffered) {
-      // RAM and flash over the board are one problem with one fix: offer the board once for both diagnostics.
-      const related = diagnostics.filter((x) => x.code === Code.ramOverTarget || x.code === Code.flashOverTarget);
+    } else if (OVER_BOARD.has(d.code as string) && !targetOffered) {
+      // RAM, flash and the arena's region over the board are one problem with one fix: offer the board once for all.
+      const related = diagnostics.filter((x) => OVER_BOARD.has(x.code as string));
       const action = switchTarget(check, related, ctx.providers);
       if (action) actions.push(action);
       targetOffered = true;
     } else if (d.code === Code.opUnsupported) {
       actions.push(...switchRuntime(check, d, ctx));
+    }
+    if (d.code === Code.arenaRegionTooSmall || d.code === Code.unknownArenaRegion) actions.push(...moveArena(check, d));
+    if (d.code === Code.flashOverTarget) {
+      const action = switchKernels(check, d, ctx.providers);
+      if (action) actions.push(action);
     }
   }
   return actions;
@@ -61,21 +74,68 @@ function raiseBudget(check: ManifestCheck, d: Diagnostic): CodeAction | null {
  */
 export function smallestFittingTarget(check: ManifestCheck, providers: Providers): TargetSpec | null {
   const fit = check.fit;
-  if (!fit) return null;
+  const report = check.report;
+  if (!fit || !report) return null;
   const runtime = check.runtime?.support ?? null;
   const current = check.target?.kind === 'found' ? check.target.spec.id : null;
+  // The same application figures and margin on every board; the arena goes to each board's largest on-chip region.
+  const app = appOf(fit.whole);
+  const margin = fit.whole.ram.parts.find((p) => p.part === 'margin')?.bytes ?? 0;
   const fitting: TargetSpec[] = [];
   for (const entry of providers.targets.entries()) {
     const r = providers.targets.resolve({ kind: 'id', id: entry.id });
     if (r.kind !== 'found' || r.spec.id === current) continue;
     const s = r.spec;
-    if (s.sramBytes === null || s.flashBytes === null || s.sramBytes < fit.ram.needBytes || s.flashBytes < fit.flash.needBytes) continue;
+    if (s.sramBytes === null || s.flashBytes === null || !s.mcu) continue;
     const core = costCore(s.core);
-    if (runtime && core && !runtimeRunsOn(runtime, core, s.mcu ?? null)) continue;
+    if (runtime && core && !runtimeRunsOn(runtime, core, s.mcu)) continue;
+    if (deploymentFit({ report, core: s.core, mcu: s.mcu, app, marginBytes: margin }).fits !== true) continue;
     fitting.push(s);
   }
   fitting.sort((a, b) => (a.sramBytes ?? 0) - (b.sramBytes ?? 0) || (a.flashBytes ?? 0) - (b.flashBytes ?? 0) || String(a.id).localeCompare(String(b.id)));
   return fitting[0] ?? null;
+}
+
+/** The application part of a fit, to carry over to another board. */
+function appOf(w: WholeFit): AppPart | null {
+  const flash = w.flash.parts.find((p) => p.part === 'app');
+  const ram = w.ram.parts.find((p) => p.part === 'app');
+  if (!flash && !ram) return null;
+  const basis = (flash ?? ram)!.basis === 'measured' ? 'measured' : 'user-given';
+  return { flash: flash?.bytes ?? null, ram: ram?.bytes ?? null, basis, from: { flash: flash?.from ?? '', ram: ram?.from ?? '' } };
+}
+
+/** `arena_region:` set to each region that holds the arena (the diagnostic's alternatives, or the close names). */
+function moveArena(check: ManifestCheck, d: Diagnostic): CodeAction[] {
+  const data = d.data as { alternatives?: unknown; suggestions?: unknown } | undefined;
+  const names = Array.isArray(data?.alternatives) ? data.alternatives : Array.isArray(data?.suggestions) ? data.suggestions : [];
+  const spec = check.target?.kind === 'found' ? check.target.spec : null;
+  const regions = spec?.mcu ? ramRegionsOf(spec.mcu) : [];
+  return names.filter((n): n is string => typeof n === 'string').flatMap((name, i) => {
+    const region = regions.find((r) => r.name === name);
+    const edit = setValue(check, 'arena_region', name);
+    if (!region || !edit) return [];
+    return [{
+      title: fitMsg.moveArenaTitle(name, region.kiB * 1024, region.kind === 'external'),
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      isPreferred: i === 0 && region.kind !== 'external',
+      edit: { changes: { [check.uri]: [edit] } },
+    }];
+  });
+}
+
+/** Flash over the board and the other TFLM kernel set is smaller for this model's ops: switch `runtime:` to it. */
+function switchKernels(check: ManifestCheck, d: Diagnostic, providers: Providers): CodeAction | null {
+  const report = check.report;
+  const spec = check.target?.kind === 'found' ? check.target.spec : null;
+  if (!report || !check.runtime) return null;
+  const smaller = smallerKernelSet(modelOps(report), spec?.core ?? null, check.runtime.kernels);
+  const target = smaller && providers.runtimes.get(smaller.kernels);
+  if (!smaller || !target) return null;
+  const edit = setValue(check, 'runtime', target.id);
+  if (!edit) return null;
+  return { title: fitMsg.switchKernelsTitle(target.id, smaller.savedBytes), kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [check.uri]: [edit] } } };
 }
 
 function switchTarget(check: ManifestCheck, related: Diagnostic[], providers: Providers): CodeAction | null {
@@ -127,11 +187,11 @@ function switchRuntime(check: ManifestCheck, d: Diagnostic, ctx: ActionContext):
 }
 
 /** An edit setting a top-level scalar: replace its value, or add the key after `model:` (YAML) or before it (JSON). */
-function setValue(check: ManifestCheck, key: 'target' | 'runtime', value: string): TextEdit | null {
+function setValue(check: ManifestCheck, key: 'target' | 'runtime' | 'arena_region', value: string): TextEdit | null {
   const doc = check.document;
   const json = /\.json$/i.test(check.uri.split(/[?#]/)[0] ?? '');
   const text = json ? JSON.stringify(value) : value;
-  const field = check.parse.manifest[key];
+  const field = key === 'arena_region' ? check.parse.manifest.arenaRegion : check.parse.manifest[key];
   if (field) {
     const old = doc.getText().slice(field.span.start, field.span.end);
     // A block mapping's span ends with its newline; keep it so the next key stays on its own line.

@@ -13,7 +13,7 @@ import { defaultArenaRegion, findRegion, internalBytes, isInternal, type RamRegi
  */
 export type Basis = 'exact' | 'measured' | 'estimated' | 'user-given';
 
-export type PartName = 'model' | 'runtime' | 'app' | 'arena';
+export type PartName = 'model' | 'runtime' | 'app' | 'arena' | 'margin';
 
 export interface FitPart {
   readonly part: PartName;
@@ -100,6 +100,8 @@ export interface WholeFitInputs {
   readonly regions: readonly RamRegion[];
   /** The manifest's `arena_region:`. */
   readonly arenaRegion?: string;
+  /** RAM the user adds on top (the editor's safety margin), counted beside the arena. */
+  readonly marginBytes?: number;
 }
 
 const KiB = 1024;
@@ -129,6 +131,7 @@ export function wholeFit(i: WholeFitInputs): WholeFit {
   else flashMissing.push('the application (no firmware ELF and no reserve.flash given)');
   if (app?.ram != null) ramParts.push({ part: 'app', bytes: app.ram, basis: app.basis, from: app.from.ram });
   else ramMissing.push('the application (no firmware ELF and no reserve.ram given)');
+  if (i.marginBytes) ramParts.push({ part: 'margin', bytes: i.marginBytes, basis: 'user-given', from: 'tinymlLens.safetyMargin' });
 
   const arena = placeArena(i, ramParts);
   const internal = i.sramBytes ?? (i.regions.some(isInternal) ? internalBytes(i.regions) : null);
@@ -177,8 +180,9 @@ function placeArena(i: WholeFitInputs, ramParts: readonly FitPart[]): ArenaPlace
   };
 }
 
-/** Parts in words: "TFLM kernels 61 KiB (measured), model 200 KiB (exact), app 40 KiB (user-given)". */
-export function partsText(s: SideFit, kib: (bytes: number) => string): string {
-  const name = { model: 'model', runtime: 'TFLM runtime + kernels', app: 'app', arena: 'arena' } as const;
-  return s.parts.map((p) => `${p.part === 'runtime' && s.parts.some((q) => q.part === 'arena') ? 'TFLM static RAM' : name[p.part]} ${kib(p.bytes)} (${p.basis})`).join(', ');
+/** Parts in words: "model 200 KiB (exact), TFLM runtime + kernels 61 KiB (measured), app 40 KiB (user-given)". */
+export function partsText(s: SideFit, kib: (bytes: number) => string, joiner = ', '): string {
+  const ram = s.parts.some((q) => q.part === 'arena');
+  const name = { model: 'model', runtime: ram ? 'TFLM static RAM' : 'TFLM runtime + kernels', app: 'app', arena: 'arena', margin: 'safety margin' } as const;
+  return s.parts.map((p) => `${name[p.part]} ${kib(p.bytes)} (${p.basis})`).join(joiner);
 }
