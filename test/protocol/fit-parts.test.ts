@@ -63,7 +63,7 @@ test('an arena that fits the total SRAM but no single bank is its own diagnostic
   const ds = await client.open(uri, text);
   assert.deepEqual(ds.map((d) => d.code), ['arena-region-too-small']);
   assert.deepEqual((ds[0]!.data as { alternatives: string[] }).alternatives, []);
-  assert.match(ds[0]!.message, /no single region/);
+  assert.match(ds[0]!.message as string, /no single region/);
   assert.equal(textAt(text, ds[0]!.range), 'stm32h743zi');
   const actions = await actionsFor(uri, ds, 'arena-region-too-small');
   assert.equal(actions.length, 1, JSON.stringify(actions.map((a) => a.title)));
@@ -106,7 +106,7 @@ test('flash over the board names every part with how it is known; hovers and the
   assert.equal(data.available, 512 * 1024);
   assert.equal(data.need, file + 500 * 1024);
   assert.deepEqual(data.parts.map((p) => `${p.part}:${p.basis}`), ['model:exact', 'app:user-given']);
-  assert.match(d.message, /^Flash overflows by .* model .* \(exact\), app 500 KiB \(user-given\)\. Not counted: the TFLM runtime/);
+  assert.match(d.message as string, /^Flash overflows by .* model .* \(exact\), app 500 KiB \(user-given\)\. Not counted: the TFLM runtime/);
   const target = await hoverAt(uri, 1, 10);
   assert.match(target, /Whole firmware, flash/);
   assert.match(target, /\| application \| 500 KiB \| user-given \| reserve\.flash \|/);

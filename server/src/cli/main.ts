@@ -24,6 +24,7 @@ import type { InputShape } from '../analysis/shapes.js';
 import { parseSize } from '../files/read.js';
 import { reserveApp } from '../analysis/fit-parts.js';
 import type { FitOptions } from '../analysis/latency/target.js';
+import type { AppPart } from '../targets/fit.js';
 import { fileLimits, readModelBytes } from './model-file.js';
 import { toSarif } from './sarif.js';
 import { analyzeTfjsFile, isTfjsModelPath } from './tfjs.js';
@@ -164,8 +165,8 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
       if (tfjs) throw new UsageError(`--firmware needs a .tflite: convert ${rest[0]} first`);
       if (format === 'sarif') throw new UsageError('analyze --firmware prints text or json');
       if (!(RUNTIMES as readonly string[]).includes(runtime)) throw new UsageError(`--firmware needs a TFLM runtime (${RUNTIMES.join(', ')}) for the arena figure`);
-      const analyzeTo = (o: (s: string) => void): number => (values.target !== undefined || values.clock !== undefined || battery
-        ? analyzeTargeted(rest[0]!, { runtime, target: values.target, clock: values.clock, format: format as 'text' | 'json', catalog, inputShapes, ...(battery ? { battery } : {}) }, o, err)
+      const analyzeTo = (o: (s: string) => void, app: AppPart | null): number => (values.target !== undefined || values.clock !== undefined || battery
+        ? analyzeTargeted(rest[0]!, { runtime, target: values.target, clock: values.clock, format: format as 'text' | 'json', catalog, inputShapes, fitOptions: { ...fitOptions, app }, ...(battery ? { battery } : {}) }, o, err)
         : analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json', inputShapes, o, err));
       return runAnalyzeWithFirmware(rest[0]!, runtime as KernelSet, { firmware: values.firmware, ...(values.map !== undefined ? { map: values.map } : {}), ...(values.target !== undefined ? { target: values.target } : {}), catalog, format: format as 'text' | 'json' }, analyzeTo, out, err);
     }
