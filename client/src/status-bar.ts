@@ -13,7 +13,10 @@ import { isManifestDocument } from './manifests.js';
 export function statusText(r: CostProfileResult): string | null {
   if (r.kind !== 'ok') return null;
   const target = r.target?.id ?? r.target?.name ?? 'no target';
-  return r.ramShare === null ? target : `${target} · RAM ${formatPercent(r.ramShare)}`;
+  const base = r.ramShare === null ? target : `${target} · RAM ${formatPercent(r.ramShare)}`;
+  // The whole firmware (model + TFLM + application, the arena's region) may not fit though the model's own share does.
+  const problems = r.whole?.problems ?? [];
+  return problems.length === 0 ? base : `${base} · ${problems.includes('flash-overflow') ? 'flash overflows' : problems.includes('ram-overflow') ? 'RAM overflows' : 'arena region too small'}`;
 }
 
 export class ManifestStatus implements vscode.Disposable {

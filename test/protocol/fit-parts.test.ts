@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CodeAction, CodeLens, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import type { CostProfileResult, TargetFit } from '../../server/src/lsp/protocol.ts';
 import { ModelBuilder } from '../../server/src/model/builder/index.ts';
 import { applyEdits, LspClient } from './helpers/lsp-client.ts';
 import type { TestWorkspace } from './helpers/workspace.ts';
@@ -113,4 +114,23 @@ test('flash over the board names every part with how it is known; hovers and the
   const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
   assert.equal(lenses.length, 2);
   assert.match(lenses[1]!.command!.title, /^whole firmware: flash .* ✗ = model .* \+ app 500 user-given/);
+});
+
+test('targetFits and the cost profile carry the whole firmware: parts with their basis, the region, the verdict', async () => {
+  const r = await client.request<{ targets: TargetFit[] }>('tinymlLens/targetFits', { modelUri: ws.uri('arena700.tflite') });
+  const h7 = r.targets.find((t) => t.id === 'stm32h743zi');
+  assert.ok(h7?.whole, JSON.stringify(h7));
+  assert.equal(h7.fits, false);
+  assert.deepEqual(h7.whole.problems, ['no-single-region']);
+  assert.equal(h7.whole.arenaRegion, 'AXI-SRAM');
+  assert.deepEqual(h7.whole.flash.parts.map((p) => `${p.part}:${p.basis}`), ['model:exact']);
+  assert.ok(h7.whole.flash.notCounted.length > 0);
+  const uri = ws.uri('profile-parts.tinyml.yaml');
+  await client.open(uri, 'model: kws.tflite\ntarget: stm32f446re\nreserve: {flash: 500KiB}\n');
+  const p = await client.request<CostProfileResult>('tinymlLens/costProfile', { uri });
+  assert.equal(p.kind, 'ok');
+  if (p.kind !== 'ok') return;
+  assert.equal(p.overBudget, true, 'the whole firmware overflows the flash though no budget is set');
+  assert.deepEqual(p.whole?.problems, ['flash-overflow']);
+  assert.deepEqual(p.whole?.flash.parts.map((x) => x.part), ['model', 'app']);
 });

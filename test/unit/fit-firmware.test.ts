@@ -67,3 +67,21 @@ test('the kernel-set fix is offered only when the other set is smaller for these
   assert.equal(smallerKernelSet(ops, 'esp32s3', 'tflm-cmsis-nn', predict), null);
   assert.equal(smallerKernelSet(ops, 'cortex-m4f', 'tflm-esp-nn', predict), null);
 });
+
+test('Select Target and the cost profile show each part of the whole firmware with how it is known', async () => {
+  const { wholeText } = await import('../../client/src/fit-text.js');
+  const { wholeSide } = await import('../../client/src/cost-profile/figures.js');
+  const side = (need: number, capacity: number | null, parts: [string, number, string][], notCounted: string[] = []) =>
+    ({ needBytes: need, capacityBytes: capacity, parts: parts.map(([part, bytes, basis]) => ({ part, bytes, basis })), notCounted });
+  const whole = {
+    flash: side(301 * KiB, 256 * KiB, [['model', 200 * KiB, 'exact'], ['runtime', 61 * KiB, 'measured'], ['app', 40 * KiB, 'user-given']]),
+    ram: side(60 * KiB, 128 * KiB, [['arena', 60 * KiB, 'exact']], ['the application (no firmware ELF and no reserve.ram given)']),
+    arenaRegion: 'SDRAM', arenaRegionBytes: 8192 * KiB, arenaExternal: true, problems: ['flash-overflow'],
+  };
+  const fit = { id: 'x', name: 'X', detail: '', runtime: 'tflm-cmsis-nn', fits: false, arenaBytes: 60 * KiB, ramBytes: 128 * KiB, flashBytes: 256 * KiB, modelBytes: 200 * KiB, latencyMs: null, unsupportedOps: 0, whole };
+  assert.equal(wholeText(fit), 'firmware flash 301 KiB = model 200 KiB + TFLM 61 KiB measured + app 40 KiB user-given; arena in SDRAM (1 part not counted)');
+  assert.equal(wholeText({ ...fit, whole: undefined }), null);
+  const ok = { kind: 'ok', whole } as unknown as Parameters<typeof wholeSide>[0];
+  assert.equal(wholeSide(ok, 'flash'), '301 KiB of 256 KiB = model 200 KiB (exact) + TFLM 61 KiB (measured) + app 40 KiB (user-given)');
+  assert.match(wholeSide(ok, 'ram'), /^60 KiB of 128 KiB = arena 60 KiB \(exact\); arena in SDRAM \(8 MiB, external: slower\); not counted: the application/);
+});

@@ -9,6 +9,7 @@ import type { ExtensionState } from '../context.js';
 import { isManifestDocument, modelUri } from '../manifests.js';
 import { formatBytes } from '../format.js';
 import { targetEdit } from '../target-edit.js';
+import { wholeText } from '../fit-text.js';
 
 type Item = vscode.QuickPickItem & { fit: TargetFit };
 
@@ -18,7 +19,7 @@ export function targetItem(t: TargetFit): Item {
   const verdict = t.fits === true ? 'fits' : t.fits === false ? 'does not fit' : 'unknown';
   const ram = `arena ${formatBytes(t.arenaBytes)}${t.ramBytes !== null ? ` of ${formatBytes(t.ramBytes)} RAM` : ''}`;
   const flash = `model ${formatBytes(t.modelBytes)}${t.flashBytes !== null ? ` of ${formatBytes(t.flashBytes)} flash` : ''}`;
-  const parts = [verdict, ram, flash, t.latencyMs !== null ? `~${t.latencyMs.toPrecision(2)} ms` : null, t.unsupportedOps ? `${t.unsupportedOps} unsupported ops` : null, t.runtime];
+  const parts = [verdict, ram, flash, wholeText(t), t.latencyMs !== null ? `~${t.latencyMs.toPrecision(2)} ms` : null, t.unsupportedOps ? `${t.unsupportedOps} unsupported ops` : null, t.runtime];
   return { label: `${icon} ${t.id}`, description: `${t.name} · ${t.detail}`, detail: parts.filter((p) => p !== null).join(' · '), fit: t };
 }
 

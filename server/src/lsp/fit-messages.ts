@@ -7,6 +7,7 @@
 import { markdownText, visible } from '../analysis/text.js';
 import { formatBytes } from '../manifest/units.js';
 import { partsText, type FitPart, type SideFit, type WholeFit } from '../targets/fit.js';
+import type { FitSideSummary, WholeFitSummary } from './protocol.js';
 
 const NAMES: Readonly<Record<FitPart['part'], string>> = { model: 'model', runtime: 'TFLM runtime + kernels', app: 'application', arena: 'arena', margin: 'safety margin' };
 
@@ -62,4 +63,10 @@ export function wholeHover(w: WholeFit, side: 'flash' | 'ram'): string {
     lines.push('', `Arena in **${markdownText(a.region)}** (${formatBytes(a.regionBytes)}, ${a.kind}${a.by === 'manifest' ? ', `arena_region:`' : ', the largest on-chip region'})${a.fits === false ? ': does not fit' : ''}${a.external ? '; external RAM is slower than the latency estimate assumes' : ''}.`);
   }
   return lines.join('\n');
+}
+
+/** The whole fit as the protocol's plain summary (no `from` texts: the client shows sizes and how each is known). */
+export function wholeSummary(w: WholeFit): WholeFitSummary {
+  const side = (s: SideFit): FitSideSummary => ({ needBytes: s.needBytes, capacityBytes: s.capacityBytes, parts: s.parts.map((p) => ({ part: p.part, bytes: p.bytes, basis: p.basis })), notCounted: s.notCounted });
+  return { flash: side(w.flash), ram: side(w.ram), arenaRegion: w.arena.region, arenaRegionBytes: w.arena.regionBytes, arenaExternal: w.arena.external, problems: w.problems };
 }
