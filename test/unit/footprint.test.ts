@@ -57,7 +57,7 @@ test('adding an op never reduces flash or RAM (bundled builds, seeded random op 
   const rnd = new SeededRandom(10);
   for (const build of data.builds.values()) {
     for (let trial = 0; trial < 20; trial++) {
-      const order = [...data.ops].sort(() => rnd.next() - 0.5);
+      const order = [...data.ops].sort(() => rnd.float() - 0.5);
       let prev = footprintOfBuild(data, build, []).sections;
       for (let k = 1; k <= 12; k++) {
         const cur = footprintOfBuild(data, build, order.slice(0, k)).sections;

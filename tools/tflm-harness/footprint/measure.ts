@@ -12,13 +12,12 @@
  * padding and merged string literals; the all-ops link checks it.
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseMap, zeroSections, type Sections } from './map.js';
+import { join, resolve } from 'node:path';
+import { parseMap, type Sections } from './map.js';
 import { compileC, compileCxx, link, LINK_FLAGS, COMPILE_EXTRA, openBuild, RIG, TFLM, toolchainVersion, type Build } from './rig.js';
 import { readStrings, type MergedString } from './strings.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
+const HERE = __dirname;
 const ROOT = resolve(HERE, '../../..');
 const OUT_JSON = join(ROOT, 'server/src/analysis/footprint/measured.json');
 const resolverJson = JSON.parse(readFileSync(join(ROOT, 'server/src/codegen/tflm-resolver.json'), 'utf8')) as
