@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  bundledFootprintData, footprintOfBuild, loadFootprintData, predictRuntimeFootprint, type FootprintData,
+  bundledFootprintData, footprintOfBuild, loadFootprintData, opIncrement, predictRuntimeFootprint, type FootprintData,
 } from '../../server/src/analysis/footprint/index.js';
 import measuredJson from '../../server/src/analysis/footprint/measured.json';
 import { SeededRandom } from '../../server/src/model/builder/index.js';
@@ -113,6 +113,16 @@ test('ops the data does not know are named in the note and add no flash', () => 
   const p = predictRuntimeFootprint(['A', 'NOT_AN_OP'], 'cortex-m4f', 'reference', data)!;
   assert.match(p.note!, /ops without measured kernels: NOT_AN_OP/);
   assert.equal(p.flash, predictRuntimeFootprint(['A'], 'cortex-m4f', 'reference', data)!.flash);
+});
+
+test('an op\'s increment is what it adds beyond the ops it shares kernels with', () => {
+  const data = handMade();
+  // B alone adds its own 34 and the 55 it shares with A; next to A only its own 34 (and one registration's RAM).
+  assert.deepEqual(opIncrement('B', [], 'cortex-m4f', 'cmsis-nn', data), { flash: 89, ram: 8, build: 'cortex-m4+fp cmsis_nn', basis: 'measured' });
+  assert.deepEqual(opIncrement('B', ['A'], 'cortex-m4f', 'cmsis-nn', data), { flash: 34, ram: 8 + 36, build: 'cortex-m4+fp cmsis_nn', basis: 'measured' });
+  // Listing the op among the others changes nothing; an unknown core has no increment.
+  assert.deepEqual(opIncrement('B', ['A', 'B'], 'cortex-m4f', 'cmsis-nn', data), opIncrement('B', ['A'], 'cortex-m4f', 'cmsis-nn', data));
+  assert.equal(opIncrement('B', ['A'], 'esp32', 'cmsis-nn', data), undefined);
 });
 
 test('the data loader names the exact path of what is wrong', () => {

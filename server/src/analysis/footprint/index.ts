@@ -42,7 +42,7 @@ const NEAR: Record<string, readonly (readonly [string, string])[]> = {
   'cortex-m4f': [['cortex-m4+fp', '']],
   'cortex-m7': [['cortex-m7+fp', ''], ['cortex-m4+fp', 'ARMv7E-M, the same ISA']],
   'cortex-m33': [['cortex-m33', ''], ['cortex-m4+fp', 'ARMv8-M Mainline with DSP is close to ARMv7E-M']],
-  'cortex-m55': [['cortex-m55', ''], ['cortex-m4+fp', 'no Helium code path']],
+  'cortex-m55': [['cortex-m55', ''], ['cortex-m4+fp', 'an ARMv7E-M build of the same sources, without the Helium code paths']],
   'cortex-m85': [['cortex-m85', ''], ['cortex-m55', 'ARMv8.1-M with Helium, the same ISA']],
 };
 
@@ -106,4 +106,17 @@ export function predictRuntimeFootprint(ops: readonly string[], core: string, ke
     };
   }
   return undefined;
+}
+
+/**
+ * What one op adds to the runtime on top of the others (its kernels minus what they share with the rest): e.g. the
+ * flash an `Add*()` call for an op the model never uses wastes. Undefined where predictRuntimeFootprint is.
+ */
+export function opIncrement(op: string, others: readonly string[], core: string, kernels: FootprintKernels,
+  data: FootprintData = bundledFootprintData()): { flash: number; ram: number; build: string; basis: RuntimeFootprint['basis'] } | undefined {
+  const rest = others.filter((o) => opKey(o) !== opKey(op));
+  const without = predictRuntimeFootprint(rest, core, kernels, data);
+  const withOp = predictRuntimeFootprint([...rest, op], core, kernels, data);
+  if (!without || !withOp) return undefined;
+  return { flash: withOp.flash - without.flash, ram: withOp.ram - without.ram, build: withOp.build, basis: withOp.basis };
 }
