@@ -7,10 +7,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  bundledFootprintData, footprintOfBuild, loadFootprintData, opIncrement, predictRuntimeFootprint, type FootprintData,
+  bundledFootprintData, footprintOfBuild, loadFootprintData, modelOps, opIncrement, predictRuntimeFootprint, type FootprintData,
 } from '../../server/src/analysis/footprint/index.js';
 import measuredJson from '../../server/src/analysis/footprint/measured.json';
+import { buildKwsDsCnnInt8 } from '../../server/src/model/builder/examples.js';
 import { SeededRandom } from '../../server/src/model/builder/index.js';
+import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { DataFileError } from '../../server/src/targets/schema.js';
 
 const BASE = { text: 1000, rodata: 200, data: 8, bss: 100 };
@@ -123,6 +125,19 @@ test('an op\'s increment is what it adds beyond the ops it shares kernels with',
   // Listing the op among the others changes nothing; an unknown core has no increment.
   assert.deepEqual(opIncrement('B', ['A', 'B'], 'cortex-m4f', 'cmsis-nn', data), opIncrement('B', ['A'], 'cortex-m4f', 'cmsis-nn', data));
   assert.equal(opIncrement('B', ['A'], 'esp32', 'cmsis-nn', data), undefined);
+});
+
+test('a built model\'s ops: distinct, in first-use order, and all measured on the M4F builds', () => {
+  const model = readTflite(buildKwsDsCnnInt8());
+  const ops = modelOps(model);
+  assert.equal(new Set(ops).size, ops.length);
+  assert.ok(ops.includes('CONV_2D') && ops.includes('DEPTHWISE_CONV_2D'), ops.join(','));
+  for (const k of ['cmsis-nn', 'reference'] as const) {
+    const p = predictRuntimeFootprint(ops, 'cortex-m4f', k)!;
+    assert.equal(p.basis, 'measured');
+    assert.equal(p.note, undefined, p.note);
+    assert.ok(p.flash > flashOf(bundledFootprintData().builds.get(p.build)!.base));
+  }
 });
 
 test('the data loader names the exact path of what is wrong', () => {

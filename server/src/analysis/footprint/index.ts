@@ -4,6 +4,7 @@
  * Runtime = the base link + every measured component (input sections kept by exactly one set of ops) whose op set
  * meets the registered ops + the resolver's static RAM per op. Pure: the measured data is bundled JSON; no I/O.
  */
+import type { Model } from '../../model/ir.js';
 import type { KernelSet } from '../tflm/kernels/types.js';
 import { bundledFootprintData, type BuildFootprint, type FootprintData, type SectionFigures } from './data.js';
 
@@ -119,4 +120,9 @@ export function opIncrement(op: string, others: readonly string[], core: string,
   const withOp = predictRuntimeFootprint([...rest, op], core, kernels, data);
   if (!without || !withOp) return undefined;
   return { flash: withOp.flash - without.flash, ram: withOp.ram - without.ram, build: withOp.build, basis: withOp.basis };
+}
+
+/** The distinct ops a model registers, in first-use order (IR names: builtins, and customs as "CUSTOM:code"). */
+export function modelOps(model: Model): string[] {
+  return [...new Set(model.subgraphs.flatMap((sg) => sg.operators.map((op) => op.opName)))];
 }
