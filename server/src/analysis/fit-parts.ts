@@ -10,7 +10,7 @@ import { predictRuntimeFootprint, type FootprintKernels } from './footprint/inde
 import type { AnalysisReport } from './report.js';
 
 /** The model's operators, once each, as TFLM's resolver names them. */
-export function modelOps(report: Pick<AnalysisReport, 'layers'>): string[] {
+export function reportOps(report: Pick<AnalysisReport, 'layers'>): string[] {
   return [...new Set(report.layers.map((l) => l.op))].sort();
 }
 
@@ -68,7 +68,7 @@ export function deploymentFit(i: DeploymentFitInputs): WholeFit {
     modelBytes: i.report.flash.modelBytes,
     arenaBytes: i.arenaBytes ?? i.report.memory.minArenaBytes,
     arenaExact: i.report.memory.exact,
-    runtime: runtimePart(modelOps(i.report), i.core, i.report.runtime),
+    runtime: runtimePart(reportOps(i.report), i.core, i.report.runtime),
     app: i.app ?? null,
     flashBytes: i.flashBytes !== undefined ? i.flashBytes : kib(mcu?.flashKiB),
     // A part with region rows: their on-chip sum (the datasheet's banks); else the catalog's SRAM total.

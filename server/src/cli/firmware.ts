@@ -12,7 +12,7 @@ import { CodegenError, resolverMethods } from '../codegen/tflm.js';
 import { findFirmwareElf, mapBeside, readFirmwareElf, readFirmwareMap } from '../files/firmware.js';
 import { FileError, LIMITS, readTextFile } from '../files/read.js';
 import { FirmwareFormatError } from '../firmware/errors.js';
-import { modelOps, runtimePart } from '../analysis/fit-parts.js';
+import { reportOps, runtimePart } from '../analysis/fit-parts.js';
 import { appPartOf, firmwareFit, type FirmwareFit, type FirmwareSide } from '../firmware/fit.js';
 import type { AppPart, RuntimePart } from '../targets/fit.js';
 import { lintFirmware, recommendedArena, type FirmwareFinding } from '../firmware/lint.js';
@@ -138,7 +138,7 @@ export function firmwareResult(model: Model, report: AnalysisReport, opts: Firmw
     const resolved = opts.target ? resolveTarget(opts.target, opts.catalog) : null;
     const mcu = resolved?.mcu ?? null;
     const target = mcu ? { flashBytes: mcu.flashKiB === null ? null : mcu.flashKiB * 1024, ramBytes: (mcu.largestSramKiB ?? mcu.sramKiB) === null ? null : (mcu.largestSramKiB ?? mcu.sramKiB)! * 1024 } : undefined;
-    const runtime = runtimePart(modelOps(report), resolved?.core ?? null, report.runtime);
+    const runtime = runtimePart(reportOps(report), resolved?.core ?? null, report.runtime);
     const fit = firmwareFit(usage, { modelBytes: model.fileBytes, arenaBytes, runtime, ...(target ? { target } : {}) });
     return { elf, layout, map, usage, fit, runtime, app: appPartOf(usage, elf) };
   } catch (e) {

@@ -8,7 +8,7 @@
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver';
 import { runtimeRunsOn } from '../analysis/latency/target.js';
 import type { SupportReport } from '../analysis/support/index.js';
-import { deploymentFit, modelOps, smallerKernelSet } from '../analysis/fit-parts.js';
+import { deploymentFit, reportOps, smallerKernelSet } from '../analysis/fit-parts.js';
 import { ceilInUnit } from '../manifest/units.js';
 import type { AppPart, WholeFit } from '../targets/fit.js';
 import { ramRegionsOf } from '../targets/regions.js';
@@ -130,7 +130,7 @@ function switchKernels(check: ManifestCheck, d: Diagnostic, providers: Providers
   const report = check.report;
   const spec = check.target?.kind === 'found' ? check.target.spec : null;
   if (!report || !check.runtime) return null;
-  const smaller = smallerKernelSet(modelOps(report), spec?.core ?? null, check.runtime.kernels);
+  const smaller = smallerKernelSet(reportOps(report), spec?.core ?? null, check.runtime.kernels);
   const target = smaller && providers.runtimes.get(smaller.kernels);
   if (!smaller || !target) return null;
   const edit = setValue(check, 'runtime', target.id);

@@ -11,7 +11,7 @@ import { findFirmwareElf, mapBeside, readFirmwareElf, readFirmwareMap } from '..
 import { FileError } from '../files/read.js';
 import type { ElfImage } from '../firmware/elf.js';
 import { FirmwareFormatError } from '../firmware/errors.js';
-import { modelOps, runtimePart } from '../analysis/fit-parts.js';
+import { reportOps, runtimePart } from '../analysis/fit-parts.js';
 import { firmwareFit, type FirmwareSide } from '../firmware/fit.js';
 import { recommendedArena } from '../firmware/lint.js';
 import type { MemoryRegion } from '../firmware/map.js';
@@ -115,7 +115,7 @@ export function firmwareDiagnostics(check: ManifestCheck, files: FirmwareFiles, 
   const modelBytes = check.load.model.fileBytes;
   const usage = firmwareUsage(image.ok, { modelBytes, ...(map ? { regions: map.ok } : {}) });
   const spec = check.target?.kind === 'found' ? check.target.spec : null;
-  const runtime = runtimePart(modelOps(report), spec?.core ?? null, report.runtime);
+  const runtime = runtimePart(reportOps(report), spec?.core ?? null, report.runtime);
   const fit = firmwareFit(usage, { modelBytes, arenaBytes: recommendedArena(report.memory.minArenaBytes), runtime, ...(spec ? { target: { flashBytes: spec.flashBytes, ramBytes: spec.sramBytes } } : {}) });
   const tflm = usage.linksTflm ? 'TFLM linked in the ELF (in the application figure)' : runtime ? `TFLM runtime + kernels ${runtime.basis}` : 'TFLM runtime not counted (no prediction for this core)';
   const rt = (s: FirmwareSide, what: string): string => (s.runtime > 0 ? `, ${what} ${kib(s.runtime)} (${runtime?.basis ?? 'estimated'})` : '');

@@ -180,6 +180,14 @@ function placeArena(i: WholeFitInputs, ramParts: readonly FitPart[]): ArenaPlace
   };
 }
 
+/**
+ * Where the arena lives, in the latency estimator's terms (h-lat's `Placement.arena` of analysis/latency/memory.ts):
+ * the hook that hands `arena_region:` to the latency model's memory term once both are on one branch.
+ */
+export function latencyPlacementOf(fit: WholeFit): { readonly arena: 'sram' | 'external' } {
+  return { arena: fit.arena.external ? 'external' : 'sram' };
+}
+
 /** Parts in words: "model 200 KiB (exact), TFLM runtime + kernels 61 KiB (measured), app 40 KiB (user-given)". */
 export function partsText(s: SideFit, kib: (bytes: number) => string, joiner = ', '): string {
   const ram = s.parts.some((q) => q.part === 'arena');

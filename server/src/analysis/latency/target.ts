@@ -4,7 +4,7 @@
  */
 import type { Model } from '../../model/ir.js';
 import type { Core, Mcu, ResolvedTarget } from '../../targets/catalog.js';
-import type { AppPart, WholeFit } from '../../targets/fit.js';
+import { latencyPlacementOf, type AppPart, type WholeFit } from '../../targets/fit.js';
 import { deploymentFit } from '../fit-parts.js';
 import { analyzeModel, type AnalysisReport } from '../report.js';
 import { checkSupport, memoryKernelsFor, type Runtime, type SupportReport } from '../support/index.js';
@@ -79,6 +79,11 @@ export function analyzeForTarget(model: Model, runtime: Runtime, target: Resolve
   const memoryEstimated = kernels !== runtime;
   if (memoryEstimated) notes.push(`Memory for ${runtime} is an estimate: TFLM's ${kernels} kernel set is the closest one modelled.`);
   if (!runtimeRunsOn(runtime, target.core, target.mcu)) notes.push(`${runtime} does not normally run on ${target.id} (${target.core}).`);
+  const fit = fitVerdict(mem, support, target, fitOptions);
+  // Hook (issue 10 with the latency issue's memory term): `latencyPlacementOf(fit.parts)` is the estimator's placement;
+  // until the estimator takes one, the output says the estimate assumes on-chip RAM.
+  const placement = latencyPlacementOf(fit.parts);
+  if (placement.arena === 'external') notes.push(`The arena is placed in external RAM (${fit.parts.arena.region}): every activation access goes through the external memory interface, so inference is slower than this latency estimate, which assumes on-chip SRAM.`);
   const clock = clockMHz ?? target.mcu?.clockMHz ?? null;
   let latency: CalibratedEstimate | null = null;
   let energy: EnergyEstimate | null = null;
@@ -95,7 +100,7 @@ export function analyzeForTarget(model: Model, runtime: Runtime, target: Resolve
       notes.push(`No measured active power for ${target.id}: energy is not estimated.`);
     }
   }
-  return { runtime, target, clockMHz: clock, memory: mem, memoryEstimated, support, latency, energy, fit: fitVerdict(mem, support, target, fitOptions), notes };
+  return { runtime, target, clockMHz: clock, memory: mem, memoryEstimated, support, latency, energy, fit, notes };
 }
 
 function fitVerdict(mem: AnalysisReport, support: SupportReport, target: ResolvedTarget, opts: FitOptions): FitVerdict {
