@@ -50,7 +50,18 @@ const mcus = MCU_CURATION.map((c) => {
     source: row.sources,
   };
 });
-write('mcus.json', { from: 'shared/data/mcus.tsv', mcus });
+// RAM regions (issue 10): the contiguous ranges a linker can give the arena, per part, from scripts/facts/ram-regions.tsv.
+const regionRows = factsTable('ram-regions.tsv');
+for (const r of regionRows) {
+  if (!mcus.some((m) => m.id === r.target)) throw new Error(`ram-regions.tsv: '${r.target}' is not a catalog id`);
+  if (!r.source || !(Number(r.kiB) > 0)) throw new Error(`ram-regions.tsv: incomplete row ${r.target} ${r.region}`);
+}
+const withRegions = mcus.map((m) => {
+  const rows = regionRows.filter((r) => r.target === m.id);
+  if (rows.length === 0) return m;
+  return { ...m, ramRegions: rows.map((r) => ({ name: r.region, kiB: Number(r.kiB), kind: r.kind, banks: r.banks, board: r.board || null, source: r.source })) };
+});
+write('mcus.json', { from: 'shared/data/mcus.tsv, scripts/facts/ram-regions.tsv', mcus: withRegions });
 
 // --- TFLM operator table --------------------------------------------------------------------------------------------
 // The table names the Ethos-U op after its resolver method; models (Vela's output) carry the registration string.

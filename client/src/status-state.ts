@@ -29,6 +29,8 @@ const OVER: readonly (readonly [string, string])[] = [
   ['ram-over-budget', 'RAM'], ['ram-over-target', 'RAM'],
   ['flash-over-budget', 'flash'], ['flash-over-target', 'flash'],
   ['latency-over-budget', 'latency'], ['energy-over-budget', 'energy'],
+  // The whole firmware's arena fits no single RAM region (issue 10): as much a RAM overrun as the others.
+  ['arena-region-too-small', 'arena region'],
 ];
 const UNSUPPORTED = 'op-unsupported';
 

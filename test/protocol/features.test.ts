@@ -50,7 +50,7 @@ test('completion: missing keys at the top level and in a section, runtimes, unit
   const text = 'model: sine.tflite\n\nbudgets:\n  ram: 180\n  \nruntime: \n';
   await client.open(uri, text);
   const top = labels(await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 0 } }));
-  assert.deepEqual(top.sort(), ['clock', 'cloud', 'firmware', 'input_shapes', 'reserve', 'target']);
+  assert.deepEqual(top.sort(), ['arena_region', 'clock', 'cloud', 'firmware', 'input_shapes', 'reserve', 'target']);
   const section = labels(await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 4, character: 2 } }));
   assert.deepEqual(section.sort(), ['energy', 'flash', 'latency']);
   const runtimes = labels(await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 5, character: 9 } }));

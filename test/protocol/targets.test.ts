@@ -33,9 +33,12 @@ test('a catalog board too small for arena + reserve gives ram-over-target on the
   const d = ds.find((x) => x.code === 'ram-over-target');
   assert.ok(d, JSON.stringify(ds));
   assert.equal(textAt(text, d.range), board.id);
-  const data = d.data as { need: number; available: number };
+  const data = d.data as { need: number; available: number; parts: { part: string; bytes: number }[] };
   assert.equal(data.available, sramKiB * 1024);
-  assert.equal(data.need, ws.analysis('sine.tflite').memory.minArenaBytes + sramKiB * 1024);
+  // The whole firmware's RAM: the arena, the reserve (the application) and TFLM's static RAM when it is predicted.
+  const runtime = data.parts.find((p) => p.part === 'runtime')?.bytes ?? 0;
+  assert.equal(data.need, ws.analysis('sine.tflite').memory.minArenaBytes + sramKiB * 1024 + runtime);
+  assert.deepEqual(data.parts.map((p) => p.part).filter((p) => p !== 'runtime'), ['arena', 'app']);
 });
 
 test('aliases resolve; target completion offers catalog ids; hover shows the board', async () => {

@@ -11,6 +11,7 @@ import { isManifestDocument } from '../manifests.js';
 import { formatBytes, formatMilliseconds } from '../format.js';
 import { modelOrPick } from '../pick-model.js';
 import { targetEdit } from '../target-edit.js';
+import { wholeText } from '../fit-text.js';
 
 type Item = vscode.QuickPickItem & { fit: TargetFit };
 
@@ -24,7 +25,7 @@ export function targetItem(t: TargetFit, current?: string): Item {
   const verdict = t.fits === true ? 'fits' : t.fits === false ? `does not fit${over}` : 'unknown';
   const ram = `arena ${formatBytes(t.arenaBytes)}${t.ramBytes !== null ? ` of ${formatBytes(t.ramBytes)} RAM` : ''}`;
   const flash = `model ${formatBytes(t.modelBytes)}${t.flashBytes !== null ? ` of ${formatBytes(t.flashBytes)} flash` : ''}`;
-  const parts = [verdict, ram, flash, t.latencyMs !== null ? `~${formatMilliseconds(t.latencyMs)}` : null, t.unsupportedOps && !over ? `${t.unsupportedOps} unsupported ops` : null, t.runtime];
+  const parts = [verdict, ram, flash, wholeText(t), t.latencyMs !== null ? `~${formatMilliseconds(t.latencyMs)}` : null, t.unsupportedOps && !over ? `${t.unsupportedOps} unsupported ops` : null, t.runtime];
   const mark = t.id === current ? '$(check) current · ' : '';
   return { label: `${icon} ${t.id}`, description: `${mark}${t.name} · ${t.detail}`, detail: parts.filter((p) => p !== null).join(' · '), fit: t };
 }

@@ -18,6 +18,7 @@ export function toMarkdown(r: Extract<CostProfileResult, { kind: 'ok' }>): strin
     `# Cost profile: ${r.modelPath}`,
     '',
     `Target ${r.target?.name ?? 'none'}, runtime ${r.runtime}, link ${p.link.label}. RAM ${f['tinyml.ram']}, flash ${f['tinyml.flash']}.`,
+    `Whole firmware: flash ${f['tinyml.firmwareFlash']}; RAM ${f['tinyml.firmwareRam']}.`,
     '',
     '| | TinyML (on device) | Cloud ML |',
     '| --- | --- | --- |',

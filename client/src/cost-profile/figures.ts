@@ -75,6 +75,23 @@ function use(u: Ok['profile']['tinyml']['ram']): string {
   return parts.join(', ');
 }
 
+const PART_NAME: Readonly<Record<string, string>> = { model: 'model', runtime: 'TFLM', app: 'app', arena: 'arena', margin: 'margin' };
+
+/**
+ * The whole firmware on the board (issue 10): `301 KiB of 512 KiB = model 200 KiB (exact) + TFLM 61 KiB (measured)
+ * + app 40 KiB (user-given)`, then what is not counted; `no target` without one.
+ */
+export function wholeSide(r: Ok, side: 'flash' | 'ram'): string {
+  const w = r.whole;
+  if (!w) return 'unknown';
+  const s = w[side];
+  const total = s.capacityBytes === null ? `${bytes(s.needBytes)} (no board figure)` : `${bytes(s.needBytes)} of ${bytes(s.capacityBytes)}`;
+  const parts = s.parts.map((p) => `${PART_NAME[p.part] ?? p.part} ${bytes(p.bytes)} (${p.basis})`).join(' + ');
+  const region = side === 'ram' && w.arenaRegion && w.arenaRegionBytes !== null ? `; arena in ${w.arenaRegion} (${bytes(w.arenaRegionBytes)}${w.arenaExternal ? ', external: slower' : ''})` : '';
+  const missing = s.notCounted.length ? `; not counted: ${s.notCounted.join('; ')}` : '';
+  return `${total} = ${parts}${region}${missing}`;
+}
+
 /** Every displayed figure, by key. */
 export function figures(r: Ok): Record<string, string> {
   const p = r.profile;
@@ -92,6 +109,8 @@ export function figures(r: Ok): Record<string, string> {
     'cloud.monthly': usd(p.fleet.atFleetSize.cloud),
     'tinyml.ram': use(p.tinyml.ram),
     'tinyml.flash': use(p.tinyml.flash),
+    'tinyml.firmwareFlash': wholeSide(r, 'flash'),
+    'tinyml.firmwareRam': wholeSide(r, 'ram'),
     fleetSize: p.fleet.atFleetSize.devices.toLocaleString('en-US'),
     crossover: c === null ? 'the cloud stays cheaper at every fleet size' : c === 0 ? 'TinyML is cheaper at any fleet size' : `TinyML is cheaper from ${c.toLocaleString('en-US')} devices`,
     link: p.link.label,

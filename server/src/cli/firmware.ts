@@ -12,7 +12,9 @@ import { CodegenError, resolverMethods } from '../codegen/tflm.js';
 import { findFirmwareElf, mapBeside, readFirmwareElf, readFirmwareMap } from '../files/firmware.js';
 import { FileError, LIMITS, readTextFile } from '../files/read.js';
 import { FirmwareFormatError } from '../firmware/errors.js';
-import { firmwareFit, type FirmwareFit, type FirmwareSide } from '../firmware/fit.js';
+import { reportOps, runtimePart } from '../analysis/fit-parts.js';
+import { appPartOf, firmwareFit, type FirmwareFit, type FirmwareSide } from '../firmware/fit.js';
+import type { AppPart, RuntimePart } from '../targets/fit.js';
 import { lintFirmware, recommendedArena, type FirmwareFinding } from '../firmware/lint.js';
 import { firmwareUsage, type FirmwareUsage } from '../firmware/usage.js';
 import type { Model } from '../model/ir.js';
@@ -100,6 +102,10 @@ export interface FirmwareResult {
   readonly map: string | null;
   readonly usage: FirmwareUsage;
   readonly fit: FirmwareFit;
+  /** TFLM's predicted footprint for the target's core; null without a target core or a prediction. */
+  readonly runtime: RuntimePart | null;
+  /** The application as a fit part (measured), for the target's whole-firmware fit. */
+  readonly app: AppPart;
 }
 
 function isFolder(path: string): boolean {
@@ -129,10 +135,12 @@ export function firmwareResult(model: Model, report: AnalysisReport, opts: Firmw
     const regions = map ? readFirmwareMap(map) : undefined;
     const arenaBytes = recommendedArena(report.memory.minArenaBytes);
     const usage = firmwareUsage(image, { modelBytes: model.fileBytes, ...(regions ? { regions } : {}) });
-    const mcu = opts.target ? resolveTarget(opts.target, opts.catalog)?.mcu ?? null : null;
+    const resolved = opts.target ? resolveTarget(opts.target, opts.catalog) : null;
+    const mcu = resolved?.mcu ?? null;
     const target = mcu ? { flashBytes: mcu.flashKiB === null ? null : mcu.flashKiB * 1024, ramBytes: (mcu.largestSramKiB ?? mcu.sramKiB) === null ? null : (mcu.largestSramKiB ?? mcu.sramKiB)! * 1024 } : undefined;
-    const fit = firmwareFit(usage, { modelBytes: model.fileBytes, arenaBytes, ...(target ? { target } : {}) });
-    return { elf, layout, map, usage, fit };
+    const runtime = runtimePart(reportOps(report), resolved?.core ?? null, report.runtime);
+    const fit = firmwareFit(usage, { modelBytes: model.fileBytes, arenaBytes, runtime, ...(target ? { target } : {}) });
+    return { elf, layout, map, usage, fit, runtime, app: appPartOf(usage, elf) };
   } catch (e) {
     if (e instanceof FileError) err(`tinyml-lens: ${fileErrorLine('read', e)}`);
     else if (e instanceof FirmwareFormatError) err(`tinyml-lens: ${e.code === 'bad-map' ? `${map}:${e.offset}` : `${elf}: byte ${e.offset}`} (${e.field}): ${e.message}`);
@@ -141,11 +149,19 @@ export function firmwareResult(model: Model, report: AnalysisReport, opts: Firmw
   }
 }
 
-function sideText(what: string, s: FirmwareSide, needs: string): string {
+function sideText(what: string, s: FirmwareSide, needs: string, runtime: string): string {
   const where = s.region ? `region ${s.region}` : 'the target';
   if (s.capacity === null) return `  ${what}: the application uses ${kib(s.app)}; no linker map or target to compare with (give --map or --target)`;
   const verdict = s.left! >= 0 ? `fits, ${kib(s.left!)} left` : `OVERFLOWS by ${kib(-s.left!)}`;
-  return `  ${what} (${where}, ${kib(s.capacity)}): application ${kib(s.app)} + ${needs} ${kib(s.need)}: ${verdict}`;
+  const rt = s.runtime > 0 ? ` + ${runtime} ${kib(s.runtime)}` : '';
+  return `  ${what} (${where}, ${kib(s.capacity)}): application ${kib(s.app)} (measured) + ${needs} ${kib(s.need - s.runtime)}${rt}: ${verdict}`;
+}
+
+/** Whether TFLM's own footprint is in the figures, and how it is known. */
+function runtimeNote(r: FirmwareResult): string {
+  if (r.usage.linksTflm) return '  TFLM: the ELF links it (MicroInterpreter found), so its runtime and kernels are in the application figures';
+  if (r.runtime) return `  TFLM: not in the ELF; ${r.runtime.basis} runtime + kernels added: ${kib(r.runtime.flash)} flash, ${kib(r.runtime.ram)} static RAM (${r.runtime.from})`;
+  return '  TFLM: not in the ELF and not counted (no footprint prediction without --target, or for this core and kernel set)';
 }
 
 /** The firmware section of `analyze --firmware`, as text. */
@@ -158,8 +174,8 @@ export function firmwareText(r: FirmwareResult): string {
   if (u.model) lines.push(`  model array in the ELF: ${u.model.name} (${kib(u.model.size)}, by ${u.model.by}): not counted twice`);
   if (u.arena) lines.push(`  arena in the ELF: ${u.arena.name} (${kib(u.arena.size)}): not counted twice`);
   for (const reg of u.regions ?? []) lines.push(`  region ${reg.region.name}: ${kib(reg.app)} of ${kib(reg.region.length)} used by the application, ${kib(reg.left)} left for model, runtime and arena`);
-  lines.push(sideText('flash', r.fit.flash, 'model'), sideText('RAM', r.fit.ram, 'arena'));
-  lines.push('  (the TFLM runtime and kernels are inside the application figure when the ELF links TFLM; otherwise add them)');
+  lines.push(sideText('flash', r.fit.flash, 'model', 'TFLM runtime + kernels'), sideText('RAM', r.fit.ram, 'arena', 'TFLM static RAM'));
+  lines.push(runtimeNote(r));
   return lines.join('\n');
 }
 
@@ -168,7 +184,7 @@ export function firmwareJson(r: FirmwareResult): object {
   const { usage } = r;
   return {
     elf: r.elf, layout: r.layout, map: r.map, machine: usage.machine, bytes: usage.bytes, flash: usage.flash, ram: usage.ram,
-    app: usage.app, model: usage.model ?? null, arena: usage.arena ?? null,
+    app: usage.app, model: usage.model ?? null, arena: usage.arena ?? null, linksTflm: usage.linksTflm, runtime: r.runtime,
     regions: (usage.regions ?? []).map((g) => ({ name: g.region.name, origin: g.region.origin, length: g.region.length, used: g.used, app: g.app, left: g.left })),
     fit: r.fit,
   };
@@ -178,14 +194,15 @@ export function firmwareJson(r: FirmwareResult): object {
  * `analyze M --firmware ...`: runs `analyze` (through `run`, its output captured), then adds the firmware: after the
  * text, or as a `firmware` key of the JSON. Exit 1 when the model or the arena overflows beside the application.
  */
-export function runAnalyzeWithFirmware(modelPath: string, runtime: KernelSet, opts: FirmwareOptions & { format: 'text' | 'json' }, run: (out: Write) => number, out: Write, err: Write): number {
-  let captured = '';
-  const code = run((s) => { captured += s; });
-  if (code === 2) { if (captured) out(captured); return code; }
+export function runAnalyzeWithFirmware(modelPath: string, runtime: KernelSet, opts: FirmwareOptions & { format: 'text' | 'json' }, run: (out: Write, app: AppPart | null) => number, out: Write, err: Write): number {
   const facts = modelFacts(modelPath, runtime, err);
   if (typeof facts === 'number') return facts;
   const r = firmwareResult(facts.model, facts.report, opts, err);
   if (typeof r === 'number') return r;
+  // The target's whole-firmware fit counts the ELF's application (measured) instead of a reserve.
+  let captured = '';
+  const code = run((s) => { captured += s; }, r.app);
+  if (code === 2) { if (captured) out(captured); return code; }
   if (opts.format === 'json') out(JSON.stringify({ ...(JSON.parse(captured) as object), firmware: firmwareJson(r) }, null, 2));
   else out(`${captured}\n\n${firmwareText(r)}`);
   const overflow = (r.fit.flash.left ?? 0) < 0 || (r.fit.ram.left ?? 0) < 0;

@@ -4,7 +4,7 @@
  * from the core (analysis/latency/target.ts).
  */
 import { batteryLifeDays } from '../analysis/latency/energy.js';
-import { analyzeForTarget, defaultRuntime, runtimeRunsOn, type TargetReport } from '../analysis/latency/target.js';
+import { analyzeForTarget, defaultRuntime, runtimeRunsOn, type FitOptions, type TargetReport } from '../analysis/latency/target.js';
 import { analyzeModel, CANNOT_ALLOCATE_NOTE, type AnalysisReport } from '../analysis/report.js';
 import { memoryKernelsFor, npuNotes, SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
 import { visible } from '../analysis/text.js';
@@ -14,6 +14,7 @@ import { InputShapeError, withInputShapes, type InputShape, type ShapedModel } f
 import { CATALOG, CORES, parseUserCatalog, resolveTarget, type Mcu } from '../targets/catalog.js';
 import { DataFileError } from '../targets/schema.js';
 import { FileError, LIMITS, readTextFile } from '../files/read.js';
+import { fitPartsLines, verdictText } from './fit-parts.js';
 import { formatBytes, toJson, toText } from './format.js';
 import { capFor, fileErrorLine, loadModelFile } from './model-file.js';
 import { toSarif } from './sarif.js';
@@ -94,6 +95,8 @@ export interface TargetedOptions {
   catalog?: readonly Mcu[];
   /** Shapes for dynamic inputs (`--input-shape`). */
   inputShapes?: readonly InputShape[];
+  /** The application's reserve and the arena's region (`--reserve-*`, `--arena-region`). */
+  fitOptions?: FitOptions;
 }
 
 export interface BatteryOptions {
@@ -158,7 +161,7 @@ export function analyzeTargeted(path: string, opts: TargetedOptions, out: Write,
   memory.memory.notes.unshift(...shapeNotes(shaped));
   const withTarget = target !== null;
   // Without a target there is no core to cost: op support and memory only (the placeholder core is never used).
-  const tr = analyzeForTarget(model, runtime, target ?? { id: '-', core: 'cortex-m4f', mcu: null }, withTarget ? clock : null, memory);
+  const tr = analyzeForTarget(model, runtime, target ?? { id: '-', core: 'cortex-m4f', mcu: null }, withTarget ? clock : null, memory, opts.fitOptions);
   if (!withTarget) tr.notes = tr.notes.filter((n) => n.startsWith('Memory for'));
   if (opts.runtime === null && target) tr.notes.push(`Runtime ${runtime} chosen for ${target.mcu?.displayName ?? target.id} (the one fit picks for it); --runtime picks another.`);
   const report = supportAsReport(tr);
@@ -259,14 +262,15 @@ function targetText(path: string, tr: TargetReport, report: AnalysisReport, with
   if (withTarget) {
     const f = tr.fit;
     const yn = (b: boolean | null): string => (b === null ? 'unknown' : b ? 'yes' : 'NO');
-    lines.push(`fits              ${yn(f.fits)} (arena in RAM: ${yn(f.ram)}${f.ramBudgetBytes ? ` of ${formatBytes(f.ramBudgetBytes)}` : ''}; model in flash: ${yn(f.flash)}; ops: ${yn(f.ops)})`);
+    lines.push(`fits              ${yn(f.fits)} (RAM: ${yn(f.ram)}${f.ramBudgetBytes ? `, arena region ${formatBytes(f.ramBudgetBytes)}` : ''}; flash: ${yn(f.flash)}; ops: ${yn(f.ops)})${f.parts.fits === false ? ` ${verdictText(f.parts).replace(/^NO /, '')}` : ''}`);
+    lines.push(...fitPartsLines(f.parts));
   }
   for (const n of [...npuNotes(tr.support), ...tr.notes, ...(tr.latency?.notes ?? []), ...(tr.energy?.notes ?? [])]) lines.push(`note              ${visible(n)}`);
   return lines.join('\n');
 }
 
 /** `fit MODEL [--runtime R] [--format text|json]`: every catalog target, smallest fitting target first. */
-export function runFit(path: string, runtime: Runtime | null, format: 'text' | 'json', out: Write, err: Write, catalog: readonly Mcu[] = CATALOG, inputShapes: readonly InputShape[] = []): number {
+export function runFit(path: string, runtime: Runtime | null, format: 'text' | 'json', out: Write, err: Write, catalog: readonly Mcu[] = CATALOG, inputShapes: readonly InputShape[] = [], fitOptions: FitOptions = {}): number {
   const shaped = loadModel(path, err, inputShapes);
   if (typeof shaped === 'number') return shaped;
   const model = shaped.model;
@@ -279,7 +283,7 @@ export function runFit(path: string, runtime: Runtime | null, format: 'text' | '
     const kernels = memoryKernelsFor(rt);
     const memory = memo.get(kernels) ?? analyzeModel(model, kernels);
     memo.set(kernels, memory);
-    rows.push(analyzeForTarget(model, rt, target, null, memory));
+    rows.push(analyzeForTarget(model, rt, target, null, memory, fitOptions));
   }
   rows.sort(fitOrder);
   if (format === 'json') {
@@ -305,26 +309,35 @@ function fitOrder(a: TargetReport, b: TargetReport): number {
 
 function fitTable(path: string, rows: TargetReport[]): string {
   const kib = (b: number | null): string => (b === null ? '?' : `${(b / 1024).toFixed(0)}K`);
-  const header = ['target', 'core', 'MHz', 'runtime', 'arena/RAM', 'model/flash', 'latency ms', 'ops', 'fits'];
+  const header = ['target', 'core', 'MHz', 'runtime', 'arena/region', 'RAM need', 'flash need', 'counted', 'latency ms', 'ops', 'fits'];
+  const basis = { exact: '', measured: '(meas)', estimated: '(est)', 'user-given': '(user)' } as const;
   const body = rows.map((r) => {
     const l = r.latency;
+    const p = r.fit.parts;
     const ops = r.support.unsupported.length
       ? `${r.support.unsupported.reduce((n, u) => n + u.layers.length, 0)} unsupported`
       : `${r.support.layers.filter((x) => x.verdict === 'reference').length} ref-only`;
+    const counted = p.flash.parts.map((x) => `${x.part === 'runtime' ? 'tflm' : x.part}${basis[x.basis]}`).join('+');
     return [
       r.target.id, r.target.core, String(r.clockMHz ?? '?'), r.runtime,
-      `${kib(r.memory.memory.minArenaBytes)}${r.memoryEstimated ? '~' : ''}/${kib(r.fit.ramBudgetBytes)}`,
-      `${kib(r.memory.flash.modelBytes)}/${kib(r.fit.flashBudgetBytes)}`,
+      `${kib(r.memory.memory.minArenaBytes)}${r.memoryEstimated ? '~' : ''}/${kib(r.fit.ramBudgetBytes)}${p.arena.region && p.arena.region !== 'SRAM' ? ` ${p.arena.region}` : ''}`,
+      `${kib(p.ram.needBytes)}/${kib(p.ram.capacityBytes)}`,
+      `${kib(p.flash.needBytes)}/${kib(p.flash.capacityBytes)}`,
+      counted,
       l?.ms != null && l.lowMs !== null && l.highMs !== null ? `${sig(l.ms)} (${sig(l.lowMs)}-${sig(l.highMs)})${l.calibrated ? '' : '*'}` : '-',
-      ops, r.fit.fits === null ? '?' : r.fit.fits ? 'yes' : 'no',
+      ops, r.fit.fits === null ? '?' : r.fit.fits ? 'yes' : p.problems.includes('no-single-region') ? 'no (banks)' : 'no',
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const missing = [...new Set(rows.flatMap((r) => [...r.fit.parts.flash.notCounted, ...r.fit.parts.ram.notCounted]))];
   return [
     `${visible(path)}: every catalog target, smallest fitting first`, '',
     fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt), '',
-    'arena = kTensorArenaSize against the largest contiguous RAM region (application RAM not included); ~ = estimated kernel set;',
+    'arena = kTensorArenaSize against the RAM region that holds it (the largest on-chip one); ~ = estimated kernel set;',
+    'RAM need = arena + TFLM static RAM + app; flash need = model + TFLM runtime and kernels + app; counted = the flash parts',
+    '(meas = measured, est = estimated, user = --reserve-*); no (banks) = fits the total SRAM but no single region holds the arena;',
     '* = latency range widened: core factor is a prior, not fitted; ? = no catalog figure.',
+    ...(missing.length ? [`not counted: ${missing.join('; ')}.`] : []),
   ].join('\n');
 }

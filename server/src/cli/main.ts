@@ -22,6 +22,9 @@ import { runQuantize } from './quantize.js';
 import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, shapeModel, shapeNotes, type BatteryOptions } from './fit.js';
 import type { InputShape } from '../analysis/shapes.js';
 import { parseSize } from '../files/read.js';
+import { reserveApp } from '../analysis/fit-parts.js';
+import type { FitOptions } from '../analysis/latency/target.js';
+import type { AppPart } from '../targets/fit.js';
 import { fileLimits, readModelBytes } from './model-file.js';
 import { toSarif } from './sarif.js';
 import { analyzeTfjsFile, isTfjsModelPath } from './tfjs.js';
@@ -141,6 +144,7 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
       if (values.name !== undefined && !isIdentifierName(values.name)) throw new UsageError(`--name needs a snake_case C identifier (a-z, 0-9, single inner underscores, starting with a letter, not a keyword), not '${visible(values.name)}'`);
       return runCompile(rest[0]!, { runtime, out: values.out, name: values.name, marginPercent: margin, force: values.force === true, version: VERSION, profile: values.profile === true }, out, err);
     }
+    const fitOptions = fitOptionsOf(values, command ?? '');
     const catalog = loadCatalogOption(values.catalog, err);
     if (typeof catalog === 'number') return catalog;
     if (command === 'fit') {
@@ -149,7 +153,7 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
       // parseArgs fills the default, so look at argv to know whether the user chose a runtime for every target.
       const chosen = chosenRuntime(argv, values);
       if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`fit prints text or json, not '${values.format}'`);
-      return runFit(rest[0]!, chosen, values.format, out, err, catalog, inputShapes);
+      return runFit(rest[0]!, chosen, values.format, out, err, catalog, inputShapes, fitOptions);
     }
     if (rest.length !== 1) throw new UsageError('analyze takes exactly one model file');
     const chosen = chosenRuntime(argv, values);
@@ -161,8 +165,8 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
       if (tfjs) throw new UsageError(`--firmware needs a .tflite: convert ${rest[0]} first`);
       if (format === 'sarif') throw new UsageError('analyze --firmware prints text or json');
       if (!(RUNTIMES as readonly string[]).includes(runtime)) throw new UsageError(`--firmware needs a TFLM runtime (${RUNTIMES.join(', ')}) for the arena figure`);
-      const analyzeTo = (o: (s: string) => void): number => (values.target !== undefined || values.clock !== undefined || battery
-        ? analyzeTargeted(rest[0]!, { runtime, target: values.target, clock: values.clock, format: format as 'text' | 'json', catalog, inputShapes, ...(battery ? { battery } : {}) }, o, err)
+      const analyzeTo = (o: (s: string) => void, app: AppPart | null): number => (values.target !== undefined || values.clock !== undefined || battery
+        ? analyzeTargeted(rest[0]!, { runtime, target: values.target, clock: values.clock, format: format as 'text' | 'json', catalog, inputShapes, fitOptions: { ...fitOptions, app }, ...(battery ? { battery } : {}) }, o, err)
         : analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json', inputShapes, o, err));
       return runAnalyzeWithFirmware(rest[0]!, runtime as KernelSet, { firmware: values.firmware, ...(values.map !== undefined ? { map: values.map } : {}), ...(values.target !== undefined ? { target: values.target } : {}), catalog, format: format as 'text' | 'json' }, analyzeTo, out, err);
     }
@@ -175,12 +179,28 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
     if (battery && values.target === undefined) throw new UsageError('the battery options need --target (a board with measured active power)');
     if (values.target !== undefined || values.clock !== undefined || !(RUNTIMES as readonly string[]).includes(runtime)) {
       // Without --runtime, a target brings its own runtime (as fit picks it).
-      return analyzeTargeted(rest[0]!, { runtime: chosen, target: values.target, clock: values.clock, format: format as 'text' | 'json' | 'sarif', catalog, inputShapes, ...(battery ? { battery } : {}) }, out, err);
+      return analyzeTargeted(rest[0]!, { runtime: chosen, target: values.target, clock: values.clock, format: format as 'text' | 'json' | 'sarif', catalog, inputShapes, fitOptions, ...(battery ? { battery } : {}) }, out, err);
     }
     return analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json' | 'sarif', inputShapes, out, err);
   } catch (e) {
     return failure(e, err);
   }
+}
+
+/** --reserve-flash, --reserve-ram (sizes, user-given) and --arena-region, for analyze --target and fit. */
+function fitOptionsOf(values: ParsedValues, command: string): FitOptions {
+  const size = (option: 'reserve-flash' | 'reserve-ram'): number | null => {
+    const text = values[option];
+    if (text === undefined) return null;
+    const v = parseSize(text);
+    if (v === null) throw new UsageError(`--${option} needs a size (e.g. 40KiB, 1MiB, 4096), not '${visible(text)}'`);
+    return v;
+  };
+  const given = (['reserve-flash', 'reserve-ram', 'arena-region'] as const).find((o) => values[o] !== undefined);
+  if (given && command !== 'analyze' && command !== 'fit') throw new UsageError(`--${given} is an option of analyze --target and fit`);
+  if (values['arena-region'] !== undefined && command === 'fit') throw new UsageError('--arena-region names one part\'s region: use it with analyze --target');
+  const app = reserveApp(size('reserve-flash'), size('reserve-ram'));
+  return { ...(app ? { app } : {}), ...(values['arena-region'] !== undefined ? { arenaRegion: values['arena-region'] } : {}) };
 }
 
 const LIMIT_OPTIONS: Readonly<Record<string, keyof AnalysisLimits>> = Object.fromEntries(

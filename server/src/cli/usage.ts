@@ -51,6 +51,11 @@ Options:
   --firmware ELF     analyze: the application's ELF (or a folder: its PlatformIO, Zephyr, Arduino CLI or ESP-IDF build
                      is found), to report what the application uses and whether the model and arena fit beside it
   --map MAP          analyze --firmware: the GNU ld map of that build (default: the .map beside the ELF)
+  --reserve-flash N  analyze --target, fit: flash the application needs besides the model and TFLM (e.g. 40KiB),
+  --reserve-ram N    and RAM besides the arena and TFLM's static RAM; counted as user-given (without them, and
+                     without --firmware, the application is not counted and the output says so)
+  --arena-region R   analyze --target: the RAM region that holds the arena (e.g. DTCM, SDRAM; default: the largest
+                     on-chip one); fit lists each target's regions that hold it
   --tick-hz HZ       calibrate: what one tick of TFLM's own MicroProfiler output is (default: a core cycle)
   --write            calibrate: write the calibration into --catalog FILE (default ./tinyml-targets.json)
   --data DIR         quantize: calibration samples, .npy (float32/float64) or raw little-endian float32 .bin files,
@@ -86,6 +91,9 @@ export const OPTIONS = {
   model: { type: 'string' },
   firmware: { type: 'string' },
   map: { type: 'string' },
+  'arena-region': { type: 'string' },
+  'reserve-flash': { type: 'string' },
+  'reserve-ram': { type: 'string' },
   'tick-hz': { type: 'string' },
   write: { type: 'boolean' },
   data: { type: 'string' },

@@ -50,6 +50,8 @@ export interface FirmwareUsage {
   readonly arena?: FoundSymbol;
   /** flash and RAM without the model array and the arena. */
   readonly app: { readonly flash: number; readonly ram: number };
+  /** The image links TFLM (its interpreter or allocator symbols): the runtime is in `app` already, not added again. */
+  readonly linksTflm: boolean;
   /** Per linker region, when the map's regions were given. */
   readonly regions?: readonly RegionUse[];
 }
@@ -63,6 +65,9 @@ export interface UsageOptions {
 }
 
 const STT_OBJECT = 1;
+
+/** TFLM's own classes, mangled or not (`_ZN6tflite16MicroInterpreter...`): present only when the image links TFLM. */
+const TFLM_SYMBOL = /MicroInterpreter|MicroAllocator|SingleArenaBufferAllocator/;
 
 /** The kind of an allocatable section, by its flags (names vary between toolchains: .isr_vector, .flash.rodata, ...). */
 export function sectionKind(s: ElfSection): SectionKind {
@@ -104,7 +109,8 @@ export function firmwareUsage(elf: ElfImage, opts: UsageOptions = {}): FirmwareU
   const model = findSymbol(elf, alloc.filter((s) => !s.write), /model/i, opts.modelBytes);
   const arena = findSymbol(elf, alloc.filter((s) => s.write), /arena/i, opts.arenaBytes);
   const app = { flash: flash - (model?.size ?? 0), ram: ram - (arena?.size ?? 0) };
-  const result: FirmwareUsage = { machine: elf.machine, sections, bytes, flash, ram, ...(model ? { model } : {}), ...(arena ? { arena } : {}), app };
+  const linksTflm = elf.symbols.some((s) => TFLM_SYMBOL.test(s.name));
+  const result: FirmwareUsage = { machine: elf.machine, sections, bytes, flash, ram, ...(model ? { model } : {}), ...(arena ? { arena } : {}), app, linksTflm };
   if (!opts.regions) return result;
   const regions = opts.regions;
   const use = new Map<MemoryRegion, { used: number; sections: string[] }>(regions.map((r) => [r, { used: 0, sections: [] }]));

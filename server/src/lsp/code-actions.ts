@@ -1,13 +1,18 @@
 /**
  * Quick fixes, each from a diagnostic and the check behind it: raise a RAM or flash budget to the need; switch to the
- * smallest catalog board the deployment fits (RAM against the largest contiguous region, flash, and a board the
- * runtime runs on); switch to a runtime that runs an unsupported operator; apply every "did you mean" (keys, runtimes,
- * targets, units). Besides the fixes, "Quantize to int8" for a model with float32 layers.
+ * smallest catalog board the whole firmware fits (model, TFLM runtime and application in flash; the arena in one
+ * region beside TFLM's and the application's RAM; a board the runtime runs on); switch to a runtime that runs an
+ * unsupported operator; switch to the other TFLM kernel set when its kernels take less flash; move the arena to a
+ * region that holds it (`arena_region:`); apply every "did you mean" (keys, runtimes, targets, units). Besides
+ * the fixes, "Quantize to int8" for a model with float32 layers.
  */
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver';
 import { runtimeRunsOn } from '../analysis/latency/target.js';
 import type { SupportReport } from '../analysis/support/index.js';
+import { reportOps, smallerKernelSet } from '../analysis/fit-parts.js';
 import { ceilInUnit } from '../manifest/units.js';
+import { ramRegionsOf } from '../targets/regions.js';
+import * as fitMsg from './fit-messages.js';
 import { Code, type OverBudgetData } from './codes.js';
 import { costCore } from './cost-estimator.js';
 import * as msg from './messages.js';
@@ -28,6 +33,7 @@ export interface ActionContext {
 
 /** The client command "Quantize to int8" runs (client/src/commands.ts), with the model's path as its argument. */
 export const QUANTIZE_COMMAND = 'tinymlLens.quantizeModel';
+const OVER_BOARD: ReadonlySet<string> = new Set([Code.ramOverTarget, Code.flashOverTarget, Code.arenaRegionTooSmall]);
 
 export function codeActions(check: ManifestCheck, diagnostics: readonly Diagnostic[], ctx: ActionContext): CodeAction[] {
   const actions: CodeAction[] = [];
@@ -36,9 +42,9 @@ export function codeActions(check: ManifestCheck, diagnostics: readonly Diagnost
     if (d.code === Code.ramOverBudget || d.code === Code.flashOverBudget) {
       const action = raiseBudget(check, d);
       if (action) actions.push(action);
-    } else if ((d.code === Code.ramOverTarget || d.code === Code.flashOverTarget) && !targetOffered) {
-      // RAM and flash over the board are one problem with one fix: offer the board once for both diagnostics.
-      const related = diagnostics.filter((x) => x.code === Code.ramOverTarget || x.code === Code.flashOverTarget);
+    } else if (OVER_BOARD.has(d.code as string) && !targetOffered) {
+      // RAM, flash and the arena's region over the board are one problem with one fix: offer the board once for all.
+      const related = diagnostics.filter((x) => OVER_BOARD.has(x.code as string));
       const action = switchTarget(check, related, ctx.providers);
       if (action) actions.push(action);
       targetOffered = true;
@@ -46,6 +52,11 @@ export function codeActions(check: ManifestCheck, diagnostics: readonly Diagnost
       actions.push(...switchRuntime(check, d, ctx));
     } else {
       actions.push(...didYouMean(check, d));
+    }
+    if (d.code === Code.arenaRegionTooSmall || d.code === Code.unknownArenaRegion) actions.push(...moveArena(check, d));
+    if (d.code === Code.flashOverTarget) {
+      const action = switchKernels(check, d, ctx.providers);
+      if (action) actions.push(action);
     }
   }
   const quantize = quantizeAction(check, diagnostics, ctx.range);
@@ -144,6 +155,39 @@ export function smallestFittingTarget(check: ManifestCheck, providers: Providers
   return rankTargets(check, providers).find((t) => t.fits === true && t.spec.id !== current)?.spec ?? null;
 }
 
+/** `arena_region:` set to each region that holds the arena (the diagnostic's alternatives, or the close names). */
+function moveArena(check: ManifestCheck, d: Diagnostic): CodeAction[] {
+  const data = d.data as { alternatives?: unknown; suggestions?: unknown } | undefined;
+  const names = Array.isArray(data?.alternatives) ? data.alternatives : Array.isArray(data?.suggestions) ? data.suggestions : [];
+  const spec = check.target?.kind === 'found' ? check.target.spec : null;
+  const regions = spec?.mcu ? ramRegionsOf(spec.mcu) : [];
+  return names.filter((n): n is string => typeof n === 'string').flatMap((name, i) => {
+    const region = regions.find((r) => r.name === name);
+    const edit = setValue(check, 'arena_region', name);
+    if (!region || !edit) return [];
+    return [{
+      title: fitMsg.moveArenaTitle(name, region.kiB * 1024, region.kind === 'external'),
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      isPreferred: i === 0 && region.kind !== 'external',
+      edit: { changes: { [check.uri]: [edit] } },
+    }];
+  });
+}
+
+/** Flash over the board and the other TFLM kernel set is smaller for this model's ops: switch `runtime:` to it. */
+function switchKernels(check: ManifestCheck, d: Diagnostic, providers: Providers): CodeAction | null {
+  const report = check.report;
+  const spec = check.target?.kind === 'found' ? check.target.spec : null;
+  if (!report || !check.runtime) return null;
+  const smaller = smallerKernelSet(reportOps(report), spec?.core ?? null, check.runtime.kernels);
+  const target = smaller && providers.runtimes.get(smaller.kernels);
+  if (!smaller || !target) return null;
+  const edit = setValue(check, 'runtime', target.id);
+  if (!edit) return null;
+  return { title: fitMsg.switchKernelsTitle(target.id, smaller.savedBytes), kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [check.uri]: [edit] } } };
+}
+
 function switchTarget(check: ManifestCheck, related: Diagnostic[], providers: Providers): CodeAction | null {
   const best = smallestFittingTarget(check, providers);
   if (!best?.id) return null;
@@ -193,11 +237,11 @@ function switchRuntime(check: ManifestCheck, d: Diagnostic, ctx: ActionContext):
 }
 
 /** An edit setting a top-level scalar: replace its value, or add the key after `model:` (YAML) or before it (JSON). */
-export function setValue(check: ManifestCheck, key: 'target' | 'runtime', value: string): TextEdit | null {
+export function setValue(check: ManifestCheck, key: 'target' | 'runtime' | 'arena_region', value: string): TextEdit | null {
   const doc = check.document;
   const json = /\.json$/i.test(check.uri.split(/[?#]/)[0] ?? '');
   const text = json ? JSON.stringify(value) : value;
-  const field = check.parse.manifest[key];
+  const field = key === 'arena_region' ? check.parse.manifest.arenaRegion : check.parse.manifest[key];
   if (field) {
     const old = doc.getText().slice(field.span.start, field.span.end);
     // A block mapping's span ends with its newline; keep it so the next key stays on its own line.

@@ -23,6 +23,12 @@ export const Code = {
   ramOverTarget: 'ram-over-target',
   flashOverBudget: 'flash-over-budget',
   flashOverTarget: 'flash-over-target',
+  /** The arena fits the part's total SRAM but no single region holds it, or not the region `arena_region:` names. */
+  arenaRegionTooSmall: 'arena-region-too-small',
+  /** `arena_region:` names no region of the target. */
+  unknownArenaRegion: 'unknown-arena-region',
+  /** The arena is placed in external RAM (information: slower than the latency estimate assumes). */
+  arenaExternal: 'arena-external',
   latencyOverBudget: 'latency-over-budget',
   energyOverBudget: 'energy-over-budget',
 } as const;

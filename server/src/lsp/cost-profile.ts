@@ -14,6 +14,7 @@ import type { Model } from '../model/ir.js';
 import { CATALOG, resolveTarget } from '../targets/catalog.js';
 import type { ModelCache } from './models.js';
 import { analysisLimit } from './messages.js';
+import { wholeSummary } from './fit-messages.js';
 import { CostProfileRequest, TargetFitsRequest, type CostProfileResult, type TargetFit } from './protocol.js';
 import { guarded, guardedAsync, type Logger } from './safe.js';
 import { isManifestDocument, type ManifestCheck, type Workspace } from './workspace.js';
@@ -82,8 +83,9 @@ function profileOf(check: ManifestCheck): CostProfileResult {
     runtime,
     target: spec ? { id: spec.id, name: spec.name } : null,
     ramShare: ramLimit ? fit.ram.needBytes / ramLimit : null,
-    overBudget: over(fit.ram) || over(fit.flash),
+    overBudget: over(fit.ram) || over(fit.flash) || fit.whole.fits === false,
     profile: { ...profile, notes: [...notes, ...profile.notes] },
+    whole: wholeSummary(fit.whole),
   };
 }
 
@@ -221,6 +223,7 @@ async function targetFits(models: ModelCache, modelUri: string, runtime: string 
         modelBytes: r.memory.flash.modelBytes,
         latencyMs: r.latency?.ms ?? null,
         unsupportedOps: r.support.unsupported.length,
+        whole: wholeSummary(r.fit.parts),
       };
     }),
   };

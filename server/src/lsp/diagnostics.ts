@@ -4,7 +4,9 @@ import type { UnsupportedOp } from '../analysis/report.js';
 import { dynamicInputNote } from '../analysis/shapes.js';
 import type { Span } from '../manifest/types.js';
 import { suggest } from '../manifest/suggest.js';
+import { ramRegionsOf } from '../targets/regions.js';
 import { Code, SOURCE, type DiagnosticCode, type OverBudgetData } from './codes.js';
+import * as fitMsg from './fit-messages.js';
 import * as msg from './messages.js';
 import { tfjsManifestDiagnostics } from './tfjs-manifest.js';
 import type { Providers } from './providers.js';
@@ -114,10 +116,23 @@ export function manifestDiagnostics(check: ManifestCheck, providers: Providers):
   // With `tinymlLens.defaultTarget` standing in for a missing `target:`, the board's limits are blamed on `model`.
   const boardSpan = (pick: 'sram' | 'flash' | 'core'): Span | null =>
     m.target ? (m.target.value.kind === 'inline' ? (m.target.value.board[pick]?.span ?? m.target.span) : m.target.span) : check.targetFromSettings ? model.span : null;
+  const whole = fit.whole;
+  const board = spec?.name ?? 'the target';
   const ramSpan = boardSpan('sram');
-  if (ramSpan && fit.ram.targetBytes !== null && fit.ram.needBytes > fit.ram.targetBytes) {
-    const span = ramSpan;
-    add(Code.ramOverTarget, span, msg.overBytes('RAM', fit.ram.needBytes, fit.ram.targetBytes, `${spec?.name ?? 'the target'} has`, null), { need: fit.ram.needBytes, available: fit.ram.targetBytes }, DiagnosticSeverity.Error, ramRelated);
+  if (ramSpan && whole.problems.includes('ram-overflow')) {
+    const available = whole.ram.overBytes > 0 ? whole.ram.capacityBytes : whole.arena.regionBytes;
+    add(Code.ramOverTarget, ramSpan, fitMsg.ramOverflow(whole, board), { need: whole.ram.needBytes, available, parts: whole.ram.parts, region: whole.arena.region }, DiagnosticSeverity.Error, ramRelated);
+  }
+  if (ramSpan && (whole.problems.includes('no-single-region') || whole.problems.includes('arena-region-too-small'))) {
+    const span = m.arenaRegion?.span ?? ramSpan;
+    add(Code.arenaRegionTooSmall, span, fitMsg.arenaRegion(whole, board), { region: whole.arena.region, regionBytes: whole.arena.regionBytes, arena: whole.arena.arenaBytes, alternatives: whole.arena.alternatives }, DiagnosticSeverity.Error, ramRelated);
+  }
+  if (m.arenaRegion && whole.arena.unknownRegion !== null) {
+    const names = spec?.mcu ? ramRegionsOf(spec.mcu).map((r) => r.name) : [];
+    add(Code.unknownArenaRegion, m.arenaRegion.span, fitMsg.unknownArenaRegion(whole.arena.unknownRegion, board, names), { region: whole.arena.unknownRegion, suggestions: suggest(whole.arena.unknownRegion, names), regions: names });
+  }
+  if (whole.arena.external && whole.arena.region) {
+    add(Code.arenaExternal, m.arenaRegion?.span ?? model.span, fitMsg.externalArena(whole.arena.region), { region: whole.arena.region }, DiagnosticSeverity.Information);
   }
 
   const flashRelated = [at(model.span, msg.relatedModelFile(fit.flash.modelBytes))];
@@ -128,9 +143,8 @@ export function manifestDiagnostics(check: ManifestCheck, providers: Providers):
     add(Code.flashOverBudget, budgetFlash.span, msg.overBytes('Flash', fit.flash.needBytes, budgetFlash.value.value, 'budget', budgetFlash.value.unit), data, DiagnosticSeverity.Error, flashRelated);
   }
   const flashSpan = boardSpan('flash');
-  if (flashSpan && fit.flash.targetBytes !== null && fit.flash.needBytes > fit.flash.targetBytes) {
-    const span = flashSpan;
-    add(Code.flashOverTarget, span, msg.overBytes('Flash', fit.flash.needBytes, fit.flash.targetBytes, `${spec?.name ?? 'the target'} has`, null), { need: fit.flash.needBytes, available: fit.flash.targetBytes }, DiagnosticSeverity.Error, flashRelated);
+  if (flashSpan && whole.flash.fits === false) {
+    add(Code.flashOverTarget, flashSpan, fitMsg.flashOverflow(whole, board), { need: whole.flash.needBytes, available: whole.flash.capacityBytes, parts: whole.flash.parts }, DiagnosticSeverity.Error, flashRelated);
   }
 
   // Latency and energy: only once a cost model is plugged in (Providers.cost); until then the budgets are accepted.

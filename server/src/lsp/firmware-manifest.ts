@@ -11,6 +11,7 @@ import { findFirmwareElf, mapBeside, readFirmwareElf, readFirmwareMap } from '..
 import { FileError } from '../files/read.js';
 import type { ElfImage } from '../firmware/elf.js';
 import { FirmwareFormatError } from '../firmware/errors.js';
+import { reportOps, runtimePart } from '../analysis/fit-parts.js';
 import { firmwareFit, type FirmwareSide } from '../firmware/fit.js';
 import { recommendedArena } from '../firmware/lint.js';
 import type { MemoryRegion } from '../firmware/map.js';
@@ -114,15 +115,18 @@ export function firmwareDiagnostics(check: ManifestCheck, files: FirmwareFiles, 
   const modelBytes = check.load.model.fileBytes;
   const usage = firmwareUsage(image.ok, { modelBytes, ...(map ? { regions: map.ok } : {}) });
   const spec = check.target?.kind === 'found' ? check.target.spec : null;
-  const fit = firmwareFit(usage, { modelBytes, arenaBytes: recommendedArena(report.memory.minArenaBytes), ...(spec ? { target: { flashBytes: spec.flashBytes, ramBytes: spec.sramBytes } } : {}) });
+  const runtime = runtimePart(reportOps(report), spec?.core ?? null, report.runtime);
+  const fit = firmwareFit(usage, { modelBytes, arenaBytes: recommendedArena(report.memory.minArenaBytes), runtime, ...(spec ? { target: { flashBytes: spec.flashBytes, ramBytes: spec.sramBytes } } : {}) });
+  const tflm = usage.linksTflm ? 'TFLM linked in the ELF (in the application figure)' : runtime ? `TFLM runtime + kernels ${runtime.basis}` : 'TFLM runtime not counted (no prediction for this core)';
+  const rt = (s: FirmwareSide, what: string): string => (s.runtime > 0 ? `, ${what} ${kib(s.runtime)} (${runtime?.basis ?? 'estimated'})` : '');
   const where = (s: FirmwareSide): string => (s.region ? `region ${s.region}` : 'the target');
   const inElf = [usage.model ? `model array ${usage.model.name}` : '', usage.arena ? `arena ${usage.arena.name}` : ''].filter(Boolean);
-  if (found) add(anchor, DiagnosticSeverity.Information, FirmwareCode.used, `Firmware: using ${elf} (${found} layout)${mapPath ? ` with ${mapPath}` : ''}; the application takes ${kib(usage.app.flash)} flash, ${kib(usage.app.ram)} RAM${inElf.length ? ` (${inElf.join(' and ')} found in it, not counted twice)` : ''}`);
+  if (found) add(anchor, DiagnosticSeverity.Information, FirmwareCode.used, `Firmware: using ${elf} (${found} layout)${mapPath ? ` with ${mapPath}` : ''}; the application takes ${kib(usage.app.flash)} flash, ${kib(usage.app.ram)} RAM${inElf.length ? ` (${inElf.join(' and ')} found in it, not counted twice)` : ''}; ${tflm}`);
   if (fit.flash.left !== null && fit.flash.left < 0) {
-    add(anchor, DiagnosticSeverity.Error, FirmwareCode.flashOverflow, `Flash overflows by ${kib(-fit.flash.left)} in ${where(fit.flash)} (${kib(fit.flash.capacity!)}): model ${kib(fit.flash.need)}, application ${kib(fit.flash.app)}`);
+    add(anchor, DiagnosticSeverity.Error, FirmwareCode.flashOverflow, `Flash overflows by ${kib(-fit.flash.left)} in ${where(fit.flash)} (${kib(fit.flash.capacity!)}): model ${kib(fit.flash.need - fit.flash.runtime)} (exact)${rt(fit.flash, 'TFLM runtime + kernels')}, application ${kib(fit.flash.app)} (measured)`);
   }
   if (fit.ram.left !== null && fit.ram.left < 0) {
-    add(anchor, DiagnosticSeverity.Error, FirmwareCode.ramOverflow, `RAM overflows by ${kib(-fit.ram.left)} in ${where(fit.ram)} (${kib(fit.ram.capacity!)}): arena ${kib(fit.ram.need)}, application ${kib(fit.ram.app)}`);
+    add(anchor, DiagnosticSeverity.Error, FirmwareCode.ramOverflow, `RAM overflows by ${kib(-fit.ram.left)} in ${where(fit.ram)} (${kib(fit.ram.capacity!)}): arena ${kib(fit.ram.need - fit.ram.runtime)} (exact)${rt(fit.ram, 'TFLM static RAM')}, application ${kib(fit.ram.app)} (measured)`);
   }
   return out;
 }

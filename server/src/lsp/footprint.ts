@@ -2,7 +2,9 @@
  * What a deployment needs against what it may use: the figures behind the over-budget diagnostics, the hovers, the
  * code lens and the inlay hints, computed once per check so they all agree.
  */
+import { deploymentFit, reserveApp } from '../analysis/fit-parts.js';
 import type { AnalysisReport, LayerReport } from '../analysis/report.js';
+import type { AppPart, WholeFit } from '../targets/fit.js';
 import type { Located, Manifest } from '../manifest/types.js';
 import type { Quantity } from '../manifest/units.js';
 import type { InferenceCost, TargetSpec } from './providers.js';
@@ -27,6 +29,11 @@ export interface Fit {
   /** The layer with the largest live arena (where RAM peaks), for relatedInformation and hovers. */
   readonly peak: LayerReport | null;
   readonly cost: InferenceCost | null;
+  /**
+   * The whole firmware against the board (issue 10): model + TFLM runtime + application in flash, arena + TFLM static
+   * RAM + application (+ margin) in RAM, the arena in one region. The board checks use this; budgets stay the model's.
+   */
+  readonly whole: WholeFit;
 }
 
 /**
@@ -34,7 +41,7 @@ export interface Fit {
  * flash need = the .tflite bytes + reserve.flash. The runtime's own static RAM and code are part of the reserve. The
  * margin (percent, from the settings) is for what the model does not see: a stack that grows, a heap, an estimate.
  */
-export function computeFit(manifest: Manifest, report: AnalysisReport, target: TargetSpec | null, cost: InferenceCost | null, marginPercent = 0): Fit {
+export function computeFit(manifest: Manifest, report: AnalysisReport, target: TargetSpec | null, cost: InferenceCost | null, marginPercent = 0, app?: AppPart | null): Fit {
   const reserveRam = manifest.reserve.ram?.value.value ?? 0;
   const reserveFlash = manifest.reserve.flash?.value.value ?? 0;
   const peak = report.layers.find((l) => l.peak) ?? null;
@@ -59,7 +66,21 @@ export function computeFit(manifest: Manifest, report: AnalysisReport, target: T
     },
     peak,
     cost,
+    whole: wholeOf(manifest, report, target, margin, app ?? reserveApp(manifest.reserve.flash ? reserveFlash : null, manifest.reserve.ram ? reserveRam : null)),
   };
+}
+
+/** The whole-firmware fit on a catalog part (its regions) or an inline board (its SRAM as one region). */
+function wholeOf(manifest: Manifest, report: AnalysisReport, target: TargetSpec | null, margin: number, app: AppPart | null): WholeFit {
+  const common = { report, core: target?.core ?? null, app, marginBytes: margin, ...(manifest.arenaRegion ? { arenaRegion: manifest.arenaRegion.value } : {}) };
+  if (target?.mcu) return deploymentFit({ ...common, mcu: target.mcu });
+  const sram = target?.sramBytes ?? null;
+  return deploymentFit({
+    ...common,
+    flashBytes: target?.flashBytes ?? null,
+    sramBytes: sram,
+    regions: sram === null ? [] : [{ name: 'SRAM', kiB: sram / 1024, kind: 'sram', banks: 'the board\'s SRAM, taken as one region', board: null, source: 'target: sram' }],
+  });
 }
 
 /** A ten-cell text bar for hovers: `▰▰▰▰▰▰▰▰▱▱`; past 100 % every cell is full. */

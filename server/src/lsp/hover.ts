@@ -7,6 +7,8 @@ import { markdownCode, markdownText } from '../analysis/text.js';
 import { fieldAt } from '../manifest/keys.js';
 import { formatBytes, formatHertz, formatJoules, formatSeconds } from '../manifest/units.js';
 import { unsupportedGroups } from './diagnostics.js';
+import { ramRegionsOf } from '../targets/regions.js';
+import { wholeHover } from './fit-messages.js';
 import { bar, percent, type ResourceFit } from './footprint.js';
 import { fieldAtOffset } from './locate.js';
 import { tfjsModelHover } from './tfjs-manifest.js';
@@ -32,9 +34,11 @@ function contents(check: ManifestCheck, path: string, providers: Providers): str
     case 'model':
       return tfjsModelHover(check) ?? modelHover(check);
     case 'budgets.ram':
-      return fit ? bytesHover('RAM', fit.ram, 'arena', 'SRAM') : docOf(path);
+      return fit ? `${bytesHover('RAM', fit.ram, 'arena', 'SRAM')}\n\n${wholeHover(fit.whole, 'ram')}` : docOf(path);
     case 'budgets.flash':
-      return fit ? bytesHover('Flash', fit.flash, 'model file', 'flash') : docOf(path);
+      return fit ? `${bytesHover('Flash', fit.flash, 'model file', 'flash')}\n\n${wholeHover(fit.whole, 'flash')}` : docOf(path);
+    case 'arena_region':
+      return arenaRegionHover(check);
     case 'budgets.latency':
     case 'budgets.energy':
       return costHover(check, path === 'budgets.latency' ? 'latency' : 'energy');
@@ -134,7 +138,19 @@ function targetHover(check: ManifestCheck): string {
     s.sramBytes !== null ? `SRAM ${formatBytes(s.sramBytes)}` : null,
     s.flashBytes !== null ? `flash ${formatBytes(s.flashBytes)}` : null,
   ].filter((x) => x !== null);
-  return `**${markdownText(s.name)}**\n\n${specs.join(' · ')}`;
+  const whole = check.fit ? `\n\n${wholeHover(check.fit.whole, 'flash')}\n\n${wholeHover(check.fit.whole, 'ram')}` : '';
+  return `**${markdownText(s.name)}**\n\n${specs.join(' · ')}${whole}`;
+}
+
+/** `arena_region:`: the target's regions, which one holds the arena, and the sources. */
+function arenaRegionHover(check: ManifestCheck): string {
+  const spec = check.target?.kind === 'found' ? check.target.spec : null;
+  const regions = spec?.mcu ? ramRegionsOf(spec.mcu) : [];
+  const doc = docOf('arena_region') ?? '';
+  if (regions.length === 0) return doc;
+  const placed = check.fit?.whole.arena.region ?? null;
+  const rows = regions.map((r) => `| ${r.name === placed ? '**' : ''}${markdownText(r.name)}${r.name === placed ? '**' : ''} | ${formatBytes(r.kiB * 1024)} | ${r.kind}${r.board ? ` (${markdownText(r.board)})` : ''} | ${markdownText(r.banks)} | ${markdownText(r.source)} |`);
+  return [doc, '', '| region | size | kind | banks | source |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 /** The runtime's description and, with a model, what it does with it: optimized, reference, on the NPU, unsupported. */

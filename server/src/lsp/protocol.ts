@@ -55,9 +55,11 @@ export type CostProfileResult =
       readonly target: { readonly id: string | null; readonly name: string } | null;
       /** RAM share of the budget (else of the board), for the status bar; null when neither is known. */
       readonly ramShare: number | null;
-      /** True when RAM or flash exceeds its budget or the board. */
+      /** True when RAM or flash exceeds its budget or the board (the whole firmware, issue 10, included). */
       readonly overBudget: boolean;
       readonly profile: CostProfile;
+      /** The whole firmware on the target: each side's parts with how each is known, and the arena's region. */
+      readonly whole?: WholeFitSummary;
     }
   | { readonly kind: 'unavailable'; readonly uri: string; readonly reason: string };
 
@@ -97,6 +99,34 @@ export interface TargetFit {
   readonly over?: readonly string[];
   /** The board's NPU ("ethos-u55"), which the CPU runtimes (TFLM, CMSIS-NN) leave unused; null without one. */
   readonly npu?: string | null;
+  /** The whole firmware on this target (issue 10): model + TFLM runtime + application, arena + static RAM, the region. */
+  readonly whole?: WholeFitSummary;
+}
+
+/** One part of a fit: `model`, `runtime` (TFLM), `app`, `arena`, `margin`, with how it is known. */
+export interface FitPartSummary {
+  readonly part: string;
+  readonly bytes: number;
+  /** `exact`, `measured`, `estimated` or `user-given`. */
+  readonly basis: string;
+}
+
+export interface FitSideSummary {
+  readonly needBytes: number;
+  readonly capacityBytes: number | null;
+  readonly parts: readonly FitPartSummary[];
+  readonly notCounted: readonly string[];
+}
+
+/** The whole-firmware fit as plain data for the client (Select Target, the cost profile). */
+export interface WholeFitSummary {
+  readonly flash: FitSideSummary;
+  readonly ram: FitSideSummary;
+  readonly arenaRegion: string | null;
+  readonly arenaRegionBytes: number | null;
+  readonly arenaExternal: boolean;
+  /** `flash-overflow`, `ram-overflow`, `no-single-region`, `arena-region-too-small`, `unknown-region`. */
+  readonly problems: readonly string[];
 }
 
 /** `tinymlLens/targetFits`: every catalog target for a model, fitting and smallest first (Select Target's list). */

@@ -1,14 +1,16 @@
 /**
- * Every catalog board against one manifest's needs (RAM against the board's largest contiguous region, flash, and
- * whether the runtime runs on its core), ranked: boards that fit first, smallest first; then boards a figure is
+ * Every catalog board against one manifest's needs (the whole firmware: model, TFLM runtime and application in flash;
+ * the arena in one RAM region beside TFLM's and the application's RAM; and whether the runtime runs on its core), ranked: boards that fit first, smallest first; then boards a figure is
  * missing for; then the ones that do not fit, closest first. Completion shows the verdicts, the "switch target"
  * quick fix takes the first fitting board.
  */
+import { deploymentFit } from '../analysis/fit-parts.js';
 import { runtimeRunsOn } from '../analysis/latency/target.js';
 import { formatBytes } from '../manifest/units.js';
 import { costCore } from './cost-estimator.js';
 import { percent } from './footprint.js';
 import type { Providers, TargetEntry, TargetSpec } from './providers.js';
+import type { AppPart, WholeFit } from '../targets/fit.js';
 import type { ManifestCheck } from './workspace.js';
 
 /** One board and what the manifest's model needs of it. */
@@ -22,7 +24,7 @@ export interface RankedTarget {
 }
 
 /** The catalog's boards ranked for the check (see the file comment); empty without a catalog. */
-export function rankTargets(check: Pick<ManifestCheck, 'fit' | 'runtime'>, providers: Pick<Providers, 'targets'>): RankedTarget[] {
+export function rankTargets(check: Pick<ManifestCheck, 'fit' | 'runtime' | 'report'>, providers: Pick<Providers, 'targets'>): RankedTarget[] {
   const ranked: (RankedTarget & { over: number })[] = [];
   for (const entry of providers.targets.entries()) {
     const r = providers.targets.resolve({ kind: 'id', id: entry.id });
@@ -35,18 +37,35 @@ export function rankTargets(check: Pick<ManifestCheck, 'fit' | 'runtime'>, provi
   return ranked.map(({ over: _over, ...t }) => t);
 }
 
-function judge(check: Pick<ManifestCheck, 'fit' | 'runtime'>, s: TargetSpec): { fits: boolean | null; verdict: string; over: number } {
+function judge(check: Pick<ManifestCheck, 'fit' | 'runtime' | 'report'>, s: TargetSpec): { fits: boolean | null; verdict: string; over: number } {
   const runtime = check.runtime?.support ?? null;
   const core = costCore(s.core);
   if (runtime && core && !runtimeRunsOn(runtime, core, s.mcu ?? null)) return { fits: false, verdict: `${runtime} does not run on ${s.core}`, over: Infinity };
   const fit = check.fit;
-  if (!fit) return { fits: null, verdict: 'model not analysed yet', over: 0 };
-  if (s.sramBytes === null || s.flashBytes === null) return { fits: null, verdict: `${s.sramBytes === null ? 'RAM' : 'flash'} size unknown`, over: 0 };
-  const ramOver = fit.ram.needBytes - s.sramBytes;
-  const flashOver = fit.flash.needBytes - s.flashBytes;
-  if (ramOver <= 0 && flashOver <= 0) {
-    return { fits: true, verdict: `fits · RAM ${percent(fit.ram.needBytes / s.sramBytes)} · flash ${percent(fit.flash.needBytes / s.flashBytes)}`, over: 0 };
+  const report = check.report;
+  if (!fit || !report) return { fits: null, verdict: 'model not analysed yet', over: 0 };
+  // The whole firmware on this board (issue 10): model + TFLM runtime + application in flash; the arena in one RAM
+  // region beside TFLM's and the application's RAM; the same application and margin as the manifest's own board.
+  const margin = fit.whole.ram.parts.find((p) => p.part === 'margin')?.bytes ?? 0;
+  const w = deploymentFit({ report, core: s.core, mcu: s.mcu ?? null, app: appOf(fit.whole), marginBytes: margin, sramBytes: s.mcu ? undefined : s.sramBytes, flashBytes: s.mcu ? undefined : s.flashBytes });
+  const ramCap = w.ram.capacityBytes;
+  const flashCap = w.flash.capacityBytes;
+  if (ramCap === null || flashCap === null) return { fits: null, verdict: `${ramCap === null ? 'RAM' : 'flash'} size unknown`, over: 0 };
+  const ramOver = w.ram.needBytes - ramCap;
+  const flashOver = w.flash.needBytes - flashCap;
+  if (w.fits === true) {
+    return { fits: true, verdict: `fits · RAM ${percent(w.ram.needBytes / ramCap)} · flash ${percent(w.flash.needBytes / flashCap)}`, over: 0 };
   }
-  const parts = [ramOver > 0 ? `RAM +${formatBytes(ramOver)}` : null, flashOver > 0 ? `flash +${formatBytes(flashOver)}` : null];
+  const parts = [ramOver > 0 ? `RAM +${formatBytes(ramOver)}` : null, flashOver > 0 ? `flash +${formatBytes(flashOver)}` : null,
+    ramOver <= 0 && flashOver <= 0 ? 'no single RAM region holds the arena' : null];
   return { fits: false, verdict: `does not fit: ${parts.filter((p) => p !== null).join(', ')}`, over: Math.max(ramOver, 0) + Math.max(flashOver, 0) };
+}
+
+/** The application part of a fit, to carry over to another board. */
+function appOf(w: WholeFit): AppPart | null {
+  const flash = w.flash.parts.find((p) => p.part === 'app');
+  const ram = w.ram.parts.find((p) => p.part === 'app');
+  if (!flash && !ram) return null;
+  const basis = (flash ?? ram)!.basis === 'measured' ? 'measured' : 'user-given';
+  return { flash: flash?.bytes ?? null, ram: ram?.bytes ?? null, basis, from: { flash: flash?.from ?? '', ram: ram?.from ?? '' } };
 }

@@ -85,6 +85,7 @@ export const MANIFEST_FIELDS: Readonly<Record<string, FieldSpec>> = {
   target: { value: { type: 'target' }, doc: 'The board: a catalog id, or an inline board {sram, flash, core, clock}.' },
   runtime: { value: { type: 'string' }, doc: 'The inference runtime, e.g. tflm-cmsis-nn.' },
   clock: { value: { type: 'quantity', kind: 'frequency' }, doc: "Core clock, overriding the target's, e.g. 64MHz." },
+  arena_region: { value: { type: 'string' }, doc: "The RAM region that holds the tensor arena, as the target's catalog names it (e.g. AXI-SRAM, DTCM, SDRAM; external names the largest external RAM); default: the largest on-chip region." },
   input_shapes: { value: { type: 'shapes' }, doc: 'Shapes of inputs with a dynamic dimension, by input name or position, e.g. {image: [1, 96, 96, 3]}; analysed at these instead of the stored shapes.' },
   budgets: { value: { type: 'section', fields: BUDGET_FIELDS }, doc: 'Limits the deployment must stay within: ram, flash, latency, energy.' },
   reserve: { value: { type: 'section', fields: RESERVE_FIELDS }, doc: 'What the application itself needs: ram, flash.' },

@@ -196,6 +196,7 @@ function assemble(values: Map<string, Located<Value>>, fields: FieldOccurrence[]
     runtime: get<string>('runtime'),
     clock: get<Quantity>('clock'),
     inputShapes: get<readonly InputShapeEntry[]>('input_shapes'),
+    arenaRegion: get<string>('arena_region'),
     budgets: dropUndefined({ ram: get<Quantity>('budgets.ram'), flash: get<Quantity>('budgets.flash'), latency: get<Quantity>('budgets.latency'), energy: get<Quantity>('budgets.energy') }),
     reserve: dropUndefined({ ram: get<Quantity>('reserve.ram'), flash: get<Quantity>('reserve.flash') }),
     firmware: dropUndefined({ elf: get<string>('firmware.elf'), map: get<string>('firmware.map') }),

@@ -58,6 +58,8 @@ export interface Manifest {
   readonly runtime?: Located<string>;
   readonly clock?: Located<Quantity>;
   readonly inputShapes?: Located<readonly InputShapeEntry[]>;
+  /** `arena_region:`, the RAM region the arena is placed in (issue 10). */
+  readonly arenaRegion?: Located<string>;
   readonly budgets: Partial<Record<BudgetKey, Located<Quantity>>>;
   readonly reserve: Partial<Record<ReserveKey, Located<Quantity>>>;
   readonly cloud: CloudProfile;

@@ -4,6 +4,7 @@
  */
 import { loadCalibration, type BoardCalibration } from './calibration.js';
 import mcusJson from './data/mcus.json';
+import { loadRegions, type RamRegion } from './regions.js';
 import { DataFileError, Fields } from './schema.js';
 
 /** Core families the cost model knows. A bare core can stand in for a target (`--target cortex-m7`). */
@@ -41,6 +42,8 @@ export interface Mcu {
   activePowerMw: ActivePower | null;
   notes: string;
   source: string;
+  /** The contiguous RAM regions the arena can be placed in, with sources (absent: only the figures above are known). */
+  ramRegions?: RamRegion[];
   /** Measured on the user's own board (a workspace catalog's `calibrations` section), one per runtime. */
   calibrations?: BoardCalibration[];
 }
@@ -76,7 +79,9 @@ function loadMcu(f: Fields): Mcu {
   const sramKiB = f.numOrNull('sramKiB', { min: 1 });
   const largestSramKiB = f.numOrNull('largestSramKiB', { min: 1 });
   if (sramKiB !== null && largestSramKiB !== null && largestSramKiB > sramKiB) f.fail('largestSramKiB', 'exceeds sramKiB');
+  const ramRegions = loadRegions(f);
   return {
+    ...(ramRegions.length > 0 ? { ramRegions } : {}),
     id: f.str('id', { nonEmpty: true }),
     aliases: f.strings('aliases'),
     displayName: f.str('displayName', { nonEmpty: true }),

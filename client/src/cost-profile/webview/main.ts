@@ -98,7 +98,18 @@ function comparison(r: Ok, f: Record<string, string>): HTMLElement {
     [`Money per month (${f['fleetSize']} devices)`, el('span', { id: 'tinyml-monthly' }, f['tinyml.monthly'] ?? ''), el('span', { id: 'cloud-monthly' }, f['cloud.monthly'] ?? '')],
     ['RAM', ram, '—'],
     ['Flash', flash, '—'],
+    ...wholeRows(r, f),
   ]);
+}
+
+/** The whole firmware against the board (issue 10): a meter per side with its parts, each labelled how it is known. */
+function wholeRows(r: Ok, f: Record<string, string>): [string, HTMLElement, string][] {
+  const w = r.whole;
+  if (!w) return [];
+  return [
+    ['Whole firmware flash', meter('firmware-flash', w.flash.needBytes, w.flash.capacityBytes, f['tinyml.firmwareFlash'] ?? '', w.flash.capacityBytes !== null && w.flash.needBytes > w.flash.capacityBytes), '—'],
+    ['Whole firmware RAM', meter('firmware-ram', w.ram.needBytes, w.ram.capacityBytes, f['tinyml.firmwareRam'] ?? '', w.ram.capacityBytes !== null && w.ram.needBytes > w.ram.capacityBytes), '—'],
+  ];
 }
 
 /** A bar of need against the limit; over the budget or the board, bar and text turn the theme's error colour. */

@@ -4,6 +4,8 @@
  */
 import type { Model } from '../../model/ir.js';
 import type { Core, Mcu, ResolvedTarget } from '../../targets/catalog.js';
+import { latencyPlacementOf, type AppPart, type WholeFit } from '../../targets/fit.js';
+import { deploymentFit } from '../fit-parts.js';
 import { analyzeModel, type AnalysisReport } from '../report.js';
 import { checkSupport, memoryKernelsFor, type Runtime, type SupportReport } from '../support/index.js';
 import { applyCalibration, type CalibratedEstimate } from './calibration.js';
@@ -31,14 +33,23 @@ export function defaultRuntime(core: Core, mcu: Mcu | null): Runtime {
 }
 
 export interface FitVerdict {
-  /** null when the catalog has no figure to compare with. */
+  /** null when the catalog has no figure to compare with. The arena's region and the whole RAM need (issue 10). */
   ram: boolean | null;
   flash: boolean | null;
   ops: boolean;
   /** All three known and true. */
   fits: boolean | null;
+  /** The arena's region (the largest on-chip one unless placed). */
   ramBudgetBytes: number | null;
   flashBudgetBytes: number | null;
+  /** The whole firmware: model + TFLM runtime + application in flash, arena + TFLM static RAM + application in RAM. */
+  parts: WholeFit;
+}
+
+/** What the fit counts besides the model: the application (ELF or reserve) and where the arena goes. */
+export interface FitOptions {
+  readonly app?: AppPart | null;
+  readonly arenaRegion?: string;
 }
 
 export interface TargetReport {
@@ -60,7 +71,7 @@ export interface TargetReport {
  * Analyses `model` for a target. `memory` may be passed in when already computed for `memoryKernelsFor(runtime)`
  * (the fit matrix shares it between targets). `clockMHz` null uses the catalog clock; a bare core needs one.
  */
-export function analyzeForTarget(model: Model, runtime: Runtime, target: ResolvedTarget, clockMHz: number | null, memory?: AnalysisReport): TargetReport {
+export function analyzeForTarget(model: Model, runtime: Runtime, target: ResolvedTarget, clockMHz: number | null, memory?: AnalysisReport, fitOptions: FitOptions = {}): TargetReport {
   const kernels = memoryKernelsFor(runtime);
   const mem = memory ?? analyzeModel(model, kernels);
   const support = checkSupport(model, runtime, mem.detail.failures);
@@ -68,6 +79,11 @@ export function analyzeForTarget(model: Model, runtime: Runtime, target: Resolve
   const memoryEstimated = kernels !== runtime;
   if (memoryEstimated) notes.push(`Memory for ${runtime} is an estimate: TFLM's ${kernels} kernel set is the closest one modelled.`);
   if (!runtimeRunsOn(runtime, target.core, target.mcu)) notes.push(`${runtime} does not normally run on ${target.id} (${target.core}).`);
+  const fit = fitVerdict(mem, support, target, fitOptions);
+  // Hook (issue 10 with the latency issue's memory term): `latencyPlacementOf(fit.parts)` is the estimator's placement;
+  // until the estimator takes one, the output says the estimate assumes on-chip RAM.
+  const placement = latencyPlacementOf(fit.parts);
+  if (placement.arena === 'external') notes.push(`The arena is placed in external RAM (${fit.parts.arena.region}): every activation access goes through the external memory interface, so inference is slower than this latency estimate, which assumes on-chip SRAM.`);
   const clock = clockMHz ?? target.mcu?.clockMHz ?? null;
   let latency: CalibratedEstimate | null = null;
   let energy: EnergyEstimate | null = null;
@@ -84,17 +100,17 @@ export function analyzeForTarget(model: Model, runtime: Runtime, target: Resolve
       notes.push(`No measured active power for ${target.id}: energy is not estimated.`);
     }
   }
-  return { runtime, target, clockMHz: clock, memory: mem, memoryEstimated, support, latency, energy, fit: fitVerdict(mem, support, target.mcu), notes };
+  return { runtime, target, clockMHz: clock, memory: mem, memoryEstimated, support, latency, energy, fit, notes };
 }
 
-function fitVerdict(mem: AnalysisReport, support: SupportReport, mcu: Mcu | null): FitVerdict {
-  // The arena must sit in one contiguous region; code, stack and other buffers need RAM too, so this is a lower bound.
-  const ramKiB = mcu ? mcu.largestSramKiB ?? mcu.sramKiB : null;
-  const ramBudgetBytes = ramKiB === null ? null : Math.floor(ramKiB * 1024);
-  const flashBudgetBytes = mcu?.flashKiB == null ? null : Math.floor(mcu.flashKiB * 1024);
-  const ram = ramBudgetBytes === null ? null : mem.memory.minArenaBytes <= ramBudgetBytes;
-  const flash = flashBudgetBytes === null ? null : mem.flash.modelBytes <= flashBudgetBytes;
+function fitVerdict(mem: AnalysisReport, support: SupportReport, target: ResolvedTarget, opts: FitOptions): FitVerdict {
+  const parts = deploymentFit({ report: mem, core: target.core, mcu: target.mcu, app: opts.app ?? null, ...(opts.arenaRegion ? { arenaRegion: opts.arenaRegion } : {}) });
+  const ramBudgetBytes = parts.arena.regionBytes;
+  const flashBudgetBytes = parts.flash.capacityBytes;
+  const ramProblem = parts.problems.some((p) => p !== 'flash-overflow');
+  const ram = ramProblem ? false : parts.ram.fits === null || parts.arena.fits === null ? null : true;
+  const flash = parts.flash.fits;
   const ops = support.unsupported.length === 0;
   const fits = !ops || ram === false || flash === false ? false : ram === null || flash === null ? null : true;
-  return { ram, flash, ops, fits, ramBudgetBytes, flashBudgetBytes };
+  return { ram, flash, ops, fits, ramBudgetBytes, flashBudgetBytes, parts };
 }
