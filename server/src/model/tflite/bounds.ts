@@ -8,17 +8,38 @@
 import { ModelFormatError, type ModelFormatErrorCode } from '../errors';
 import { decodeUtf8 } from './utf8';
 
+/**
+ * A field path (`subgraphs[0].tensors[3].name`): a string, or something that builds it only when asked (a table, a
+ * field of one). Reading a valid model never builds a path: only an error does.
+ */
+export type Where = string | { readonly where: string };
+
+/** The text of a field path. */
+export function whereText(w: Where): string {
+  return typeof w === 'string' ? w : w.where;
+}
+
 /** A run of elements in the file. */
 export interface Span {
   /** Absolute offset of the first element. */
   start: number;
   length: number;
-  where: string;
+  where: Where;
 }
 
 /** Joins a field path: `join('subgraphs[0]', 'name')` -> 'subgraphs[0].name'; the root path is ''. */
-export function join(where: string, field: string): string {
-  return where === '' ? field : `${where}.${field}`;
+export function join(where: Where, field: string): string {
+  const base = whereText(where);
+  return base === '' ? field : `${base}.${field}`;
+}
+
+/** Field `field` (element `item` of it, when >= 0) below `parent`: the path, built on demand. */
+class FieldPath {
+  constructor(private readonly parent: Where, private readonly field: string, private readonly item = -1) {}
+
+  get where(): string {
+    return join(this.parent, this.item >= 0 ? `${this.field}[${this.item}]` : this.field);
+  }
 }
 
 /** The whole file: raw checked reads, the element budget, and the way into tables. */
@@ -37,16 +58,16 @@ export class FbFile {
   }
 
   /** The error for this file; `throw file.error(...)` where control flow must see the throw (type narrowing). */
-  error(code: ModelFormatErrorCode, offset: number, where: string, detail: string): ModelFormatError {
-    return new ModelFormatError(code, offset, where, detail, this.size);
+  error(code: ModelFormatErrorCode, offset: number, where: Where, detail: string): ModelFormatError {
+    return new ModelFormatError(code, offset, whereText(where), detail, this.size);
   }
 
-  fail(code: ModelFormatErrorCode, offset: number, where: string, detail: string): never {
+  fail(code: ModelFormatErrorCode, offset: number, where: Where, detail: string): never {
     throw this.error(code, offset, where, detail);
   }
 
   /** Checks that `length` bytes at `offset` lie inside the file. */
-  need(offset: number, length: number, where: string, what: string): void {
+  need(offset: number, length: number, where: Where, what: string): void {
     if (offset < 0) this.fail('bad-offset', offset, where, `${what} lies before the start of the file`);
     if (length > this.size - offset) {
       this.fail('truncated', offset, where, `${what} (${length} bytes) runs past the end of the file`);
@@ -57,7 +78,7 @@ export class FbFile {
    * Charges `count` decoded elements to the budget. Files normally decode to far fewer elements than they have
    * bytes; only shared (aliased) vectors and strings can multiply the work, and this bounds it.
    */
-  charge(count: number, offset: number, where: string): void {
+  charge(count: number, offset: number, where: Where): void {
     this.elementsLeft -= count;
     if (this.elementsLeft < 0) {
       this.fail('count-too-large', offset, where, `decodes to more than ${this.maxElements} elements in total`);
@@ -80,7 +101,7 @@ export class FbFile {
     return this.view.getFloat32(offset, true);
   }
   /** A little-endian int64 or uint64 at a checked offset, as a safe integer (or a 'bad-value' error). */
-  i64(offset: number, signed: boolean, where: string): number {
+  i64(offset: number, signed: boolean, where: Where): number {
     const big = signed ? this.view.getBigInt64(offset, true) : this.view.getBigUint64(offset, true);
     if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER)) {
       this.fail('bad-value', offset, where, `is ${big}, beyond the range this reader handles exactly (2^53)`);
@@ -89,7 +110,7 @@ export class FbFile {
   }
 
   /** Follows the uoffset stored at `at` (already checked to be inside the file) and returns its target. */
-  deref(at: number, where: string): number {
+  deref(at: number, where: Where): number {
     const rel = this.u32(at);
     // uoffsets are unsigned and relative to their own position, so they only point forward; 0 would point at the
     // offset itself. Forward-only offsets plus a schema without recursive tables mean no cycle is possible.
@@ -98,7 +119,7 @@ export class FbFile {
   }
 
   /** Opens the table at `pos`, validating its vtable. */
-  table(pos: number, where: string): Table {
+  table(pos: number, where: Where): Table {
     this.need(pos, 4, where, 'table');
     const vtable = pos - this.i32(pos);
     if (vtable < 0) this.fail('bad-offset', pos, where, `table's vtable offset points before the start of the file`);
@@ -115,7 +136,7 @@ export class FbFile {
   }
 
   /** Reads a vector header at `target` and checks that `length * elemSize` bytes follow inside the file. */
-  span(target: number, elemSize: number, where: string, extra = 0): Span {
+  span(target: number, elemSize: number, where: Where, extra = 0): Span {
     this.need(target, 4, where, 'vector length');
     const length = this.u32(target);
     const start = target + 4;
@@ -128,7 +149,7 @@ export class FbFile {
   }
 
   /** Decodes `length` bytes at `start` as strict UTF-8. */
-  utf8(start: number, length: number, where: string): string {
+  utf8(start: number, length: number, where: Where): string {
     this.charge(length, start, where);
     const text = decodeUtf8(this.bytes, start, start + length);
     if (typeof text !== 'string') this.fail('bad-utf8', text.invalidAt, where, 'string is not valid UTF-8');
@@ -141,11 +162,21 @@ export class Table {
   constructor(
     readonly file: FbFile,
     readonly pos: number,
-    readonly where: string,
+    private readonly path: Where,
     private readonly vtable: number,
     private readonly vtSize: number,
     private readonly tableSize: number,
   ) {}
+
+  /** This table's field path (built on demand: only errors need it). */
+  get where(): string {
+    return whereText(this.path);
+  }
+
+  /** The path of field `name` (element `item`) of this table, built on demand. */
+  private at(name: string, item = -1): Where {
+    return new FieldPath(this.path, name, item);
+  }
 
   /** Absolute position of field `id` of `size` bytes, or 0 when absent. */
   private field(id: number, size: number, name: string): number {
@@ -154,7 +185,7 @@ export class Table {
     const fo = this.file.u16(this.vtable + entry);
     if (fo === 0) return 0;
     if (fo < 4 || fo + size > this.tableSize) {
-      this.file.fail('bad-vtable', this.vtable + entry, join(this.where, name),
+      this.file.fail('bad-vtable', this.vtable + entry, this.at(name),
         `field at table offset ${fo} (${size} bytes) lies outside the table's ${this.tableSize} bytes`);
     }
     return this.pos + fo;
@@ -191,35 +222,37 @@ export class Table {
   }
   i64(id: number, name: string, dflt = 0): number {
     const at = this.field(id, 8, name);
-    return at === 0 ? dflt : this.file.i64(at, true, join(this.where, name));
+    return at === 0 ? dflt : this.file.i64(at, true, this.at(name));
   }
   u64(id: number, name: string, dflt = 0): number {
     const at = this.field(id, 8, name);
-    return at === 0 ? dflt : this.file.i64(at, false, join(this.where, name));
+    return at === 0 ? dflt : this.file.i64(at, false, this.at(name));
   }
 
   /** Target of the offset field `id`, or 0 when absent. */
   private target(id: number, name: string): number {
     const at = this.field(id, 4, name);
-    return at === 0 ? 0 : this.file.deref(at, join(this.where, name));
+    if (at === 0) return 0;
+    const rel = this.file.u32(at);
+    return rel === 0 ? this.file.deref(at, this.at(name)) : at + rel;
   }
 
   /** The sub-table in field `id`, or null. */
   table(id: number, name: string): Table | null {
     const target = this.target(id, name);
-    return target === 0 ? null : this.file.table(target, join(this.where, name));
+    return target === 0 ? null : this.file.table(target, this.at(name));
   }
 
   /** The raw extent of vector field `id` (nothing decoded, nothing charged), or null. */
   vector(id: number, name: string, elemSize: number): Span | null {
     const target = this.target(id, name);
-    return target === 0 ? null : this.file.span(target, elemSize, join(this.where, name));
+    return target === 0 ? null : this.file.span(target, elemSize, this.at(name));
   }
 
   string(id: number, name: string): string | null {
     const target = this.target(id, name);
     if (target === 0) return null;
-    const where = join(this.where, name);
+    const where = this.at(name);
     // A flatbuffer string is a byte vector plus a NUL terminator, which must be inside the file too.
     const span = this.file.span(target, 1, where, 1);
     return this.file.utf8(span.start, span.length, where);
@@ -233,7 +266,7 @@ export class Table {
     const out: Table[] = [];
     for (let i = 0; i < span.length; i++) {
       const at = span.start + 4 * i;
-      const where = join(this.where, `${name}[${i}]`);
+      const where = this.at(name, i);
       out.push(this.file.table(this.file.deref(at, where), where));
     }
     return out;
@@ -249,7 +282,7 @@ export class Table {
     return this.numbers(id, name, 4, (at) => this.file.f32(at));
   }
   i64s(id: number, name: string): number[] | null {
-    const where = join(this.where, name);
+    const where = this.at(name);
     return this.numbers(id, name, 8, (at) => this.file.i64(at, true, where));
   }
   u8s(id: number, name: string): number[] | null {
