@@ -16,6 +16,7 @@ import { ModelFormatError } from '../model/errors.js';
 import { AnalysisLimitError, LIMIT_FLAGS, withLimits, type AnalysisLimits } from '../model/limits.js';
 import { readTflite } from '../model/tflite/reader.js';
 import { toJson, toText } from './format.js';
+import { writeJson } from './json-out.js';
 import { runCalibrate } from './calibrate.js';
 import { runCompile } from './compile.js';
 import { runQuantize } from './quantize.js';
@@ -308,8 +309,9 @@ function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sa
   if (typeof shaped === 'number') return shaped;
   const report = analyzeModel(shaped.model, runtime);
   report.memory.notes.unshift(...shapeNotes(shaped));
-  if (format === 'json') out(JSON.stringify(toJson(path, report), null, 2));
-  else if (format === 'sarif') out(JSON.stringify(toSarif(path, report, null, VERSION), null, 2));
+  // Written in chunks of lines (json-out.ts): a 100,000-layer report never becomes one string.
+  if (format === 'json') writeJson(toJson(path, report), out);
+  else if (format === 'sarif') writeJson(toSarif(path, report, null, VERSION), out);
   else out(toText(path, report));
   // An op that fails in AllocateTensors() or only at Invoke(): either way the model does not run.
   return report.unsupportedOps.length === 0 ? 0 : 1;
