@@ -14,7 +14,6 @@ import type { KernelSet } from '../analysis/tflm/kernels/types.js';
 import { isIdentifierName } from '../codegen/tflm.js';
 import { ModelFormatError } from '../model/errors.js';
 import { AnalysisLimitError, LIMIT_FLAGS, withLimits, type AnalysisLimits } from '../model/limits.js';
-import { readTflite } from '../model/tflite/reader.js';
 import { toJson, toText } from './format.js';
 import { writeJson } from './json-out.js';
 import { runCalibrate } from './calibrate.js';
@@ -22,8 +21,8 @@ import { runCompile } from './compile.js';
 import { runQuantize } from './quantize.js';
 import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, shapeModel, shapeNotes, type BatteryOptions } from './fit.js';
 import type { InputShape } from '../analysis/shapes.js';
-import { parseSize } from '../files/read.js';
-import { fileLimits, readModelBytes } from './model-file.js';
+import { FileError, parseSize } from '../files/read.js';
+import { fileErrorLine, fileLimits, readModelForAnalysis } from './model-file.js';
 import { toSarif } from './sarif.js';
 import { analyzeTfjsFile, isTfjsModelPath } from './tfjs.js';
 import { runAnalyzeWithFirmware, runLintFirmware } from './firmware.js';
@@ -294,12 +293,14 @@ function parseInputShape(text: string): InputShape {
 }
 
 function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sarif', inputShapes: readonly InputShape[], out: (s: string) => void, err: (s: string) => void): number {
-  const bytes = readModelBytes(path, err);
-  if (typeof bytes === 'number') return bytes;
   let model;
   try {
-    model = readTflite(bytes);
+    model = readModelForAnalysis(path);
   } catch (e) {
+    if (e instanceof FileError) {
+      err(fileErrorLine('read', e));
+      return 2;
+    }
     if (!(e instanceof ModelFormatError)) throw e;
     err(`tinyml-lens: ${path}: ${e.message}`);
     if (format === 'sarif') out(JSON.stringify(toSarif(path, null, { message: e.message, offset: e.offset }, VERSION), null, 2));

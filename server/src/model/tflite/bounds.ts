@@ -42,24 +42,93 @@ class FieldPath {
   }
 }
 
-/** The whole file: raw checked reads, the element budget, and the way into tables. */
+/**
+ * Thrown (inside the reader only) when `bytes` is the beginning of a larger file and a read needs bytes beyond it:
+ * the reader reads more of the file and starts again (reader.ts `readTfliteSource`). Never reaches a caller.
+ */
+export class NeedBytes extends Error {
+  constructor(readonly end: number) {
+    super(`the flatbuffer continues past the ${end} bytes read`);
+  }
+}
+
+/** How `bytes` relate to the file, when they are not the whole of it. */
+export interface FilePart {
+  /** Size of the whole file (external buffers are checked against it). */
+  fileSize: number;
+  /** Where `bytes` start in the file (error offsets are file offsets). */
+  base: number;
+  /** `bytes` are the file's beginning and more can be read: a read past them asks for more (NeedBytes). */
+  growable: boolean;
+  /** Reads `length` bytes at file offset `offset` (inside the file): how data after `bytes` is reached. */
+  read?(offset: number, length: number): Uint8Array;
+}
+
+/** The whole file, or a checked part of it: raw checked reads, the element budget, and the way into tables. */
 export class FbFile {
+  /** The bytes at hand (the whole file unless a FilePart says otherwise); every read is checked against it. */
   readonly size: number;
+  /** Size of the whole file. */
+  readonly fileSize: number;
   private readonly view: DataView;
   private elementsLeft: number;
+  private readonly base: number;
+  private readonly growable: boolean;
+  private readonly readAt: ((offset: number, length: number) => Uint8Array) | null;
 
   constructor(
     readonly bytes: Uint8Array,
     private readonly maxElements: number,
+    part?: FilePart,
   ) {
     this.size = bytes.byteLength;
+    this.fileSize = part?.fileSize ?? bytes.byteLength;
+    this.base = part?.base ?? 0;
+    this.growable = part?.growable ?? false;
+    this.readAt = part?.read ?? null;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.elementsLeft = maxElements;
   }
 
   /** The error for this file; `throw file.error(...)` where control flow must see the throw (type narrowing). */
   error(code: ModelFormatErrorCode, offset: number, where: Where, detail: string): ModelFormatError {
-    return new ModelFormatError(code, offset, whereText(where), detail, this.size);
+    return new ModelFormatError(code, offset + this.base, whereText(where), detail, this.fileSize);
+  }
+
+  /** Checks that `length` bytes at file offset `offset` lie inside the whole file (data after the flatbuffer). */
+  needInFile(offset: number, length: number, where: Where, what: string): void {
+    if (offset < 0) this.fail('bad-offset', offset, where, `${what} lies before the start of the file`);
+    if (length > this.fileSize - offset) {
+      this.fail('truncated', offset, where, `${what} (${length} bytes) runs past the end of the file`);
+    }
+  }
+
+  /**
+   * The `length` bytes at file offset `offset`, checked against the whole file: a view on `bytes` when they hold
+   * them, else read from the file (charged to the element budget first, so a declared size cannot make it read
+   * without bound).
+   */
+  readRange(offset: number, length: number, where: Where, what: string): Uint8Array {
+    this.needInFile(offset, length, where, what);
+    if (this.base === 0 && offset + length <= this.size) return this.bytes.subarray(offset, offset + length);
+    if (this.readAt === null) this.fail('truncated', offset, where, `${what} (${length} bytes) runs past the end of ${this.endName(offset + length)}`);
+    this.charge(length, offset, where);
+    return this.readAt(offset, length);
+  }
+
+  /** A range of the file read on its own (it starts at file offset `base`), with what is left of this budget. */
+  range(bytes: Uint8Array, base: number): FbFile {
+    return new FbFile(bytes, Math.max(0, this.elementsLeft), { fileSize: this.fileSize, base, growable: false });
+  }
+
+  /** What a read up to `end`, past `bytes`, ran past: the file, or only the part of it that was read. */
+  private endName(end: number): string {
+    return end <= this.fileSize && this.size < this.fileSize ? `the ${this.size} bytes read of the file` : 'the file';
+  }
+
+  /** A read up to `end` failed: ask for more bytes when the file has them, else nothing (the caller reports it). */
+  private beyond(end: number): void {
+    if (this.growable && end <= this.fileSize) throw new NeedBytes(end);
   }
 
   fail(code: ModelFormatErrorCode, offset: number, where: Where, detail: string): never {
@@ -70,7 +139,8 @@ export class FbFile {
   need(offset: number, length: number, where: Where, what: string): void {
     if (offset < 0) this.fail('bad-offset', offset, where, `${what} lies before the start of the file`);
     if (length > this.size - offset) {
-      this.fail('truncated', offset, where, `${what} (${length} bytes) runs past the end of the file`);
+      this.beyond(offset + length);
+      this.fail('truncated', offset, where, `${what} (${length} bytes) runs past the end of ${this.endName(offset + length)}`);
     }
   }
 
@@ -143,7 +213,8 @@ export class FbFile {
     // Compare lengths rather than multiplying first: length * elemSize is exact in a double anyway (< 2^35), but this
     // form needs no reasoning about it.
     if (length > (this.size - start - extra) / elemSize) {
-      this.fail('truncated', target, where, `vector of ${length} x ${elemSize} bytes runs past the end of the file`);
+      this.beyond(start + length * elemSize + extra);
+      this.fail('truncated', target, where, `vector of ${length} x ${elemSize} bytes runs past the end of ${this.endName(start + length * elemSize + extra)}`);
     }
     return { start, length, where };
   }
