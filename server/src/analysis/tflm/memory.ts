@@ -166,10 +166,23 @@ function liveBuffersAt(buffers: readonly PlannedBuffer[], steps: readonly Int32A
     const kept: number[] = [];
     for (const i of active) if (buffers[i]!.last >= step) kept.push(i);
     active = kept;
-    const live = new Array<PlannedBuffer>(kept.length);
-    const ids = Int32Array.from(kept).sort();
-    for (let k = 0; k < ids.length; k++) live[k] = buffers[ids[k]!]!;
-    out.set(step, live);
+    // In the plan's order (a sorted copy: `active` keeps its own order).
+    out.set(step, sortAscending(kept.slice()).map((i) => buffers[i]!));
   }
   return out;
+}
+
+/** Sorts in place, ascending: by insertion for the few ids live together (no allocation), else Array.sort. */
+function sortAscending(ids: number[]): number[] {
+  if (ids.length > 32) return ids.sort((a, b) => a - b);
+  for (let i = 1; i < ids.length; i++) {
+    const id = ids[i]!;
+    let j = i - 1;
+    while (j >= 0 && ids[j]! > id) {
+      ids[j + 1] = ids[j]!;
+      j--;
+    }
+    ids[j + 1] = id;
+  }
+  return ids;
 }

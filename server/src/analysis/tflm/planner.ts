@@ -52,7 +52,7 @@ export function planGreedy(buffers: readonly PlannerBuffer[]): Plan {
       offset = wanted.offlineOffset;
     } else {
       const overlapping = placed.overlapping(wanted.first, wanted.last);
-      overlapping.sort((a, b) => offsets[a]! - offsets[b]! || seq[a]! - seq[b]!);
+      sortByOffset(overlapping, offsets, seq);
       for (const other of overlapping) {
         const gap = offsets[other]! - offset;
         if (gap >= wanted.size) break;
@@ -67,6 +67,27 @@ export function planGreedy(buffers: readonly PlannerBuffer[]): Plan {
   let maxBytes = 0;
   for (let i = 0; i < count; i++) maxBytes = Math.max(maxBytes, offsets[i]! + buffers[i]!.size);
   return { offsets, maxBytes };
+}
+
+/**
+ * Orders ids by offset, ties by placement order: an insertion sort, in place and allocating nothing (the lists are
+ * the few buffers live beside one buffer), falling back to Array.prototype.sort for a long list.
+ */
+function sortByOffset(ids: number[], offsets: readonly number[], seq: Int32Array): void {
+  const before = (a: number, b: number): boolean => offsets[a]! < offsets[b]! || (offsets[a] === offsets[b] && seq[a]! < seq[b]!);
+  if (ids.length > 32) {
+    ids.sort((a, b) => offsets[a]! - offsets[b]! || seq[a]! - seq[b]!);
+    return;
+  }
+  for (let i = 1; i < ids.length; i++) {
+    const id = ids[i]!;
+    let j = i - 1;
+    while (j >= 0 && before(id, ids[j]!)) {
+      ids[j + 1] = ids[j]!;
+      j--;
+    }
+    ids[j + 1] = id;
+  }
 }
 
 /**
@@ -87,6 +108,9 @@ class PlacedByLifetime {
   private readonly leaves: number;
   private readonly maxLast: Float64Array;
   private readonly atLeaf: number[][];
+  /** The search's stack (node, first leaf, leaf count per entry) and its answer, reused by every query. */
+  private stack = new Int32Array(192);
+  private readonly found: number[] = [];
 
   constructor(private readonly buffers: readonly PlannerBuffer[]) {
     this.firsts = [...new Set(buffers.map((b) => b.first))].sort((a, b) => a - b);
@@ -104,27 +128,42 @@ class PlacedByLifetime {
     for (let node = leaf + this.leaves; node >= 1 && this.maxLast[node]! < b.last; node >>= 1) this.maxLast[node] = b.last;
   }
 
-  /** The placed buffers with first <= last and last >= first (in no particular order). */
+  /**
+   * The placed buffers with first <= last and last >= first (in no particular order). The list returned is reused
+   * by the next query: use it before asking again.
+   */
   overlapping(first: number, last: number): number[] {
-    const out: number[] = [];
+    const out = this.found;
+    out.length = 0;
     const upTo = this.countAtMost(last) - 1; // leaves 0..upTo hold buffers starting no later than `last`
     if (upTo < 0) return out;
-    const stack = [1];
-    const lows = [0];
-    const spans = [this.leaves];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      const low = lows.pop()!;
-      const span = spans.pop()!;
+    let stack = this.stack;
+    let top = 0;
+    stack[top++] = 1;
+    stack[top++] = 0;
+    stack[top++] = this.leaves;
+    while (top > 0) {
+      const span = stack[--top]!;
+      const low = stack[--top]!;
+      const node = stack[--top]!;
       if (low > upTo || this.maxLast[node]! < first) continue;
       if (span === 1) {
         for (const id of this.atLeaf[low]!) if (this.buffers[id]!.last >= first) out.push(id);
         continue;
       }
       const half = span / 2;
-      stack.push(2 * node, 2 * node + 1);
-      lows.push(low, low + half);
-      spans.push(half, half);
+      if (top + 6 > stack.length) {
+        const grown = new Int32Array(stack.length * 2);
+        grown.set(stack);
+        this.stack = stack = grown;
+      }
+      // Pushed as before (left child, then right), so the right child is searched first, as the arrays did.
+      stack[top++] = 2 * node;
+      stack[top++] = low;
+      stack[top++] = half;
+      stack[top++] = 2 * node + 1;
+      stack[top++] = low + half;
+      stack[top++] = half;
     }
     return out;
   }
