@@ -51,9 +51,11 @@ export function planGreedy(buffers: readonly PlannerBuffer[]): Plan {
     } else if (wanted.offlineOffset !== -1) {
       offset = wanted.offlineOffset;
     } else {
-      const overlapping = placed.overlapping(wanted.first, wanted.last);
-      sortByOffset(overlapping, offsets, seq);
-      for (const other of overlapping) {
+      const count = placed.overlapping(wanted.first, wanted.last);
+      const overlapping = placed.found;
+      sortByOffset(overlapping, count, offsets, seq);
+      for (let k = 0; k < count; k++) {
+        const other = overlapping[k]!;
         const gap = offsets[other]! - offset;
         if (gap >= wanted.size) break;
         offset = Math.max(offset, offsets[other]! + buffers[other]!.size);
@@ -73,13 +75,13 @@ export function planGreedy(buffers: readonly PlannerBuffer[]): Plan {
  * Orders ids by offset, ties by placement order: an insertion sort, in place and allocating nothing (the lists are
  * the few buffers live beside one buffer), falling back to Array.prototype.sort for a long list.
  */
-function sortByOffset(ids: number[], offsets: readonly number[], seq: Int32Array): void {
+function sortByOffset(ids: Int32Array, count: number, offsets: readonly number[], seq: Int32Array): void {
   const before = (a: number, b: number): boolean => offsets[a]! < offsets[b]! || (offsets[a] === offsets[b] && seq[a]! < seq[b]!);
-  if (ids.length > 32) {
-    ids.sort((a, b) => offsets[a]! - offsets[b]! || seq[a]! - seq[b]!);
+  if (count > 32) {
+    ids.subarray(0, count).sort((a, b) => offsets[a]! - offsets[b]! || seq[a]! - seq[b]!);
     return;
   }
-  for (let i = 1; i < ids.length; i++) {
+  for (let i = 1; i < count; i++) {
     const id = ids[i]!;
     let j = i - 1;
     while (j >= 0 && before(id, ids[j]!)) {
@@ -108,9 +110,10 @@ class PlacedByLifetime {
   private readonly leaves: number;
   private readonly maxLast: Float64Array;
   private readonly atLeaf: number[][];
-  /** The search's stack (node, first leaf, leaf count per entry) and its answer, reused by every query. */
+  /** The search's stack (node, first leaf, leaf count per entry), reused by every query. */
   private stack = new Int32Array(192);
-  private readonly found: number[] = [];
+  /** The last query's answer (its first `count` entries), reused by every query. */
+  found = new Int32Array(16);
 
   constructor(private readonly buffers: readonly PlannerBuffer[]) {
     this.firsts = [...new Set(buffers.map((b) => b.first))].sort((a, b) => a - b);
@@ -129,14 +132,13 @@ class PlacedByLifetime {
   }
 
   /**
-   * The placed buffers with first <= last and last >= first (in no particular order). The list returned is reused
-   * by the next query: use it before asking again.
+   * How many placed buffers have first <= last and last >= first; they are the first entries of `found` (in no
+   * particular order), until the next query.
    */
-  overlapping(first: number, last: number): number[] {
-    const out = this.found;
-    out.length = 0;
+  overlapping(first: number, last: number): number {
+    let count = 0;
     const upTo = this.countAtMost(last) - 1; // leaves 0..upTo hold buffers starting no later than `last`
-    if (upTo < 0) return out;
+    if (upTo < 0) return count;
     let stack = this.stack;
     let top = 0;
     stack[top++] = 1;
@@ -148,7 +150,15 @@ class PlacedByLifetime {
       const node = stack[--top]!;
       if (low > upTo || this.maxLast[node]! < first) continue;
       if (span === 1) {
-        for (const id of this.atLeaf[low]!) if (this.buffers[id]!.last >= first) out.push(id);
+        for (const id of this.atLeaf[low]!) {
+          if (this.buffers[id]!.last < first) continue;
+          if (count === this.found.length) {
+            const grown = new Int32Array(count * 2);
+            grown.set(this.found);
+            this.found = grown;
+          }
+          this.found[count++] = id;
+        }
         continue;
       }
       const half = span / 2;
@@ -165,7 +175,7 @@ class PlacedByLifetime {
       stack[top++] = low + half;
       stack[top++] = half;
     }
-    return out;
+    return count;
   }
 
   /** How many distinct first steps are <= `step`. */
