@@ -154,8 +154,10 @@ function plausibleRoot(file: FbFile): boolean {
     const root = file.table(file.u32(0), '');
     const subgraphs = root.vector(2, 'subgraphs', 4);
     return root.u32(0, 'version') === SCHEMA_VERSION && subgraphs !== null && subgraphs.length > 0;
-  } catch {
-    // Any failure here only means "not plausible"; readTflite reports the precise error if asked to read it.
+  } catch (e) {
+    // A model read in part may only need more of the file (readTfliteSource reads it and starts again).
+    if (e instanceof NeedBytes) throw e;
+    // Any other failure here only means "not plausible"; readTflite reports the precise error if asked to read it.
     return false;
   }
 }
