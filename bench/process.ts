@@ -17,15 +17,15 @@ export function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-/** One run of `node args`: wall ms, exit status, and peak RSS in MiB when `rss` is set. */
-export function runNode(args: string[], rss = false): { ms: number; status: number | null; rssMiB: number | null } {
+/** One run of `node args`: wall ms, exit status, and peak RSS in MiB and CPU ms (user + system) when `rss` is set. */
+export function runNode(args: string[], rss = false): { ms: number; status: number | null; rssMiB: number | null; cpuMs: number | null } {
   const start = performance.now();
   const r = spawnSync(process.execPath, rss ? ['--require', maxRss, ...args] : args, {
     cwd: root, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'],
   });
   const ms = performance.now() - start;
-  const m = rss ? /tinyml-bench-maxrss (\d+)/.exec(r.stderr) : null;
-  return { ms, status: r.status, rssMiB: m ? Number(m[1]) / 1024 : null };
+  const m = rss ? /tinyml-bench-maxrss (\d+) cpu (\d+)/.exec(r.stderr) : null;
+  return { ms, status: r.status, rssMiB: m ? Number(m[1]) / 1024 : null, cpuMs: m ? Number(m[2]) / 1000 : null };
 }
 
 /** Median wall ms of `runs` runs of `node args`. */
@@ -33,17 +33,30 @@ export function medianMs(args: string[], runs: number): number {
   return median(Array.from({ length: runs }, () => runNode(args).ms));
 }
 
-/** The start-up table: each entry's median beside `node -e 0`, measured interleaved so load drifts hit all alike. */
+/**
+ * The start-up table: each entry's median wall and CPU time (user + system) beside `node -e 0`'s, measured interleaved
+ * so load drifts hit all alike.
+ */
 export function benchStartup(cases: { name: string; args: string[] }[], runs = 9): void {
   const all = [{ name: 'node -e 0 (baseline)', args: ['-e', '0'] }, ...cases];
   const times = all.map(() => [] as number[]);
-  for (let i = 0; i < runs; i++) all.forEach((c, k) => times[k]!.push(runNode(c.args).ms));
+  const cpus = all.map(() => [] as number[]);
+  for (let i = 0; i < runs; i++) {
+    all.forEach((c, k) => {
+      const r = runNode(c.args, true);
+      times[k]!.push(r.ms);
+      cpus[k]!.push(r.cpuMs ?? 0);
+    });
+  }
   const base = median(times[0]!);
+  const baseCpu = median(cpus[0]!);
   const minified = !readFileSync(resolve(root, 'dist/cli.js'), 'utf8').includes('sourceMappingURL'); // --production: no maps
   console.log(`\nstart-up, whole process, median of ${runs} (dist/cli.js ${minified ? 'minified' : 'not minified'})`);
-  console.log(['command'.padEnd(64), 'ms'.padStart(8), 'above node -e 0'.padStart(16)].join(' '));
+  console.log(['command'.padEnd(64), 'ms'.padStart(8), 'above node -e 0'.padStart(16), 'CPU ms'.padStart(8), 'above'.padStart(8)].join(' '));
   all.forEach((c, k) => {
     const ms = median(times[k]!);
-    console.log([c.name.padEnd(64), ms.toFixed(0).padStart(8), (k === 0 ? '' : `+${(ms - base).toFixed(0)}`).padStart(16)].join(' '));
+    const cpu = median(cpus[k]!);
+    console.log([c.name.padEnd(64), ms.toFixed(0).padStart(8), (k === 0 ? '' : `+${(ms - base).toFixed(0)}`).padStart(16),
+      cpu.toFixed(0).padStart(8), (k === 0 ? '' : `+${(cpu - baseCpu).toFixed(0)}`).padStart(8)].join(' '));
   });
 }

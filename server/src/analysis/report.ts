@@ -5,6 +5,7 @@ import { dynamicInputNote, dynamicInputs, type DynamicInput } from './shapes.js'
 import { activationType } from './support/tflm.js';
 import type { KernelSet } from './tflm/kernels/types.js';
 import { invokeFailure } from './tflm/invoke.js';
+import type { PlannedBuffer } from './tflm/interpreter.js';
 import { analyzeTflmMemory, type TflmMemoryReport } from './tflm/memory.js';
 
 /** The runtimes whose memory is modelled to the byte. */
@@ -104,6 +105,16 @@ export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<A
     }
   }
   const layers: LayerReport[] = [];
+  // One LiveBuffer per planned buffer, shared by every layer it is live at (a buffer is live at several layers).
+  const liveOf = new Map<PlannedBuffer, LiveBuffer>();
+  const toLive = (b: PlannedBuffer): LiveBuffer => {
+    let live = liveOf.get(b);
+    if (!live) {
+      live = { kind: b.kind, index: b.index, subgraph: b.subgraph, offset: b.offset, bytes: b.alignedBytes };
+      liveOf.set(b, live);
+    }
+    return live;
+  };
   let macs = 0;
   for (const sg of model.subgraphs) {
     for (const op of sg.operators) {
@@ -121,7 +132,7 @@ export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<A
         macs: opMacs,
         weightBytes: operatorWeightBytes(sg, op),
         arenaLiveBytes: mem?.liveBytes ?? 0,
-        live: (mem?.live ?? []).map((b) => ({ kind: b.kind, index: b.index, subgraph: b.subgraph, offset: b.offset, bytes: b.alignedBytes })),
+        live: mem ? mem.live.map(toLive) : [],
         persistentBytes: mem?.persistentBytes ?? 0,
         scratchBytes: node?.scratch.reduce((n, b) => n + b, 0) ?? 0,
         peak: mem?.isPeak ?? false,

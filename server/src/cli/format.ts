@@ -1,10 +1,24 @@
 import type { AnalysisReport, LayerReport } from '../analysis/report.js';
 import { visible } from '../analysis/text.js';
 
-// One formatter for every figure (made on first use, not at start-up): toLocaleString builds a new one per call,
-// which a 100,000-row table feels.
+// Thousands separators: integers (every figure in the table) grouped by hand, as en-US does, since a formatter call per
+// cell is what a 100,000-row table feels; anything else through one formatter made on first use (toLocaleString would
+// build a new one per call).
 let formatter: Intl.NumberFormat | null = null;
-const grouped = { format: (n: number): string => (formatter ??= new Intl.NumberFormat('en-US')).format(n) };
+const grouped = {
+  format: (n: number): string => (Number.isSafeInteger(n) && !Object.is(n, -0)
+    ? groupInteger(n)
+    : (formatter ??= new Intl.NumberFormat('en-US')).format(n)),
+};
+
+/** An integer with en-US thousands separators, as Intl.NumberFormat('en-US') writes it, without its cost per call. */
+function groupInteger(n: number): string {
+  const digits = String(Math.abs(n));
+  if (digits.length <= 3) return n < 0 ? `-${digits}` : digits;
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 ? `-${out}` : out;
+}
 
 /** Bytes as the product writes them everywhere: exact bytes, and KiB with one decimal beside larger figures. */
 export function formatBytes(bytes: number): string {

@@ -14,18 +14,18 @@ import type { KernelSet } from '../analysis/tflm/kernels/types.js';
 import { isIdentifierName } from '../codegen/tflm.js';
 import { ModelFormatError } from '../model/errors.js';
 import { AnalysisLimitError, LIMIT_FLAGS, withLimits, type AnalysisLimits } from '../model/limits.js';
-import { readTflite } from '../model/tflite/reader.js';
 import { toJson, toText } from './format.js';
+import { writeJson } from './json-out.js';
 import { runCalibrate } from './calibrate.js';
 import { runCompile } from './compile.js';
 import { runQuantize } from './quantize.js';
 import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, shapeModel, shapeNotes, type BatteryOptions } from './fit.js';
 import type { InputShape } from '../analysis/shapes.js';
-import { parseSize } from '../files/read.js';
+import { FileError, parseSize } from '../files/read.js';
 import { reserveApp } from '../analysis/fit-parts.js';
 import type { FitOptions } from '../analysis/latency/target.js';
 import type { AppPart } from '../targets/fit.js';
-import { fileLimits, readModelBytes } from './model-file.js';
+import { fileErrorLine, fileLimits, readModelForAnalysis } from './model-file.js';
 import { toSarif } from './sarif.js';
 import { analyzeTfjsFile, isTfjsModelPath } from './tfjs.js';
 import { runAnalyzeWithFirmware, runLintFirmware } from './firmware.js';
@@ -313,12 +313,14 @@ function parseInputShape(text: string): InputShape {
 }
 
 function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sarif', inputShapes: readonly InputShape[], out: (s: string) => void, err: (s: string) => void): number {
-  const bytes = readModelBytes(path, err);
-  if (typeof bytes === 'number') return bytes;
   let model;
   try {
-    model = readTflite(bytes);
+    model = readModelForAnalysis(path);
   } catch (e) {
+    if (e instanceof FileError) {
+      err(fileErrorLine('read', e));
+      return 2;
+    }
     if (!(e instanceof ModelFormatError)) throw e;
     err(`tinyml-lens: ${path}: ${e.message}`);
     if (format === 'sarif') out(JSON.stringify(toSarif(path, null, { message: e.message, offset: e.offset }, VERSION), null, 2));
@@ -328,8 +330,9 @@ function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sa
   if (typeof shaped === 'number') return shaped;
   const report = analyzeModel(shaped.model, runtime);
   report.memory.notes.unshift(...shapeNotes(shaped));
-  if (format === 'json') out(JSON.stringify(toJson(path, report), null, 2));
-  else if (format === 'sarif') out(JSON.stringify(toSarif(path, report, null, VERSION), null, 2));
+  // Written in chunks of lines (json-out.ts): a 100,000-layer report never becomes one string.
+  if (format === 'json') writeJson(toJson(path, report), out);
+  else if (format === 'sarif') writeJson(toSarif(path, report, null, VERSION), out);
   else out(toText(path, report));
   // An op that fails in AllocateTensors() or only at Invoke(): either way the model does not run.
   return report.unsupportedOps.length === 0 ? 0 : 1;

@@ -1,8 +1,8 @@
 /** Reading a model file for the CLI: the bytes and the parsed model, or a located reason on stderr and exit code 2. */
-import { FileError, LIMITS, readRegularFile } from '../files/read.js';
+import { FileError, GiB, LIMITS, openRegularFile, readRegularFile, tooLarge } from '../files/read.js';
 import { ModelFormatError } from '../model/errors.js';
 import type { Model } from '../model/ir.js';
-import { readTflite } from '../model/tflite/reader.js';
+import { readTflite, readTfliteSource } from '../model/tflite/reader.js';
 
 export type Write = (s: string) => void;
 
@@ -50,4 +50,27 @@ export function loadModelFile(path: string, err: Write, maxBytes = capFor(LIMITS
   if (typeof bytes === 'number') return bytes;
   const model = parseModel(path, bytes, err);
   return typeof model === 'number' ? model : { bytes, model };
+}
+
+/** The most a flatbuffer can span (32-bit offsets): a larger .tflite keeps its buffers after it (offset/size). */
+const FLATBUFFER_MAX = 2 * GiB;
+
+/**
+ * The model at `path` for an analysis, reading no more of the file than it needs: a file up to 2 GiB whole (within
+ * `maxBytes`), a larger one only its flatbuffer part and the few bytes after it the IR holds (readTfliteSource; its
+ * buffers are located, not read). Throws FileError or ModelFormatError. `opened` sees the file (tests count its reads).
+ */
+export function readModelForAnalysis(path: string, maxBytes = capFor(LIMITS.model), opened?: (file: { readonly bytesRead: number }) => void): Model {
+  const options = { maxBytes, raise: 'use --max-file-size to raise it' };
+  const file = openRegularFile(path, { maxBytes: Number.MAX_SAFE_INTEGER });
+  opened?.(file);
+  try {
+    if (file.size <= FLATBUFFER_MAX) {
+      if (file.size > maxBytes) throw tooLarge(path, file.size, options);
+      return readTflite(file.read(0, file.size));
+    }
+    return readTfliteSource(file, { maxBytes: Math.min(maxBytes, FLATBUFFER_MAX) });
+  } finally {
+    file.close();
+  }
 }

@@ -109,31 +109,83 @@ function sizeText(n: number): string {
  * reads a device, never reads more than the size the opened file had.
  */
 export function readRegularFile(path: string, options: ReadOptions): Uint8Array {
+  const file = openRegularFile(path, { ...options, maxBytes: Number.MAX_SAFE_INTEGER });
+  try {
+    if (file.size > options.maxBytes) throw tooLarge(path, file.size, options);
+    return file.read(0, file.size);
+  } finally {
+    file.close();
+  }
+}
+
+/** The error for a file of `size` bytes over the cap of `options`. */
+export function tooLarge(path: string, size: number, options: ReadOptions): FileError {
+  return new FileError('too-large', path, `is ${sizeText(size)}, over the limit of ${sizeText(options.maxBytes)}${options.raise ? ` (${options.raise})` : ''}`);
+}
+
+/** A regular file open for reading by offset: what a reader of a part of a large file needs (its size, ranges). */
+export interface OpenFile {
+  readonly path: string;
+  /** The size fstat gave when the file was opened. */
+  readonly size: number;
+  /** Bytes read so far, over every `read`. */
+  readonly bytesRead: number;
+  /** The `length` bytes at `offset` (inside `size`); a FileError if the file shrank or cannot be read. */
+  read(offset: number, length: number): Uint8Array;
+  close(): void;
+}
+
+/**
+ * Opens the regular file at `path` for reads by offset, with the checks of readRegularFile (non-blocking open, fstat
+ * on the descriptor, regular files only); `maxBytes` caps each read, not the file. Close it when done.
+ */
+export function openRegularFile(path: string, options: ReadOptions): OpenFile {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | O_NONBLOCK | (options.noFollow ? O_NOFOLLOW : 0));
   } catch (e) {
     throw fileErrorOf(e, path);
   }
+  let size: number;
   try {
     const s = fstatSync(fd);
     if (!s.isFile()) throw new FileError('not-a-file', path, `is ${describeKind(s)}, not a regular file`);
-    if (s.size > options.maxBytes) {
-      throw new FileError('too-large', path, `is ${sizeText(s.size)}, over the limit of ${sizeText(options.maxBytes)}${options.raise ? ` (${options.raise})` : ''}`);
-    }
-    const bytes = new Uint8Array(s.size);
-    let at = 0;
-    while (at < bytes.length) {
-      const n = readSync(fd, bytes, at, bytes.length - at, at);
-      if (n === 0) throw new FileError('io', path, `shrank while it was read (${at.toLocaleString('en-US')} of ${s.size.toLocaleString('en-US')} B)`);
-      at += n;
-    }
-    return bytes;
+    size = s.size;
   } catch (e) {
-    throw fileErrorOf(e, path);
-  } finally {
     closeSync(fd);
+    throw fileErrorOf(e, path);
   }
+  let bytesRead = 0;
+  let open = true;
+  return {
+    path,
+    size,
+    get bytesRead() { return bytesRead; },
+    read(offset: number, length: number): Uint8Array {
+      if (!open) throw new FileError('io', path, 'read after close');
+      if (length > options.maxBytes) {
+        throw new FileError('too-large', path, `a read of ${sizeText(length)} is over the limit of ${sizeText(options.maxBytes)}${options.raise ? ` (${options.raise})` : ''}`);
+      }
+      if (offset < 0 || length < 0 || offset + length > size) throw new FileError('io', path, `no bytes ${offset}..${offset + length} in a file of ${size} B`);
+      const bytes = new Uint8Array(length);
+      let at = 0;
+      try {
+        while (at < length) {
+          const n = readSync(fd, bytes, at, length - at, offset + at);
+          if (n === 0) throw new FileError('io', path, `shrank while it was read (${(offset + at).toLocaleString('en-US')} of ${size.toLocaleString('en-US')} B)`);
+          at += n;
+          bytesRead += n;
+        }
+      } catch (e) {
+        throw fileErrorOf(e, path);
+      }
+      return bytes;
+    },
+    close(): void {
+      if (open) closeSync(fd);
+      open = false;
+    },
+  };
 }
 
 /** The UTF-8 text of the regular file at `path` (see readRegularFile). */

@@ -60,6 +60,8 @@ export interface SimulationResult {
   nodes: NodeAllocation[];
   buffers: PlannedBuffer[];
   events: ArenaEvent[];
+  /** Each node's step, per subgraph, when the replay got as far as the plan (else null). */
+  steps: readonly Int32Array[] | null;
 }
 
 export interface SimulationOptions {
@@ -97,14 +99,17 @@ class Simulation {
   /** Offline offsets in force: null when the model has none, or when its metadata is unusable (a failure). */
   private offline: number[] | null = null;
   private readonly scratchRequests: ScratchRequest[] = [];
-  /** Runtime shapes, per subgraph, for tensors whose shape a kernel changed in Prepare. */
-  private readonly shapes = new Map<string, number[]>();
+  /** Runtime shapes, per subgraph, for tensors whose shape a kernel changed in Prepare (by tensor index). */
+  private readonly shapes: Map<number, number[]>[];
+  /** Each node's step on the planner's time axis, per subgraph (set when the plan is made). */
+  private steps: readonly Int32Array[] | null = null;
   /** Nodes treated as no-ops after a failure, by subgraph (1 = stubbed). */
   private readonly stubbed: Uint8Array[];
 
   constructor(private readonly model: Model, private readonly kernels: KernelSet, private readonly options: SimulationOptions) {
     this.arena = new ArenaModel(options.arenaSize, options.log ?? false, options.sizeNeed ?? null);
     this.nodeIndex = model.subgraphs.map(() => []);
+    this.shapes = model.subgraphs.map(() => new Map());
     this.stubbed = model.subgraphs.map((sg) => new Uint8Array(sg.operators.length));
   }
 
@@ -136,6 +141,7 @@ class Simulation {
       nodes: this.nodes,
       buffers,
       events: this.arena.events,
+      steps: this.steps,
     };
   }
 
@@ -294,7 +300,9 @@ class Simulation {
     }
 
     const lifetimes = markLifetimes(this.model, this.scratchRequests, this.options.limits ?? resolveLimits());
-    const candidates: { buffer: PlannedBuffer; offline: number }[] = [];
+    this.steps = lifetimes.steps;
+    const candidates: PlannedBuffer[] = [];
+    const plannerInput: PlannerBuffer[] = [];
     offlineIndex = 0;
     for (const sg of subgraphs) {
       for (const t of sg.tensors) {
@@ -304,13 +312,15 @@ class Simulation {
           ? true
           : !this.hasFlatbufferData(t) && !t.isVariable && bytes !== 0;
         if (!needs) continue;
-        const life = lifetimes.tensor(sg.index, t.index);
-        candidates.push({ buffer: plannedBuffer('tensor', sg.index, t.index, bytes, life), offline: offlineOffset });
+        const buffer = plannedBuffer('tensor', sg.index, t.index, bytes, lifetimes.tensor(sg.index, t.index));
+        candidates.push(buffer);
+        plannerInput.push({ size: buffer.alignedBytes, first: buffer.first, last: buffer.last, offlineOffset });
       }
     }
     this.scratchRequests.forEach((request, i) => {
-      const life = lifetimes.scratch(i);
-      candidates.push({ buffer: plannedBuffer('scratch', request.subgraph, request.node, request.bytes, life), offline: -1 });
+      const buffer = plannedBuffer('scratch', request.subgraph, request.node, request.bytes, lifetimes.scratch(i));
+      candidates.push(buffer);
+      plannerInput.push({ size: buffer.alignedBytes, first: buffer.first, last: buffer.last, offlineOffset: -1 });
     });
 
     const remaining = a.borrowRest(S.arenaAlignment, candidates.length * S.plannerPerBuffer);
@@ -318,16 +328,13 @@ class Simulation {
       a.phase = 'plan: the planner has no room for its buffer list';
       a.refuse('T', candidates.length * S.plannerPerBuffer, S.arenaAlignment);
     }
-    const plannerInput: PlannerBuffer[] = candidates.map((c) => ({
-      size: c.buffer.alignedBytes, first: c.buffer.first, last: c.buffer.last, offlineOffset: c.offline,
-    }));
     const plan = planGreedy(plannerInput);
-    candidates.forEach((c, i) => { c.buffer.offset = plan.offsets[i]!; });
+    candidates.forEach((c, i) => { c.offset = plan.offsets[i]!; });
 
     a.resetTemp();
     a.resizeHead(0, 1);
     a.resizeHead(plan.maxBytes, S.arenaAlignment);
-    return candidates.map((c) => c.buffer);
+    return candidates;
   }
 
   /** The interpreter's persistent TfLiteTensor structs for the model's inputs and outputs (subgraph 0). */
@@ -355,14 +362,18 @@ class Simulation {
   }
 
   private runtimeShape(subgraph: number, index: number): number[] {
-    return this.shapes.get(`${subgraph}/${index}`) ?? this.model.subgraphs[subgraph]?.tensors[index]?.shape ?? [];
+    const changed = this.shapes[subgraph];
+    return (changed !== undefined && changed.size > 0 ? changed.get(index) : undefined)
+      ?? this.model.subgraphs[subgraph]?.tensors[index]?.shape ?? [];
   }
 
   /** Bytes of a tensor at its runtime shape; 0 for a type TFLM cannot size (checkModel reported it). */
   private tensorBytes(subgraph: number, t: Tensor): number {
     const size = tflmTypeSize(t.dtype);
     if (size === null) return 0;
-    const bytes = this.runtimeShape(subgraph, t.index).reduce((n, d) => n * d, 1) * size;
+    let bytes = 1;
+    for (const d of this.runtimeShape(subgraph, t.index)) bytes *= d;
+    bytes *= size;
     // A shape a kernel computed in Prepare may exceed what the reader checked: beyond 2^53 it fills any arena.
     return Number.isSafeInteger(bytes) ? bytes : Number.MAX_SAFE_INTEGER;
   }
@@ -389,7 +400,7 @@ class Simulation {
     this.failures.push({ subgraph: sg.index, node: op.index, opName: op.opName, kind, reason });
   }
 
-  private context(sg: Subgraph, op: Operator, afterTemp: () => void = () => {}): KernelContext {
+  private context(sg: Subgraph, op: Operator, afterTemp: () => void = NOTHING): KernelContext {
     return createKernelContext({
       model: this.model,
       kernels: this.kernels,
@@ -399,11 +410,13 @@ class Simulation {
       afterTemp,
       scratchRequests: this.scratchRequests,
       shape: (index) => this.runtimeShape(sg.index, index),
-      setShape: (index, dims) => { this.shapes.set(`${sg.index}/${index}`, dims); },
+      setShape: (index, dims) => { this.shapes[sg.index]!.set(index, dims); },
     });
   }
 
 }
+
+const NOTHING = (): void => {};
 
 function plannedBuffer(kind: PlannedBuffer['kind'], subgraph: number, index: number, bytes: number, life: Lifetime): PlannedBuffer {
   return {

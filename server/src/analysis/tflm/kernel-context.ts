@@ -29,66 +29,95 @@ export interface KernelContextOptions {
  * each call allocates exactly what MicroInterpreterContext and MicroAllocator allocate for it.
  */
 export function createKernelContext(o: KernelContextOptions): KernelContext {
-  const { arena: a, subgraph: sg, op } = o;
-  const tensorAt = (list: number[], i: number): Tensor | null => {
+  return new NodeContext(o);
+}
+
+/** One object per node and phase, its methods on the prototype: a replay of 100,000 nodes makes no closures. */
+class NodeContext implements KernelContext {
+  readonly model: Model;
+  readonly subgraph: Subgraph;
+  readonly op: Operator;
+  readonly kernels: KernelSet;
+  private readonly a: ArenaModel;
+
+  constructor(private readonly o: KernelContextOptions) {
+    this.model = o.model;
+    this.subgraph = o.subgraph;
+    this.op = o.op;
+    this.kernels = o.kernels;
+    this.a = o.arena;
+  }
+
+  private tensorAt(list: number[], i: number): Tensor | null {
     const index = list[i];
     if (index === undefined || index < 0) return null;
-    return sg.tensors[index] ?? null;
-  };
-  const existing = (index: number): Tensor => {
-    const t = sg.tensors[index];
-    if (!t) throw new PrepareFailure(`tensor ${index} does not exist in subgraph ${sg.index}`);
+    return this.subgraph.tensors[index] ?? null;
+  }
+
+  input(i: number): Tensor | null { return this.tensorAt(this.op.inputs, i); }
+  output(i: number): Tensor | null { return this.tensorAt(this.op.outputs, i); }
+  intermediate(i: number): Tensor | null { return this.tensorAt(this.op.intermediates, i); }
+
+  tensor(index: number): Tensor {
+    const t = this.subgraph.tensors[index];
+    if (!t) throw new PrepareFailure(`tensor ${index} does not exist in subgraph ${this.subgraph.index}`);
     return t;
-  };
+  }
+
+  constantData(t: Tensor): Uint8Array | null {
+    return this.model.buffers[t.buffer]?.external ? null : constantData(this.model, t);
+  }
+
+  persistent(bytes: number): void {
+    this.a.persistent(requestSize(bytes, 'a persistent buffer'), S.arenaAlignment);
+  }
+
+  persistentEach(count: number, bytes: number): void {
+    const each = alignUp(requestSize(bytes, 'a persistent buffer'), S.arenaAlignment);
+    const total = requestSize(count, 'a buffer count') * each;
+    if (total > this.a.size) this.persistent(total);
+    else for (let i = 0; i < count; i++) this.persistent(bytes);
+  }
+
   // AllocateTempTfLiteTensor: the struct, then (when the tensor has scale and zero point) its quantization and a
   // zero-point array with one entry per channel; the scale array points into the flatbuffer.
-  const temp = (t: Tensor | null): Tensor | null => {
+  private temp(t: Tensor | null): Tensor | null {
     if (!t) return null;
+    const a = this.a;
     a.temporary(S.tfLiteTensor.size, S.tfLiteTensor.align);
     const q = t.quantization;
     if (q && q.scale.length > 0 && q.zeroPoint.length > 0) {
       a.temporary(S.affineQuantization.size, S.affineQuantization.align);
       a.temporary(intArrayBytes(q.scale.length), 4);
     }
-    o.afterTemp();
+    this.o.afterTemp();
     return t;
-  };
-  const persistent = (bytes: number): void => { a.persistent(requestSize(bytes, 'a persistent buffer'), S.arenaAlignment); };
-  return {
-    model: o.model,
-    subgraph: sg,
-    op,
-    kernels: o.kernels,
-    input: (i) => tensorAt(op.inputs, i),
-    output: (i) => tensorAt(op.outputs, i),
-    intermediate: (i) => tensorAt(op.intermediates, i),
-    tensor: existing,
-    constantData: (t) => (o.model.buffers[t.buffer]?.external ? null : constantData(o.model, t)),
-    persistent,
-    persistentEach: (count, bytes) => {
-      const each = alignUp(requestSize(bytes, 'a persistent buffer'), S.arenaAlignment);
-      const total = requestSize(count, 'a buffer count') * each;
-      if (total > a.size) persistent(total);
-      else for (let i = 0; i < count; i++) persistent(bytes);
-    },
-    tempInput: (i) => temp(tensorAt(op.inputs, i)),
-    tempOutput: (i) => temp(tensorAt(op.outputs, i)),
-    tempIntermediate: (i) => temp(tensorAt(op.intermediates, i)),
-    tempTensor: (index) => temp(existing(index))!,
-    tempBuffer: (bytes, align) => { a.temporary(requestSize(bytes, 'a temporary buffer'), align); o.afterTemp(); },
-    scratch: (bytes) => {
-      // This node's requests are the unstamped ones at the end of the list: count back, not through the whole list.
-      let pending = 0;
-      for (let i = o.scratchRequests.length - 1; i >= 0 && o.scratchRequests[i]!.node === -1; i--) pending++;
-      if (pending >= S.maxScratchBuffersPerOp) {
-        throw new PrepareFailure(`more than ${S.maxScratchBuffersPerOp} scratch buffers requested by one node`);
-      }
-      o.scratchRequests.push({ subgraph: sg.index, node: -1, bytes: requestSize(bytes, 'a scratch buffer') });
-    },
-    setShape: o.setShape,
-    shape: o.shape,
-    fail: (reason) => { throw new PrepareFailure(reason); },
-  };
+  }
+
+  tempInput(i: number): Tensor | null { return this.temp(this.input(i)); }
+  tempOutput(i: number): Tensor | null { return this.temp(this.output(i)); }
+  tempIntermediate(i: number): Tensor | null { return this.temp(this.intermediate(i)); }
+  tempTensor(index: number): Tensor { return this.temp(this.tensor(index))!; }
+
+  tempBuffer(bytes: number, align: number): void {
+    this.a.temporary(requestSize(bytes, 'a temporary buffer'), align);
+    this.o.afterTemp();
+  }
+
+  scratch(bytes: number): void {
+    const requests = this.o.scratchRequests;
+    // This node's requests are the unstamped ones at the end of the list: count back, not through the whole list.
+    let pending = 0;
+    for (let i = requests.length - 1; i >= 0 && requests[i]!.node === -1; i--) pending++;
+    if (pending >= S.maxScratchBuffersPerOp) {
+      throw new PrepareFailure(`more than ${S.maxScratchBuffersPerOp} scratch buffers requested by one node`);
+    }
+    requests.push({ subgraph: this.subgraph.index, node: -1, bytes: requestSize(bytes, 'a scratch buffer') });
+  }
+
+  setShape(tensorIndex: number, shape: number[]): void { this.o.setShape(tensorIndex, shape); }
+  shape(tensorIndex: number): number[] { return this.o.shape(tensorIndex); }
+  fail(reason: string): never { throw new PrepareFailure(reason); }
 }
 
 /**

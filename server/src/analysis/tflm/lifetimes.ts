@@ -11,6 +11,8 @@ export interface Lifetimes {
   scratch(request: number): Lifetime;
   /** The step at which a node runs (its scope count), -1 for nodes of subgraphs never reached from subgraph 0. */
   step(subgraph: number, node: number): number;
+  /** Every node's step, per subgraph (what `step` answers). */
+  steps: readonly Int32Array[];
 }
 
 /**
@@ -29,20 +31,22 @@ export function markLifetimes(
   scratchRequests: readonly { subgraph: number; node: number }[],
   limits: AnalysisLimits = resolveLimits(),
 ): Lifetimes {
-  const tensorLife = model.subgraphs.map((sg) => sg.tensors.map(() => ({ first: -1, last: -1 })));
-  const scratchLife = scratchRequests.map(() => ({ first: -1, last: -1 }));
+  // Per subgraph, first and last step of each tensor (-1: never live): typed arrays, no object per tensor.
+  const tensorFirst = model.subgraphs.map((sg) => new Int32Array(sg.tensors.length).fill(-1));
+  const tensorLast = model.subgraphs.map((sg) => new Int32Array(sg.tensors.length).fill(-1));
+  const scratchFirst = new Int32Array(scratchRequests.length).fill(-1);
+  const scratchLast = new Int32Array(scratchRequests.length).fill(-1);
   // The scratch requests of each node, so a visit costs its own requests rather than the whole list (TFLM scans all).
-  const scratchOf = new Map<string, number[]>();
+  const scratchOf: Map<number, number[]>[] = model.subgraphs.map(() => new Map());
   scratchRequests.forEach((request, i) => {
-    const key = `${request.subgraph}/${request.node}`;
-    const list = scratchOf.get(key);
+    const byNode = scratchOf[request.subgraph];
+    if (!byNode) return;
+    const list = byNode.get(request.node);
     if (list) list.push(i);
-    else scratchOf.set(key, [i]);
+    else byNode.set(request.node, [i]);
   });
   const steps = model.subgraphs.map((sg) => new Int32Array(sg.operators.length).fill(-1));
   let scope = 0;
-  const created = (l: Lifetime, at: number): void => { if (l.first === -1) l.first = at; };
-  const used = (l: Lifetime, at: number): void => { l.last = at; };
   let visits = 0;
   const walking = new Set<number>();
 
@@ -50,17 +54,23 @@ export function markLifetimes(
   const branches = model.subgraphs.map((sg) => sg.operators.map(branchSubgraphs));
   const walk = (subgraphIndex: number, caller: Operator | null, callerSubgraph: number): void => {
     const sg = model.subgraphs[subgraphIndex];
-    const life = tensorLife[subgraphIndex];
-    if (!sg || !life || walking.has(subgraphIndex)) return;
+    const first = tensorFirst[subgraphIndex];
+    const last = tensorLast[subgraphIndex];
+    if (!sg || !first || !last || walking.has(subgraphIndex)) return;
     if (walking.size >= limits.maxDepth) {
       const where = caller ? { subgraph: callerSubgraph, node: caller.index, opName: caller.opName } : {};
       throw new AnalysisLimitError('maxDepth', limits.maxDepth, walking.size + 1, 'control-flow nesting', where);
     }
     walking.add(subgraphIndex);
-    for (const index of sg.inputs) {
-      const l = life[index];
-      if (l) { created(l, scope); used(l, scope); }
-    }
+    const count = first.length;
+    // created: the first step only if none yet; used: the last step, the last write winning.
+    const live = (index: number, from: number, to: number): void => {
+      if (index < 0 || index >= count) return;
+      if (from >= 0 && first[index] === -1) first[index] = from;
+      if (to >= 0) last[index] = to;
+    };
+    for (const index of sg.inputs) live(index, scope, scope);
+    const scratchHere = scratchOf[subgraphIndex]!;
     for (const op of sg.operators) {
       if (++visits > limits.maxWork) {
         throw new AnalysisLimitError('maxWork', limits.maxWork, visits, 'the control-flow walk',
@@ -68,41 +78,32 @@ export function markLifetimes(
       }
       scope++;
       steps[subgraphIndex]![op.index] = scope;
-      for (const index of op.outputs) {
-        const l = life[index];
-        if (l) created(l, scope);
-      }
+      for (const index of op.outputs) live(index, scope, -1);
       const start = scope;
       for (const branch of branches[subgraphIndex]![op.index]!) {
         scope++;
         walk(branch, op, subgraphIndex);
       }
-      for (const index of op.inputs) {
-        const l = index >= 0 ? life[index] : undefined;
-        if (l) used(l, scope);
-      }
-      for (const index of op.outputs) {
-        const l = life[index];
-        if (l) used(l, scope);
-      }
-      const scratch = scratchOf.size > 0 ? scratchOf.get(`${subgraphIndex}/${op.index}`) : undefined;
-      for (const i of scratch ?? []) {
-        created(scratchLife[i]!, start);
-        used(scratchLife[i]!, scope);
+      for (const index of op.inputs) live(index, -1, scope);
+      for (const index of op.outputs) live(index, -1, scope);
+      const scratch = scratchHere.size > 0 ? scratchHere.get(op.index) : undefined;
+      if (scratch) {
+        for (const i of scratch) {
+          if (scratchFirst[i] === -1) scratchFirst[i] = start;
+          scratchLast[i] = scope;
+        }
       }
     }
-    for (const index of sg.outputs) {
-      const l = life[index];
-      if (l) { created(l, scope); used(l, scope); }
-    }
+    for (const index of sg.outputs) live(index, scope, scope);
     walking.delete(subgraphIndex);
   };
   walk(0, null, 0);
 
   return {
-    tensor: (subgraph, index) => tensorLife[subgraph]?.[index] ?? { first: -1, last: -1 },
-    scratch: (request) => scratchLife[request] ?? { first: -1, last: -1 },
+    tensor: (subgraph, index) => ({ first: tensorFirst[subgraph]?.[index] ?? -1, last: tensorLast[subgraph]?.[index] ?? -1 }),
+    scratch: (request) => ({ first: scratchFirst[request] ?? -1, last: scratchLast[request] ?? -1 }),
     step: (subgraph, node) => steps[subgraph]?.[node] ?? -1,
+    steps,
   };
 }
 
@@ -165,5 +166,8 @@ export function branchSubgraphs(op: Operator): number[] {
     case 'CALL_ONCE': list = [idx('initSubgraphIndex')]; break;
     default: break;
   }
-  return list.filter((n): n is number => n !== null && n >= 0);
+  return list.length === 0 ? NO_BRANCHES : list.filter((n): n is number => n !== null && n >= 0);
 }
+
+/** The branch list of every operator that runs no subgraph (shared: most operators). */
+const NO_BRANCHES: number[] = [];

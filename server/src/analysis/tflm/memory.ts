@@ -107,49 +107,82 @@ export function minimumArena(full: SimulationResult, limits: AnalysisLimits, fit
 }
 
 function layerMemory(model: Model, sim: SimulationResult, limits: AnalysisLimits): LayerMemory[] {
-  const lifetimes = markLifetimes(model, [], limits);
-  const steps = model.subgraphs.flatMap((sg) => sg.operators.map((op) => lifetimes.step(sg.index, op.index)));
+  // The replay's own steps (it walked the lifetimes for its plan); a walk of our own only if it stopped before.
+  const steps = sim.steps ?? markLifetimes(model, [], limits).steps;
+  const stepOf = (subgraph: number, node: number): number => steps[subgraph]?.[node] ?? -1;
   const liveAt = liveBuffersAt(sim.buffers, steps);
   const records: (NodeAllocation | undefined)[][] = model.subgraphs.map(() => []);
   for (const n of sim.nodes) records[n.subgraph]![n.node] = n;
   const layers: LayerMemory[] = [];
+  let peak: LayerMemory | null = null;
   for (const sg of model.subgraphs) {
     for (const op of sg.operators) {
-      const step = lifetimes.step(sg.index, op.index);
-      const live = liveAt.get(step) ?? [];
+      const step = stepOf(sg.index, op.index);
+      const live = liveAt.get(step) ?? NONE_LIVE;
       const record = records[sg.index]![op.index];
-      layers.push({
+      let liveBytes = 0;
+      let highWaterBytes = 0;
+      for (const b of live) {
+        liveBytes += b.alignedBytes;
+        highWaterBytes = Math.max(highWaterBytes, b.offset + b.alignedBytes);
+      }
+      const layer: LayerMemory = {
         subgraph: sg.index,
         node: op.index,
         opName: op.opName,
         step,
         live,
-        liveBytes: live.reduce((n, b) => n + b.alignedBytes, 0),
-        highWaterBytes: live.reduce((n, b) => Math.max(n, b.offset + b.alignedBytes), 0),
+        liveBytes,
+        highWaterBytes,
         persistentBytes: record ? record.paramsBytes + record.initPersistentBytes + record.preparePersistentBytes : 0,
         isPeak: false,
-      });
+      };
+      layers.push(layer);
+      if (!peak || layer.liveBytes > peak.liveBytes) peak = layer;
     }
   }
-  const peak = layers.reduce<LayerMemory | null>((best, l) => (!best || l.liveBytes > best.liveBytes ? l : best), null);
   if (peak) peak.isPeak = true;
   return layers;
 }
 
+/** The live list of a step with no buffers (shared, never written). */
+const NONE_LIVE: PlannedBuffer[] = [];
+
 /**
- * The buffers live at each of `steps` (first <= step <= last), in the plan's order: one sweep over the steps in
- * increasing order with the set of buffers live at the current one, so the cost follows the live buffers rather than
- * steps x buffers. A step of -1 (a node never reached) has none.
+ * The buffers live at each step the nodes run at (first <= step <= last), in the plan's order: one sweep over the
+ * steps in increasing order with the set of buffers live at the current one, so the cost follows the live buffers
+ * rather than steps x buffers. A step of -1 (a node never reached) has none.
  */
-function liveBuffersAt(buffers: readonly PlannedBuffer[], steps: readonly number[]): Map<number, PlannedBuffer[]> {
+function liveBuffersAt(buffers: readonly PlannedBuffer[], steps: readonly Int32Array[]): Map<number, PlannedBuffer[]> {
   const order = buffers.map((_, i) => i).sort((a, b) => buffers[a]!.first - buffers[b]!.first);
-  const out = new Map<number, PlannedBuffer[]>([[-1, []]]);
+  const out = new Map<number, PlannedBuffer[]>([[-1, NONE_LIVE]]);
+  const distinct = new Set<number>();
+  for (const list of steps) for (const step of list) if (step >= 0) distinct.add(step);
+  const sorted = Int32Array.from(distinct).sort();
   let active: number[] = [];
   let next = 0;
-  for (const step of [...new Set(steps)].filter((t) => t >= 0).sort((a, b) => a - b)) {
+  for (const step of sorted) {
     while (next < order.length && buffers[order[next]!]!.first <= step) active.push(order[next++]!);
-    active = active.filter((i) => buffers[i]!.last >= step);
-    out.set(step, [...active].sort((a, b) => a - b).map((i) => buffers[i]!));
+    const kept: number[] = [];
+    for (const i of active) if (buffers[i]!.last >= step) kept.push(i);
+    active = kept;
+    // In the plan's order (a sorted copy: `active` keeps its own order).
+    out.set(step, sortAscending(kept.slice()).map((i) => buffers[i]!));
   }
   return out;
+}
+
+/** Sorts in place, ascending: by insertion for the few ids live together (no allocation), else Array.sort. */
+function sortAscending(ids: number[]): number[] {
+  if (ids.length > 32) return ids.sort((a, b) => a - b);
+  for (let i = 1; i < ids.length; i++) {
+    const id = ids[i]!;
+    let j = i - 1;
+    while (j >= 0 && ids[j]! > id) {
+      ids[j + 1] = ids[j]!;
+      j--;
+    }
+    ids[j + 1] = id;
+  }
+  return ids;
 }

@@ -51,9 +51,11 @@ export function planGreedy(buffers: readonly PlannerBuffer[]): Plan {
     } else if (wanted.offlineOffset !== -1) {
       offset = wanted.offlineOffset;
     } else {
-      const overlapping = placed.overlapping(wanted.first, wanted.last);
-      overlapping.sort((a, b) => offsets[a]! - offsets[b]! || seq[a]! - seq[b]!);
-      for (const other of overlapping) {
+      const count = placed.overlapping(wanted.first, wanted.last);
+      const overlapping = placed.found;
+      sortByOffset(overlapping, count, offsets, seq);
+      for (let k = 0; k < count; k++) {
+        const other = overlapping[k]!;
         const gap = offsets[other]! - offset;
         if (gap >= wanted.size) break;
         offset = Math.max(offset, offsets[other]! + buffers[other]!.size);
@@ -67,6 +69,27 @@ export function planGreedy(buffers: readonly PlannerBuffer[]): Plan {
   let maxBytes = 0;
   for (let i = 0; i < count; i++) maxBytes = Math.max(maxBytes, offsets[i]! + buffers[i]!.size);
   return { offsets, maxBytes };
+}
+
+/**
+ * Orders ids by offset, ties by placement order: an insertion sort, in place and allocating nothing (the lists are
+ * the few buffers live beside one buffer), falling back to Array.prototype.sort for a long list.
+ */
+function sortByOffset(ids: Int32Array, count: number, offsets: readonly number[], seq: Int32Array): void {
+  const before = (a: number, b: number): boolean => offsets[a]! < offsets[b]! || (offsets[a] === offsets[b] && seq[a]! < seq[b]!);
+  if (count > 32) {
+    ids.subarray(0, count).sort((a, b) => offsets[a]! - offsets[b]! || seq[a]! - seq[b]!);
+    return;
+  }
+  for (let i = 1; i < count; i++) {
+    const id = ids[i]!;
+    let j = i - 1;
+    while (j >= 0 && before(id, ids[j]!)) {
+      ids[j + 1] = ids[j]!;
+      j--;
+    }
+    ids[j + 1] = id;
+  }
 }
 
 /**
@@ -87,6 +110,10 @@ class PlacedByLifetime {
   private readonly leaves: number;
   private readonly maxLast: Float64Array;
   private readonly atLeaf: number[][];
+  /** The search's stack (node, first leaf, leaf count per entry), reused by every query. */
+  private stack = new Int32Array(192);
+  /** The last query's answer (its first `count` entries), reused by every query. */
+  found = new Int32Array(16);
 
   constructor(private readonly buffers: readonly PlannerBuffer[]) {
     this.firsts = [...new Set(buffers.map((b) => b.first))].sort((a, b) => a - b);
@@ -104,29 +131,51 @@ class PlacedByLifetime {
     for (let node = leaf + this.leaves; node >= 1 && this.maxLast[node]! < b.last; node >>= 1) this.maxLast[node] = b.last;
   }
 
-  /** The placed buffers with first <= last and last >= first (in no particular order). */
-  overlapping(first: number, last: number): number[] {
-    const out: number[] = [];
+  /**
+   * How many placed buffers have first <= last and last >= first; they are the first entries of `found` (in no
+   * particular order), until the next query.
+   */
+  overlapping(first: number, last: number): number {
+    let count = 0;
     const upTo = this.countAtMost(last) - 1; // leaves 0..upTo hold buffers starting no later than `last`
-    if (upTo < 0) return out;
-    const stack = [1];
-    const lows = [0];
-    const spans = [this.leaves];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      const low = lows.pop()!;
-      const span = spans.pop()!;
+    if (upTo < 0) return count;
+    let stack = this.stack;
+    let top = 0;
+    stack[top++] = 1;
+    stack[top++] = 0;
+    stack[top++] = this.leaves;
+    while (top > 0) {
+      const span = stack[--top]!;
+      const low = stack[--top]!;
+      const node = stack[--top]!;
       if (low > upTo || this.maxLast[node]! < first) continue;
       if (span === 1) {
-        for (const id of this.atLeaf[low]!) if (this.buffers[id]!.last >= first) out.push(id);
+        for (const id of this.atLeaf[low]!) {
+          if (this.buffers[id]!.last < first) continue;
+          if (count === this.found.length) {
+            const grown = new Int32Array(count * 2);
+            grown.set(this.found);
+            this.found = grown;
+          }
+          this.found[count++] = id;
+        }
         continue;
       }
       const half = span / 2;
-      stack.push(2 * node, 2 * node + 1);
-      lows.push(low, low + half);
-      spans.push(half, half);
+      if (top + 6 > stack.length) {
+        const grown = new Int32Array(stack.length * 2);
+        grown.set(stack);
+        this.stack = stack = grown;
+      }
+      // Pushed as before (left child, then right), so the right child is searched first, as the arrays did.
+      stack[top++] = 2 * node;
+      stack[top++] = low;
+      stack[top++] = half;
+      stack[top++] = 2 * node + 1;
+      stack[top++] = low + half;
+      stack[top++] = half;
     }
-    return out;
+    return count;
   }
 
   /** How many distinct first steps are <= `step`. */

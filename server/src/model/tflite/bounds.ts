@@ -8,48 +8,139 @@
 import { ModelFormatError, type ModelFormatErrorCode } from '../errors';
 import { decodeUtf8 } from './utf8';
 
+/**
+ * A field path (`subgraphs[0].tensors[3].name`): a string, or something that builds it only when asked (a table, a
+ * field of one). Reading a valid model never builds a path: only an error does.
+ */
+export type Where = string | { readonly where: string };
+
+/** The text of a field path. */
+export function whereText(w: Where): string {
+  return typeof w === 'string' ? w : w.where;
+}
+
 /** A run of elements in the file. */
 export interface Span {
   /** Absolute offset of the first element. */
   start: number;
   length: number;
-  where: string;
+  where: Where;
 }
 
 /** Joins a field path: `join('subgraphs[0]', 'name')` -> 'subgraphs[0].name'; the root path is ''. */
-export function join(where: string, field: string): string {
-  return where === '' ? field : `${where}.${field}`;
+export function join(where: Where, field: string): string {
+  const base = whereText(where);
+  return base === '' ? field : `${base}.${field}`;
 }
 
-/** The whole file: raw checked reads, the element budget, and the way into tables. */
+/** Field `field` (element `item` of it, when >= 0) below `parent`: the path, built on demand. */
+class FieldPath {
+  constructor(private readonly parent: Where, private readonly field: string, private readonly item = -1) {}
+
+  get where(): string {
+    return join(this.parent, this.item >= 0 ? `${this.field}[${this.item}]` : this.field);
+  }
+}
+
+/**
+ * Thrown (inside the reader only) when `bytes` is the beginning of a larger file and a read needs bytes beyond it:
+ * the reader reads more of the file and starts again (reader.ts `readTfliteSource`). Never reaches a caller.
+ */
+export class NeedBytes extends Error {
+  constructor(readonly end: number) {
+    super(`the flatbuffer continues past the ${end} bytes read`);
+  }
+}
+
+/** How `bytes` relate to the file, when they are not the whole of it. */
+export interface FilePart {
+  /** Size of the whole file (external buffers are checked against it). */
+  fileSize: number;
+  /** Where `bytes` start in the file (error offsets are file offsets). */
+  base: number;
+  /** `bytes` are the file's beginning and more can be read: a read past them asks for more (NeedBytes). */
+  growable: boolean;
+  /** Reads `length` bytes at file offset `offset` (inside the file): how data after `bytes` is reached. */
+  read?(offset: number, length: number): Uint8Array;
+}
+
+/** The whole file, or a checked part of it: raw checked reads, the element budget, and the way into tables. */
 export class FbFile {
+  /** The bytes at hand (the whole file unless a FilePart says otherwise); every read is checked against it. */
   readonly size: number;
+  /** Size of the whole file. */
+  readonly fileSize: number;
   private readonly view: DataView;
   private elementsLeft: number;
+  private readonly base: number;
+  private readonly growable: boolean;
+  private readonly readAt: ((offset: number, length: number) => Uint8Array) | null;
 
   constructor(
     readonly bytes: Uint8Array,
     private readonly maxElements: number,
+    part?: FilePart,
   ) {
     this.size = bytes.byteLength;
+    this.fileSize = part?.fileSize ?? bytes.byteLength;
+    this.base = part?.base ?? 0;
+    this.growable = part?.growable ?? false;
+    this.readAt = part?.read ?? null;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.elementsLeft = maxElements;
   }
 
   /** The error for this file; `throw file.error(...)` where control flow must see the throw (type narrowing). */
-  error(code: ModelFormatErrorCode, offset: number, where: string, detail: string): ModelFormatError {
-    return new ModelFormatError(code, offset, where, detail, this.size);
+  error(code: ModelFormatErrorCode, offset: number, where: Where, detail: string): ModelFormatError {
+    return new ModelFormatError(code, offset + this.base, whereText(where), detail, this.fileSize);
   }
 
-  fail(code: ModelFormatErrorCode, offset: number, where: string, detail: string): never {
+  /** Checks that `length` bytes at file offset `offset` lie inside the whole file (data after the flatbuffer). */
+  needInFile(offset: number, length: number, where: Where, what: string): void {
+    if (offset < 0) this.fail('bad-offset', offset, where, `${what} lies before the start of the file`);
+    if (length > this.fileSize - offset) {
+      this.fail('truncated', offset, where, `${what} (${length} bytes) runs past the end of the file`);
+    }
+  }
+
+  /**
+   * The `length` bytes at file offset `offset`, checked against the whole file: a view on `bytes` when they hold
+   * them, else read from the file (charged to the element budget first, so a declared size cannot make it read
+   * without bound).
+   */
+  readRange(offset: number, length: number, where: Where, what: string): Uint8Array {
+    this.needInFile(offset, length, where, what);
+    if (this.base === 0 && offset + length <= this.size) return this.bytes.subarray(offset, offset + length);
+    if (this.readAt === null) this.fail('truncated', offset, where, `${what} (${length} bytes) runs past the end of ${this.endName(offset + length)}`);
+    this.charge(length, offset, where);
+    return this.readAt(offset, length);
+  }
+
+  /** A range of the file read on its own (it starts at file offset `base`), with what is left of this budget. */
+  range(bytes: Uint8Array, base: number): FbFile {
+    return new FbFile(bytes, Math.max(0, this.elementsLeft), { fileSize: this.fileSize, base, growable: false });
+  }
+
+  /** What a read up to `end`, past `bytes`, ran past: the file, or only the part of it that was read. */
+  private endName(end: number): string {
+    return end <= this.fileSize && this.size < this.fileSize ? `the ${this.size} bytes read of the file` : 'the file';
+  }
+
+  /** A read up to `end` failed: ask for more bytes when the file has them, else nothing (the caller reports it). */
+  private beyond(end: number): void {
+    if (this.growable && end <= this.fileSize) throw new NeedBytes(end);
+  }
+
+  fail(code: ModelFormatErrorCode, offset: number, where: Where, detail: string): never {
     throw this.error(code, offset, where, detail);
   }
 
   /** Checks that `length` bytes at `offset` lie inside the file. */
-  need(offset: number, length: number, where: string, what: string): void {
+  need(offset: number, length: number, where: Where, what: string): void {
     if (offset < 0) this.fail('bad-offset', offset, where, `${what} lies before the start of the file`);
     if (length > this.size - offset) {
-      this.fail('truncated', offset, where, `${what} (${length} bytes) runs past the end of the file`);
+      this.beyond(offset + length);
+      this.fail('truncated', offset, where, `${what} (${length} bytes) runs past the end of ${this.endName(offset + length)}`);
     }
   }
 
@@ -57,7 +148,7 @@ export class FbFile {
    * Charges `count` decoded elements to the budget. Files normally decode to far fewer elements than they have
    * bytes; only shared (aliased) vectors and strings can multiply the work, and this bounds it.
    */
-  charge(count: number, offset: number, where: string): void {
+  charge(count: number, offset: number, where: Where): void {
     this.elementsLeft -= count;
     if (this.elementsLeft < 0) {
       this.fail('count-too-large', offset, where, `decodes to more than ${this.maxElements} elements in total`);
@@ -80,7 +171,7 @@ export class FbFile {
     return this.view.getFloat32(offset, true);
   }
   /** A little-endian int64 or uint64 at a checked offset, as a safe integer (or a 'bad-value' error). */
-  i64(offset: number, signed: boolean, where: string): number {
+  i64(offset: number, signed: boolean, where: Where): number {
     const big = signed ? this.view.getBigInt64(offset, true) : this.view.getBigUint64(offset, true);
     if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER)) {
       this.fail('bad-value', offset, where, `is ${big}, beyond the range this reader handles exactly (2^53)`);
@@ -89,7 +180,7 @@ export class FbFile {
   }
 
   /** Follows the uoffset stored at `at` (already checked to be inside the file) and returns its target. */
-  deref(at: number, where: string): number {
+  deref(at: number, where: Where): number {
     const rel = this.u32(at);
     // uoffsets are unsigned and relative to their own position, so they only point forward; 0 would point at the
     // offset itself. Forward-only offsets plus a schema without recursive tables mean no cycle is possible.
@@ -98,7 +189,7 @@ export class FbFile {
   }
 
   /** Opens the table at `pos`, validating its vtable. */
-  table(pos: number, where: string): Table {
+  table(pos: number, where: Where): Table {
     this.need(pos, 4, where, 'table');
     const vtable = pos - this.i32(pos);
     if (vtable < 0) this.fail('bad-offset', pos, where, `table's vtable offset points before the start of the file`);
@@ -115,20 +206,21 @@ export class FbFile {
   }
 
   /** Reads a vector header at `target` and checks that `length * elemSize` bytes follow inside the file. */
-  span(target: number, elemSize: number, where: string, extra = 0): Span {
+  span(target: number, elemSize: number, where: Where, extra = 0): Span {
     this.need(target, 4, where, 'vector length');
     const length = this.u32(target);
     const start = target + 4;
     // Compare lengths rather than multiplying first: length * elemSize is exact in a double anyway (< 2^35), but this
     // form needs no reasoning about it.
     if (length > (this.size - start - extra) / elemSize) {
-      this.fail('truncated', target, where, `vector of ${length} x ${elemSize} bytes runs past the end of the file`);
+      this.beyond(start + length * elemSize + extra);
+      this.fail('truncated', target, where, `vector of ${length} x ${elemSize} bytes runs past the end of ${this.endName(start + length * elemSize + extra)}`);
     }
     return { start, length, where };
   }
 
   /** Decodes `length` bytes at `start` as strict UTF-8. */
-  utf8(start: number, length: number, where: string): string {
+  utf8(start: number, length: number, where: Where): string {
     this.charge(length, start, where);
     const text = decodeUtf8(this.bytes, start, start + length);
     if (typeof text !== 'string') this.fail('bad-utf8', text.invalidAt, where, 'string is not valid UTF-8');
@@ -141,11 +233,21 @@ export class Table {
   constructor(
     readonly file: FbFile,
     readonly pos: number,
-    readonly where: string,
+    private readonly path: Where,
     private readonly vtable: number,
     private readonly vtSize: number,
     private readonly tableSize: number,
   ) {}
+
+  /** This table's field path (built on demand: only errors need it). */
+  get where(): string {
+    return whereText(this.path);
+  }
+
+  /** The path of field `name` (element `item`) of this table, built on demand. */
+  private at(name: string, item = -1): Where {
+    return new FieldPath(this.path, name, item);
+  }
 
   /** Absolute position of field `id` of `size` bytes, or 0 when absent. */
   private field(id: number, size: number, name: string): number {
@@ -154,7 +256,7 @@ export class Table {
     const fo = this.file.u16(this.vtable + entry);
     if (fo === 0) return 0;
     if (fo < 4 || fo + size > this.tableSize) {
-      this.file.fail('bad-vtable', this.vtable + entry, join(this.where, name),
+      this.file.fail('bad-vtable', this.vtable + entry, this.at(name),
         `field at table offset ${fo} (${size} bytes) lies outside the table's ${this.tableSize} bytes`);
     }
     return this.pos + fo;
@@ -191,35 +293,37 @@ export class Table {
   }
   i64(id: number, name: string, dflt = 0): number {
     const at = this.field(id, 8, name);
-    return at === 0 ? dflt : this.file.i64(at, true, join(this.where, name));
+    return at === 0 ? dflt : this.file.i64(at, true, this.at(name));
   }
   u64(id: number, name: string, dflt = 0): number {
     const at = this.field(id, 8, name);
-    return at === 0 ? dflt : this.file.i64(at, false, join(this.where, name));
+    return at === 0 ? dflt : this.file.i64(at, false, this.at(name));
   }
 
   /** Target of the offset field `id`, or 0 when absent. */
   private target(id: number, name: string): number {
     const at = this.field(id, 4, name);
-    return at === 0 ? 0 : this.file.deref(at, join(this.where, name));
+    if (at === 0) return 0;
+    const rel = this.file.u32(at);
+    return rel === 0 ? this.file.deref(at, this.at(name)) : at + rel;
   }
 
   /** The sub-table in field `id`, or null. */
   table(id: number, name: string): Table | null {
     const target = this.target(id, name);
-    return target === 0 ? null : this.file.table(target, join(this.where, name));
+    return target === 0 ? null : this.file.table(target, this.at(name));
   }
 
   /** The raw extent of vector field `id` (nothing decoded, nothing charged), or null. */
   vector(id: number, name: string, elemSize: number): Span | null {
     const target = this.target(id, name);
-    return target === 0 ? null : this.file.span(target, elemSize, join(this.where, name));
+    return target === 0 ? null : this.file.span(target, elemSize, this.at(name));
   }
 
   string(id: number, name: string): string | null {
     const target = this.target(id, name);
     if (target === 0) return null;
-    const where = join(this.where, name);
+    const where = this.at(name);
     // A flatbuffer string is a byte vector plus a NUL terminator, which must be inside the file too.
     const span = this.file.span(target, 1, where, 1);
     return this.file.utf8(span.start, span.length, where);
@@ -233,7 +337,7 @@ export class Table {
     const out: Table[] = [];
     for (let i = 0; i < span.length; i++) {
       const at = span.start + 4 * i;
-      const where = join(this.where, `${name}[${i}]`);
+      const where = this.at(name, i);
       out.push(this.file.table(this.file.deref(at, where), where));
     }
     return out;
@@ -249,7 +353,7 @@ export class Table {
     return this.numbers(id, name, 4, (at) => this.file.f32(at));
   }
   i64s(id: number, name: string): number[] | null {
-    const where = join(this.where, name);
+    const where = this.at(name);
     return this.numbers(id, name, 8, (at) => this.file.i64(at, true, where));
   }
   u8s(id: number, name: string): number[] | null {

@@ -5,7 +5,7 @@
  */
 import { builtinName, PLACEHOLDER_FOR_GREATER_OP_CODES } from '../builtins';
 import type { Buffer, Metadata, Model, OfflineMemoryAllocation, OperatorCode, SignatureDef, Subgraph } from '../ir';
-import { FbFile, join, type Table } from './bounds';
+import { FbFile, join, NeedBytes, type FilePart, type Table } from './bounds';
 import { MIN_RUNTIME_VERSION, OFFLINE_MEMORY_ALLOCATION, parseMinRuntimeVersion,
   parseOfflineMemoryAllocation } from './metadata';
 import { readSubgraph, type SubgraphContext } from './subgraph';
@@ -36,13 +36,56 @@ export function sniffTflite(bytes: Uint8Array): boolean {
   return identifier(bytes) === TFLITE_IDENTIFIER || plausibleRoot(new FbFile(bytes, 1000));
 }
 
+/** A file read by offset (the adapter's side of `readTfliteSource`). */
+export interface ByteSource {
+  /** Size of the whole file. */
+  readonly size: number;
+  /** The `length` bytes at `offset`, which lie inside the file. */
+  read(offset: number, length: number): Uint8Array;
+}
+
+/** How much of a file `readTfliteSource` reads for the flatbuffer part. */
+export interface SourceOptions {
+  /** The most bytes it reads for the flatbuffer part (from the start of the file). */
+  maxBytes: number;
+  /** The first read (default 4 MiB); it doubles while the flatbuffer continues past what was read. */
+  firstRead?: number;
+}
+
+/**
+ * Reads a model without reading the whole file: the flatbuffer part from the start (a first read, doubled while the
+ * flatbuffer continues past it, at most `maxBytes`), then only the bytes after it that the IR holds (large custom
+ * options, metadata buffers), by offset. Buffers stored after the flatbuffer (`offset`/`size`, files over 2 GB) are
+ * located and checked against the file's size but not read: TFLM sees no data in them (`Buffer.data` is undefined).
+ * A file that fits in the first read is read whole, as `readTflite` reads bytes. Throws `ModelFormatError` only (and
+ * whatever `source.read` throws).
+ */
+export function readTfliteSource(source: ByteSource, options: SourceOptions, limits: Partial<ReadLimits> = {}): Model {
+  const cap = Math.min(source.size, options.maxBytes);
+  let bytes = source.read(0, Math.min(cap, options.firstRead ?? 4 * 1024 * 1024));
+  for (;;) {
+    if (bytes.byteLength === source.size) return readTflite(bytes, limits);
+    const part: FilePart = { fileSize: source.size, base: 0, growable: bytes.byteLength < cap, read: (o, n) => source.read(o, n) };
+    try {
+      return readTflite(bytes, limits, part);
+    } catch (e) {
+      if (!(e instanceof NeedBytes)) throw e;
+      const next = new Uint8Array(Math.min(cap, Math.max(2 * bytes.byteLength, e.end)));
+      next.set(bytes);
+      next.set(source.read(bytes.byteLength, next.byteLength - bytes.byteLength), bytes.byteLength);
+      bytes = next;
+    }
+  }
+}
+
 /**
  * Reads a TFLite flatbuffer into the IR. Throws `ModelFormatError` (and nothing else) for a truncated, corrupt or
- * non-model file. Buffer data and custom options in the result are views on `bytes`, not copies.
+ * non-model file. Buffer data and custom options in the result are views on `bytes`, not copies. `part` says that
+ * `bytes` are only the beginning of the file (readTfliteSource).
  */
-export function readTflite(bytes: Uint8Array, limits: Partial<ReadLimits> = {}): Model {
+export function readTflite(bytes: Uint8Array, limits: Partial<ReadLimits> = {}, part?: FilePart): Model {
   const lim = { ...DEFAULT_LIMITS, ...limits };
-  const file = new FbFile(bytes, lim.maxElements ?? Math.min(bytes.byteLength + 1_000_000, 20_000_000));
+  const file = new FbFile(bytes, lim.maxElements ?? Math.min(bytes.byteLength + 1_000_000, 20_000_000), part);
   if (bytes.byteLength < 8) {
     file.fail('truncated', 0, '', `a .tflite file starts with an 8-byte header, this one has ${bytes.byteLength} bytes`);
   }
@@ -80,10 +123,15 @@ export function readTflite(bytes: Uint8Array, limits: Partial<ReadLimits> = {}):
     const buffer = buffers[m.buffer];
     if (buffer === undefined) continue;
     const where = `metadata[${i}]`;
+    if (m.name !== OFFLINE_MEMORY_ALLOCATION && m.name !== MIN_RUNTIME_VERSION) continue;
+    // A metadata buffer after the flatbuffer part that was read: read just its bytes, by offset.
+    const inRead = buffer.byteOffset + buffer.byteLength <= file.size;
+    const from = inRead ? file : file.range(file.readRange(buffer.byteOffset, buffer.byteLength, where, 'metadata buffer'), buffer.byteOffset);
+    const at = inRead ? buffer.byteOffset : 0;
     if (m.name === OFFLINE_MEMORY_ALLOCATION) {
-      offlineMemoryAllocation = parseOfflineMemoryAllocation(file, buffer.byteOffset, buffer.byteLength, where);
-    } else if (m.name === MIN_RUNTIME_VERSION) {
-      minRuntimeVersion = parseMinRuntimeVersion(file, buffer.byteOffset, buffer.byteLength, where);
+      offlineMemoryAllocation = parseOfflineMemoryAllocation(from, at, buffer.byteLength, where);
+    } else {
+      minRuntimeVersion = parseMinRuntimeVersion(from, at, buffer.byteLength, where);
     }
   }
   const signatureDefs = (root.tables(7, 'signatureDefs') ?? []).map((t) => readSignatureDef(file, t, subgraphs));
@@ -92,7 +140,7 @@ export function readTflite(bytes: Uint8Array, limits: Partial<ReadLimits> = {}):
     version: root.u32(0, 'version'),
     description: root.string(3, 'description') ?? '',
     operatorCodes, subgraphs, buffers, metadata, offlineMemoryAllocation, minRuntimeVersion, signatureDefs,
-    fileBytes: bytes.byteLength,
+    fileBytes: file.fileSize,
   };
 }
 
@@ -106,8 +154,10 @@ function plausibleRoot(file: FbFile): boolean {
     const root = file.table(file.u32(0), '');
     const subgraphs = root.vector(2, 'subgraphs', 4);
     return root.u32(0, 'version') === SCHEMA_VERSION && subgraphs !== null && subgraphs.length > 0;
-  } catch {
-    // Any failure here only means "not plausible"; readTflite reports the precise error if asked to read it.
+  } catch (e) {
+    // A model read in part may only need more of the file (readTfliteSource reads it and starts again).
+    if (e instanceof NeedBytes) throw e;
+    // Any other failure here only means "not plausible"; readTflite reports the precise error if asked to read it.
     return false;
   }
 }
@@ -125,12 +175,13 @@ function readBuffer(file: FbFile, t: Table, index: number): Buffer {
   const offset = t.u64(1, 'offset');
   if (offset <= 1) return { index, byteOffset: 0, byteLength: 0, external: false };
   const size = t.u64(2, 'size');
-  if (offset > file.size) {
+  if (offset > file.fileSize) {
     file.fail('bad-offset', t.pos, join(t.where, 'offset'), `external data at ${offset} lies beyond the end of the file`);
   }
-  file.need(offset, size, join(t.where, 'size'), `external data of ${size} bytes`);
+  file.needInFile(offset, size, join(t.where, 'size'), `external data of ${size} bytes`);
   const buffer: Buffer = { index, byteOffset: offset, byteLength: size, external: true };
-  if (size > 0) buffer.data = file.bytes.subarray(offset, offset + size);
+  // Only when the whole file is at hand: a model read in part (readTfliteSource) never reads its external data.
+  if (size > 0 && file.size === file.fileSize) buffer.data = file.bytes.subarray(offset, offset + size);
   return buffer;
 }
 

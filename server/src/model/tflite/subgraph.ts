@@ -196,6 +196,6 @@ function customOptions(file: FbFile, t: Table): Uint8Array | null {
   const size = t.u64(10, 'largeCustomOptionsSize');
   if (size === 0) return null;
   const offset = t.u64(9, 'largeCustomOptionsOffset');
-  file.need(offset, size, join(t.where, 'largeCustomOptionsOffset'), 'large custom options');
-  return file.bytes.subarray(offset, offset + size);
+  // A view on the file's bytes, or (a model read in part) just these bytes read by offset.
+  return file.readRange(offset, size, join(t.where, 'largeCustomOptionsOffset'), 'large custom options');
 }
