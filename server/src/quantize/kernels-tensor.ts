@@ -102,20 +102,32 @@ export function mean(x: Float32Array, shape: readonly number[], axes: readonly n
   for (let i = 0; i < out.length; i++) out[i] = sums[i]! / count;
 }
 
-/** PAD with zeros: `paddings` holds [before, after] per dimension. */
+/** PAD with zeros: `paddings` holds [before, after] per dimension. Copies whole rows of the last dimension. */
 export function pad(x: Float32Array, shape: readonly number[], paddings: readonly (readonly [number, number])[], out: Float32Array, outShape: readonly number[]): void {
   out.fill(0);
-  const inStrides = stridesOf(shape);
+  const rank = shape.length;
+  if (x.length === 0) return;
+  if (rank === 0) {
+    out.set(x);
+    return;
+  }
   const outStrides = stridesOf(outShape);
-  for (let i = 0; i < x.length; i++) {
-    let rest = i;
-    let o = 0;
-    for (let d = 0; d < shape.length; d++) {
-      const coord = Math.floor(rest / (inStrides[d] ?? 1));
-      rest -= coord * (inStrides[d] ?? 1);
-      o += (coord + (paddings[d]?.[0] ?? 0)) * (outStrides[d] ?? 1);
+  const row = shape[rank - 1]!;
+  const rows = x.length / row;
+  const coord = new Array<number>(rank).fill(0);
+  let o = 0;
+  for (let d = 0; d < rank; d++) o += (paddings[d]?.[0] ?? 0) * outStrides[d]!;
+  for (let r = 0; r < rows; r++) {
+    out.set(x.subarray(r * row, (r + 1) * row), o);
+    // Next row: advance the coordinate over every dimension but the last, like an odometer.
+    for (let d = rank - 2; d >= 0; d--) {
+      if (++coord[d]! < shape[d]!) {
+        o += outStrides[d]!;
+        break;
+      }
+      o -= outStrides[d]! * (coord[d]! - 1);
+      coord[d] = 0;
     }
-    out[o] = x[i]!;
   }
 }
 
