@@ -33,7 +33,8 @@ export function prepareFloatModel(model: Model): Interpreter {
   for (const t of [...interp.inputs, ...interp.outputs]) {
     if (t.dtype !== 'FLOAT32') throw new QuantizeError('unsupported-model', `'${t.name}' is ${t.dtype}: quantize takes a float32 model`);
   }
-  const quantized = interp.graph.tensors.find((t) => !t.isConstant && t.dtype !== 'FLOAT32' && t.elementCount > 0 && interp.graph.operators.some((op) => op.outputs.includes(t.index)));
+  // Integer tensors computed from constants only (shapes) are folded, not activations.
+  const quantized = interp.graph.tensors.find((t) => !t.isConstant && !interp.folded.has(t.index) && t.dtype !== 'FLOAT32' && t.elementCount > 0 && interp.graph.operators.some((op) => op.outputs.includes(t.index)));
   if (quantized) throw new QuantizeError('unsupported-model', `'${quantized.name}' is already ${quantized.dtype}: quantize takes a float32 model`);
   return interp;
 }
