@@ -118,7 +118,24 @@ export function depthwiseConv2d(x: Float32Array, xs: Nhwc, w: Float32Array, ws: 
         const count = taps(p, n, oy, ox, pixel, tap);
         for (let t = 0; t < count; t++) tap[t] = tap[t]! * outC;
         if (multiplier === 1) {
-          for (let c = 0; c < outC; c++) {
+          // Four channels at a time share the tap offsets; each channel's sum still runs over the taps in order.
+          let c = 0;
+          for (; c + 4 <= outC; c += 4) {
+            let s0 = bias ? (bias[c] ?? 0) : 0, s1 = bias ? (bias[c + 1] ?? 0) : 0, s2 = bias ? (bias[c + 2] ?? 0) : 0, s3 = bias ? (bias[c + 3] ?? 0) : 0;
+            for (let t = 0; t < count; t++) {
+              const xb = pixel[t]! + c;
+              const wb = tap[t]! + c;
+              s0 += x[xb]! * w[wb]!;
+              s1 += x[xb + 1]! * w[wb + 1]!;
+              s2 += x[xb + 2]! * w[wb + 2]!;
+              s3 += x[xb + 3]! * w[wb + 3]!;
+            }
+            out[o++] = s0 < lo ? lo : s0 > hi ? hi : s0;
+            out[o++] = s1 < lo ? lo : s1 > hi ? hi : s1;
+            out[o++] = s2 < lo ? lo : s2 > hi ? hi : s2;
+            out[o++] = s3 < lo ? lo : s3 > hi ? hi : s3;
+          }
+          for (; c < outC; c++) {
             let acc = bias ? (bias[c] ?? 0) : 0;
             for (let t = 0; t < count; t++) acc += x[pixel[t]! + c]! * w[tap[t]! + c]!;
             out[o++] = acc < lo ? lo : acc > hi ? hi : acc;
