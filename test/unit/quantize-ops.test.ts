@@ -1,5 +1,6 @@
 /**
- * The quantizer's shape, layout and resize ops, HARD_SWISH / LEAKY_RELU and the Keras SHAPE -> STRIDED_SLICE -> PACK ->
+ * The quantizer's shape, layout and resize ops, HARD_SWISH / LEAKY_RELU, ABS / PRELU / SQUARED_DIFFERENCE /
+ * MAXIMUM / MINIMUM and the Keras SHAPE -> STRIDED_SLICE -> PACK ->
  * RESHAPE pattern: each op's float result worked out by hand, then the int8 model it quantizes to (TFLite's rule for
  * that op's output parameters, and that both TFLM kernel sets allocate it).
  */
@@ -154,6 +155,26 @@ test('HARD_SWISH and LEAKY_RELU compute x * relu6(x + 3) / 6 and max(x, alpha x)
     assert.equal(q.layers[0]!.rule, null, op);
     assert.notDeepEqual(params(q.model, 'y'), params(q.model, 'x0'), op);
   }
+});
+
+test('ABS, PRELU (slope broadcast) and SQUARED_DIFFERENCE take their own range; MAXIMUM / MINIMUM share the output\'s', () => {
+  const x: Operand = { shape: [1, 2, 2], values: [-2, -1, 1, 2] };
+  assert.deepEqual(run('ABS', [x], [[1, 2, 2]]), [[2, 1, 1, 2]]);
+  const slope: Operand = { shape: [2], values: [0.5, 0.25], constant: 'FLOAT32' };
+  assert.deepEqual(run('PRELU', [x, slope], [[1, 2, 2]]), [[-1, -0.25, 1, 2]]);
+  const y: Operand = { shape: [1, 2, 2], values: [1, 1, 1, 1] };
+  assert.deepEqual(run('SQUARED_DIFFERENCE', [x, y], [[1, 2, 2]]), [[9, 4, 0, 1]]);
+  assert.deepEqual(run('MAXIMUM', [x, y], [[1, 2, 2]]), [[1, 1, 1, 2]]);
+  assert.deepEqual(run('MINIMUM', [x, y], [[1, 2, 2]]), [[-2, -1, 1, 1]]);
+  for (const [op, ops] of [['ABS', [x]], ['PRELU', [x, slope]], ['SQUARED_DIFFERENCE', [x, y]]] as const) {
+    assert.equal(quantized(op, [...ops], [[1, 2, 2]]).layers[0]!.rule, null, op);
+  }
+  const { model } = oneOp('MAXIMUM', [x, { shape: [1, 2, 2], values: [0, 0, 0, 0] }], [[1, 2, 2]]);
+  const q = quantizeModel(model, [[Float32Array.of(-2, -1, 1, 2), Float32Array.of(0, 5, 10, 20)]], 'int8');
+  const g = q.model.subgraphs[0]!;
+  const max = g.operators.find((o) => o.opName === 'MAXIMUM')!;
+  for (const i of max.inputs) assert.deepEqual(params(q.model, g.tensors[i]!.name), params(q.model, 'y'));
+  for (const runtime of RUNTIMES) assert.equal(analyzeModel(q.model, runtime).status, 'ok', runtime);
 });
 
 /** Keras' Flatten with a dynamic batch: SHAPE -> STRIDED_SLICE (batch) -> PACK [batch, 12] -> RESHAPE -> FULLY_CONNECTED. */

@@ -16,7 +16,8 @@ import { constantValues, fakeQuantize, integerRange, sizeOf } from './tensors.js
 /** The operators the interpreter (and so the quantizer) handles. */
 export const SUPPORTED_OPS = [
   'CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'SUB', 'MUL', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'RESHAPE',
-  'SOFTMAX', 'CONCATENATION', 'MEAN', 'PAD', 'RELU', 'RELU6', 'LOGISTIC', 'TANH', 'QUANTIZE', 'DEQUANTIZE', ...MORE_OPS,
+  'SOFTMAX', 'CONCATENATION', 'MEAN', 'PAD', 'RELU', 'RELU6', 'LOGISTIC', 'TANH', 'QUANTIZE', 'DEQUANTIZE', 'ABS',
+  'SQUARED_DIFFERENCE', 'MAXIMUM', 'MINIMUM', 'PRELU', ...MORE_OPS,
 ] as const;
 
 /** Integer types an op may compute when its inputs are all constants (shapes, indices): such ops are folded. */
@@ -246,7 +247,11 @@ export class Interpreter {
       }
       case 'ADD':
       case 'SUB':
-      case 'MUL': {
+      case 'MUL':
+      case 'SQUARED_DIFFERENCE':
+      case 'MAXIMUM':
+      case 'MINIMUM':
+      case 'PRELU': {
         const [a, b] = [tensor(0), tensor(1)];
         const shape = broadcastShape(a.shape, b.shape);
         if (!shape || sizeOf(shape) !== output.elementCount) throw fail(`shapes [${a.shape.join(', ')}] and [${b.shape.join(', ')}] do not broadcast to [${output.shape.join(', ')}]`);
@@ -263,7 +268,8 @@ export class Interpreter {
       case 'RELU':
       case 'RELU6':
       case 'LOGISTIC':
-      case 'TANH': {
+      case 'TANH':
+      case 'ABS': {
         sameCount(tensor(0));
         return (v) => activation(name as Activation, v[x]!, v[o]!);
       }

@@ -1,5 +1,6 @@
 /**
- * Float reference kernels for the element-wise and shape ops: broadcasting ADD / SUB / MUL, SOFTMAX over the last
+ * Float reference kernels for the element-wise and shape ops: broadcasting ADD / SUB / MUL / SQUARED_DIFFERENCE /
+ * MAXIMUM / MINIMUM / PRELU, SOFTMAX over the last
  * axis, CONCATENATION, MEAN, PAD and the standalone activations. Shapes are plain arrays (row-major).
  */
 import type { Clamp } from './kernels-conv.js';
@@ -46,14 +47,25 @@ function broadcastIndex(shape: readonly number[], outShape: readonly number[]): 
   return map;
 }
 
-export type Arithmetic = 'ADD' | 'SUB' | 'MUL';
+export type Arithmetic = 'ADD' | 'SUB' | 'MUL' | 'SQUARED_DIFFERENCE' | 'MAXIMUM' | 'MINIMUM' | 'PRELU';
+
+const ARITHMETIC: Readonly<Record<Arithmetic, (x: number, y: number) => number>> = {
+  ADD: (x, y) => x + y,
+  SUB: (x, y) => x - y,
+  MUL: (x, y) => x * y,
+  SQUARED_DIFFERENCE: (x, y) => (x - y) * (x - y),
+  MAXIMUM: (x, y) => (x > y ? x : y),
+  MINIMUM: (x, y) => (x < y ? x : y),
+  // y is the slope (alpha), broadcast onto x.
+  PRELU: (x, y) => (x >= 0 ? x : x * y),
+};
 
 /** A prepared broadcasting binary op: index maps are computed once per shape pair. */
 export function binaryOp(kind: Arithmetic, aShape: readonly number[], bShape: readonly number[], outShape: readonly number[]): (a: Float32Array, b: Float32Array, act: Clamp, out: Float32Array) => void {
   const same = (s: readonly number[]): boolean => sizeOf(s) === sizeOf(outShape);
   const ia = same(aShape) ? null : broadcastIndex(aShape, outShape);
   const ib = same(bShape) ? null : broadcastIndex(bShape, outShape);
-  const f = kind === 'ADD' ? (x: number, y: number) => x + y : kind === 'SUB' ? (x: number, y: number) => x - y : (x: number, y: number) => x * y;
+  const f = ARITHMETIC[kind];
   return (a, b, act, out) => {
     for (let i = 0; i < out.length; i++) {
       const v = f(a[ia ? ia[i]! : i]!, b[ib ? ib[i]! : i]!);
@@ -131,7 +143,7 @@ export function pad(x: Float32Array, shape: readonly number[], paddings: readonl
   }
 }
 
-export type Activation = 'RELU' | 'RELU6' | 'RELU_N1_TO_1' | 'LOGISTIC' | 'TANH';
+export type Activation = 'RELU' | 'RELU6' | 'RELU_N1_TO_1' | 'LOGISTIC' | 'TANH' | 'ABS';
 
 /** A standalone activation op, element-wise. */
 export function activation(kind: Activation, x: Float32Array, out: Float32Array): void {
@@ -143,6 +155,7 @@ export function activation(kind: Activation, x: Float32Array, out: Float32Array)
       case 'RELU_N1_TO_1': out[i] = v < -1 ? -1 : v > 1 ? 1 : v; break;
       case 'LOGISTIC': out[i] = 1 / (1 + Math.exp(-v)); break;
       case 'TANH': out[i] = Math.tanh(v); break;
+      case 'ABS': out[i] = Math.abs(v); break;
     }
   }
 }

@@ -10,9 +10,10 @@
  *   RESHAPE, SQUEEZE, EXPAND_DIMS, TRANSPOSE, GATHER, STRIDED_SLICE, SPLIT / SPLIT_V (every output), the resizes,
  *   MAX_POOL_2D, AVERAGE_POOL_2D (TFLM's pooling Prepare checks it), PAD (pads with the output zero point), RELU6
  *   (TFLM clamps in the input's parameters);
- * - own calibrated range, requantized by the kernel: HARD_SWISH, LEAKY_RELU (and the arithmetic ops);
- * - CONCATENATION and PACK: TFLM copies every input's bytes, so an input whose parameters differ from the output's is
- *   requantized by an inserted QUANTIZE (int8 -> int8), as TFLite's older quantizer does.
+ * - own calibrated range, requantized by the kernel: HARD_SWISH, LEAKY_RELU, ABS, PRELU (its slope an int8 constant
+ *   over its own range), SQUARED_DIFFERENCE and the arithmetic ops;
+ * - CONCATENATION, PACK, MAXIMUM and MINIMUM: TFLM copies or compares the inputs' bytes, so an input whose parameters
+ *   differ from the output's is requantized by an inserted QUANTIZE (int8 -> int8), as TFLite's older quantizer does.
  * - ops computing integers from constants (the Keras SHAPE -> STRIDED_SLICE -> PACK chain) are folded away: the
  *   RESHAPE they fed gets the computed shape as an int32 constant.
  *
@@ -83,7 +84,7 @@ const SAME_AS_INPUT = new Set([
   'STRIDED_SLICE', 'SPLIT', 'SPLIT_V', 'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR',
 ]);
 /** Ops whose every input must have the output's parameters (TFLM copies their bytes): differing inputs are requantized. */
-const SHARED_SCALE = new Set(['CONCATENATION', 'PACK']);
+const SHARED_SCALE = new Set(['CONCATENATION', 'PACK', 'MAXIMUM', 'MINIMUM']);
 /** The input that carries the data, where it is not input 0 (SPLIT's input 0 is its axis). */
 const DATA_INPUT: Readonly<Record<string, number>> = { SPLIT: 1 };
 /** The axis per-channel weights run along, or null for per-tensor weights. */
