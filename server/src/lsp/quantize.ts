@@ -33,7 +33,14 @@ export function registerQuantize(connection: Connection, deps: QuantizeDeps): vo
       const cancel = token.onCancellationRequested(() => deps.models.release(owner));
       workDone.begin('Quantizing to int8', 0, 'reading the model', true);
       try {
-        return await quantize(p, deps, { owner, cancelled: () => token.isCancellationRequested, progress: (pct, message) => workDone.report(pct, message) });
+        // One report per percent at most: a small model calibrated on many samples would otherwise flood the client.
+        let shown = -1;
+        const progress = (pct: number, message: string): void => {
+          if (pct === shown) return;
+          shown = pct;
+          workDone.report(pct, message);
+        };
+        return await quantize(p, deps, { owner, cancelled: () => token.isCancellationRequested, progress });
       } finally {
         cancel.dispose();
         workDone.done();
