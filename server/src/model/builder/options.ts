@@ -29,8 +29,10 @@ function field<const N extends string, const K extends Kind>(name: N, kind: K, d
 interface Table {
   /** The table's type id in the BuiltinOptions union (its 1-based position; 0 is NONE). */
   readonly unionType: number;
-  /** Fields in schema order: the position is the field id. */
+  /** Fields in schema order: the position plus `firstId` is the field id. */
   readonly fields: readonly Field[];
+  /** The id of the first field, when the schema's first ids are deprecated (never written); default 0. */
+  readonly firstId?: number;
 }
 
 const fused = field('fusedActivationFunction', ACTIVATION);
@@ -49,9 +51,8 @@ export const OPTION_TABLES = {
   SoftmaxOptions: { unionType: 9, fields: [field('beta', 'float')] },
   ConcatenationOptions: { unionType: 10, fields: [field('axis', 'int'), fused] },
   AddOptions: { unionType: 11, fields: [fused, field('potScaleInt16', 'bool', true)] },
-  // Field ids 0 and 1 (new_height, new_width) are deprecated: never written (0 is their default).
-  ResizeBilinearOptions: { unionType: 15, fields: [field('newHeight', 'int'), field('newWidth', 'int'), field('alignCorners', 'bool'),
-    field('halfPixelCenters', 'bool')] },
+  // Field ids 0 and 1 (new_height, new_width) are deprecated.
+  ResizeBilinearOptions: { unionType: 15, firstId: 2, fields: [field('alignCorners', 'bool'), field('halfPixelCenters', 'bool')] },
   ReshapeOptions: { unionType: 17, fields: [field('newShape', 'ints')] },
   MulOptions: { unionType: 21, fields: [fused] },
   PadOptions: { unionType: 22, fields: [] },
@@ -187,13 +188,14 @@ export function writeBuiltinOptions(
     const value = given[f.name];
     if (f.kind === 'ints' && value !== undefined) vectors.set(id, createInt32Vector(b, asInts(value, tableName, f.name)));
   });
-  b.startObject(table.fields.length);
+  const firstId = table.firstId ?? 0;
+  b.startObject(firstId + table.fields.length);
   table.fields.forEach((f, id) => {
     const value = given[f.name];
     if (value === undefined) return;
     const vector = vectors.get(id);
-    if (vector !== undefined) b.addFieldOffset(id, vector, 0);
-    else addScalar(b, id, f, value, tableName);
+    if (vector !== undefined) b.addFieldOffset(firstId + id, vector, 0);
+    else addScalar(b, firstId + id, f, value, tableName);
   });
   return { unionType: table.unionType, offset: b.endObject() };
 }
