@@ -64,7 +64,7 @@ export function quantizeModel(model: Model, samples: readonly Sample[], io: IoTy
   // RESHAPE of 56M floats reached 2.4 GB), so they are checked together before calibrating.
   const sampleBytes = samples.reduce((n, s) => n + s.reduce((m, t) => m + t.byteLength, 0), 0);
   const outputBytes = samples.length * float.outputs.reduce((n, t) => n + 4 * t.elementCount, 0);
-  checkAllocation(resolveLimits(), 2 * float.allocated + sampleBytes + outputBytes, "the quantizer's float tensors, their int8 simulation, the samples and their float outputs");
+  checkAllocation(resolveLimits(), 2 * float.allocated + sampleBytes + outputBytes, "the quantizer's float tensors, their int8 simulation and the samples (with their float outputs)");
   const total = 2 * samples.length;
   const step = (phase: QuantizeProgress['phase'], offset: number) => (k: number, count: number): void => {
     if (options.isCancelled?.()) throw new QuantizeError('cancelled', `cancelled while ${phase} (${offset + k} of ${total} sample runs done); nothing was written`);

@@ -33,6 +33,11 @@ interface Table {
   readonly fields: readonly Field[];
   /** The id of the first field, when the schema's first ids are deprecated (never written); default 0. */
   readonly firstId?: number;
+  /**
+   * Written only when options are given (like a table without fields). Set on the tables added after the measured
+   * one-op models were built (test/measured): a model built without options keeps the bytes TFLM was measured on.
+   */
+  readonly onlyWhenGiven?: boolean;
 }
 
 const fused = field('fusedActivationFunction', ACTIVATION);
@@ -52,7 +57,7 @@ export const OPTION_TABLES = {
   ConcatenationOptions: { unionType: 10, fields: [field('axis', 'int'), fused] },
   AddOptions: { unionType: 11, fields: [fused, field('potScaleInt16', 'bool', true)] },
   // Field ids 0 and 1 (new_height, new_width) are deprecated.
-  ResizeBilinearOptions: { unionType: 15, firstId: 2, fields: [field('alignCorners', 'bool'), field('halfPixelCenters', 'bool')] },
+  ResizeBilinearOptions: { unionType: 15, firstId: 2, onlyWhenGiven: true, fields: [field('alignCorners', 'bool'), field('halfPixelCenters', 'bool')] },
   ReshapeOptions: { unionType: 17, fields: [field('newShape', 'ints')] },
   MulOptions: { unionType: 21, fields: [fused] },
   PadOptions: { unionType: 22, fields: [] },
@@ -71,13 +76,13 @@ export const OPTION_TABLES = {
   PadV2Options: { unionType: 43, fields: [] },
   GreaterOptions: { unionType: 44, fields: [] },
   ExpandDimsOptions: { unionType: 52, fields: [] },
-  ShapeOptions: { unionType: 55, fields: [field('outType', 'dtype')] },
-  PackOptions: { unionType: 59, fields: [field('valuesCount', 'int'), field('axis', 'int')] },
+  ShapeOptions: { unionType: 55, onlyWhenGiven: true, fields: [field('outType', 'dtype')] },
+  PackOptions: { unionType: 59, onlyWhenGiven: true, fields: [field('valuesCount', 'int'), field('axis', 'int')] },
   UnidirectionalSequenceLSTMOptions: { unionType: 71, fields: [fused, field('cellClip', 'float'), field('projClip', 'float'),
     field('timeMajor', 'bool'), field('asymmetricQuantizeInputs', 'bool'), field('diagonalRecurrentTensors', 'bool')] },
-  ResizeNearestNeighborOptions: { unionType: 74, fields: [field('alignCorners', 'bool'), field('halfPixelCenters', 'bool')] },
+  ResizeNearestNeighborOptions: { unionType: 74, onlyWhenGiven: true, fields: [field('alignCorners', 'bool'), field('halfPixelCenters', 'bool')] },
   LeakyReluOptions: { unionType: 75, fields: [field('alpha', 'float')] },
-  SplitVOptions: { unionType: 79, fields: [field('numSplits', 'int')] },
+  SplitVOptions: { unionType: 79, onlyWhenGiven: true, fields: [field('numSplits', 'int')] },
   QuantizeOptions: { unionType: 89, fields: [] },
   HardSwishOptions: { unionType: 91, fields: [] },
   IfOptions: { unionType: 92, fields: [field('thenSubgraphIndex', 'int'), field('elseSubgraphIndex', 'int')] },
@@ -177,7 +182,7 @@ export function writeBuiltinOptions(
     return null;
   }
   const table: Table = OPTION_TABLES[tableName];
-  if (table.fields.length === 0 && options === undefined) return null;
+  if ((table.fields.length === 0 || table.onlyWhenGiven === true) && options === undefined) return null;
   const given = options ?? {};
   for (const key of Object.keys(given)) {
     if (!table.fields.some((f) => f.name === key)) throw new TypeError(`${tableName} has no field '${key}' (op ${opName})`);
