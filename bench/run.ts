@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the CLI's start-up beside `node -e 0` and its scaling over 1k / 10k / 100k operators
  * (bench/process.ts, bench/scaling.ts); how long the core takes per model — reading the .tflite, and the full analysis
- * (the AllocateTensors replay, from which the minimum arena follows) for each kernel set — and the heap it leaves; then
+ * (the AllocateTensors replay, from which the minimum arena follows) for each kernel set — and the heap it leaves;
+ * `quantize` of a float MobileNetV2 224 on 20 samples (bench/quantize.ts); then
  * the language server's figures (bench/lsp.ts) and its analysis workers' (bench/lsp-worker.ts).
  * Uses ../shared/models when present, else the bundled examples. Prints figures; asserts nothing.
  */
@@ -13,6 +14,7 @@ import { readTflite } from '../server/src/model/tflite/reader.js';
 import { benchLsp } from './lsp.js';
 import { benchWorkers } from './lsp-worker.js';
 import { benchStartup } from './process.js';
+import { benchQuantize } from './quantize.js';
 import { benchScaling } from './scaling.js';
 
 const shared = resolve(__dirname, '../../shared/models');
@@ -40,6 +42,7 @@ benchStartup([
     : []),
 ]);
 benchScaling();
+benchQuantize();
 
 console.log(`\nmodels from ${dir}\n`);
 console.log(['model'.padEnd(48), 'KiB'.padStart(7), 'read ms'.padStart(8), ...RUNTIMES.map((r) => `${r} cold/warm ms`.padStart(30))].join(' '));

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { QuantizeRequest, type QuantizeResult } from '../../server/src/lsp/protocol.ts';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { QuantizeRequest, StatsRequest, type QuantizeResult, type ServerStats } from '../../server/src/lsp/protocol.ts';
+import { ModelBuilder, SeededRandom } from '../../server/src/model/builder/index.ts';
 import { readTflite } from '../../server/src/model/tflite/reader.ts';
 import { npy } from '../unit/helpers/npy.ts';
 import type { LspClient } from './helpers/lsp-client.ts';
@@ -16,6 +18,7 @@ serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
   prepare: () => {
     mkdirSync(ws.path('samples'));
     for (let k = 0; k < 6; k++) writeFileSync(ws.path(`samples/x${k}.npy`), npy([1, 1], [k * 1.2]));
+    writeFileSync(ws.path('conv.tflite'), convModel());
   },
 });
 
@@ -56,4 +59,59 @@ test('errors are coded: an int8 model, no data, a bad range, an empty folder, a 
   assert.ok(empty.kind === 'error' && empty.code === 'data' && /no \.npy or \.bin/.test(empty.message));
   const missing = await quantize({ modelUri: ws.uri('nope.tflite'), random: { count: 2, low: 0, high: 1 } });
   assert.ok(missing.kind === 'error' && missing.code === 'model');
+});
+
+/** A float 3x3 convolution on 1x64x64x16 (about 19M multiply-adds a sample): long enough to cancel half-way. */
+function convModel(): Uint8Array {
+  const rng = new SeededRandom(4);
+  const m = new ModelBuilder();
+  const g = m.subgraph('main');
+  const x = g.input({ name: 'x', shape: [1, 64, 64, 16], dtype: 'FLOAT32' });
+  const w = g.constant({ name: 'w', shape: [32, 3, 3, 16], dtype: 'FLOAT32', data: rng.uniformArray(32 * 9 * 16, -0.2, 0.2) });
+  const b = g.constant({ name: 'b', shape: [32], dtype: 'FLOAT32', data: rng.uniformArray(32, -0.1, 0.1) });
+  g.output(g.op('CONV_2D', { inputs: [x, w, b], output: { name: 'y', shape: [1, 64, 64, 32], dtype: 'FLOAT32' }, options: { padding: 'SAME', strideW: 1, strideH: 1, fusedActivationFunction: 'RELU' } }));
+  return m.finish();
+}
+
+/** Resolves once `check` holds, polling (no fixed sleep decides the outcome). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 20));
+}
+
+test('work-done progress: begin, percentages per sample that only grow, and end', async () => {
+  const values: { kind: string; percentage?: number }[] = [];
+  const listener = client.connection.onNotification('$/progress', (p: { token: string; value: { kind: string; percentage?: number } }) => {
+    if (p.token === 'quantize-progress-1') values.push(p.value);
+  });
+  const r = await quantize({ modelUri: ws.uri('sine.tflite'), random: { count: 10, low: 0, high: 6 }, workDoneToken: 'quantize-progress-1' });
+  assert.equal(r.kind, 'ok');
+  await until(() => values.some((v) => v.kind === 'end'));
+  listener.dispose();
+  assert.equal(values[0]!.kind, 'begin');
+  const percents = values.filter((v) => v.kind === 'report').map((v) => v.percentage!);
+  assert.ok(percents.length >= 10, `a report per sample run: ${percents.join(', ')}`);
+  assert.deepEqual(percents, [...percents].sort((a, b) => a - b));
+  assert.equal(percents[percents.length - 1], 100);
+  assert.equal(values[values.length - 1]!.kind, 'end');
+});
+
+test('cancelling the request stops its worker and answers cancelled, with no model', async () => {
+  const before = (await client.request<ServerStats>(StatsRequest.method, null)).workers!.cancelled;
+  const reports: number[] = [];
+  const listener = client.connection.onNotification('$/progress', (p: { token: string; value: { kind: string; percentage?: number } }) => {
+    if (p.token === 'quantize-cancel-1' && p.value.kind === 'report') reports.push(p.value.percentage ?? 0);
+  });
+  const source = new CancellationTokenSource();
+  const pending = client.connection.sendRequest<QuantizeResult>(QuantizeRequest.method, { modelUri: ws.uri('conv.tflite'), random: { count: 400, low: -1, high: 1 }, workDoneToken: 'quantize-cancel-1' }, source.token);
+  await until(() => reports.length >= 2);
+  source.cancel();
+  const r = await pending;
+  listener.dispose();
+  assert.ok(r.kind === 'error' && r.code === 'cancelled', JSON.stringify(r).slice(0, 200));
+  assert.ok(Math.max(...reports) < 100, 'it stopped before the end');
+  const after = (await client.request<ServerStats>(StatsRequest.method, null)).workers!;
+  assert.equal(after.cancelled, before + 1, 'the job was cancelled in the pool (its worker terminated)');
+  // The pool still works after the terminated worker is replaced.
+  const again = await quantize({ modelUri: ws.uri('sine.tflite'), random: { count: 3, low: 0, high: 6 } });
+  assert.equal(again.kind, 'ok');
 });

@@ -1,11 +1,13 @@
 /**
  * TinyML: Quantize to int8 — post-training int8 quantization of a float .tflite model, calibrated on a folder of
- * samples (.npy / raw float32 .bin) or, with a warning, on random data. The server quantizes; the client writes
- * `<name>_int8.tflite` beside the model, asks before overwriting (a regular file only: never through a symbolic link),
- * and offers the next steps. Nothing is written in an untrusted workspace.
+ * samples (.npy / raw float32 .bin) or, with a warning, on random data. The server quantizes in a worker, reporting
+ * percent done per sample (the notification's Cancel stops it within one sample, and nothing is written); the client
+ * writes `<name>_int8.tflite` beside the model, asks before overwriting (a regular file only: never through a symbolic
+ * link), and offers the next steps. Nothing is written in an untrusted workspace.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { WorkDoneProgress } from 'vscode-languageclient/node';
 import { QuantizeRequest, type QuantizeParams, type QuantizeResult } from '../../../server/src/lsp/protocol.js';
 import type { ExtensionState } from '../context.js';
 import { FileError } from '../../../server/src/files/read.js';
@@ -17,7 +19,7 @@ export interface QuantizeOptions {
   /** A folder of samples (file-system path). */
   readonly data?: string;
   readonly random?: { readonly count: number; readonly low: number; readonly high: number };
-  readonly io?: 'int8' | 'float32';
+  readonly io?: 'int8' | 'uint8' | 'float32';
   readonly ifExists?: 'ask' | 'overwrite' | 'cancel';
 }
 
@@ -37,10 +39,12 @@ export async function quantizeModel(state: ExtensionState, arg: unknown, options
   if (!data) return undefined;
   const params: QuantizeParams = { modelUri: model.toString(), io: opts.io ?? 'int8', ...data };
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Quantizing ${path.basename(model.fsPath)} to int8…` },
-    () => state.client.sendRequest(QuantizeRequest.type, params),
+    { location: vscode.ProgressLocation.Notification, title: `Quantizing ${path.basename(model.fsPath)} to int8`, cancellable: true },
+    (progress, token) => requestWithProgress(state, params, progress, token),
   );
+  if (!result) return undefined;
   if (result.kind === 'error') {
+    if (result.code === 'cancelled') return undefined;
     void vscode.window.showErrorMessage(`Cannot quantize: ${result.message}`);
     return undefined;
   }
@@ -68,6 +72,35 @@ export async function quantizeModel(state: ExtensionState, arg: unknown, options
     if (c === 'Create Deployment Manifest') void vscode.commands.executeCommand('tinymlLens.createManifest', target);
   });
   return target;
+}
+
+let progressTokens = 0;
+
+/**
+ * Sends the request with a work-done token and turns the server's percentages into the notification's increments;
+ * Cancel cancels the request (the server stops its worker within one sample). Undefined when cancelled.
+ */
+async function requestWithProgress(
+  state: ExtensionState, params: QuantizeParams, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken,
+): Promise<QuantizeResult | undefined> {
+  const workDoneToken = `tinymlLens-quantize-${process.pid}-${++progressTokens}`;
+  let shown = 0;
+  const listener = state.client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+    if (value.kind === 'end') return;
+    const percent = value.percentage ?? shown;
+    progress.report({ message: value.message, increment: Math.max(0, percent - shown) });
+    shown = Math.max(shown, percent);
+  });
+  try {
+    const result = await state.client.sendRequest(QuantizeRequest.type, { ...params, workDoneToken }, token);
+    return token.isCancellationRequested ? undefined : result;
+  } catch (e) {
+    // A cancelled request may end in a cancellation error rather than the server's 'cancelled' answer.
+    if (token.isCancellationRequested) return undefined;
+    throw e;
+  } finally {
+    listener.dispose();
+  }
 }
 
 /** The calibration data: from the options, else asked (a folder of samples, or random data with its range). */

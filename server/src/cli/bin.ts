@@ -17,6 +17,6 @@ for (const [name, stream] of [['standard output', process.stdout], ['standard er
   });
 }
 
-void Promise.resolve(main(process.argv.slice(2), (s) => process.stdout.write(`${s}\n`), (s) => process.stderr.write(`${s}\n`))).then((code) => {
+void Promise.resolve(main(process.argv.slice(2), (s) => process.stdout.write(`${s}\n`), (s) => process.stderr.write(`${s}\n`), process.stderr)).then((code) => {
   process.exitCode = code;
 });

@@ -19,6 +19,7 @@ import { writeJson } from './json-out.js';
 import { runCalibrate } from './calibrate.js';
 import { runCompile } from './compile.js';
 import { runQuantize } from './quantize.js';
+import type { ProgressStream } from './progress.js';
 import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, shapeModel, shapeNotes, type BatteryOptions } from './fit.js';
 import type { InputShape } from '../analysis/shapes.js';
 import { FileError, parseSize } from '../files/read.js';
@@ -52,14 +53,17 @@ function chosenRuntime(argv: string[], values: Values): Runtime | null {
  * Runs the CLI synchronously and returns its exit code (every .tflite command); output goes to the given writers so
  * tests can capture it. Analysing a model.json is asynchronous: use `main`.
  */
-export function run(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
-  const code = main(argv, out, err);
+export function run(argv: string[], out: (s: string) => void, err: (s: string) => void, progress?: ProgressStream): number {
+  const code = main(argv, out, err, progress);
   if (typeof code !== 'number') throw new Error('analysing a model.json is asynchronous: call main()');
   return code;
 }
 
-/** Runs the CLI: the exit code, or a promise of it when analysing a TF.js model.json (the tfjs loader is async). */
-export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: string) => void): number | Promise<number> {
+/**
+ * Runs the CLI: the exit code, or a promise of it when analysing a TF.js model.json (the tfjs loader is async).
+ * `progress` is where quantize draws its progress bar (bin.ts passes process.stderr; drawn only on a terminal).
+ */
+export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: string) => void, progress?: ProgressStream): number | Promise<number> {
   // Model files and their names are untrusted: whatever a command prints (text, JSON, SARIF, errors quoting the model)
   // reaches the terminal with every control character but newline and tab spelled out (`\x1b`), so no escape
   // sequence from a model can recolour, retitle or rewrite the terminal. Inserted names are also escaped one by one.
@@ -86,7 +90,7 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
     fileLimits.given = maxText === undefined ? null : parseSize(maxText);
     if (maxText !== undefined && fileLimits.given === null) throw new UsageError(`--max-file-size needs a size (e.g. 64MiB, 4GiB, 1000000), not '${maxText}'`);
     const limits = limitOptions(values);
-    return withLimits(limits, () => dispatch(argv, values, positionals, out, err));
+    return withLimits(limits, () => dispatch(argv, values, positionals, out, err, progress));
   } catch (e) {
     return failure(e, err);
   }
@@ -108,7 +112,7 @@ function failure(e: unknown, err: (s: string) => void): number {
 
 type Values = Record<string, string | string[] | boolean | undefined>;
 
-function dispatch(argv: string[], values: ParsedValues, positionals: string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
+function dispatch(argv: string[], values: ParsedValues, positionals: string[], out: (s: string) => void, err: (s: string) => void, progress?: ProgressStream): number | Promise<number> {
   try {
     const [command, ...rest] = positionals;
     if (command !== 'fit' && command !== 'analyze' && command !== 'compile' && command !== 'quantize' && command !== 'calibrate' && command !== 'lint-firmware') {
@@ -127,13 +131,13 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
     if (command !== 'compile' && command !== 'quantize' && writing.length) throw new UsageError(`--${writing[0]} is an option of compile and quantize`);
     const compileOnly = (['name', 'arena-margin'] as const).filter((o) => values[o] !== undefined);
     if (command !== 'compile' && compileOnly.length) throw new UsageError(`--${compileOnly[0]} is an option of compile`);
-    const quantizeOnly = (['data', 'random', 'range', 'io'] as const).filter((o) => values[o] !== undefined);
+    const quantizeOnly = (['data', 'random', 'range', 'io', 'quiet'] as const).filter((o) => values[o] !== undefined);
     if (command !== 'quantize' && quantizeOnly.length) throw new UsageError(`--${quantizeOnly[0]} is an option of quantize`);
     const tfjs = rest.length === 1 && isTfjsModelPath(rest[0]!);
     if (tfjs && command !== 'analyze') throw new UsageError(`${command} needs a .tflite: convert ${rest[0]} first (TF.js models are analysed with analyze only)`);
     if (command === 'quantize') {
       if (rest.length !== 1) throw new UsageError('quantize takes exactly one model file');
-      return runQuantize(rest[0]!, quantizeOptions(values), out, err);
+      return runQuantize(rest[0]!, quantizeOptions(values), out, err, progress);
     }
     if (command === 'compile') {
       if (rest.length !== 1) throw new UsageError('compile takes exactly one model file');
@@ -260,7 +264,7 @@ function quantizeOptions(values: Values): Parameters<typeof runQuantize>[1] {
   const outPath = str('out');
   if (outPath === undefined) throw new UsageError('quantize needs --out OUT.tflite');
   const io = str('io') ?? 'int8';
-  if (io !== 'int8' && io !== 'float32') throw new UsageError(`--io is int8 or float32, not '${io}'`);
+  if (io !== 'int8' && io !== 'uint8' && io !== 'float32') throw new UsageError(`--io is int8, uint8 or float32, not '${io}'`);
   const data = str('data') ?? null;
   const randomText = str('random');
   if ((data === null) === (randomText === undefined)) throw new UsageError('quantize needs calibration data: --data DIR or --random N (one of them)');
@@ -276,7 +280,7 @@ function quantizeOptions(values: Values): Parameters<typeof runQuantize>[1] {
     }
     random = { count, lo, hi };
   }
-  return { out: outPath, data, random, io, force: values.force === true };
+  return { out: outPath, data, random, io, force: values.force === true, quiet: values.quiet === true };
 }
 
 /** The battery options, checked; null when none is given. */

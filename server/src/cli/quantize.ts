@@ -13,6 +13,7 @@ import { prepareFloatModel, QuantizeError, quantizeModel, randomSamples, type Io
 import type { Model } from '../model/ir.js';
 import { formatBytes } from './format.js';
 import { fileErrorLine, loadModelFile, type Write } from './model-file.js';
+import { progressBar, type ProgressStream } from './progress.js';
 
 export interface QuantizeOptions {
   out: string;
@@ -22,10 +23,15 @@ export interface QuantizeOptions {
   random: { count: number; lo: number; hi: number } | null;
   io: IoType;
   force: boolean;
+  /** No progress bar even on a terminal. */
+  quiet?: boolean;
 }
 
-/** Quantizes and writes; returns the exit code (0 written, 1 the model cannot be quantized or run, 2 bad input). */
-export function runQuantize(path: string, opts: QuantizeOptions, out: Write, err: Write): number {
+/**
+ * Quantizes and writes; returns the exit code (0 written, 1 the model cannot be quantized or run, 2 bad input). A
+ * progress bar goes to `progress` when it is a terminal (and not --quiet).
+ */
+export function runQuantize(path: string, opts: QuantizeOptions, out: Write, err: Write, progress?: ProgressStream): number {
   const inWay = destinationOk(opts, err);
   if (inWay !== 0) return inWay;
   const file = loadModelFile(path, err);
@@ -38,7 +44,13 @@ export function runQuantize(path: string, opts: QuantizeOptions, out: Write, err
       err(`tinyml-lens: ${samples}`);
       return 2;
     }
-    const q = quantizeModel(file.model, samples, opts.io);
+    const bar = progressBar(progress, opts.quiet === true);
+    let q: Quantization;
+    try {
+      q = quantizeModel(file.model, samples, opts.io, bar ? { onProgress: (p) => bar.update(p) } : {});
+    } finally {
+      bar?.end();
+    }
     try {
       writeFileSafely(opts.out, q.bytes, { replace: opts.force });
     } catch (e) {

@@ -11,7 +11,7 @@ export const USAGE = `Usage: tinyml-lens analyze MODEL.tflite|model.json [--runt
                      [--catalog FILE] [--write] [--format text|json]
        tinyml-lens analyze MODEL.tflite --firmware ELF|DIR [--map MAP] [--target TARGET] [--format text|json]
        tinyml-lens lint-firmware SRC.cc... --model MODEL.tflite [--runtime RUNTIME] [--format text|json]
-       tinyml-lens quantize MODEL.tflite --out OUT.tflite (--data DIR | --random N [--range A,B]) [--io int8|float32] [--force]
+       tinyml-lens quantize MODEL.tflite --out OUT.tflite (--data DIR | --random N [--range A,B]) [--io int8|uint8|float32] [--quiet] [--force]
 
 Reports the tensor arena TensorFlow Lite Micro needs for MODEL (to the byte, for a 32-bit Cortex-M build),
 operator support, flash and MACs per layer. compile writes C++ for TFLM: the model array, an op resolver with the
@@ -62,7 +62,9 @@ Options:
                      each one sample of the model input
   --random N         quantize: calibrate on N uniform random samples instead (lower quality)
   --range A,B        quantize: the range of --random (default 0,1; write --range=-1,1 when A is negative)
-  --io T             quantize: int8 (default) or float32 model inputs and outputs
+  --io T             quantize: int8 (default), uint8 (as the converter's inference_input_type=uint8: same scale,
+                     zero point + 128) or float32 model inputs and outputs
+  --quiet            quantize: no progress bar (it is drawn on standard error only when that is a terminal)
   --max-work N       bounds every analysis: operator visits in the control-flow walk (default ${DEFAULT_LIMITS.maxWork})
   --max-depth N      nesting of control-flow subgraphs (default ${DEFAULT_LIMITS.maxDepth})
   --max-memory SIZE  tensor data the quantizer and the TF.js reader may allocate (default ${DEFAULT_LIMITS.maxMemory / 2 ** 20}MiB)
@@ -100,6 +102,7 @@ export const OPTIONS = {
   random: { type: 'string' },
   range: { type: 'string' },
   io: { type: 'string' },
+  quiet: { type: 'boolean' },
   'max-work': { type: 'string' },
   'max-depth': { type: 'string' },
   'max-memory': { type: 'string' },

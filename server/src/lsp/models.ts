@@ -18,7 +18,7 @@ import type { AnalysisLimits } from '../model/limits.js';
 import type { CacheStats } from './protocol.js';
 import type { JobFailure, JobRequest, KernelSet } from './worker/messages.js';
 import { joinReport } from './worker/lean-report.js';
-import type { AnalysisPool, JobOutcome } from './worker/pool.js';
+import type { AnalysisPool, JobOutcome, RunOptions } from './worker/pool.js';
 
 export type { CacheStats };
 
@@ -141,11 +141,11 @@ export class ModelCache {
   }
 
   /**
-   * Runs another kind of job (a TF.js load, a quantization) in the same workers to its end, under the default time
-   * limit times `timeFactor`.
+   * Runs another kind of job (a TF.js load, a quantization) in the same workers, under the default time limit times
+   * `timeFactor`: to its end, or, with an `owner`, until `release(owner)` cancels it (its worker is terminated).
    */
-  runJob(key: string, request: JobRequest, timeFactor = 1): Promise<JobOutcome> {
-    return this.pool.run(key, request, { timeoutSeconds: this.timeoutSeconds * timeFactor });
+  runJob(key: string, request: JobRequest, timeFactor = 1, options: Pick<RunOptions, 'owner' | 'onProgress'> = {}): Promise<JobOutcome> {
+    return this.pool.run(key, request, { ...options, timeoutSeconds: this.timeoutSeconds * timeFactor });
   }
 
   /** Forgets every failed job (the limits changed: they may pass now). */

@@ -224,8 +224,13 @@ export interface QuantizeParams {
   readonly dataFolderUri?: string;
   /** Random samples, uniform in [low, high): lower quality, said so in the result. */
   readonly random?: { readonly count: number; readonly low: number; readonly high: number };
-  /** Input and output type of the int8 model; default int8. */
-  readonly io?: 'int8' | 'float32';
+  /** Input and output type of the int8 model; default int8 (uint8: the converter's inference_input_type=uint8). */
+  readonly io?: 'int8' | 'uint8' | 'float32';
+  /**
+   * LSP work-done progress: the server reports percent done per calibration sample under this token (begin, report,
+   * end); cancelling the request stops the worker within one sample and nothing is returned.
+   */
+  readonly workDoneToken?: string | number;
 }
 
 /** The int8 model (base64) with what the user needs to judge it, or why there is none. */

@@ -21,12 +21,40 @@ export interface QuantizeDeps {
 /** Quantization calibrates once per sample: its time limit is this many times an analysis's. */
 const QUANTIZE_TIME_FACTOR = 6;
 
+/** Each request owns its job, so cancelling one request stops only its own worker. */
+let requests = 0;
+
 export function registerQuantize(connection: Connection, deps: QuantizeDeps): void {
-  connection.onRequest(QuantizeRequest.type, (p) =>
-    guardedAsync('quantize', deps.log, { kind: 'error', code: 'internal', message: 'internal error (see the server log)' } as QuantizeResult, () => quantize(p, deps)));
+  connection.onRequest(QuantizeRequest.type, (p, token) =>
+    guardedAsync('quantize', deps.log, { kind: 'error', code: 'internal', message: 'internal error (see the server log)' } as QuantizeResult, async () => {
+      const owner = `quantize-request:${++requests}`;
+      // Reports go to the client's token (a null reporter without one); a custom request gets no reporter by itself.
+      const workDone = connection.window.attachWorkDoneProgress(p.workDoneToken);
+      const cancel = token.onCancellationRequested(() => deps.models.release(owner));
+      workDone.begin('Quantizing to int8', 0, 'reading the model', true);
+      try {
+        // One report per percent at most: a small model calibrated on many samples would otherwise flood the client.
+        let shown = -1;
+        const progress = (pct: number, message: string): void => {
+          if (pct === shown) return;
+          shown = pct;
+          workDone.report(pct, message);
+        };
+        return await quantize(p, deps, { owner, cancelled: () => token.isCancellationRequested, progress });
+      } finally {
+        cancel.dispose();
+        workDone.done();
+      }
+    }));
 }
 
-async function quantize(p: QuantizeParams, deps: QuantizeDeps): Promise<QuantizeResult> {
+interface RequestControl {
+  readonly owner: string;
+  readonly cancelled: () => boolean;
+  readonly progress: (percent: number, message: string) => void;
+}
+
+async function quantize(p: QuantizeParams, deps: QuantizeDeps, control: RequestControl): Promise<QuantizeResult> {
   const error = (code: string, message: string): QuantizeResult => ({ kind: 'error', code, message });
   if (!p.modelUri?.startsWith('file:')) return error('params', 'give a .tflite file URI');
   const modelPath = fileURLToPath(p.modelUri);
@@ -42,8 +70,14 @@ async function quantize(p: QuantizeParams, deps: QuantizeDeps): Promise<Quantize
     if (analysis.kind === 'failed') return error('model', analysisLimit(basename(modelPath), analysis.failure));
     before.set(runtime, analysis.report.memory.minArenaBytes);
   }
-  const outcome = await deps.models.runJob(`quantize|${load.hash}|${JSON.stringify(p)}`, { kind: 'quantize', job: { bytes, modelPath, params: p, before: Object.fromEntries(before) } }, QUANTIZE_TIME_FACTOR);
+  if (control.cancelled()) return cancelled();
+  const { workDoneToken: _token, ...params } = p;
+  const outcome = await deps.models.runJob(`quantize|${load.hash}|${JSON.stringify(params)}`, { kind: 'quantize', job: { bytes, modelPath, params, before: Object.fromEntries(before) } }, QUANTIZE_TIME_FACTOR, {
+    owner: control.owner,
+    onProgress: ({ done, total, phase }) => control.progress(Math.floor((100 * done) / Math.max(1, total)), `${phase}: ${done} of ${total} sample runs`),
+  });
   if (outcome.kind === 'quantized') return outcome.result;
+  if (outcome.kind === 'cancelled') return cancelled();
   if (outcome.kind === 'failed') {
     const f = outcome.failure;
     return error('limit', f.kind === 'time'
@@ -51,4 +85,8 @@ async function quantize(p: QuantizeParams, deps: QuantizeDeps): Promise<Quantize
       : analysisLimit(basename(modelPath), f));
   }
   return error('internal', `the quantize job ended as '${outcome.kind}'`);
+}
+
+function cancelled(): QuantizeResult {
+  return { kind: 'error', code: 'cancelled', message: 'Quantization was cancelled; nothing was written.' };
 }

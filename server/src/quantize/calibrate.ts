@@ -15,12 +15,19 @@ export interface TensorRange {
 /** One sample: a float array per model input, row-major in the input's shape. */
 export type Sample = readonly Float32Array[];
 
-/** Runs every sample through the float model and returns the range of each model input and op output, by tensor index. */
-export function calibrate(interpreter: Interpreter, samples: readonly Sample[]): Map<number, TensorRange> {
+/** Called before each sample is run; `done` samples of `total` are finished in this phase. */
+export type SampleHook = (done: number, total: number) => void;
+
+/**
+ * Runs every sample through the float model and returns the range of each model input and op output, by tensor
+ * index. `outputs`, when given, receives each sample's float outputs (copies), for `compareOutputs`.
+ */
+export function calibrate(interpreter: Interpreter, samples: readonly Sample[], beforeSample?: SampleHook, outputs?: Float32Array[][]): Map<number, TensorRange> {
   if (samples.length === 0) throw new QuantizeError('bad-data', 'calibration needs at least one sample');
   const ranges = new Map<number, TensorRange>();
   samples.forEach((sample, k) => {
-    interpreter.run(sample, {
+    beforeSample?.(k, samples.length);
+    const got = interpreter.run(sample, {
       simulateQuantization: false,
       observe: (tensor, values) => {
         let min = Infinity;
@@ -42,6 +49,7 @@ export function calibrate(interpreter: Interpreter, samples: readonly Sample[]):
         } else ranges.set(tensor, { min, max });
       },
     });
+    outputs?.push(got);
   });
   return ranges;
 }
@@ -63,12 +71,14 @@ export interface OutputError {
 /**
  * Runs the samples through the float model and the quantized one, the latter twice: with only weights and biases
  * quantized (`weights`) and with every quantized tensor rounded onto its grid (`int8`, simulated integer inference).
+ * `floatOutputs` (from `calibrate`, one entry per sample) saves running the float model again.
  */
-export function compareOutputs(float: Interpreter, quantized: Interpreter, samples: readonly Sample[]): { weights: OutputError[]; int8: OutputError[] } {
+export function compareOutputs(float: Interpreter, quantized: Interpreter, samples: readonly Sample[], beforeSample?: SampleHook, floatOutputs?: readonly (readonly Float32Array[])[]): { weights: OutputError[]; int8: OutputError[] } {
   const fresh = () => float.outputs.map((t) => ({ name: t.name, depth: t.shape[t.shape.length - 1] ?? 1, maxAbs: 0, sumAbs: 0, count: 0, floatMin: Infinity, floatMax: -Infinity, agree: 0, rows: 0 }));
   const modes = [{ simulate: false, stats: fresh() }, { simulate: true, stats: fresh() }];
-  for (const sample of samples) {
-    const want = float.run(sample, { simulateQuantization: false });
+  samples.forEach((sample, n) => {
+    beforeSample?.(n, samples.length);
+    const want = floatOutputs?.[n] ?? float.run(sample, { simulateQuantization: false });
     for (const { simulate, stats } of modes) {
       const got = quantized.run(sample, { simulateQuantization: simulate });
       stats.forEach((s, k) => {
@@ -88,7 +98,7 @@ export function compareOutputs(float: Interpreter, quantized: Interpreter, sampl
         }
       });
     }
-  }
+  });
   const result = (stats: ReturnType<typeof fresh>): OutputError[] => stats.map((s) => ({
     name: s.name, maxAbs: s.maxAbs, meanAbs: s.sumAbs / Math.max(1, s.count), floatMin: s.floatMin, floatMax: s.floatMax,
     top1: s.rows > 0 ? s.agree / s.rows : null,

@@ -12,7 +12,9 @@ export type QuantizeErrorCode =
   /** The model contradicts itself: shapes that do not follow from the op, a constant shorter than its shape. */
   | 'bad-model'
   /** A calibration sample is unusable: wrong shape or size, not float32, not finite, malformed .npy header. */
-  | 'bad-data';
+  | 'bad-data'
+  /** The caller stopped it (`isCancelled`), between two samples. */
+  | 'cancelled';
 
 /** Why a model or a sample cannot be quantized; `layer` is set when one operator is the cause. */
 export class QuantizeError extends Error {

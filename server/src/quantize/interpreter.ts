@@ -9,14 +9,19 @@ import type { Model, Operator, Subgraph, Tensor } from '../model/ir.js';
 import { checkAllocation, resolveLimits, type AnalysisLimits } from '../model/limits.js';
 import { layerError, QuantizeError } from './errors.js';
 import { conv2d, depthwiseConv2d, fullyConnected, outputSize, pool2d, type Clamp, type Nhwc, type Window } from './kernels-conv.js';
+import { compileMore, MORE_OPS, MULTI_OUTPUT_OPS, type OpContext } from './ops-more.js';
 import { activation, binaryOp, broadcastShape, concatenate, mean, pad, softmax, type Activation, type Arithmetic } from './kernels-tensor.js';
 import { constantValues, fakeQuantize, integerRange, sizeOf } from './tensors.js';
 
 /** The operators the interpreter (and so the quantizer) handles. */
 export const SUPPORTED_OPS = [
   'CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'SUB', 'MUL', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'RESHAPE',
-  'SOFTMAX', 'CONCATENATION', 'MEAN', 'PAD', 'RELU', 'RELU6', 'LOGISTIC', 'TANH', 'QUANTIZE', 'DEQUANTIZE',
+  'SOFTMAX', 'CONCATENATION', 'MEAN', 'PAD', 'RELU', 'RELU6', 'LOGISTIC', 'TANH', 'QUANTIZE', 'DEQUANTIZE', 'ABS',
+  'SQUARED_DIFFERENCE', 'MAXIMUM', 'MINIMUM', 'PRELU', ...MORE_OPS,
 ] as const;
+
+/** Integer types an op may compute when its inputs are all constants (shapes, indices): such ops are folded. */
+const FOLDABLE_TYPES: ReadonlySet<string> = new Set(['INT32', 'INT64']);
 
 export interface RunOptions {
   /** Round quantized (INT8/UINT8/INT16) tensors onto their grid after each op; default true. */
@@ -36,7 +41,10 @@ const CLAMPS: Readonly<Record<string, Clamp>> = {
 /** A model prepared for repeated runs: constants decoded once, every activation buffer allocated once. */
 export class Interpreter {
   readonly graph: Subgraph;
-  /** The DEQUANTIZE ops folded into constants, by the tensor they write. */
+  /**
+   * The ops folded into constants, by the tensor they write: DEQUANTIZEs of constant weights, and ops computing
+   * integers from constants only (the Keras SHAPE -> STRIDED_SLICE -> PACK chain that feeds a RESHAPE).
+   */
   readonly folded = new Map<number, Operator>();
   private readonly values: Float32Array[];
   private readonly steps: { readonly op: Operator; readonly exec: Exec }[] = [];
@@ -77,6 +85,10 @@ export class Interpreter {
         written.add(out);
         continue;
       }
+      if (this.fold(op)) {
+        for (const o of op.outputs) written.add(o);
+        continue;
+      }
       for (const i of [...op.inputs, ...op.outputs]) {
         const t = graph.tensors[i];
         if (i < 0 || !t) continue;
@@ -89,8 +101,27 @@ export class Interpreter {
   }
 
   /**
-   * The float values of a constant: a tensor with data, or the output of a DEQUANTIZE of one (folded); null for an
-   * activation.
+   * Runs an op once, now, when its result is a constant: SHAPE (shapes are static here), or an op computing integers
+   * from constants only. Returns false for any other op.
+   */
+  private fold(op: Operator): boolean {
+    const g = this.graph;
+    const outputs = op.outputs.map((o) => g.tensors[o]);
+    if (outputs.some((t) => !t || !FOLDABLE_TYPES.has(t.dtype))) return false;
+    if (op.opName !== 'SHAPE' && !op.inputs.every((i) => i < 0 || this.constantOf(i) !== null)) return false;
+    for (const i of op.inputs) if (i >= 0 && op.opName !== 'SHAPE') this.prepare(g.tensors[i]!, op);
+    for (const t of outputs) {
+      this.reserve(t!, op);
+      this.values[t!.index] = new Float32Array(t!.elementCount);
+    }
+    this.compile(op)(this.values);
+    for (const o of op.outputs) this.folded.set(o, op);
+    return true;
+  }
+
+  /**
+   * The float values of a constant: a tensor with data, or the output of an op folded into one (a DEQUANTIZE of
+   * weights, a shape computation); null for an activation.
    */
   constantOf(index: number): Float32Array | null {
     const t = this.graph.tensors[index];
@@ -104,7 +135,7 @@ export class Interpreter {
       this.values[t.index] = constantValues(this.model, t);
       return;
     }
-    checkActivationType(t);
+    checkActivationType(t, op ? (detail) => layerError('unsupported-model', this.graph, op, detail) : null);
     this.values[t.index] = new Float32Array(t.elementCount);
   }
 
@@ -155,7 +186,7 @@ export class Interpreter {
       return t;
     };
     const output = g.tensors[op.outputs[0] ?? -1];
-    if (!output || op.outputs.length !== 1) throw fail('expected exactly one output');
+    if (!output || (op.outputs.length !== 1 && !MULTI_OUTPUT_OPS.has(op.opName))) throw fail('expected exactly one output');
     const [x, o] = [op.inputs[0] ?? -1, op.outputs[0]!];
     const act = (): Clamp => {
       const name = String(op.options.fusedActivationFunction ?? 'NONE');
@@ -216,7 +247,11 @@ export class Interpreter {
       }
       case 'ADD':
       case 'SUB':
-      case 'MUL': {
+      case 'MUL':
+      case 'SQUARED_DIFFERENCE':
+      case 'MAXIMUM':
+      case 'MINIMUM':
+      case 'PRELU': {
         const [a, b] = [tensor(0), tensor(1)];
         const shape = broadcastShape(a.shape, b.shape);
         if (!shape || sizeOf(shape) !== output.elementCount) throw fail(`shapes [${a.shape.join(', ')}] and [${b.shape.join(', ')}] do not broadcast to [${output.shape.join(', ')}]`);
@@ -233,7 +268,8 @@ export class Interpreter {
       case 'RELU':
       case 'RELU6':
       case 'LOGISTIC':
-      case 'TANH': {
+      case 'TANH':
+      case 'ABS': {
         sameCount(tensor(0));
         return (v) => activation(name as Activation, v[x]!, v[o]!);
       }
@@ -273,8 +309,16 @@ export class Interpreter {
         if (paddings.some(([a, b]) => a < 0 || b < 0) || shape.join() !== output.shape.join()) throw fail(`padded shape [${shape.join(', ')}] is not the output shape [${output.shape.join(', ')}]`);
         return (v) => pad(v[x]!, xt.shape, paddings, v[o]!, output.shape);
       }
-      default:
-        throw layerError('unsupported-op', g, op, `${name} has no kernel here`);
+      default: {
+        const context: OpContext = {
+          graph: g, op, output, tensor, act, fail,
+          constant: (k, what) => this.constantOf(constant(k, what).index)!,
+          unsupported: (detail) => layerError('unsupported-op', g, op, detail),
+        };
+        const exec = compileMore(context);
+        if (!exec) throw layerError('unsupported-op', g, op, `${name} has no kernel here`);
+        return exec;
+      }
     }
   }
 }
@@ -296,8 +340,9 @@ function windowOf(op: Operator): Window {
 }
 
 /** Activations must be float32, or quantized integers for a simulated run of a quantized model. */
-function checkActivationType(t: Tensor): void {
+function checkActivationType(t: Tensor, located: ((detail: string) => QuantizeError) | null): void {
   if (t.dtype === 'FLOAT32') return;
   if (integerRange(t.dtype) && t.quantization && t.quantization.scale.length === 1) return;
-  throw new QuantizeError('unsupported-model', `tensor '${t.name}' is ${t.dtype}${t.quantization ? '' : ' without quantization'}; activations must be FLOAT32 (or per-tensor quantized integers)`);
+  const detail = `tensor '${t.name}' is ${t.dtype}${t.quantization ? '' : ' without quantization'}; activations must be FLOAT32 (or per-tensor quantized integers)`;
+  throw located ? located(detail) : new QuantizeError('unsupported-model', detail);
 }

@@ -1,15 +1,17 @@
 /**
  * Float reference kernels for the spatial ops, NHWC as TFLite lays tensors out: CONV_2D, DEPTHWISE_CONV_2D,
  * FULLY_CONNECTED, AVERAGE_POOL_2D and MAX_POOL_2D. They follow TFLite's reference kernels' arithmetic (padding split
- * with the smaller half before, average pooling over the in-bounds part of the window); written for clarity, with
- * the innermost loop over contiguous memory.
+ * with the smaller half before, average pooling over the in-bounds part of the window). CONV_2D and FULLY_CONNECTED
+ * run as a blocked matrix product (`gemm.ts`), depthwise and pooling directly; each output's sum is formed in the
+ * same order as the plain loops, so results do not depend on the blocking.
  */
+
+import { gemm, type Clamp } from './gemm.js';
 
 /** [batch, height, width, channels]. */
 export type Nhwc = readonly [number, number, number, number];
 
-/** A fused activation as a clamp; NONE is [-Infinity, Infinity]. */
-export type Clamp = readonly [number, number];
+export type { Clamp };
 
 export interface Window {
   readonly strideH: number;
@@ -70,27 +72,31 @@ function taps(p: Placement, n: number, oy: number, ox: number, pixel: Int32Array
   return count;
 }
 
-/** CONV_2D: filter [out, kh, kw, in], bias [out] or null. */
+/**
+ * CONV_2D: filter [out, kh, kw, in], bias [out] or null. im2col one output row at a time (a 1x1 stride-1 filter reads
+ * the input as it is), then the blocked matrix product. A tap outside the input is a zero in the patch: it adds a
+ * zero product, which leaves the sum as the plain loop that skips it has it.
+ */
 export function conv2d(x: Float32Array, xs: Nhwc, w: Float32Array, ws: Nhwc, bias: Float32Array | null, win: Window, act: Clamp, out: Float32Array, os: Nhwc): void {
   const [outC, kh, kw, inC] = ws;
+  const [batches, outH, outW] = os;
+  const k = kh * kw * inC;
   const p = placement(xs, kh, kw, win, os);
+  if (kh === 1 && kw === 1 && win.strideH === 1 && win.strideW === 1 && p.padT === 0 && p.padL === 0 && outH === xs[1] && outW === xs[2]) {
+    gemm({ a: x, aOffset: 0, rows: batches * outH * outW, k, b: w, n: outC, bias, act, out, outOffset: 0 });
+    return;
+  }
+  const patch = new Float32Array(outW * k);
   const pixel = new Int32Array(kh * kw);
   const tap = new Int32Array(kh * kw);
-  let o = 0;
-  for (let n = 0; n < os[0]; n++) {
-    for (let oy = 0; oy < os[1]; oy++) {
-      for (let ox = 0; ox < os[2]; ox++) {
+  for (let n = 0; n < batches; n++) {
+    for (let oy = 0; oy < outH; oy++) {
+      patch.fill(0);
+      for (let ox = 0; ox < outW; ox++) {
         const count = taps(p, n, oy, ox, pixel, tap);
-        for (let oc = 0; oc < outC; oc++) {
-          let acc = bias ? (bias[oc] ?? 0) : 0;
-          for (let t = 0; t < count; t++) {
-            const xBase = pixel[t]!;
-            const wBase = (oc * kh * kw + tap[t]!) * inC;
-            for (let ic = 0; ic < inC; ic++) acc += x[xBase + ic]! * w[wBase + ic]!;
-          }
-          out[o++] = clamp(acc, act);
-        }
+        for (let t = 0; t < count; t++) patch.set(x.subarray(pixel[t]!, pixel[t]! + inC), ox * k + tap[t]! * inC);
       }
+      gemm({ a: patch, aOffset: 0, rows: outW, k, b: w, n: outC, bias, act, out, outOffset: (n * outH + oy) * outW * outC });
     }
   }
 }
@@ -102,19 +108,46 @@ export function depthwiseConv2d(x: Float32Array, xs: Nhwc, w: Float32Array, ws: 
   const p = placement(xs, kh, kw, win, os);
   const pixel = new Int32Array(kh * kw);
   const tap = new Int32Array(kh * kw);
-  const acc = new Float64Array(outC);
+  // Input channel of each output channel, computed once.
+  const source = Int32Array.from({ length: outC }, (_, c) => Math.floor(c / multiplier));
+  const [lo, hi] = act;
   let o = 0;
   for (let n = 0; n < os[0]; n++) {
     for (let oy = 0; oy < os[1]; oy++) {
       for (let ox = 0; ox < os[2]; ox++) {
-        for (let c = 0; c < outC; c++) acc[c] = bias ? (bias[c] ?? 0) : 0;
         const count = taps(p, n, oy, ox, pixel, tap);
-        for (let t = 0; t < count; t++) {
-          const xBase = pixel[t]!;
-          const wBase = tap[t]! * outC;
-          for (let c = 0; c < outC; c++) acc[c] = acc[c]! + x[xBase + Math.floor(c / multiplier)]! * w[wBase + c]!;
+        for (let t = 0; t < count; t++) tap[t] = tap[t]! * outC;
+        if (multiplier === 1) {
+          // Four channels at a time share the tap offsets; each channel's sum still runs over the taps in order.
+          let c = 0;
+          for (; c + 4 <= outC; c += 4) {
+            let s0 = bias ? (bias[c] ?? 0) : 0, s1 = bias ? (bias[c + 1] ?? 0) : 0, s2 = bias ? (bias[c + 2] ?? 0) : 0, s3 = bias ? (bias[c + 3] ?? 0) : 0;
+            for (let t = 0; t < count; t++) {
+              const xb = pixel[t]! + c;
+              const wb = tap[t]! + c;
+              s0 += x[xb]! * w[wb]!;
+              s1 += x[xb + 1]! * w[wb + 1]!;
+              s2 += x[xb + 2]! * w[wb + 2]!;
+              s3 += x[xb + 3]! * w[wb + 3]!;
+            }
+            out[o++] = s0 < lo ? lo : s0 > hi ? hi : s0;
+            out[o++] = s1 < lo ? lo : s1 > hi ? hi : s1;
+            out[o++] = s2 < lo ? lo : s2 > hi ? hi : s2;
+            out[o++] = s3 < lo ? lo : s3 > hi ? hi : s3;
+          }
+          for (; c < outC; c++) {
+            let acc = bias ? (bias[c] ?? 0) : 0;
+            for (let t = 0; t < count; t++) acc += x[pixel[t]! + c]! * w[tap[t]! + c]!;
+            out[o++] = acc < lo ? lo : acc > hi ? hi : acc;
+          }
+        } else {
+          for (let c = 0; c < outC; c++) {
+            let acc = bias ? (bias[c] ?? 0) : 0;
+            const s = source[c]!;
+            for (let t = 0; t < count; t++) acc += x[pixel[t]! + s]! * w[tap[t]! + c]!;
+            out[o++] = acc < lo ? lo : acc > hi ? hi : acc;
+          }
         }
-        for (let c = 0; c < outC; c++) out[o++] = clamp(acc[c]!, act);
       }
     }
   }
@@ -122,16 +155,7 @@ export function depthwiseConv2d(x: Float32Array, xs: Nhwc, w: Float32Array, ws: 
 
 /** FULLY_CONNECTED: the input as rows of `inDepth` (the filter's second dimension), filter [units, inDepth]. */
 export function fullyConnected(x: Float32Array, w: Float32Array, units: number, inDepth: number, bias: Float32Array | null, act: Clamp, out: Float32Array): void {
-  const rows = x.length / inDepth;
-  for (let r = 0; r < rows; r++) {
-    for (let u = 0; u < units; u++) {
-      let acc = bias ? (bias[u] ?? 0) : 0;
-      const xBase = r * inDepth;
-      const wBase = u * inDepth;
-      for (let i = 0; i < inDepth; i++) acc += x[xBase + i]! * w[wBase + i]!;
-      out[r * units + u] = clamp(acc, act);
-    }
-  }
+  gemm({ a: x, aOffset: 0, rows: x.length / inDepth, k: inDepth, b: w, n: units, bias, act, out, outOffset: 0 });
 }
 
 /** AVERAGE_POOL_2D / MAX_POOL_2D over a filter window; averages count only the in-bounds elements. */

@@ -1,5 +1,6 @@
 /**
- * Float reference kernels for the element-wise and shape ops: broadcasting ADD / SUB / MUL, SOFTMAX over the last
+ * Float reference kernels for the element-wise and shape ops: broadcasting ADD / SUB / MUL / SQUARED_DIFFERENCE /
+ * MAXIMUM / MINIMUM / PRELU, SOFTMAX over the last
  * axis, CONCATENATION, MEAN, PAD and the standalone activations. Shapes are plain arrays (row-major).
  */
 import type { Clamp } from './kernels-conv.js';
@@ -46,14 +47,25 @@ function broadcastIndex(shape: readonly number[], outShape: readonly number[]): 
   return map;
 }
 
-export type Arithmetic = 'ADD' | 'SUB' | 'MUL';
+export type Arithmetic = 'ADD' | 'SUB' | 'MUL' | 'SQUARED_DIFFERENCE' | 'MAXIMUM' | 'MINIMUM' | 'PRELU';
+
+const ARITHMETIC: Readonly<Record<Arithmetic, (x: number, y: number) => number>> = {
+  ADD: (x, y) => x + y,
+  SUB: (x, y) => x - y,
+  MUL: (x, y) => x * y,
+  SQUARED_DIFFERENCE: (x, y) => (x - y) * (x - y),
+  MAXIMUM: (x, y) => (x > y ? x : y),
+  MINIMUM: (x, y) => (x < y ? x : y),
+  // y is the slope (alpha), broadcast onto x.
+  PRELU: (x, y) => (x >= 0 ? x : x * y),
+};
 
 /** A prepared broadcasting binary op: index maps are computed once per shape pair. */
 export function binaryOp(kind: Arithmetic, aShape: readonly number[], bShape: readonly number[], outShape: readonly number[]): (a: Float32Array, b: Float32Array, act: Clamp, out: Float32Array) => void {
   const same = (s: readonly number[]): boolean => sizeOf(s) === sizeOf(outShape);
   const ia = same(aShape) ? null : broadcastIndex(aShape, outShape);
   const ib = same(bShape) ? null : broadcastIndex(bShape, outShape);
-  const f = kind === 'ADD' ? (x: number, y: number) => x + y : kind === 'SUB' ? (x: number, y: number) => x - y : (x: number, y: number) => x * y;
+  const f = ARITHMETIC[kind];
   return (a, b, act, out) => {
     for (let i = 0; i < out.length; i++) {
       const v = f(a[ia ? ia[i]! : i]!, b[ib ? ib[i]! : i]!);
@@ -102,24 +114,36 @@ export function mean(x: Float32Array, shape: readonly number[], axes: readonly n
   for (let i = 0; i < out.length; i++) out[i] = sums[i]! / count;
 }
 
-/** PAD with zeros: `paddings` holds [before, after] per dimension. */
+/** PAD with zeros: `paddings` holds [before, after] per dimension. Copies whole rows of the last dimension. */
 export function pad(x: Float32Array, shape: readonly number[], paddings: readonly (readonly [number, number])[], out: Float32Array, outShape: readonly number[]): void {
   out.fill(0);
-  const inStrides = stridesOf(shape);
+  const rank = shape.length;
+  if (x.length === 0) return;
+  if (rank === 0) {
+    out.set(x);
+    return;
+  }
   const outStrides = stridesOf(outShape);
-  for (let i = 0; i < x.length; i++) {
-    let rest = i;
-    let o = 0;
-    for (let d = 0; d < shape.length; d++) {
-      const coord = Math.floor(rest / (inStrides[d] ?? 1));
-      rest -= coord * (inStrides[d] ?? 1);
-      o += (coord + (paddings[d]?.[0] ?? 0)) * (outStrides[d] ?? 1);
+  const row = shape[rank - 1]!;
+  const rows = x.length / row;
+  const coord = new Array<number>(rank).fill(0);
+  let o = 0;
+  for (let d = 0; d < rank; d++) o += (paddings[d]?.[0] ?? 0) * outStrides[d]!;
+  for (let r = 0; r < rows; r++) {
+    out.set(x.subarray(r * row, (r + 1) * row), o);
+    // Next row: advance the coordinate over every dimension but the last, like an odometer.
+    for (let d = rank - 2; d >= 0; d--) {
+      if (++coord[d]! < shape[d]!) {
+        o += outStrides[d]!;
+        break;
+      }
+      o -= outStrides[d]! * (coord[d]! - 1);
+      coord[d] = 0;
     }
-    out[o] = x[i]!;
   }
 }
 
-export type Activation = 'RELU' | 'RELU6' | 'RELU_N1_TO_1' | 'LOGISTIC' | 'TANH';
+export type Activation = 'RELU' | 'RELU6' | 'RELU_N1_TO_1' | 'LOGISTIC' | 'TANH' | 'ABS';
 
 /** A standalone activation op, element-wise. */
 export function activation(kind: Activation, x: Float32Array, out: Float32Array): void {
@@ -131,6 +155,7 @@ export function activation(kind: Activation, x: Float32Array, out: Float32Array)
       case 'RELU_N1_TO_1': out[i] = v < -1 ? -1 : v > 1 ? 1 : v; break;
       case 'LOGISTIC': out[i] = 1 / (1 + Math.exp(-v)); break;
       case 'TANH': out[i] = Math.tanh(v); break;
+      case 'ABS': out[i] = Math.abs(v); break;
     }
   }
 }

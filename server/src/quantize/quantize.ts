@@ -7,10 +7,15 @@
  * - activations int8 asymmetric from the calibrated range widened to contain 0;
  * - fixed outputs: SOFTMAX and LOGISTIC 1/256 with zero point -128, TANH 1/128 with zero point 0;
  * - outputs that must equal their input's parameters because the int8 kernel copies or clamps without requantizing:
- *   RESHAPE, MAX_POOL_2D, AVERAGE_POOL_2D (TFLM's pooling Prepare checks it), PAD (pads with the output zero point),
- *   RELU6 (TFLM clamps in the input's parameters);
- * - CONCATENATION: TFLM requires every input's parameters to equal the output's, so an input that differs is
- *   requantized by an inserted QUANTIZE (int8 -> int8), as TFLite's older quantizer does.
+ *   RESHAPE, SQUEEZE, EXPAND_DIMS, TRANSPOSE, GATHER, STRIDED_SLICE, SPLIT / SPLIT_V (every output), the resizes,
+ *   MAX_POOL_2D, AVERAGE_POOL_2D (TFLM's pooling Prepare checks it), PAD (pads with the output zero point), RELU6
+ *   (TFLM clamps in the input's parameters);
+ * - own calibrated range, requantized by the kernel: HARD_SWISH, LEAKY_RELU, ABS, PRELU (its slope an int8 constant
+ *   over its own range), SQUARED_DIFFERENCE and the arithmetic ops;
+ * - CONCATENATION, PACK, MAXIMUM and MINIMUM: TFLM copies or compares the inputs' bytes, so an input whose parameters
+ *   differ from the output's is requantized by an inserted QUANTIZE (int8 -> int8), as TFLite's older quantizer does.
+ * - ops computing integers from constants (the Keras SHAPE -> STRIDED_SLICE -> PACK chain) are folded away: the
+ *   RESHAPE they fed gets the computed shape as an int32 constant.
  *
  * QUANTIZE / DEQUANTIZE ops of the float model are dropped (their output is the same activation), DEQUANTIZEs of
  * constant weights are folded into the weights. Tensor names are kept.
@@ -24,8 +29,12 @@ import type { TensorRange } from './calibrate.js';
 import { layerError, QuantizeError } from './errors.js';
 import type { Interpreter } from './interpreter.js';
 
-/** The type of the model's inputs and outputs: int8 (the converter's inference_input_type / output_type), or float32 with QUANTIZE / DEQUANTIZE at the edges. */
-export type IoType = 'int8' | 'float32';
+/**
+ * The type of the model's inputs and outputs, as the converter's inference_input_type / inference_output_type: int8;
+ * uint8 (same scale, zero point + 128, with a QUANTIZE uint8 -> int8 after each input and int8 -> uint8 before each
+ * output); or float32 with QUANTIZE / DEQUANTIZE at the edges.
+ */
+export type IoType = 'int8' | 'uint8' | 'float32';
 
 /** One layer's output quantization. */
 export interface QuantizedLayer {
@@ -45,7 +54,7 @@ export interface QuantizedLayer {
 /** A model input's or output's type and parameters (what the application quantizes its data with). */
 export interface IoTensor {
   readonly name: string;
-  readonly dtype: 'INT8' | 'FLOAT32';
+  readonly dtype: 'INT8' | 'UINT8' | 'FLOAT32';
   readonly shape: readonly number[];
   /** The int8 parameters of the tensor, or of the int8 tensor next to a float32 one. */
   readonly scale: number;
@@ -65,10 +74,19 @@ export interface Int8Model {
 const INT8_VERSIONS: Readonly<Record<string, number>> = {
   CONV_2D: 3, DEPTHWISE_CONV_2D: 3, FULLY_CONNECTED: 4, ADD: 2, SUB: 2, MUL: 2, AVERAGE_POOL_2D: 2, MAX_POOL_2D: 2,
   RESHAPE: 1, SOFTMAX: 2, CONCATENATION: 2, MEAN: 2, PAD: 2, RELU: 2, RELU6: 2, LOGISTIC: 2, TANH: 2,
+  TRANSPOSE: 2, GATHER: 2, STRIDED_SLICE: 2, PACK: 2, SPLIT: 2, SPLIT_V: 2, RESIZE_BILINEAR: 2, RESIZE_NEAREST_NEIGHBOR: 2,
+  LEAKY_RELU: 2,
 };
 const TANH_QUANT_INT8: QuantSpec = { scale: [1 / 128], zeroPoint: [0] };
 const FIXED_OUTPUT: Readonly<Record<string, QuantSpec>> = { SOFTMAX: PROBABILITY_QUANT_INT8, LOGISTIC: PROBABILITY_QUANT_INT8, TANH: TANH_QUANT_INT8 };
-const SAME_AS_INPUT = new Set(['RESHAPE', 'MAX_POOL_2D', 'AVERAGE_POOL_2D', 'PAD', 'RELU6']);
+const SAME_AS_INPUT = new Set([
+  'RESHAPE', 'MAX_POOL_2D', 'AVERAGE_POOL_2D', 'PAD', 'RELU6', 'SQUEEZE', 'EXPAND_DIMS', 'TRANSPOSE', 'GATHER',
+  'STRIDED_SLICE', 'SPLIT', 'SPLIT_V', 'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR',
+]);
+/** Ops whose every input must have the output's parameters (TFLM copies their bytes): differing inputs are requantized. */
+const SHARED_SCALE = new Set(['CONCATENATION', 'PACK', 'MAXIMUM', 'MINIMUM']);
+/** The input that carries the data, where it is not input 0 (SPLIT's input 0 is its axis). */
+const DATA_INPUT: Readonly<Record<string, number>> = { SPLIT: 1 };
 /** The axis per-channel weights run along, or null for per-tensor weights. */
 const WEIGHT_AXIS: Readonly<Record<string, number | null>> = { CONV_2D: 0, DEPTHWISE_CONV_2D: 3, FULLY_CONNECTED: null };
 
@@ -91,12 +109,14 @@ export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, 
   for (const i of g.inputs) {
     const t = g.tensors[i]!;
     const r = rangeOf(i);
-    params.set(i, activationQuantInt8(r.min, r.max));
-    if (io === 'float32') {
-      const f = sg.input(spec(t, 'FLOAT32', undefined));
-      floatRefs.set(i, f);
-      refs.set(i, sg.op('QUANTIZE', { inputs: [f], output: spec(t, 'INT8', params.get(i), `${t.name}_int8`), version: 1 }));
-    } else refs.set(i, sg.input(spec(t, 'INT8', params.get(i))));
+    const q = activationQuantInt8(r.min, r.max);
+    params.set(i, q);
+    if (io === 'int8') refs.set(i, sg.input(spec(t, 'INT8', q)));
+    else {
+      const edge = sg.input(io === 'float32' ? spec(t, 'FLOAT32', undefined) : spec(t, 'UINT8', asUint8(q)));
+      floatRefs.set(i, edge);
+      refs.set(i, sg.op('QUANTIZE', { inputs: [edge], output: spec(t, 'INT8', q, `${t.name}_int8`), version: io === 'float32' ? 1 : 2 }));
+    }
   }
 
   const layers: QuantizedLayer[] = [];
@@ -105,7 +125,7 @@ export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, 
     const out = op.outputs[0]!;
     if (interp.folded.has(out)) continue;
     const t = g.tensors[out]!;
-    const in0 = resolve(op.inputs[0]!);
+    const in0 = resolve(op.inputs[DATA_INPUT[op.opName] ?? 0]!);
     if (op.opName === 'QUANTIZE' || op.opName === 'DEQUANTIZE') {
       alias.set(out, in0);
       continue;
@@ -118,7 +138,7 @@ export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, 
       rule = 'same as input';
     }
     quant ??= activationQuantInt8(r.min, r.max);
-    params.set(out, quant);
+    const shared = SHARED_SCALE.has(op.opName);
 
     const activation = (i: number): TensorRef => {
       const ref = refs.get(i);
@@ -135,7 +155,7 @@ export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, 
       const src = g.tensors[i]!;
       if (values === null) {
         const ref = activation(i);
-        if (op.opName !== 'CONCATENATION' || sameQuant(params.get(i), quant)) return inputs.push(ref);
+        if (!shared || sameQuant(params.get(i), quant)) return inputs.push(ref);
         requantizeOps++;
         return inputs.push(sg.op('QUANTIZE', { inputs: [ref], output: spec(src, 'INT8', quant, `${src.name}_requantized`), version: 2 }));
       }
@@ -148,12 +168,21 @@ export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, 
         const b = quantizeBiasInt32(values, params.get(in0)?.scale[0] ?? 1, weightScales);
         return inputs.push(sg.constant({ ...spec(src, 'INT32', b.quant), data: b.data }));
       }
-      return inputs.push(integerConstant(sg, interp, src, values) ?? floatOperand(sg, src, values, op.opName === 'CONCATENATION' ? quant : null));
+      return inputs.push(integerConstant(sg, interp, src, values) ?? floatOperand(sg, src, values, shared ? quant : null));
     });
-    const outputName = io === 'float32' && g.outputs.includes(out) ? `${t.name}_int8` : t.name;
     // The op name is only known at run time, so the options' static type is too; op() checks them against the table.
     const options = optionsOf(op) as never;
-    refs.set(out, sg.op(op.opName, { inputs, output: spec(t, 'INT8', quant, outputName), options, version: INT8_VERSIONS[op.opName] ?? 1 }));
+    const version = INT8_VERSIONS[op.opName] ?? 1;
+    const outputSpec = (o: number): TensorSpec => {
+      const ot = g.tensors[o]!;
+      params.set(o, quant);
+      return spec(ot, 'INT8', quant, io !== 'int8' && g.outputs.includes(o) ? `${ot.name}_int8` : ot.name);
+    };
+    if (op.outputs.length === 1) refs.set(out, sg.op(op.opName, { inputs, output: outputSpec(out), options, version }));
+    else {
+      const made = sg.op(op.opName, { inputs, outputs: op.outputs.map(outputSpec), options, version });
+      op.outputs.forEach((o, k) => refs.set(o, made[k]!));
+    }
     layers.push({ index: op.index, op: op.opName, output: t.name, min: r.min, max: r.max, scale: quant.scale[0] ?? 1, zeroPoint: quant.zeroPoint[0] ?? 0, rule });
   }
 
@@ -162,7 +191,10 @@ export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, 
     const t = g.tensors[i]!;
     const ref = refs.get(resolve(i));
     if (!ref) throw new QuantizeError('bad-model', `output '${t.name}' is not computed by any op`);
-    outRefs.set(i, io === 'float32' ? sg.op('DEQUANTIZE', { inputs: [ref], output: spec(t, 'FLOAT32', undefined), version: 2 }) : ref);
+    const q = params.get(resolve(i));
+    const edge = io === 'float32' ? sg.op('DEQUANTIZE', { inputs: [ref], output: spec(t, 'FLOAT32', undefined), version: 2 })
+      : io === 'uint8' && q ? sg.op('QUANTIZE', { inputs: [ref], output: spec(t, 'UINT8', asUint8(q)), version: 2 }) : ref;
+    outRefs.set(i, edge);
     sg.output(outRefs.get(i)!);
   }
   for (const sig of interp.model.signatureDefs.filter((s) => s.subgraphIndex === 0)) {
@@ -172,7 +204,8 @@ export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, 
   }
   const ioTensor = (i: number, ref: TensorRef | undefined): IoTensor => {
     const q = params.get(resolve(i));
-    return { name: ref?.name ?? '', dtype: io === 'int8' ? 'INT8' : 'FLOAT32', shape: g.tensors[i]?.shape ?? [], scale: q?.scale[0] ?? 1, zeroPoint: q?.zeroPoint[0] ?? 0 };
+    const zeroPoint = (q?.zeroPoint[0] ?? 0) + (io === 'uint8' ? 128 : 0);
+    return { name: ref?.name ?? '', dtype: io === 'int8' ? 'INT8' : io === 'uint8' ? 'UINT8' : 'FLOAT32', shape: g.tensors[i]?.shape ?? [], scale: q?.scale[0] ?? 1, zeroPoint };
   };
   return {
     bytes: m.finish(),
@@ -183,7 +216,12 @@ export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, 
   };
 }
 
-function spec(t: Tensor, dtype: 'INT8' | 'INT32' | 'FLOAT32', quant: QuantSpec | undefined, name = t.name): TensorSpec {
+/** The uint8 parameters of the same grid as int8 ones: same scale, zero point + 128. */
+function asUint8(q: QuantSpec): QuantSpec {
+  return { scale: q.scale, zeroPoint: q.zeroPoint.map((z) => z + 128) };
+}
+
+function spec(t: Tensor, dtype: 'INT8' | 'UINT8' | 'INT32' | 'FLOAT32', quant: QuantSpec | undefined, name = t.name): TensorSpec {
   return { name, shape: t.shape, dtype, ...(quant ? { quant } : {}), ...(t.shapeSignature ? { shapeSignature: t.shapeSignature } : {}) };
 }
 
@@ -193,7 +231,7 @@ function sameQuant(a: QuantSpec | undefined, b: QuantSpec): boolean {
 
 /** Shapes, axes and paddings stay integers; TFLM reads them as int32 whatever the file says, so they are written so. */
 function integerConstant(sg: SubgraphBuilder, interp: Interpreter, t: Tensor, values: Float32Array): TensorRef | null {
-  if (t.dtype === 'FLOAT32' || t.dtype === 'FLOAT16' || interp.folded.has(t.index) || t.quantization?.scale.length) return null;
+  if (t.dtype === 'FLOAT32' || t.dtype === 'FLOAT16' || t.quantization?.scale.length) return null;
   if (t.dtype === 'INT32' && constantData(interp.model, t)) return sg.constant({ name: t.name, shape: t.shape, dtype: 'INT32', raw: constantData(interp.model, t)!.subarray(0, t.elementCount * 4) });
   return sg.constant({ name: t.name, shape: t.shape, dtype: 'INT32', data: Array.from(values) });
 }

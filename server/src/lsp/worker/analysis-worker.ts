@@ -12,12 +12,12 @@ import { ModelFormatError } from '../../model/errors.js';
 import { AnalysisLimitError } from '../../model/limits.js';
 import { readTflite } from '../../model/tflite/reader.js';
 import { readTfjsModel } from '../../model/tfjs/reader.js';
-import type { AnswerMessage, JobAnswer, JobMessage, JobRequest } from './messages.js';
+import type { AnswerMessage, JobAnswer, JobMessage, JobRequest, ProgressMessage } from './messages.js';
 import { runQuantize } from './quantize-job.js';
 import { splitReport } from './lean-report.js';
 import { testHook } from './test-hooks.js';
 
-async function run(request: JobRequest): Promise<JobAnswer> {
+async function run(request: JobRequest, progress: (p: ProgressMessage['progress']) => void): Promise<JobAnswer> {
   try {
     if (request.kind === 'tfjs') {
       const shards = request.shards;
@@ -28,7 +28,7 @@ async function run(request: JobRequest): Promise<JobAnswer> {
       };
       return { kind: 'tfjs', model: await readTfjsModel(request.json, readShard) };
     }
-    if (request.kind === 'quantize') return { kind: 'quantized', result: runQuantize(request.job) };
+    if (request.kind === 'quantize') return { kind: 'quantized', result: runQuantize(request.job, progress) };
     const parsed = readTflite(request.bytes);
     if (request.kind === 'parse') return { kind: 'parsed', model: parsed, bytes: request.bytes };
     testHook(parsed.description);
@@ -47,7 +47,9 @@ async function run(request: JobRequest): Promise<JobAnswer> {
 }
 
 parentPort?.on('message', (job: JobMessage) => {
-  void run(job.request).then((answer) => {
+  // Posted while the job runs synchronously: the server's thread receives them at once (its loop is free).
+  const progress = (p: ProgressMessage['progress']): void => parentPort?.postMessage({ id: job.id, progress: p } satisfies ProgressMessage);
+  void run(job.request, progress).then((answer) => {
     const message: AnswerMessage = { id: job.id, answer };
     // The parsed model's constant-data views point into the bytes: transferring them moves the file without a copy.
     // An analysis's bulky parts are serialised bytes of their own (lean-report.ts): moved the same way.

@@ -67,3 +67,9 @@ export interface AnswerMessage {
   readonly id: number;
   readonly answer: JobAnswer;
 }
+
+/** Sent by a worker while a job runs (quantization: once per sample); the job goes on. */
+export interface ProgressMessage {
+  readonly id: number;
+  readonly progress: { readonly done: number; readonly total: number; readonly phase: string };
+}

@@ -5,7 +5,7 @@
  * the queue, or its worker is terminated and replaced. Each job runs under a wall-time limit (on expiry: terminate,
  * replace, `time` failure) and in a worker with a heap limit (`resourceLimits`; running out: `memory` failure).
  */
-import type { JobAnswer, JobFailure, JobRequest } from './messages.js';
+import type { JobAnswer, JobFailure, JobRequest, ProgressMessage } from './messages.js';
 
 /** What the pool needs of a worker thread (a `Worker`, or a stand-in in tests). */
 export interface PoolWorker {
@@ -35,12 +35,15 @@ export interface RunOptions {
   readonly owner?: string;
   /** Wall-time limit once the job starts, in seconds. */
   readonly timeoutSeconds: number;
+  /** Hears the progress the worker posts while the job runs (quantization: once per sample). */
+  readonly onProgress?: (p: ProgressMessage['progress']) => void;
 }
 
 interface Job {
   readonly key: string;
   readonly request: JobRequest;
   readonly owners: Set<string>;
+  readonly listeners: ((p: ProgressMessage['progress']) => void)[];
   pinned: boolean;
   timeoutSeconds: number;
   readonly promise: Promise<JobOutcome>;
@@ -100,10 +103,13 @@ export class AnalysisPool {
   run(key: string, request: JobRequest, options: RunOptions): Promise<JobOutcome> {
     if (this.disposed) return Promise.resolve({ kind: 'cancelled' });
     const running = this.jobs.get(key);
-    if (running && this.join(key, options.owner)) return running.promise;
+    if (running && this.join(key, options.owner)) {
+      if (options.onProgress) running.listeners.push(options.onProgress);
+      return running.promise;
+    }
     let settle: (outcome: JobOutcome) => void = () => undefined;
     const promise = new Promise<JobOutcome>((resolve) => (settle = resolve));
-    const job: Job = { key, request, owners: new Set(), pinned: false, timeoutSeconds: options.timeoutSeconds, promise, settle, slot: null, asked: performance.now() };
+    const job: Job = { key, request, owners: new Set(), listeners: options.onProgress ? [options.onProgress] : [], pinned: false, timeoutSeconds: options.timeoutSeconds, promise, settle, slot: null, asked: performance.now() };
     this.jobs.set(key, job);
     this.queue.push(job);
     this.join(key, options.owner);
@@ -192,6 +198,10 @@ export class AnalysisPool {
     worker.on('message', (message) => {
       if (slot.worker !== worker || !slot.job) return;
       const job = slot.job;
+      if ((message as Partial<ProgressMessage>).progress) {
+        for (const listener of job.listeners) listener((message as ProgressMessage).progress);
+        return;
+      }
       this.clear(slot);
       if (slot.memoryMb !== this.memoryMb) this.recycle(slot);
       this.stats.completed++;

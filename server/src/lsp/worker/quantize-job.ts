@@ -23,8 +23,11 @@ export interface QuantizeJob {
   readonly before: Readonly<Record<string, number>>;
 }
 
-/** Quantizes the model of `job`; a QuantizeError or bad data is an `error` result. */
-export function runQuantize(job: QuantizeJob): QuantizeResult {
+/**
+ * Quantizes the model of `job`; a QuantizeError or bad data is an `error` result. `progress` hears of every sample run
+ * (the pool forwards it to the request; cancelling terminates this worker, so the job stops within one sample).
+ */
+export function runQuantize(job: QuantizeJob, progress?: (p: { done: number; total: number; phase: string }) => void): QuantizeResult {
   const error = (code: string, message: string): QuantizeResult => ({ kind: 'error', code, message });
   const p = job.params;
   const modelPath = job.modelPath;
@@ -49,7 +52,7 @@ export function runQuantize(job: QuantizeJob): QuantizeResult {
     } else {
       return error('params', 'give a data folder or random samples to calibrate on');
     }
-    const q = quantizeModel(model, samples, io);
+    const q = quantizeModel(model, samples, io, progress ? { onProgress: ({ done, total, phase }) => progress({ done, total, phase }) } : {});
     return {
       kind: 'ok',
       modelPath,

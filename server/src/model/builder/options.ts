@@ -29,8 +29,15 @@ function field<const N extends string, const K extends Kind>(name: N, kind: K, d
 interface Table {
   /** The table's type id in the BuiltinOptions union (its 1-based position; 0 is NONE). */
   readonly unionType: number;
-  /** Fields in schema order: the position is the field id. */
+  /** Fields in schema order: the position plus `firstId` is the field id. */
   readonly fields: readonly Field[];
+  /** The id of the first field, when the schema's first ids are deprecated (never written); default 0. */
+  readonly firstId?: number;
+  /**
+   * Written only when options are given (like a table without fields). Set on the tables added after the measured
+   * one-op models were built (test/measured): a model built without options keeps the bytes TFLM was measured on.
+   */
+  readonly onlyWhenGiven?: boolean;
 }
 
 const fused = field('fusedActivationFunction', ACTIVATION);
@@ -49,6 +56,8 @@ export const OPTION_TABLES = {
   SoftmaxOptions: { unionType: 9, fields: [field('beta', 'float')] },
   ConcatenationOptions: { unionType: 10, fields: [field('axis', 'int'), fused] },
   AddOptions: { unionType: 11, fields: [fused, field('potScaleInt16', 'bool', true)] },
+  // Field ids 0 and 1 (new_height, new_width) are deprecated.
+  ResizeBilinearOptions: { unionType: 15, firstId: 2, onlyWhenGiven: true, fields: [field('alignCorners', 'bool'), field('halfPixelCenters', 'bool')] },
   ReshapeOptions: { unionType: 17, fields: [field('newShape', 'ints')] },
   MulOptions: { unionType: 21, fields: [fused] },
   PadOptions: { unionType: 22, fields: [] },
@@ -66,9 +75,14 @@ export const OPTION_TABLES = {
   LessOptions: { unionType: 41, fields: [] },
   PadV2Options: { unionType: 43, fields: [] },
   GreaterOptions: { unionType: 44, fields: [] },
+  ExpandDimsOptions: { unionType: 52, fields: [] },
+  ShapeOptions: { unionType: 55, onlyWhenGiven: true, fields: [field('outType', 'dtype')] },
+  PackOptions: { unionType: 59, onlyWhenGiven: true, fields: [field('valuesCount', 'int'), field('axis', 'int')] },
   UnidirectionalSequenceLSTMOptions: { unionType: 71, fields: [fused, field('cellClip', 'float'), field('projClip', 'float'),
     field('timeMajor', 'bool'), field('asymmetricQuantizeInputs', 'bool'), field('diagonalRecurrentTensors', 'bool')] },
+  ResizeNearestNeighborOptions: { unionType: 74, onlyWhenGiven: true, fields: [field('alignCorners', 'bool'), field('halfPixelCenters', 'bool')] },
   LeakyReluOptions: { unionType: 75, fields: [field('alpha', 'float')] },
+  SplitVOptions: { unionType: 79, onlyWhenGiven: true, fields: [field('numSplits', 'int')] },
   QuantizeOptions: { unionType: 89, fields: [] },
   HardSwishOptions: { unionType: 91, fields: [] },
   IfOptions: { unionType: 92, fields: [field('thenSubgraphIndex', 'int'), field('elseSubgraphIndex', 'int')] },
@@ -91,6 +105,12 @@ export const OP_OPTION_TABLE = {
   CONCATENATION: 'ConcatenationOptions',
   ADD: 'AddOptions',
   RESHAPE: 'ReshapeOptions',
+  RESIZE_BILINEAR: 'ResizeBilinearOptions',
+  RESIZE_NEAREST_NEIGHBOR: 'ResizeNearestNeighborOptions',
+  EXPAND_DIMS: 'ExpandDimsOptions',
+  SHAPE: 'ShapeOptions',
+  PACK: 'PackOptions',
+  SPLIT_V: 'SplitVOptions',
   MUL: 'MulOptions',
   PAD: 'PadOptions',
   GATHER: 'GatherOptions',
@@ -162,7 +182,7 @@ export function writeBuiltinOptions(
     return null;
   }
   const table: Table = OPTION_TABLES[tableName];
-  if (table.fields.length === 0 && options === undefined) return null;
+  if ((table.fields.length === 0 || table.onlyWhenGiven === true) && options === undefined) return null;
   const given = options ?? {};
   for (const key of Object.keys(given)) {
     if (!table.fields.some((f) => f.name === key)) throw new TypeError(`${tableName} has no field '${key}' (op ${opName})`);
@@ -173,13 +193,14 @@ export function writeBuiltinOptions(
     const value = given[f.name];
     if (f.kind === 'ints' && value !== undefined) vectors.set(id, createInt32Vector(b, asInts(value, tableName, f.name)));
   });
-  b.startObject(table.fields.length);
+  const firstId = table.firstId ?? 0;
+  b.startObject(firstId + table.fields.length);
   table.fields.forEach((f, id) => {
     const value = given[f.name];
     if (value === undefined) return;
     const vector = vectors.get(id);
-    if (vector !== undefined) b.addFieldOffset(id, vector, 0);
-    else addScalar(b, id, f, value, tableName);
+    if (vector !== undefined) b.addFieldOffset(firstId + id, vector, 0);
+    else addScalar(b, firstId + id, f, value, tableName);
   });
   return { unionType: table.unionType, offset: b.endObject() };
 }
