@@ -34,7 +34,7 @@ export function tfliteView(input: TfliteViewInput): Extract<ViewerResult, { kind
   const { model, report, support, cost, target } = input;
   const verdicts = new Map((support?.layers ?? []).map((l) => [key(l.subgraph, l.index), l]));
   const times = new Map((cost?.layers ?? []).map((l) => [key(l.subgraph, l.index), l.seconds]));
-  const steps = new Map(report.detail.nodes.map((n) => [key(n.subgraph, n.node), n.step]));
+  const steps = new Map(report.detail.layers.map((n) => [key(n.subgraph, n.node), n.step]));
   const layers = report.layers.map((l): ViewerLayer => {
     const v = verdicts.get(key(l.subgraph, l.index));
     const unsupported = v?.verdict.startsWith('unsupported') ? (v.reason ?? v.verdict) : l.unsupported;
@@ -125,7 +125,7 @@ export function arenaPlan(model: Model, report: AnalysisReport): ViewerPlan {
     steps = Math.max(steps, b.last + 1);
     planBytes = Math.max(planBytes, b.offset + b.bytes);
   }
-  for (const n of d.nodes) steps = Math.max(steps, n.step + 1);
+  for (const l of d.layers) steps = Math.max(steps, l.step + 1);
   const peak = d.layers.find((l) => l.isPeak);
   return { planBytes, steps, peakStep: peak ? peak.step : -1, buffers };
 }

@@ -30,7 +30,7 @@ export interface ViewerLayer {
   readonly unsupported: string | null;
   /** The runtime's verdict (`optimized`, `reference`, `npu`, ...), or null when unknown. */
   readonly verdict: string | null;
-  /** The step on the planner's time axis (-1: never reached from subgraph 0). */
+  /** The step it runs at on the planner's time axis (step 0 is the model's start; -1: never reached from subgraph 0). */
   readonly step: number;
 }
 
