@@ -11,6 +11,7 @@ import { registerListing } from './listing.js';
 import { isManifestDocument } from './manifests.js';
 import { createClient } from './server-client.js';
 import { ManifestStatus } from './status-bar.js';
+import { registerModelViewer, type ViewerApi } from './viewer/provider.js';
 
 let client: LanguageClient | undefined;
 
@@ -19,6 +20,8 @@ export interface TinymlLensApi {
   costProfileState(): PanelState;
   statusText(): string | null;
   refreshStatus(): Promise<void>;
+  /** The open model viewers (custom editors of .tflite / model.json). */
+  viewers: ViewerApi['viewers'];
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TinymlLensApi> {
@@ -28,6 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tinyml
   const costProfile = new CostProfilePanel(context.extensionUri, client);
   const state: ExtensionState = { extension: context, client, policy: created.policy, output, costProfile, lastManifest: undefined };
   const status = new ManifestStatus(client, CommandIds.showCostProfile);
+  const viewer = registerModelViewer(context, client);
   const remember = (editor: vscode.TextEditor | undefined): void => {
     if (editor && isManifestDocument(editor.document)) state.lastManifest = editor.document.uri;
   };
@@ -38,12 +42,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tinyml
     status,
     ...registerCommands(state),
     ...registerListing(client),
+    ...viewer.disposables,
     vscode.window.onDidChangeActiveTextEditor(remember),
   );
   await client.start();
   context.subscriptions.push(client);
   void status.refresh();
-  return { costProfileState: () => costProfile.state(), statusText: () => status.text, refreshStatus: () => status.refresh() };
+  return { costProfileState: () => costProfile.state(), statusText: () => status.text, refreshStatus: () => status.refresh(), viewers: viewer.api.viewers };
 }
 
 export async function deactivate(): Promise<void> {

@@ -7,15 +7,23 @@ export function nonce(): string {
   return randomBytes(16).toString('base64');
 }
 
-/** The HTML of the page; `script` and `style` are webview URIs under the extension's localResourceRoots. */
-export function pageHtml(webview: vscode.Webview, script: vscode.Uri, style: vscode.Uri, n: string): string {
-  const csp = [
+/**
+ * The policy of every page of the extension: nothing but the extension's own files, scripts only with the nonce, no
+ * inline style attributes (scripts set style properties through the CSSOM instead).
+ */
+export function contentSecurityPolicy(webview: vscode.Webview, n: string): string {
+  return [
     "default-src 'none'",
     `img-src ${webview.cspSource} data:`,
     `style-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${n}'`,
   ].join('; ');
+}
+
+/** The HTML of the page; `script` and `style` are webview URIs under the extension's localResourceRoots. */
+export function pageHtml(webview: vscode.Webview, script: vscode.Uri, style: vscode.Uri, n: string): string {
+  const csp = contentSecurityPolicy(webview, n);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
