@@ -91,15 +91,25 @@ test('layered graph: inputs at the top, outputs at the bottom, every edge goes d
   assert.ok(g.width > 0 && g.height > 0);
 });
 
-test('control flow: the IF node names its branches; a large subgraph is capped and says how much it left out', () => {
+test('control flow: the IF node names its branches; a large subgraph is drawn a window at a time, joined by its entry tensors', () => {
   const v = view(buildIfModel());
   const s = graphStructure(v.subgraphs[0]!);
   const ifNode = s.nodes.find((n) => n.branches.length > 0)!;
   assert.match(ifNode.label, /^IF → #\d #\d$/);
   const chain = view(addChain(50)).subgraphs[0]!;
-  const capped = layoutSubgraph(chain, 20);
-  assert.equal(capped.omittedOps, 30);
-  assert.equal(capped.nodes.filter((n) => n.kind === 'op').length, 20);
+  const first = layoutSubgraph(chain, 0, 20);
+  assert.deepEqual([first.start, first.end, first.total], [0, 20, 50]);
+  assert.equal(first.nodes.filter((n) => n.kind === 'op').length, 20);
+  assert.equal(first.nodes.filter((n) => n.kind === 'output').length, 0, 'the model output belongs to the last window');
+  // A later window starts from the tensor the previous one produced, named with its producer.
+  const second = graphStructure(chain, 20, 20);
+  const entry = second.nodes.filter((n) => n.kind === 'input');
+  assert.equal(entry.length, 1);
+  assert.match(entry[0]!.label, /\(op 19\)$/);
+  assert.ok(second.edges.some((e) => e.from === entry[0]!.id && e.to === 'op20'));
+  const last = graphStructure(chain, 40, 20);
+  assert.equal(last.end, 50);
+  assert.equal(last.nodes.filter((n) => n.kind === 'output').length, 1);
 });
 
 test('table: sorting by a column (unknown times last), filtering by words and keywords, the virtual window', () => {

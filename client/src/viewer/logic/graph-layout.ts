@@ -36,25 +36,39 @@ export interface GraphLayout {
   readonly height: number;
   readonly nodes: readonly GraphNode[];
   readonly edges: readonly GraphEdge[];
-  /** Operators left out because the subgraph has more than `maxOps` (dagre's time grows faster than linearly). */
-  readonly omittedOps: number;
+  /** The operators drawn: `start` to `end` (exclusive) of `total`. */
+  readonly start: number;
+  readonly end: number;
+  readonly total: number;
 }
+
+/**
+ * Operators laid out at once. dagre's time grows faster than the graph (1,500 operators take seconds on a loaded
+ * machine, 250 well under one), so a large subgraph is drawn a window at a time.
+ */
+export const GRAPH_WINDOW = 250;
 
 const NODE_HEIGHT = 34;
 const CHAR_WIDTH = 7;
 
-/** The node and edge structure before layout (exported for tests). */
-export function graphStructure(sg: ViewerSubgraph, maxOps = Infinity): { nodes: Omit<GraphNode, 'x' | 'y'>[]; edges: Omit<GraphEdge, 'points'>[]; omittedOps: number } {
-  const ops = sg.ops.slice(0, maxOps);
+/**
+ * The node and edge structure before layout (exported for tests) of operators `start` to `start + count`: a tensor
+ * the window reads but does not produce (a subgraph input, or an earlier operator's output) is an input node.
+ */
+export function graphStructure(sg: ViewerSubgraph, start = 0, count = Infinity): { nodes: Omit<GraphNode, 'x' | 'y'>[]; edges: Omit<GraphEdge, 'points'>[]; start: number; end: number } {
+  const from = Math.max(0, Math.min(start, sg.ops.length));
+  const ops = sg.ops.slice(from, from + count);
   const producer = new Map<number, string>();
   const nodes: Omit<GraphNode, 'x' | 'y'>[] = [];
   const width = (label: string): number => Math.max(60, label.length * CHAR_WIDTH + 24);
   const tensorLabel = (t: number): string => sg.tensors[t]?.name || `tensor ${t}`;
-  for (const t of sg.inputs) {
-    const label = tensorLabel(t);
+  const inputNode = (t: number, label: string): void => {
     nodes.push({ id: `in${t}`, kind: 'input', index: t, label, constants: 0, branches: [], width: width(label), height: NODE_HEIGHT });
     producer.set(t, `in${t}`);
-  }
+  };
+  if (from === 0) for (const t of sg.inputs) inputNode(t, tensorLabel(t));
+  const earlier = new Map<number, number>();
+  for (const op of sg.ops.slice(0, from)) for (const t of op.outputs) earlier.set(t, op.index);
   for (const op of ops) for (const t of op.outputs) producer.set(t, `op${op.index}`);
   const edges: Omit<GraphEdge, 'points'>[] = [];
   const shape = (t: number): string => {
@@ -65,25 +79,28 @@ export function graphStructure(sg: ViewerSubgraph, maxOps = Infinity): { nodes: 
     let constants = 0;
     for (const t of op.inputs) {
       if (t < 0) continue;
-      const from = producer.get(t);
-      if (from) edges.push({ from, to: `op${op.index}`, tensor: t, label: shape(t) });
+      if (!producer.has(t) && (earlier.has(t) || sg.inputs.includes(t))) inputNode(t, earlier.has(t) ? `${tensorLabel(t)} (op ${earlier.get(t)})` : tensorLabel(t));
+      const source = producer.get(t);
+      if (source) edges.push({ from: source, to: `op${op.index}`, tensor: t, label: shape(t) });
       else if (sg.tensors[t]?.constant) constants++;
     }
     const label = op.branches.length > 0 ? `${op.op} → ${op.branches.map((b) => `#${b}`).join(' ')}` : op.op;
     nodes.push({ id: `op${op.index}`, kind: 'op', index: op.index, label, constants, branches: op.branches, width: width(label), height: NODE_HEIGHT });
   }
   for (const t of sg.outputs) {
-    const from = producer.get(t);
+    const source = producer.get(t);
+    // An output the window does not produce belongs to another window.
+    if (!source && from + ops.length < sg.ops.length) continue;
     const label = tensorLabel(t);
     nodes.push({ id: `out${t}`, kind: 'output', index: t, label, constants: 0, branches: [], width: width(label), height: NODE_HEIGHT });
-    if (from) edges.push({ from, to: `out${t}`, tensor: t, label: shape(t) });
+    if (source) edges.push({ from: source, to: `out${t}`, tensor: t, label: shape(t) });
   }
-  return { nodes, edges, omittedOps: sg.ops.length - ops.length };
+  return { nodes, edges, start: from, end: from + ops.length };
 }
 
-/** Lays a subgraph out top to bottom. */
-export function layoutSubgraph(sg: ViewerSubgraph, maxOps = 1500): GraphLayout {
-  const s = graphStructure(sg, maxOps);
+/** Lays out operators `start` to `start + count` of a subgraph, top to bottom. */
+export function layoutSubgraph(sg: ViewerSubgraph, start = 0, count = GRAPH_WINDOW): GraphLayout {
+  const s = graphStructure(sg, start, count);
   const g = new Graph({ multigraph: true });
   g.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 36, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
@@ -99,5 +116,5 @@ export function layoutSubgraph(sg: ViewerSubgraph, maxOps = 1500): GraphLayout {
     return { ...e, points: label?.points ?? [] };
   });
   const box = g.graph() as { width?: number; height?: number };
-  return { width: box.width ?? 0, height: box.height ?? 0, nodes, edges, omittedOps: s.omittedOps };
+  return { width: box.width ?? 0, height: box.height ?? 0, nodes, edges, start: s.start, end: s.end, total: sg.ops.length };
 }

@@ -38,7 +38,12 @@ export function compareTab(a: ViewSide, b: ViewSide, onOptions: (o: SideOptions)
   const verdict = c.sameGraph
     ? `Same graph: the ${c.rows.length} layers match by index and operator.`
     : `The graphs differ: ${c.differences} of ${c.rows.length} rows${c.firstDifference ? `, first at layer ${c.firstDifference.subgraph ? `${c.firstDifference.subgraph}:` : ''}${c.firstDifference.index} (${c.firstDifference.a?.op ?? 'none'} vs ${c.firstDifference.b?.op ?? 'none'})` : ''}. Rows are matched by index; compare figures where the operators agree.`;
-  const cellPair = (r: CompareRow, f: (l: NonNullable<CompareRow['a']>) => string): string => `${r.a ? f(r.a) : '–'} → ${r.b ? f(r.b) : '–'}`;
+  // One value when both sides agree, `a → b` when they differ.
+  const cellPair = (r: CompareRow, f: (l: NonNullable<CompareRow['a']>) => string): string => {
+    const x = r.a ? f(r.a) : '–';
+    const y = r.b ? f(r.b) : '–';
+    return x === y ? x : `${x} → ${y}`;
+  };
   const grid = new VirtualGrid<CompareRow>({
     id: 'compare-table',
     label: 'Layers side by side',
@@ -49,7 +54,7 @@ export function compareTab(a: ViewSide, b: ViewSide, onOptions: (o: SideOptions)
       { id: 'macs', header: 'MACs', cell: (r) => cellPair(r, (l) => count(l.macs)), numeric: true },
       { id: 'weights', header: 'weights', cell: (r) => cellPair(r, (l) => bytes(l.weightBytes)), numeric: true },
       { id: 'live', header: 'live arena', cell: (r) => cellPair(r, (l) => bytes(l.arenaLiveBytes)), numeric: true },
-      { id: 'time', header: 'time', cell: (r) => cellPair(r, (l) => (l.seconds === null ? '?' : seconds(l.seconds))), numeric: true },
+      { id: 'time', header: 'time', cell: (r) => cellPair(r, (l) => (l.seconds === null ? 'unknown' : seconds(l.seconds))), numeric: true },
       { id: 'change', header: 'live arena change', cell: (r) => (r.a && r.b ? delta(r.a.arenaLiveBytes, r.b.arenaLiveBytes) : r.match), numeric: true },
     ],
     rowClass: (r) => `match-${r.match}`,

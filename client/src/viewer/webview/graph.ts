@@ -6,7 +6,7 @@
  */
 import type { ViewerLayer, ViewerSubgraph } from '../../../../server/src/lsp/viewer-protocol.js';
 import { el } from '../../cost-profile/webview/dom.js';
-import { layoutSubgraph, type GraphLayout, type GraphNode } from '../logic/graph-layout.js';
+import { GRAPH_WINDOW, layoutSubgraph, type GraphLayout, type GraphNode } from '../logic/graph-layout.js';
 import { pageState, savePageState } from './api.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -29,7 +29,9 @@ export interface GraphView {
 
 export function graphTab(subgraphs: readonly ViewerSubgraph[], layers: readonly ViewerLayer[], onSelect: (l: ViewerLayer) => void, onDrawn: () => void): GraphView {
   let current = Math.min(pageState().subgraph, Math.max(0, subgraphs.length - 1));
-  let drawn: { subgraph: number; layout: GraphLayout; groups: Map<string, SVGGElement> } | null = null;
+  /** First operator of the window drawn (a large subgraph is laid out GRAPH_WINDOW operators at a time). */
+  let windowStart = 0;
+  let drawn: { subgraph: number; start: number; layout: GraphLayout; groups: Map<string, SVGGElement> } | null = null;
   let marked: ViewerLayer | null = null;
   let scale = 1;
   const picker = el('select', { id: 'graph-subgraph', 'aria-label': 'Subgraph' },
@@ -47,9 +49,19 @@ export function graphTab(subgraphs: readonly ViewerSubgraph[], layers: readonly 
     return b;
   };
   const branches = el('div', { class: 'branches', id: 'graph-branches' });
+  const page = (label: string, id: string, delta: number): HTMLButtonElement => {
+    const b = el('button', { type: 'button', class: 'secondary', id }, label);
+    b.addEventListener('click', () => {
+      windowStart = Math.max(0, windowStart + delta * GRAPH_WINDOW);
+      draw();
+    });
+    return b;
+  };
+  const prev = page(`◀ Previous ${GRAPH_WINDOW}`, 'graph-prev', -1);
+  const next = page(`Next ${GRAPH_WINDOW} ▶`, 'graph-next', 1);
   const note = el('p', { class: 'subtitle', id: 'graph-note', role: 'status' });
   const canvas = el('div', { class: 'graph-box', id: 'graph-box' });
-  const element = el('section', { class: 'graph', 'aria-label': 'Operator graph' }, el('div', { class: 'toolbar' }, picker, zoom(1.25), zoom(0.8), branches), note, canvas);
+  const element = el('section', { class: 'graph', 'aria-label': 'Operator graph' }, el('div', { class: 'toolbar' }, picker, zoom(1.25), zoom(0.8), prev, next, branches), note, canvas);
   picker.addEventListener('change', () => open(Number(picker.value)));
 
   const layerOf = (sg: number, op: number): ViewerLayer | undefined => layers.find((l) => l.subgraph === sg && l.index === op);
@@ -63,6 +75,7 @@ export function graphTab(subgraphs: readonly ViewerSubgraph[], layers: readonly 
 
   function open(index: number): void {
     current = index;
+    windowStart = 0;
     picker.value = String(index);
     savePageState({ subgraph: index });
     draw();
@@ -82,8 +95,13 @@ export function graphTab(subgraphs: readonly ViewerSubgraph[], layers: readonly 
       note.textContent = 'This model has no subgraph.';
       return;
     }
-    const layout = layoutSubgraph(sg);
-    note.textContent = `${sg.ops.length} operators${layout.omittedOps > 0 ? `; the first ${sg.ops.length - layout.omittedOps} are drawn (${layout.omittedOps} left out: the layout of a larger graph takes too long)` : ''}. Constants (weights, biases) are counted on their operator.`;
+    const layout = layoutSubgraph(sg, windowStart);
+    const windowed = layout.total > GRAPH_WINDOW;
+    prev.hidden = !windowed;
+    next.hidden = !windowed;
+    prev.disabled = layout.start === 0;
+    next.disabled = layout.end >= layout.total;
+    note.textContent = `${windowed ? `Operators ${layout.start} to ${layout.end - 1} of ${layout.total} (a large graph is drawn ${GRAPH_WINDOW} operators at a time)` : `${layout.total} operators`}. Constants (weights, biases) are counted on their operator.`;
     const root = svg('svg', { viewBox: `0 0 ${layout.width} ${layout.height}`, role: 'group', 'aria-label': `Operator graph of subgraph ${sg.index}` });
     const defs = svg('defs', {});
     const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' });
@@ -142,7 +160,7 @@ export function graphTab(subgraphs: readonly ViewerSubgraph[], layers: readonly 
       root.append(g);
     }
     canvas.replaceChildren(root);
-    drawn = { subgraph: sg.index, layout, groups };
+    drawn = { subgraph: sg.index, start: layout.start, layout, groups };
     resize();
     highlight();
     showBranches(null);
@@ -164,17 +182,17 @@ export function graphTab(subgraphs: readonly ViewerSubgraph[], layers: readonly 
   return {
     element,
     show() {
-      if (!drawn || drawn.subgraph !== current) draw();
+      if (!drawn || drawn.subgraph !== current || drawn.start !== windowStart) draw();
     },
     markLayer(l) {
       marked = l;
-      if (l && l.subgraph !== current) {
-        if (drawn) open(l.subgraph);
-        else {
-          current = l.subgraph;
-          picker.value = String(current);
-        }
-      } else highlight();
+      if (!l) return highlight();
+      const start = Math.floor(l.index / GRAPH_WINDOW) * GRAPH_WINDOW;
+      if (l.subgraph === current && start === windowStart) return highlight();
+      current = l.subgraph;
+      windowStart = start;
+      picker.value = String(current);
+      if (drawn) draw();
     },
     nodeCount: () => drawn?.groups.size ?? 0,
   };

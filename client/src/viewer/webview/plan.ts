@@ -72,14 +72,11 @@ export function planTab(plan: ViewerPlan, arenaBytes: number, layerAt: (step: nu
     }
     g.textAlign = 'center';
     g.textBaseline = 'top';
-    g.fillText('step (operator) →', LEFT + a.width / 2, 8 + a.height + 4);
-    const p = peakColumn(plan, a);
-    if (p) {
-      g.fillStyle = themeColor('--vscode-charts-red', '#f14c4c');
-      g.globalAlpha = 0.25;
-      g.fillRect(LEFT + p.x, 8, p.w, a.height);
-      g.globalAlpha = 1;
-    }
+    const every = Math.max(1, Math.ceil(plan.steps / Math.max(1, Math.floor(a.width / 60))));
+    const stepW = a.width / Math.max(1, plan.steps);
+    for (let st = 0; st < plan.steps; st += every) g.fillText(String(st), LEFT + (st + 0.5) * stepW, 8 + a.height + 4);
+    g.textAlign = 'left';
+    g.fillText('step →', 4, 8 + a.height + 4);
     const tensor = themeColor('--vscode-charts-blue', '#3794ff');
     const scratch = themeColor('--vscode-charts-orange', '#d18616');
     const edge = themeColor('--vscode-editor-background', '#1e1e1e');
@@ -90,6 +87,22 @@ export function planTab(plan: ViewerPlan, arenaBytes: number, layerAt: (step: nu
         g.strokeStyle = edge;
         g.strokeRect(LEFT + r.x + 0.5, 8 + r.y + 0.5, r.w - 1, r.h - 1);
       }
+    }
+    // The peak step over the buffers: a translucent band with edges, labelled.
+    const p = peakColumn(plan, a);
+    if (p) {
+      const red = themeColor('--vscode-charts-red', '#f14c4c');
+      g.fillStyle = red;
+      g.globalAlpha = 0.22;
+      g.fillRect(LEFT + p.x, 8, p.w, a.height);
+      g.globalAlpha = 1;
+      g.strokeStyle = red;
+      g.lineWidth = 2;
+      g.strokeRect(LEFT + p.x, 8, p.w, a.height);
+      g.fillStyle = red;
+      g.textAlign = 'center';
+      g.textBaseline = 'top';
+      g.fillText('peak', LEFT + p.x + p.w / 2, 10);
     }
     if (marked !== null && marked >= 0) {
       const w = a.width / Math.max(1, plan.steps);
