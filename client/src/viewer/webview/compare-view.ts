@@ -55,7 +55,7 @@ export function compareTab(a: ViewSide, b: ViewSide, onOptions: (o: SideOptions)
       { id: 'weights', header: 'weights', cell: (r) => cellPair(r, (l) => bytes(l.weightBytes)), numeric: true },
       { id: 'live', header: 'live arena', cell: (r) => cellPair(r, (l) => bytes(l.arenaLiveBytes)), numeric: true },
       { id: 'time', header: 'time', cell: (r) => cellPair(r, (l) => (l.seconds === null ? 'unknown' : seconds(l.seconds))), numeric: true },
-      { id: 'change', header: 'live arena change', cell: (r) => (r.a && r.b ? delta(r.a.arenaLiveBytes, r.b.arenaLiveBytes) : r.match), numeric: true },
+      { id: 'change', header: 'Δ arena', cell: (r) => (r.a && r.b ? delta(r.a.arenaLiveBytes, r.b.arenaLiveBytes) : r.match), numeric: true },
     ],
     rowClass: (r) => `match-${r.match}`,
   });
