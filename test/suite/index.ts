@@ -11,6 +11,7 @@ export function run(): Promise<void> {
   // Emit pre-require ourselves so suite()/test() exist as globals before the bundled file registers its tests.
   mocha.suite.emit('pre-require', globalThis, 'extension.test.js', mocha);
   require('./extension.test.js');
+  require('./viewer.test.js');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const summary = `${runner.stats?.passes ?? 0} passed, ${failures} failed`;
