@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ARTIFACTS, installVsix, launchBrowser, prepareRun, startCodeServer, until } from './lib.mjs';
+import { ARTIFACTS, installVsix, launchBrowser, prepareRun, runCommand as runPaletteCommand, startCodeServer, until } from './lib.mjs';
 
 const T = 60_000;
 /** The first viewer waits for the extension to activate and the language server to start (a loaded machine is slow). */
@@ -55,15 +55,7 @@ const explorerRow = (name) => page.locator('.explorer-folders-view .monaco-list-
 /** The active custom editor's page (the webview's inner frame). */
 const view = () => page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
 
-async function runCommand(title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: T });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: T });
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: T });
-}
+const runCommand = (title) => runPaletteCommand(page, title, T);
 
 /** Preferences: Color Theme, then the theme by name (as a user switches themes while the viewer is open). */
 async function pickTheme(theme) {
