@@ -23,5 +23,5 @@ export function ioTab(io: readonly ViewerIo[]): HTMLElement {
   });
   return el('section', { class: 'io', 'aria-label': 'Input and output tensors' },
     table('io-table', ['tensor', 'shape and type', 'scale', 'zero point', 'real range', 'what the application does'], rows),
-    el('p', { class: 'subtitle' }, 'Quantize each input value x before copying it into the input tensor; dequantize each output value q to read it. round() rounds half away from zero, like TFLM's own QUANTIZE kernel (std::round in reference/quantize.h).'));
+    el('p', { class: 'subtitle' }, 'Quantize each input value x before copying it into the input tensor; dequantize each output value q to read it. round() rounds half away from zero, like the QUANTIZE kernel of TFLM (std::round in reference/quantize.h).'));
 }
