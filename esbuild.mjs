@@ -60,6 +60,11 @@ const builds = [
     ...common, platform: 'browser', format: 'iife', target: 'es2022',
     entryPoints: ['client/src/cost-profile/webview/main.ts'], outfile: 'dist/webview/cost-profile.js',
   },
+  // The model viewer's webview, with @dagrejs/dagre (the operator graph's layout) bundled in.
+  {
+    ...common, platform: 'browser', format: 'iife', target: 'es2022',
+    entryPoints: ['client/src/viewer/webview/main.ts'], outfile: 'dist/webview/viewer.js',
+  },
   // The VS Code test suite (mocha bundled in: the extension host loads it with no node_modules lookup), run by
   // @vscode/test-electron and by the code-server e2e harness alike.
   {

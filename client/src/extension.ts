@@ -12,6 +12,7 @@ import { isManifestDocument } from './manifests.js';
 import { createClient } from './server-client.js';
 import { updateTfjsContext } from './pick-model.js';
 import { ManifestStatus } from './status-bar.js';
+import { registerModelViewer, type ViewerApi } from './viewer/provider.js';
 
 let client: LanguageClient | undefined;
 
@@ -22,6 +23,8 @@ export interface TinymlLensApi {
   /** The status item's state ('ok' | 'warning' | 'error' | 'create', null when hidden) and its tooltip's Markdown. */
   statusState(): { kind: string | null; tooltip: string | null };
   refreshStatus(): Promise<void>;
+  /** The open model viewers (custom editors of .tflite / model.json). */
+  viewers: ViewerApi['viewers'];
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TinymlLensApi> {
@@ -31,6 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tinyml
   const costProfile = new CostProfilePanel(context.extensionUri, client);
   const state: ExtensionState = { extension: context, client, policy: created.policy, output, costProfile, lastManifest: undefined };
   const status = new ManifestStatus(client, { costProfile: CommandIds.showCostProfile, createManifest: CommandIds.createManifest });
+  const viewer = registerModelViewer(context, client);
   const remember = (editor: vscode.TextEditor | undefined): void => {
     if (editor && isManifestDocument(editor.document)) state.lastManifest = editor.document.uri;
   };
@@ -41,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tinyml
     status,
     ...registerCommands(state),
     ...registerListing(client),
+    ...viewer.disposables,
     vscode.window.onDidChangeActiveTextEditor(remember),
   );
   const tfjsWatcher = vscode.workspace.createFileSystemWatcher('**/model.json');
@@ -50,7 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tinyml
   await client.start();
   context.subscriptions.push(client);
   void status.refresh();
-  return { costProfileState: () => costProfile.state(), statusText: () => status.text, statusState: () => ({ kind: status.kind, tooltip: status.tooltip }), refreshStatus: () => status.refresh() };
+  return { costProfileState: () => costProfile.state(), statusText: () => status.text, statusState: () => ({ kind: status.kind, tooltip: status.tooltip }), refreshStatus: () => status.refresh(), viewers: viewer.api.viewers };
 }
 
 export async function deactivate(): Promise<void> {

@@ -121,3 +121,14 @@ export async function until(what, timeoutMs, probe) {
     await new Promise((r) => setTimeout(r, 100)); // polling interval
   }
 }
+
+/** Runs a command from the palette (F1) by its title, as a user does. */
+export async function runCommand(page, title, timeout = 60_000) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout });
+}

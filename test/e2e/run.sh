@@ -31,10 +31,13 @@ echo "TIMING extension-host suite, untrusted workspace: $(( $(ms) - t )) ms"
 t=$(ms)
 PATH="$NODE24_BIN:$PATH" VSIX="$PWD/tinyml-lens.vsix" node --test --test-reporter=spec test/e2e/ui.test.mjs || status=1
 echo "TIMING UI test: $(( $(ms) - t )) ms"
+t=$(ms)
+PATH="$NODE24_BIN:$PATH" VSIX="$PWD/tinyml-lens.vsix" node --test --test-reporter=spec test/e2e/viewer.test.mjs || status=1
+echo "TIMING model viewer UI test: $(( $(ms) - t )) ms"
 
 if [ "${E2E_UPDATE_DOCS:-}" = 1 ] && [ $status -eq 0 ]; then
   mkdir -p docs/images
-  cp .artifacts/e2e/{problems,hover,listing-hover,cost-profile,cost-profile-charts,select-target,manifest-highlighting}.png docs/images/
+  cp .artifacts/e2e/{problems,hover,listing-hover,cost-profile,cost-profile-charts,select-target,manifest-highlighting,viewer-plan,viewer-graph,viewer-compare}.png docs/images/
   echo "copied the screenshots to docs/images/"
 fi
 echo "TIMING e2e total: $(( $(ms) - t0 )) ms; screenshots in .artifacts/e2e/"

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ARTIFACTS, installVsix, launchBrowser, prepareRun, startCodeServer, until } from './lib.mjs';
+import { ARTIFACTS, installVsix, launchBrowser, prepareRun, runCommand as runPaletteCommand, startCodeServer, until } from './lib.mjs';
 
 const T = 60_000;
 const port = Number(process.env.E2E_UI_PORT ?? 18094);
@@ -86,15 +86,7 @@ async function closeHover() {
   await page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').first().waitFor({ state: 'hidden', timeout: T }).catch(() => {});
 }
 
-async function runCommand(title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: T });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: T });
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: T });
-}
+const runCommand = (title) => runPaletteCommand(page, title, T);
 
 test('an over-budget manifest: squiggle, Problems panel entry with its code, red status bar item', async () => {
   const t0 = Date.now();

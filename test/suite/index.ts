@@ -12,6 +12,7 @@ export function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'extension.test.js', mocha);
   require('./extension.test.js');
   require('./editor.test.js');
+  require('./viewer.test.js');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const summary = `${runner.stats?.passes ?? 0} passed, ${failures} failed`;
