@@ -53,19 +53,52 @@ export function bundledInstructionCoefficients(): InstructionCoefficients {
 }
 
 /**
- * The rig's builds by catalog core and kernel set. In a CMSIS-NN build the ops CMSIS-NN lacks run TFLM's reference
- * kernels inside the same build, so the build follows the runtime, not each op's path.
+ * The rig's builds that describe a catalog core, best first: its own build when measured, else a build of the same
+ * ISA (a Cortex-M7 runs ARMv7E-M like the M4) or the closest measured one as a prior (ARMv8-M Mainline with DSP runs
+ * the same CMSIS-NN DSP code paths as the M4). Cores not listed (Cortex-M3 without DSP, Xtensa, RISC-V, ARC) have no
+ * build: the MAC model costs them.
  */
-const BUILD_OF: Readonly<Record<string, string>> = {
-  'cortex-m4f/tflm-cmsis-nn': 'cortex-m4+fp:cmsis_nn', 'cortex-m4f/tflm-reference': 'cortex-m4+fp:reference',
-  'cortex-m0plus/tflm-reference': 'cortex-m0plus:reference', 'cortex-m0plus/tflm-cmsis-nn': 'cortex-m0plus:cmsis_nn',
-  'cortex-m33/tflm-cmsis-nn': 'cortex-m33:cmsis_nn', 'cortex-m55/tflm-cmsis-nn': 'cortex-m55:cmsis_nn', 'cortex-m55/tflm-reference': 'cortex-m55:reference',
+const BUILDS_OF: Readonly<Record<string, readonly string[]>> = {
+  'cortex-m4': ['cortex-m4+fp'], 'cortex-m4f': ['cortex-m4+fp'],
+  'cortex-m7': ['cortex-m7', 'cortex-m4+fp'],
+  'cortex-m33': ['cortex-m33', 'cortex-m4+fp'],
+  'cortex-m55': ['cortex-m55'], 'cortex-m85': ['cortex-m55'],
+  'cortex-m0plus': ['cortex-m0plus'],
 };
 
-/** The measured build behind a core and runtime, or null when the bundled coefficients have none for it. */
+const KERNELS_OF: Readonly<Record<string, string>> = { 'tflm-cmsis-nn': 'cmsis_nn', 'tflm-reference': 'reference' };
+
+/** The build chosen for a core and runtime, and whether it is the core's own or a stand-in. */
+export interface BuildChoice {
+  build: string;
+  /** null: the core's own build; otherwise why another core's counts stand in. */
+  proxy: string | null;
+}
+
+/**
+ * The measured build behind a core and runtime, or null when the bundled coefficients have none for it. In a CMSIS-NN
+ * build the ops CMSIS-NN lacks run TFLM's reference kernels inside the same build, so the build follows the runtime,
+ * not each op's path.
+ */
+export function instructionBuildChoice(core: string, runtime: string, k: InstructionCoefficients = bundledInstructionCoefficients()): BuildChoice | null {
+  const kernels = KERNELS_OF[runtime];
+  if (kernels === undefined) return null;
+  const chain = BUILDS_OF[core] ?? [];
+  for (const [i, isa] of chain.entries()) {
+    const build = `${isa}:${kernels}`;
+    if (k.builds[build] === undefined) continue;
+    const own = chain[0]!;
+    const proxy = i === 0 ? null : core === 'cortex-m7'
+      ? `${own} not measured: ${isa} counts (the same ARMv7E-M instruction set)`
+      : `${own} not measured: ${isa} counts as a prior`;
+    return { build, proxy };
+  }
+  return null;
+}
+
+/** The measured build behind a core and runtime (see instructionBuildChoice), or null. */
 export function instructionBuild(core: string, runtime: string, k: InstructionCoefficients = bundledInstructionCoefficients()): string | null {
-  const b = BUILD_OF[`${core}/${runtime}`];
-  return b !== undefined && k.builds[b] !== undefined ? b : null;
+  return instructionBuildChoice(core, runtime, k)?.build ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

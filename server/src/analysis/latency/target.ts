@@ -75,7 +75,7 @@ export function analyzeForTarget(model: Model, runtime: Runtime, target: Resolve
     notes.push(`No clock for ${target.id}: pass --clock to get latency.`);
   } else {
     const npuMacs = /ethos-u\d+-(\d+)/.exec(target.mcu?.npu ?? '')?.[1];
-    const estimate = estimateLatency(model, support, target.core, clock, { npuMacsPerCycle: npuMacs ? Number(npuMacs) : null });
+    const estimate = estimateLatency(model, support, target.core, clock, { npuMacsPerCycle: npuMacs ? Number(npuMacs) : null, mcu: target.mcu });
     latency = applyCalibration(model, estimate, target.mcu?.calibrations, runtime);
     const power = target.mcu?.activePowerMw;
     if (latency.ms !== null && latency.lowMs !== null && latency.highMs !== null && power) {
