@@ -1,8 +1,9 @@
 /**
- * `npm run bench:latency`: the cost model's estimate against every measured row it can map (needs ../shared/models),
+ * `npm run bench:latency`: the MAC cost model's estimate against every measured row it can map (needs ../shared/models),
  * with the absolute percentage error per row and the median and 90th percentile per runtime: for the held-out rows
  * (never seen by scripts/fit-latency.ts), for every row under a refit without that row (leave-one-out), and for all
- * rows under the bundled fit; then energy against the measured energy rows.
+ * rows under the bundled fit; then energy against the measured energy rows; the instruction model against the rig;
+ * and the shipped estimate (instructions x CPI x memory) beside the MAC model (scripts/latency-report.ts).
  *
  *   node --import tsx bench/latency.ts [../shared/models]
  */
@@ -14,7 +15,10 @@ import { bundledInstructionCoefficients } from '../server/src/analysis/latency/i
 import { MEASURED } from '../server/src/targets/measured.ts';
 import { fitCoefficients, npuMeasurements, rowSums } from '../scripts/latency-fit.ts';
 import { estimateRow, rowAggregates } from '../scripts/latency-rows.ts';
-import { printCpiReport, printInstructionReport } from '../scripts/instr-check.ts';
+import { printInstructionReport } from '../scripts/instr-check.ts';
+import { printLatencyComparison } from '../scripts/latency-report.ts';
+import { readRows } from '../scripts/latency-cpi.ts';
+import { ROWS_TSV } from '../scripts/fit-cpi.ts';
 import { HELD_OUT } from '../scripts/fit-latency.ts';
 
 const modelsDir = resolve(process.argv[2] ?? join(__dirname, '../../shared/models'));
@@ -97,5 +101,4 @@ for (const r of npuMeasurements(modelsDir)) {
 const opsTsv = join(__dirname, '../test/measured/instr_ops.tsv');
 if (!existsSync(opsTsv)) console.log('\n(test/measured/instr_ops.tsv absent: instruction model shown on the sweep only)');
 printInstructionReport(bundledInstructionCoefficients(), existsSync(opsTsv) ? readFileSync(opsTsv, 'utf8') : null, modelsDir);
-const cpiRows = aggregates.map((a) => ({ id: a.row.id, core: a.core, runtime: a.row.runtime, measuredCycles: a.measuredCycles, model: a.model, macCycles: estimateRow(a, k).cycles }));
-printCpiReport(cpiRows, 'cortex-m4f', 'tflm-cmsis-nn', 'cortex-m4+fp:cmsis_nn', HELD_OUT);
+printLatencyComparison(aggregates, k, readRows(readFileSync(ROWS_TSV, 'utf8')), HELD_OUT);

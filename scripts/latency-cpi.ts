@@ -91,7 +91,8 @@ export function fitCpi(rows: CpiRow[], heldOut: readonly string[], versions: Cpi
     const cpi = Math.exp(t.reduce((s, r) => s + Math.log(rowCpi(r)), 0) / t.length);
     const all = ok.filter((r) => r.core === core && r.runtime === rt);
     const worst = Math.max(...all.map((r) => logErr(r, cpi)));
-    const spread = Math.min(SPREAD.calibratedCap, Math.max(SPREAD.floor, worst));
+    // + 0.02: the estimate rounds nothing, the rows TSV rounds instructions and memory factors
+    const spread = Math.min(SPREAD.calibratedCap, Math.max(SPREAD.floor, worst + 0.02));
     const builds = [...new Set(t.map((r) => r.build))].join(', ');
     set(core, rt, { cpi: sig(cpi), calibrated: true, spread: sig(spread), rows: t.map((r) => r.id), basis: `${t.length} measured ${core} rows, ${builds} counts` });
   }
