@@ -100,5 +100,7 @@ for (const r of npuMeasurements(modelsDir)) {
 // The instruction model against the rig's whole-model measurements (tools/tflm-harness), when the branch has them.
 const opsTsv = join(__dirname, '../test/measured/instr_ops.tsv');
 if (!existsSync(opsTsv)) console.log('\n(test/measured/instr_ops.tsv absent: instruction model shown on the sweep only)');
-printInstructionReport(bundledInstructionCoefficients(), existsSync(opsTsv) ? readFileSync(opsTsv, 'utf8') : null, modelsDir);
+// The Cortex-M55 build's whole-model rows (its coefficients are fitted on them: in-sample, see scripts/instr-derive.ts).
+const m55 = readFileSync(join(__dirname, '../test/measured/rig_m55_cmsis_nn_ops.tsv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).slice(1).join('\n');
+printInstructionReport(bundledInstructionCoefficients(), existsSync(opsTsv) ? `${readFileSync(opsTsv, 'utf8')}\n${m55}\n` : null, modelsDir);
 printLatencyComparison(aggregates, k, readRows(readFileSync(ROWS_TSV, 'utf8')), HELD_OUT);

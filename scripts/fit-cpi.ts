@@ -50,14 +50,19 @@ export function measuredCpiRows(modelsDir: string): CpiRow[] {
     const e = estimateLatency(a.model, a.support, a.core, row.clockMHz, { cpi: unitTable(), mcu: a.mcu, placement });
     let instructions = 0;
     let fallbackCycles = 0;
+    let streamCycles = 0;
+    const factor = memoryFactor(placement, mem);
     for (const l of e.layers) {
-      if (l.costModel === 'instructions') instructions += l.instructions!;
+      if (l.costModel === 'instructions') {
+        instructions += l.instructions!;
+        streamCycles += l.cycles! - l.instructions! * factor;
+      }
       else if (l.cycles !== null) fallbackCycles += l.cycles;
       else throw new Error(`${row.id}: layer ${l.index} is not costed`);
     }
     out.push({
       id: row.id, core: a.core, runtime: row.runtime as CpiRuntime, clockMHz: row.clockMHz, latencyMs: row.latencyMs, build: choice.build,
-      instructions: Math.round(instructions), fallbackCycles: Math.round(fallbackCycles), memoryFactor: Number(memoryFactor(placement, mem).toFixed(6)),
+      instructions: Math.round(instructions), fallbackCycles: Math.round(fallbackCycles), streamCycles: Math.round(streamCycles), memoryFactor: Number(factor.toFixed(6)),
       placement: `weights:${placement.weights},arena:${placement.arena}`,
     });
   }
@@ -77,7 +82,7 @@ if (process.argv[1]?.endsWith('fit-cpi.ts')) {
     writeFileSync(ROWS_TSV, rowsText(rows, [
       'Measured TFLM board latencies (server/src/targets/data/measured.json, each with its source there) reduced by scripts/fit-cpi.ts --rows:',
       `instructions = the instruction model's prediction (TFLM ${VERSIONS.tflm} / CMSIS-NN ${VERSIONS.cmsisNn} builds), fallbackCycles = MAC-model cycles of the other ops,`,
-      'memoryFactor = memory.ts for the placement. Derived figures only; no model data.',
+      'streamCycles = weight bytes x cycles per streamed byte, memoryFactor = memory.ts for the placement. Derived figures only; no model data.',
     ]));
     console.log(`wrote ${ROWS_TSV} (${rows.length} rows)`);
   } else {

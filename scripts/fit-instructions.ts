@@ -18,6 +18,7 @@ import {
 } from '../server/src/analysis/latency/instructions.ts';
 import { readTflite } from '../server/src/model/tflite/reader.ts';
 import { EXTRA_SWEEP } from './sweep-instructions.ts';
+import { fitWholeModelBuild, M55_BUILD } from './instr-derive.ts';
 
 export interface OpsRow { model: string; build: string; subgraph: number; node: number; depth: number; op: string; instructions: number }
 
@@ -161,6 +162,11 @@ export function fitSweep(rows: OpsRow[], source: string): InstructionCoefficient
     g.set(cls, pts);
     pts.push({ f: instructionFeatures(s, cls), y: r.instructions });
   }
+  return { source, builds: fitGroups(groups) };
+}
+
+/** Per build and kernel class, the non-negative relative least-squares fit of its points. */
+export function fitGroups(groups: Map<string, Map<string, { f: Record<string, number>; y: number }[]>>): InstructionCoefficients['builds'] {
   const builds: InstructionCoefficients['builds'] = {};
   for (const build of [...groups.keys()].sort()) {
     const out: Record<string, ClassFit> = {};
@@ -176,24 +182,33 @@ export function fitSweep(rows: OpsRow[], source: string): InstructionCoefficient
     }
     builds[build] = out;
   }
-  return { source, builds };
+  return builds;
 }
 
 /** The rig's sweep and this project's extra sweep (scripts/sweep-instructions.ts). */
 export const SWEEP_TSVS = [resolve(__dirname, '../test/measured/instr_sweep.tsv'), resolve(__dirname, '../test/measured/instr_sweep_extra.tsv')];
 export const COEFFICIENTS_JSON = resolve(__dirname, '../server/src/analysis/latency/instruction-coefficients.json');
 
-/** The JSON text the script writes for the sweep TSVs' texts. */
-export function coefficientsText(tsvs: string[]): string {
+/** The committed inputs of the Cortex-M55 build fitted on whole models (scripts/instr-derive.ts). */
+export function derivedTexts(): { ops: string; shapes: string } {
+  return { ops: readFileSync(M55_BUILD.opsTsv, 'utf8'), shapes: readFileSync(M55_BUILD.shapesTsv, 'utf8') };
+}
+
+/** The JSON text the script writes for the sweep TSVs' texts (and the derived build's inputs, when given). */
+export function coefficientsText(tsvs: string[], derived: { ops: string; shapes: string } | null = null): string {
   const read = tsvs.map(readOpsRows);
   const tflm = read.flatMap((r) => r.comments).find((c) => c.includes('source: tflite-micro'))?.replace(/^#\s*source:\s*tflite-micro\s*/, '') ?? 'unknown';
   const k = fitSweep(read.flatMap((r) => r.rows), `scripts/fit-instructions.ts from test/measured/instr_sweep*.tsv (TFLM ${tflm}, measured with tools/tflm-harness)`);
+  if (derived) {
+    k.builds[M55_BUILD.build] = fitWholeModelBuild(M55_BUILD, derived);
+    k.source += `; ${M55_BUILD.build} fitted on the measured ops of the shared models (rig_m55_cmsis_nn_*.tsv, scripts/instr-derive.ts)`;
+  }
   return `${JSON.stringify(k, null, 1)}\n`;
 }
 
 if (process.argv[1]?.endsWith('fit-instructions.ts')) {
   const files = process.argv.length > 2 ? process.argv.slice(2).map((f) => resolve(f)) : SWEEP_TSVS;
-  const text = coefficientsText(files.map((f) => readFileSync(f, 'utf8')));
+  const text = coefficientsText(files.map((f) => readFileSync(f, 'utf8')), process.argv.length > 2 ? null : derivedTexts());
   writeFileSync(COEFFICIENTS_JSON, text);
   const k = JSON.parse(text) as InstructionCoefficients;
   for (const [build, classes] of Object.entries(k.builds)) {

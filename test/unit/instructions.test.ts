@@ -15,7 +15,7 @@ import { checkSupport } from '../../server/src/analysis/support/index.js';
 import { buildKwsDsCnnInt8 } from '../../server/src/model/builder/examples.js';
 import { SeededRandom } from '../../server/src/model/builder/index.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
-import { COEFFICIENTS_JSON, coefficientsText, median, readOpsRows, rowShape, SWEEP_TSVS, sweepShape } from '../../scripts/fit-instructions.js';
+import { COEFFICIENTS_JSON, coefficientsText, derivedTexts, median, readOpsRows, rowShape, SWEEP_TSVS, sweepShape } from '../../scripts/fit-instructions.js';
 import { checkAll, errPct } from '../../scripts/instr-check.js';
 import { conv } from '../measured/models/conv.js';
 import { F, I8, oneSubgraph, Q } from '../measured/models/common.js';
@@ -79,7 +79,7 @@ test('a class without coefficients predicts nothing; one with them predicts a po
 });
 
 test('scripts/fit-instructions.ts reproduces the committed coefficients from the committed sweeps', () => {
-  const text = coefficientsText(SWEEP_TSVS.map((f) => readFileSync(f, 'utf8')));
+  const text = coefficientsText(SWEEP_TSVS.map((f) => readFileSync(f, 'utf8')), derivedTexts());
   assert.equal(text, readFileSync(COEFFICIENTS_JSON, 'utf8'));
 });
 

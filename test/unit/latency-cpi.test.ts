@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import cpiJson from '../../server/src/analysis/latency/cpi.json';
 import { bundledCpi, cpiFor, loadCpi, SPREAD } from '../../server/src/analysis/latency/cpi.js';
 import { memoryFactor, memorySystem } from '../../server/src/analysis/latency/memory.js';
-import { estimateLatency, type LatencyOptions } from '../../server/src/analysis/latency/model.js';
+import { estimateLatency, weightBytes, type LatencyOptions } from '../../server/src/analysis/latency/model.js';
 import { checkSupport } from '../../server/src/analysis/support/index.js';
 import { buildKwsDsCnnInt8 } from '../../server/src/model/builder/examples.js';
 import { ModelBuilder } from '../../server/src/model/builder/index.js';
@@ -73,7 +73,15 @@ test('the estimate costs ops from instructions x CPI x memory where it has coeff
   const cpi = cpiFor(bundledCpi(), 'cortex-m4f', 'tflm-cmsis-nn')!;
   const costed = e.layers.filter((l) => l.costModel === 'instructions');
   assert.ok(costed.length === e.layers.length, 'every kws op has instruction coefficients');
-  for (const l of costed) assert.ok(Math.abs(l.cycles! - l.instructions! * cpi.cpi * b.memoryFactor) < 1e-6 * l.cycles!);
+  for (const l of costed) {
+    const op = kws.subgraphs[0]!.operators[l.index]!;
+    const expected = l.instructions! * cpi.cpi * b.memoryFactor + weightBytes(kws.subgraphs[0]!, op) * b.streamCyclesPerByte;
+    assert.ok(Math.abs(l.cycles! - expected) < 1e-6 * l.cycles!);
+  }
+  // weights copied to SRAM stream for free: the same ops then cost instructions x CPI alone
+  const sram = estimateLatency(kws, cmsis, 'cortex-m4f', 100, { placement: { weights: 'sram' } });
+  assert.equal(sram.instructionBasis!.streamCyclesPerByte, 0);
+  assert.ok(sram.layers.every((l) => Math.abs(l.cycles! - l.instructions! * cpi.cpi) < 1e-6 * l.cycles!));
   assert.ok(Math.abs(e.highMs! / e.ms! - Math.exp(cpi.spread)) < 1e-9);
   assert.ok(e.notes.some((n) => n.includes('TFLM 90b983c2') && n.includes('CMSIS-NN 4ab83cc')));
   assert.equal(b.tflm, '90b983c2');
@@ -112,6 +120,10 @@ test('the memory term: an external arena or weights in flash are slower than SRA
   assert.ok(at({ arena: 'external' }) > base, 'arena in SDRAM is slower');
   assert.ok(at({ weights: 'sram' }) < base, 'weights copied to SRAM are faster than in flash');
   assert.ok(at({ weights: 'external', arena: 'external' }) > at({ arena: 'external' }));
+  // A fully connected layer uses each weight once: streaming its weights from flash is a real share of its time.
+  const fc = estimateLatency(kws, cmsis, f767.core, 216, { mcu: f767.mcu }).layers.find((l) => l.features.kind === 'fc')!;
+  const fcSram = estimateLatency(kws, cmsis, f767.core, 216, { mcu: f767.mcu, placement: { weights: 'sram' } }).layers.find((l) => l.features.kind === 'fc')!;
+  assert.ok(fc.cycles! > 1.2 * fcSram.cycles!, `${fc.cycles} vs ${fcSram.cycles}`);
   // The F7's SDRAM is uncached by default: slower than a cached external memory on the same core.
   const cached = { ...memorySystem('cortex-m7', f767.mcu), externalCached: true };
   assert.ok(memoryFactor({ weights: 'flash', arena: 'external' }, memorySystem('cortex-m7', f767.mcu)) > memoryFactor({ weights: 'flash', arena: 'external' }, cached));

@@ -3,12 +3,16 @@
  * the tensor arena live.
  *
  *   memory factor = 1 + weightLoads x stall(weights) + arenaAccesses x stall(arena)
+ *   streaming     = weight bytes x cycles per streamed byte(weights)
  *
  * `weightLoads` / `arenaAccesses` are the loads of weights and the loads and stores of activations per executed
  * instruction in TFLM's kernels, and a stall is the average extra cycles one such access waits: 0 in SRAM or TCM;
  * the flash wait states at the part's clock in internal flash (mostly hidden when the part has a flash cache or
  * prefetch unit: ART, FCACHE, the Cortex-M7/M85 L1 caches); the external memory's access latency in SDRAM, PSRAM or
- * execute-in-place QSPI flash (mostly hidden only when that region is cached). Every figure here is a prior from the
+ * execute-in-place QSPI flash (mostly hidden only when that region is cached). The factor multiplies instructions x
+ * CPI; streaming is added per operator: every weight byte is read at least once per inference and no cache keeps a
+ * model's weights between inferences, so those reads wait whatever the caches (it is what makes fully connected
+ * layers, which use each weight once, memory-bound on a fast core). Every figure here is a prior from the
  * parts' reference manuals and the cores' pipelines, not a fit: the measured rows behind the CPI are too few to fit
  * them, and each CPI is calibrated net of its board's own memory factor (cpi.ts). Pure.
  */
@@ -48,6 +52,10 @@ export const MEMORY_PRIORS = {
   externalLatency: 10,
   /** Share of external accesses that miss a data cache (streaming tiles: one miss per 32-byte line, partly reused). */
   cachedExternalShare: 0.1,
+  /** Bytes one internal flash read delivers (64-bit flash interfaces; wider ones are partly offset by more wait states). */
+  flashReadBytes: 8,
+  /** Bytes one external read delivers to the core (a 32-byte cache line, or a burst). */
+  externalReadBytes: 32,
 } as const;
 
 const FLASH = (ws: number, cached: boolean, basis: string, extCached = true): MemorySystem =>
@@ -126,4 +134,12 @@ function stall(where: 'flash' | 'sram' | 'external', mem: MemorySystem): number 
 export function memoryFactor(placement: Placement, mem: MemorySystem): number {
   const p = MEMORY_PRIORS;
   return 1 + p.weightLoads * stall(placement.weights, mem) + p.arenaAccesses * stall(placement.arena, mem);
+}
+
+/** Cycles each weight byte costs when read once per inference from where the weights live (0 from SRAM or TCM). */
+export function streamCyclesPerByte(placement: Placement, mem: MemorySystem): number {
+  const p = MEMORY_PRIORS;
+  if (placement.weights === 'sram') return 0;
+  if (placement.weights === 'flash') return mem.flashWaitStates / p.flashReadBytes;
+  return p.externalLatency / p.externalReadBytes;
 }

@@ -3,7 +3,7 @@
  *
  * Where the instruction model (instructions.ts) has coefficients for the core's build and the op's kernel class:
  *
- *   cycles = instructions x CPI[core][runtime] x memory factor
+ *   cycles = instructions x CPI[core][runtime] x memory factor + weight bytes x cycles per streamed byte
  *
  * with the CPI calibrated on measured boards (cpi.ts) and the memory factor from where weights and arena live
  * (memory.ts). Elsewhere, the MAC model (the labelled fallback), per operator on the CPU:
@@ -17,14 +17,14 @@
  * Ethos-U NPU cost MACs / (peak MACs per cycle x utilization). ms = cycles / clock. The estimate is a range: the CPI's
  * calibration residuals (or a prior's width), and the MAC fit's typical error on the ops it costs.
  */
-import type { Model } from '../../model/ir.js';
+import type { Model, Operator, Subgraph } from '../../model/ir.js';
 import type { Core, Mcu } from '../../targets/catalog.js';
 import type { SupportReport } from '../support/types.js';
 import { bundledCoefficients, classFactor, type Coefficients } from './coefficients.js';
 import { bundledCpi, cpiFor, type CoreCpi, type CpiTable } from './cpi.js';
 import { layerFeatures, type LayerFeatures } from './features.js';
 import { instructionBuildChoice, kernelClass, opShape, predictShape } from './instructions.js';
-import { defaultPlacement, memoryFactor, memorySystem, type Placement } from './memory.js';
+import { defaultPlacement, memoryFactor, memorySystem, streamCyclesPerByte, type Placement } from './memory.js';
 
 export interface LayerLatency {
   subgraph: number;
@@ -55,6 +55,8 @@ export interface InstructionBasis {
   placement: Placement;
   /** The memory factor of that placement on the part (1 = everything in zero-wait memory). */
   memoryFactor: number;
+  /** Cycles per weight byte streamed once per inference (added per op: weight bytes x this). */
+  streamCyclesPerByte: number;
   /** Share of the estimate's cycles costed from instructions (the rest by the MAC model). */
   share: number;
 }
@@ -99,6 +101,7 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
   const mem = memorySystem(core, opts.mcu ?? null);
   const placement: Placement = { ...defaultPlacement(mem), ...opts.placement };
   const memFactor = memoryFactor(placement, mem);
+  const perByte = streamCyclesPerByte(placement, mem);
   // The MAC model was fitted on boards with their default placement: only a departure from it moves its cycles.
   const macMemFactor = memFactor / memoryFactor(defaultPlacement(mem), mem);
   const choice = instructionBuildChoice(core, support.runtime);
@@ -122,7 +125,7 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
       let c: Costed | null;
       let costModel: LayerLatency['costModel'];
       if (instructions !== null && cpi !== null) {
-        const cy = instructions * cpi.cpi * memFactor;
+        const cy = instructions * cpi.cpi * memFactor + weightBytes(sg, op) * perByte;
         c = { cycles: cy, low: cy * Math.exp(-cpi.spread), high: cy * Math.exp(cpi.spread), calibrated: cpi.calibrated };
         costModel = 'instructions';
         instrCycles += cy;
@@ -154,7 +157,7 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
   if (choice && cpi && table && instrCycles > 0) {
     instructionBasis = {
       build: choice.build, proxy: choice.proxy, tflm: table.versions.tflm, cmsisNn: table.versions.cmsisNn,
-      cpi: cpi.cpi, cpiCalibrated: cpi.calibrated, cpiBasis: cpi.basis, placement, memoryFactor: memFactor,
+      cpi: cpi.cpi, cpiCalibrated: cpi.calibrated, cpiBasis: cpi.basis, placement, memoryFactor: memFactor, streamCyclesPerByte: perByte,
       share: cycles > 0 ? instrCycles / cycles : 0,
     };
     notes.push(instructionNote(instructionBasis, core));
@@ -173,9 +176,19 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
 }
 
 function instructionNote(b: InstructionBasis, core: Core): string {
-  const where = `weights in ${b.placement.weights}, arena in ${b.placement.arena}: memory x${b.memoryFactor.toFixed(2)}`;
+  const where = `weights in ${b.placement.weights}, arena in ${b.placement.arena}: memory x${b.memoryFactor.toFixed(2)}, ${b.streamCyclesPerByte.toFixed(2)} cycles per weight byte`;
   const cpi = `CPI ${b.cpi.toFixed(2)} ${b.cpiCalibrated ? `calibrated (${b.cpiBasis})` : `prior (${b.cpiBasis})`}`;
   return `Latency = instructions x CPI x memory for ${core}: instruction counts of TFLM ${b.tflm} / CMSIS-NN ${b.cmsisNn} (build ${b.build}${b.proxy ? `; ${b.proxy}` : ''}); ${cpi}; ${where}. Other TFLM / CMSIS-NN versions run other instruction counts.`;
+}
+
+/** Bytes of an operator's constant inputs (each tensor once): what it must read from where the weights live. */
+export function weightBytes(sg: Subgraph, op: Operator): number {
+  let n = 0;
+  for (const i of new Set(op.inputs)) {
+    const t = i >= 0 ? sg.tensors[i] : undefined;
+    if (t?.isConstant) n += t.bytes;
+  }
+  return n;
 }
 
 function layerCycles(f: LayerFeatures, core: Core, runtime: SupportReport['runtime'], k: Coefficients, npuMacs: number | null):

@@ -1,0 +1,91 @@
+/**
+ * Instruction coefficients for a build measured on whole models only (no one-op sweep yet): the Cortex-M55 CMSIS-NN
+ * build (Helium), measured on the shared models (test/measured/rig_m55_cmsis_nn_ops.tsv). Each measured op is a
+ * point of its kernel class, fitted like the sweep (the same features, scripts/fit-instructions.ts). The features need
+ * the op shapes, i.e. the model files: `--shapes` writes them once to test/measured/rig_m55_cmsis_nn_shapes.tsv
+ * (derived facts only), so the fit itself needs no model file. The fit is in-sample on those models: bench:latency
+ * also reports it by model left out.
+ *
+ *   node --import tsx scripts/instr-derive.ts --shapes [../shared/models]
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { instructionFeatures, kernelClass, opShape, type ClassFit, type OpShape } from '../server/src/analysis/latency/instructions.ts';
+import { fitGroups, readOpsRows } from './fit-instructions.ts';
+import { loadModel } from './instr-check.ts';
+
+export interface WholeModelBuild {
+  build: string;
+  opsTsv: string;
+  shapesTsv: string;
+}
+
+export const M55_BUILD: WholeModelBuild = {
+  build: 'cortex-m55:cmsis_nn',
+  opsTsv: resolve(__dirname, '../test/measured/rig_m55_cmsis_nn_ops.tsv'),
+  shapesTsv: resolve(__dirname, '../test/measured/rig_m55_cmsis_nn_shapes.tsv'),
+};
+
+/** Fewest measured ops a class is fitted on. */
+export const MIN_POINTS = 3;
+
+const key = (model: string, subgraph: number, node: number): string => `${model}/${subgraph}/${node}`;
+
+const SHAPE_FIELDS = ['op', 'dtype', 'n', 'inH', 'inW', 'cin', 'outH', 'outW', 'cout', 'kH', 'kW', 'strideH', 'strideW', 'padTop', 'padLeft',
+  'dilationH', 'dilationW', 'broadcast', 'elements', 'rows', 'depth'] as const satisfies readonly (keyof OpShape)[];
+
+/** model/subgraph/node -> op shape, from a shapes TSV. */
+export function readShapes(text: string): Map<string, OpShape> {
+  const out = new Map<string, OpShape>();
+  for (const l of text.split('\n')) {
+    if (!l || l.startsWith('#') || l.startsWith('model\t')) continue;
+    const f = l.split('\t');
+    const s: Record<string, unknown> = {};
+    SHAPE_FIELDS.forEach((name, i) => {
+      const v = f[3 + i]!;
+      s[name] = name === 'op' || name === 'dtype' ? v : name === 'broadcast' ? v === 'true' : Number(v);
+    });
+    out.set(key(f[0]!, Number(f[1]), Number(f[2])), s as unknown as OpShape);
+  }
+  return out;
+}
+
+/** The build's classes, fitted on its measured whole-model ops (top-level ops with a known shape). */
+export function fitWholeModelBuild(b: WholeModelBuild, texts: { ops: string; shapes: string }): Record<string, ClassFit> {
+  const shapes = readShapes(texts.shapes);
+  const kernels = b.build.endsWith(':reference') ? 'reference' : 'cmsis_nn';
+  const g = new Map<string, { f: Record<string, number>; y: number }[]>();
+  const rows = readOpsRows(texts.ops).rows.filter((r) => r.build === b.build && r.depth === 0)
+    .sort((x, y) => (key(x.model, x.subgraph, x.node) < key(y.model, y.subgraph, y.node) ? -1 : 1));
+  for (const r of rows) {
+    const s = shapes.get(key(r.model, r.subgraph, r.node));
+    if (!s || !(r.instructions > 0)) continue;
+    const cls = kernelClass(s, kernels);
+    g.set(cls, [...(g.get(cls) ?? []), { f: instructionFeatures(s, cls), y: r.instructions }]);
+  }
+  // A class needs a few points: one op's count fits any single feature exactly and says nothing about other shapes.
+  for (const [cls, pts] of g) if (pts.length < MIN_POINTS) g.delete(cls);
+  return fitGroups(new Map([[b.build, g]]))[b.build] ?? {};
+}
+
+if (process.argv[1]?.endsWith('instr-derive.ts') && process.argv[2] === '--shapes') {
+  const shared = resolve(process.argv[3] ?? join(__dirname, '../../shared/models'));
+  const b = M55_BUILD;
+  const rows = readOpsRows(readFileSync(b.opsTsv, 'utf8')).rows.filter((r) => r.build === b.build && r.depth === 0);
+  const lines = [
+    `# Op shapes (instructions.ts opShape) of every top-level op in ${b.opsTsv.split('/').pop()}, read from the model files by`,
+    '# scripts/instr-derive.ts --shapes. Derived facts only (no weights).',
+    ['model', 'subgraph', 'node', ...SHAPE_FIELDS].join('\t'),
+  ];
+  const missing = new Set<string>();
+  for (const r of rows) {
+    const m = loadModel(r.model, shared);
+    const sg = m?.subgraphs[r.subgraph];
+    const op = sg?.operators[r.node];
+    if (!sg || !op) { missing.add(r.model); continue; }
+    const s = opShape(sg, op);
+    lines.push([r.model, r.subgraph, r.node, ...SHAPE_FIELDS.map((f) => String(s[f]))].join('\t'));
+  }
+  writeFileSync(b.shapesTsv, `${lines.join('\n')}\n`);
+  console.log(`wrote ${b.shapesTsv} (${lines.length - 3} ops${missing.size ? `; models not found: ${[...missing].join(', ')}` : ''})`);
+}
