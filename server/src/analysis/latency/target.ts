@@ -8,6 +8,7 @@ import { analyzeModel, type AnalysisReport } from '../report.js';
 import { checkSupport, memoryKernelsFor, type Runtime, type SupportReport } from '../support/index.js';
 import { applyCalibration, type CalibratedEstimate } from './calibration.js';
 import { energyPerInference, type EnergyEstimate } from './energy.js';
+import type { Placement } from './memory.js';
 import { estimateLatency } from './model.js';
 
 /** Whether a runtime exists for a core (CMSIS-NN is Arm-only, ESP-NN Espressif-only, Ethos-U needs the NPU). */
@@ -59,8 +60,9 @@ export interface TargetReport {
 /**
  * Analyses `model` for a target. `memory` may be passed in when already computed for `memoryKernelsFor(runtime)`
  * (the fit matrix shares it between targets). `clockMHz` null uses the catalog clock; a bare core needs one.
+ * `placement` says where weights and arena live when not the part's default (an arena in external SDRAM is slower).
  */
-export function analyzeForTarget(model: Model, runtime: Runtime, target: ResolvedTarget, clockMHz: number | null, memory?: AnalysisReport): TargetReport {
+export function analyzeForTarget(model: Model, runtime: Runtime, target: ResolvedTarget, clockMHz: number | null, memory?: AnalysisReport, placement?: Partial<Placement>): TargetReport {
   const kernels = memoryKernelsFor(runtime);
   const mem = memory ?? analyzeModel(model, kernels);
   const support = checkSupport(model, runtime, mem.detail.failures);
@@ -75,7 +77,7 @@ export function analyzeForTarget(model: Model, runtime: Runtime, target: Resolve
     notes.push(`No clock for ${target.id}: pass --clock to get latency.`);
   } else {
     const npuMacs = /ethos-u\d+-(\d+)/.exec(target.mcu?.npu ?? '')?.[1];
-    const estimate = estimateLatency(model, support, target.core, clock, { npuMacsPerCycle: npuMacs ? Number(npuMacs) : null, mcu: target.mcu });
+    const estimate = estimateLatency(model, support, target.core, clock, { npuMacsPerCycle: npuMacs ? Number(npuMacs) : null, mcu: target.mcu, placement });
     latency = applyCalibration(model, estimate, target.mcu?.calibrations, runtime);
     const power = target.mcu?.activePowerMw;
     if (latency.ms !== null && latency.lowMs !== null && latency.highMs !== null && power) {
