@@ -18,7 +18,7 @@ import {
 } from '../server/src/analysis/latency/instructions.ts';
 import { readTflite } from '../server/src/model/tflite/reader.ts';
 import { EXTRA_SWEEP } from './sweep-instructions.ts';
-import { fitWholeModelBuild, M55_BUILD } from './instr-derive.ts';
+import { fitWholeModelBuild, presentBuilds } from './instr-derive.ts';
 
 export interface OpsRow { model: string; build: string; subgraph: number; node: number; depth: number; op: string; instructions: number }
 
@@ -189,26 +189,30 @@ export function fitGroups(groups: Map<string, Map<string, { f: Record<string, nu
 export const SWEEP_TSVS = [resolve(__dirname, '../test/measured/instr_sweep.tsv'), resolve(__dirname, '../test/measured/instr_sweep_extra.tsv')];
 export const COEFFICIENTS_JSON = resolve(__dirname, '../server/src/analysis/latency/instruction-coefficients.json');
 
-/** The committed inputs of the Cortex-M55 build fitted on whole models (scripts/instr-derive.ts). */
-export function derivedTexts(): { ops: string; shapes: string } {
-  return { ops: readFileSync(M55_BUILD.opsTsv, 'utf8'), shapes: readFileSync(M55_BUILD.shapesTsv, 'utf8') };
+/** The committed whole-model inputs (scripts/instr-derive.ts): per build, its ops and shapes TSV texts. */
+export function derivedTexts(): { build: string; ops: string; shapes: string }[] {
+  return presentBuilds().map((b) => ({ build: b.build, ops: readFileSync(b.opsTsv, 'utf8'), shapes: readFileSync(b.shapesTsv, 'utf8') }));
 }
 
 /** The JSON text the script writes for the sweep TSVs' texts (and the derived build's inputs, when given). */
-export function coefficientsText(tsvs: string[], derived: { ops: string; shapes: string } | null = null): string {
+export function coefficientsText(tsvs: string[], derived: { build: string; ops: string; shapes: string }[] = []): string {
   const read = tsvs.map(readOpsRows);
   const tflm = read.flatMap((r) => r.comments).find((c) => c.includes('source: tflite-micro'))?.replace(/^#\s*source:\s*tflite-micro\s*/, '') ?? 'unknown';
   const k = fitSweep(read.flatMap((r) => r.rows), `scripts/fit-instructions.ts from test/measured/instr_sweep*.tsv (TFLM ${tflm}, measured with tools/tflm-harness)`);
-  if (derived) {
-    k.builds[M55_BUILD.build] = fitWholeModelBuild(M55_BUILD, derived);
-    k.source += `; ${M55_BUILD.build} fitted on the measured ops of the shared models (rig_m55_cmsis_nn_*.tsv, scripts/instr-derive.ts)`;
+  for (const d of derived) {
+    // The sweep's classes stay; whole-model ops add the classes it lacks.
+    const whole = fitWholeModelBuild(d.build, d);
+    const swept = k.builds[d.build] ?? {};
+    k.builds[d.build] = Object.fromEntries(Object.keys({ ...whole, ...swept }).sort().map((cls) => [cls, swept[cls] ?? whole[cls]!]));
+    k.source += `; ${d.build}: classes without sweep points fitted on the measured ops of whole models (scripts/instr-derive.ts)`;
   }
+  k.builds = Object.fromEntries(Object.keys(k.builds).sort().map((b) => [b, k.builds[b]!]));
   return `${JSON.stringify(k, null, 1)}\n`;
 }
 
 if (process.argv[1]?.endsWith('fit-instructions.ts')) {
   const files = process.argv.length > 2 ? process.argv.slice(2).map((f) => resolve(f)) : SWEEP_TSVS;
-  const text = coefficientsText(files.map((f) => readFileSync(f, 'utf8')), process.argv.length > 2 ? null : derivedTexts());
+  const text = coefficientsText(files.map((f) => readFileSync(f, 'utf8')), process.argv.length > 2 ? [] : derivedTexts());
   writeFileSync(COEFFICIENTS_JSON, text);
   const k = JSON.parse(text) as InstructionCoefficients;
   for (const [build, classes] of Object.entries(k.builds)) {

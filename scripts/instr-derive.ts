@@ -1,14 +1,14 @@
 /**
- * Instruction coefficients for a build measured on whole models only (no one-op sweep yet): the Cortex-M55 CMSIS-NN
- * build (Helium), measured on the shared models (test/measured/rig_m55_cmsis_nn_ops.tsv). Each measured op is a
- * point of its kernel class, fitted like the sweep (the same features, scripts/fit-instructions.ts). The features need
- * the op shapes, i.e. the model files: `--shapes` writes them once to test/measured/rig_m55_cmsis_nn_shapes.tsv
- * (derived facts only), so the fit itself needs no model file. The fit is in-sample on those models: bench:latency
- * also reports it by model left out.
+ * Instruction coefficients from whole-model measurements, for builds (or kernel classes) the one-op sweep does not
+ * cover: the Cortex-M55 CMSIS-NN build (Helium) and the Cortex-M0+ reference build, measured on the shared models
+ * (test/measured/rig_*_ops.tsv). Each measured op is a point of its kernel class, fitted like the sweep (the same
+ * features, scripts/fit-instructions.ts). The features need the op shapes, i.e. the model files: `--shapes` writes
+ * them once to test/measured/rig_*_shapes.tsv (derived facts only), so the fit itself needs no model file. The fit is
+ * in-sample on those models.
  *
  *   node --import tsx scripts/instr-derive.ts --shapes [../shared/models]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { instructionFeatures, kernelClass, opShape, type ClassFit, type OpShape } from '../server/src/analysis/latency/instructions.ts';
 import { fitGroups, readOpsRows } from './fit-instructions.ts';
@@ -20,11 +20,18 @@ export interface WholeModelBuild {
   shapesTsv: string;
 }
 
-export const M55_BUILD: WholeModelBuild = {
-  build: 'cortex-m55:cmsis_nn',
-  opsTsv: resolve(__dirname, '../test/measured/rig_m55_cmsis_nn_ops.tsv'),
-  shapesTsv: resolve(__dirname, '../test/measured/rig_m55_cmsis_nn_shapes.tsv'),
-};
+const measured = (name: string): string => resolve(__dirname, '../test/measured', name);
+
+/** Builds with whole-model measurements, each fitted for the kernel classes its sweep (if any) lacks. */
+export const WHOLE_MODEL_BUILDS: readonly WholeModelBuild[] = [
+  { build: 'cortex-m55:cmsis_nn', opsTsv: measured('rig_m55_cmsis_nn_ops.tsv'), shapesTsv: measured('rig_m55_cmsis_nn_shapes.tsv') },
+  { build: 'cortex-m0plus:reference', opsTsv: measured('rig_m0plus_reference_ops.tsv'), shapesTsv: measured('rig_m0plus_reference_shapes.tsv') },
+];
+
+/** The builds whose files this branch holds (a build's TSVs arrive from the rig when it is measured). */
+export function presentBuilds(): WholeModelBuild[] {
+  return WHOLE_MODEL_BUILDS.filter((b) => existsSync(b.opsTsv) && existsSync(b.shapesTsv));
+}
 
 /** Fewest measured ops a class is fitted on. */
 export const MIN_POINTS = 3;
@@ -51,11 +58,11 @@ export function readShapes(text: string): Map<string, OpShape> {
 }
 
 /** The build's classes, fitted on its measured whole-model ops (top-level ops with a known shape). */
-export function fitWholeModelBuild(b: WholeModelBuild, texts: { ops: string; shapes: string }): Record<string, ClassFit> {
+export function fitWholeModelBuild(build: string, texts: { ops: string; shapes: string }): Record<string, ClassFit> {
   const shapes = readShapes(texts.shapes);
-  const kernels = b.build.endsWith(':reference') ? 'reference' : 'cmsis_nn';
+  const kernels = build.endsWith(':reference') ? 'reference' : 'cmsis_nn';
   const g = new Map<string, { f: Record<string, number>; y: number }[]>();
-  const rows = readOpsRows(texts.ops).rows.filter((r) => r.build === b.build && r.depth === 0)
+  const rows = readOpsRows(texts.ops).rows.filter((r) => r.build === build && r.depth === 0)
     .sort((x, y) => (key(x.model, x.subgraph, x.node) < key(y.model, y.subgraph, y.node) ? -1 : 1));
   for (const r of rows) {
     const s = shapes.get(key(r.model, r.subgraph, r.node));
@@ -65,12 +72,11 @@ export function fitWholeModelBuild(b: WholeModelBuild, texts: { ops: string; sha
   }
   // A class needs a few points: one op's count fits any single feature exactly and says nothing about other shapes.
   for (const [cls, pts] of g) if (pts.length < MIN_POINTS) g.delete(cls);
-  return fitGroups(new Map([[b.build, g]]))[b.build] ?? {};
+  return fitGroups(new Map([[build, g]]))[build] ?? {};
 }
 
-if (process.argv[1]?.endsWith('instr-derive.ts') && process.argv[2] === '--shapes') {
-  const shared = resolve(process.argv[3] ?? join(__dirname, '../../shared/models'));
-  const b = M55_BUILD;
+/** Writes a build's shapes TSV from the model files (the shared models, or the project's measured builder models). */
+function writeShapes(b: WholeModelBuild, shared: string): void {
   const rows = readOpsRows(readFileSync(b.opsTsv, 'utf8')).rows.filter((r) => r.build === b.build && r.depth === 0);
   const lines = [
     `# Op shapes (instructions.ts opShape) of every top-level op in ${b.opsTsv.split('/').pop()}, read from the model files by`,
@@ -88,4 +94,9 @@ if (process.argv[1]?.endsWith('instr-derive.ts') && process.argv[2] === '--shape
   }
   writeFileSync(b.shapesTsv, `${lines.join('\n')}\n`);
   console.log(`wrote ${b.shapesTsv} (${lines.length - 3} ops${missing.size ? `; models not found: ${[...missing].join(', ')}` : ''})`);
+}
+
+if (process.argv[1]?.endsWith('instr-derive.ts') && process.argv[2] === '--shapes') {
+  const shared = resolve(process.argv[3] ?? join(__dirname, '../../shared/models'));
+  for (const b of WHOLE_MODEL_BUILDS) if (existsSync(b.opsTsv)) writeShapes(b, shared);
 }
