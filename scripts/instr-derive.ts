@@ -26,6 +26,9 @@ const measured = (name: string): string => resolve(__dirname, '../test/measured'
 export const WHOLE_MODEL_BUILDS: readonly WholeModelBuild[] = [
   { build: 'cortex-m55:cmsis_nn', opsTsv: measured('rig_m55_cmsis_nn_ops.tsv'), shapesTsv: measured('rig_m55_cmsis_nn_shapes.tsv') },
   { build: 'cortex-m0plus:reference', opsTsv: measured('rig_m0plus_reference_ops.tsv'), shapesTsv: measured('rig_m0plus_reference_shapes.tsv') },
+  // The Cortex-M4 builds: the sweep covers the main classes; the whole models add elementwise, float, int16, ... ops.
+  { build: 'cortex-m4+fp:cmsis_nn', opsTsv: measured('instr_ops.tsv'), shapesTsv: measured('instr_ops_shapes.tsv') },
+  { build: 'cortex-m4+fp:reference', opsTsv: measured('instr_ops.tsv'), shapesTsv: measured('instr_ops_shapes.tsv') },
 ];
 
 /** The builds whose files this branch holds (a build's TSVs arrive from the rig when it is measured). */
@@ -35,6 +38,8 @@ export function presentBuilds(): WholeModelBuild[] {
 
 /** Fewest measured ops a class is fitted on. */
 export const MIN_POINTS = 3;
+/** Largest in-sample median error of a class kept from whole-model ops, in percent. */
+export const MAX_MEDIAN_ERROR_PCT = 10;
 
 const key = (model: string, subgraph: number, node: number): string => `${model}/${subgraph}/${node}`;
 
@@ -72,12 +77,22 @@ export function fitWholeModelBuild(build: string, texts: { ops: string; shapes: 
   }
   // A class needs a few points: one op's count fits any single feature exactly and says nothing about other shapes.
   for (const [cls, pts] of g) if (pts.length < MIN_POINTS) g.delete(cls);
-  return fitGroups(new Map([[build, g]]))[build] ?? {};
+  const fits = fitGroups(new Map([[build, g]]))[build] ?? {};
+  // A class whose formula does not describe its own points (data-dependent work such as NMS, features that miss
+  // what the kernel loops over) stays with the MAC model rather than ship a poor formula.
+  return Object.fromEntries(Object.entries(fits).filter(([, f]) => f.medianAbsErrorPct <= MAX_MEDIAN_ERROR_PCT));
 }
 
 /** Writes a build's shapes TSV from the model files (the shared models, or the project's measured builder models). */
 function writeShapes(b: WholeModelBuild, shared: string): void {
-  const rows = readOpsRows(readFileSync(b.opsTsv, 'utf8')).rows.filter((r) => r.build === b.build && r.depth === 0);
+  // Every build's ops of the TSV, each op once: the shapes do not depend on the build.
+  const seen = new Set<string>();
+  const rows = readOpsRows(readFileSync(b.opsTsv, 'utf8')).rows.filter((r) => {
+    const k = key(r.model, r.subgraph, r.node);
+    if (r.depth !== 0 || seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
   const lines = [
     `# Op shapes (instructions.ts opShape) of every top-level op in ${b.opsTsv.split('/').pop()}, read from the model files by`,
     '# scripts/instr-derive.ts --shapes. Derived facts only (no weights).',
@@ -98,5 +113,10 @@ function writeShapes(b: WholeModelBuild, shared: string): void {
 
 if (process.argv[1]?.endsWith('instr-derive.ts') && process.argv[2] === '--shapes') {
   const shared = resolve(process.argv[3] ?? join(__dirname, '../../shared/models'));
-  for (const b of WHOLE_MODEL_BUILDS) if (existsSync(b.opsTsv)) writeShapes(b, shared);
+  const done = new Set<string>();
+  for (const b of WHOLE_MODEL_BUILDS) {
+    if (!existsSync(b.opsTsv) || done.has(b.shapesTsv)) continue;
+    done.add(b.shapesTsv);
+    writeShapes(b, shared);
+  }
 }
