@@ -177,7 +177,7 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
 
 function instructionNote(b: InstructionBasis, core: Core): string {
   const where = `weights in ${b.placement.weights}, arena in ${b.placement.arena}: memory x${b.memoryFactor.toFixed(2)}, ${b.streamCyclesPerByte.toFixed(2)} cycles per weight byte`;
-  const cpi = `CPI ${b.cpi.toFixed(2)} ${b.cpiCalibrated ? `calibrated (${b.cpiBasis})` : `prior (${b.cpiBasis})`}`;
+  const cpi = `CPI ${b.cpi.toFixed(2)} ${b.cpiCalibrated ? 'calibrated' : 'prior'} (${b.cpiBasis.replace(/^prior: /, '')})`;
   return `Latency = instructions x CPI x memory for ${core}: instruction counts of TFLM ${b.tflm} / CMSIS-NN ${b.cmsisNn} (build ${b.build}${b.proxy ? `; ${b.proxy}` : ''}); ${cpi}; ${where}. Other TFLM / CMSIS-NN versions run other instruction counts.`;
 }
 
