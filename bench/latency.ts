@@ -17,6 +17,8 @@ import { fitCoefficients, npuMeasurements, rowSums } from '../scripts/latency-fi
 import { estimateRow, rowAggregates } from '../scripts/latency-rows.ts';
 import { printInstructionReport } from '../scripts/instr-check.ts';
 import { printLatencyComparison } from '../scripts/latency-report.ts';
+import { leaveOneModelOut } from '../scripts/instr-derive.ts';
+import { derivedTexts } from '../scripts/fit-instructions.ts';
 import { readRows } from '../scripts/latency-cpi.ts';
 import { ROWS_TSV } from '../scripts/fit-cpi.ts';
 import { HELD_OUT } from '../scripts/fit-latency.ts';
@@ -103,4 +105,12 @@ if (!existsSync(opsTsv)) console.log('\n(test/measured/instr_ops.tsv absent: ins
 // The Cortex-M55 build's whole-model rows (its coefficients are fitted on them: in-sample, see scripts/instr-derive.ts).
 const m55 = readFileSync(join(__dirname, '../test/measured/rig_m55_cmsis_nn_ops.tsv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).slice(1).join('\n');
 printInstructionReport(bundledInstructionCoefficients(), existsSync(opsTsv) ? `${readFileSync(opsTsv, 'utf8')}\n${m55}\n` : null, modelsDir);
+for (const d of derivedTexts()) {
+  const held = leaveOneModelOut(d.build, d);
+  const whole = held.filter((h) => h.predicted !== null && h.measured > 0).map((h) => 100 * Math.abs(h.predicted! / h.measured - 1));
+  const covered = held.filter((h) => h.coveredError !== null).map((h) => 100 * h.coveredError!);
+  const med = (xs: number[]): string => (xs.length ? `${[...xs].sort((a, b) => a - b)[xs.length >> 1]!.toFixed(1)}%` : '-');
+  console.log(`\n${d.build} whole-model classes, each model left out of the fit: whole models fully predicted median ${med(whole)} (n=${whole.length}); covered ops median ${med(covered)} (n=${covered.length})`);
+  for (const h of held) console.log(`  ${h.model.padEnd(42)} covered ${(100 * h.coveredShare).toFixed(0).padStart(3)}%  error on covered ops ${h.coveredError === null ? '-' : `${(100 * h.coveredError).toFixed(1)}%`}`);
+}
 printLatencyComparison(aggregates, k, readRows(readFileSync(ROWS_TSV, 'utf8')), HELD_OUT);

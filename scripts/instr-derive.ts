@@ -120,3 +120,35 @@ if (process.argv[1]?.endsWith('instr-derive.ts') && process.argv[2] === '--shape
     writeShapes(b, shared);
   }
 }
+
+/** One whole model's measured and predicted instructions when the build's classes are refitted without its ops. */
+export interface HeldOutModel { model: string; measured: number; predicted: number | null; coveredShare: number; coveredError: number | null }
+
+/**
+ * Leave-one-model-out for a whole-model build: each model's top-level ops predicted by the classes fitted on the
+ * other models' ops (classes only that model has go unpredicted). The honest error of an in-sample fit.
+ */
+export function leaveOneModelOut(build: string, texts: { ops: string; shapes: string }): HeldOutModel[] {
+  const shapes = readShapes(texts.shapes);
+  const kernels = build.endsWith(':reference') ? 'reference' : 'cmsis_nn';
+  const rows = readOpsRows(texts.ops).rows.filter((r) => r.build === build && r.depth === 0);
+  const models = [...new Set(rows.map((r) => r.model))].sort();
+  const keep = (text: string, model: string): string => text.split('\n').filter((l) => !l.startsWith(`${model}\t`)).join('\n');
+  return models.map((model) => {
+    const fits = fitWholeModelBuild(build, { ops: keep(texts.ops, model), shapes: texts.shapes });
+    let measured = 0;
+    let covM = 0;
+    let covP = 0;
+    let complete = true;
+    for (const r of rows.filter((x) => x.model === model)) {
+      measured += r.instructions;
+      const s = shapes.get(key(r.model, r.subgraph, r.node));
+      const fit = s ? fits[kernelClass(s, kernels)] : undefined;
+      if (!s || !fit) { complete = false; continue; }
+      const f = instructionFeatures(s, kernelClass(s, kernels));
+      covM += r.instructions;
+      covP += Object.entries(fit.coefficients).reduce((t, [n, c]) => t + c * (f[n] ?? 0), 0);
+    }
+    return { model, measured, predicted: complete ? covP : null, coveredShare: measured > 0 ? covM / measured : 0, coveredError: covM > 0 ? Math.abs(covP / covM - 1) : null };
+  });
+}
