@@ -106,7 +106,7 @@ if (!existsSync(opsTsv)) console.log('\n(test/measured/instr_ops.tsv absent: ins
 const m55 = readFileSync(join(__dirname, '../test/measured/rig_m55_cmsis_nn_ops.tsv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).slice(1).join('\n');
 printInstructionReport(bundledInstructionCoefficients(), existsSync(opsTsv) ? `${readFileSync(opsTsv, 'utf8')}\n${m55}\n` : null, modelsDir);
 for (const d of derivedTexts()) {
-  const held = leaveOneModelOut(d.build, d);
+  const held = leaveOneModelOut(d.build, d.texts);
   const whole = held.filter((h) => h.predicted !== null && h.measured > 0).map((h) => 100 * Math.abs(h.predicted! / h.measured - 1));
   const covered = held.filter((h) => h.coveredError !== null).map((h) => 100 * h.coveredError!);
   const med = (xs: number[]): string => (xs.length ? `${[...xs].sort((a, b) => a - b)[xs.length >> 1]!.toFixed(1)}%` : '-');

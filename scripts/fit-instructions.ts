@@ -2,7 +2,7 @@
  * Fits the instruction model (server/src/analysis/latency/instructions.ts) on the rig's one-op sweep and writes
  * server/src/analysis/latency/instruction-coefficients.json. Deterministic: the same TSV gives the same file.
  *
- *   node --import tsx scripts/fit-instructions.ts [SWEEP.tsv ...]   (default: test/measured/instr_sweep*.tsv)
+ *   node --import tsx scripts/fit-instructions.ts [SWEEP.tsv ...]   (default: test/measured/instr_sweep*.tsv and rig_*_sweep*.tsv)
  *
  * Each sweep model is one int8 op named `sw_CLASS_SHAPE` (tools/tflm-harness/sweep-models.ts); its shape is read
  * back from the name. Per (build, kernel class) the coefficients minimise the squared relative error (every point
@@ -186,22 +186,23 @@ export function fitGroups(groups: Map<string, Map<string, { f: Record<string, nu
 }
 
 /** The rig's sweep and this project's extra sweep (scripts/sweep-instructions.ts). */
-export const SWEEP_TSVS = [resolve(__dirname, '../test/measured/instr_sweep.tsv'), resolve(__dirname, '../test/measured/instr_sweep_extra.tsv')];
+export const SWEEP_TSVS = ['instr_sweep.tsv', 'instr_sweep_extra.tsv', 'rig_m55_cmsis_nn_sweep.tsv', 'rig_m55_cmsis_nn_sweep_extra.tsv']
+  .map((f) => resolve(__dirname, '../test/measured', f));
 export const COEFFICIENTS_JSON = resolve(__dirname, '../server/src/analysis/latency/instruction-coefficients.json');
 
 /** The committed whole-model inputs (scripts/instr-derive.ts): per build, its ops and shapes TSV texts. */
-export function derivedTexts(): { build: string; ops: string; shapes: string }[] {
-  return presentBuilds().map((b) => ({ build: b.build, ops: readFileSync(b.opsTsv, 'utf8'), shapes: readFileSync(b.shapesTsv, 'utf8') }));
+export function derivedTexts(): { build: string; texts: { ops: string; shapes: string }[] }[] {
+  return presentBuilds().map((b) => ({ build: b.build, texts: b.sources.map((x) => ({ ops: readFileSync(x.opsTsv, 'utf8'), shapes: readFileSync(x.shapesTsv, 'utf8') })) }));
 }
 
 /** The JSON text the script writes for the sweep TSVs' texts (and the derived build's inputs, when given). */
-export function coefficientsText(tsvs: string[], derived: { build: string; ops: string; shapes: string }[] = []): string {
+export function coefficientsText(tsvs: string[], derived: { build: string; texts: { ops: string; shapes: string }[] }[] = []): string {
   const read = tsvs.map(readOpsRows);
   const tflm = read.flatMap((r) => r.comments).find((c) => c.includes('source: tflite-micro'))?.replace(/^#\s*source:\s*tflite-micro\s*/, '') ?? 'unknown';
-  const k = fitSweep(read.flatMap((r) => r.rows), `scripts/fit-instructions.ts from test/measured/instr_sweep*.tsv (TFLM ${tflm}, measured with tools/tflm-harness)`);
+  const k = fitSweep(read.flatMap((r) => r.rows), `scripts/fit-instructions.ts from test/measured/instr_sweep*.tsv and rig_*_sweep*.tsv (TFLM ${tflm}, measured with tools/tflm-harness)`);
   for (const d of derived) {
     // The sweep's classes stay; whole-model ops add the classes it lacks.
-    const whole = fitWholeModelBuild(d.build, d);
+    const whole = fitWholeModelBuild(d.build, d.texts);
     const swept = k.builds[d.build] ?? {};
     k.builds[d.build] = Object.fromEntries(Object.keys({ ...whole, ...swept }).sort().map((cls) => [cls, swept[cls] ?? whole[cls]!]));
     k.source += `; ${d.build}: classes without sweep points fitted on the measured ops of whole models (scripts/instr-derive.ts)`;

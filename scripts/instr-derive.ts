@@ -14,26 +14,35 @@ import { instructionFeatures, kernelClass, opShape, type ClassFit, type OpShape 
 import { fitGroups, readOpsRows } from './fit-instructions.ts';
 import { loadModel } from './instr-check.ts';
 
-export interface WholeModelBuild {
-  build: string;
+/** One measured ops TSV and the shapes TSV derived from its models. */
+export interface WholeModelSource {
   opsTsv: string;
   shapesTsv: string;
 }
 
+export interface WholeModelBuild {
+  build: string;
+  sources: WholeModelSource[];
+}
+
 const measured = (name: string): string => resolve(__dirname, '../test/measured', name);
+
+const src = (ops: string, shapes: string): WholeModelSource => ({ opsTsv: measured(ops), shapesTsv: measured(shapes) });
+const M4_OPS = src('instr_ops.tsv', 'instr_ops_shapes.tsv');
 
 /** Builds with whole-model measurements, each fitted for the kernel classes its sweep (if any) lacks. */
 export const WHOLE_MODEL_BUILDS: readonly WholeModelBuild[] = [
-  { build: 'cortex-m55:cmsis_nn', opsTsv: measured('rig_m55_cmsis_nn_ops.tsv'), shapesTsv: measured('rig_m55_cmsis_nn_shapes.tsv') },
-  { build: 'cortex-m0plus:reference', opsTsv: measured('rig_m0plus_reference_ops.tsv'), shapesTsv: measured('rig_m0plus_reference_shapes.tsv') },
+  { build: 'cortex-m55:cmsis_nn', sources: [src('rig_m55_cmsis_nn_ops.tsv', 'rig_m55_cmsis_nn_shapes.tsv'), src('rig_m55_cmsis_nn_builder_ops.tsv', 'rig_m55_cmsis_nn_builder_shapes.tsv')] },
+  { build: 'cortex-m0plus:reference', sources: [src('rig_m0plus_reference_ops.tsv', 'rig_m0plus_reference_shapes.tsv'), src('rig_m0plus_reference_builder_ops.tsv', 'rig_m0plus_reference_builder_shapes.tsv')] },
   // The Cortex-M4 builds: the sweep covers the main classes; the whole models add elementwise, float, int16, ... ops.
-  { build: 'cortex-m4+fp:cmsis_nn', opsTsv: measured('instr_ops.tsv'), shapesTsv: measured('instr_ops_shapes.tsv') },
-  { build: 'cortex-m4+fp:reference', opsTsv: measured('instr_ops.tsv'), shapesTsv: measured('instr_ops_shapes.tsv') },
+  { build: 'cortex-m4+fp:cmsis_nn', sources: [M4_OPS] },
+  { build: 'cortex-m4+fp:reference', sources: [M4_OPS] },
 ];
 
-/** The builds whose files this branch holds (a build's TSVs arrive from the rig when it is measured). */
+/** The builds whose files this branch holds, each with the sources present (the rig's TSVs arrive as it measures). */
 export function presentBuilds(): WholeModelBuild[] {
-  return WHOLE_MODEL_BUILDS.filter((b) => existsSync(b.opsTsv) && existsSync(b.shapesTsv));
+  return WHOLE_MODEL_BUILDS.map((b) => ({ ...b, sources: b.sources.filter((x) => existsSync(x.opsTsv) && existsSync(x.shapesTsv)) }))
+    .filter((b) => b.sources.length > 0);
 }
 
 /** Fewest measured ops a class is fitted on. */
@@ -63,11 +72,11 @@ export function readShapes(text: string): Map<string, OpShape> {
 }
 
 /** The build's classes, fitted on its measured whole-model ops (top-level ops with a known shape). */
-export function fitWholeModelBuild(build: string, texts: { ops: string; shapes: string }): Record<string, ClassFit> {
-  const shapes = readShapes(texts.shapes);
+export function fitWholeModelBuild(build: string, texts: { ops: string; shapes: string }[]): Record<string, ClassFit> {
+  const shapes = new Map(texts.flatMap((t) => [...readShapes(t.shapes)]));
   const kernels = build.endsWith(':reference') ? 'reference' : 'cmsis_nn';
   const g = new Map<string, { f: Record<string, number>; y: number }[]>();
-  const rows = readOpsRows(texts.ops).rows.filter((r) => r.build === build && r.depth === 0)
+  const rows = texts.flatMap((t) => readOpsRows(t.ops).rows).filter((r) => r.build === build && r.depth === 0)
     .sort((x, y) => (key(x.model, x.subgraph, x.node) < key(y.model, y.subgraph, y.node) ? -1 : 1));
   for (const r of rows) {
     const s = shapes.get(key(r.model, r.subgraph, r.node));
@@ -84,7 +93,7 @@ export function fitWholeModelBuild(build: string, texts: { ops: string; shapes: 
 }
 
 /** Writes a build's shapes TSV from the model files (the shared models, or the project's measured builder models). */
-function writeShapes(b: WholeModelBuild, shared: string): void {
+function writeShapes(b: WholeModelSource, shared: string): void {
   // Every build's ops of the TSV, each op once: the shapes do not depend on the build.
   const seen = new Set<string>();
   const rows = readOpsRows(readFileSync(b.opsTsv, 'utf8')).rows.filter((r) => {
@@ -114,10 +123,10 @@ function writeShapes(b: WholeModelBuild, shared: string): void {
 if (process.argv[1]?.endsWith('instr-derive.ts') && process.argv[2] === '--shapes') {
   const shared = resolve(process.argv[3] ?? join(__dirname, '../../shared/models'));
   const done = new Set<string>();
-  for (const b of WHOLE_MODEL_BUILDS) {
-    if (!existsSync(b.opsTsv) || done.has(b.shapesTsv)) continue;
-    done.add(b.shapesTsv);
-    writeShapes(b, shared);
+  for (const x of WHOLE_MODEL_BUILDS.flatMap((b) => b.sources)) {
+    if (!existsSync(x.opsTsv) || done.has(x.shapesTsv)) continue;
+    done.add(x.shapesTsv);
+    writeShapes(x, shared);
   }
 }
 
@@ -128,14 +137,14 @@ export interface HeldOutModel { model: string; measured: number; predicted: numb
  * Leave-one-model-out for a whole-model build: each model's top-level ops predicted by the classes fitted on the
  * other models' ops (classes only that model has go unpredicted). The honest error of an in-sample fit.
  */
-export function leaveOneModelOut(build: string, texts: { ops: string; shapes: string }): HeldOutModel[] {
-  const shapes = readShapes(texts.shapes);
+export function leaveOneModelOut(build: string, texts: { ops: string; shapes: string }[]): HeldOutModel[] {
+  const shapes = new Map(texts.flatMap((t) => [...readShapes(t.shapes)]));
   const kernels = build.endsWith(':reference') ? 'reference' : 'cmsis_nn';
-  const rows = readOpsRows(texts.ops).rows.filter((r) => r.build === build && r.depth === 0);
+  const rows = texts.flatMap((t) => readOpsRows(t.ops).rows).filter((r) => r.build === build && r.depth === 0);
   const models = [...new Set(rows.map((r) => r.model))].sort();
   const keep = (text: string, model: string): string => text.split('\n').filter((l) => !l.startsWith(`${model}\t`)).join('\n');
   return models.map((model) => {
-    const fits = fitWholeModelBuild(build, { ops: keep(texts.ops, model), shapes: texts.shapes });
+    const fits = fitWholeModelBuild(build, texts.map((t) => ({ ops: keep(t.ops, model), shapes: t.shapes })));
     let measured = 0;
     let covM = 0;
     let covP = 0;
