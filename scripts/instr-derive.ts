@@ -135,16 +135,17 @@ export interface HeldOutModel { model: string; measured: number; predicted: numb
 
 /**
  * Leave-one-model-out for a whole-model build: each model's top-level ops predicted by the classes fitted on the
- * other models' ops (classes only that model has go unpredicted). The honest error of an in-sample fit.
+ * other models' ops (classes only that model has go unpredicted), with the build's sweep classes (`swept`) as shipped.
+ * The honest error of an in-sample fit.
  */
-export function leaveOneModelOut(build: string, texts: { ops: string; shapes: string }[]): HeldOutModel[] {
+export function leaveOneModelOut(build: string, texts: { ops: string; shapes: string }[], swept: Record<string, ClassFit> = {}): HeldOutModel[] {
   const shapes = new Map(texts.flatMap((t) => [...readShapes(t.shapes)]));
   const kernels = build.endsWith(':reference') ? 'reference' : 'cmsis_nn';
   const rows = texts.flatMap((t) => readOpsRows(t.ops).rows).filter((r) => r.build === build && r.depth === 0);
   const models = [...new Set(rows.map((r) => r.model))].sort();
   const keep = (text: string, model: string): string => text.split('\n').filter((l) => !l.startsWith(`${model}\t`)).join('\n');
   return models.map((model) => {
-    const fits = fitWholeModelBuild(build, texts.map((t) => ({ ops: keep(t.ops, model), shapes: t.shapes })));
+    const fits = { ...fitWholeModelBuild(build, texts.map((t) => ({ ops: keep(t.ops, model), shapes: t.shapes }))), ...swept };
     let measured = 0;
     let covM = 0;
     let covP = 0;
