@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import {
-  instructionFeatures, kernelClass, opShape, padBefore, type ClassFit, type InstructionCoefficients, type OpShape,
+  buildClass, instructionFeatures, opShape, padBefore, type ClassFit, type InstructionCoefficients, type OpShape,
 } from '../server/src/analysis/latency/instructions.ts';
 import { readTflite } from '../server/src/model/tflite/reader.ts';
 import { EXTRA_SWEEP } from './sweep-instructions.ts';
@@ -155,7 +155,7 @@ export function fitSweep(rows: OpsRow[], source: string): InstructionCoefficient
   for (const r of sorted) {
     const s = rowShape(r.model);
     if (!s || !(r.instructions > 0)) continue;
-    const cls = kernelClass(s, r.build.endsWith(':reference') ? 'reference' : 'cmsis_nn');
+    const cls = buildClass(s, r.build);
     const g = groups.get(r.build) ?? new Map<string, { f: Record<string, number>; y: number }[]>();
     groups.set(r.build, g);
     const pts = g.get(cls) ?? [];

@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { instructionFeatures, kernelClass, opShape, type ClassFit, type OpShape } from '../server/src/analysis/latency/instructions.ts';
+import { buildClass, instructionFeatures, opShape, type ClassFit, type OpShape } from '../server/src/analysis/latency/instructions.ts';
 import { fitGroups, readOpsRows } from './fit-instructions.ts';
 import { loadModel } from './instr-check.ts';
 
@@ -74,14 +74,13 @@ export function readShapes(text: string): Map<string, OpShape> {
 /** The build's classes, fitted on its measured whole-model ops (top-level ops with a known shape). */
 export function fitWholeModelBuild(build: string, texts: { ops: string; shapes: string }[]): Record<string, ClassFit> {
   const shapes = new Map(texts.flatMap((t) => [...readShapes(t.shapes)]));
-  const kernels = build.endsWith(':reference') ? 'reference' : 'cmsis_nn';
   const g = new Map<string, { f: Record<string, number>; y: number }[]>();
   const rows = texts.flatMap((t) => readOpsRows(t.ops).rows).filter((r) => r.build === build && r.depth === 0)
     .sort((x, y) => (key(x.model, x.subgraph, x.node) < key(y.model, y.subgraph, y.node) ? -1 : 1));
   for (const r of rows) {
     const s = shapes.get(key(r.model, r.subgraph, r.node));
     if (!s || !(r.instructions > 0)) continue;
-    const cls = kernelClass(s, kernels);
+    const cls = buildClass(s, build);
     g.set(cls, [...(g.get(cls) ?? []), { f: instructionFeatures(s, cls), y: r.instructions }]);
   }
   // A class needs a few points: one op's count fits any single feature exactly and says nothing about other shapes.
@@ -140,7 +139,6 @@ export interface HeldOutModel { model: string; measured: number; predicted: numb
  */
 export function leaveOneModelOut(build: string, texts: { ops: string; shapes: string }[], swept: Record<string, ClassFit> = {}): HeldOutModel[] {
   const shapes = new Map(texts.flatMap((t) => [...readShapes(t.shapes)]));
-  const kernels = build.endsWith(':reference') ? 'reference' : 'cmsis_nn';
   const rows = texts.flatMap((t) => readOpsRows(t.ops).rows).filter((r) => r.build === build && r.depth === 0);
   const models = [...new Set(rows.map((r) => r.model))].sort();
   const keep = (text: string, model: string): string => text.split('\n').filter((l) => !l.startsWith(`${model}\t`)).join('\n');
@@ -153,9 +151,9 @@ export function leaveOneModelOut(build: string, texts: { ops: string; shapes: st
     for (const r of rows.filter((x) => x.model === model)) {
       measured += r.instructions;
       const s = shapes.get(key(r.model, r.subgraph, r.node));
-      const fit = s ? fits[kernelClass(s, kernels)] : undefined;
+      const fit = s ? fits[buildClass(s, build)] : undefined;
       if (!s || !fit) { complete = false; continue; }
-      const f = instructionFeatures(s, kernelClass(s, kernels));
+      const f = instructionFeatures(s, buildClass(s, build));
       covM += r.instructions;
       covP += Object.entries(fit.coefficients).reduce((t, [n, c]) => t + c * (f[n] ?? 0), 0);
     }

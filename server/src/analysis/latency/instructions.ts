@@ -169,7 +169,7 @@ export function opShape(sg: Subgraph, op: Operator): OpShape {
  * The kernel class of an op on a kernel set: which code path runs it. Named `OP/DTYPE` for ops without a
  * dedicated path here, so their rows are kept apart and a later fit can add them.
  */
-export function kernelClass(s: OpShape, kernels: 'cmsis_nn' | 'reference'): string {
+export function kernelClass(s: OpShape, kernels: 'cmsis_nn' | 'reference', mve = false): string {
   const int8 = s.dtype === 'INT8';
   if (!int8) return `${s.op}/${s.dtype}`;
   const unitDilation = s.dilationH === 1 && s.dilationW === 1;
@@ -183,7 +183,8 @@ export function kernelClass(s: OpShape, kernels: 'cmsis_nn' | 'reference'): stri
       if (s.inH === 1 && s.kH === 1 && s.dilationW === 1 && (s.strideW * s.cin) % 4 === 0) return 'conv1xn';
       return 'conv';
     case 'DEPTHWISE_CONV_2D':
-      if (kernels === 'cmsis_nn' && s.cout === s.cin && s.n === 1 && unitDilation && s.kH === 3 && s.kW === 3 && s.padTop <= 1 && s.padLeft <= 1) {
+      // CMSIS-NN's wrapper has no 3x3 kernel on Helium (MVE): arm_depthwise_conv_s8_opt runs those too.
+      if (kernels === 'cmsis_nn' && !mve && s.cout === s.cin && s.n === 1 && unitDilation && s.kH === 3 && s.kW === 3 && s.padTop <= 1 && s.padLeft <= 1) {
         return 'dwconv3x3';
       }
       // arm_depthwise_conv_s8_opt for a multiplier of 1, the generic arm_depthwise_conv_s8 otherwise
@@ -199,6 +200,11 @@ export function kernelClass(s: OpShape, kernels: 'cmsis_nn' | 'reference'): stri
     case 'SOFTMAX': return 'softmax';
     default: return `${s.op}/${s.dtype}`;
   }
+}
+
+/** The kernel class of an op on a build (`CORE:KERNELS`): Helium builds (Cortex-M55) take CMSIS-NN's MVE paths. */
+export function buildClass(s: OpShape, build: string): string {
+  return kernelClass(s, build.endsWith(':reference') ? 'reference' : 'cmsis_nn', build.startsWith('cortex-m55:'));
 }
 
 const FAMILY: Record<string, string> = {
@@ -293,8 +299,7 @@ export function instructionFeatures(s: OpShape, cls: string): Record<string, num
 
 /** Predicted instructions for a shape on a build, or null when the build has no coefficients for its class. */
 export function predictShape(s: OpShape, build: string, k: InstructionCoefficients = bundledInstructionCoefficients()): number | null {
-  const kernels = build.endsWith(':reference') ? 'reference' : 'cmsis_nn';
-  const cls = kernelClass(s, kernels);
+  const cls = buildClass(s, build);
   const fit = k.builds[build]?.[cls];
   if (!fit) return null;
   const f = instructionFeatures(s, cls);
@@ -314,12 +319,11 @@ export interface OpInstructions {
 
 /** Per-operator predictions for every operator of every subgraph. */
 export function predictModel(model: Model, build: string, k: InstructionCoefficients = bundledInstructionCoefficients()): OpInstructions[] {
-  const kernels = build.endsWith(':reference') ? 'reference' : 'cmsis_nn';
   const out: OpInstructions[] = [];
   for (const sg of model.subgraphs) {
     for (const op of sg.operators) {
       const s = opShape(sg, op);
-      out.push({ subgraph: sg.index, index: op.index, op: op.opName, kernelClass: kernelClass(s, kernels), instructions: predictShape(s, build, k) });
+      out.push({ subgraph: sg.index, index: op.index, op: op.opName, kernelClass: buildClass(s, build), instructions: predictShape(s, build, k) });
     }
   }
   return out;

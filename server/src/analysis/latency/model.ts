@@ -23,7 +23,7 @@ import type { SupportReport } from '../support/types.js';
 import { bundledCoefficients, classFactor, type Coefficients } from './coefficients.js';
 import { bundledCpi, cpiFor, type CoreCpi, type CpiTable } from './cpi.js';
 import { layerFeatures, type LayerFeatures } from './features.js';
-import { instructionBuildChoice, kernelClass, opShape, predictShape } from './instructions.js';
+import { buildClass, instructionBuildChoice, opShape, predictShape } from './instructions.js';
 import { defaultPlacement, memoryFactor, memorySystem, streamCyclesPerByte, type Placement } from './memory.js';
 
 export interface LayerLatency {
@@ -134,7 +134,7 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
         if (c && cpu) c = { ...c, cycles: c.cycles * macMemFactor, low: c.low * macMemFactor, high: c.high * macMemFactor };
         costModel = c === null ? null : 'mac';
         if (c && cpu && choice && cpi) {
-          const cls = kernelClass(shape, choice.build.endsWith(':reference') ? 'reference' : 'cmsis_nn');
+          const cls = buildClass(shape, choice.build);
           fallback.set(cls, (fallback.get(cls) ?? 0) + 1);
         }
       }
