@@ -1,8 +1,9 @@
 /**
- * `npm run bench:latency`: the cost model's estimate against every measured row it can map (needs ../shared/models),
+ * `npm run bench:latency`: the MAC cost model's estimate against every measured row it can map (needs ../shared/models),
  * with the absolute percentage error per row and the median and 90th percentile per runtime: for the held-out rows
  * (never seen by scripts/fit-latency.ts), for every row under a refit without that row (leave-one-out), and for all
- * rows under the bundled fit; then energy against the measured energy rows.
+ * rows under the bundled fit; then energy against the measured energy rows; the instruction model against the rig;
+ * and the shipped estimate (instructions x CPI x memory) beside the MAC model (scripts/latency-report.ts).
  *
  *   node --import tsx bench/latency.ts [../shared/models]
  */
@@ -14,7 +15,12 @@ import { bundledInstructionCoefficients } from '../server/src/analysis/latency/i
 import { MEASURED } from '../server/src/targets/measured.ts';
 import { fitCoefficients, npuMeasurements, rowSums } from '../scripts/latency-fit.ts';
 import { estimateRow, rowAggregates } from '../scripts/latency-rows.ts';
-import { printCpiReport, printInstructionReport } from '../scripts/instr-check.ts';
+import { printInstructionReport } from '../scripts/instr-check.ts';
+import { printLatencyComparison } from '../scripts/latency-report.ts';
+import { leaveOneModelOut } from '../scripts/instr-derive.ts';
+import { derivedTexts, fitSweep, readOpsRows, SWEEP_TSVS } from '../scripts/fit-instructions.ts';
+import { readRows } from '../scripts/latency-cpi.ts';
+import { ROWS_TSV } from '../scripts/fit-cpi.ts';
 import { HELD_OUT } from '../scripts/fit-latency.ts';
 
 const modelsDir = resolve(process.argv[2] ?? join(__dirname, '../../shared/models'));
@@ -94,8 +100,20 @@ for (const r of npuMeasurements(modelsDir)) {
 }
 
 // The instruction model against the rig's whole-model measurements (tools/tflm-harness), when the branch has them.
-const opsTsv = join(__dirname, '../test/measured/instr_ops.tsv');
-if (!existsSync(opsTsv)) console.log('\n(test/measured/instr_ops.tsv absent: instruction model shown on the sweep only)');
-printInstructionReport(bundledInstructionCoefficients(), existsSync(opsTsv) ? readFileSync(opsTsv, 'utf8') : null, modelsDir);
-const cpiRows = aggregates.map((a) => ({ id: a.row.id, core: a.core, runtime: a.row.runtime, measuredCycles: a.measuredCycles, model: a.model, macCycles: estimateRow(a, k).cycles }));
-printCpiReport(cpiRows, 'cortex-m4f', 'tflm-cmsis-nn', 'cortex-m4+fp:cmsis_nn', HELD_OUT);
+// The instruction model against every whole-model measurement the branch holds (each ops TSV once, header dropped).
+const k2 = bundledInstructionCoefficients();
+const derived = derivedTexts();
+const opsTexts = [...new Set(derived.flatMap((d) => d.texts.map((t) => t.ops)))];
+const body = (t: string): string => t.split('\n').filter((l) => l && !l.startsWith('#')).slice(1).join('\n');
+printInstructionReport(k2, opsTexts.length ? `${opsTexts[0]!.split('\n').filter((l) => l && !l.startsWith('#'))[0]}\n${opsTexts.map(body).join('\n')}\n` : null, modelsDir);
+// Classes fitted on whole-model ops are in-sample there: each model left out of their fit (sweep classes as shipped).
+const swept = fitSweep(SWEEP_TSVS.flatMap((f) => readOpsRows(readFileSync(f, 'utf8')).rows), '').builds;
+for (const d of derived) {
+  const held = leaveOneModelOut(d.build, d.texts, swept[d.build] ?? {});
+  const whole = held.filter((h) => h.predicted !== null && h.measured > 0).map((h) => 100 * Math.abs(h.predicted! / h.measured - 1));
+  const covered = held.filter((h) => h.coveredError !== null).map((h) => 100 * h.coveredError!);
+  const med = (xs: number[]): string => (xs.length ? `${[...xs].sort((a, b) => a - b)[xs.length >> 1]!.toFixed(1)}%` : '-');
+  console.log(`\n${d.build}, each model left out of the whole-model fit (sweep classes as shipped): whole models fully predicted median ${med(whole)} (n=${whole.length}); covered ops median ${med(covered)} (n=${covered.length})`);
+  for (const h of held.filter((x) => x.coveredError !== null)) console.log(`  ${h.model.padEnd(42)} covered ${(100 * h.coveredShare).toFixed(0).padStart(3)}%  error on covered ops ${(100 * h.coveredError!).toFixed(1)}%`);
+}
+printLatencyComparison(aggregates, k, readRows(readFileSync(ROWS_TSV, 'utf8')), HELD_OUT);

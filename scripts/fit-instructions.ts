@@ -2,7 +2,7 @@
  * Fits the instruction model (server/src/analysis/latency/instructions.ts) on the rig's one-op sweep and writes
  * server/src/analysis/latency/instruction-coefficients.json. Deterministic: the same TSV gives the same file.
  *
- *   node --import tsx scripts/fit-instructions.ts [SWEEP.tsv ...]   (default: test/measured/instr_sweep*.tsv)
+ *   node --import tsx scripts/fit-instructions.ts [SWEEP.tsv ...]   (default: test/measured/instr_sweep*.tsv and rig_*_sweep*.tsv)
  *
  * Each sweep model is one int8 op named `sw_CLASS_SHAPE` (tools/tflm-harness/sweep-models.ts); its shape is read
  * back from the name. Per (build, kernel class) the coefficients minimise the squared relative error (every point
@@ -14,10 +14,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import {
-  instructionFeatures, kernelClass, opShape, padBefore, type ClassFit, type InstructionCoefficients, type OpShape,
+  buildClass, instructionFeatures, opShape, padBefore, type ClassFit, type InstructionCoefficients, type OpShape,
 } from '../server/src/analysis/latency/instructions.ts';
 import { readTflite } from '../server/src/model/tflite/reader.ts';
 import { EXTRA_SWEEP } from './sweep-instructions.ts';
+import { fitWholeModelBuild, presentBuilds } from './instr-derive.ts';
 
 export interface OpsRow { model: string; build: string; subgraph: number; node: number; depth: number; op: string; instructions: number }
 
@@ -154,13 +155,18 @@ export function fitSweep(rows: OpsRow[], source: string): InstructionCoefficient
   for (const r of sorted) {
     const s = rowShape(r.model);
     if (!s || !(r.instructions > 0)) continue;
-    const cls = kernelClass(s, r.build.endsWith(':reference') ? 'reference' : 'cmsis_nn');
+    const cls = buildClass(s, r.build);
     const g = groups.get(r.build) ?? new Map<string, { f: Record<string, number>; y: number }[]>();
     groups.set(r.build, g);
     const pts = g.get(cls) ?? [];
     g.set(cls, pts);
     pts.push({ f: instructionFeatures(s, cls), y: r.instructions });
   }
+  return { source, builds: fitGroups(groups) };
+}
+
+/** Per build and kernel class, the non-negative relative least-squares fit of its points. */
+export function fitGroups(groups: Map<string, Map<string, { f: Record<string, number>; y: number }[]>>): InstructionCoefficients['builds'] {
   const builds: InstructionCoefficients['builds'] = {};
   for (const build of [...groups.keys()].sort()) {
     const out: Record<string, ClassFit> = {};
@@ -176,24 +182,38 @@ export function fitSweep(rows: OpsRow[], source: string): InstructionCoefficient
     }
     builds[build] = out;
   }
-  return { source, builds };
+  return builds;
 }
 
 /** The rig's sweep and this project's extra sweep (scripts/sweep-instructions.ts). */
-export const SWEEP_TSVS = [resolve(__dirname, '../test/measured/instr_sweep.tsv'), resolve(__dirname, '../test/measured/instr_sweep_extra.tsv')];
+export const SWEEP_TSVS = ['instr_sweep.tsv', 'instr_sweep_extra.tsv', 'rig_m55_cmsis_nn_sweep.tsv', 'rig_m55_cmsis_nn_sweep_extra.tsv']
+  .map((f) => resolve(__dirname, '../test/measured', f));
 export const COEFFICIENTS_JSON = resolve(__dirname, '../server/src/analysis/latency/instruction-coefficients.json');
 
-/** The JSON text the script writes for the sweep TSVs' texts. */
-export function coefficientsText(tsvs: string[]): string {
+/** The committed whole-model inputs (scripts/instr-derive.ts): per build, its ops and shapes TSV texts. */
+export function derivedTexts(): { build: string; texts: { ops: string; shapes: string }[] }[] {
+  return presentBuilds().map((b) => ({ build: b.build, texts: b.sources.map((x) => ({ ops: readFileSync(x.opsTsv, 'utf8'), shapes: readFileSync(x.shapesTsv, 'utf8') })) }));
+}
+
+/** The JSON text the script writes for the sweep TSVs' texts (and the derived build's inputs, when given). */
+export function coefficientsText(tsvs: string[], derived: { build: string; texts: { ops: string; shapes: string }[] }[] = []): string {
   const read = tsvs.map(readOpsRows);
   const tflm = read.flatMap((r) => r.comments).find((c) => c.includes('source: tflite-micro'))?.replace(/^#\s*source:\s*tflite-micro\s*/, '') ?? 'unknown';
-  const k = fitSweep(read.flatMap((r) => r.rows), `scripts/fit-instructions.ts from test/measured/instr_sweep*.tsv (TFLM ${tflm}, measured with tools/tflm-harness)`);
+  const k = fitSweep(read.flatMap((r) => r.rows), `scripts/fit-instructions.ts from test/measured/instr_sweep*.tsv and rig_*_sweep*.tsv (TFLM ${tflm}, measured with tools/tflm-harness)`);
+  for (const d of derived) {
+    // The sweep's classes stay; whole-model ops add the classes it lacks.
+    const whole = fitWholeModelBuild(d.build, d.texts);
+    const swept = k.builds[d.build] ?? {};
+    k.builds[d.build] = Object.fromEntries(Object.keys({ ...whole, ...swept }).sort().map((cls) => [cls, swept[cls] ?? whole[cls]!]));
+    k.source += `; ${d.build}: classes without sweep points fitted on the measured ops of whole models (scripts/instr-derive.ts)`;
+  }
+  k.builds = Object.fromEntries(Object.keys(k.builds).sort().map((b) => [b, k.builds[b]!]));
   return `${JSON.stringify(k, null, 1)}\n`;
 }
 
 if (process.argv[1]?.endsWith('fit-instructions.ts')) {
   const files = process.argv.length > 2 ? process.argv.slice(2).map((f) => resolve(f)) : SWEEP_TSVS;
-  const text = coefficientsText(files.map((f) => readFileSync(f, 'utf8')));
+  const text = coefficientsText(files.map((f) => readFileSync(f, 'utf8')), process.argv.length > 2 ? [] : derivedTexts());
   writeFileSync(COEFFICIENTS_JSON, text);
   const k = JSON.parse(text) as InstructionCoefficients;
   for (const [build, classes] of Object.entries(k.builds)) {

@@ -119,38 +119,3 @@ export function printInstructionReport(k: InstructionCoefficients, opsTsv: strin
     if (r.missing.length) console.log(`not checked (model file not found): ${r.missing.join(', ')}`);
   }
 }
-
-/** Predicted instructions for a whole model on a build, or null when some op's class has no coefficients. */
-export function modelInstructions(model: Model, build: string, k?: InstructionCoefficients): number | null {
-  let sum = 0;
-  for (const p of predictModel(model, build, k)) {
-    if (p.instructions === null) return null;
-    sum += p.instructions;
-  }
-  return sum;
-}
-
-/**
- * cycles = instructions x CPI on the measured board rows of one core and runtime: CPI from the training rows (median
- * of their measured cycles / predicted instructions), error on the held-out rows and leave-one-out, beside the MAC
- * model's error on the same rows. Printing only: the shipped estimate does not use it.
- */
-export function printCpiReport(rows: { id: string; core: string; runtime: string; measuredCycles: number; model: Model; macCycles: number | null }[],
-  core: string, runtime: string, build: string, heldOut: readonly string[], k?: InstructionCoefficients): void {
-  const pts = rows.filter((r) => r.core === core && r.runtime === runtime)
-    .map((r) => ({ ...r, instructions: modelInstructions(r.model, build, k) }))
-    .filter((r): r is typeof r & { instructions: number } => r.instructions !== null);
-  console.log(`\ncycles = instructions (${build}, TFLM 90b983c2) x CPI on measured ${core} ${runtime} rows (the boards ran other TFLM / CMSIS-NN versions: CPI absorbs that):`);
-  if (pts.length < 2) { console.log(`  ${pts.length} row(s) with every op predicted: nothing to calibrate`); return; }
-  const cpiOf = (rs: typeof pts): number => median(rs.map((r) => r.measuredCycles / r.instructions));
-  const train = pts.filter((r) => !heldOut.includes(r.id));
-  const cpi = cpiOf(train.length ? train : pts);
-  const ape = (p: number, m: number): string => `${(Math.abs(p / m - 1) * 100).toFixed(1)}%`;
-  console.log(`  CPI (median over ${train.length} training rows) = ${cpi.toFixed(3)}`);
-  console.log(`  ${'row'.padEnd(50)} ${'instructions'.padStart(13)} ${'CPI'.padStart(6)} ${'instr x CPI'.padStart(9)} ${'leave-one-out'.padStart(14)} ${'MAC model'.padStart(10)}`);
-  for (const r of pts) {
-    const loo = cpiOf(pts.filter((o) => o !== r)) * r.instructions;
-    const set = heldOut.includes(r.id) ? ' (held out)' : '';
-    console.log(`  ${(r.id + set).padEnd(50)} ${Math.round(r.instructions).toLocaleString('en-US').padStart(13)} ${(r.measuredCycles / r.instructions).toFixed(2).padStart(6)} ${ape(cpi * r.instructions, r.measuredCycles).padStart(9)} ${ape(loo, r.measuredCycles).padStart(14)} ${(r.macCycles === null ? '-' : ape(r.macCycles, r.measuredCycles)).padStart(10)}`);
-  }
-}

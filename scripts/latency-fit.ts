@@ -141,7 +141,7 @@ export function npuMeasurements(modelsDir: string): NpuMeasurement[] {
   return factsTable('npu-measured.tsv').map((r) => {
     const model = readTflite(new Uint8Array(readFileSync(join(modelsDir, r.model!))));
     const support = checkSupport(model, 'ethos-u', analyzeModel(model, 'tflm-cmsis-nn').detail.failures);
-    const work = estimateLatency(model, support, 'cortex-m55', 100).layers.filter((l) => l.features.path === 'npu').reduce((n, l) => n + Math.max(l.features.macs, l.features.elements), 0);
+    const work = estimateLatency(model, support, 'cortex-m55', 100, { cpi: null }).layers.filter((l) => l.features.path === 'npu').reduce((n, l) => n + Math.max(l.features.macs, l.features.elements), 0);
     return { model: r.model!, npu: r.npu!, platform: r.platform!, source: r.source!, macsPerCycle: Number(r.macsPerCycle), npuActiveCycles: Number(r.npuActiveCycles), work };
   });
 }

@@ -38,7 +38,7 @@ export function rowAggregates(row: MeasuredRow, modelsDir: string): RowAggregate
 }
 
 export function estimateRow(a: RowAggregate, k: Coefficients): LatencyEstimate {
-  return estimateLatency(a.model, a.support, a.core, a.row.clockMHz, { coefficients: k });
+  return estimateLatency(a.model, a.support, a.core, a.row.clockMHz, { coefficients: k, cpi: null });
 }
 
 export function predictCycles(a: RowAggregate, k: Coefficients): number {

@@ -64,7 +64,8 @@ test('calibrating the QEMU machine from its log changes that board\'s estimates 
   const calibrated = estimate(after, 'qemu-mps2-an386');
   assert.equal(before.calibration, null);
   assert.equal(calibrated.calibration?.label, `calibrated on your board, ${r.comparison.runs} runs`);
-  assert.ok(Math.abs(calibrated.ms! - r.comparison.measuredMs) < 1e-6 * r.comparison.measuredMs, `${calibrated.ms} vs measured ${r.comparison.measuredMs}`);
+  // the catalog keeps each class ratio to 6 significant digits: the sum over classes is within a few 1e-6
+  assert.ok(Math.abs(calibrated.ms! - r.comparison.measuredMs) < 1e-5 * r.comparison.measuredMs, `${calibrated.ms} vs measured ${r.comparison.measuredMs}`);
   assert.notEqual(calibrated.ms, before.ms);
   // Every other board, the same core included, and the other runtime on this board: unchanged.
   for (const id of ['nrf52840', 'stm32f446re', 'apollo3', 'rp2040']) assert.equal(estimate(after, id).ms, estimate(catalog, id).ms, id);

@@ -49,12 +49,12 @@ test('one int8 fully connected layer costs op overhead + factor x (MACs x cpm + 
   const model = readTflite(m.finish());
   const s = checkSupport(model, 'tflm-cmsis-nn', []);
   // 1,000 MACs x 4 + 100 elements (the larger activation) x 1, plus 100 cycles of overhead.
-  const e = estimateLatency(model, s, 'cortex-m4f', 100, { coefficients: simple() });
+  const e = estimateLatency(model, s, 'cortex-m4f', 100, { coefficients: simple(), cpi: null });
   assert.equal(e.cycles, 100 + 1000 * 4 + 100 * 1);
   assert.equal(e.ms, 4200 / 100_000);
   assert.ok(Math.abs(e.lowMs! - e.ms! * Math.exp(-0.5)) < 1e-12 && Math.abs(e.highMs! - e.ms! * Math.exp(0.5)) < 1e-12);
   // A core whose factor is a prior: half the compute cycles, the range twice as wide, flagged uncalibrated.
-  const m7 = estimateLatency(model, s, 'cortex-m7', 100, { coefficients: simple() });
+  const m7 = estimateLatency(model, s, 'cortex-m7', 100, { coefficients: simple(), cpi: null });
   assert.equal(m7.cycles, 100 + 0.5 * 4100);
   assert.equal(m7.calibrated, false);
   assert.ok(Math.abs(m7.highMs! / m7.ms! - Math.exp(1)) < 1e-9);
@@ -63,8 +63,8 @@ test('one int8 fully connected layer costs op overhead + factor x (MACs x cpm + 
 test('a core with per-class factors (Helium) scales each kernel class by its own factor', () => {
   const k = simple();
   k.cores['cmsis-nn']['cortex-m85'] = { factor: 0.5, classFactors: { conv: 0.1, fc: 0.25 }, calibrated: true, basis: 'test' };
-  const m4 = estimateLatency(kws, kwsSupport, 'cortex-m4f', 100, { coefficients: k });
-  const m85 = estimateLatency(kws, kwsSupport, 'cortex-m85', 100, { coefficients: k });
+  const m4 = estimateLatency(kws, kwsSupport, 'cortex-m4f', 100, { coefficients: k, cpi: null });
+  const m85 = estimateLatency(kws, kwsSupport, 'cortex-m85', 100, { coefficients: k, cpi: null });
   const p = k.paths['cmsis-nn'];
   const factors = { conv: 0.1, dwconv: 0.5, fc: 0.25, other: 0.5 };
   let seen = 0;
@@ -92,11 +92,11 @@ test('the fit reduces a row to per-path sums that give the same cycles as the es
   const aggregate = { row, model: kws, support: kwsSupport, core: 'cortex-m4f' as const, mcu: null, measuredCycles: 100_000 };
   const k = bundledCoefficients();
   const s = rowSums(aggregate, k);
-  const cycles = estimateLatency(kws, kwsSupport, 'cortex-m4f', 100, { coefficients: k }).cycles!;
+  const cycles = estimateLatency(kws, kwsSupport, 'cortex-m4f', 100, { coefficients: k, cpi: null }).cycles!;
   assert.ok(Math.abs(predictFromSums(s, k) - cycles) < 1e-6 * cycles);
   // And the other way round: changing a coefficient moves both alike.
   const k2 = simple();
-  assert.ok(Math.abs(predictFromSums(s, k2) - estimateLatency(kws, kwsSupport, 'cortex-m4f', 100, { coefficients: k2 }).cycles!) < 1e-6 * cycles);
+  assert.ok(Math.abs(predictFromSums(s, k2) - estimateLatency(kws, kwsSupport, 'cortex-m4f', 100, { coefficients: k2, cpi: null }).cycles!) < 1e-6 * cycles);
 });
 
 test('the fit recovers coefficients that generated the rows', () => {

@@ -212,7 +212,7 @@ export function targetJson(path: string, tr: TargetReport, withTarget: boolean):
       sramKiB: tr.target.mcu?.sramKiB ?? null, largestSramKiB: tr.target.mcu?.largestSramKiB ?? null,
       flashKiB: tr.target.mcu?.flashKiB ?? null, source: tr.target.mcu?.source ?? null,
     } : null,
-    latency: lat ? { ms: lat.ms, lowMs: lat.lowMs, highMs: lat.highMs, calibrated: lat.calibrated, calibration: lat.calibration, notes: lat.notes } : null,
+    latency: lat ? { ms: lat.ms, lowMs: lat.lowMs, highMs: lat.highMs, calibrated: lat.calibrated, calibration: lat.calibration, basis: lat.instructionBasis, notes: lat.notes } : null,
     energy: tr.energy ? { uJ: tr.energy.uJ, lowUj: tr.energy.lowUj, highUj: tr.energy.highUj, powerMw: tr.energy.powerMw, notes: tr.energy.notes } : null,
     fit: withTarget ? tr.fit : null,
     customOps: tr.support.customOps,

@@ -50,7 +50,7 @@ function estimate(input: CostInput, catalog: readonly Mcu[]): InferenceCost | nu
   const mcu = target?.mcu ?? (target?.id ? (catalog.find((m) => m.id === target.id) ?? null) : null);
   const clockMHz = clockHz / 1e6;
   const npuMacs = /ethos-u\d+-(\d+)/.exec(mcu?.npu ?? '')?.[1];
-  const latency = applyCalibration(model, estimateLatency(model, support, core, clockMHz, { npuMacsPerCycle: npuMacs ? Number(npuMacs) : null }), mcu?.calibrations, runtime);
+  const latency = applyCalibration(model, estimateLatency(model, support, core, clockMHz, { npuMacsPerCycle: npuMacs ? Number(npuMacs) : null, mcu: mcu ?? null }), mcu?.calibrations, runtime);
   const power = mcu?.activePowerMw ?? null;
   const energy = power && latency.ms !== null && latency.lowMs !== null && latency.highMs !== null
     ? energyPerInference(latency.ms, latency.lowMs, latency.highMs, power, clockMHz)

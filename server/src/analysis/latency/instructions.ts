@@ -53,19 +53,52 @@ export function bundledInstructionCoefficients(): InstructionCoefficients {
 }
 
 /**
- * The rig's builds by catalog core and kernel set. In a CMSIS-NN build the ops CMSIS-NN lacks run TFLM's reference
- * kernels inside the same build, so the build follows the runtime, not each op's path.
+ * The rig's builds that describe a catalog core, best first: its own build when measured, else a build of the same
+ * ISA (a Cortex-M7 runs ARMv7E-M like the M4) or the closest measured one as a prior (ARMv8-M Mainline with DSP runs
+ * the same CMSIS-NN DSP code paths as the M4). Cores not listed (Cortex-M3 without DSP, Xtensa, RISC-V, ARC) have no
+ * build: the MAC model costs them.
  */
-const BUILD_OF: Readonly<Record<string, string>> = {
-  'cortex-m4f/tflm-cmsis-nn': 'cortex-m4+fp:cmsis_nn', 'cortex-m4f/tflm-reference': 'cortex-m4+fp:reference',
-  'cortex-m0plus/tflm-reference': 'cortex-m0plus:reference', 'cortex-m0plus/tflm-cmsis-nn': 'cortex-m0plus:cmsis_nn',
-  'cortex-m33/tflm-cmsis-nn': 'cortex-m33:cmsis_nn', 'cortex-m55/tflm-cmsis-nn': 'cortex-m55:cmsis_nn', 'cortex-m55/tflm-reference': 'cortex-m55:reference',
+const BUILDS_OF: Readonly<Record<string, readonly string[]>> = {
+  'cortex-m4': ['cortex-m4+fp'], 'cortex-m4f': ['cortex-m4+fp'],
+  'cortex-m7': ['cortex-m7', 'cortex-m4+fp'],
+  'cortex-m33': ['cortex-m33', 'cortex-m4+fp'],
+  'cortex-m55': ['cortex-m55'], 'cortex-m85': ['cortex-m55'],
+  'cortex-m0plus': ['cortex-m0plus'],
 };
 
-/** The measured build behind a core and runtime, or null when the bundled coefficients have none for it. */
+const KERNELS_OF: Readonly<Record<string, string>> = { 'tflm-cmsis-nn': 'cmsis_nn', 'tflm-reference': 'reference' };
+
+/** The build chosen for a core and runtime, and whether it is the core's own or a stand-in. */
+export interface BuildChoice {
+  build: string;
+  /** null: the core's own build; otherwise why another core's counts stand in. */
+  proxy: string | null;
+}
+
+/**
+ * The measured build behind a core and runtime, or null when the bundled coefficients have none for it. In a CMSIS-NN
+ * build the ops CMSIS-NN lacks run TFLM's reference kernels inside the same build, so the build follows the runtime,
+ * not each op's path.
+ */
+export function instructionBuildChoice(core: string, runtime: string, k: InstructionCoefficients = bundledInstructionCoefficients()): BuildChoice | null {
+  const kernels = KERNELS_OF[runtime];
+  if (kernels === undefined) return null;
+  const chain = BUILDS_OF[core] ?? [];
+  for (const [i, isa] of chain.entries()) {
+    const build = `${isa}:${kernels}`;
+    if (k.builds[build] === undefined) continue;
+    const own = chain[0]!;
+    const proxy = i === 0 ? null : core === 'cortex-m7'
+      ? `${own} not measured: ${isa} counts (the same ARMv7E-M instruction set)`
+      : `${own} not measured: ${isa} counts as a prior`;
+    return { build, proxy };
+  }
+  return null;
+}
+
+/** The measured build behind a core and runtime (see instructionBuildChoice), or null. */
 export function instructionBuild(core: string, runtime: string, k: InstructionCoefficients = bundledInstructionCoefficients()): string | null {
-  const b = BUILD_OF[`${core}/${runtime}`];
-  return b !== undefined && k.builds[b] !== undefined ? b : null;
+  return instructionBuildChoice(core, runtime, k)?.build ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -136,7 +169,7 @@ export function opShape(sg: Subgraph, op: Operator): OpShape {
  * The kernel class of an op on a kernel set: which code path runs it. Named `OP/DTYPE` for ops without a
  * dedicated path here, so their rows are kept apart and a later fit can add them.
  */
-export function kernelClass(s: OpShape, kernels: 'cmsis_nn' | 'reference'): string {
+export function kernelClass(s: OpShape, kernels: 'cmsis_nn' | 'reference', mve = false): string {
   const int8 = s.dtype === 'INT8';
   if (!int8) return `${s.op}/${s.dtype}`;
   const unitDilation = s.dilationH === 1 && s.dilationW === 1;
@@ -150,7 +183,8 @@ export function kernelClass(s: OpShape, kernels: 'cmsis_nn' | 'reference'): stri
       if (s.inH === 1 && s.kH === 1 && s.dilationW === 1 && (s.strideW * s.cin) % 4 === 0) return 'conv1xn';
       return 'conv';
     case 'DEPTHWISE_CONV_2D':
-      if (kernels === 'cmsis_nn' && s.cout === s.cin && s.n === 1 && unitDilation && s.kH === 3 && s.kW === 3 && s.padTop <= 1 && s.padLeft <= 1) {
+      // CMSIS-NN's wrapper has no 3x3 kernel on Helium (MVE): arm_depthwise_conv_s8_opt runs those too.
+      if (kernels === 'cmsis_nn' && !mve && s.cout === s.cin && s.n === 1 && unitDilation && s.kH === 3 && s.kW === 3 && s.padTop <= 1 && s.padLeft <= 1) {
         return 'dwconv3x3';
       }
       // arm_depthwise_conv_s8_opt for a multiplier of 1, the generic arm_depthwise_conv_s8 otherwise
@@ -166,6 +200,11 @@ export function kernelClass(s: OpShape, kernels: 'cmsis_nn' | 'reference'): stri
     case 'SOFTMAX': return 'softmax';
     default: return `${s.op}/${s.dtype}`;
   }
+}
+
+/** The kernel class of an op on a build (`CORE:KERNELS`): Helium builds (Cortex-M55) take CMSIS-NN's MVE paths. */
+export function buildClass(s: OpShape, build: string): string {
+  return kernelClass(s, build.endsWith(':reference') ? 'reference' : 'cmsis_nn', build.startsWith('cortex-m55:'));
 }
 
 const FAMILY: Record<string, string> = {
@@ -260,8 +299,7 @@ export function instructionFeatures(s: OpShape, cls: string): Record<string, num
 
 /** Predicted instructions for a shape on a build, or null when the build has no coefficients for its class. */
 export function predictShape(s: OpShape, build: string, k: InstructionCoefficients = bundledInstructionCoefficients()): number | null {
-  const kernels = build.endsWith(':reference') ? 'reference' : 'cmsis_nn';
-  const cls = kernelClass(s, kernels);
+  const cls = buildClass(s, build);
   const fit = k.builds[build]?.[cls];
   if (!fit) return null;
   const f = instructionFeatures(s, cls);
@@ -281,12 +319,11 @@ export interface OpInstructions {
 
 /** Per-operator predictions for every operator of every subgraph. */
 export function predictModel(model: Model, build: string, k: InstructionCoefficients = bundledInstructionCoefficients()): OpInstructions[] {
-  const kernels = build.endsWith(':reference') ? 'reference' : 'cmsis_nn';
   const out: OpInstructions[] = [];
   for (const sg of model.subgraphs) {
     for (const op of sg.operators) {
       const s = opShape(sg, op);
-      out.push({ subgraph: sg.index, index: op.index, op: op.opName, kernelClass: kernelClass(s, kernels), instructions: predictShape(s, build, k) });
+      out.push({ subgraph: sg.index, index: op.index, op: op.opName, kernelClass: buildClass(s, build), instructions: predictShape(s, build, k) });
     }
   }
   return out;

@@ -10,6 +10,7 @@ import { analyzeModel, type AnalysisReport } from '../report.js';
 import { checkSupport, memoryKernelsFor, type Runtime, type SupportReport } from '../support/index.js';
 import { applyCalibration, type CalibratedEstimate } from './calibration.js';
 import { energyPerInference, type EnergyEstimate } from './energy.js';
+import type { Placement } from './memory.js';
 import { estimateLatency } from './model.js';
 
 /** Whether a runtime exists for a core (CMSIS-NN is Arm-only, ESP-NN Espressif-only, Ethos-U needs the NPU). */
@@ -70,8 +71,10 @@ export interface TargetReport {
 /**
  * Analyses `model` for a target. `memory` may be passed in when already computed for `memoryKernelsFor(runtime)`
  * (the fit matrix shares it between targets). `clockMHz` null uses the catalog clock; a bare core needs one.
+ * `fitOptions` add the application and the arena's region to the fit; `placement` says where weights and arena live
+ * when not where the fit put them (an arena in external SDRAM is slower).
  */
-export function analyzeForTarget(model: Model, runtime: Runtime, target: ResolvedTarget, clockMHz: number | null, memory?: AnalysisReport, fitOptions: FitOptions = {}): TargetReport {
+export function analyzeForTarget(model: Model, runtime: Runtime, target: ResolvedTarget, clockMHz: number | null, memory?: AnalysisReport, fitOptions: FitOptions = {}, placement?: Partial<Placement>): TargetReport {
   const kernels = memoryKernelsFor(runtime);
   const mem = memory ?? analyzeModel(model, kernels);
   const support = checkSupport(model, runtime, mem.detail.failures);
@@ -80,10 +83,10 @@ export function analyzeForTarget(model: Model, runtime: Runtime, target: Resolve
   if (memoryEstimated) notes.push(`Memory for ${runtime} is an estimate: TFLM's ${kernels} kernel set is the closest one modelled.`);
   if (!runtimeRunsOn(runtime, target.core, target.mcu)) notes.push(`${runtime} does not normally run on ${target.id} (${target.core}).`);
   const fit = fitVerdict(mem, support, target, fitOptions);
-  // Hook (issue 10 with the latency issue's memory term): `latencyPlacementOf(fit.parts)` is the estimator's placement;
-  // until the estimator takes one, the output says the estimate assumes on-chip RAM.
-  const placement = latencyPlacementOf(fit.parts);
-  if (placement.arena === 'external') notes.push(`The arena is placed in external RAM (${fit.parts.arena.region}): every activation access goes through the external memory interface, so inference is slower than this latency estimate, which assumes on-chip SRAM.`);
+  // Where the fit put the arena (issue 10: an `arena_region:` in external SDRAM/PSRAM) is the estimator's placement
+  // unless the caller names one: the memory term then costs every activation access through the external interface.
+  const where = { ...latencyPlacementOf(fit.parts), ...placement };
+  if (where.arena === 'external') notes.push(`The arena is placed in external RAM (${fit.parts.arena.region ?? 'external'}): every activation access goes through the external memory interface; the latency estimate includes that (memory-term priors).`);
   const clock = clockMHz ?? target.mcu?.clockMHz ?? null;
   let latency: CalibratedEstimate | null = null;
   let energy: EnergyEstimate | null = null;
@@ -91,7 +94,7 @@ export function analyzeForTarget(model: Model, runtime: Runtime, target: Resolve
     notes.push(`No clock for ${target.id}: pass --clock to get latency.`);
   } else {
     const npuMacs = /ethos-u\d+-(\d+)/.exec(target.mcu?.npu ?? '')?.[1];
-    const estimate = estimateLatency(model, support, target.core, clock, { npuMacsPerCycle: npuMacs ? Number(npuMacs) : null });
+    const estimate = estimateLatency(model, support, target.core, clock, { npuMacsPerCycle: npuMacs ? Number(npuMacs) : null, mcu: target.mcu, placement: where });
     latency = applyCalibration(model, estimate, target.mcu?.calibrations, runtime);
     const power = target.mcu?.activePowerMw;
     if (latency.ms !== null && latency.lowMs !== null && latency.highMs !== null && power) {

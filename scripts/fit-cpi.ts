@@ -1,0 +1,94 @@
+/**
+ * The CPI per core and runtime (server/src/analysis/latency/cpi.json) from measured board latencies.
+ *
+ *   node --import tsx scripts/fit-cpi.ts --rows [../shared/models]   rewrites test/measured/latency_rows.tsv
+ *   node --import tsx scripts/fit-cpi.ts                              fits cpi.json from that TSV (no models needed)
+ *
+ * Rows: the measured TFLM rows (server/src/targets/data/measured.json) whose core has a build in the instruction
+ * model, each reduced to its predicted instructions, the MAC-model cycles of the ops without instruction
+ * coefficients, and the board's memory factor (its default placement, or the one the row's source states).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { CpiRuntime, CpiTable } from '../server/src/analysis/latency/cpi.ts';
+import { estimateLatency } from '../server/src/analysis/latency/model.ts';
+import { defaultPlacement, memoryFactor, memorySystem, type Placement } from '../server/src/analysis/latency/memory.ts';
+import { bundledInstructionCoefficients, instructionBuildChoice } from '../server/src/analysis/latency/instructions.ts';
+import { CORES } from '../server/src/targets/catalog.ts';
+import { MEASURED } from '../server/src/targets/measured.ts';
+import { HELD_OUT } from './fit-latency.ts';
+import { fitCpi, readRows, rowsText, type CpiRow } from './latency-cpi.ts';
+import { rowAggregates } from './latency-rows.ts';
+
+export const ROWS_TSV = resolve(__dirname, '../test/measured/latency_rows.tsv');
+export const CPI_JSON = resolve(__dirname, '../server/src/analysis/latency/cpi.json');
+
+/** Placements the rows' sources state (otherwise the part's default). */
+export const ROW_PLACEMENT: Readonly<Record<string, Partial<Placement>>> = {
+  'one-7598-stm32f767zi-person-detect': { arena: 'external' },
+};
+
+/** The library versions the rig measured (tools/tflm-harness; the TSVs' source comments). */
+export const VERSIONS: CpiTable['versions'] = { tflm: '90b983c2', cmsisNn: '4ab83cc' };
+
+/** A CPI table with CPI 1 everywhere: estimateLatency then returns instructions x memory for the covered ops. */
+function unitTable(): CpiTable {
+  const one = { cpi: 1, calibrated: true, spread: 0.1, rows: [], basis: 'unit' };
+  return { versions: VERSIONS, cores: Object.fromEntries(CORES.map((c) => [c, { 'tflm-cmsis-nn': one, 'tflm-reference': one }])), trainRows: [], heldOutRows: [] };
+}
+
+/** Reduces every measured row the instruction model can cost to a CpiRow (needs the shared models). */
+export function measuredCpiRows(modelsDir: string): CpiRow[] {
+  const out: CpiRow[] = [];
+  for (const row of MEASURED.rows) {
+    if (row.runtime === 'tflm-esp-nn') continue;
+    const a = rowAggregates(row, modelsDir);
+    const choice = instructionBuildChoice(a.core, row.runtime, bundledInstructionCoefficients());
+    if (!choice) continue;
+    const mem = memorySystem(a.core, a.mcu);
+    const placement = { ...defaultPlacement(mem), ...ROW_PLACEMENT[row.id] };
+    const e = estimateLatency(a.model, a.support, a.core, row.clockMHz, { cpi: unitTable(), mcu: a.mcu, placement });
+    let instructions = 0;
+    let fallbackCycles = 0;
+    let streamCycles = 0;
+    const factor = memoryFactor(placement, mem);
+    for (const l of e.layers) {
+      if (l.costModel === 'instructions') {
+        instructions += l.instructions!;
+        streamCycles += l.cycles! - l.instructions! * factor;
+      }
+      else if (l.cycles !== null) fallbackCycles += l.cycles;
+      else throw new Error(`${row.id}: layer ${l.index} is not costed`);
+    }
+    out.push({
+      id: row.id, core: a.core, runtime: row.runtime as CpiRuntime, clockMHz: row.clockMHz, latencyMs: row.latencyMs, build: choice.build,
+      instructions: Math.round(instructions), fallbackCycles: Math.round(fallbackCycles), streamCycles: Math.round(streamCycles), memoryFactor: Number(factor.toFixed(6)),
+      placement: `weights:${placement.weights},arena:${placement.arena}`,
+    });
+  }
+  return out;
+}
+
+/** The JSON text the fit writes for the rows TSV's text. */
+export function cpiText(rowsTsv: string): string {
+  const k = fitCpi(readRows(rowsTsv), HELD_OUT, VERSIONS);
+  return `${JSON.stringify({ generatedBy: 'scripts/fit-cpi.ts from test/measured/latency_rows.tsv', ...k }, null, 1)}\n`;
+}
+
+if (process.argv[1]?.endsWith('fit-cpi.ts')) {
+  if (process.argv[2] === '--rows') {
+    const modelsDir = resolve(process.argv[3] ?? join(__dirname, '../../shared/models'));
+    const rows = measuredCpiRows(modelsDir);
+    writeFileSync(ROWS_TSV, rowsText(rows, [
+      'Measured TFLM board latencies (server/src/targets/data/measured.json, each with its source there) reduced by scripts/fit-cpi.ts --rows:',
+      `instructions = the instruction model's prediction (TFLM ${VERSIONS.tflm} / CMSIS-NN ${VERSIONS.cmsisNn} builds), fallbackCycles = MAC-model cycles of the other ops,`,
+      'streamCycles = weight bytes x cycles per streamed byte, memoryFactor = memory.ts for the placement. Derived figures only; no model data.',
+    ]));
+    console.log(`wrote ${ROWS_TSV} (${rows.length} rows)`);
+  } else {
+    const text = cpiText(readFileSync(ROWS_TSV, 'utf8'));
+    writeFileSync(CPI_JSON, text);
+    console.log(text);
+    console.log(`wrote ${CPI_JSON}`);
+  }
+}

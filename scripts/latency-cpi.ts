@@ -1,0 +1,130 @@
+/**
+ * The CPI fit (server/src/analysis/latency/cpi.json) from the measured rows reduced to what it needs
+ * (test/measured/latency_rows.tsv, written by scripts/fit-cpi.ts --rows from the shared models): per row the predicted
+ * instructions, the cycles of ops the MAC model costs, and the board's memory factor. Pure and deterministic, so a
+ * test can check that the committed JSON is what this fit gives on the committed rows.
+ *
+ * One free parameter per (core, runtime) with measured rows: the CPI, the geometric mean of
+ * (measured cycles - MAC-model cycles - weight streaming) / (instructions x memory factor) over the core's training
+ * rows. Everything
+ * else is a prior, named in the file.
+ */
+import { SPREAD, type CoreCpi, type CpiRuntime, type CpiTable } from '../server/src/analysis/latency/cpi.ts';
+import type { Core } from '../server/src/targets/catalog.ts';
+
+export interface CpiRow {
+  id: string;
+  core: Core;
+  runtime: CpiRuntime;
+  clockMHz: number;
+  latencyMs: number;
+  build: string;
+  /** Predicted instructions of the ops the instruction model covers. */
+  instructions: number;
+  /** Cycles of the remaining ops, from the MAC model. */
+  fallbackCycles: number;
+  /** Cycles of reading the covered ops' weights once (memory.ts streaming term). */
+  streamCycles: number;
+  memoryFactor: number;
+  placement: string;
+}
+
+const HEAD = ['id', 'core', 'runtime', 'clockMHz', 'latencyMs', 'build', 'instructions', 'fallbackCycles', 'streamCycles', 'memoryFactor', 'placement'] as const;
+
+export function rowsText(rows: CpiRow[], comments: string[]): string {
+  const body = rows.map((r) => HEAD.map((h) => String(r[h])).join('\t'));
+  return `${[...comments.map((c) => `# ${c}`), HEAD.join('\t'), ...body].join('\n')}\n`;
+}
+
+export function readRows(text: string): CpiRow[] {
+  const lines = text.split('\n').filter((l) => l && !l.startsWith('#'));
+  const head = lines.shift()?.split('\t') ?? [];
+  if (head.join('\t') !== HEAD.join('\t')) throw new Error(`latency rows: unexpected header ${head.join(',')}`);
+  return lines.map((l) => {
+    const f = l.split('\t');
+    return {
+      id: f[0]!, core: f[1] as Core, runtime: f[2] as CpiRuntime, clockMHz: Number(f[3]), latencyMs: Number(f[4]), build: f[5]!,
+      instructions: Number(f[6]), fallbackCycles: Number(f[7]), streamCycles: Number(f[8]), memoryFactor: Number(f[9]), placement: f[10]!,
+    };
+  });
+}
+
+/** Measured cycles of a row. */
+export const measuredCycles = (r: CpiRow): number => r.latencyMs * r.clockMHz * 1000;
+
+/** The row's own CPI: what instructions x CPI x memory must equal once the MAC-costed ops are taken off. */
+export const rowCpi = (r: CpiRow): number => (measuredCycles(r) - r.fallbackCycles - r.streamCycles) / (r.instructions * r.memoryFactor);
+
+/** Predicted cycles of a row under a CPI. */
+export const rowPrediction = (r: CpiRow, cpi: number): number => r.instructions * cpi * r.memoryFactor + r.streamCycles + r.fallbackCycles;
+
+/** Rows whose instruction-costed share is too small to calibrate a CPI on (the MAC model dominates them). */
+export const usable = (r: CpiRow): boolean => r.instructions > 0 && rowPrediction(r, 1) > 0 && r.fallbackCycles < 0.1 * measuredCycles(r);
+
+/**
+ * Priors for cores without measured TFLM rows. Relative ones take a calibrated core's CPI times a ratio: the
+ * Cortex-M7's is the relative cycles of the same vendor engines on M7 and M4 boards (the MAC model's cross-core
+ * factor, MLPerf Tiny rows). Absolute ones come from the pipeline: a Cortex-M0+ runs TFLM's scalar loops at about 1.3
+ * cycles per instruction (single-cycle ALU and multiplier, two-cycle loads and stores, three-cycle taken branches); it
+ * is not tied to the Cortex-M4 calibration, whose CPI also absorbs the older TFLM those boards ran.
+ */
+export const PRIORS: Readonly<Partial<Record<Core, { from: Core; ratio: number; why: string } | { cpi: number; why: string }>>> = {
+  'cortex-m4': { from: 'cortex-m4f', ratio: 1, why: 'the Cortex-M4F calibration (the same core)' },
+  'cortex-m7': { from: 'cortex-m4f', ratio: 0.5511, why: 'Cortex-M4 CPI x 0.551, the M7/M4 cycle ratio of the same vendor engines (MLPerf Tiny cross-core rows)' },
+  'cortex-m33': { from: 'cortex-m4f', ratio: 1, why: 'the Cortex-M4 CPI (similar three-stage pipeline)' },
+  'cortex-m85': { from: 'cortex-m4f', ratio: 0.5, why: 'Cortex-M4 CPI x 0.5 (dual issue, branch prediction)' },
+  'cortex-m55': { from: 'cortex-m85', ratio: 1.5, why: 'Cortex-M85 CPI x 1.5 (the M55 is single-issue, narrower beats)' },
+  'cortex-m0plus': { cpi: 1.3, why: 'ARMv6-M pipeline: 1-cycle ALU and multiplier, 2-cycle loads/stores, 3-cycle taken branches' },
+};
+
+/**
+ * The reference kernels' CPI relative to CMSIS-NN's on the same board, for every core (no board row measures the
+ * reference kernels of the TFLM version the counts describe). Per instruction the two mixes cost about the same at
+ * -O2 (the rig's build; physics of the loops: about 1.2), but boards are built otherwise and the reference kernels'
+ * index arithmetic suffers most: the same-board observations of both kernel sets give 3.2 (MLPerf Tiny's L4R5 reference
+ * submission, ~8 s vs 0.70 s on IC, over 3.6x the instructions) and 8 (a user's F413 debug-looking build,
+ * kernel_perf.tsv). The prior is the geometric mean of the -O2 figure and the MLPerf build, 2, with a prior range
+ * (x/÷2) that covers both and leaves the debug build out.
+ */
+export const REFERENCE_RATIO = 2;
+
+const sig = (v: number): number => Number(v.toPrecision(4));
+const logErr = (r: CpiRow, cpi: number): number => Math.abs(Math.log(rowPrediction(r, cpi) / measuredCycles(r)));
+
+/** Fits the CPI table: `heldOut` rows never enter a CPI but do enter its range. */
+export function fitCpi(rows: CpiRow[], heldOut: readonly string[], versions: CpiTable['versions']): CpiTable {
+  const cores: CpiTable['cores'] = {};
+  const set = (core: Core, rt: CpiRuntime, c: CoreCpi): void => { (cores[core] ??= {})[rt] = c; };
+  const ok = rows.filter(usable);
+  const train = ok.filter((r) => !heldOut.includes(r.id));
+  const keys = [...new Set(train.map((r) => `${r.core}|${r.runtime}`))].sort();
+  for (const key of keys) {
+    const [core, rt] = key.split('|') as [Core, CpiRuntime];
+    const t = train.filter((r) => r.core === core && r.runtime === rt);
+    const cpi = Math.exp(t.reduce((s, r) => s + Math.log(rowCpi(r)), 0) / t.length);
+    const all = ok.filter((r) => r.core === core && r.runtime === rt);
+    const worst = Math.max(...all.map((r) => logErr(r, cpi)));
+    // + 0.02: the estimate rounds nothing, the rows TSV rounds instructions and memory factors
+    const spread = Math.min(SPREAD.calibratedCap, Math.max(SPREAD.floor, worst + 0.02));
+    const builds = [...new Set(t.map((r) => r.build))].join(', ');
+    set(core, rt, { cpi: sig(cpi), calibrated: true, spread: sig(spread), rows: t.map((r) => r.id), basis: `${t.length} measured ${core} rows, ${builds} counts` });
+  }
+  for (const [core, p] of Object.entries(PRIORS) as [Core, NonNullable<(typeof PRIORS)[Core]>][]) {
+    if (cores[core]?.['tflm-cmsis-nn']) continue;
+    if ('cpi' in p) {
+      set(core, 'tflm-cmsis-nn', { cpi: p.cpi, calibrated: false, spread: sig(SPREAD.prior), rows: [], basis: `prior: ${p.why}` });
+      continue;
+    }
+    const base = cores[p.from]?.['tflm-cmsis-nn'];
+    if (!base) continue;
+    const calibrated = core === 'cortex-m4' && base.calibrated;
+    set(core, 'tflm-cmsis-nn', { cpi: sig(base.cpi * p.ratio), calibrated, spread: calibrated ? base.spread : sig(SPREAD.prior), rows: calibrated ? base.rows : [], basis: `prior: ${p.why}` });
+  }
+  for (const core of Object.keys(cores).sort() as Core[]) {
+    const c = cores[core]!['tflm-cmsis-nn'];
+    if (!c || cores[core]!['tflm-reference']) continue;
+    set(core, 'tflm-reference', { cpi: sig(c.cpi * REFERENCE_RATIO), calibrated: false, spread: sig(SPREAD.prior), rows: [], basis: `prior: the ${core} CMSIS-NN CPI x ${REFERENCE_RATIO} (reference kernels as boards build them; no measured reference-kernel row of this TFLM version)` });
+  }
+  const sorted = Object.fromEntries(Object.keys(cores).sort().map((c) => [c, cores[c as Core]])) as CpiTable['cores'];
+  return { versions, cores: sorted, trainRows: train.map((r) => r.id), heldOutRows: ok.filter((r) => heldOut.includes(r.id)).map((r) => r.id) };
+}

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import cpiJson from '../../server/src/analysis/latency/cpi.json';
+import { bundledCpi, cpiFor, loadCpi, SPREAD } from '../../server/src/analysis/latency/cpi.js';
+import { memoryFactor, memorySystem } from '../../server/src/analysis/latency/memory.js';
+import { estimateLatency, weightBytes, type LatencyOptions } from '../../server/src/analysis/latency/model.js';
+import { checkSupport } from '../../server/src/analysis/support/index.js';
+import { buildKwsDsCnnInt8 } from '../../server/src/model/builder/examples.js';
+import { ModelBuilder } from '../../server/src/model/builder/index.js';
+import { readTflite } from '../../server/src/model/tflite/reader.js';
+import { resolveTarget } from '../../server/src/targets/catalog.js';
+import { DataFileError } from '../../server/src/targets/schema.js';
+import { CPI_JSON, cpiText, ROWS_TSV } from '../../scripts/fit-cpi.js';
+import { measuredCycles, readRows, rowPrediction, usable } from '../../scripts/latency-cpi.js';
+
+const kws = readTflite(buildKwsDsCnnInt8());
+const cmsis = checkSupport(kws, 'tflm-cmsis-nn', []);
+const rows = readRows(readFileSync(ROWS_TSV, 'utf8'));
+
+test('the CPI fit on the committed measured rows reproduces the committed cpi.json', () => {
+  assert.equal(cpiText(readFileSync(ROWS_TSV, 'utf8')), readFileSync(CPI_JSON, 'utf8'));
+});
+
+test('every committed row a CPI is calibrated on lies inside its stated range, and the range is at most x/÷1.6', () => {
+  const t = bundledCpi();
+  let checked = 0;
+  for (const r of rows.filter(usable)) {
+    const c = cpiFor(t, r.core, r.runtime);
+    assert.ok(c, `${r.id}: no CPI for ${r.core}`);
+    const err = Math.abs(Math.log(rowPrediction(r, c.cpi) / measuredCycles(r)));
+    assert.ok(err <= c.spread, `${r.id}: |log error| ${err.toFixed(3)} outside the range ${c.spread}`);
+    if (c.calibrated) {
+      assert.ok(c.spread <= SPREAD.calibratedCap + 1e-9 && c.spread >= SPREAD.floor - 1e-9);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 6, `${checked} calibrated rows`);
+});
+
+test('errors on the committed measured rows stay under the stated bounds (median 15%, every row 35%)', () => {
+  const t = bundledCpi();
+  const apes = rows.filter(usable).map((r) => Math.abs(rowPrediction(r, cpiFor(t, r.core, r.runtime)!.cpi) / measuredCycles(r) - 1));
+  const sorted = [...apes].sort((a, b) => a - b);
+  assert.ok(sorted[sorted.length >> 1]! <= 0.15, `median ${sorted[sorted.length >> 1]}`);
+  assert.ok(Math.max(...apes) <= 0.35, `max ${Math.max(...apes)}`);
+});
+
+test('a calibrated core states a narrower range than a prior, and names its rows; held-out rows never enter a CPI', () => {
+  const t = bundledCpi();
+  const m4 = cpiFor(t, 'cortex-m4f', 'tflm-cmsis-nn')!;
+  const m7 = cpiFor(t, 'cortex-m7', 'tflm-cmsis-nn')!;
+  assert.ok(m4.calibrated && m4.rows.length > 0 && !m7.calibrated && m7.rows.length === 0);
+  assert.ok(m4.spread < m7.spread && m7.spread === Number(SPREAD.prior.toPrecision(4)));
+  for (const core of Object.values(t.cores)) for (const c of Object.values(core)) assert.deepEqual(c.rows.filter((r) => t.heldOutRows.includes(r)), []);
+});
+
+test('broken CPI data fails at load time, naming the field', () => {
+  const bad = structuredClone(cpiJson) as { cores: Record<string, Record<string, { cpi: number }>> };
+  bad.cores['cortex-m4f']!['tflm-cmsis-nn']!.cpi = -1;
+  assert.throws(() => loadCpi(bad), (e: unknown) => e instanceof DataFileError && /cpi/.test(e.message));
+  const bad2 = structuredClone(cpiJson) as { cores: Record<string, unknown> };
+  bad2.cores['cortex-m99'] = {};
+  assert.throws(() => loadCpi(bad2), /not a known core/);
+});
+
+test('the estimate costs ops from instructions x CPI x memory where it has coefficients, and names the versions', () => {
+  const e = estimateLatency(kws, cmsis, 'cortex-m4f', 100);
+  const b = e.instructionBasis!;
+  assert.ok(b, 'an instruction basis');
+  assert.equal(b.build, 'cortex-m4+fp:cmsis_nn');
+  assert.equal(b.proxy, null);
+  const cpi = cpiFor(bundledCpi(), 'cortex-m4f', 'tflm-cmsis-nn')!;
+  const costed = e.layers.filter((l) => l.costModel === 'instructions');
+  assert.ok(costed.length === e.layers.length, 'every kws op has instruction coefficients');
+  for (const l of costed) {
+    const op = kws.subgraphs[0]!.operators[l.index]!;
+    const expected = l.instructions! * cpi.cpi * b.memoryFactor + weightBytes(kws.subgraphs[0]!, op) * b.streamCyclesPerByte;
+    assert.ok(Math.abs(l.cycles! - expected) < 1e-6 * l.cycles!);
+  }
+  // weights copied to SRAM stream for free: the same ops then cost instructions x CPI alone
+  const sram = estimateLatency(kws, cmsis, 'cortex-m4f', 100, { placement: { weights: 'sram' } });
+  assert.equal(sram.instructionBasis!.streamCyclesPerByte, 0);
+  assert.ok(sram.layers.every((l) => Math.abs(l.cycles! - l.instructions! * cpi.cpi) < 1e-6 * l.cycles!));
+  assert.ok(Math.abs(e.highMs! / e.ms! - Math.exp(cpi.spread)) < 1e-9);
+  assert.ok(e.notes.some((n) => n.includes('TFLM 90b983c2') && n.includes('CMSIS-NN 4ab83cc')));
+  assert.equal(b.tflm, '90b983c2');
+  // A Cortex-M7 uses the M4 build's counts and says so.
+  const m7 = estimateLatency(kws, cmsis, 'cortex-m7', 100).instructionBasis!;
+  assert.equal(m7.build, 'cortex-m4+fp:cmsis_nn');
+  assert.match(m7.proxy ?? '', /ARMv7E-M/);
+  assert.equal(m7.cpiCalibrated, false);
+});
+
+test('ops without instruction coefficients fall back to the MAC model, labelled; cores without a build use it alone', () => {
+  const m = new ModelBuilder();
+  const g = m.subgraph('main');
+  const q = { scale: [0.1], zeroPoint: [0] };
+  const x = g.input({ name: 'x', shape: [1, 8, 8, 4], dtype: 'INT8', quant: q });
+  const t = g.op('TANH', { inputs: [x], output: { name: 't', shape: [1, 8, 8, 4], dtype: 'INT8', quant: q } });
+  const w = g.constant({ name: 'w', shape: [4, 1, 1, 4], dtype: 'INT8', data: new Array(16).fill(1), quant: { scale: [0.01], zeroPoint: [0] } });
+  const bias = g.constant({ name: 'b', shape: [4], dtype: 'INT32', data: new Array(4).fill(0), quant: { scale: [0.001], zeroPoint: [0] } });
+  g.output(g.op('CONV_2D', { inputs: [t, w, bias], output: { name: 'y', shape: [1, 8, 8, 4], dtype: 'INT8', quant: q }, options: { padding: 'VALID', strideW: 1, strideH: 1, fusedActivationFunction: 'NONE' } }));
+  const model = readTflite(m.finish());
+  const s = checkSupport(model, 'tflm-cmsis-nn', []);
+  const e = estimateLatency(model, s, 'cortex-m4f', 100);
+  assert.deepEqual(e.layers.map((l) => l.costModel), ['mac', 'instructions']);
+  assert.ok(e.notes.some((n) => /MAC model \(fallback/.test(n) && n.includes('TANH/INT8')));
+  assert.ok(e.instructionBasis!.share > 0 && e.instructionBasis!.share < 1);
+  const esp = estimateLatency(kws, checkSupport(kws, 'tflm-esp-nn', []), 'esp32s3', 240);
+  assert.equal(esp.instructionBasis, null);
+  assert.ok(esp.layers.every((l) => l.costModel === 'mac'));
+});
+
+test('the memory term: an external arena or weights in flash are slower than SRAM, an uncached SDRAM slowest', () => {
+  const f767 = resolveTarget('stm32f767zi')!;
+  const at = (placement: LatencyOptions['placement']): number =>
+    estimateLatency(kws, cmsis, f767.core, 216, { mcu: f767.mcu, placement }).ms!;
+  const base = at({});
+  assert.ok(at({ arena: 'external' }) > base, 'arena in SDRAM is slower');
+  assert.ok(at({ weights: 'sram' }) < base, 'weights copied to SRAM are faster than in flash');
+  assert.ok(at({ weights: 'external', arena: 'external' }) > at({ arena: 'external' }));
+  // A fully connected layer uses each weight once: streaming its weights from flash is a real share of its time.
+  const fc = estimateLatency(kws, cmsis, f767.core, 216, { mcu: f767.mcu }).layers.find((l) => l.features.kind === 'fc')!;
+  const fcSram = estimateLatency(kws, cmsis, f767.core, 216, { mcu: f767.mcu, placement: { weights: 'sram' } }).layers.find((l) => l.features.kind === 'fc')!;
+  assert.ok(fc.cycles! > 1.2 * fcSram.cycles!, `${fc.cycles} vs ${fcSram.cycles}`);
+  // The F7's SDRAM is uncached by default: slower than a cached external memory on the same core.
+  const cached = { ...memorySystem('cortex-m7', f767.mcu), externalCached: true };
+  assert.ok(memoryFactor({ weights: 'flash', arena: 'external' }, memorySystem('cortex-m7', f767.mcu)) > memoryFactor({ weights: 'flash', arena: 'external' }, cached));
+  // More flash wait states cost more; a part without a flash cache pays them all.
+  const mem = memorySystem('cortex-m4f', null);
+  assert.ok(memoryFactor({ weights: 'flash', arena: 'sram' }, { ...mem, flashWaitStates: 7 }) > memoryFactor({ weights: 'flash', arena: 'sram' }, mem));
+  assert.ok(memoryFactor({ weights: 'flash', arena: 'sram' }, { ...mem, flashCache: false }) > memoryFactor({ weights: 'flash', arena: 'sram' }, mem));
+  assert.equal(memoryFactor({ weights: 'sram', arena: 'sram' }, mem), 1);
+  // The MAC-costed cores move too when the placement departs from the part's default.
+  const esp = checkSupport(kws, 'tflm-esp-nn', []);
+  assert.ok(estimateLatency(kws, esp, 'esp32s3', 240, { placement: { arena: 'external' } }).ms! > estimateLatency(kws, esp, 'esp32s3', 240).ms!);
+});
