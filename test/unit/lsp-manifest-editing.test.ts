@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { onChipRamBytes } from '../../server/src/targets/regions.ts';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,8 +117,9 @@ test('target completion: fitting boards first, smallest first, then the rest clo
   assert.ok(firstMiss > 0, 'some boards fit');
   assert.ok(verdicts.slice(firstMiss).every((v) => !v.startsWith('fits')), 'no fitting board after a failing one');
   assert.ok(verdicts.some((v) => /^does not fit: RAM \+/.test(v)), 'some boards are too small for the 150 KiB reserve');
-  // Fitting boards are ordered by their RAM, from the catalog's own figures.
-  const ram = (id: string): number => { const r = providers.targets.resolve({ kind: 'id', id }); return r.kind === 'found' ? r.spec.sramBytes ?? 0 : 0; };
+  // Fitting boards are ordered by their RAM, from the catalog's own figures (a part described by its RAM regions: their
+  // on-chip sum).
+  const ram = (id: string): number => { const r = providers.targets.resolve({ kind: 'id', id }); return r.kind === 'found' ? r.spec.sramBytes ?? (r.spec.mcu ? onChipRamBytes(r.spec.mcu) : 0) : 0; };
   const fitting = targets.slice(0, firstMiss).map((t) => ram(t.label));
   assert.deepEqual(fitting, [...fitting].sort((a, b) => a - b));
   const need = check.fit!.ram.needBytes;

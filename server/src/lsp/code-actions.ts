@@ -11,7 +11,7 @@ import { runtimeRunsOn } from '../analysis/latency/target.js';
 import type { SupportReport } from '../analysis/support/index.js';
 import { reportOps, smallerKernelSet } from '../analysis/fit-parts.js';
 import { ceilInUnit } from '../manifest/units.js';
-import { ramRegionsOf } from '../targets/regions.js';
+import { onChipRamBytes, ramRegionsOf } from '../targets/regions.js';
 import * as fitMsg from './fit-messages.js';
 import { Code, type OverBudgetData } from './codes.js';
 import { costCore } from './cost-estimator.js';
@@ -194,7 +194,7 @@ function switchTarget(check: ManifestCheck, related: Diagnostic[], providers: Pr
   const edit = setValue(check, 'target', best.id);
   if (!edit) return null;
   return {
-    title: msg.switchTargetTitle(best.id, best.sramBytes ?? 0, best.flashBytes ?? 0),
+    title: msg.switchTargetTitle(best.id, best.sramBytes ?? (best.mcu ? onChipRamBytes(best.mcu) : 0), best.flashBytes ?? 0),
     kind: CodeActionKind.QuickFix,
     diagnostics: related,
     edit: { changes: { [check.uri]: [edit] } },

@@ -79,3 +79,8 @@ export function findRegion(regions: readonly RamRegion[], name: string): RamRegi
 export function internalBytes(regions: readonly RamRegion[]): number {
   return regions.filter(isInternal).reduce((n, r) => n + r.kiB * 1024, 0);
 }
+
+/** A part's on-chip RAM: the sum of its regions that are not external (0 when it lists none). */
+export function onChipRamBytes(mcu: RamFigures): number {
+  return ramRegionsOf(mcu).filter((r) => r.kind !== 'external').reduce((n, r) => n + r.kiB * 1024, 0);
+}

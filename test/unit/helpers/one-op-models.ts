@@ -77,7 +77,7 @@ const fixedPointOut = (t: DType, int8: QuantSpec): QuantSpec | undefined => t ==
 OPS.LOGISTIC_FIXED_POINT = (g, t) => [g.op('LOGISTIC', { inputs: [g.input(T('x', S, t))], output: { name: 'y', shape: S, dtype: t, quant: fixedPointOut(t, { scale: [1 / 256], zeroPoint: [-128] }) } })];
 OPS.TANH_FIXED_POINT = (g, t) => [g.op('TANH', { inputs: [g.input(T('x', S, t))], output: { name: 'y', shape: S, dtype: t, quant: fixedPointOut(t, { scale: [1 / 128], zeroPoint: [0] }) } })];
 OPS.PRELU_INT8_ALPHA = (g, t) => [g.op('PRELU', { inputs: [g.input(T('a', S, t)), g.input(T('b', S, t === 'INT16' ? 'INT8' : t))], output: T('y', S, t) })];
-for (const to of [...TYPES, 'UINT32'] as DType[]) OPS[`CAST_TO_${to}`] = (g, t) => [g.op('CAST', { inputs: [g.input({ name: 'x', shape: [2, 3], dtype: t })], output: { name: 'y', shape: [2, 3], dtype: to } })];
+for (const to of TYPES) OPS[`CAST_TO_${to}`] = (g, t) => [g.op('CAST', { inputs: [g.input({ name: 'x', shape: [2, 3], dtype: t })], output: { name: 'y', shape: [2, 3], dtype: to } })];
 
 /** The .tflite bytes of case `name` with activation type `t`. */
 export function oneOpModel(name: string, t: DType): Uint8Array {
