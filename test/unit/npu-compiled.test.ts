@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { builder as flexBuilder } from 'flatbuffers/js/flexbuffers.js';
 import { compiledFor, readEdgeTpuOp } from '../../server/src/analysis/npu/compiled.ts';
+import { estimateLatency } from '../../server/src/analysis/latency/index.ts';
 import { analyzeModel } from '../../server/src/analysis/report.ts';
 import { checkSupport } from '../../server/src/analysis/support/index.ts';
 import { flexbufferBytes } from '../../server/src/analysis/tflm/kernels/flexbuffers.ts';
@@ -93,4 +94,13 @@ test('a Vela model: command stream, weights and scratch read from the ethos-u op
   assert.deepEqual(s.npu?.ops.map((o) => [o.flashBytes, o.scratchBytes, o.estimatedCycles]), [[1200 + 4000, 2048 + 512, null]]);
   assert.ok(s.notes.some((n) => /not costed/.test(n)));
   assert.equal(s.layers[0]?.unit, 'npu');
+});
+
+test('a compiled NPU op is not costed: the total latency is unknown, never the ~0 ms its zero MACs would give', () => {
+  const model = readTflite(velaModel());
+  const s = checkSupport(model, 'ethos-u', analyzeModel(model, 'tflm-cmsis-nn').detail.failures);
+  const est = estimateLatency(model, s, 'cortex-m55', 400, { npuMacsPerCycle: 256 });
+  assert.equal(est.ms, null);
+  assert.equal(est.layers[0]?.ms, null);
+  assert.ok(est.notes.some((n) => /CUSTOM:ethos-u \(compiled for the NPU: its time is not in the model\)/.test(n)), est.notes.join('\n'));
 });

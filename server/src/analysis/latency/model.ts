@@ -17,6 +17,7 @@
  * Ethos-U NPU cost MACs / (peak MACs per cycle x utilization). ms = cycles / clock. The estimate is a range: the CPI's
  * calibration residuals (or a prior's width), and the MAC fit's typical error on the ops it costs.
  */
+import { EDGETPU_OP, ETHOSU_OP } from '../npu/compiled.js';
 import type { Model, Operator, Subgraph } from '../../model/ir.js';
 import type { Core, Mcu } from '../../targets/catalog.js';
 import type { SupportReport } from '../support/types.js';
@@ -129,6 +130,11 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
         c = { cycles: cy, low: cy * Math.exp(-cpi.spread), high: cy * Math.exp(cpi.spread), calibrated: cpi.calibrated };
         costModel = 'instructions';
         instrCycles += cy;
+      } else if (op.opName === ETHOSU_OP || op.opName === EDGETPU_OP) {
+        // A compiled NPU op: Vela keeps no estimate of its time in the model (nor the original graph's MACs), and the
+        // Edge TPU's cycle estimate has no board clock here. Not costed, never zero (analysis/npu/compiled.ts).
+        c = null;
+        costModel = null;
       } else {
         c = layerCycles(f, core, support.runtime, k, opts.npuMacsPerCycle ?? null);
         if (c && cpu) c = { ...c, cycles: c.cycles * macMemFactor, low: c.low * macMemFactor, high: c.high * macMemFactor };
@@ -140,7 +146,8 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
       }
       if (c === null) {
         complete = false;
-        uncosted.add(f.path === 'none' ? `${op.opName} (unsupported)` : `${op.opName} (${support.runtime} accelerator)`);
+        uncosted.add(f.path === 'none' ? `${op.opName} (unsupported)` : op.opName === ETHOSU_OP || op.opName === EDGETPU_OP
+          ? `${op.opName} (compiled for the NPU: its time is not in the model)` : `${op.opName} (${support.runtime} accelerator)`);
         layers.push({ subgraph: sg.index, index: op.index, features: f, instructions, costModel: null, cycles: null, ms: null });
         continue;
       }
