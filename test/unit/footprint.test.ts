@@ -140,6 +140,19 @@ test('a built model\'s ops: distinct, in first-use order, and all measured on th
   }
 });
 
+test('typed registrations: CMSIS-NN\'s int8-only kernels cost less than the all-types registration', () => {
+  const data = bundledFootprintData();
+  const build = data.builds.get('cortex-m4+fp cmsis_nn')!;
+  const flash = (ops: string[]) => flashOf(footprintOfBuild(data, build, ops).sections);
+  for (const op of ['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED']) {
+    const typed = `${op}/INT8`;
+    assert.ok(data.ops.includes(typed) && !build.failed.has(data.ops.indexOf(typed)), `${typed} measured`);
+    assert.ok(flash([typed]) < flash([op]), `${typed} ${flash([typed])} vs ${op} ${flash([op])}`);
+    // Registering both keeps the generic kernel: never less than the generic alone.
+    assert.ok(flash([op, typed]) >= flash([op]));
+  }
+});
+
 test('the data loader names the exact path of what is wrong', () => {
   const good = { ops: ['A'], builds: { b: { base: BASE, resolverRamPerOp: 36, baseN: 1, failed: {}, components: [{ o: [0], s: [1, 2, 3, 4] }] } } };
   assert.doesNotThrow(() => loadFootprintData(good));

@@ -81,6 +81,8 @@ export function footprintOfBuild(data: FootprintData, build: BuildFootprint, ops
 /**
  * TFLM's runtime flash and static RAM for the given ops (TFLM op names as the support tables name them, e.g.
  * "CONV_2D", customs as "CUSTOM:name" or "name") on a catalog core ("cortex-m4f", "cortex-m7", "cortex-m0plus", ...).
+ * An op registered with a typed registration is named "OP/TYPE" ("CONV_2D/INT8" for
+ * `AddConv2D(Register_CONV_2D_INT8())`); `compile` registers the plain ops.
  * A core without its own measured build uses the nearest measured one, labelled "estimated" with the reason.
  * Undefined for a core no measured Arm build can stand for (non-Arm cores, unknown ids).
  */
