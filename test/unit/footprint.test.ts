@@ -106,6 +106,8 @@ test('cores: own build is measured, a near one is estimated with the reason, non
   for (const core of ['esp32', 'esp32s3', 'rv32imc', 'arc-em9d', 'cortex-a53', '']) {
     assert.equal(predictRuntimeFootprint(['A'], core, 'reference', data), undefined, core);
   }
+  // The M85 falls back past the M55 (no reference build here) to the M4F.
+  assert.equal(predictRuntimeFootprint(['A'], 'cortex-m85', 'reference', data)!.build, 'cortex-m4+fp reference');
   // A core whose near builds are all missing from the data.
   assert.equal(predictRuntimeFootprint(['A'], 'cortex-m85', 'reference', handMade(['cortex-m0plus reference'])), undefined);
 });

@@ -44,7 +44,8 @@ const NEAR: Record<string, readonly (readonly [string, string])[]> = {
   'cortex-m7': [['cortex-m7+fp', ''], ['cortex-m4+fp', 'ARMv7E-M, the same ISA']],
   'cortex-m33': [['cortex-m33', ''], ['cortex-m4+fp', 'ARMv8-M Mainline with DSP is close to ARMv7E-M']],
   'cortex-m55': [['cortex-m55', ''], ['cortex-m4+fp', 'an ARMv7E-M build of the same sources, without the Helium code paths']],
-  'cortex-m85': [['cortex-m85', ''], ['cortex-m55', 'ARMv8.1-M with Helium, the same ISA']],
+  'cortex-m85': [['cortex-m85', ''], ['cortex-m55', 'ARMv8.1-M with Helium, the same ISA'],
+    ['cortex-m4+fp', 'an ARMv7E-M build of the same sources, without the Helium code paths']],
 };
 
 const rigKernels = (k: FootprintKernels): 'reference' | 'cmsis_nn' => (k === 'reference' || k === 'tflm-reference' ? 'reference' : 'cmsis_nn');
