@@ -6,6 +6,7 @@
  * test/measured/footprint_check.tsv (test/unit/footprint-check.test.ts re-checks it without the toolchain).
  *
  *   node --import tsx scripts/footprint-check.ts [--models DIR] [--build CORE:KERNELS ...] [--out FILE]
+ *   node --import tsx scripts/footprint-check.ts --repredict [--out FILE]   # new measured.json, same links
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -93,7 +94,31 @@ function write(out: string, rows: string[][], refused: ReadonlyMap<string, strin
   writeFileSync(out, `${[...comments, header.join('\t'), ...all.map((r) => r.join('\t'))].join('\n')}\n`);
 }
 
+/** Re-computes the prediction columns of an existing TSV from the bundled data (the links' columns are kept). */
+function repredict(out: string): void {
+  const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean);
+  const col = (name: string): number => HEADER.indexOf(name);
+  const next = lines.map((l) => {
+    if (l.startsWith('#') || l.startsWith('model\t')) return l;
+    const r = l.split('\t');
+    const p = predictRuntimeFootprint(r[col('ops')]!.split(','), r[col('core')]!, r[col('build')]!.endsWith('cmsis_nn') ? 'cmsis-nn' : 'reference');
+    if (!p || p.build !== r[col('build')]) throw new Error(`${r[0]} ${r[1]}: no measured prediction`);
+    const flash = Number(r[col('runtime_flash')]), ram = Number(r[col('runtime_ram')]);
+    r[col('predicted_flash')] = String(p.flash);
+    r[col('predicted_ram')] = String(p.ram);
+    r[col('flash_error_pct')] = (((p.flash - flash) / flash) * 100).toFixed(3);
+    r[col('ram_error_bytes')] = String(p.ram - ram);
+    return r.join('\t');
+  });
+  writeFileSync(out, `${next.join('\n')}\n`);
+}
+
 function main(): void {
+  if (process.argv.includes('--repredict')) {
+    const argv = process.argv.slice(2).filter((a) => a !== '--repredict');
+    repredict(args(argv).out);
+    return;
+  }
   const { models, builds, out } = args(process.argv.slice(2));
   const rows: string[][] = [];
   const refused = new Map<string, string>();

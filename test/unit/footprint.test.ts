@@ -106,6 +106,8 @@ test('cores: own build is measured, a near one is estimated with the reason, non
   for (const core of ['esp32', 'esp32s3', 'rv32imc', 'arc-em9d', 'cortex-a53', '']) {
     assert.equal(predictRuntimeFootprint(['A'], core, 'reference', data), undefined, core);
   }
+  // The M85 falls back past the M55 (no reference build here) to the M4F.
+  assert.equal(predictRuntimeFootprint(['A'], 'cortex-m85', 'reference', data)!.build, 'cortex-m4+fp reference');
   // A core whose near builds are all missing from the data.
   assert.equal(predictRuntimeFootprint(['A'], 'cortex-m85', 'reference', handMade(['cortex-m0plus reference'])), undefined);
 });
@@ -137,6 +139,19 @@ test('a built model\'s ops: distinct, in first-use order, and all measured on th
     assert.equal(p.basis, 'measured');
     assert.equal(p.note, undefined, p.note);
     assert.ok(p.flash > flashOf(bundledFootprintData().builds.get(p.build)!.base));
+  }
+});
+
+test('typed registrations: CMSIS-NN\'s int8-only kernels cost less than the all-types registration', () => {
+  const data = bundledFootprintData();
+  const build = data.builds.get('cortex-m4+fp cmsis_nn')!;
+  const flash = (ops: string[]) => flashOf(footprintOfBuild(data, build, ops).sections);
+  for (const op of ['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED']) {
+    const typed = `${op}/INT8`;
+    assert.ok(data.ops.includes(typed) && !build.failed.has(data.ops.indexOf(typed)), `${typed} measured`);
+    assert.ok(flash([typed]) < flash([op]), `${typed} ${flash([typed])} vs ${op} ${flash([op])}`);
+    // Registering both keeps the generic kernel: never less than the generic alone.
+    assert.ok(flash([op, typed]) >= flash([op]));
   }
 });
 

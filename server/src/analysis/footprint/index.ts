@@ -44,7 +44,8 @@ const NEAR: Record<string, readonly (readonly [string, string])[]> = {
   'cortex-m7': [['cortex-m7+fp', ''], ['cortex-m4+fp', 'ARMv7E-M, the same ISA']],
   'cortex-m33': [['cortex-m33', ''], ['cortex-m4+fp', 'ARMv8-M Mainline with DSP is close to ARMv7E-M']],
   'cortex-m55': [['cortex-m55', ''], ['cortex-m4+fp', 'an ARMv7E-M build of the same sources, without the Helium code paths']],
-  'cortex-m85': [['cortex-m85', ''], ['cortex-m55', 'ARMv8.1-M with Helium, the same ISA']],
+  'cortex-m85': [['cortex-m85', ''], ['cortex-m55', 'ARMv8.1-M with Helium, the same ISA'],
+    ['cortex-m4+fp', 'an ARMv7E-M build of the same sources, without the Helium code paths']],
 };
 
 const rigKernels = (k: FootprintKernels): 'reference' | 'cmsis_nn' => (k === 'reference' || k === 'tflm-reference' ? 'reference' : 'cmsis_nn');
@@ -81,6 +82,8 @@ export function footprintOfBuild(data: FootprintData, build: BuildFootprint, ops
 /**
  * TFLM's runtime flash and static RAM for the given ops (TFLM op names as the support tables name them, e.g.
  * "CONV_2D", customs as "CUSTOM:name" or "name") on a catalog core ("cortex-m4f", "cortex-m7", "cortex-m0plus", ...).
+ * An op registered with a typed registration is named "OP/TYPE" ("CONV_2D/INT8" for
+ * `AddConv2D(Register_CONV_2D_INT8())`); `compile` registers the plain ops.
  * A core without its own measured build uses the nearest measured one, labelled "estimated" with the reason.
  * Undefined for a core no measured Arm build can stand for (non-Arm cores, unknown ids).
  */
