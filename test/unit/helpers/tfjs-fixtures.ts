@@ -22,6 +22,11 @@ export async function layersModelFiles(): Promise<TfjsFiles> {
   m.add(tf.layers.thresholdedReLU({ name: 'thresh' }));
   m.add(tf.layers.flatten({ name: 'flat' }));
   m.add(tf.layers.dense({ name: 'dense', units: 3, activation: 'softmax' }));
+  return savedFiles(m, 'group1-shard1of1.bin');
+}
+
+/** A layers model as tfjs saves it: model.json text (one weights group) and its single shard; disposes the model. */
+async function savedFiles(m: tf.LayersModel, shard: string): Promise<TfjsFiles> {
   let artifacts: tf.io.ModelArtifacts | null = null;
   await m.save(tf.io.withSaveHandler(async (a) => {
     artifacts = a;
@@ -33,9 +38,9 @@ export async function layersModelFiles(): Promise<TfjsFiles> {
     format: 'layers-model',
     generatedBy: 'tinyml-lens tests',
     modelTopology: a.modelTopology,
-    weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: a.weightSpecs }],
+    weightsManifest: [{ paths: [shard], weights: a.weightSpecs }],
   }, null, 1);
-  return { json, shards: new Map([['group1-shard1of1.bin', new Uint8Array(a.weightData as ArrayBuffer)]]) };
+  return { json, shards: new Map([[shard, new Uint8Array(a.weightData as ArrayBuffer)]]) };
 }
 
 const dims = (shape: number[]): { dim: { size: string }[] } => ({ dim: shape.map((d) => ({ size: String(d) })) });
@@ -78,16 +83,7 @@ export async function nestedModelFiles(): Promise<TfjsFiles> {
     tf.layers.flatten({ name: 'flat' }),
   ] });
   const head = tf.sequential({ name: 'head', layers: [tf.layers.dense({ name: 'dense', inputShape: [36], units: 3, activation: 'softmax' })] });
-  const m = tf.sequential({ name: 'outer', layers: [base, head] });
-  let artifacts: tf.io.ModelArtifacts | null = null;
-  await m.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  m.dispose();
-  const a = artifacts as unknown as tf.io.ModelArtifacts;
-  const json = JSON.stringify({ format: 'layers-model', generatedBy: 'tinyml-lens tests', modelTopology: a.modelTopology, weightsManifest: [{ paths: ['w.bin'], weights: a.weightSpecs }] }, null, 1);
-  return { json, shards: new Map([['w.bin', new Uint8Array(a.weightData as ArrayBuffer)]]) };
+  return savedFiles(tf.sequential({ name: 'outer', layers: [base, head] }), 'w.bin');
 }
 
 /** x[?,3] int64 -> Cast(SrcT, DstT) -> Relu: a graph model whose Cast reads `from`. */
