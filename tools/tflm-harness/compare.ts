@@ -6,17 +6,9 @@
  *
  *   node --import tsx tools/tflm-harness/compare.ts test/measured/instr_models.tsv [REFERENCE.tsv ...]
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
-function readTsv(path: string): Record<string, string>[] {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
-  const cols = lines[0]!.split('\t');
-  return lines.slice(1).map((l) => {
-    const cells = l.split('\t');
-    return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? '']));
-  });
-}
+import { readTsv } from './tsv.js';
 
 /** The runtime name the reference files use for a rig build. */
 function runtimeOf(core: string, kernels: string): string {

@@ -25,7 +25,9 @@ case "$KERNELS" in
   *) echo "harness.sh: KERNELS must be reference or cmsis_nn" >&2; exit 1 ;;
 esac
 case "$CORE" in
-  cortex-m0plus|cortex-m3|cortex-m4|cortex-m4+fp|cortex-m7|cortex-m7+fp) MACHINE=mps2-an386 ;;
+  cortex-m0plus|cortex-m3|cortex-m4|cortex-m4+fp|cortex-m7) MACHINE=mps2-an386 ;;
+  # -mcpu=cortex-m7 with FPU emits double-precision VFP instructions, which the an386's Cortex-M4 lacks.
+  cortex-m7+fp) MACHINE=mps2-an500 ;;
   cortex-m33|cortex-m33+nodsp) MACHINE=mps2-an505 ;;
   cortex-m55|cortex-m55+nofp|cortex-m85) MACHINE=mps3-an547 ;;
   *) echo "harness.sh: no QEMU machine known for $CORE" >&2; exit 1 ;;

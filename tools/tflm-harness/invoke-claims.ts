@@ -13,24 +13,15 @@
  *
  *   node --import tsx tools/tflm-harness/invoke-claims.ts --models DIR [--models DIR ...] --out FILE RIG_MODELS.tsv ...
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 
-import { analyzeModel, type AnalysisReport } from '../../server/src/analysis/report.js';
-import { readTflite } from '../../server/src/model/tflite/reader.js';
+import type { AnalysisReport } from '../../server/src/analysis/report.js';
+import { analyserFor } from './analysis.js';
+import { readTsv } from './tsv.js';
 
 function usage(msg: string): never {
   process.stderr.write(`invoke-claims.ts: ${msg}\n`);
   process.exit(2);
-}
-
-function readTsv(path: string): Record<string, string>[] {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
-  const cols = lines[0]!.split('\t');
-  return lines.slice(1).map((l) => {
-    const cells = l.split('\t');
-    return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? '']));
-  });
 }
 
 type Claim = { status: 'ok' | 'unsupported' | 'invoke_error'; node: string };
@@ -62,17 +53,7 @@ for (let i = 0; i < argv.length; i++) {
 }
 if (!out || dirs.length === 0 || inputs.length === 0) usage('give --models DIR, --out FILE and at least one rig models TSV');
 
-const reports = new Map<string, AnalysisReport>();
-function analyse(name: string, kernels: string): AnalysisReport | null {
-  const runtime = kernels === 'reference' ? 'tflm-reference' : 'tflm-cmsis-nn';
-  const key = `${name}|${runtime}`;
-  if (!reports.has(key)) {
-    const file = dirs.map((d) => join(d, `${name}.tflite`)).find((f) => existsSync(f));
-    if (!file) return null;
-    reports.set(key, analyzeModel(readTflite(readFileSync(file)), runtime));
-  }
-  return reports.get(key)!;
-}
+const analyse = analyserFor(dirs);
 
 const fails = (s: string): boolean => s === 'invoke_error' || s === 'invoke_fault';
 const rows: string[][] = [];

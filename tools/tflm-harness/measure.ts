@@ -20,7 +20,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmS
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
-import { failingNode, kv, prepRows } from './parse.js';
+import { allocatedCleanly, failingNode, kv, prepRows } from './parse.js';
 
 const RIG = process.env.TFLM_RIG ?? '/work/tflm-rig';
 
@@ -145,7 +145,7 @@ interface ModelRow {
 
 async function probeOk(b: Build, model: string, arena: number, timeoutS: number): Promise<boolean> {
   const r = await runQemu(b, model, [`arena=${arena}`, 'invoke=0'], 'insn', Math.min(timeoutS, 60), false);
-  return r.lines.some((l) => l.startsWith('ALLOC') && kv(l).status === 'ok');
+  return allocatedCleanly(r.lines);
 }
 
 /** Smallest arena for which AllocateTensors() succeeds; each probe is its own QEMU run (some probes fault). */
@@ -230,7 +230,7 @@ function header(columns: string[], o: Options): string {
     '# Measured by tools/tflm-harness (see its README): TFLM under QEMU, instructions counted by the opcount plugin.',
     ...tflm.map((l) => `# source: ${l}`),
     `# compiler: ${gcc}; TFLM Makefile BUILD_TYPE=${process.env.BUILD_TYPE ?? 'release_with_logs'} (-Os core, -O2 kernels)`,
-    `# emulator: ${qemu}; machines: mps2-an386 (M0+/M4), mps2-an505 (M33), mps3-an547 (M55); plugin mode=${o.mode}`,
+    `# emulator: ${qemu}; machines: mps2-an386 (M0+/M4), mps2-an500 (M7), mps2-an505 (M33), mps3-an547 (M55); plugin mode=${o.mode}`,
     '# instructions: executed guest instructions; per op = its Invoke between the profiler marks minus the profiler overhead',
     columns.join('\t'),
   ];

@@ -9,6 +9,17 @@ export function kv(line: string): Record<string, string> {
   return r;
 }
 
+/**
+ * Whether AllocateTensors() succeeded with everything the kernels asked for. TFLM can return kTfLiteOk after a
+ * kernel's AllocatePersistentBuffer() failed: CMSIS-NN's FULLY_CONNECTED (MVE path) does not check the pointer it
+ * gets for its kernel sums, so in an arena a little too small AllocateTensors() succeeds with a smaller tail, the
+ * sums are written through a null pointer and the model is broken. TFLM logs "Failed to allocate tail memory" (or
+ * "... memory") then; such a size does not count as enough for the minimum arena.
+ */
+export function allocatedCleanly(lines: string[]): boolean {
+  return lines.some((l) => l.startsWith('ALLOC') && kv(l).status === 'ok') && !lines.some((l) => /^LOG Failed to allocate/.test(l));
+}
+
 /** TFLM's first failure from its log: "Node OP (number N) failed to prepare", or a missing registration. */
 export function failingNode(lines: string[]): string {
   for (const l of lines) {
