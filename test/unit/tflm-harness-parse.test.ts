@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { failingNode, kv, prepRows } from '../../tools/tflm-harness/parse.js';
+import { allocatedCleanly, failingNode, kv, prepRows } from '../../tools/tflm-harness/parse.js';
 
 const build = { core: 'cortex-m55', kernels: 'cmsis_nn' };
 
@@ -31,4 +31,13 @@ test('failingNode names the node TFLM reports, or a missing kernel', () => {
   assert.equal(failingNode(['LOG Node CONV_2D (number 3f) failed to prepare with status 1']), 'CONV_2D@3');
   assert.equal(failingNode(['LOG Failed to get registration from op code REDUCE_PROD ']), 'no-kernel:REDUCE_PROD');
   assert.equal(failingNode(['ALLOC status=error']), '');
+});
+
+test('allocatedCleanly: an ok AllocateTensors() after a failed persistent allocation does not count', () => {
+  assert.equal(allocatedCleanly(['ALLOC status=ok arena=9700 used=9256 head=768 tail=8488', 'DONE']), true);
+  assert.equal(allocatedCleanly(['ALLOC status=error arena=9000 used=0 head=148 tail=8360']), false);
+  assert.equal(allocatedCleanly([
+    'LOG Failed to allocate tail memory. Requested: 2560, available 1200, missing: 1360',
+    'ALLOC status=ok arena=7140 used=6696 head=768 tail=5928',
+  ]), false);
 });
