@@ -4,7 +4,11 @@
  * (instructions of that operator's Invoke).
  *
  *   node --import tsx tools/tflm-harness/measure.ts --build cortex-m4+fp:cmsis_nn [--build CORE:KERNELS ...]
- *     --out-models FILE --out-ops FILE [--min] [--mode insn|tb] [--jobs N] [--timeout SECONDS] MODEL.tflite|DIR ...
+ *     --out-models FILE --out-ops FILE [--out-prep FILE] [--min] [--mode insn|tb] [--jobs N] [--timeout SECONDS]
+ *     MODEL.tflite|DIR ...
+ *
+ * --out-prep adds a third file: one row per node whose Prepare completed (the scratch buffers it requested and the
+ * persistent bytes its Prepare allocated), from the harness's PREP lines.
  *
  * Each build must have been made by build.sh and harness.sh (in $TFLM_RIG, default /work/tflm-rig). Rows are
  * appended in model order (also with --jobs N); the header (comment lines with the versions, then the column names)
@@ -16,6 +20,8 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmS
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
+import { allocatedCleanly, failingNode, kv, prepRows } from './parse.js';
+
 const RIG = process.env.TFLM_RIG ?? '/work/tflm-rig';
 
 interface Options {
@@ -23,6 +29,7 @@ interface Options {
   models: string[];
   outModels: string;
   outOps: string;
+  outPrep: string;
   min: boolean;
   mode: 'insn' | 'tb';
   jobs: number;
@@ -35,7 +42,7 @@ function usage(msg: string): never {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { builds: [], models: [], outModels: '', outOps: '', min: false, mode: 'insn', jobs: 1, timeout: 600 };
+  const o: Options = { builds: [], models: [], outModels: '', outOps: '', outPrep: '', min: false, mode: 'insn', jobs: 1, timeout: 600 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => argv[++i] ?? usage(`${a} needs a value`);
@@ -45,6 +52,7 @@ function parseArgs(argv: string[]): Options {
       o.builds.push({ core, kernels });
     } else if (a === '--out-models') o.outModels = next();
     else if (a === '--out-ops') o.outOps = next();
+    else if (a === '--out-prep') o.outPrep = next();
     else if (a === '--min') o.min = true;
     else if (a === '--mode') {
       const m = next();
@@ -129,34 +137,15 @@ function runQemu(b: Build, model: string, extra: string[], mode: string, timeout
   });
 }
 
-function kv(line: string): Record<string, string> {
-  const r: Record<string, string> = {};
-  for (const m of line.matchAll(/(\w+)=(\S+)/g)) r[m[1]!] = m[2]!;
-  return r;
-}
-
 interface ModelRow {
   cells: string[];
   ops: string[][];
-}
-
-/** TFLM's first failure from its log: "Node OP (number N) failed to prepare", or a missing registration. */
-function failingNode(lines: string[]): string {
-  for (const l of lines) {
-    const m = /Node (\S+) \(number (\d+)\w*\) failed to (prepare|invoke|allocate)/.exec(l);
-    if (m) return `${m[1]}@${m[2]}`;
-    const r = /Failed to get registration from op code (.*)$/.exec(l);
-    if (r) return `no-kernel:${r[1]!.trim()}`;
-    const c = /Didn't find op for builtin opcode '([^']+)'/.exec(l);
-    if (c) return `no-kernel:${c[1]}`;
-  }
-  const log = lines.find((l) => l.startsWith('LOG '));
-  return log ? log.slice(4, 120).replace(/\t/g, ' ') : '';
+  prep: string[][];
 }
 
 async function probeOk(b: Build, model: string, arena: number, timeoutS: number): Promise<boolean> {
   const r = await runQemu(b, model, [`arena=${arena}`, 'invoke=0'], 'insn', Math.min(timeoutS, 60), false);
-  return r.lines.some((l) => l.startsWith('ALLOC') && kv(l).status === 'ok');
+  return allocatedCleanly(r.lines);
 }
 
 /** Smallest arena for which AllocateTensors() succeeds; each probe is its own QEMU run (some probes fault). */
@@ -221,7 +210,7 @@ async function measure(b: Build, model: string, sha: string, o: Options): Promis
     status === 'ok' ? '' : failingNode(r.lines),
     String(ops.length), invokeInstr, ops.length ? String(opsSum) : '', overhead, String(r.total), note,
   ];
-  return { cells, ops };
+  return { cells, ops, prep: prepRows(name, b, r.lines) };
 }
 
 const MODEL_COLUMNS = [
@@ -229,6 +218,7 @@ const MODEL_COLUMNS = [
   'failing_node', 'ops_executed', 'invoke_instructions', 'ops_instructions', 'profiler_overhead', 'run_instructions', 'note',
 ];
 const OP_COLUMNS = ['model', 'core', 'kernels', 'index', 'subgraph', 'node', 'depth', 'op', 'instructions'];
+const PREP_COLUMNS = ['model', 'core', 'kernels', 'subgraph', 'node', 'op', 'scratch_buffers', 'scratch_bytes', 'scratch_list', 'prepare_tail_bytes'];
 
 function header(columns: string[], o: Options): string {
   const tflm = existsSync(join(RIG, 'tflite-micro', '.rig-complete'))
@@ -240,7 +230,7 @@ function header(columns: string[], o: Options): string {
     '# Measured by tools/tflm-harness (see its README): TFLM under QEMU, instructions counted by the opcount plugin.',
     ...tflm.map((l) => `# source: ${l}`),
     `# compiler: ${gcc}; TFLM Makefile BUILD_TYPE=${process.env.BUILD_TYPE ?? 'release_with_logs'} (-Os core, -O2 kernels)`,
-    `# emulator: ${qemu}; machines: mps2-an386 (M0+/M4), mps2-an505 (M33), mps3-an547 (M55); plugin mode=${o.mode}`,
+    `# emulator: ${qemu}; machines: mps2-an386 (M0+/M4), mps2-an500 (M7), mps2-an505 (M33), mps3-an547 (M55); plugin mode=${o.mode}`,
     '# instructions: executed guest instructions; per op = its Invoke between the profiler marks minus the profiler overhead',
     columns.join('\t'),
   ];
@@ -252,6 +242,7 @@ async function main(): Promise<void> {
   const builds = o.builds.map((b) => loadBuild(b.core, b.kernels));
   if (!existsSync(o.outModels)) writeFileSync(o.outModels, header(MODEL_COLUMNS, o));
   if (!existsSync(o.outOps)) writeFileSync(o.outOps, header(OP_COLUMNS, o));
+  if (o.outPrep && !existsSync(o.outPrep)) writeFileSync(o.outPrep, header(PREP_COLUMNS, o));
   const jobs: (() => Promise<void>)[] = [];
   // With --jobs > 1 runs finish out of order; each result waits here until every earlier job's is written, so the
   // files are in model order whatever the job count.
@@ -261,6 +252,7 @@ async function main(): Promise<void> {
     for (let row = done[written]; row !== undefined; row = done[++written]) {
       appendFileSync(o.outModels, row.cells.join('\t') + '\n');
       if (row.ops.length) appendFileSync(o.outOps, row.ops.map((r) => r.join('\t')).join('\n') + '\n');
+      if (o.outPrep && row.prep.length) appendFileSync(o.outPrep, row.prep.map((r) => r.join('\t')).join('\n') + '\n');
       done[written] = undefined;
     }
   };

@@ -8,6 +8,7 @@
 // Output lines (space-separated key=value after a tag):
 //   LOG <text>                       TFLM's own log (MicroPrintf)
 //   ALLOC status=ok|error arena=N used=N head=N tail=N
+//   PREP sg=S node=N op=NAME scratch=B1+B2 tail=T   per node prepared (prepare_log.cc)
 //   MARKS calib=0,1 invoke=A,B       mark indexes (see below)
 //   OP i=K sg=S node=N depth=D begin=A end=B op=NAME
 //   INVOKE status=ok|error
@@ -22,6 +23,9 @@
 
 #include <new>
 
+#include "prepare_log.h"
+#include "print.h"
+#include "resolver.h"
 #include "semihost.h"
 #include "tensorflow/lite/micro/arena_allocator/single_arena_buffer_allocator.h"
 #include "tensorflow/lite/micro/cortex_m_generic/debug_log_callback.h"
@@ -30,7 +34,6 @@
 #include "tensorflow/lite/micro/micro_context.h"
 #include "tensorflow/lite/micro/micro_interpreter.h"
 #include "tensorflow/lite/micro/micro_interpreter_graph.h"
-#include "tensorflow/lite/micro/micro_mutable_op_resolver.h"
 #include "tensorflow/lite/micro/micro_profiler_interface.h"
 #include "tensorflow/lite/schema/schema_generated.h"
 
@@ -40,32 +43,9 @@ extern "C" uint8_t __arena_region_start[], __arena_region_end[];
 // ---------------------------------------------------------------- output ---
 namespace {
 
-void Print(const char* s) { sh_write(s); }
-
-void PrintUnsigned(unsigned long v) {
-  char buf[24];
-  int i = sizeof buf - 1;
-  buf[i] = 0;
-  do {
-    buf[--i] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v);
-  sh_write(buf + i);
-}
-
-void PrintKV(const char* key, unsigned long v) {
-  Print(" ");
-  Print(key);
-  Print("=");
-  PrintUnsigned(v);
-}
-
-void PrintKV(const char* key, const char* v) {
-  Print(" ");
-  Print(key);
-  Print("=");
-  Print(v);
-}
+using rig::Print;
+using rig::PrintKV;
+using rig::PrintUnsigned;
 
 // TFLM's log lines, one per call; newlines inside are flattened.
 void LogCallback(const char* s) {
@@ -189,41 +169,6 @@ class MarkingProfiler : public tflite::MicroProfilerInterface {
 };
 
 MarkingProfiler g_profiler;
-
-// Every builtin and custom op the resolver can register at TFLM 90b983c2.
-using Resolver = tflite::MicroMutableOpResolver<128>;
-
-TfLiteStatus RegisterAll(Resolver& r) {
-  TfLiteStatus s = kTfLiteOk;
-#define ADD(call) \
-  if (r.call != kTfLiteOk) s = kTfLiteError;
-  ADD(AddAbs()) ADD(AddAdd()) ADD(AddAddN()) ADD(AddArgMax()) ADD(AddArgMin()) ADD(AddAssignVariable())
-  ADD(AddAveragePool2D()) ADD(AddBatchMatMul()) ADD(AddBatchToSpaceNd()) ADD(AddBroadcastArgs())
-  ADD(AddBroadcastTo()) ADD(AddCallOnce()) ADD(AddCast()) ADD(AddCeil()) ADD(AddCircularBuffer())
-  ADD(AddConcatenation()) ADD(AddConv2D()) ADD(AddCos()) ADD(AddCumSum()) ADD(AddDecode()) ADD(AddDelay())
-  ADD(AddDepthToSpace()) ADD(AddDepthwiseConv2D()) ADD(AddDequantize()) ADD(AddDetectionPostprocess())
-  ADD(AddDiv()) ADD(AddDynamicUpdateSlice()) ADD(AddEmbeddingLookup()) ADD(AddEnergy()) ADD(AddElu())
-  ADD(AddEqual()) ADD(AddEthosU()) ADD(AddExp()) ADD(AddExpandDims()) ADD(AddFftAutoScale()) ADD(AddFill())
-  ADD(AddFilterBank()) ADD(AddFilterBankLog()) ADD(AddFilterBankSquareRoot())
-  ADD(AddFilterBankSpectralSubtraction()) ADD(AddFloor()) ADD(AddFloorDiv()) ADD(AddFloorMod())
-  ADD(AddFramer()) ADD(AddFullyConnected()) ADD(AddGather()) ADD(AddGatherNd()) ADD(AddGreater())
-  ADD(AddGreaterEqual()) ADD(AddHardSwish()) ADD(AddIf()) ADD(AddIrfft()) ADD(AddL2Normalization())
-  ADD(AddL2Pool2D()) ADD(AddLeakyRelu()) ADD(AddLess()) ADD(AddLessEqual()) ADD(AddLog())
-  ADD(AddLogicalAnd()) ADD(AddLogicalNot()) ADD(AddLogicalOr()) ADD(AddLogistic()) ADD(AddLogSoftmax())
-  ADD(AddMaximum()) ADD(AddMaxPool2D()) ADD(AddMirrorPad()) ADD(AddMean()) ADD(AddMinimum()) ADD(AddMul())
-  ADD(AddNeg()) ADD(AddNotEqual()) ADD(AddOverlapAdd()) ADD(AddPack()) ADD(AddPad()) ADD(AddPadV2())
-  ADD(AddPCAN()) ADD(AddPrelu()) ADD(AddQuantize()) ADD(AddReadVariable()) ADD(AddReduceAll())
-  ADD(AddReduceMax()) ADD(AddReduceMin()) ADD(AddRelu()) ADD(AddRelu6()) ADD(AddReshape())
-  ADD(AddResizeBilinear()) ADD(AddResizeNearestNeighbor()) ADD(AddReverseV2()) ADD(AddRfft()) ADD(AddRound())
-  ADD(AddRsqrt()) ADD(AddSelectV2()) ADD(AddShape()) ADD(AddSin()) ADD(AddSlice()) ADD(AddSoftmax())
-  ADD(AddSpaceToBatchNd()) ADD(AddSpaceToDepth()) ADD(AddSplit()) ADD(AddSplitV()) ADD(AddSqueeze())
-  ADD(AddSqrt()) ADD(AddSquare()) ADD(AddSquaredDifference()) ADD(AddStridedSlice()) ADD(AddStacker())
-  ADD(AddSub()) ADD(AddSum()) ADD(AddSvdf()) ADD(AddTanh()) ADD(AddTransposeConv()) ADD(AddTranspose())
-  ADD(AddUnpack()) ADD(AddUnidirectionalSequenceLSTM()) ADD(AddVarHandle()) ADD(AddWhile()) ADD(AddWindow())
-  ADD(AddZerosLike())
-#undef ADD
-  return s;
-}
 
 // Deterministic input: a fixed pattern per element, in range for the type.
 void FillInput(TfLiteTensor* t) {
@@ -365,6 +310,9 @@ int main() {
   static uint8_t interpreter_storage[sizeof(RigInterpreter)] __attribute__((aligned(8)));
   RigInterpreter* interpreter = new (interpreter_storage) RigInterpreter(model, resolver, allocator, nullptr, &g_profiler);
   g_profiler.Attach(interpreter);
+  PrepareLogAttach(&static_cast<tflite::MicroInterpreterGraph&>(
+                       static_cast<tflite::MicroContext*>(interpreter->rig_context().impl_)->graph()),
+                   buffers);
 
   TfLiteStatus alloc = interpreter->AllocateTensors();
   Print("ALLOC");
@@ -374,6 +322,7 @@ int main() {
   PrintKV("head", buffers->GetNonPersistentUsedBytes());
   PrintKV("tail", buffers->GetPersistentUsedBytes());
   Print("\n");
+  PrepareLogPrint();
   if (alloc != kTfLiteOk || !args.invoke) {
     Print("DONE\n");
     return 0;
