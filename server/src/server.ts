@@ -28,7 +28,7 @@ import { registerQuantize } from './lsp/quantize.js';
 import { registerViewer } from './lsp/viewer.js';
 import { manifestDiagnostics } from './lsp/diagnostics.js';
 import { FirmwareLinter, isFirmwareDocument } from './lsp/firmware-lint.js';
-import { FirmwareFiles, firmwareDiagnostics } from './lsp/firmware-manifest.js';
+import { FirmwareFiles, firmwareApp, firmwareDiagnostics } from './lsp/firmware-manifest.js';
 import { hover } from './lsp/hover.js';
 import { inlayHints } from './lsp/inlay-hints.js';
 import { definition, documentLinks } from './lsp/links.js';
@@ -68,8 +68,9 @@ const VERSION = '0.1.0';
 const analyses = new ServerAnalyses(join(__dirname, 'analysis-worker.js'), (line) => connection.console.info(line));
 const { pool, models } = analyses;
 // A listing takes the settings of its model file's folder; every other document its own folder's.
-const workspace = new Workspace(models, providers, { settingsFor: (uri) => settings.get(listingSettingsUri(uri)), roots: () => workspaceRoots });
 const firmwareFiles = new FirmwareFiles();
+const workspace = new Workspace(models, providers, { settingsFor: (uri) => settings.get(listingSettingsUri(uri)), roots: () => workspaceRoots,
+  firmwareApp: (manifest, dir, modelBytes) => firmwareApp(manifest, dir, modelBytes, firmwareFiles, workspaceRoots) });
 const firmwareLinter = new FirmwareLinter(models, providers, () => workspaceRoots, (uri) => workspace.settingsFor(uri));
 let dynamicWatchers = false;
 let configurationPull = false;

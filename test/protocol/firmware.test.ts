@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { applyEdits, LspClient } from './helpers/lsp-client.ts';
 import type { TestWorkspace } from './helpers/workspace.ts';
 import { serveWorkspace } from './helpers/serve.ts';
@@ -90,4 +90,25 @@ test('a manifest without firmware: finds the PlatformIO build beside it and says
   const used = ds.find((d) => d.code === 'firmware-used');
   assert.ok(used, JSON.stringify(ds.map((d) => d.code)));
   assert.match(String(used.message), /firmware\.elf \(PlatformIO layout\)/);
+});
+
+test('the whole-firmware fit in hovers counts the ELF\'s application as measured (reserve: only without an ELF)', async () => {
+  const hoverAt = async (uri: string, text: string, needle: string): Promise<string> => {
+    const line = lineWith(text, needle);
+    const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: text.split('\n')[line]!.indexOf(needle) + 1 } });
+    return (h?.contents as MarkupContent | undefined)?.value ?? '';
+  };
+  // Its own copy: the test above damages app.elf.
+  cpSync(path.join(fixtures, 'app-cm4.elf'), path.join(ws.dir, 'whole.elf'));
+  const withElf = 'model: kws.tflite\ntarget: stm32f746\nfirmware:\n  elf: whole.elf\nreserve: {flash: 300KiB}\nbudgets:\n  flash: 2MiB\n';
+  const uri = ws.uri('whole-elf.tinyml.yaml');
+  await client.open(uri, withElf);
+  const hover = await hoverAt(uri, withElf, 'flash: 2MiB');
+  assert.match(hover, /\| application \| [^|]+ \| measured \| [^|]*whole\.elf/, hover);
+  assert.doesNotMatch(hover, /\| application \| [^|]+ \| user-given/);
+
+  const withReserve = 'model: kws.tflite\ntarget: stm32f746\nreserve: {flash: 300KiB}\nbudgets:\n  flash: 2MiB\n';
+  const uri2 = ws.uri('whole-reserve.tinyml.yaml');
+  await client.open(uri2, withReserve);
+  assert.match(await hoverAt(uri2, withReserve, 'flash: 2MiB'), /\| application \| 300 KiB \| user-given/);
 });

@@ -12,11 +12,12 @@ import { FileError } from '../files/read.js';
 import type { ElfImage } from '../firmware/elf.js';
 import { FirmwareFormatError } from '../firmware/errors.js';
 import { reportOps, runtimePart } from '../analysis/fit-parts.js';
-import { firmwareFit, type FirmwareSide } from '../firmware/fit.js';
+import { appPartOf, firmwareFit, type FirmwareSide } from '../firmware/fit.js';
 import { recommendedArena } from '../firmware/lint.js';
 import type { MemoryRegion } from '../firmware/map.js';
 import { firmwareUsage } from '../firmware/usage.js';
-import type { Span } from '../manifest/types.js';
+import type { Manifest, Span } from '../manifest/types.js';
+import type { AppPart } from '../targets/fit.js';
 import { SOURCE } from './codes.js';
 import type { ManifestCheck } from './workspace.js';
 
@@ -79,6 +80,36 @@ export class FirmwareFiles {
   }
 }
 
+/** The ELF a manifest names (`firmware: {elf}`), else the one found in the usual build folders; its map, if any. */
+function firmwarePaths(m: Manifest, dir: string | null, roots: readonly string[]): { elf: string | null; found: string | null; mapPath: string | null } {
+  let elf: string | null = null;
+  let found: string | null = null;
+  if (m.firmware.elf) {
+    elf = isAbsolute(m.firmware.elf.value) ? m.firmware.elf.value : dir ? resolve(dir, m.firmware.elf.value) : null;
+  } else {
+    const hit = [dir, roots[0]].filter((d): d is string => !!d).map((d) => findFirmwareElf(d)).find(Boolean);
+    if (hit) { elf = hit.path; found = hit.layout; }
+  }
+  if (!elf) return { elf, found, mapPath: null };
+  const mapPath = m.firmware.map ? (isAbsolute(m.firmware.map.value) ? m.firmware.map.value : dir ? resolve(dir, m.firmware.map.value) : null) : mapBeside(elf);
+  return { elf, found, mapPath };
+}
+
+/**
+ * The application part of the whole-firmware fit from the manifest's ELF (measured; carrying TFLM's runtime when the
+ * ELF links it), or null when there is no readable ELF: the check then counts `reserve:` (user-given). The same files
+ * and cache as the firmware diagnostics, so hovers, lenses and board diagnostics agree with them.
+ */
+export function firmwareApp(m: Manifest, dir: string | null, modelBytes: number, files: FirmwareFiles, roots: readonly string[]): AppPart | null {
+  const { elf, mapPath } = firmwarePaths(m, dir, roots);
+  if (!elf) return null;
+  const image = files.elf(elf);
+  if ('error' in image) return null;
+  const map = mapPath ? files.map(mapPath) : null;
+  if (map && 'error' in map) return null;
+  return appPartOf(firmwareUsage(image.ok, { modelBytes, ...(map ? { regions: map.ok } : {}) }), elf);
+}
+
 /** Diagnostics of a manifest's firmware; none when it names no ELF and none is found, or the model is not analysed. */
 export function firmwareDiagnostics(check: ManifestCheck, files: FirmwareFiles, roots: readonly string[]): Diagnostic[] {
   const m = check.parse.manifest;
@@ -90,21 +121,13 @@ export function firmwareDiagnostics(check: ManifestCheck, files: FirmwareFiles, 
   const add = (span: Span, severity: DiagnosticSeverity, code: string, message: string): void => {
     out.push({ range: { start: doc.positionAt(span.start), end: doc.positionAt(span.end) }, severity, source: SOURCE, code, message });
   };
-  let elf: string | null = null;
-  let found: string | null = null;
-  if (m.firmware.elf) {
-    elf = isAbsolute(m.firmware.elf.value) ? m.firmware.elf.value : dir ? resolve(dir, m.firmware.elf.value) : null;
-  } else {
-    const hit = [dir, roots[0]].filter((d): d is string => !!d).map((d) => findFirmwareElf(d)).find(Boolean);
-    if (hit) { elf = hit.path; found = hit.layout; }
-  }
+  const { elf, found, mapPath } = firmwarePaths(m, dir, roots);
   if (!elf) return out;
   const image = files.elf(elf);
   if ('error' in image) {
     add(anchor, DiagnosticSeverity.Error, FirmwareCode.unreadable, `Firmware ELF: ${image.error}`);
     return out;
   }
-  const mapPath = m.firmware.map ? (isAbsolute(m.firmware.map.value) ? m.firmware.map.value : dir ? resolve(dir, m.firmware.map.value) : null) : mapBeside(elf);
   const map = mapPath ? files.map(mapPath) : null;
   if (map && 'error' in map) {
     add(m.firmware.map?.span ?? anchor, DiagnosticSeverity.Error, FirmwareCode.unreadable, `Linker map: ${map.error}`);

@@ -60,7 +60,7 @@ export function wholeHover(w: WholeFit, side: 'flash' | 'ram'): string {
   if (s.notCounted.length) lines.push('', ...s.notCounted.map((n) => `- not counted: ${markdownText(n)}`));
   const a = w.arena;
   if (ram && a.region !== null && a.regionBytes !== null) {
-    lines.push('', `Arena in **${markdownText(a.region)}** (${formatBytes(a.regionBytes)}, ${a.kind}${a.by === 'manifest' ? ', `arena_region:`' : ', the largest on-chip region'})${a.fits === false ? ': does not fit' : ''}${a.external ? '; external RAM is slower than the latency estimate assumes' : ''}.`);
+    lines.push('', `Arena in **${markdownText(a.region)}** (${formatBytes(a.regionBytes)}, ${a.kind}${a.by === 'manifest' ? ', `arena_region:`' : ', the largest on-chip region'})${a.fits === false ? ': does not fit' : ''}${a.external ? '; external RAM is slower (the latency estimate includes it)' : ''}.`);
   }
   return lines.join('\n');
 }

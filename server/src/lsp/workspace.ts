@@ -10,6 +10,7 @@ import type { AnalysisReport } from '../analysis/report.js';
 import type { SupportReport } from '../analysis/support/index.js';
 import { parseManifest } from '../manifest/parse.js';
 import type { Manifest, ParseResult, Span } from '../manifest/types.js';
+import type { AppPart } from '../targets/fit.js';
 import { InputShapeError, withInputShapes, type InputShape } from '../analysis/shapes.js';
 import { computeFit, type Fit } from './footprint.js';
 import { ModelCache, type ModelLoad } from './models.js';
@@ -95,6 +96,8 @@ export interface WorkspaceContext {
   settingsFor(uri: string): Settings;
   /** The workspace folders' paths, the first first. */
   roots(): readonly string[];
+  /** The application part from the manifest's firmware ELF (`firmware-manifest.ts`), or null: `reserve:` counts. */
+  firmwareApp?(manifest: Manifest, dir: string | null, modelBytes: number): AppPart | null;
 }
 
 export class Workspace {
@@ -183,7 +186,8 @@ export class Workspace {
     if (report && load?.kind === 'ok' && this.providers.cost) {
       cost = this.providers.cost.estimate({ model: load.model, report, target: spec, clockHz, ...(support ? { support } : {}) });
     }
-    const fit = report ? computeFit(manifest, report, spec, cost, settings.safetyMargin) : null;
+    const app = report && load?.kind === 'ok' ? this.context.firmwareApp?.(manifest, base.dir, load.model.fileBytes) ?? null : null;
+    const fit = report ? computeFit(manifest, report, spec, cost, settings.safetyMargin, app) : null;
     const check: ManifestCheck = { uri: document.uri, document, version: document.version, parse, modelPath, load, tfjs, modelBase: base, settings, margin: settings.safetyMargin, runtime, runtimeFromTarget: boardRuntime !== null && runtime === boardRuntime, runtimeKnown, report, support, target, targetFromSettings: fallback, fit, inputShapes, inputShapeErrors, pending, failure };
     this.checks.set(document.uri, check);
     return check;
