@@ -224,7 +224,7 @@ function memoryNotes(model: Model, memory: TflmMemoryReport): string[] {
 }
 
 const CODE_PATH_NOTES: Readonly<Record<CodePath, string>> = {
-  dsp: 'CMSIS-NN buffer sizes are those of its DSP code path (Cortex-M4/M7/M33); name a Helium target (--target cortex-m55) for the MVE path\'s.',
+  dsp: 'CMSIS-NN buffer sizes are those of its DSP code path (Cortex-M4/M7/M33); a Helium target (Cortex-M55/M85) gets the MVE path\'s.',
   mve: 'CMSIS-NN buffer sizes are those of its Helium (MVE) code path (Cortex-M55/M85): depthwise and convolution scratch, fully-connected and SVDF kernel sums.',
   scalar: 'CMSIS-NN buffer sizes are those of its plain-C code path (no DSP extension: Cortex-M0+/M3).',
 };
