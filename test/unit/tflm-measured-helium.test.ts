@@ -152,4 +152,15 @@ describe('CMSIS-NN code path of a target', () => {
     assert.equal(a.memory.tailBytes, report('g2_fc_int8_batch4').memory.tailBytes);
     assert.ok(a.memory.tailBytes > b.memory.tailBytes, 'kernel sums are persistent on the MVE path');
   });
+
+  it('fit --format json: each board row says its code path, Helium boards mve', () => {
+    const file = join(tempDir(), 'fc.tflite');
+    writeFileSync(file, BUILDERS['g2_fc_int8_batch4']!());
+    const r = cli('fit', file, '--format', 'json');
+    const rows = (JSON.parse(r.out) as { targets: { core: string; runtime: string; codePath: string | null }[] }).targets;
+    const cmsis = rows.filter((row) => row.runtime === 'tflm-cmsis-nn');
+    assert.ok(cmsis.some((row) => row.core === 'cortex-m85'), 'the catalog has a Cortex-M85 board on CMSIS-NN');
+    for (const row of cmsis) assert.equal(row.codePath, codePathFor(row.core), `${row.core}`);
+    assert.ok(cmsis.some((row) => row.codePath === 'mve') && cmsis.some((row) => row.codePath === 'dsp'));
+  });
 });

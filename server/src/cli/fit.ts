@@ -292,7 +292,7 @@ export function runFit(path: string, runtime: Runtime | null, format: 'text' | '
   rows.sort(fitOrder);
   if (format === 'json') {
     out(JSON.stringify({ model: path, targets: rows.map((r) => ({
-      id: r.target.id, core: r.target.core, runtime: r.runtime, clockMHz: r.clockMHz, fit: r.fit,
+      id: r.target.id, core: r.target.core, runtime: r.runtime, codePath: r.memory.codePath, clockMHz: r.clockMHz, fit: r.fit,
       arenaBytes: r.memory.memory.minArenaBytes, memoryEstimated: r.memoryEstimated, flashBytes: r.memory.flash.modelBytes,
       latency: r.latency && { ms: r.latency.ms, lowMs: r.latency.lowMs, highMs: r.latency.highMs, calibrated: r.latency.calibrated },
       energyUj: r.energy?.uJ ?? null,
