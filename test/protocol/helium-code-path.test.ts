@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { analyzeModel } from '../../server/src/analysis/report.ts';
 import { readTflite } from '../../server/src/model/tflite/reader.ts';
+import { modelHover } from './helpers/hover.ts';
 import { LspClient } from './helpers/lsp-client.ts';
 import { serveWorkspace } from './helpers/serve.ts';
 import { type TestWorkspace } from './helpers/workspace.ts';
@@ -13,16 +13,11 @@ let client: LspClient;
 
 serveWorkspace((w, c) => { ws = w; if (c) client = c; });
 
-async function modelHover(name: string, text: string): Promise<string> {
-  const uri = ws.uri(name);
-  await client.open(uri, text);
-  const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 10 } });
-  return (h?.contents as MarkupContent | undefined)?.value ?? '';
-}
+const hover = (name: string, text: string): Promise<string> => modelHover(client, ws, name, text);
 
 test('a Helium target: the manifest\'s figures are CMSIS-NN\'s MVE ones, a DSP core keeps the DSP ones', async () => {
-  const m55 = await modelHover('m55.tinyml.yaml', 'model: kws.tflite\ntarget: cortex-m55\nruntime: tflm-cmsis-nn\n');
-  const m4 = await modelHover('m4.tinyml.yaml', 'model: kws.tflite\ntarget: cortex-m4f\nruntime: tflm-cmsis-nn\n');
+  const m55 = await hover('m55.tinyml.yaml', 'model: kws.tflite\ntarget: cortex-m55\nruntime: tflm-cmsis-nn\n');
+  const m4 = await hover('m4.tinyml.yaml', 'model: kws.tflite\ntarget: cortex-m4f\nruntime: tflm-cmsis-nn\n');
   const model = readTflite(readFileSync(ws.path('kws.tflite')));
   const arena = (path: 'mve' | 'dsp'): string => `${analyzeModel(model, 'tflm-cmsis-nn', {}, path).memory.minArenaBytes.toLocaleString('en-US')} B, for \`kTensorArenaSize\``;
   assert.notEqual(arena('mve'), arena('dsp'), 'the example\'s depthwise layers need more scratch on MVE');
@@ -33,6 +28,6 @@ test('a Helium target: the manifest\'s figures are CMSIS-NN\'s MVE ones, a DSP c
 });
 
 test('cortex-m0plus: the plain-C path (no DSP) is named', async () => {
-  const m0 = await modelHover('m0.tinyml.yaml', 'model: kws.tflite\ntarget: cortex-m0plus\nruntime: tflm-cmsis-nn\n');
+  const m0 = await hover('m0.tinyml.yaml', 'model: kws.tflite\ntarget: cortex-m0plus\nruntime: tflm-cmsis-nn\n');
   assert.match(m0, /plain-C code path/);
 });
