@@ -1,6 +1,9 @@
 /**
  * Conformance: our TensorFlow Lite Micro figures against what TFLM itself reported for every model and kernel set in
- * ../shared/models/tflm_ground_truth.tsv. Needs ../shared (present in CI, absent from a user's fresh clone).
+ * ../shared/models/tflm_ground_truth.tsv (Cortex-M4: reference kernels, CMSIS-NN on its DSP path) and
+ * tflm_ground_truth_helium.tsv (Cortex-M55: CMSIS-NN on its Helium/MVE path, runtime `tflm-cmsis-nn-helium` there,
+ * analysed as `tflm-cmsis-nn` with the code path of the row's core). Needs ../shared (present in CI, absent from a
+ * user's fresh clone).
  *
  *   npm run conformance            # table of model x figure, expected and actual; exit 1 on any difference
  *   npm run conformance -- --quiet # only differences and the totals
@@ -12,8 +15,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeModel } from '../server/src/analysis/report.js';
-import type { KernelSet } from '../server/src/analysis/tflm/kernels/types.js';
+import type { CodePath, KernelSet } from '../server/src/analysis/tflm/kernels/types.js';
 import { readTflite } from '../server/src/model/tflite/reader.js';
+import { codePathFor } from '../server/src/targets/code-path.js';
+
+/** The ground-truth files, each checked when present (the first one must be). */
+const TRUTH_FILES = ['tflm_ground_truth.tsv', 'tflm_ground_truth_helium.tsv'];
+/** The helium file's runtime name: the CMSIS-NN kernels, on the code path of the row's core. */
+const HELIUM_RUNTIME = 'tflm-cmsis-nn-helium';
 
 const sharedModels = resolve(__dirname, '../../shared/models');
 const quiet = process.argv.includes('--quiet');
@@ -28,35 +37,52 @@ interface Check {
 }
 
 function main(): number {
-  const truthPath = join(sharedModels, 'tflm_ground_truth.tsv');
-  if (!existsSync(truthPath)) {
-    console.error(`conformance: ${truthPath} not found; this suite needs ../shared beside the checkout (CI has it).`);
+  const first = join(sharedModels, TRUTH_FILES[0]!);
+  if (!existsSync(first)) {
+    console.error(`conformance: ${first} not found; this suite needs ../shared beside the checkout (CI has it).`);
     return 2;
   }
-  const lines = readFileSync(truthPath, 'utf8').trim().split('\n');
-  const header = lines.shift()!.split('\t');
   const checks: Check[] = [];
-  for (const line of lines) {
-    const cells = line.split('\t');
-    const row = Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
-    checks.push(...checkRow(row));
+  const totals: string[] = [];
+  for (const file of TRUTH_FILES) {
+    const truthPath = join(sharedModels, file);
+    if (!existsSync(truthPath)) {
+      totals.push(`${file}: not found, skipped`);
+      continue;
+    }
+    const lines = readFileSync(truthPath, 'utf8').trim().split('\n');
+    const header = lines.shift()!.split('\t');
+    const fileChecks: Check[] = [];
+    for (const line of lines) {
+      const cells = line.split('\t');
+      const row = Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
+      fileChecks.push(...checkRow(row));
+    }
+    const bad = fileChecks.filter((c) => !c.pass).length;
+    totals.push(`${file}: ${fileChecks.length - bad} passed, ${bad} failed`);
+    checks.push(...fileChecks);
   }
   printTable(checks);
   const failed = checks.filter((c) => !c.pass).length;
-  console.log(`\nconformance: ${checks.length - failed} passed, ${failed} failed`);
+  console.log('');
+  for (const t of totals) console.log(`  ${t}`);
+  console.log(`conformance: ${checks.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }
 
 function checkRow(row: Record<string, string>): Check[] {
   const model = row.model!;
-  const runtime = row.runtime as KernelSet;
+  const runtime = row.runtime!;
+  const helium = runtime === HELIUM_RUNTIME;
+  const kernels = (helium ? 'tflm-cmsis-nn' : runtime) as KernelSet;
+  const codePath: CodePath = helium ? codePathFor(row.core ?? 'cortex-m55') : 'dsp';
   const out: Check[] = [];
   const check = (figure: string, expected: string | number, actual: string | number): void => {
     out.push({ model, runtime, figure, expected: String(expected), actual: String(actual), pass: String(expected) === String(actual) });
   };
   let report;
   try {
-    report = analyzeModel(readTflite(new Uint8Array(readFileSync(join(sharedModels, model)))), runtime);
+    report = analyzeModel(readTflite(new Uint8Array(readFileSync(join(sharedModels, model)))), kernels, {}, codePath);
   } catch (e) {
     check('analysis', 'a report', `error: ${(e as Error).message}`);
     return out;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import { modelHover } from './helpers/hover.ts';
 import { LspClient } from './helpers/lsp-client.ts';
 import { serveWorkspace } from './helpers/serve.ts';
 import { type TestWorkspace } from './helpers/workspace.ts';
@@ -10,19 +10,14 @@ let client: LspClient;
 
 serveWorkspace((w, c) => { ws = w; if (c) client = c; });
 
-async function modelHover(name: string, text: string): Promise<string> {
-  const uri = ws.uri(name);
-  await client.open(uri, text);
-  const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 10 } });
-  return (h?.contents as MarkupContent | undefined)?.value ?? '';
-}
+const hover = (name: string, text: string): Promise<string> => modelHover(client, ws, name, text);
 
 test('a manifest without runtime: analyses for the board runtime fit picks, and the model hover says so', async () => {
-  const esp = await modelHover('esp.tinyml.yaml', 'model: kws.tflite\ntarget: esp32s3\n');
+  const esp = await hover('esp.tinyml.yaml', 'model: kws.tflite\ntarget: esp32s3\n');
   assert.match(esp, /Runtime `tflm-esp-nn`: the target's own/);
   // ESP-NN's memory stand-in is TFLM's reference kernel set.
   assert.match(esp, /for `tflm-reference`/);
-  const named = await modelHover('named.tinyml.yaml', 'model: kws.tflite\ntarget: esp32s3\nruntime: tflm-cmsis-nn\n');
+  const named = await hover('named.tinyml.yaml', 'model: kws.tflite\ntarget: esp32s3\nruntime: tflm-cmsis-nn\n');
   assert.doesNotMatch(named, /the target's own/);
   assert.match(named, /for `tflm-cmsis-nn`/);
 });

@@ -87,33 +87,40 @@ function softmax(rows: number, n: number): Uint8Array {
   return m.finish();
 }
 
-const out = process.argv[2];
-if (!out) {
-  process.stderr.write('usage: sweep-models.ts OUT_DIR\n');
-  process.exit(2);
-}
-mkdirSync(out, { recursive: true });
-const models: [string, () => Uint8Array][] = [];
-for (const h of [4, 8, 16, 24]) {
-  for (const cin of [3, 8, 16, 20, 32]) {
-    for (const cout of [8, 16, 24]) {
-      models.push([`sw_conv1x1_h${h}_c${cin}_o${cout}`, () => conv(h, cin, cout, 1, 1, 'VALID', false)]);
-      models.push([`sw_conv3x3s1same_h${h}_c${cin}_o${cout}`, () => conv(h, cin, cout, 3, 1, 'SAME', false)]);
-      if (h >= 8) models.push([`sw_conv3x3s2valid_h${h}_c${cin}_o${cout}`, () => conv(h, cin, cout, 3, 2, 'VALID', false)]);
-    }
-    models.push([`sw_dw3x3s1same_h${h}_c${cin}`, () => conv(h, cin, cin, 3, 1, 'SAME', true)]);
-    if (h >= 8) models.push([`sw_dw3x3s2valid_h${h}_c${cin}`, () => conv(h, cin, cin, 3, 2, 'VALID', true)]);
-    models.push([`sw_avgpool2x2_h${h}_c${cin}`, () => pool('AVERAGE_POOL_2D', h, cin, 2, 2)]);
-    models.push([`sw_maxpool2x2_h${h}_c${cin}`, () => pool('MAX_POOL_2D', h, cin, 2, 2)]);
-    for (const kind of ['ADD', 'MUL'] as const) {
-      models.push([`sw_${kind.toLowerCase()}_h${h}_c${cin}`, () => binary(kind, h, cin, false)]);
-      models.push([`sw_${kind.toLowerCase()}bcast_h${h}_c${cin}`, () => binary(kind, h, cin, true)]);
+/** The sweep models by name (also rebuilt by test/unit/tflm-measured-helium.test.ts to check the rig's figures). */
+export const SWEEP_MODELS: Readonly<Record<string, () => Uint8Array>> = (() => {
+  const models: [string, () => Uint8Array][] = [];
+  for (const h of [4, 8, 16, 24]) {
+    for (const cin of [3, 8, 16, 20, 32]) {
+      for (const cout of [8, 16, 24]) {
+        models.push([`sw_conv1x1_h${h}_c${cin}_o${cout}`, () => conv(h, cin, cout, 1, 1, 'VALID', false)]);
+        models.push([`sw_conv3x3s1same_h${h}_c${cin}_o${cout}`, () => conv(h, cin, cout, 3, 1, 'SAME', false)]);
+        if (h >= 8) models.push([`sw_conv3x3s2valid_h${h}_c${cin}_o${cout}`, () => conv(h, cin, cout, 3, 2, 'VALID', false)]);
+      }
+      models.push([`sw_dw3x3s1same_h${h}_c${cin}`, () => conv(h, cin, cin, 3, 1, 'SAME', true)]);
+      if (h >= 8) models.push([`sw_dw3x3s2valid_h${h}_c${cin}`, () => conv(h, cin, cin, 3, 2, 'VALID', true)]);
+      models.push([`sw_avgpool2x2_h${h}_c${cin}`, () => pool('AVERAGE_POOL_2D', h, cin, 2, 2)]);
+      models.push([`sw_maxpool2x2_h${h}_c${cin}`, () => pool('MAX_POOL_2D', h, cin, 2, 2)]);
+      for (const kind of ['ADD', 'MUL'] as const) {
+        models.push([`sw_${kind.toLowerCase()}_h${h}_c${cin}`, () => binary(kind, h, cin, false)]);
+        models.push([`sw_${kind.toLowerCase()}bcast_h${h}_c${cin}`, () => binary(kind, h, cin, true)]);
+      }
     }
   }
+  for (const inner of [16, 32, 64, 100, 256]) {
+    for (const units of [4, 10, 32, 64]) models.push([`sw_fc_i${inner}_u${units}`, () => fc(inner, units, 1)]);
+  }
+  for (const rows of [1, 4]) for (const n of [2, 10, 32, 100]) models.push([`sw_softmax_r${rows}_n${n}`, () => softmax(rows, n)]);
+  return Object.fromEntries(models);
+})();
+
+if (process.argv[1]?.endsWith('sweep-models.ts')) {
+  const out = process.argv[2];
+  if (!out) {
+    process.stderr.write('usage: sweep-models.ts OUT_DIR\n');
+    process.exit(2);
+  }
+  mkdirSync(out, { recursive: true });
+  for (const [name, build] of Object.entries(SWEEP_MODELS)) writeFileSync(join(out, `${name}.tflite`), build());
+  process.stdout.write(`${Object.keys(SWEEP_MODELS).length} sweep models written to ${out}\n`);
 }
-for (const inner of [16, 32, 64, 100, 256]) {
-  for (const units of [4, 10, 32, 64]) models.push([`sw_fc_i${inner}_u${units}`, () => fc(inner, units, 1)]);
-}
-for (const rows of [1, 4]) for (const n of [2, 10, 32, 100]) models.push([`sw_softmax_r${rows}_n${n}`, () => softmax(rows, n)]);
-for (const [name, build] of models) writeFileSync(join(out, `${name}.tflite`), build());
-process.stdout.write(`${models.length} sweep models written to ${out}\n`);

@@ -3,7 +3,7 @@ import type { AnalysisLimits } from '../model/limits.js';
 import { operatorMacs, operatorWeightBytes } from './compute.js';
 import { dynamicInputNote, dynamicInputs, type DynamicInput } from './shapes.js';
 import { activationType } from './support/tflm.js';
-import type { KernelSet } from './tflm/kernels/types.js';
+import type { CodePath, KernelSet } from './tflm/kernels/types.js';
 import { invokeFailure } from './tflm/invoke.js';
 import type { PlannedBuffer } from './tflm/interpreter.js';
 import { analyzeTflmMemory, type TflmMemoryReport } from './tflm/memory.js';
@@ -58,6 +58,11 @@ export interface LayerReport {
 
 export interface AnalysisReport {
   runtime: KernelSet;
+  /**
+   * CMSIS-NN's code path the figures are for (`dsp` Cortex-M4/M7/M33, `mve` Helium Cortex-M55/M85, `scalar`
+   * Cortex-M0+/M3); null for the reference kernels, which have one.
+   */
+  codePath: CodePath | null;
   /** What AllocateTensors() does: `unsupported` when it fails. A model can allocate and still fail at Invoke. */
   status: 'ok' | 'unsupported';
   /** Every operator TFLM cannot run: failing AllocateTensors(), then those failing only at Invoke(). */
@@ -89,8 +94,8 @@ export interface AnalysisReport {
  * Analyse a model for a runtime: memory to the byte, op support, flash and compute. Pure: no I/O. Bounded by
  * `limits` (defaults: DEFAULT_LIMITS); exceeding one throws an `AnalysisLimitError`.
  */
-export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<AnalysisLimits> = {}): AnalysisReport {
-  const memory = analyzeTflmMemory(model, runtime, limits);
+export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<AnalysisLimits> = {}, codePath: CodePath = 'dsp'): AnalysisReport {
+  const memory = analyzeTflmMemory(model, runtime, limits, codePath);
   const key = (subgraph: number, node: number): string => `${subgraph}/${node}`;
   // Per node, by subgraph and node index (string keys for 100,000 nodes would dominate the report's cost).
   const failed = byNode(model, memory.failures);
@@ -143,6 +148,7 @@ export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<A
 
   return {
     runtime,
+    codePath: runtime === 'tflm-cmsis-nn' ? codePath : null,
     status: memory.status,
     unsupportedOps: groupUnsupported(model, memory, invokeFailures),
     memory: {
@@ -213,11 +219,15 @@ function memoryNotes(model: Model, memory: TflmMemoryReport): string[] {
       + `end, and with an arena of ${memory.minArenaBytes} bytes (not a multiple of 16) that alignment padding is smaller.`);
   }
   if (model.offlineMemoryAllocation) notes.push('Offline-planned tensor offsets (OfflineMemoryAllocation metadata) are honoured.');
-  if (memory.kernels === 'tflm-cmsis-nn') {
-    notes.push('CMSIS-NN scratch sizes are those of its DSP code path (Cortex-M4/M7/M33); on Helium cores (M55/M85) they differ and are not modelled yet.');
-  }
+  if (memory.kernels === 'tflm-cmsis-nn') notes.push(CODE_PATH_NOTES[memory.codePath]);
   return notes;
 }
+
+const CODE_PATH_NOTES: Readonly<Record<CodePath, string>> = {
+  dsp: 'CMSIS-NN buffer sizes are those of its DSP code path (Cortex-M4/M7/M33); a Helium target (Cortex-M55/M85) gets the MVE path\'s.',
+  mve: 'CMSIS-NN buffer sizes are those of its Helium (MVE) code path (Cortex-M55/M85): depthwise and convolution scratch, fully-connected and SVDF kernel sums.',
+  scalar: 'CMSIS-NN buffer sizes are those of its plain-C code path (no DSP extension: Cortex-M0+/M3).',
+};
 
 function weightBytes(model: Model): number {
   // Several tensors may share a buffer; flash holds it once.

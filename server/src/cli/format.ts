@@ -38,6 +38,7 @@ export function toJson(modelPath: string, report: AnalysisReport): object {
   return {
     model: modelPath,
     runtime: report.runtime,
+    codePath: report.codePath,
     status: report.status,
     unsupportedOps: report.unsupportedOps,
     memory: report.memory,

@@ -17,6 +17,7 @@ import type { Model } from '../model/ir.js';
 import type { AnalysisLimits } from '../model/limits.js';
 import type { CacheStats } from './protocol.js';
 import type { JobFailure, JobRequest, KernelSet } from './worker/messages.js';
+import type { CodePath } from '../analysis/tflm/kernels/types.js';
 import { joinReport } from './worker/lean-report.js';
 import type { AnalysisPool, JobOutcome, RunOptions } from './worker/pool.js';
 
@@ -49,6 +50,8 @@ export interface JobOptions {
   readonly inputShapes?: readonly InputShape[];
   /** The core's bounds where the settings change them (`tinymlLens.limits.*`); part of the analysis key. */
   readonly limits?: Partial<AnalysisLimits>;
+  /** CMSIS-NN's code path for the target's core (`dsp` when absent); part of the analysis key when another. */
+  readonly codePath?: CodePath;
 }
 
 type Parsed =
@@ -105,7 +108,7 @@ export class ModelCache {
    * was started or joined for `options.owner`), or failed.
    */
   analysis(load: Ok, kernels: KernelSet, support: Runtime | null, options: JobOptions = {}): AnalysisState {
-    const key = analysisKey(load.hash, kernels, support, options.inputShapes, options.limits);
+    const key = analysisKey(load.hash, kernels, support, options.inputShapes, options.limits, options.codePath);
     const known = this.analyses.get(key);
     if (known && (known.kind !== 'pending' || this.pool.join(key, options.owner))) return known;
     const bytes = this.bytesOf(load);
@@ -136,8 +139,8 @@ export class ModelCache {
   }
 
   /** The job key of an analysis, for `release`. */
-  static analysisKey(hash: string, kernels: KernelSet, support: Runtime | null, inputShapes?: readonly InputShape[], limits?: Partial<AnalysisLimits>): string {
-    return analysisKey(hash, kernels, support, inputShapes, limits);
+  static analysisKey(hash: string, kernels: KernelSet, support: Runtime | null, inputShapes?: readonly InputShape[], limits?: Partial<AnalysisLimits>, codePath?: CodePath): string {
+    return analysisKey(hash, kernels, support, inputShapes, limits, codePath);
   }
 
   /**
@@ -170,7 +173,8 @@ export class ModelCache {
   private start(key: string, bytes: Uint8Array, kernels: KernelSet, support: Runtime | null, options: JobOptions): Promise<void> {
     const shapes = options.inputShapes?.length ? { inputShapes: options.inputShapes } : {};
     const limits = options.limits && Object.keys(options.limits).length > 0 ? { limits: options.limits } : {};
-    const run = this.pool.run(key, { kind: 'analyse', bytes, kernels, support, ...shapes, ...limits }, this.runOptions(options));
+    const path = options.codePath && options.codePath !== 'dsp' ? { codePath: options.codePath } : {};
+    const run = this.pool.run(key, { kind: 'analyse', bytes, kernels, support, ...shapes, ...limits, ...path }, this.runOptions(options));
     return run.then((outcome) => {
       if (outcome.kind === 'cancelled') {
         if (this.analyses.get(key)?.kind === 'pending' && !this.pool.has(key)) this.analyses.delete(key);
@@ -271,10 +275,12 @@ function parseKey(hash: string): string {
   return `parse|${hash}`;
 }
 
-function analysisKey(hash: string, kernels: KernelSet, support: Runtime | null, inputShapes: readonly InputShape[] = [], limits: Partial<AnalysisLimits> = {}): string {
+function analysisKey(hash: string, kernels: KernelSet, support: Runtime | null, inputShapes: readonly InputShape[] = [], limits: Partial<AnalysisLimits> = {}, codePath: CodePath = 'dsp'): string {
   const shapes = inputShapes.length ? `|${JSON.stringify(inputShapes.map((s) => [s.input, s.shape]))}` : '';
   const bounds = Object.keys(limits).length ? `|${JSON.stringify([limits.maxWork, limits.maxDepth, limits.maxMemory, limits.maxArena])}` : '';
-  return `analyse|${hash}|${kernels}|${support ?? '-'}${shapes}${bounds}`;
+  // Only the CMSIS-NN kernels read the code path: the reference analysis is one job whatever the core.
+  const path = kernels === 'tflm-cmsis-nn' && codePath !== 'dsp' ? `|${codePath}` : '';
+  return `analyse|${hash}|${kernels}|${support ?? '-'}${shapes}${bounds}${path}`;
 }
 
 /** The owner of a file's parse job: the file, which lets go when its content changes. */

@@ -70,12 +70,17 @@ export class ArenaModel {
     }
   }
 
-  /** AllocatePersistentBuffer(size, alignment): from the tail. */
-  persistent(size: number, align: number): number {
+  /**
+   * AllocatePersistentBuffer(size, alignment): from the tail. `filled`: the kernel writes the buffer while its
+   * temporaries are live (CMSIS-NN's kernel sums), so an arena where it would overlap them is too small — TFLM's
+   * check against the head alone lets it through, and the writes corrupt the temporaries.
+   */
+  persistent(size: number, align: number, filled = false): number {
     const result = alignDown(this.tail - size, align);
-    const ok = result >= this.head;
+    const floor = filled ? this.temp : this.head;
+    const ok = result >= floor;
     if (ok) this.tail = result;
-    this.need?.persistent(size, align, this.head);
+    this.need?.persistent(size, align, floor);
     this.record('P', size, align, ok);
     return result;
   }

@@ -2,7 +2,7 @@ import type { Model, Operator, Subgraph, Tensor } from '../../model/ir.js';
 import { ArenaExhausted, ArenaModel, type ArenaEvent, type SizeNeed } from './arena.js';
 import { createKernelContext, type ScratchRequest } from './kernel-context.js';
 import { kernelFor } from './kernels/index.js';
-import { PrepareFailure, tflmTypeSize, type KernelContext, type KernelModel, type KernelSet } from './kernels/types.js';
+import { PrepareFailure, tflmTypeSize, type KernelContext, type CodePath, type KernelModel, type KernelSet } from './kernels/types.js';
 import { markLifetimes, type Lifetime } from './lifetimes.js';
 import { checkModelForTflm } from './model-checks.js';
 import { resolveLimits, type AnalysisLimits } from '../../model/limits.js';
@@ -77,6 +77,8 @@ export interface SimulationOptions {
   limits?: AnalysisLimits;
   /** Learns from this replay which other arena sizes would allocate (memory.ts derives the minimum from it). */
   sizeNeed?: SizeNeed;
+  /** CMSIS-NN's code path (default `dsp`). */
+  codePath?: CodePath;
 }
 
 /**
@@ -404,6 +406,7 @@ class Simulation {
     return createKernelContext({
       model: this.model,
       kernels: this.kernels,
+      ...(this.options.codePath ? { codePath: this.options.codePath } : {}),
       arena: this.arena,
       subgraph: sg,
       op,

@@ -1,6 +1,6 @@
 import { constantData, type Model, type Operator, type Subgraph, type Tensor } from '../../model/ir.js';
 import type { ArenaModel } from './arena.js';
-import { PrepareFailure, type KernelContext, type KernelSet } from './kernels/types.js';
+import { PrepareFailure, type CodePath, type KernelContext, type KernelSet } from './kernels/types.js';
 import { CORTEX_M as S, alignUp, intArrayBytes } from './structs.js';
 
 /** A RequestScratchBufferInArena call; `node` is -1 until FinishPrepareNodeAllocations stamps it. */
@@ -13,6 +13,8 @@ export interface ScratchRequest {
 export interface KernelContextOptions {
   model: Model;
   kernels: KernelSet;
+  /** CMSIS-NN's code path; `dsp` when omitted. */
+  codePath?: CodePath;
   arena: ArenaModel;
   subgraph: Subgraph;
   op: Operator;
@@ -38,6 +40,7 @@ class NodeContext implements KernelContext {
   readonly subgraph: Subgraph;
   readonly op: Operator;
   readonly kernels: KernelSet;
+  readonly codePath: CodePath;
   private readonly a: ArenaModel;
 
   constructor(private readonly o: KernelContextOptions) {
@@ -45,6 +48,7 @@ class NodeContext implements KernelContext {
     this.subgraph = o.subgraph;
     this.op = o.op;
     this.kernels = o.kernels;
+    this.codePath = o.codePath ?? 'dsp';
     this.a = o.arena;
   }
 
@@ -70,6 +74,10 @@ class NodeContext implements KernelContext {
 
   persistent(bytes: number): void {
     this.a.persistent(requestSize(bytes, 'a persistent buffer'), S.arenaAlignment);
+  }
+
+  persistentFilled(bytes: number): void {
+    this.a.persistent(requestSize(bytes, 'a persistent buffer'), S.arenaAlignment, true);
   }
 
   persistentEach(count: number, bytes: number): void {

@@ -3,7 +3,7 @@ import { AnalysisLimitError, resolveLimits, type AnalysisLimits } from '../../mo
 import { SizeNeed, type ArenaEvent } from './arena.js';
 import { simulateAllocateTensors, type NodeAllocation, type NodeFailure, type PlannedBuffer, type SimulationResult } from './interpreter.js';
 import { markLifetimes } from './lifetimes.js';
-import type { KernelSet } from './kernels/types.js';
+import type { CodePath, KernelSet } from './kernels/types.js';
 
 /** What one layer holds in the arena while it runs. */
 export interface LayerMemory {
@@ -24,6 +24,8 @@ export interface LayerMemory {
 
 export interface TflmMemoryReport {
   kernels: KernelSet;
+  /** CMSIS-NN's code path the figures follow (`dsp` unless a Helium or scalar core was named). */
+  codePath: CodePath;
   /** 'ok': AllocateTensors() succeeds given enough memory; 'unsupported': a node has no kernel or fails Prepare. */
   status: 'ok' | 'unsupported';
   /** Every failing node (TFLM itself stops at the first one). */
@@ -53,16 +55,17 @@ export interface TflmMemoryReport {
  * end would be here): a model that does not allocate in it gets an `AnalysisLimitError` naming the figure, never a
  * wrapped or placeholder size. The control-flow walk is bounded by `maxWork` and `maxDepth`.
  */
-export function analyzeTflmMemory(model: Model, kernels: KernelSet, limits: Partial<AnalysisLimits> = {}): TflmMemoryReport {
+export function analyzeTflmMemory(model: Model, kernels: KernelSet, limits: Partial<AnalysisLimits> = {}, codePath: CodePath = 'dsp'): TflmMemoryReport {
   const lim = resolveLimits(limits);
   const sizeNeed = new SizeNeed();
-  const full = simulateAllocateTensors(model, kernels, { arenaSize: lim.maxArena, continueOnFailure: true, limits: lim, sizeNeed });
+  const full = simulateAllocateTensors(model, kernels, { arenaSize: lim.maxArena, continueOnFailure: true, limits: lim, sizeNeed, codePath });
   if (full.exhausted) throw arenaLimit(lim, full.exhausted);
   const status = full.failures.length === 0 ? 'ok' : 'unsupported';
-  const fits = sizeNeed.exact ? (size: number) => sizeNeed.fits(size) : replayFits(model, kernels, lim);
+  const fits = sizeNeed.exact ? (size: number) => sizeNeed.fits(size) : replayFits(model, kernels, lim, codePath);
   const minArenaBytes = minimumArena(full, lim, fits);
   return {
     kernels,
+    codePath,
     status,
     failures: full.failures,
     exact: status === 'ok',
@@ -85,8 +88,8 @@ function arenaLimit(limits: AnalysisLimits, event: ArenaEvent): AnalysisLimitErr
 }
 
 /** Whether AllocateTensors() succeeds in `size` bytes, by replaying it at that size. */
-export function replayFits(model: Model, kernels: KernelSet, limits: AnalysisLimits): (size: number) => boolean {
-  return (size) => simulateAllocateTensors(model, kernels, { arenaSize: size, continueOnFailure: true, limits }).exhausted === null;
+export function replayFits(model: Model, kernels: KernelSet, limits: AnalysisLimits, codePath: CodePath = 'dsp'): (size: number) => boolean {
+  return (size) => simulateAllocateTensors(model, kernels, { arenaSize: size, continueOnFailure: true, limits, codePath }).exhausted === null;
 }
 
 /**

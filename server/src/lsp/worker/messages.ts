@@ -12,7 +12,7 @@ import type { AnalysisLimits, LimitName } from '../../model/limits.js';
 import type { TfjsModel } from '../../model/tfjs/reader.js';
 import type { QuantizeResult } from '../protocol.js';
 import type { QuantizeJob } from './quantize-job.js';
-import type { KernelSet } from '../../analysis/tflm/kernels/types.js';
+import type { CodePath, KernelSet } from '../../analysis/tflm/kernels/types.js';
 import type { LeanReport } from './lean-report.js';
 
 export type { KernelSet };
@@ -26,7 +26,8 @@ export type JobRequest =
   | { readonly kind: 'parse'; readonly bytes: Uint8Array }
   /** `inputShapes`: the manifest's `input_shapes:` (checked against the model by the server first). */
   /** `limits`: the core's bounds where the settings change them (model/limits.ts; the defaults otherwise). */
-  | { readonly kind: 'analyse'; readonly bytes: Uint8Array; readonly kernels: KernelSet; readonly support: Runtime | null; readonly inputShapes?: readonly InputShape[]; readonly limits?: Partial<AnalysisLimits> }
+  /** `codePath`: CMSIS-NN's code path for the target's core (analysis/tflm/kernels/types.ts; `dsp` when absent). */
+  | { readonly kind: 'analyse'; readonly bytes: Uint8Array; readonly kernels: KernelSet; readonly support: Runtime | null; readonly inputShapes?: readonly InputShape[]; readonly limits?: Partial<AnalysisLimits>; readonly codePath?: CodePath }
   | { readonly kind: 'tfjs'; readonly json: string; readonly shards: Readonly<Record<string, Uint8Array | string>> }
   | { readonly kind: 'quantize'; readonly job: QuantizeJob };
 

@@ -1,3 +1,4 @@
+import { cmsisBuffers } from './cmsis-nn-buffers.js';
 import type { KernelContext, KernelModel } from './types.js';
 import { check, checkEq, convolutionMultiplier, elements, needInput, needOutput, numInputs, type TensorView } from './math-common.js';
 import { intArrayBytes } from '../structs.js';
@@ -103,8 +104,8 @@ export const batchMatmulReference: KernelModel = {
 
 /**
  * BATCH_MATMUL, CMSIS-NN kernel: ranks 2..4; transposed copies first, then the reshaped output dims, then the
- * quantized data (28 bytes) for int8/int16. arm_fully_connected_s8_get_buffer_size is 0 on the DSP path (output
- * channels x 4 on Helium), so no scratch is requested.
+ * quantized data (28 bytes) for int8/int16. Int8 then requests arm_fully_connected_s8_get_buffer_size of the output
+ * dims as scratch: 0 on the DSP path (none requested), output channels x 4 on Helium.
  */
 export const batchMatmulCmsisNn: KernelModel = {
   params: BMM_PARAMS,
@@ -130,6 +131,10 @@ export const batchMatmulCmsisNn: KernelModel = {
         checkEq(ctx, 'lhs zero point', lhs.zeroPoint, 0);
         checkEq(ctx, 'rhs zero point', rhs.zeroPoint, 0);
         checkEq(ctx, 'output zero point', output.zeroPoint, 0);
+      } else {
+        // FillVariableShape(output rank 2..4): the last output dimension is cmsis_nn_dims.c.
+        const bytes = cmsisBuffers(ctx.codePath).fullyConnectedS8(out[out.length - 1] ?? 1);
+        if (bytes > 0) ctx.scratch(bytes);
       }
     }
   },

@@ -4,10 +4,12 @@
  * arm_convolve_get_buffer_sizes_s8.c, _s16.c, arm_depthwise_conv_get_buffer_sizes_s8.c, _s4.c,
  * arm_transpose_conv_get_buffer_sizes_s8.c and the predicates in Include/arm_nnsupportfunctions.h.
  *
- * The exported top-level functions are the DSP path (ARM_MATH_DSP without ARM_MATH_MVEI: Cortex-M4/M7/M33), the
- * build the ground truth measures. `HELIUM` holds the MVE (Cortex-M55/M85) variants, kept apart: they are not
- * measured, and some of them read fields TFLM leaves uninitialized in Prepare, so they can only be estimates.
+ * The exported top-level functions are the DSP path (ARM_MATH_DSP without ARM_MATH_MVEI: Cortex-M4/M7/M33).
+ * `cmsisBuffers(path)` picks the functions of one code path: `dsp`, `mve` (ARM_MATH_MVEI, Helium: Cortex-M55/M85,
+ * checked against TFLM's own figures on a Cortex-M55 build) or `scalar` (neither define: Cortex-M0+/M3, where only
+ * the depthwise and average-pool sizes differ from the DSP path).
  */
+import type { CodePath } from './types.js';
 
 /** cmsis_nn_dims: batch, height, width, channels. */
 export interface CmsisDims {
@@ -128,7 +130,7 @@ export function transposeConvReverseBufferSize(p: CmsisTransposeParams, input: C
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Helium (ARM_MATH_MVEI) variants: not measured; for estimates only.
+// Helium (ARM_MATH_MVEI) variants.
 
 /** arm_convolve_s8_get_buffer_size_mve: four im2col buffers of whole 16-lane int8 vectors. */
 function convolveS8BufferSizeMve(input: CmsisDims, filter: CmsisDims): number {
@@ -172,7 +174,8 @@ function depthwiseOptBufferSizeMve(filter: CmsisDims): number {
 /**
  * arm_depthwise_conv_wrapper_s8_get_buffer_size with MVE: one input channel and more than the threshold output
  * channels is run as a regular convolution plus a reordered filter. That branch reads stride, which TFLM's
- * depthwise Prepare leaves uninitialized: here the node's real strides are used.
+ * depthwise Prepare leaves uninitialized (it only matters for a 1-high input, the 1xN test): here the node's real
+ * strides are used.
  */
 function depthwiseWrapperS8BufferSizeMve(p: CmsisConvParams, input: CmsisDims, filter: CmsisDims, output: CmsisDims): number {
   if (input.c === 1 && output.c > DW_ONE_IN_CH_THRESHOLD_GCC) {
@@ -197,17 +200,58 @@ function transposeConvS8BufferSizeMve(p: CmsisTransposeParams, input: CmsisDims,
   return transposeWindowBytes(p, input, filter, output);
 }
 
+/** The buffer-size functions TFLM's CMSIS-NN kernels call in Prepare, on one code path. */
+export interface CmsisBufferSizes {
+  convolveWrapperS8(p: CmsisConvParams, input: CmsisDims, filter: CmsisDims, output: CmsisDims): number;
+  convolveWrapperS16(input: CmsisDims, filter: CmsisDims): number;
+  depthwiseWrapperS8(p: CmsisConvParams, input: CmsisDims, filter: CmsisDims, output: CmsisDims): number;
+  depthwiseWrapperS4(p: CmsisConvParams, input: CmsisDims, filter: CmsisDims, output: CmsisDims): number;
+  transposeConvS8(p: CmsisTransposeParams, input: CmsisDims, filter: CmsisDims, output: CmsisDims): number;
+  transposeConvReverse(p: CmsisTransposeParams, input: CmsisDims, filter: CmsisDims): number;
+  /** arm_avgpool_s8/s16_get_buffer_size: channels x 4 on the DSP path only. */
+  avgpool(channels: number): number;
+  /** arm_fully_connected_s8_get_buffer_size (filter_dims.c = output channels): output channels x 4 on MVE only. */
+  fullyConnectedS8(outputChannels: number): number;
+  /** arm_svdf_s8_get_buffer_size (weights_feature_dims.n = filters): filters x 4 on MVE only. */
+  svdfS8(filters: number): number;
+}
+
+const DSP: CmsisBufferSizes = {
+  convolveWrapperS8: (p, input, filter) => convolveWrapperS8BufferSize(p, input, filter),
+  convolveWrapperS16: convolveWrapperS16BufferSize,
+  depthwiseWrapperS8: depthwiseWrapperS8BufferSize,
+  depthwiseWrapperS4: depthwiseWrapperS4BufferSize,
+  transposeConvS8: transposeConvS8BufferSize,
+  transposeConvReverse: transposeConvReverseBufferSize,
+  avgpool: (channels) => channels * 4,
+  fullyConnectedS8: () => 0,
+  svdfS8: () => 0,
+};
+
+const MVE: CmsisBufferSizes = {
+  convolveWrapperS8: convolveWrapperS8BufferSizeMve,
+  convolveWrapperS16: convolveWrapperS16BufferSizeMve,
+  depthwiseWrapperS8: depthwiseWrapperS8BufferSizeMve,
+  depthwiseWrapperS4: depthwiseWrapperS4BufferSizeMve,
+  transposeConvS8: transposeConvS8BufferSizeMve,
+  transposeConvReverse: transposeConvReverseBufferSize,
+  avgpool: () => 0,
+  fullyConnectedS8: (outputChannels) => outputChannels * 4,
+  svdfS8: (filters) => filters * 4,
+};
+
 /**
- * The same buffer-size functions on the Helium (MVE) path, as CMSIS-NN computes them when ARM_MATH_MVEI is defined.
- * Not measured by the ground truth: report them as estimates.
+ * Without ARM_MATH_DSP: arm_depthwise_conv_s8_opt_get_buffer_size and the avgpool sizes are 0; the int4 depthwise
+ * size still calls the _dsp function, and the convolution sizes have no DSP condition (GCC's 1x1 fast size is 0 on
+ * both).
  */
-export const HELIUM = {
-  convolveWrapperS8BufferSize: convolveWrapperS8BufferSizeMve,
-  convolveWrapperS16BufferSize: (_p: CmsisConvParams, input: CmsisDims, filter: CmsisDims): number =>
-    convolveWrapperS16BufferSizeMve(input, filter),
-  depthwiseWrapperS8BufferSize: depthwiseWrapperS8BufferSizeMve,
-  depthwiseWrapperS4BufferSize: depthwiseWrapperS4BufferSizeMve,
-  transposeConvS8BufferSize: transposeConvS8BufferSizeMve,
-  /** Identical on both paths. */
-  transposeConvReverseBufferSize,
-} as const;
+const SCALAR: CmsisBufferSizes = {
+  ...DSP,
+  depthwiseWrapperS8: () => 0,
+  avgpool: () => 0,
+};
+
+/** The buffer-size functions of one CMSIS-NN code path. */
+export function cmsisBuffers(path: CodePath): CmsisBufferSizes {
+  return path === 'mve' ? MVE : path === 'scalar' ? SCALAR : DSP;
+}

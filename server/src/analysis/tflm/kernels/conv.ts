@@ -1,5 +1,5 @@
 import type { DType, Operator, Tensor } from '../../../model/ir.js';
-import { convolveWrapperS16BufferSize, convolveWrapperS8BufferSize, type CmsisDims } from './cmsis-nn-buffers.js';
+import { cmsisBuffers, type CmsisDims } from './cmsis-nn-buffers.js';
 import type { KernelContext, KernelModel } from './types.js';
 import { ensure, flatSize, params4 } from './util.js';
 
@@ -225,7 +225,7 @@ export function nhwc(ctx: KernelContext, t: Tensor): CmsisDims {
   return { n: dimOf(ctx, t, 0), h: dimOf(ctx, t, 1), w: dimOf(ctx, t, 2), c: dimOf(ctx, t, 3) };
 }
 
-/** CMSIS-NN CONV_2D (kernels/cmsis_nn/conv.cc: Init, Prepare), DSP build. */
+/** CMSIS-NN CONV_2D (kernels/cmsis_nn/conv.cc: Init, Prepare), on the context's code path. */
 export const convCmsisNn: KernelModel = {
   params: CONV_PARAMS,
   init: (ctx) => ctx.persistent(CMSIS_OP_DATA_CONV_BYTES),
@@ -263,11 +263,11 @@ export const convCmsisNn: KernelModel = {
       let bytes: number;
       if (t === 'INT8') {
         // Int4 filters use the int8 wrapper's size too (cmsis_nn/conv.cc only branches on the input type).
-        bytes = convolveWrapperS8BufferSize(p, inDims, filterDims);
+        bytes = cmsisBuffers(ctx.codePath).convolveWrapperS8(p, inDims, filterDims, outDims);
       } else {
         ensure(ctx, zeroPointOf(input) === 0, `input->params.zero_point != 0 (${zeroPointOf(input)} != 0)`);
         ensure(ctx, zeroPointOf(output) === 0, `output->params.zero_point != 0 (${zeroPointOf(output)} != 0)`);
-        bytes = convolveWrapperS16BufferSize(inDims, filterDims);
+        bytes = cmsisBuffers(ctx.codePath).convolveWrapperS16(inDims, filterDims);
       }
       if (bytes > 0) ctx.scratch(bytes);
     }

@@ -1,4 +1,4 @@
-import { depthwiseWrapperS4BufferSize, depthwiseWrapperS8BufferSize, type CmsisDims } from './cmsis-nn-buffers.js';
+import { cmsisBuffers, type CmsisDims } from './cmsis-nn-buffers.js';
 import {
   CMSIS_OP_DATA_CONV_BYTES, HYBRID_MESSAGE, INPUT_TYPE_MESSAGE, OP_DATA_CONV_BYTES, allocatePerChannel,
   calculateOpDataConv, convGeometry, dimOf, ensureFilterScales, ensureSameType, isAffine, isSupportedPair, required,
@@ -38,7 +38,7 @@ export const depthwiseConvReference: KernelModel = {
   },
 };
 
-/** CMSIS-NN DEPTHWISE_CONV_2D (kernels/cmsis_nn/depthwise_conv.cc: Init, Prepare), DSP build. */
+/** CMSIS-NN DEPTHWISE_CONV_2D (kernels/cmsis_nn/depthwise_conv.cc: Init, Prepare), on the context's code path. */
 export const depthwiseConvCmsisNn: KernelModel = {
   params: DEPTHWISE_CONV_PARAMS,
   init: (ctx) => ctx.persistent(CMSIS_OP_DATA_CONV_BYTES),
@@ -72,15 +72,17 @@ export const depthwiseConvCmsisNn: KernelModel = {
     const inDims: CmsisDims = { n: batch, h: inH, w: inW, c: dimOf(ctx, input, 3) };
     const filterDims: CmsisDims = { n: 1, h: filterH, w: filterW, c: outputDepth };
     const outDims: CmsisDims = { n: batch, h: dimOf(ctx, output, 1), w: dimOf(ctx, output, 2), c: outputDepth };
-    // Prepare fills only padding and dilation of cmsis_nn_dw_conv_params; the DSP size functions read nothing else.
+    // Prepare fills only padding and dilation of cmsis_nn_dw_conv_params; the DSP size functions read nothing else
+    // (MVE's one-input-channel branch reads stride too: see cmsis-nn-buffers.ts).
     const p = {
       padding: { w: padding.width, h: padding.height },
       stride: { w: g.strideW, h: g.strideH },
       dilation: { w: g.dilationW, h: g.dilationH },
     };
+    const sizes = cmsisBuffers(ctx.codePath);
     const bytes = filter.dtype === 'INT4'
-      ? depthwiseWrapperS4BufferSize(p, inDims, filterDims, outDims)
-      : depthwiseWrapperS8BufferSize(p, inDims, filterDims, outDims);
+      ? sizes.depthwiseWrapperS4(p, inDims, filterDims, outDims)
+      : sizes.depthwiseWrapperS8(p, inDims, filterDims, outDims);
     if (bytes > 0) ctx.scratch(bytes);
   },
 };

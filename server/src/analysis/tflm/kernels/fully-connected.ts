@@ -1,3 +1,4 @@
+import { cmsisBuffers } from './cmsis-nn-buffers.js';
 import type { KernelContext, KernelModel } from './types.js';
 import {
   activationOf, activationRangeQuantized, check, checkEq, convolutionMultiplier, elements, needInput,
@@ -77,11 +78,12 @@ export const fullyConnectedReference: KernelModel = {
 };
 
 /**
- * FULLY_CONNECTED, CMSIS-NN kernel (kernels/cmsis_nn/fully_connected.cc), DSP build. It rejects hybrid models and
- * int16 per-channel filters, and only requests scratch where arm_* buffer-size functions are non-zero: with GCC on
- * the DSP path arm_fully_connected_s8/s16_get_buffer_size and arm_convolve_1x1_s8_fast_get_buffer_size are all 0
- * (on Helium/MVE the s8 size is output_depth x 4, which with KERNELS_OPTIMIZED_FOR_SPEED becomes a persistent
- * kernel-sum buffer instead of scratch). The one request left is the fake per-channel buffer for the conv-1x1 path.
+ * FULLY_CONNECTED, CMSIS-NN kernel (kernels/cmsis_nn/fully_connected.cc). It rejects hybrid models and int16
+ * per-channel filters, and only requests scratch where arm_* buffer-size functions are non-zero: with GCC
+ * arm_fully_connected_s16_get_buffer_size and arm_convolve_1x1_s8_fast_get_buffer_size are 0 on every path, so the
+ * DSP path's one request is the fake per-channel buffer for the conv-1x1 path. On Helium (MVE) the int8 size outside
+ * the conv-1x1 path is output_depth x 4: with KERNELS_OPTIMIZED_FOR_SPEED a persistent kernel-sum buffer when the
+ * filter (and bias, if any) are constant, else scratch.
  */
 export const fullyConnectedCmsisNn: KernelModel = {
   params: FC_PARAMS,
@@ -110,6 +112,11 @@ export const fullyConnectedCmsisNn: KernelModel = {
       const conv1x1 = outRank > 2 && accumDepth % 4 === 0;
       // Per-tensor filters on the conv-1x1 path get a scratch buffer faking per-channel multipliers and shifts.
       if (conv1x1 && !perChannel) ctx.scratch(outputDepth * 4 * 2);
+      const bytes = conv1x1 ? 0 : cmsisBuffers(ctx.codePath).fullyConnectedS8(outputDepth);
+      if (bytes > 0) {
+        if (filter.isConstant && (bias === null || bias.isConstant)) ctx.persistentFilled(bytes);
+        else ctx.scratch(bytes);
+      }
     }
   },
 };

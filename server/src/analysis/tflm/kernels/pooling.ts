@@ -1,3 +1,4 @@
+import { cmsisBuffers } from './cmsis-nn-buffers.js';
 import type { KernelContext, KernelModel } from './types.js';
 import {
   activationOf, activationRangeQuantized, check, checkEq, f32, needInput, needOutput, numInputs, windowOutSize,
@@ -55,7 +56,7 @@ export const maxPoolCmsisNn: KernelModel = {
 /**
  * AVERAGE_POOL_2D, CMSIS-NN kernel: PoolingPrepare, then a second pair of input/output temporaries, and for int8 and
  * int16 a scratch buffer of arm_avgpool_s8/s16_get_buffer_size(output_w, channels): channels x 4 bytes on the DSP
- * path (0 on Helium/MVE).
+ * path (0 on Helium/MVE and without DSP).
  */
 export const averagePoolCmsisNn: KernelModel = {
   params: POOL_PARAMS,
@@ -66,7 +67,8 @@ export const averagePoolCmsisNn: KernelModel = {
     needOutput(ctx, 0);
     if (input.dtype === 'INT8' || input.dtype === 'INT16') {
       const depth = input.shape[3] ?? 0;
-      if (depth * 4 > 0) ctx.scratch(depth * 4);
+      const bytes = cmsisBuffers(ctx.codePath).avgpool(depth);
+      if (bytes > 0) ctx.scratch(bytes);
     }
   },
 };

@@ -1,3 +1,4 @@
+import { cmsisBuffers } from './cmsis-nn-buffers.js';
 import type { KernelContext, KernelModel } from './types.js';
 import { check, checkEq, f32, needInput, needOutput, numInputs, optionalInput } from './math-common.js';
 import { params4 } from './util.js';
@@ -68,6 +69,7 @@ function prepareSvdf(ctx: KernelContext): void {
     }
     ctx.scratch(batch * filters * 4);
     ctx.scratch(batch * units * 4);
+    if (ctx.kernels === 'tflm-cmsis-nn') svdfKernelSums(ctx, filters, weightsFeature.isConstant);
   } else {
     checkEq(ctx, 'weights_feature type', weightsFeature.dtype, 'FLOAT32');
     checkEq(ctx, 'weights_time type', weightsTime.dtype, 'FLOAT32');
@@ -84,6 +86,18 @@ export const svdfReference: KernelModel = {
   init: (ctx) => ctx.persistent(OP_DATA_SVDF),
   prepare: prepareSvdf,
 };
+
+/**
+ * CmsisNnPrepareSvdf after its two scratch requests: arm_svdf_s8_get_buffer_size (filters x 4 on Helium, 0 on the
+ * DSP path) becomes, with KERNELS_OPTIMIZED_FOR_SPEED, a persistent kernel-sum buffer computed from weights_feature,
+ * which must then be constant.
+ */
+function svdfKernelSums(ctx: KernelContext, filters: number, constantWeights: boolean): void {
+  const bytes = cmsisBuffers(ctx.codePath).svdfS8(filters);
+  if (bytes <= 0) return;
+  check(ctx, constantWeights, 'weights_feature must be a constant tensor (IsConstantTensor) for CMSIS-NN\'s kernel sums');
+  ctx.persistentFilled(bytes);
+}
 
 /** SVDF, CMSIS-NN kernel (kernels/cmsis_nn/svdf.cc). */
 export const svdfCmsisNn: KernelModel = {

@@ -1,5 +1,5 @@
 import type { DType } from '../../../model/ir.js';
-import { transposeConvReverseBufferSize, transposeConvS8BufferSize, type CmsisDims } from './cmsis-nn-buffers.js';
+import { cmsisBuffers, type CmsisDims } from './cmsis-nn-buffers.js';
 import {
   HYBRID_MESSAGE, INPUT_TYPE_MESSAGE, allocatePerChannel, checkConvolutionQuantization, dimOf, ensureFilterScales,
   ensureSameType, isSupportedPair, required,
@@ -68,7 +68,7 @@ export const transposeConvReference: KernelModel = {
   },
 };
 
-/** CMSIS-NN TRANSPOSE_CONV (kernels/cmsis_nn/transpose_conv.cc: Init, Prepare), DSP build. */
+/** CMSIS-NN TRANSPOSE_CONV (kernels/cmsis_nn/transpose_conv.cc: Init, Prepare), on the context's code path. */
 export const transposeConvCmsisNn: KernelModel = {
   params: TRANSPOSE_CONV_PARAMS,
   init: (ctx) => ctx.persistent(CMSIS_OP_DATA_TRANSPOSE_BYTES),
@@ -91,8 +91,9 @@ export const transposeConvCmsisNn: KernelModel = {
       const filterDims: CmsisDims = { n: outputDepth, h: dimOf(ctx, filter, 1), w: dimOf(ctx, filter, 2), c: inputDepth };
       const stride = { w: num(ctx.op.options.strideW), h: num(ctx.op.options.strideH) };
       // Both requests are made even when a size is 0 (the reverse-filter buffer usually is).
-      ctx.scratch(transposeConvS8BufferSize({ stride }, inDims, filterDims, outDims));
-      ctx.scratch(transposeConvReverseBufferSize({ stride }, inDims, filterDims));
+      const sizes = cmsisBuffers(ctx.codePath);
+      ctx.scratch(sizes.transposeConvS8({ stride }, inDims, filterDims, outDims));
+      ctx.scratch(sizes.transposeConvReverse({ stride }, inDims, filterDims));
     }
     if (t === 'INT16') ctx.scratch(flatSize(ctx.shape(output.index)) * 8);
     if (t === 'INT8' || t === 'INT16') ensureFilterScales(ctx, filter, QUANTIZED_DIM);

@@ -3,6 +3,12 @@ import type { Model, Operator, Subgraph, Tensor } from '../../../model/ir.js';
 /** The kernel sets whose allocations are modelled. */
 export type KernelSet = 'tflm-reference' | 'tflm-cmsis-nn';
 
+/**
+ * Which of CMSIS-NN's compiled code paths the figures are for: `dsp` (ARM_MATH_DSP: Cortex-M4/M7/M33, the default),
+ * `mve` (ARM_MATH_MVEI, Helium: Cortex-M55/M85), `scalar` (neither: Cortex-M0/M0+/M3). Only CMSIS-NN's kernels read it.
+ */
+export type CodePath = 'dsp' | 'mve' | 'scalar';
+
 /** Why a kernel's Prepare would fail on this node (TFLM returns an error from AllocateTensors). */
 export class PrepareFailure extends Error {
   constructor(readonly reason: string) {
@@ -19,6 +25,8 @@ export interface KernelContext {
   readonly subgraph: Subgraph;
   readonly op: Operator;
   readonly kernels: KernelSet;
+  /** CMSIS-NN's code path (scratch and persistent sizes differ between DSP and Helium builds). */
+  readonly codePath: CodePath;
   /** The node's input tensor at position `i`, or null when omitted (-1) or out of range. */
   input(i: number): Tensor | null;
   output(i: number): Tensor | null;
@@ -33,6 +41,11 @@ export interface KernelContext {
   constantData(t: Tensor): Uint8Array | null;
   /** context->AllocatePersistentBuffer(bytes): 16-byte aligned, from the tail. */
   persistent(bytes: number): void;
+  /**
+   * A persistent buffer the kernel fills during Prepare while its temporaries are live (CMSIS-NN's kernel sums): it
+   * must not overlap them, or the arena is too small (measured: g2_fc_int8_batch4 on Cortex-M55).
+   */
+  persistentFilled(bytes: number): void;
   /**
    * `count` persistent buffers of `bytes` each, as a kernel's loop allocates them; when they cannot all fit in the
    * arena, one request for their total, which fails as the loop would, without looping a count taken from the model.
