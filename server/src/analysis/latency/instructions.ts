@@ -212,13 +212,29 @@ const FAMILY: Record<string, string> = {
   PAD: 'pad', PADV2: 'pad',
 };
 
-/** Kernel taps that land inside the input, summed over output positions, along one axis. */
-function validTaps(inSize: number, outSize: number, k: number, stride: number, pad: number, dilation: number): number {
+/**
+ * Kernel taps that land inside the input, summed over output positions, along one axis. Counted in closed form per
+ * output position or per tap, whichever axis is shorter (a loop over both is output x kernel work: a hostile model
+ * with a million outputs and a huge kernel kept the fuzzer's fit stage busy for minutes).
+ */
+export function validTaps(inSize: number, outSize: number, k: number, stride: number, pad: number, dilation: number): number {
+  if (inSize <= 0 || outSize <= 0 || k <= 0) return 0;
+  const s = Math.max(1, stride);
+  const d = Math.max(1, dilation);
+  // Integers a..b that lie in [lo, hi], clamped: the count of valid partners for one fixed index.
+  const span = (lo: number, hi: number, min: number, max: number): number => Math.max(0, Math.min(hi, max) - Math.max(lo, min) + 1);
   let taps = 0;
-  for (let o = 0; o < outSize; o++) {
+  if (k <= outSize) {
+    // For tap j: outputs o with 0 <= o*s - pad + j*d <= inSize - 1.
     for (let j = 0; j < k; j++) {
-      const i = o * stride - pad + j * dilation;
-      if (i >= 0 && i < inSize) taps++;
+      const base = j * d - pad;
+      taps += span(Math.ceil(-base / s), Math.floor((inSize - 1 - base) / s), 0, outSize - 1);
+    }
+  } else {
+    // For output o: taps j with 0 <= o*s - pad + j*d <= inSize - 1.
+    for (let o = 0; o < outSize; o++) {
+      const base = o * s - pad;
+      taps += span(Math.ceil(-base / d), Math.floor((inSize - 1 - base) / d), 0, k - 1);
     }
   }
   return taps;
