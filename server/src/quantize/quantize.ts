@@ -165,6 +165,10 @@ export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, 
         return inputs.push(sg.constant({ ...spec(src, 'INT8', w.quant), data: w.data }));
       }
       if (axis !== undefined && k === 2) {
+        // One bias per output channel: a damaged model whose bias disagrees with the filter is the model's fault.
+        if (weightScales.length > 1 && weightScales.length !== values.length) {
+          throw layerError('bad-model', g, op, `the bias has ${values.length} values for ${weightScales.length} output channels of the filter`);
+        }
         const b = quantizeBiasInt32(values, params.get(in0)?.scale[0] ?? 1, weightScales);
         return inputs.push(sg.constant({ ...spec(src, 'INT32', b.quant), data: b.data }));
       }
