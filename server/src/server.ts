@@ -205,8 +205,8 @@ function isChecked(document: TextDocument): boolean {
   return isManifestDocument(document) || document.uri.startsWith(`${LISTING_SCHEME}:`) || isModelJsonDocument(document.uri);
 }
 
-function publish(document: TextDocument): void {
-  if (isChecked(document)) void afterSettings(() => publishNow(document), document.uri);
+function publish(document: TextDocument, waited = false): void {
+  if (isChecked(document)) void afterSettings(() => publishNow(document, waited), document.uri);
   else if (isFirmwareDocument(document)) void afterSettings(() => publishFirmware(document), document.uri);
 }
 
@@ -228,18 +228,20 @@ function pendingOf(document: TextDocument): Promise<void> | null {
 /**
  * Publishes a document's diagnostics, once its model's analysis is done: diagnostics come complete or not at all, so a
  * client never sees a manifest without its model's findings. A newer version of the document publishes for itself.
+ * `waited`: a parse or analysis was waited for, so the lenses and hints answered meanwhile are stale; they are
+ * refreshed once the figures are complete (not after a parse, when the analysis still runs).
  */
-function publishNow(document: TextDocument): void {
+function publishNow(document: TextDocument, waited = false): void {
   const pending = pendingOf(document);
   if (pending) {
     const version = document.version;
     void pending.then(() => {
       if (documents.get(document.uri) !== document || document.version !== version) return;
-      publish(document);
-      refreshViews();
+      publish(document, true);
     });
     return;
   }
+  if (waited) refreshViews();
   const diagnostics = isManifestDocument(document)
     ? onManifest('diagnostics', document.uri, [], (c) => [...manifestDiagnostics(c, providers), ...firmwareDiagnostics(c, firmwareFiles, workspaceRoots)])
     : isModelJsonDocument(document.uri)

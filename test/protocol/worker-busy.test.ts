@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import type { CompletionItem, CompletionList, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { enableWorkerTestHooks, heldModel } from './helpers/held-model.ts';
@@ -61,10 +62,10 @@ test('a stale job is discarded: the later content\'s diagnostics win and the hel
   const before = await client.request<Stats>('tinymlLens/stats', null);
   let firstPublished = false;
   void client.open(uri, 'model: stale.tflite\nbudgets: {ram: 1KiB}\n').then(() => (firstPublished = true));
-  // Wait until the held job is running (the parse has settled and the analysis was handed to a worker).
-  for (;;) {
-    if ((await hover(uri, 0, 10)).includes('analysing')) break;
-  }
+  // Wait until the held analysis is running in a worker (the hook announces it), not merely pending: a hover says
+  // "analysing" while the parse is still under way too, and a parse is not the document's job to cancel.
+  while (!existsSync(ws.path('never-released.holding'))) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.match(await hover(uri, 0, 10), /analysing/);
   const later = await client.change(uri, 'model: kws.tflite\nbudgets: {ram: 1KiB}\n');
   assert.ok(later.some((d) => d.code === 'ram-over-budget'));
   const after = await client.request<Stats>('tinymlLens/stats', null);
