@@ -6,14 +6,20 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyzeModel } from '../analysis/report.js';
 import { memoryKernelsFor, type Runtime } from '../analysis/support/index.js';
+import type { CodePath } from '../analysis/tflm/kernels/types.js';
+import { defaultRuntime } from '../analysis/latency/target.js';
+import { resolveTarget, type Mcu } from '../targets/catalog.js';
+import { codePathFor } from '../targets/code-path.js';
 import { CodegenError, generateTflmProject, identifierFor } from '../codegen/tflm.js';
 import { FileError, LIMITS } from '../files/read.js';
 import { OutputFolder } from '../files/write.js';
 import { formatBytes } from './format.js';
+import { targetSuggestion } from './fit.js';
 import { capFor, loadModelFile, type Write } from './model-file.js';
 
 export interface CompileOptions {
-  runtime: Runtime;
+  /** null: the target's runtime (as `fit` picks it), else tflm-cmsis-nn. */
+  runtime: Runtime | null;
   /** Output folder; default `<model folder>/<name>_tflm`. */
   out: string | undefined;
   /** snake_case base name; default from the model file name. */
@@ -23,11 +29,21 @@ export interface CompileOptions {
   version: string;
   /** Adds the per-operator profiler (`tinyml-lens calibrate` reads its output). */
   profile?: boolean;
+  /** The board or core the code is for: sizes the arena for its CMSIS-NN code path (Helium, DSP or plain C). */
+  target?: { readonly name: string; readonly catalog: readonly Mcu[] };
 }
+
+const PATH_NAMES: Record<CodePath, string> = { dsp: 'DSP (Cortex-M4/M7/M33 class)', mve: 'Helium (MVE)', scalar: 'plain-C (no DSP extension)' };
 
 /** Generates and writes the sources; returns the exit code (0 written, 1 the model cannot run on TFLM, 2 bad input). */
 export function runCompile(path: string, opts: CompileOptions, out: Write, err: Write): number {
-  if (opts.runtime === 'edgetpu') {
+  const target = opts.target ? resolveTarget(opts.target.name, opts.target.catalog) : null;
+  if (opts.target && !target) {
+    err(`tinyml-lens: unknown target '${opts.target.name}'${targetSuggestion(opts.target.name, opts.target.catalog)}: use a catalog id or alias (tinyml-lens fit lists them) or a core`);
+    return 2;
+  }
+  const runtime = opts.runtime ?? (target ? defaultRuntime(target.core, target.mcu) : 'tflm-cmsis-nn');
+  if (runtime === 'edgetpu') {
     err('tinyml-lens: compile writes TensorFlow Lite Micro code; Edge TPU models are compiled by edgetpu_compiler and run by libedgetpu');
     return 2;
   }
@@ -35,11 +51,13 @@ export function runCompile(path: string, opts: CompileOptions, out: Write, err: 
   if (typeof file === 'number') return file;
   const name = opts.name ?? identifierFor(basename(path));
   const dir = resolve(opts.out ?? join(dirname(path), `${name}_tflm`));
-  const kernels = memoryKernelsFor(opts.runtime);
+  const kernels = memoryKernelsFor(runtime);
+  // CMSIS-NN's kernels ask for different scratch buffers on each code path: the arena follows the core it is built for.
+  const codePath: CodePath = target ? codePathFor(target.core, target.mcu) : 'dsp';
   let result;
   try {
-    result = generateTflmProject(file.bytes, file.model, analyzeModel(file.model, kernels), {
-      name, modelFile: basename(path), runtime: opts.runtime, kernels, marginPercent: opts.marginPercent, toolVersion: opts.version, profile: opts.profile === true,
+    result = generateTflmProject(file.bytes, file.model, analyzeModel(file.model, kernels, {}, codePath), {
+      name, modelFile: basename(path), runtime, kernels, marginPercent: opts.marginPercent, toolVersion: opts.version, profile: opts.profile === true,
     });
   } catch (e) {
     if (!(e instanceof CodegenError)) throw e;
@@ -50,7 +68,9 @@ export function runCompile(path: string, opts: CompileOptions, out: Write, err: 
   if (written !== 0) return written;
   out(`wrote ${result.files.length} files to ${dir}:`);
   for (const f of result.files) out(`  ${f.path}`);
-  out(`tensor arena ${formatBytes(result.arenaBytes)} (${kernels} kernels); ${result.ops.length} kernel${result.ops.length === 1 ? '' : 's'} registered: ${result.ops.map((o) => o.op).join(', ')}`);
+  const sizedFor = kernels === 'tflm-cmsis-nn' ? `, CMSIS-NN's ${PATH_NAMES[codePath]} path${target ? ` for ${target.mcu?.displayName ?? target.id}` : '; --target sizes it for another core'}` : '';
+  out(`tensor arena ${formatBytes(result.arenaBytes)} (${kernels} kernels${sizedFor}); ${result.ops.length} kernel${result.ops.length === 1 ? '' : 's'} registered: ${result.ops.map((o) => o.op).join(', ')}`);
+  if (opts.runtime === null && target) out(`note: runtime ${runtime} chosen for ${target.mcu?.displayName ?? target.id} (the one fit picks for it); --runtime picks another`);
   for (const n of result.notes) out(`note: ${n}`);
   return 0;
 }

@@ -141,12 +141,15 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
     }
     if (command === 'compile') {
       if (rest.length !== 1) throw new UsageError('compile takes exactly one model file');
-      const runtime = chosenRuntime(argv, values) ?? 'tflm-cmsis-nn';
+      const runtime = chosenRuntime(argv, values);
       const marginText = values['arena-margin'] ?? '0';
       const margin = /^\s*\d+(\.\d+)?\s*%?\s*$/.test(marginText) ? Number.parseFloat(marginText) : NaN;
       if (!(margin >= 0 && margin <= 100)) throw new UsageError(`--arena-margin needs a percentage from 0 to 100, not '${marginText}'`);
       if (values.name !== undefined && !isIdentifierName(values.name)) throw new UsageError(`--name needs a snake_case C identifier (a-z, 0-9, single inner underscores, starting with a letter, not a keyword), not '${visible(values.name)}'`);
-      return runCompile(rest[0]!, { runtime, out: values.out, name: values.name, marginPercent: margin, force: values.force === true, version: VERSION, profile: values.profile === true }, out, err);
+      const catalog = loadCatalogOption(values.catalog, err);
+      if (typeof catalog === 'number') return catalog;
+      const target = values.target !== undefined ? { target: { name: values.target, catalog } } : {};
+      return runCompile(rest[0]!, { runtime, out: values.out, name: values.name, marginPercent: margin, force: values.force === true, version: VERSION, profile: values.profile === true, ...target }, out, err);
     }
     const fitOptions = fitOptionsOf(values, command ?? '');
     const catalog = loadCatalogOption(values.catalog, err);

@@ -6,7 +6,7 @@ import { RUNTIMES } from '../analysis/report.js';
 export const USAGE = `Usage: tinyml-lens analyze MODEL.tflite|model.json [--runtime RUNTIME] [--target TARGET [--clock 120MHz]] [--catalog FILE]
                      [--battery-mah N --inferences-per-day N [--battery-volts V] [--sleep-uw P]] [--format text|json|sarif]
        tinyml-lens fit MODEL.tflite [--runtime RUNTIME] [--catalog FILE] [--format text|json]
-       tinyml-lens compile MODEL.tflite [--runtime RUNTIME] [--out DIR] [--name NAME] [--arena-margin PCT] [--profile] [--force]
+       tinyml-lens compile MODEL.tflite [--runtime RUNTIME] [--target T] [--out DIR] [--name NAME] [--arena-margin PCT] [--profile] [--force]
        tinyml-lens calibrate LOG --model MODEL.tflite --target BOARD [--runtime RUNTIME] [--clock C] [--tick-hz HZ]
                      [--catalog FILE] [--write] [--format text|json]
        tinyml-lens analyze MODEL.tflite --firmware ELF|DIR [--map MAP] [--target TARGET] [--format text|json]
