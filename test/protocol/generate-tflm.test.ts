@@ -9,13 +9,14 @@ import type { LspClient } from './helpers/lsp-client.ts';
 import type { TestWorkspace } from './helpers/workspace.ts';
 import { serveWorkspace } from './helpers/serve.ts';
 import { powModel } from '../unit/helpers/models.ts';
+import { oneOpModel } from '../unit/helpers/one-op-models.ts';
 
 let ws: TestWorkspace;
 let client: LspClient;
 
 
 serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
-  prepare: () => { ws.write('pow.tflite', powModel()); },
+  prepare: () => { ws.write('pow.tflite', powModel()); ws.write('fc.tflite', oneOpModel('FULLY_CONNECTED', 'INT8')); },
   settings: { safetyMargin: 10 },
 });
 
@@ -41,6 +42,19 @@ test("a manifest: its model, its runtime, and the request's own margin", async (
   assert.equal(r.runtime, 'tflm-reference');
   assert.equal(r.kernels, 'tflm-reference');
   assert.equal(r.arenaBytes, Math.ceil(report.memory.minArenaBytes / 16) * 16);
+});
+
+test("a manifest's Helium target sizes the arena for CMSIS-NN's MVE path, and says so", async () => {
+  const uri = ws.uri('m55.tinyml.yaml');
+  await client.open(uri, 'model: fc.tflite\ntarget: cortex-m55\n');
+  const r = await generate({ manifestUri: uri, marginPercent: 0 });
+  assert.equal(r.kind, 'ok', JSON.stringify(r));
+  if (r.kind !== 'ok') return;
+  const model = readTflite(readFileSync(ws.path('fc.tflite')));
+  const mve = analyzeModel(model, 'tflm-cmsis-nn', {}, 'mve').memory.minArenaBytes;
+  assert.notEqual(mve, analyzeModel(model, 'tflm-cmsis-nn').memory.minArenaBytes, 'the model must tell the paths apart');
+  assert.equal(r.arenaBytes, Math.ceil(mve / 16) * 16);
+  assert.ok(r.notes.some((n) => /Helium \(MVE\) path/.test(n)), r.notes.join(' | '));
 });
 
 test('errors come back located and coded: an op TFLM lacks, a missing file, the Edge TPU, not a manifest', async () => {

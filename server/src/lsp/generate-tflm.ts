@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { memoryKernelsFor, SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
+import type { CodePath } from '../analysis/tflm/kernels/types.js';
 import { CodegenError, generateTflmProject, identifierFor } from '../codegen/tflm.js';
+import { codePathFor } from '../targets/code-path.js';
 import type { ModelCache } from './models.js';
 import { GenerateTflmRequest, type GenerateTflmParams, type GenerateTflmResult } from './protocol.js';
 import { guardedAsync, type Logger } from './safe.js';
@@ -34,6 +36,7 @@ async function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): Promise<
   const error = (code: string, message: string): GenerateTflmResult => ({ kind: 'error', code, message });
   let modelPath: string | null = null;
   let runtime: string | undefined = p.runtime;
+  let codePath: CodePath = 'dsp';
   // The settings of the folder holding the manifest, else the model.
   const settings = deps.workspace.settingsFor(p.manifestUri ?? p.modelUri ?? '');
   let margin = p.marginPercent ?? settings.safetyMargin;
@@ -44,6 +47,9 @@ async function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): Promise<
     if (!check.modelPath) return error('params', 'the manifest names no model');
     modelPath = check.modelPath;
     runtime ??= check.runtime?.id;
+    // The manifest's target decides CMSIS-NN's code path, so the arena matches the core the code is built for.
+    const spec = check.target?.kind === 'found' ? check.target.spec : null;
+    if (spec) codePath = codePathFor(spec.core?.toLowerCase() ?? '', spec.mcu ?? null);
     margin = p.marginPercent ?? check.margin;
   } else if (p.modelUri?.startsWith('file:')) {
     modelPath = fileURLToPath(p.modelUri);
@@ -60,13 +66,14 @@ async function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): Promise<
   if (!bytes) return error('model', `${modelPath} changed while it was read; try again`);
   const kernels = memoryKernelsFor(runtime as Runtime);
   const name = p.name ?? identifierFor(basename(modelPath));
-  const analysis = await deps.models.analysed(load, kernels, null);
+  const analysis = await deps.models.analysed(load, kernels, null, { codePath });
   if (analysis.kind === 'failed') return error('model', analysisLimit(basename(modelPath), analysis.failure));
   try {
     const r = generateTflmProject(bytes, load.model, analysis.report, {
       name, modelFile: basename(modelPath), runtime, kernels, marginPercent: margin, toolVersion: deps.version,
     });
-    return { kind: 'ok', modelPath, name, runtime, kernels, arenaBytes: r.arenaBytes, ops: r.ops, notes: r.notes, files: r.files };
+    const notes = kernels === 'tflm-cmsis-nn' && codePath !== 'dsp' ? [`The arena is sized for CMSIS-NN's ${codePath === 'mve' ? 'Helium (MVE)' : 'plain-C'} path, the manifest's target's.`, ...r.notes] : r.notes;
+    return { kind: 'ok', modelPath, name, runtime, kernels, arenaBytes: r.arenaBytes, ops: r.ops, notes, files: r.files };
   } catch (e) {
     if (e instanceof CodegenError) return error(e.code, e.message);
     throw e;
