@@ -119,6 +119,19 @@ export function npuNotes(report: SupportReport): string[] {
   return report.npu ? compilationNotes(report.npu, report.layers) : [];
 }
 
+/**
+ * The Edge TPU's clock levels (libedgetpu's performance expectations: 62.5 / 125 / 250 / 500 MHz); the standard runtime
+ * runs it at 250 MHz, the "max" one at 500 MHz. The compiler's cycle estimate covers the TPU's own work only.
+ */
+const TPU_STD_MHZ = 250;
+const TPU_MAX_MHZ = 500;
+
+/** The compiler's TPU cycles as milliseconds at the max and standard clocks, without the host's transfers. */
+function tpuMs(cycles: number): string {
+  const ms = (mhz: number): string => (cycles / (mhz * 1000)).toPrecision(3);
+  return `${ms(TPU_MAX_MHZ)} ms at ${TPU_MAX_MHZ} MHz (max) to ${ms(TPU_STD_MHZ)} ms at ${TPU_STD_MHZ} MHz (standard), the TPU's compute only (input/output and parameter transfers from the host not included)`;
+}
+
 function compilationNotes(npu: NpuCompilation, layers: readonly LayerSupport[]): string[] {
   const onNpu = layers.filter((l) => l.unit === 'npu').length;
   if (!npu.compiled) {
@@ -129,7 +142,7 @@ function compilationNotes(npu: NpuCompilation, layers: readonly LayerSupport[]):
   for (const o of npu.ops) {
     if (o.problem) notes.push(`Layer ${o.index}: ${o.problem}.`);
     else if (npu.compiler === 'edgetpu_compiler') {
-      notes.push(`Layer ${o.index}: Edge TPU package of ${o.flashBytes.toLocaleString('en-US')} B, parameters ${(o.parameterBytes ?? 0).toLocaleString('en-US')} B ${o.parameterCaching ? 'cached on the TPU between runs' : 'streamed to the TPU on every run'}, ${o.estimatedCycles === null ? 'no cycle estimate (not costed)' : `${o.estimatedCycles.toLocaleString('en-US')} TPU cycles by the compiler's estimate`}.`);
+      notes.push(`Layer ${o.index}: Edge TPU package of ${o.flashBytes.toLocaleString('en-US')} B, parameters ${(o.parameterBytes ?? 0).toLocaleString('en-US')} B ${o.parameterCaching ? 'cached on the TPU between runs' : 'streamed to the TPU on every run'}, ${o.estimatedCycles === null ? 'no cycle estimate (not costed)' : `${o.estimatedCycles.toLocaleString('en-US')} TPU cycles by the compiler's estimate: ${tpuMs(o.estimatedCycles)}`}.`);
     } else {
       notes.push(`Layer ${o.index}: Vela command stream and weights ${o.flashBytes.toLocaleString('en-US')} B in flash, scratch ${o.scratchBytes.toLocaleString('en-US')} B; Vela keeps no estimate of its time in the model: not costed.`);
     }
