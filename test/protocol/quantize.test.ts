@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
-import { QuantizeRequest, StatsRequest, type QuantizeResult, type ServerStats } from '../../server/src/lsp/protocol.ts';
+import { QuantizableRequest, QuantizeRequest, StatsRequest, type QuantizableResult, type QuantizeResult, type ServerStats } from '../../server/src/lsp/protocol.ts';
 import { ModelBuilder, SeededRandom } from '../../server/src/model/builder/index.ts';
 import { readTflite } from '../../server/src/model/tflite/reader.ts';
 import { npy } from '../unit/helpers/npy.ts';
@@ -114,4 +114,24 @@ test('cancelling the request stops its worker and answers cancelled, with no mod
   // The pool still works after the terminated worker is replaced.
   const again = await quantize({ modelUri: ws.uri('sine.tflite'), random: { count: 3, low: 0, high: 6 } });
   assert.equal(again.kind, 'ok');
+});
+
+test('a request cancelled as soon as it is sent answers cancelled, with no model', async () => {
+  const source = new CancellationTokenSource();
+  const pending = client.connection.sendRequest<QuantizeResult>(QuantizeRequest.method, { modelUri: ws.uri('conv.tflite'), random: { count: 400, low: -1, high: 1 } }, source.token);
+  source.cancel();
+  const r = await pending;
+  assert.ok(r.kind === 'error' && r.code === 'cancelled', JSON.stringify(r).slice(0, 200));
+});
+
+test('quantizable: float models are offered, an int8 model is refused with its reason, a missing one says so', async () => {
+  const uris = [ws.uri('sine.tflite'), ws.uri('kws.tflite'), ws.uri('conv.tflite'), ws.uri('nope.tflite'), 'untitled:model.tflite'];
+  const r = await client.request<QuantizableResult>(QuantizableRequest.method, { uris });
+  assert.deepEqual(r.models.map((m) => [m.uri, m.float, m.reason === null]), [
+    [uris[0], true, true], [uris[1], false, false], [uris[2], true, true], [uris[3], false, false], [uris[4], false, false],
+  ]);
+  assert.match(r.models[1]!.reason!, /INT8: Quantize to int8 takes a float32/);
+  assert.match(r.models[3]!.reason!, /no such file/);
+  const none = await client.request<QuantizableResult>(QuantizableRequest.method, { uris: 'not a list' });
+  assert.deepEqual(none.models, [], 'bad parameters get an empty answer, not an error');
 });
