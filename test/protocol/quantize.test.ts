@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { QuantizableRequest, QuantizeRequest, StatsRequest, type QuantizableResult, type QuantizeResult, type ServerStats } from '../../server/src/lsp/protocol.ts';
-import { ModelBuilder, SeededRandom } from '../../server/src/model/builder/index.ts';
 import { readTflite } from '../../server/src/model/tflite/reader.ts';
+import { floatConvModel } from '../unit/helpers/float-conv.ts';
 import { npy } from '../unit/helpers/npy.ts';
 import type { LspClient } from './helpers/lsp-client.ts';
 import type { TestWorkspace } from './helpers/workspace.ts';
@@ -18,7 +18,7 @@ serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
   prepare: () => {
     mkdirSync(ws.path('samples'));
     for (let k = 0; k < 6; k++) writeFileSync(ws.path(`samples/x${k}.npy`), npy([1, 1], [k * 1.2]));
-    writeFileSync(ws.path('conv.tflite'), convModel());
+    writeFileSync(ws.path('conv.tflite'), floatConvModel());
   },
 });
 
@@ -60,18 +60,6 @@ test('errors are coded: an int8 model, no data, a bad range, an empty folder, a 
   const missing = await quantize({ modelUri: ws.uri('nope.tflite'), random: { count: 2, low: 0, high: 1 } });
   assert.ok(missing.kind === 'error' && missing.code === 'model');
 });
-
-/** A float 3x3 convolution on 1x64x64x16 (about 19M multiply-adds a sample): long enough to cancel half-way. */
-function convModel(): Uint8Array {
-  const rng = new SeededRandom(4);
-  const m = new ModelBuilder();
-  const g = m.subgraph('main');
-  const x = g.input({ name: 'x', shape: [1, 64, 64, 16], dtype: 'FLOAT32' });
-  const w = g.constant({ name: 'w', shape: [32, 3, 3, 16], dtype: 'FLOAT32', data: rng.uniformArray(32 * 9 * 16, -0.2, 0.2) });
-  const b = g.constant({ name: 'b', shape: [32], dtype: 'FLOAT32', data: rng.uniformArray(32, -0.1, 0.1) });
-  g.output(g.op('CONV_2D', { inputs: [x, w, b], output: { name: 'y', shape: [1, 64, 64, 32], dtype: 'FLOAT32' }, options: { padding: 'SAME', strideW: 1, strideH: 1, fusedActivationFunction: 'RELU' } }));
-  return m.finish();
-}
 
 /** Resolves once `check` holds, polling (no fixed sleep decides the outcome). */
 async function until(check: () => boolean): Promise<void> {
