@@ -9,6 +9,7 @@ import type { ExtensionState } from './context.js';
 import { CostProfilePanel, type PanelState } from './cost-profile/panel.js';
 import { registerListing } from './listing.js';
 import { isManifestDocument } from './manifests.js';
+import { watchFloatModels } from './float-models.js';
 import { createClient } from './server-client.js';
 import { updateTfjsContext } from './pick-model.js';
 import { ManifestStatus } from './status-bar.js';
@@ -53,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tinyml
   context.subscriptions.push(tfjsWatcher, tfjsWatcher.onDidCreate(tfjsContext), tfjsWatcher.onDidChange(tfjsContext), tfjsWatcher.onDidDelete(tfjsContext));
   tfjsContext();
   await client.start();
-  context.subscriptions.push(client);
+  context.subscriptions.push(client, ...watchFloatModels(client, output));
   void status.refresh();
   return { costProfileState: () => costProfile.state(), statusText: () => status.text, statusState: () => ({ kind: status.kind, tooltip: status.tooltip }), refreshStatus: () => status.refresh(), viewers: viewer.api.viewers };
 }

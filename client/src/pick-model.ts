@@ -10,7 +10,8 @@ import { modelUri } from './manifests.js';
 import { isTfjsModelText } from './model-kind.js';
 
 const MODEL_GLOB = '**/{*.tflite,model.json}';
-const EXCLUDE = '**/{node_modules,.git,bower_components}/**';
+/** Folders never searched for models. */
+export const MODEL_EXCLUDE = '**/{node_modules,.git,bower_components}/**';
 /** Most files looked at for the pick. */
 const MAX_MODELS = 500;
 /** A model.json larger than this is not read for the check (a TF.js topology of that size is a TF.js model). */
@@ -30,7 +31,7 @@ export function isUsableModel(uri: vscode.Uri): boolean {
 
 /** The workspace's models (.tflite first, then TF.js), at most MAX_MODELS. */
 export async function workspaceModels(filter: (uri: vscode.Uri) => boolean = () => true): Promise<vscode.Uri[]> {
-  const found = await vscode.workspace.findFiles(MODEL_GLOB, EXCLUDE, MAX_MODELS);
+  const found = await vscode.workspace.findFiles(MODEL_GLOB, MODEL_EXCLUDE, MAX_MODELS);
   return found.filter((u) => filter(u) && isUsableModel(u))
     .sort((a, b) => Number(/\.json$/i.test(a.path)) - Number(/\.json$/i.test(b.path)) || a.path.localeCompare(b.path));
 }
@@ -58,7 +59,7 @@ export const TFJS_CONTEXT = 'tinymlLens.tfjsModels';
 
 /** Sets TFJS_CONTEXT to the model.json files that are TF.js models, so a web project's others get no menu entries. */
 export async function updateTfjsContext(): Promise<void> {
-  const found = await vscode.workspace.findFiles('**/model.json', EXCLUDE, 200);
+  const found = await vscode.workspace.findFiles('**/model.json', MODEL_EXCLUDE, 200);
   const paths = found.filter(isUsableModel).map((u) => u.fsPath);
   await vscode.commands.executeCommand('setContext', TFJS_CONTEXT, paths);
 }

@@ -132,3 +132,39 @@ export async function runCommand(page, title, timeout = 60_000) {
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout });
 }
+
+/**
+ * A workbench on a fresh run: `prepare(run)` may add files to the workspace copy, then the .vsix is installed,
+ * code-server started and the folder opened in headless Chromium; resolves once the Explorer lists `firstRow`.
+ * Console lines of every frame (webviews included) go to `consoleLines`.
+ */
+export async function openWorkbench({ name, port, firstRow, prepare = () => {}, timeout = 60_000 }) {
+  const run = prepareRun(name);
+  await prepare(run);
+  installVsix(run, process.env.VSIX ?? path.join(ROOT, 'tinyml-lens.vsix'));
+  const server = await startCodeServer(run, port);
+  const browser = await launchBrowser(run);
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(timeout);
+  const consoleLines = [];
+  page.on('console', (m) => consoleLines.push(m.text()));
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(run.workspace)}`);
+  await explorerRow(page, firstRow).waitFor({ timeout });
+  return { run, server, browser, page, consoleLines };
+}
+
+/** The Explorer's row of the file `name`. */
+export function explorerRow(page, name) {
+  return page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+}
+
+/** The labels of the Explorer's context menu on `name` (the menu is closed again). */
+export async function explorerMenu(page, name, timeout = 60_000) {
+  await explorerRow(page, name).click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu').first();
+  await menu.waitFor({ timeout });
+  const labels = (await menu.locator('.action-label').allInnerTexts()).map((l) => l.trim()).filter((l) => l !== '');
+  await page.keyboard.press('Escape');
+  await menu.waitFor({ state: 'hidden', timeout });
+  return labels;
+}

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ARTIFACTS, installVsix, launchBrowser, prepareRun, runCommand as runPaletteCommand, startCodeServer, until } from './lib.mjs';
+import { ARTIFACTS, explorerRow as explorerRowOf, installVsix, launchBrowser, prepareRun, runCommand as runPaletteCommand, startCodeServer, until } from './lib.mjs';
 
 const T = 60_000;
 const port = Number(process.env.E2E_UI_PORT ?? 18094);
@@ -34,7 +34,7 @@ after(async () => {
   console.log(`TIMINGS ${JSON.stringify(timings)}`);
 });
 
-const explorerRow = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+const explorerRow = (name) => explorerRowOf(page, name);
 const hoverWidget = () => page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').first();
 
 async function openFile(name, firstLine) {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ARTIFACTS, installVsix, launchBrowser, prepareRun, runCommand as runPaletteCommand, startCodeServer, until } from './lib.mjs';
+import { ARTIFACTS, explorerRow as explorerRowOf, installVsix, launchBrowser, prepareRun, runCommand as runPaletteCommand, startCodeServer, until } from './lib.mjs';
 
 const T = 60_000;
 /** The first viewer waits for the extension to activate and the language server to start (a loaded machine is slow). */
@@ -51,7 +51,7 @@ after(async () => {
   await server?.stop();
 });
 
-const explorerRow = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+const explorerRow = (name) => explorerRowOf(page, name);
 /** The active custom editor's page (the webview's inner frame). */
 const view = () => page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
 

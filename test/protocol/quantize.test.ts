@@ -3,9 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
-import { QuantizeRequest, StatsRequest, type QuantizeResult, type ServerStats } from '../../server/src/lsp/protocol.ts';
-import { ModelBuilder, SeededRandom } from '../../server/src/model/builder/index.ts';
+import { QuantizableRequest, QuantizeRequest, StatsRequest, type QuantizableResult, type QuantizeResult, type ServerStats } from '../../server/src/lsp/protocol.ts';
 import { readTflite } from '../../server/src/model/tflite/reader.ts';
+import { floatConvModel } from '../unit/helpers/float-conv.ts';
 import { npy } from '../unit/helpers/npy.ts';
 import type { LspClient } from './helpers/lsp-client.ts';
 import type { TestWorkspace } from './helpers/workspace.ts';
@@ -18,7 +18,7 @@ serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
   prepare: () => {
     mkdirSync(ws.path('samples'));
     for (let k = 0; k < 6; k++) writeFileSync(ws.path(`samples/x${k}.npy`), npy([1, 1], [k * 1.2]));
-    writeFileSync(ws.path('conv.tflite'), convModel());
+    writeFileSync(ws.path('conv.tflite'), floatConvModel());
   },
 });
 
@@ -61,18 +61,6 @@ test('errors are coded: an int8 model, no data, a bad range, an empty folder, a 
   assert.ok(missing.kind === 'error' && missing.code === 'model');
 });
 
-/** A float 3x3 convolution on 1x64x64x16 (about 19M multiply-adds a sample): long enough to cancel half-way. */
-function convModel(): Uint8Array {
-  const rng = new SeededRandom(4);
-  const m = new ModelBuilder();
-  const g = m.subgraph('main');
-  const x = g.input({ name: 'x', shape: [1, 64, 64, 16], dtype: 'FLOAT32' });
-  const w = g.constant({ name: 'w', shape: [32, 3, 3, 16], dtype: 'FLOAT32', data: rng.uniformArray(32 * 9 * 16, -0.2, 0.2) });
-  const b = g.constant({ name: 'b', shape: [32], dtype: 'FLOAT32', data: rng.uniformArray(32, -0.1, 0.1) });
-  g.output(g.op('CONV_2D', { inputs: [x, w, b], output: { name: 'y', shape: [1, 64, 64, 32], dtype: 'FLOAT32' }, options: { padding: 'SAME', strideW: 1, strideH: 1, fusedActivationFunction: 'RELU' } }));
-  return m.finish();
-}
-
 /** Resolves once `check` holds, polling (no fixed sleep decides the outcome). */
 async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((r) => setTimeout(r, 20));
@@ -114,4 +102,24 @@ test('cancelling the request stops its worker and answers cancelled, with no mod
   // The pool still works after the terminated worker is replaced.
   const again = await quantize({ modelUri: ws.uri('sine.tflite'), random: { count: 3, low: 0, high: 6 } });
   assert.equal(again.kind, 'ok');
+});
+
+test('a request cancelled as soon as it is sent answers cancelled, with no model', async () => {
+  const source = new CancellationTokenSource();
+  const pending = client.connection.sendRequest<QuantizeResult>(QuantizeRequest.method, { modelUri: ws.uri('conv.tflite'), random: { count: 400, low: -1, high: 1 } }, source.token);
+  source.cancel();
+  const r = await pending;
+  assert.ok(r.kind === 'error' && r.code === 'cancelled', JSON.stringify(r).slice(0, 200));
+});
+
+test('quantizable: float models are offered, an int8 model is refused with its reason, a missing one says so', async () => {
+  const uris = [ws.uri('sine.tflite'), ws.uri('kws.tflite'), ws.uri('conv.tflite'), ws.uri('nope.tflite'), 'untitled:model.tflite'];
+  const r = await client.request<QuantizableResult>(QuantizableRequest.method, { uris });
+  assert.deepEqual(r.models.map((m) => [m.uri, m.float, m.reason === null]), [
+    [uris[0], true, true], [uris[1], false, false], [uris[2], true, true], [uris[3], false, false], [uris[4], false, false],
+  ]);
+  assert.match(r.models[1]!.reason!, /INT8: Quantize to int8 takes a float32/);
+  assert.match(r.models[3]!.reason!, /no such file/);
+  const none = await client.request<QuantizableResult>(QuantizableRequest.method, { uris: 'not a list' });
+  assert.deepEqual(none.models, [], 'bad parameters get an empty answer, not an error');
 });

@@ -1,6 +1,7 @@
 /**
  * The manifest as a first-class file in a real VS Code (issue 11): Outline symbols, path completion, each "did you
- * mean" quick fix, Quantize to int8 on a float model, and the status bar item in each of its states. Assertions are on
+ * mean" quick fix, Quantize to int8 on a float model, and the status bar item in each of its states (every budget
+ * over, an unsupported operator, warnings, a manifest that does not parse, no manifest). Assertions are on
  * symbol names, diagnostic codes, action titles and the item's state, not on prose.
  */
 import * as assert from 'node:assert/strict';
@@ -10,10 +11,20 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { suite, suiteSetup, test } from 'mocha';
 import type { TinymlLensApi } from '../../client/src/extension.js';
+import { ModelBuilder } from '../../server/src/model/builder/index.js';
 import { codeOf, folder, open } from './helpers.js';
 import { waitFor } from './wait.js';
 
 let manifests = 0;
+
+/** x -> CUSTOM:MyOp -> y: a model whose one operator no TFLM runtime has a kernel for. */
+function customOpModel(): Uint8Array {
+  const m = new ModelBuilder();
+  const g = m.subgraph('main');
+  const x = g.input({ name: 'x', shape: [1, 4], dtype: 'FLOAT32' });
+  g.output(g.customOp('MyOp', { inputs: [x], output: { name: 'y', shape: [1, 4], dtype: 'FLOAT32' } }));
+  return m.finish();
+}
 
 /**
  * A new manifest file in the workspace (its own name each time: a reused URI would race the close of the last one),
@@ -120,7 +131,7 @@ suite('Manifests as first-class files', () => {
     await closeManifest();
   });
 
-  test('the status bar: within budget, over budget, warnings, a manifest that does not parse', async () => {
+  test('the status bar: within budget, each budget over, an unsupported operator, warnings, a manifest that does not parse', async () => {
     const states: Record<string, { kind: string | null; text: string | null }> = {};
     const settle = async (name: string, expected: string): Promise<void> => {
       await api.refreshStatus();
@@ -152,6 +163,25 @@ suite('Manifests as first-class files', () => {
     await manifest('model: kws.tflite\ntarget: efr32mg24\nbudgets:\n  latency: 1us\n');
     await settle('latency', 'error');
     assert.match(states.latency!.text!, /latency over/);
+    await closeManifest();
+
+    await manifest('model: kws.tflite\ntarget: efr32mg24\nbudgets:\n  flash: 1KiB\n');
+    await settle('flash', 'error');
+    assert.match(states.flash!.text!, /flash over/);
+    await closeManifest();
+
+    // The board has measured active power, so an inference has an energy to compare with the budget.
+    await manifest('model: kws.tflite\ntarget: efr32mg24\nbudgets:\n  energy: 1uJ\n');
+    await settle('energy', 'error');
+    assert.match(states.energy!.text!, /energy over/);
+    await closeManifest();
+
+    // A model with an operator TFLM registers no kernel for (built here, written into the run's workspace).
+    fs.writeFileSync(path.join(folder().fsPath, 'custom-op.tflite'), customOpModel());
+    await manifest('model: custom-op.tflite\ntarget: efr32mg24\n');
+    await settle('unsupported', 'error');
+    assert.match(states.unsupported!.text!, /1 unsupported op/);
+    assert.match(api.statusState().tooltip!, /cannot run/);
     await closeManifest();
   });
 

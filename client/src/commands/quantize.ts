@@ -1,9 +1,10 @@
 /**
- * TinyML: Quantize to int8 — post-training int8 quantization of a float .tflite model, calibrated on a folder of
- * samples (.npy / raw float32 .bin) or, with a warning, on random data. The server quantizes in a worker, reporting
- * percent done per sample (the notification's Cancel stops it within one sample, and nothing is written); the client
- * writes `<name>_int8.tflite` beside the model, asks before overwriting (a regular file only: never through a symbolic
- * link), and offers the next steps. Nothing is written in an untrusted workspace.
+ * TinyML: Quantize to int8 — post-training int8 quantization of a float (or hybrid) .tflite model, calibrated on a
+ * folder of samples (.npy / raw float32 .bin) or, with a warning, on random data. A model the quantizer would refuse
+ * (int8 already, an operator it lacks) is named with the reason before anything is asked. The server quantizes in a
+ * worker, reporting percent done per sample (the notification's Cancel stops it within one sample, nothing is written,
+ * and a message says so); the client writes `<name>_int8.tflite` beside the model, asks before overwriting (a regular
+ * file only: never through a symbolic link), and offers the next steps. Nothing is written in an untrusted workspace.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -12,7 +13,9 @@ import { QuantizeRequest, type QuantizeParams, type QuantizeResult } from '../..
 import type { ExtensionState } from '../context.js';
 import { FileError } from '../../../server/src/files/read.js';
 import { destination, writeFile } from '../files.js';
+import { floatModels, quantizableVerdicts } from '../float-models.js';
 import { modelUri } from '../manifests.js';
+import { modelOrPick } from '../pick-model.js';
 
 /** For tests and scripted use: the calibration data and what to do about an existing file instead of asking. */
 export interface QuantizeOptions {
@@ -26,13 +29,20 @@ export interface QuantizeOptions {
 /** Quantizes the model in `arg` (or the active editor); resolves to the written model, or undefined. */
 export async function quantizeModel(state: ExtensionState, arg: unknown, options: unknown): Promise<vscode.Uri | undefined> {
   const opts = (options ?? {}) as QuantizeOptions;
-  const model = modelUri(arg);
-  if (!model || model.scheme !== 'file' || !/\.tflite$/i.test(model.path)) {
+  const model = await floatModelOrPick(state, arg);
+  if (!model) return undefined;
+  if (model.scheme !== 'file' || !/\.tflite$/i.test(model.path)) {
     void vscode.window.showInformationMessage('Select a float32 .tflite model to quantize it to int8.');
     return undefined;
   }
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('TinyML Lens writes no files in an untrusted workspace: trust the workspace to quantize a model.');
+    return undefined;
+  }
+  // Said before the calibration data is asked for: an int8 model, or a float one the quantizer cannot take.
+  const [verdict] = await quantizableVerdicts(state.client, [model]);
+  if (verdict?.reason) {
+    void vscode.window.showWarningMessage(`Cannot quantize ${path.basename(model.fsPath)}: ${verdict.reason}.`);
     return undefined;
   }
   const data = await calibrationData(model, opts);
@@ -42,9 +52,11 @@ export async function quantizeModel(state: ExtensionState, arg: unknown, options
     { location: vscode.ProgressLocation.Notification, title: `Quantizing ${path.basename(model.fsPath)} to int8`, cancellable: true },
     (progress, token) => requestWithProgress(state, params, progress, token),
   );
-  if (!result) return undefined;
+  if (!result || (result.kind === 'error' && result.code === 'cancelled')) {
+    void vscode.window.showInformationMessage(`Quantization of ${path.basename(model.fsPath)} cancelled: nothing was written.`);
+    return undefined;
+  }
   if (result.kind === 'error') {
-    if (result.code === 'cancelled') return undefined;
     void vscode.window.showErrorMessage(`Cannot quantize: ${result.message}`);
     return undefined;
   }
@@ -72,6 +84,18 @@ export async function quantizeModel(state: ExtensionState, arg: unknown, options
     if (c === 'Create Deployment Manifest') void vscode.commands.executeCommand('tinymlLens.createManifest', target);
   });
   return target;
+}
+
+/** The model in `arg` or the active editor; else a pick of the workspace's float models (saying so when there is none). */
+async function floatModelOrPick(state: ExtensionState, arg: unknown): Promise<vscode.Uri | undefined> {
+  const direct = modelUri(arg);
+  if (direct) return direct;
+  const floats = new Set((await floatModels(state.client)).map((u) => u.toString()));
+  if (floats.size === 0) {
+    void vscode.window.showInformationMessage('No float model in this workspace: Quantize to int8 takes a float32 (or hybrid) .tflite model.');
+    return undefined;
+  }
+  return modelOrPick(undefined, 'quantize to int8', (u) => floats.has(u.toString()));
 }
 
 let progressTokens = 0;

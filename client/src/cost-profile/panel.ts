@@ -8,7 +8,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { CostProfileRequest, type CostProfileResult } from '../../../server/src/lsp/protocol.js';
 import { revealAssumption } from './edit-assumption.js';
 import { toJson, toMarkdown } from './export.js';
-import { nonce, pageHtml } from './html.js';
+import { nonce, pageHtml, pageRoots } from './html.js';
 import type { FromWebview, ToWebview } from './messages.js';
 
 /** What tests (and the status of the panel) can observe. */
@@ -67,17 +67,16 @@ export class CostProfilePanel implements vscode.Disposable {
   }
 
   private create(): void {
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    const bundle = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    const roots = pageRoots(this.extensionUri);
     const panel = vscode.window.createWebviewPanel('tinymlLens.costProfile', 'Cost Profile', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
       enableScripts: true,
-      localResourceRoots: [media, bundle],
+      localResourceRoots: [roots.media, roots.bundle],
       // Charts are cheap to redraw; keeping a hidden webview alive is not worth its memory.
       retainContextWhenHidden: false,
     });
-    panel.iconPath = vscode.Uri.joinPath(media, 'icon.svg');
+    panel.iconPath = vscode.Uri.joinPath(roots.media, 'icon.svg');
     const w = panel.webview;
-    w.html = pageHtml(w, w.asWebviewUri(vscode.Uri.joinPath(bundle, 'cost-profile.js')), w.asWebviewUri(vscode.Uri.joinPath(media, 'cost-profile.css')), nonce());
+    w.html = pageHtml(w, roots, nonce());
     w.onDidReceiveMessage((m: FromWebview) => this.onMessage(m), undefined, this.subscriptions);
     panel.onDidDispose(() => {
       this.panel = undefined;

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ViewerRequest, type ViewerResult } from '../../../server/src/lsp/viewer-protocol.js';
-import { nonce } from '../cost-profile/html.js';
+import { nonce, pageRoots } from '../cost-profile/html.js';
 import { viewerHtml } from './html.js';
 import type { FromWebview, RenderedState, SideOptions, ToWebview, ViewSide } from './messages.js';
 
@@ -43,12 +43,11 @@ export class ViewerSession implements vscode.Disposable {
     private readonly pickModel: (exclude: vscode.Uri) => Promise<vscode.Uri | null>,
   ) {
     this.sides = [{ uri, options: null }, null];
-    const media = vscode.Uri.joinPath(extensionUri, 'media');
-    const bundle = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+    const roots = pageRoots(extensionUri);
     const w = panel.webview;
-    w.options = { enableScripts: true, localResourceRoots: [media, bundle] };
-    panel.iconPath = vscode.Uri.joinPath(media, 'icon.svg');
-    w.html = viewerHtml(w, w.asWebviewUri(vscode.Uri.joinPath(bundle, 'viewer.js')), w.asWebviewUri(vscode.Uri.joinPath(media, 'viewer.css')), nonce(), `Model viewer: ${baseName(uri)}`);
+    w.options = { enableScripts: true, localResourceRoots: [roots.media, roots.bundle] };
+    panel.iconPath = vscode.Uri.joinPath(roots.media, 'icon.svg');
+    w.html = viewerHtml(w, roots, nonce(), `Model viewer: ${baseName(uri)}`);
     w.onDidReceiveMessage((m: FromWebview) => this.onMessage(m), undefined, this.subscriptions);
     this.watch();
   }

@@ -260,6 +260,31 @@ export namespace QuantizeRequest {
   export const type = new RequestType<QuantizeParams, QuantizeResult, void>(method);
 }
 
+/** `tinymlLens/quantizable` parameters: .tflite file URIs (at most MAX_QUANTIZABLE_URIS are answered). */
+export interface QuantizableParams {
+  readonly uris: readonly string[];
+}
+
+/** Most URIs one `tinymlLens/quantizable` request answers. */
+export const MAX_QUANTIZABLE_URIS = 200;
+
+/**
+ * Per URI: whether the model computes in float (float or hybrid: what the explorer offers Quantize to int8 on), and
+ * why the quantizer would refuse it (not float, IF/WHILE subgraphs, an operator it lacks), null when it takes it.
+ */
+export interface QuantizableResult {
+  readonly models: readonly { readonly uri: string; readonly float: boolean; readonly reason: string | null }[];
+}
+
+/**
+ * `tinymlLens/quantizable`: which models Quantize to int8 takes, so the explorer offers it only on those and the
+ * command says why not before asking for calibration data. Reads and parses each model (cached); runs no analysis.
+ */
+export namespace QuantizableRequest {
+  export const method = 'tinymlLens/quantizable';
+  export const type = new RequestType<QuantizableParams, QuantizableResult, void>(method);
+}
+
 /**
  * The URI scheme of model listings: read-only documents the client shows and the server renders, hovers and
  * diagnoses. Format: `tinyml-listing:<absolute model path>.listing[?runtime=<id>][&target=<id>]`, e.g.

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { Connection } from 'vscode-languageserver/node';
 import { RUNTIMES } from '../analysis/report.js';
 import type { ModelCache } from './models.js';
-import { QuantizeRequest, type QuantizeParams, type QuantizeResult } from './protocol.js';
+import { QuantizableRequest, QuantizeRequest, type QuantizeParams, type QuantizeResult } from './protocol.js';
+import { quantizable } from './quantizable.js';
 import { guardedAsync, type Logger } from './safe.js';
 import { analysisLimit, loadProblem } from './messages.js';
 
@@ -24,7 +25,10 @@ const QUANTIZE_TIME_FACTOR = 6;
 /** Each request owns its job, so cancelling one request stops only its own worker. */
 let requests = 0;
 
+/** Registers `tinymlLens/quantize` and `tinymlLens/quantizable` (which models it takes, quantizable.ts). */
 export function registerQuantize(connection: Connection, deps: QuantizeDeps): void {
+  connection.onRequest(QuantizableRequest.type, (p, token) =>
+    guardedAsync('quantizable', deps.log, { models: [] }, () => quantizable(p, deps.models, token)));
   connection.onRequest(QuantizeRequest.type, (p, token) =>
     guardedAsync('quantize', deps.log, { kind: 'error', code: 'internal', message: 'internal error (see the server log)' } as QuantizeResult, async () => {
       const owner = `quantize-request:${++requests}`;
