@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 120_000, reporter: 'spec' });
   // Emit pre-require ourselves so suite()/test() exist as globals before the bundled file registers its tests.
   mocha.suite.emit('pre-require', globalThis, 'extension.test.js', mocha);
   require('./extension.test.js');

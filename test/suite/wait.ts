@@ -1,7 +1,7 @@
 /** Waiting on conditions, never on fixed sleeps: poll a predicate until it yields a value or the deadline passes. */
 
 /** Resolves to the first truthy value of `probe`; rejects with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | null | false | Thenable<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => T | undefined | null | false | Thenable<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
