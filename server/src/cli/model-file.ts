@@ -71,11 +71,11 @@ function wholeTooLarge(path: string, size: number, why: string): FileError {
 
 /**
  * The model at `path` for an analysis (readModelForAnalysis), or exit code 2 after printing why it cannot be read or
- * parsed (the file, or the byte offset and field of a malformed model).
+ * parsed (the file, or the byte offset and field of a malformed model; `malformed` sees that error too).
  */
-export function loadModelForAnalysis(path: string, err: Write, maxBytes = capFor(LIMITS.model)): Model | number {
+export function loadModelForAnalysis(path: string, err: Write, malformed?: (e: ModelFormatError) => void): Model | number {
   try {
-    return readModelForAnalysis(path, maxBytes);
+    return readModelForAnalysis(path);
   } catch (e) {
     if (e instanceof FileError) {
       err(fileErrorLine('read', e));
@@ -83,6 +83,7 @@ export function loadModelForAnalysis(path: string, err: Write, maxBytes = capFor
     }
     if (!(e instanceof ModelFormatError)) throw e;
     err(`tinyml-lens: ${path}: ${e.message}`);
+    malformed?.(e);
     return 2;
   }
 }
