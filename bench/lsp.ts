@@ -4,7 +4,7 @@
  * is p95 within 2 ms), and the server's memory after opening one manifest per model. Prints figures; asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +27,19 @@ function percentile(sorted: readonly number[], p: number): number {
 
 const mib = (b: number): string => `${(b / 1024 / 1024).toFixed(1)} MiB`;
 
+/**
+ * CPU time (user + system, ms) a process has used, from /proc (Linux; null elsewhere): the server's own cost per edit,
+ * steadier than the edit latency on a loaded machine, where waiting for a core dominates the tail.
+ */
+export function processCpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
+
 /** Runs the server benchmarks on `models` (absolute .tflite paths); `editModel` is the model the edit loop uses. */
 export async function benchLsp(models: readonly string[], editModel: string, edits = 1000): Promise<void> {
   if (!existsSync(join(root, 'dist/server.js'))) spawnSync(process.execPath, [join(root, 'esbuild.mjs')], { stdio: 'inherit', cwd: root });
@@ -39,15 +52,18 @@ export async function benchLsp(models: readonly string[], editModel: string, edi
     await client.open(uri, text(0));
     const before = await client.request<Stats>('tinymlLens/stats', null);
     const times: number[] = [];
+    const cpuBefore = processCpuMs(client.process.pid);
     for (let i = 1; i <= edits; i++) {
       const start = performance.now();
       await client.change(uri, text(i));
       times.push(performance.now() - start);
     }
+    const cpuAfter = processCpuMs(client.process.pid);
     const after = await client.request<Stats>('tinymlLens/stats', null);
     times.sort((a, b) => a - b);
     console.log(`\nlanguage server (dist/server.js over stdio), ${basename(editModel)}`);
     console.log(`edit -> diagnostics over ${edits} edits: p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${(times[times.length - 1] ?? 0).toFixed(2)} ms (aim: p95 <= 2 ms)`);
+    if (cpuBefore !== null && cpuAfter !== null) console.log(`server CPU per edit (all its threads, from /proc): ${((cpuAfter - cpuBefore) / edits).toFixed(3)} ms`);
     console.log(`model re-reads during the edits: ${after.reads - before.reads}, re-analyses: ${after.analyses - before.analyses}`);
 
     for (const [i, model] of models.entries()) {

@@ -2,7 +2,7 @@
  * The scaling table of `npm run bench`: `tinyml-lens analyze` (dist/cli.js, whole process) on chains of 1,000 /
  * 10,000 / 100,000 int8 ADDs, plain and with skip connections, built with the project's model builder into a
  * temporary folder, as text and (100,000) as JSON; then a 3 GiB sparse model whose buffers live after the flatbuffer
- * (only its flatbuffer part is read). Wall time and CPU time (user + system; the steadier figure on a loaded machine), medians of a few runs, and peak RSS, with `node -e 0` measured the
+ * (only its flatbuffer part is read), by `analyze` and by `fit`. Wall time and CPU time (user + system; the steadier figure on a loaded machine), medians of a few runs, and peak RSS, with `node -e 0` measured the
  * same way beside them. Prints figures; asserts nothing.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,6 +36,7 @@ export function benchScaling(sizes: readonly number[] = [1_000, 10_000, 100_000]
     const big = join(dir, 'external_3GiB.tflite');
     writeSparseModel(big);
     rows.push({ label: '3 GiB file, buffers after the flatbuffer', ops: '2', fileKiB: String(3 * 1024 * 1024), args: ['dist/cli.js', 'analyze', big] });
+    rows.push({ label: '3 GiB file: fit (every catalog target)', ops: '2', fileKiB: String(3 * 1024 * 1024), args: ['dist/cli.js', 'fit', big] });
 
     console.log(`\nscaling: analyze on ADD chains and a 3 GiB model, whole process, median of ${runs} (output to /dev/null)`);
     console.log(['model'.padEnd(44), 'ops'.padStart(8), 'file KiB'.padStart(9), 'ms'.padStart(8), 'CPU ms'.padStart(8), 'peak RSS MiB'.padStart(13), 'exit'.padStart(5)].join(' '));

@@ -265,7 +265,7 @@ function refreshViews(): void {
 
 connection.onInitialize((params) => {
   analyses.applyInitializationOptions(params.initializationOptions);
-  dynamicWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  dynamicWatchers = firmwareFiles.watching = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   configurationPull = params.capabilities.workspace?.configuration === true;
   dynamicConfiguration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   folderChanges = params.capabilities.workspace?.workspaceFolders === true;

@@ -47,7 +47,7 @@ export function runCompile(path: string, opts: CompileOptions, out: Write, err: 
     err('tinyml-lens: compile writes TensorFlow Lite Micro code; Edge TPU models are compiled by edgetpu_compiler and run by libedgetpu');
     return 2;
   }
-  const file = loadModelFile(path, err, capFor(LIMITS.compiledModel));
+  const file = loadModelFile(path, err, capFor(LIMITS.compiledModel), 'compile embeds the whole file in the generated C array, for the flash');
   if (typeof file === 'number') return file;
   const name = opts.name ?? identifierFor(basename(path));
   const dir = resolve(opts.out ?? join(dirname(path), `${name}_tflm`));

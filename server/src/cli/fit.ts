@@ -17,7 +17,7 @@ import { DataFileError } from '../targets/schema.js';
 import { FileError, LIMITS, readTextFile } from '../files/read.js';
 import { fitPartsLines, verdictText } from './fit-parts.js';
 import { formatBytes, toJson, toText } from './format.js';
-import { capFor, fileErrorLine, loadModelFile } from './model-file.js';
+import { capFor, fileErrorLine, loadModelForAnalysis } from './model-file.js';
 import { toSarif } from './sarif.js';
 
 type Write = (s: string) => void;
@@ -59,9 +59,10 @@ export function isRuntime(name: string): name is Runtime {
   return (SUPPORT_RUNTIMES as readonly string[]).includes(name);
 }
 
+/** The model for `fit` / `analyze --target`, read as `analyze` reads it: a file over 2 GiB by offset, never whole. */
 function loadModel(path: string, err: Write, shapes: readonly InputShape[] = []): ShapedModel | number {
-  const file = loadModelFile(path, err);
-  return typeof file === 'number' ? file : shapeModel(file.model, shapes, err);
+  const model = loadModelForAnalysis(path, err);
+  return typeof model === 'number' ? model : shapeModel(model, shapes, err);
 }
 
 /** `model` at the shapes given with --input-shape (unchanged without any); exit 2 for a shape that does not fit. */

@@ -12,7 +12,6 @@ import { didYouMean } from '../manifest/suggest.js';
 import { visible, visibleBlock } from '../analysis/text.js';
 import type { KernelSet } from '../analysis/tflm/kernels/types.js';
 import { isIdentifierName } from '../codegen/tflm.js';
-import { ModelFormatError } from '../model/errors.js';
 import { AnalysisLimitError, LIMIT_FLAGS, withLimits, type AnalysisLimits } from '../model/limits.js';
 import { toJson, toText } from './format.js';
 import { writeJson } from './json-out.js';
@@ -22,11 +21,11 @@ import { runQuantize } from './quantize.js';
 import type { ProgressStream } from './progress.js';
 import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, shapeModel, shapeNotes, type BatteryOptions } from './fit.js';
 import type { InputShape } from '../analysis/shapes.js';
-import { FileError, parseSize } from '../files/read.js';
+import { parseSize } from '../files/read.js';
 import { reserveApp } from '../analysis/fit-parts.js';
 import type { FitOptions } from '../analysis/latency/target.js';
 import type { AppPart } from '../targets/fit.js';
-import { fileErrorLine, fileLimits, readModelForAnalysis } from './model-file.js';
+import { fileLimits, loadModelForAnalysis } from './model-file.js';
 import { toSarif } from './sarif.js';
 import { analyzeTfjsFile, isTfjsModelPath } from './tfjs.js';
 import { runAnalyzeWithFirmware, runLintFirmware } from './firmware.js';
@@ -320,19 +319,10 @@ function parseInputShape(text: string): InputShape {
 }
 
 function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sarif', inputShapes: readonly InputShape[], out: (s: string) => void, err: (s: string) => void): number {
-  let model;
-  try {
-    model = readModelForAnalysis(path);
-  } catch (e) {
-    if (e instanceof FileError) {
-      err(fileErrorLine('read', e));
-      return 2;
-    }
-    if (!(e instanceof ModelFormatError)) throw e;
-    err(`tinyml-lens: ${path}: ${e.message}`);
+  const model = loadModelForAnalysis(path, err, (e) => {
     if (format === 'sarif') out(JSON.stringify(toSarif(path, null, { message: e.message, offset: e.offset }, VERSION), null, 2));
-    return 2;
-  }
+  });
+  if (typeof model === 'number') return model;
   const shaped = shapeModel(model, inputShapes, err);
   if (typeof shaped === 'number') return shaped;
   const report = analyzeModel(shaped.model, runtime);

@@ -1,10 +1,13 @@
 /** Reading a model file for the CLI: the bytes and the parsed model, or a located reason on stderr and exit code 2. */
-import { FileError, GiB, LIMITS, openRegularFile, readRegularFile, tooLarge } from '../files/read.js';
+import { FileError, GiB, LIMITS, openRegularFile, tooLarge } from '../files/read.js';
 import { ModelFormatError } from '../model/errors.js';
 import type { Model } from '../model/ir.js';
 import { readTflite, readTfliteSource } from '../model/tflite/reader.js';
 
 export type Write = (s: string) => void;
+
+/** The most a flatbuffer can span (32-bit offsets): a larger .tflite keeps its buffers after it (offset/size). */
+const FLATBUFFER_MAX = 2 * GiB;
 
 /** `--max-file-size` of this run (null: each kind of file has its default cap); main() sets it before each command. */
 export const fileLimits: { given: number | null } = { given: null };
@@ -21,11 +24,19 @@ export function fileErrorLine(verb: 'read' | 'write', e: FileError, what = ''): 
 
 /**
  * The file's bytes (a regular file within `maxBytes`, by default a model's cap, or --max-file-size), or the exit code 2
- * after saying why it cannot be read.
+ * after saying why it cannot be read. A file over 2 GiB is refused whatever the cap, from its size alone (nothing is
+ * read): `whole` says why the command needs the file in memory.
  */
-export function readModelBytes(path: string, err: Write, maxBytes = capFor(LIMITS.model)): Uint8Array | number {
+export function readModelBytes(path: string, err: Write, maxBytes = capFor(LIMITS.model), whole = 'this command reads the file whole'): Uint8Array | number {
   try {
-    return readRegularFile(path, { maxBytes, raise: 'use --max-file-size to raise it' });
+    const file = openRegularFile(path, { maxBytes: Number.MAX_SAFE_INTEGER });
+    try {
+      if (file.size > FLATBUFFER_MAX) throw wholeTooLarge(path, file.size, whole);
+      if (file.size > maxBytes) throw tooLarge(path, file.size, { maxBytes, raise: 'use --max-file-size to raise it' });
+      return file.read(0, file.size);
+    } finally {
+      file.close();
+    }
   } catch (e) {
     if (!(e instanceof FileError)) throw e;
     err(fileErrorLine('read', e));
@@ -44,16 +55,38 @@ export function parseModel(path: string, bytes: Uint8Array, err: Write): Model |
   }
 }
 
-/** Reads and parses a model file: the model, or exit code 2. */
-export function loadModelFile(path: string, err: Write, maxBytes = capFor(LIMITS.model)): { bytes: Uint8Array; model: Model } | number {
-  const bytes = readModelBytes(path, err, maxBytes);
+/** Reads and parses a model file whole (`whole`: why the command needs all of it): the model, or exit code 2. */
+export function loadModelFile(path: string, err: Write, maxBytes = capFor(LIMITS.model), whole?: string): { bytes: Uint8Array; model: Model } | number {
+  const bytes = readModelBytes(path, err, maxBytes, whole);
   if (typeof bytes === 'number') return bytes;
   const model = parseModel(path, bytes, err);
   return typeof model === 'number' ? model : { bytes, model };
 }
 
-/** The most a flatbuffer can span (32-bit offsets): a larger .tflite keeps its buffers after it (offset/size). */
-const FLATBUFFER_MAX = 2 * GiB;
+/** The refusal of a file over 2 GiB by a command that needs it whole; the commands that do not are named. */
+function wholeTooLarge(path: string, size: number, why: string): FileError {
+  return new FileError('too-large', path, `is ${(size / GiB).toFixed(2)} GiB (${size.toLocaleString('en-US')} B), over the 2 GiB a model is read whole up to: ${why}; `
+    + 'a .tflite this large keeps its buffers after the flatbuffer (offset/size), where TFLM cannot read them; `analyze` and `fit` read such a file by offset');
+}
+
+/**
+ * The model at `path` for an analysis (readModelForAnalysis), or exit code 2 after printing why it cannot be read or
+ * parsed (the file, or the byte offset and field of a malformed model; `malformed` sees that error too).
+ */
+export function loadModelForAnalysis(path: string, err: Write, malformed?: (e: ModelFormatError) => void): Model | number {
+  try {
+    return readModelForAnalysis(path);
+  } catch (e) {
+    if (e instanceof FileError) {
+      err(fileErrorLine('read', e));
+      return 2;
+    }
+    if (!(e instanceof ModelFormatError)) throw e;
+    err(`tinyml-lens: ${path}: ${e.message}`);
+    malformed?.(e);
+    return 2;
+  }
+}
 
 /**
  * The model at `path` for an analysis, reading no more of the file than it needs: a file up to 2 GiB whole (within

@@ -34,7 +34,7 @@ export interface QuantizeOptions {
 export function runQuantize(path: string, opts: QuantizeOptions, out: Write, err: Write, progress?: ProgressStream): number {
   const inWay = destinationOk(opts, err);
   if (inWay !== 0) return inWay;
-  const file = loadModelFile(path, err);
+  const file = loadModelFile(path, err, undefined, 'quantize runs the float model with all its weights in memory, and writes the int8 model as one flatbuffer');
   if (typeof file === 'number') return file;
   try {
     const interp = prepareFloatModel(file.model);

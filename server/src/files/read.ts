@@ -38,7 +38,8 @@ export const GiB = 1024 * MiB;
 
 /**
  * Default caps per kind of file. A .tflite flatbuffer is at most 2 GiB (32-bit offsets); a larger file (buffers
- * appended after it) is LLM-sized, far beyond any microcontroller: `--max-file-size` reads it anyway.
+ * appended after it) is LLM-sized, far beyond any microcontroller: `analyze` and `fit` read its flatbuffer part by
+ * offset, the commands that need a model whole refuse it (cli/model-file.ts).
  */
 export const LIMITS = {
   model: 2 * GiB,
@@ -171,7 +172,8 @@ export function openRegularFile(path: string, options: ReadOptions): OpenFile {
       let at = 0;
       try {
         while (at < length) {
-          const n = readSync(fd, bytes, at, length - at, offset + at);
+          // One read is at most 1 GiB: readSync takes a 32-bit length, and a file over 2 GiB may be read whole.
+          const n = readSync(fd, bytes, at, Math.min(length - at, GiB), offset + at);
           if (n === 0) throw new FileError('io', path, `shrank while it was read (${(offset + at).toLocaleString('en-US')} of ${size.toLocaleString('en-US')} B)`);
           at += n;
           bytesRead += n;

@@ -4,10 +4,10 @@
  * the model or the arena overflows beside the application, and — as information — which ELF was used and what the
  * application already takes. `didChangeWatchedFiles` on an .elf or .map re-checks the manifests.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import { findFirmwareElf, mapBeside, readFirmwareElf, readFirmwareMap } from '../files/firmware.js';
+import { findFirmwareElf, mapBeside, readFirmwareElf, readFirmwareMap, type FoundElf } from '../files/firmware.js';
 import { FileError } from '../files/read.js';
 import type { ElfImage } from '../firmware/elf.js';
 import { FirmwareFormatError } from '../firmware/errors.js';
@@ -47,14 +47,35 @@ function describe(e: unknown, path: string): string {
   throw e;
 }
 
-/** ELF and map reads, kept per path until the file's stamp changes. */
+/**
+ * ELF and map reads, kept per path until the file's stamp changes; and the ELF found in each folder's build layouts
+ * (a dozen directory listings), kept while the client reports file changes (`watching`): an edit of a manifest then
+ * lists no directory. A created, rebuilt or deleted .elf drops the found ones; a found ELF that is gone (its folder
+ * deleted, which a watcher of `.elf` files may not report) is looked for again.
+ */
 export class FirmwareFiles {
   private readonly elves = new Map<string, { stamp: string; read: Read<ElfImage> }>();
   private readonly maps = new Map<string, { stamp: string; read: Read<MemoryRegion[]> }>();
+  private readonly found = new Map<string, FoundElf | null>();
+  /** True when `didChangeWatchedFiles` reports .elf changes (the server registered its watchers): discovery is cached. */
+  watching = false;
+  /** How many times the build folders were searched (the bench and the tests count them). */
+  searches = 0;
 
   invalidate(path: string): void {
     this.elves.delete(path);
     this.maps.delete(path);
+    if (/\.elf$/i.test(path)) this.found.clear();
+  }
+
+  /** The ELF found by itself under `root` (findFirmwareElf), cached per folder while watching. */
+  discover(root: string): FoundElf | null {
+    const hit = this.watching ? this.found.get(root) : undefined;
+    if (hit === null || (hit !== undefined && existsSync(hit.path))) return hit;
+    this.searches++;
+    const found = findFirmwareElf(root);
+    if (this.watching) this.found.set(root, found);
+    return found;
   }
 
   elf(path: string): Read<ElfImage> {
@@ -80,15 +101,20 @@ export class FirmwareFiles {
   }
 }
 
-/** The ELF a manifest names (`firmware: {elf}`), else the one found in the usual build folders; its map, if any. */
-function firmwarePaths(m: Manifest, dir: string | null, roots: readonly string[]): { elf: string | null; found: string | null; mapPath: string | null } {
+/**
+ * The ELF a manifest names (`firmware: {elf}`), else the one found in the usual build folders (the manifest's, then
+ * the first workspace folder's); its map, if any.
+ */
+function firmwarePaths(m: Manifest, dir: string | null, roots: readonly string[], files: FirmwareFiles): { elf: string | null; found: string | null; mapPath: string | null } {
   let elf: string | null = null;
   let found: string | null = null;
   if (m.firmware.elf) {
     elf = isAbsolute(m.firmware.elf.value) ? m.firmware.elf.value : dir ? resolve(dir, m.firmware.elf.value) : null;
   } else {
-    const hit = [dir, roots[0]].filter((d): d is string => !!d).map((d) => findFirmwareElf(d)).find(Boolean);
-    if (hit) { elf = hit.path; found = hit.layout; }
+    for (const root of new Set([dir, roots[0]])) {
+      const hit = root ? files.discover(root) : null;
+      if (hit) { elf = hit.path; found = hit.layout; break; }
+    }
   }
   if (!elf) return { elf, found, mapPath: null };
   const mapPath = m.firmware.map ? (isAbsolute(m.firmware.map.value) ? m.firmware.map.value : dir ? resolve(dir, m.firmware.map.value) : null) : mapBeside(elf);
@@ -101,7 +127,7 @@ function firmwarePaths(m: Manifest, dir: string | null, roots: readonly string[]
  * and cache as the firmware diagnostics, so hovers, lenses and board diagnostics agree with them.
  */
 export function firmwareApp(m: Manifest, dir: string | null, modelBytes: number, files: FirmwareFiles, roots: readonly string[]): AppPart | null {
-  const { elf, mapPath } = firmwarePaths(m, dir, roots);
+  const { elf, mapPath } = firmwarePaths(m, dir, roots, files);
   if (!elf) return null;
   const image = files.elf(elf);
   if ('error' in image) return null;
@@ -121,7 +147,7 @@ export function firmwareDiagnostics(check: ManifestCheck, files: FirmwareFiles, 
   const add = (span: Span, severity: DiagnosticSeverity, code: string, message: string): void => {
     out.push({ range: { start: doc.positionAt(span.start), end: doc.positionAt(span.end) }, severity, source: SOURCE, code, message });
   };
-  const { elf, found, mapPath } = firmwarePaths(m, dir, roots);
+  const { elf, found, mapPath } = firmwarePaths(m, dir, roots, files);
   if (!elf) return out;
   const image = files.elf(elf);
   if ('error' in image) {

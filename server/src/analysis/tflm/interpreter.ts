@@ -109,7 +109,8 @@ class Simulation {
   /** PrepareNodeAndRegistrationDataFromFlatbuffer: find each op's kernel and parse its builtin params. */
   private parseAll(): boolean {
     for (const sg of this.model.subgraphs) {
-      for (const op of sg.operators) {
+      for (let n = 0; n < sg.operators.length; n++) {
+        const op = sg.operators[n]!;
         this.arena.nodePhase('parse', sg.index, op.index, op.opName);
         const record = this.nodeRecord(sg, op);
         const kernel = kernelFor(op, this.kernels);
@@ -135,7 +136,8 @@ class Simulation {
 
   private initAll(): boolean {
     for (const sg of this.model.subgraphs) {
-      for (const op of sg.operators) {
+      for (let n = 0; n < sg.operators.length; n++) {
+        const op = sg.operators[n]!;
         const kernel = this.kernelOf(sg, op);
         if (!kernel?.init) continue;
         this.arena.nodePhase('init', sg.index, op.index, op.opName);
@@ -157,16 +159,13 @@ class Simulation {
   private prepareAll(): boolean {
     const a = this.arena;
     for (const sg of this.model.subgraphs) {
-      for (const op of sg.operators) {
+      for (let n = 0; n < sg.operators.length; n++) {
+        const op = sg.operators[n]!;
         const kernel = this.kernelOf(sg, op);
         a.nodePhase('prepare', sg.index, op.index, op.opName);
         const record = this.nodeRecord(sg, op);
         const tailBefore = a.tailUsed;
-        const headBefore = a.headUsed;
-        let peakTemp = 0;
-        const ctx = this.context(sg, op, () => {
-          peakTemp = Math.max(peakTemp, a.headUsed - headBefore);
-        });
+        const ctx = this.context(sg, op);
         try {
           kernel?.prepare?.(ctx);
           this.checkStaticOutputs(sg, op);
@@ -180,7 +179,7 @@ class Simulation {
           }
         }
         record.preparePersistentBytes = a.tailUsed - tailBefore;
-        record.prepareTempBytes = peakTemp;
+        record.prepareTempBytes = ctx.peakTemp;
         // FinishPrepareNodeAllocations: temporaries are released, this node's scratch requests are stamped, and the
         // request list is regrown for the next node.
         a.resetTemp();
@@ -201,11 +200,12 @@ class Simulation {
 
   /** CheckDynamicTensors: TFLM refuses outputs whose shape still has an unknown (non-positive) dimension. */
   private checkStaticOutputs(sg: Subgraph, op: Operator): void {
-    for (const index of op.outputs) {
+    for (let k = 0; k < op.outputs.length; k++) {
+      const index = op.outputs[k]!;
       if (index < 0) continue;
       const shape = this.runtimeShape(sg.index, index);
       if (shape.length === 1 && shape[0] === 0) continue;
-      if (!shape.every((d) => d > 0)) {
+      if (!allPositive(shape)) {
         throw new PrepareFailure(`output tensor ${index} has a dynamic shape [${shape.join(', ')}]; TFLM needs static shapes`);
       }
     }
@@ -226,7 +226,8 @@ class Simulation {
     const offline = this.offline;
     let offlineIndex = 0;
     for (const sg of subgraphs) {
-      for (const t of sg.tensors) {
+      for (let k = 0; k < sg.tensors.length; k++) {
+        const t = sg.tensors[k]!;
         const offset = offline ? offline[offlineIndex++] ?? -1 : -1;
         if (t.isVariable && offset === -1) a.persistent(this.tensorBytes(sg.index, t), S.arenaAlignment);
       }
@@ -238,7 +239,8 @@ class Simulation {
     const plannerInput: PlannerBuffer[] = [];
     offlineIndex = 0;
     for (const sg of subgraphs) {
-      for (const t of sg.tensors) {
+      for (let k = 0; k < sg.tensors.length; k++) {
+        const t = sg.tensors[k]!;
         const offlineOffset = offline ? offline[offlineIndex++] ?? -1 : -1;
         const bytes = this.tensorBytes(sg.index, t);
         const needs = offlineOffset !== -1 && t.isVariable
@@ -305,7 +307,8 @@ class Simulation {
     const size = tflmTypeSize(t.dtype);
     if (size === null) return 0;
     let bytes = 1;
-    for (const d of this.runtimeShape(subgraph, t.index)) bytes *= d;
+    const shape = this.runtimeShape(subgraph, t.index);
+    for (let k = 0; k < shape.length; k++) bytes *= shape[k]!;
     bytes *= size;
     // A shape a kernel computed in Prepare may exceed what the reader checked: beyond 2^53 it fills any arena.
     return Number.isSafeInteger(bytes) ? bytes : Number.MAX_SAFE_INTEGER;
@@ -333,24 +336,24 @@ class Simulation {
     this.failures.push({ subgraph: sg.index, node: op.index, opName: op.opName, kind, reason });
   }
 
-  private context(sg: Subgraph, op: Operator, afterTemp: () => void = NOTHING): KernelContext {
+  private context(sg: Subgraph, op: Operator): KernelContext & { readonly peakTemp: number } {
     return createKernelContext({
       model: this.model,
       kernels: this.kernels,
-      ...(this.options.codePath ? { codePath: this.options.codePath } : {}),
+      codePath: this.options.codePath ?? 'dsp',
       arena: this.arena,
       subgraph: sg,
       op,
-      afterTemp,
       scratchRequests: this.scratchRequests,
-      shape: (index) => this.runtimeShape(sg.index, index),
-      setShape: (index, dims) => { this.shapes[sg.index]!.set(index, dims); },
+      shapes: this.shapes[sg.index]!,
     });
   }
-
 }
 
-const NOTHING = (): void => {};
+function allPositive(shape: readonly number[]): boolean {
+  for (let k = 0; k < shape.length; k++) if (!(shape[k]! > 0)) return false;
+  return true;
+}
 
 function plannedBuffer(kind: PlannedBuffer['kind'], subgraph: number, index: number, bytes: number, life: Lifetime): PlannedBuffer {
   return {

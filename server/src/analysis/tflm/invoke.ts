@@ -37,18 +37,22 @@ export function evalTypeFailure(opName: string, kernels: KernelSet, typeOf: (ten
     if (rule.kernels !== 'both' && rule.kernels !== kernels) continue;
     const type = typeOf(rule.tensor);
     if (type === null) continue;
-    const where = rule.tensor === 'output' ? 'output' : `input ${rule.tensor}`;
-    const head = `fails at Invoke: TFLM's ${opName} prepares a ${type} ${where}, so AllocateTensors succeeds, but its Eval (${rule.source})`;
     if (!rule.accepts.includes(type)) {
-      return `${head} has no ${type} case and the first inference returns an error; it runs ${rule.accepts.join(' / ')}`;
+      return `${evalHead(opName, rule, type)} has no ${type} case and the first inference returns an error; it runs ${rule.accepts.join(' / ')}`;
     }
-    const out = typeOf('output');
     const outputs = rule.outputs?.[type];
+    const out = outputs ? typeOf('output') : null;
     if (outputs && out !== null && !outputs.includes(out)) {
-      return `${head} has no case for a ${out} output and the first inference returns an error; from ${type} it writes ${outputs.join(' / ')}`;
+      return `${evalHead(opName, rule, type)} has no case for a ${out} output and the first inference returns an error; from ${type} it writes ${outputs.join(' / ')}`;
     }
   }
   return null;
+}
+
+/** The start of an Invoke failure's reason, built only for a failure (every node of a model is checked). */
+function evalHead(opName: string, rule: EvalTypeRule, type: DType): string {
+  const where = rule.tensor === 'output' ? 'output' : `input ${rule.tensor}`;
+  return `fails at Invoke: TFLM's ${opName} prepares a ${type} ${where}, so AllocateTensors succeeds, but its Eval (${rule.source})`;
 }
 
 const dtypeOf = (sg: Subgraph, index: number | undefined): DType | null => (index === undefined || index < 0 ? null : sg.tensors[index]?.dtype ?? null);

@@ -18,19 +18,17 @@ export interface KernelContextOptions {
   arena: ArenaModel;
   subgraph: Subgraph;
   op: Operator;
-  /** Called after every temporary allocation (the caller tracks the node's temporary peak). */
-  afterTemp: () => void;
   /** The model-wide request list, shared with the interpreter replay. */
   scratchRequests: ScratchRequest[];
-  shape(tensorIndex: number): number[];
-  setShape(tensorIndex: number, shape: number[]): void;
+  /** The subgraph's runtime shapes: tensors whose shape a kernel set in Prepare (by index); the others keep the model's. */
+  shapes: Map<number, number[]>;
 }
 
 /**
  * The TfLiteContext / MicroContext a kernel sees during Init and Prepare, reduced to the memory requests it can make:
  * each call allocates exactly what MicroInterpreterContext and MicroAllocator allocate for it.
  */
-export function createKernelContext(o: KernelContextOptions): KernelContext {
+export function createKernelContext(o: KernelContextOptions): KernelContext & { readonly peakTemp: number } {
   return new NodeContext(o);
 }
 
@@ -42,6 +40,9 @@ class NodeContext implements KernelContext {
   readonly kernels: KernelSet;
   readonly codePath: CodePath;
   private readonly a: ArenaModel;
+  private readonly headBefore: number;
+  /** The most the node's temporaries took above the head it started with (its Prepare's temporary peak). */
+  peakTemp = 0;
 
   constructor(private readonly o: KernelContextOptions) {
     this.model = o.model;
@@ -50,6 +51,11 @@ class NodeContext implements KernelContext {
     this.kernels = o.kernels;
     this.codePath = o.codePath ?? 'dsp';
     this.a = o.arena;
+    this.headBefore = o.arena.headUsed;
+  }
+
+  private afterTemp(): void {
+    this.peakTemp = Math.max(this.peakTemp, this.a.headUsed - this.headBefore);
   }
 
   private tensorAt(list: number[], i: number): Tensor | null {
@@ -98,7 +104,7 @@ class NodeContext implements KernelContext {
       a.temporary(S.affineQuantization.size, S.affineQuantization.align);
       a.temporary(intArrayBytes(q.scale.length), 4);
     }
-    this.o.afterTemp();
+    this.afterTemp();
     return t;
   }
 
@@ -109,7 +115,7 @@ class NodeContext implements KernelContext {
 
   tempBuffer(bytes: number, align: number): void {
     this.a.temporary(requestSize(bytes, 'a temporary buffer'), align);
-    this.o.afterTemp();
+    this.afterTemp();
   }
 
   scratch(bytes: number): void {
@@ -123,8 +129,11 @@ class NodeContext implements KernelContext {
     requests.push({ subgraph: this.subgraph.index, node: -1, bytes: requestSize(bytes, 'a scratch buffer') });
   }
 
-  setShape(tensorIndex: number, shape: number[]): void { this.o.setShape(tensorIndex, shape); }
-  shape(tensorIndex: number): number[] { return this.o.shape(tensorIndex); }
+  setShape(tensorIndex: number, shape: number[]): void { this.o.shapes.set(tensorIndex, shape); }
+  shape(tensorIndex: number): number[] {
+    const changed = this.o.shapes;
+    return (changed.size > 0 ? changed.get(tensorIndex) : undefined) ?? this.subgraph.tensors[tensorIndex]?.shape ?? [];
+  }
   fail(reason: string): never { throw new PrepareFailure(reason); }
 }
 

@@ -69,23 +69,30 @@ export function markLifetimes(
       if (from >= 0 && first[index] === -1) first[index] = from;
       if (to >= 0) last[index] = to;
     };
-    for (const index of sg.inputs) live(index, scope, scope);
+    // Indexed loops: this runs once per operator visit, mostly before the optimizer has seen it, where a for-of
+    // allocates an iterator and a result object per element.
+    for (let k = 0; k < sg.inputs.length; k++) live(sg.inputs[k]!, scope, scope);
     const scratchHere = scratchOf[subgraphIndex]!;
-    for (const op of sg.operators) {
+    const opBranches = branches[subgraphIndex]!;
+    const opSteps = steps[subgraphIndex]!;
+    for (let n = 0; n < sg.operators.length; n++) {
+      const op = sg.operators[n]!;
       if (++visits > limits.maxWork) {
         throw new AnalysisLimitError('maxWork', limits.maxWork, visits, 'the control-flow walk',
           { subgraph: subgraphIndex, node: op.index, opName: op.opName });
       }
       scope++;
-      steps[subgraphIndex]![op.index] = scope;
-      for (const index of op.outputs) live(index, scope, -1);
+      opSteps[op.index] = scope;
+      const { inputs, outputs } = op;
+      for (let k = 0; k < outputs.length; k++) live(outputs[k]!, scope, -1);
       const start = scope;
-      for (const branch of branches[subgraphIndex]![op.index]!) {
+      const opBranchList = opBranches[op.index]!;
+      for (let k = 0; k < opBranchList.length; k++) {
         scope++;
-        walk(branch, op, subgraphIndex);
+        walk(opBranchList[k]!, op, subgraphIndex);
       }
-      for (const index of op.inputs) live(index, -1, scope);
-      for (const index of op.outputs) live(index, -1, scope);
+      for (let k = 0; k < inputs.length; k++) live(inputs[k]!, -1, scope);
+      for (let k = 0; k < outputs.length; k++) live(outputs[k]!, -1, scope);
       const scratch = scratchHere.size > 0 ? scratchHere.get(op.index) : undefined;
       if (scratch) {
         for (const i of scratch) {
@@ -94,7 +101,7 @@ export function markLifetimes(
         }
       }
     }
-    for (const index of sg.outputs) live(index, scope, scope);
+    for (let k = 0; k < sg.outputs.length; k++) live(sg.outputs[k]!, scope, scope);
     walking.delete(subgraphIndex);
   };
   walk(0, null, 0);

@@ -115,17 +115,23 @@ function layerMemory(model: Model, sim: SimulationResult, limits: AnalysisLimits
   const stepOf = (subgraph: number, node: number): number => steps[subgraph]?.[node] ?? -1;
   const liveAt = liveBuffersAt(sim.buffers, steps);
   const records: (NodeAllocation | undefined)[][] = model.subgraphs.map(() => []);
-  for (const n of sim.nodes) records[n.subgraph]![n.node] = n;
+  for (let i = 0; i < sim.nodes.length; i++) {
+    const n = sim.nodes[i]!;
+    records[n.subgraph]![n.node] = n;
+  }
   const layers: LayerMemory[] = [];
   let peak: LayerMemory | null = null;
+  // Indexed loops (once per layer, mostly before the optimizer has seen them: a for-of allocates per element).
   for (const sg of model.subgraphs) {
-    for (const op of sg.operators) {
+    for (let n = 0; n < sg.operators.length; n++) {
+      const op = sg.operators[n]!;
       const step = stepOf(sg.index, op.index);
       const live = liveAt.get(step) ?? NONE_LIVE;
       const record = records[sg.index]![op.index];
       let liveBytes = 0;
       let highWaterBytes = 0;
-      for (const b of live) {
+      for (let k = 0; k < live.length; k++) {
+        const b = live[k]!;
         liveBytes += b.alignedBytes;
         highWaterBytes = Math.max(highWaterBytes, b.offset + b.alignedBytes);
       }
@@ -160,17 +166,24 @@ function liveBuffersAt(buffers: readonly PlannedBuffer[], steps: readonly Int32A
   const order = buffers.map((_, i) => i).sort((a, b) => buffers[a]!.first - buffers[b]!.first);
   const out = new Map<number, PlannedBuffer[]>([[-1, NONE_LIVE]]);
   const distinct = new Set<number>();
-  for (const list of steps) for (const step of list) if (step >= 0) distinct.add(step);
+  for (const list of steps) for (let k = 0; k < list.length; k++) if (list[k]! >= 0) distinct.add(list[k]!);
   const sorted = Int32Array.from(distinct).sort();
   let active: number[] = [];
   let next = 0;
-  for (const step of sorted) {
+  const ids: number[] = [];
+  for (let s = 0; s < sorted.length; s++) {
+    const step = sorted[s]!;
     while (next < order.length && buffers[order[next]!]!.first <= step) active.push(order[next++]!);
     const kept: number[] = [];
-    for (const i of active) if (buffers[i]!.last >= step) kept.push(i);
+    for (let k = 0; k < active.length; k++) if (buffers[active[k]!]!.last >= step) kept.push(active[k]!);
     active = kept;
-    // In the plan's order (a sorted copy: `active` keeps its own order).
-    out.set(step, sortAscending(kept.slice()).map((i) => buffers[i]!));
+    // In the plan's order (a sorted copy in a reused list: `active` keeps its own order).
+    ids.length = 0;
+    for (let k = 0; k < kept.length; k++) ids.push(kept[k]!);
+    sortAscending(ids);
+    const live: PlannedBuffer[] = [];
+    for (let k = 0; k < ids.length; k++) live.push(buffers[ids[k]!]!);
+    out.set(step, live);
   }
   return out;
 }

@@ -170,13 +170,20 @@ export class FbFile {
   f32(offset: number): number {
     return this.view.getFloat32(offset, true);
   }
-  /** A little-endian int64 or uint64 at a checked offset, as a safe integer (or a 'bad-value' error). */
+  /**
+   * A little-endian int64 or uint64 at a checked offset, as a safe integer (or a 'bad-value' error). Read as two
+   * 32-bit halves (no BigInt: every zero point of every quantized tensor comes through here): `high * 2^32 + low` is
+   * exact whenever the result is a safe integer, and a high half beyond +-2^21 never is.
+   */
   i64(offset: number, signed: boolean, where: Where): number {
-    const big = signed ? this.view.getBigInt64(offset, true) : this.view.getBigUint64(offset, true);
-    if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER)) {
+    const low = this.view.getUint32(offset, true);
+    const high = signed ? this.view.getInt32(offset + 4, true) : this.view.getUint32(offset + 4, true);
+    const value = high * 4294967296 + low;
+    if (high < -2097152 || high > 2097151 || !Number.isSafeInteger(value)) {
+      const big = signed ? this.view.getBigInt64(offset, true) : this.view.getBigUint64(offset, true);
       this.fail('bad-value', offset, where, `is ${big}, beyond the range this reader handles exactly (2^53)`);
     }
-    return Number(big);
+    return value;
   }
 
   /** Follows the uoffset stored at `at` (already checked to be inside the file) and returns its target. */
@@ -343,27 +350,45 @@ export class Table {
     return out;
   }
 
+  // The common vectors read in a plain loop (no callback per element): every tensor and operator has several.
   i32s(id: number, name: string): number[] | null {
-    return this.numbers(id, name, 4, (at) => this.file.i32(at));
+    const span = this.counted(id, name, 4);
+    if (span === null) return null;
+    const out = new Array<number>(span.length);
+    for (let i = 0; i < span.length; i++) out[i] = this.file.i32(span.start + 4 * i);
+    return out;
   }
   u32s(id: number, name: string): number[] | null {
     return this.numbers(id, name, 4, (at) => this.file.u32(at));
   }
   f32s(id: number, name: string): number[] | null {
-    return this.numbers(id, name, 4, (at) => this.file.f32(at));
+    const span = this.counted(id, name, 4);
+    if (span === null) return null;
+    const out = new Array<number>(span.length);
+    for (let i = 0; i < span.length; i++) out[i] = this.file.f32(span.start + 4 * i);
+    return out;
   }
   i64s(id: number, name: string): number[] | null {
-    const where = this.at(name);
-    return this.numbers(id, name, 8, (at) => this.file.i64(at, true, where));
+    const span = this.counted(id, name, 8);
+    if (span === null) return null;
+    const out = new Array<number>(span.length);
+    for (let i = 0; i < span.length; i++) out[i] = this.file.i64(span.start + 8 * i, true, span.where);
+    return out;
   }
   u8s(id: number, name: string): number[] | null {
     return this.numbers(id, name, 1, (at) => this.file.u8(at));
   }
 
-  private numbers(id: number, name: string, size: number, read: (at: number) => number): number[] | null {
+  /** The extent of vector field `id`, its elements charged to the budget; null when absent. */
+  private counted(id: number, name: string, size: number): Span | null {
     const span = this.vector(id, name, size);
+    if (span !== null) this.file.charge(span.length, span.start, span.where);
+    return span;
+  }
+
+  private numbers(id: number, name: string, size: number, read: (at: number) => number): number[] | null {
+    const span = this.counted(id, name, size);
     if (span === null) return null;
-    this.file.charge(span.length, span.start, span.where);
     const out = new Array<number>(span.length);
     for (let i = 0; i < span.length; i++) out[i] = read(span.start + size * i);
     return out;

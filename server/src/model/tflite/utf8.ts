@@ -8,6 +8,10 @@
  * forms, surrogates and code points above U+10FFFF are invalid, as in `TextDecoder('utf-8', { fatal: true })`).
  */
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string | { invalidAt: number } {
+  // Names are ASCII almost always (every tensor has one): their bytes are their UTF-16 code units.
+  let ascii = end - start <= ASCII_CHUNK;
+  for (let i = start; ascii && i < end; i++) if (bytes[i]! >= 0x80) ascii = false;
+  if (ascii) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
   const units: number[] = [];
   let out = '';
   let i = start;
@@ -52,3 +56,6 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number): strin
   }
   return out + String.fromCharCode(...units);
 }
+
+/** The longest ASCII run decoded in one String.fromCharCode call (its arguments go on the stack). */
+const ASCII_CHUNK = 4096;
