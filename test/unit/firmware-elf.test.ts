@@ -1,7 +1,7 @@
 /**
  * The ELF32 reader and the linker-map reader on real images built with arm-none-eabi-gcc, riscv64-unknown-elf-gcc and
- * xtensa-lx106-elf-gcc (test/fixtures/firmware, see its README), and on damaged ones: every truncation and seeded mutations end in an image or a located
- * FirmwareFormatError, never another exception.
+ * xtensa-lx106-elf-gcc (test/fixtures/firmware, see its README), and on damaged ones: every truncation and seeded
+ * mutations end in an image or a located FirmwareFormatError, never another exception.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
