@@ -10,9 +10,10 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeModel } from '../../server/src/analysis/report.js';
 import { resolverMethods } from '../../server/src/codegen/tflm.js';
-import { lintFirmware, recommendedArena, type FirmwareFix, type ModelFacts } from '../../server/src/firmware/lint.js';
+import { lintFirmware, recommendedArena, type ModelFacts } from '../../server/src/firmware/lint.js';
 import { buildKwsDsCnnInt8 } from '../../server/src/model/builder/examples.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
+import { applyFix as apply, lineOf, lineWith } from './helpers/firmware-text.js';
 
 const src = (name: string): string => readFileSync(path.join(__dirname, '..', 'fixtures', 'firmware', 'src', name), 'utf8');
 const kws = readTflite(buildKwsDsCnnInt8());
@@ -25,19 +26,6 @@ function replaceOnce(text: string, from: string, to: string): string {
   const at = text.indexOf(from);
   assert.ok(at >= 0 && text.indexOf(from, at + 1) < 0, `'${from}' occurs once`);
   return text.slice(0, at) + to + text.slice(at + from.length);
-}
-
-const lineOf = (text: string, at: number): number => text.slice(0, at).split('\n').length;
-function lineWith(text: string, needle: string): number {
-  const at = text.indexOf(needle);
-  assert.ok(at >= 0 && text.indexOf(needle, at + 1) < 0, `'${needle}' occurs once`);
-  return lineOf(text, at);
-}
-
-function apply(text: string, fix: FirmwareFix): string {
-  let out = text;
-  for (const e of [...fix.edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
-  return out;
 }
 
 interface Style {

@@ -9,30 +9,15 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeModel } from '../../server/src/analysis/report.js';
 import { resolverMethods } from '../../server/src/codegen/tflm.js';
-import { lintFirmware, recommendedArena, type FirmwareFinding, type FirmwareFix, type ModelFacts } from '../../server/src/firmware/lint.js';
+import { lintFirmware, recommendedArena, type FirmwareFinding, type ModelFacts } from '../../server/src/firmware/lint.js';
 import { evaluate, scanSource } from '../../server/src/firmware/scan.js';
 import { buildKwsDsCnnInt8 } from '../../server/src/model/builder/examples.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
+import { applyFix as apply, lineOf, lineWith } from './helpers/firmware-text.js';
 
 const src = (name: string): string => readFileSync(path.join(__dirname, '..', 'fixtures', 'firmware', 'src', name), 'utf8');
 const kws = readTflite(buildKwsDsCnnInt8());
 const facts: ModelFacts = { label: 'kws.tflite', methods: resolverMethods(kws), minArenaBytes: analyzeModel(kws, 'tflm-cmsis-nn').memory.minArenaBytes };
-
-/** 1-based line of offset `at`. */
-const lineOf = (text: string, at: number): number => text.slice(0, at).split('\n').length;
-/** 1-based line of the only occurrence of `needle`. */
-function lineWith(text: string, needle: string): number {
-  const at = text.indexOf(needle);
-  assert.ok(at >= 0 && text.indexOf(needle, at + 1) < 0, `'${needle}' occurs once`);
-  return lineOf(text, at);
-}
-
-function apply(text: string, fix: FirmwareFix): string {
-  const edits = [...fix.edits].sort((a, b) => b.span.start - a.span.start);
-  let out = text;
-  for (const e of edits) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
-  return out;
-}
 
 const codes = (fs: readonly FirmwareFinding[]): string[] => fs.map((f) => f.code).sort();
 
