@@ -110,7 +110,7 @@ export function predictRuntimeFootprint(ops: readonly string[], core: string, ke
     if (!build) continue;
     const { sections, unmeasured } = footprintOfBuild(data, build, ops);
     const notes: string[] = [];
-    if (why) notes.push(fixed ? `estimated from ${build.id}: ${why}` : `no measured ${core} build with the ${k} kernels: estimated from ${build.id} (${why})`);
+    if (why) notes.push(fixed ? why : `no measured ${core} build with the ${k} kernels: estimated from ${build.id} (${why})`);
     if (unmeasured.length) notes.push(`ops without measured kernels: ${unmeasured.join(', ')}`);
     return {
       flash: sections.text + sections.rodata + sections.data,
