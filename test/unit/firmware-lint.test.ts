@@ -81,10 +81,20 @@ describe('firmware lint', () => {
     assert.deepEqual(codes(findings), ['missing-op']);
     const fixed = apply(text, findings[0]!.fixes[0]!);
     assert.deepEqual(lintFirmware(fixed, { ...facts, minArenaBytes: undefined }).findings, []);
-    // An unused op inside an if block has no line to delete on its own: reported, without a fix that would break code.
+    // An unused op checked in an if: the fix removes the whole check, and the missing op's fix adds its line.
+    const noArena = { ...facts, minArenaBytes: undefined };
     const extra = src('esp_idf_main_functions.cc').replace('AddReshape', 'AddPad');
-    const unused = lintFirmware(extra, { ...facts, minArenaBytes: undefined }).findings.find((f) => f.code === 'unused-op')!;
-    assert.deepEqual(unused.fixes, []);
+    const unused = lintFirmware(extra, noArena).findings.find((f) => f.code === 'unused-op')!;
+    assert.equal(unused.fixes[0]?.title, 'Remove AddPad() and its check');
+    const removed = apply(extra, unused.fixes[0]!);
+    assert.equal(removed, extra.replace('  if (micro_op_resolver.AddPad() != kTfLiteOk) {\n    return;\n  }\n', ''));
+    assert.deepEqual(lintFirmware(removed, noArena).findings.map((f) => f.code), ['missing-op']);
+    // A check that does more than return, or has an else, is not the registration's alone: reported without a fix.
+    for (const body of ['{\n    count++;\n    micro_op_resolver.AddMean();\n  }', '{\n    return;\n  } else {\n    ok = true;\n  }']) {
+      const text = extra.replace('{\n    return;\n  }\n  if (micro_op_resolver.AddFullyConnected', `${body}\n  if (micro_op_resolver.AddFullyConnected`);
+      assert.notEqual(text, extra);
+      assert.deepEqual(lintFirmware(text, noArena).findings.find((f) => f.code === 'unused-op' && /AddPad/.test(f.message))?.fixes, []);
+    }
   });
 
   test('sizes behind macros it cannot see are reported as unchecked, not guessed', () => {
