@@ -5,14 +5,14 @@
  * (by symbol), and compare TFLM's runtime flash and static RAM with predictRuntimeFootprint. Writes
  * test/measured/footprint_check.tsv (test/unit/footprint-check.test.ts re-checks it without the toolchain).
  *
- *   node --import tsx scripts/footprint-check.ts [--models DIR] [--build CORE:KERNELS ...] [--out FILE]
+ *   node --import tsx scripts/footprint-check.ts [--models DIR] [--build CORE:KERNELS ...] [--out FILE]   # default: every measured build
  *   node --import tsx scripts/footprint-check.ts --repredict [--out FILE]   # new measured.json, same links
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { predictRuntimeFootprint } from '../server/src/analysis/footprint/index.js';
+import { bundledFootprintData, predictRuntimeFootprint } from '../server/src/analysis/footprint/index.js';
 import { compileCxx, link, openBuild, RIG, sh, toolchainVersion, type Build } from '../tools/tflm-harness/footprint/rig.js';
 import { COMPILE_EXTRA, LINK_FLAGS } from '../tools/tflm-harness/footprint/rig.js';
 
@@ -33,7 +33,8 @@ function args(argv: string[]): { models: string; builds: string[]; out: string }
     const a = argv[i]!, v = argv[i + 1];
     if (a === '--models' && v) { models = v; i++; } else if (a === '--build' && v) { builds.push(v); i++; } else if (a === '--out' && v) { out = v; i++; } else throw new Error(`unknown argument ${a}`);
   }
-  if (!builds.length) builds.push('cortex-m4+fp:cmsis_nn', 'cortex-m4+fp:reference', 'cortex-m55:cmsis_nn', 'cortex-m0plus:reference');
+  // Default: every build measured.json holds ("cortex-m7+fp cmsis_nn" -> cortex-m7+fp:cmsis_nn).
+  if (!builds.length) builds.push(...[...bundledFootprintData().builds.keys()].map((id) => id.replace(' ', ':')));
   return { models, builds, out };
 }
 

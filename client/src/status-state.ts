@@ -5,6 +5,7 @@
  * manifest the server cannot profile (a parse error, a missing model) still shows, with its errors.
  */
 import type { CostProfileResult } from '../../server/src/lsp/protocol.js';
+import { wholeSide } from './cost-profile/figures.js';
 import { formatPercent } from './format.js';
 
 /** The part of a diagnostic the status needs (vscode.Diagnostic has it; tests build it). */
@@ -63,6 +64,8 @@ export function statusState(result: CostProfileResult | null, diagnostics: reado
     : background === 'warning' ? 'within budget, with warnings' : result?.kind === 'ok' ? 'within every budget' : result ? `no figures: ${result.reason}` : 'analysing the model';
   lines.push(`**TinyML Lens**: ${headline}`);
   if (result?.kind === 'ok') lines.push(`Model \`${escapeCode(result.modelPath)}\` with ${result.runtime}${result.target ? ` on ${escapeMarkdown(result.target.name)}` : ''}.`);
+  // The whole firmware's parts, each with how it is known (issue 10).
+  if (result?.kind === 'ok' && result.whole) lines.push(`Flash: ${escapeMarkdown(wholeSide(result, 'flash'))}\n\nRAM: ${escapeMarkdown(wholeSide(result, 'ram'))}`);
   const listed = [...diagnostics.filter((d) => d.severity === 0), ...warnings].slice(0, 12);
   if (listed.length > 0) lines.push(listed.map((d) => `- ${d.severity === 0 ? '$(error)' : '$(warning)'} line ${d.line + 1}: ${escapeMarkdown(d.message)}`).join('\n'));
   if (errors.length + warnings.length > listed.length) lines.push(`…and ${errors.length + warnings.length - listed.length} more in the Problems panel.`);

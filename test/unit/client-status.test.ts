@@ -19,6 +19,20 @@ test('within every budget: the board and RAM share, no colour', () => {
   assert.match(s.tooltip, /within every budget/);
 });
 
+test('the tooltip lists the whole firmware\'s parts with how each is known (issue 10)', () => {
+  const side = (need: number, parts: [string, number, string][], notCounted: string[] = []) =>
+    ({ needBytes: need, capacityBytes: 1024 * 1024, parts: parts.map(([part, b, basis]) => ({ part, bytes: b, basis })), notCounted });
+  const whole = {
+    flash: side(150 * 1024, [['model', 100 * 1024, 'exact'], ['runtime', 50 * 1024, 'measured']], ['the application (no firmware ELF and no reserve.flash given)']),
+    ram: side(41 * 1024, [['arena', 40 * 1024, 'exact'], ['runtime', 1024, 'measured']]),
+    arenaRegion: 'RAM', arenaRegionBytes: 256 * 1024, arenaExternal: false, problems: [],
+  };
+  const s = statusState({ ...ok(0.16), whole } as CostProfileResult, []);
+  assert.match(s.tooltip, /Flash: 150 KiB of 1 MiB = model 100 KiB \\\(exact\\\) \\\+ TFLM 50 KiB \\\(measured\\\); not counted: the application/);
+  assert.match(s.tooltip, /RAM: 41 KiB of 1 MiB = arena 40 KiB \\\(exact\\\) \\\+ TFLM 1 KiB \\\(measured\\\); arena in RAM/);
+  assert.doesNotMatch(statusState(ok(0.16), []).tooltip, /Flash:/, 'no parts without a whole-firmware fit');
+});
+
 test('every broken budget is named in the text and listed with its figures in the tooltip', () => {
   const ds = [
     d('latency-over-budget', 0, 'Inference takes ~211 ms, budget 50 ms (+161 ms).', 7),

@@ -1,7 +1,7 @@
 /**
- * The ELF32 reader and the linker-map reader on real images built with arm-none-eabi-gcc (test/fixtures/firmware,
- * see its README), and on damaged ones: every truncation and seeded mutations end in an image or a located
- * FirmwareFormatError, never another exception.
+ * The ELF32 reader and the linker-map reader on real images built with arm-none-eabi-gcc, riscv64-unknown-elf-gcc and
+ * xtensa-lx106-elf-gcc (test/fixtures/firmware, see its README), and on damaged ones: every truncation and seeded
+ * mutations end in an image or a located FirmwareFormatError, never another exception.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -89,6 +89,17 @@ describe('ELF32 reader', () => {
     assert.equal(u.bytes.rodata, 3000 + (elf.sections.find((s) => s.name === '.isr_vector')?.size ?? 0));
   });
 
+  test('reads an Xtensa (LX106) image of the same application', () => {
+    const elf = readElf(fixture('app-xtensa.elf'));
+    assert.equal(elf.machine, 'xtensa');
+    const u = firmwareUsage(elf, { modelBytes: 3000 });
+    assert.equal(u.model?.name, 'g_model');
+    assert.equal(u.arena?.name, 'tensor_arena');
+    assert.equal(u.arena?.size, 8192);
+    assert.equal(u.app.flash, u.flash - 3000);
+    assert.equal(u.linksTflm, false);
+  });
+
   test('foreign ELFs are typed errors at their field', () => {
     const base = fixture('app-cm4.elf');
     const with64 = base.slice(); with64[4] = 2;
@@ -132,7 +143,7 @@ describe('ELF32 reader', () => {
         outcomes[e.code] = (outcomes[e.code] ?? 0) + 1;
       }
     };
-    for (const name of ['app-cm4.elf', 'app-m0plus-nomodel.elf', 'app-rv32.elf']) {
+    for (const name of ['app-cm4.elf', 'app-m0plus-nomodel.elf', 'app-rv32.elf', 'app-xtensa.elf']) {
       const base = fixture(name);
       for (let cut = 0; cut < base.length; cut++) check(base.subarray(0, cut), `${name} cut at ${cut}`);
       const rand = mulberry32(0x5eed + base.length);

@@ -9,30 +9,15 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeModel } from '../../server/src/analysis/report.js';
 import { resolverMethods } from '../../server/src/codegen/tflm.js';
-import { lintFirmware, recommendedArena, type FirmwareFinding, type FirmwareFix, type ModelFacts } from '../../server/src/firmware/lint.js';
+import { lintFirmware, recommendedArena, type FirmwareFinding, type ModelFacts } from '../../server/src/firmware/lint.js';
 import { evaluate, scanSource } from '../../server/src/firmware/scan.js';
 import { buildKwsDsCnnInt8 } from '../../server/src/model/builder/examples.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
+import { applyFix as apply, lineOf, lineWith } from './helpers/firmware-text.js';
 
 const src = (name: string): string => readFileSync(path.join(__dirname, '..', 'fixtures', 'firmware', 'src', name), 'utf8');
 const kws = readTflite(buildKwsDsCnnInt8());
 const facts: ModelFacts = { label: 'kws.tflite', methods: resolverMethods(kws), minArenaBytes: analyzeModel(kws, 'tflm-cmsis-nn').memory.minArenaBytes };
-
-/** 1-based line of offset `at`. */
-const lineOf = (text: string, at: number): number => text.slice(0, at).split('\n').length;
-/** 1-based line of the only occurrence of `needle`. */
-function lineWith(text: string, needle: string): number {
-  const at = text.indexOf(needle);
-  assert.ok(at >= 0 && text.indexOf(needle, at + 1) < 0, `'${needle}' occurs once`);
-  return lineOf(text, at);
-}
-
-function apply(text: string, fix: FirmwareFix): string {
-  const edits = [...fix.edits].sort((a, b) => b.span.start - a.span.start);
-  let out = text;
-  for (const e of edits) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
-  return out;
-}
 
 const codes = (fs: readonly FirmwareFinding[]): string[] => fs.map((f) => f.code).sort();
 
@@ -96,10 +81,20 @@ describe('firmware lint', () => {
     assert.deepEqual(codes(findings), ['missing-op']);
     const fixed = apply(text, findings[0]!.fixes[0]!);
     assert.deepEqual(lintFirmware(fixed, { ...facts, minArenaBytes: undefined }).findings, []);
-    // An unused op inside an if block has no line to delete on its own: reported, without a fix that would break code.
+    // An unused op checked in an if: the fix removes the whole check, and the missing op's fix adds its line.
+    const noArena = { ...facts, minArenaBytes: undefined };
     const extra = src('esp_idf_main_functions.cc').replace('AddReshape', 'AddPad');
-    const unused = lintFirmware(extra, { ...facts, minArenaBytes: undefined }).findings.find((f) => f.code === 'unused-op')!;
-    assert.deepEqual(unused.fixes, []);
+    const unused = lintFirmware(extra, noArena).findings.find((f) => f.code === 'unused-op')!;
+    assert.equal(unused.fixes[0]?.title, 'Remove AddPad() and its check');
+    const removed = apply(extra, unused.fixes[0]!);
+    assert.equal(removed, extra.replace('  if (micro_op_resolver.AddPad() != kTfLiteOk) {\n    return;\n  }\n', ''));
+    assert.deepEqual(lintFirmware(removed, noArena).findings.map((f) => f.code), ['missing-op']);
+    // A check that does more than return, or has an else, is not the registration's alone: reported without a fix.
+    for (const body of ['{\n    count++;\n    micro_op_resolver.AddMean();\n  }', '{\n    return;\n  } else {\n    ok = true;\n  }']) {
+      const text = extra.replace('{\n    return;\n  }\n  if (micro_op_resolver.AddFullyConnected', `${body}\n  if (micro_op_resolver.AddFullyConnected`);
+      assert.notEqual(text, extra);
+      assert.deepEqual(lintFirmware(text, noArena).findings.find((f) => f.code === 'unused-op' && /AddPad/.test(f.message))?.fixes, []);
+    }
   });
 
   test('sizes behind macros it cannot see are reported as unchecked, not guessed', () => {

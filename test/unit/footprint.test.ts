@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  bundledFootprintData, footprintOfBuild, loadFootprintData, modelOps, opIncrement, predictRuntimeFootprint, type FootprintData,
+  bundledFootprintData, footprintOfBuild, loadFootprintData, modelOps, opIncrement, predictRuntimeFootprint, type FootprintData, type FootprintKernels,
 } from '../../server/src/analysis/footprint/index.js';
 import measuredJson from '../../server/src/analysis/footprint/measured.json';
 import { buildKwsDsCnnInt8 } from '../../server/src/model/builder/examples.js';
@@ -103,9 +103,18 @@ test('cores: own build is measured, a near one is estimated with the reason, non
   assert.equal(predictRuntimeFootprint(['A'], 'cortex-m0plus', 'reference', data)!.basis, 'measured');
   // No M0+ CMSIS-NN build here: the same kernels on the nearest core that has them.
   assert.equal(predictRuntimeFootprint(['A'], 'cortex-m0plus', 'cmsis-nn', data)!.build, 'cortex-m4+fp cmsis_nn');
-  for (const core of ['esp32', 'esp32s3', 'rv32imc', 'arc-em9d', 'cortex-a53', '']) {
-    assert.equal(predictRuntimeFootprint(['A'], core, 'reference', data), undefined, core);
+  for (const core of ['cortex-a53', '', 'esp8266']) assert.equal(predictRuntimeFootprint(['A'], core, 'reference', data), undefined, core);
+  // Non-Arm catalog cores: the M4F reference build stands in for every kernel set, estimated, saying so.
+  for (const core of ['esp32', 'esp32s3', 'rv32imc', 'arc-em9d']) {
+    // The runtime an ESP32 report carries ("tflm-esp-nn") reaches the prediction as it is (fit-parts passes it on).
+    for (const kernels of ['tflm-esp-nn' as FootprintKernels, 'cmsis-nn', 'reference'] as const) {
+      const p = predictRuntimeFootprint(['A'], core, kernels, data)!;
+      assert.equal(p.build, 'cortex-m4+fp reference', `${core} ${kernels}`);
+      assert.equal(p.basis, 'estimated');
+      assert.match(p.note!, /build measured: TFLM's reference kernels built for ARMv7E-M stand in/);
+    }
   }
+  assert.equal(predictRuntimeFootprint(['A'], 'esp32', 'reference', handMade(['cortex-m4+fp cmsis_nn'])), undefined);
   // The M85 falls back past the M55 (no reference build here) to the M4F.
   assert.equal(predictRuntimeFootprint(['A'], 'cortex-m85', 'reference', data)!.build, 'cortex-m4+fp reference');
   // A core whose near builds are all missing from the data.
@@ -126,7 +135,7 @@ test('an op\'s increment is what it adds beyond the ops it shares kernels with',
   assert.deepEqual(opIncrement('B', ['A'], 'cortex-m4f', 'cmsis-nn', data), { flash: 34, ram: 8 + 36, build: 'cortex-m4+fp cmsis_nn', basis: 'measured' });
   // Listing the op among the others changes nothing; an unknown core has no increment.
   assert.deepEqual(opIncrement('B', ['A', 'B'], 'cortex-m4f', 'cmsis-nn', data), opIncrement('B', ['A'], 'cortex-m4f', 'cmsis-nn', data));
-  assert.equal(opIncrement('B', ['A'], 'esp32', 'cmsis-nn', data), undefined);
+  assert.equal(opIncrement('B', ['A'], 'esp8266', 'cmsis-nn', data), undefined);
 });
 
 test('a built model\'s ops: distinct, in first-use order, and all measured on the M4F builds', () => {

@@ -78,6 +78,25 @@ function standalone(code: string, line: Span): boolean {
   return depth === 0;
 }
 
+/**
+ * The whole `if (r.AddX() != kTfLiteOk) { ...; return; }` guard around one Add call (ESP-IDF components, TFLM's older
+ * examples), from its line to the end of the line that closes it, when nothing else depends on it: no other Add call
+ * or nested block inside, no `else` after, nothing else on the closing line. Null otherwise.
+ */
+function guardAround(code: string, line: Span): Span | null {
+  const head = /^\s*if\s*\(/.exec(code.slice(line.start, line.end));
+  if (!head || (code.slice(line.start, line.end).match(/\bAdd\w*\s*\(/g) ?? []).length !== 1) return null;
+  let i = closingParen(code, line.start + head[0].length - 1) + 1;
+  while (/\s/.test(code[i] ?? '')) i++;
+  const bodyEnd = code[i] === '{' ? code.indexOf('}', i) : code.indexOf(';', i);
+  if (bodyEnd < 0) return null;
+  const body = code.slice(code[i] === '{' ? i + 1 : i, bodyEnd + (code[i] === '{' ? 0 : 1));
+  if (/[{}]|\bAdd\w*\s*\(/.test(body)) return null;
+  const last = lineAround(code, bodyEnd);
+  if (code.slice(bodyEnd + 1, last.end).trim() !== '' || /^\s*else\b/.test(code.slice(last.end))) return null;
+  return { start: line.start, end: Math.min(last.end + 1, code.length) };
+}
+
 /** The line registering `method` on the resolver, written like the last Add call (same receiver, macro, indent). */
 function addLine(setup: FirmwareSetup, r: ResolverDecl, method: string): { at: number; text: string } | null {
   const { code, text } = setup.scanned;
@@ -153,9 +172,10 @@ function lintResolver(setup: FirmwareSetup, r: ResolverDecl, model: ModelFacts):
     if (needed.has(c.method) || !RESOLVER_METHODS.has(c.method)) continue;
     const size = model.kernelBytes?.(c.method);
     const line = lineAround(setup.scanned.text, c.span.start);
+    const guard = standalone(setup.scanned.code, line) ? null : guardAround(setup.scanned.code, line);
     const fixes: FirmwareFix[] = standalone(setup.scanned.code, line)
       ? [{ title: `Remove ${c.method}()`, edits: [{ span: { start: line.start, end: Math.min(line.end + 1, setup.scanned.text.length) }, newText: '' }] }]
-      : [];
+      : guard ? [{ title: `Remove ${c.method}() and its check`, edits: [{ span: guard, newText: '' }] }] : [];
     findings.push({
       code: 'unused-op', severity: 'warning', span: c.span, fixes,
       message: `${model.label} never uses ${c.method}(): its kernel costs flash${size !== undefined ? ` (${bytesText(size)})` : ''} for nothing`,

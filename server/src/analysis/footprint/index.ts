@@ -32,11 +32,19 @@ export interface RuntimeFootprint {
 /** Either spelling of a kernel set: the issue's ("cmsis-nn") or the analysis's KernelSet ("tflm-cmsis-nn"). */
 export type FootprintKernels = 'reference' | 'cmsis-nn' | KernelSet;
 
+/** Why a non-Arm core's runtime is an estimate, and how rough. */
+function nonArm(isa: string): string {
+  return `no ${isa} build measured: TFLM's reference kernels built for ARMv7E-M stand in (the same sources; code density differs`
+    + ' by instruction set, and vendor kernels such as ESP-NN or ARC MLI are not counted)';
+}
+
 /**
  * Rig builds (TFLM's TARGET_ARCH) that can stand for each catalog core, nearest first, with why a stand-in is near.
- * The first is the core's own build; the others make an "estimated" figure.
+ * The first is the core's own build; the others make an "estimated" figure. A third element fixes the kernel set of
+ * the stand-in: the non-Arm cores' own kernels (ESP-NN, ARC MLI) are not measured, so TFLM's reference kernels stand
+ * in for every kernel set there.
  */
-const NEAR: Record<string, readonly (readonly [string, string])[]> = {
+const NEAR: Record<string, readonly (readonly [string, string, ('reference' | 'cmsis_nn')?])[]> = {
   'cortex-m0plus': [['cortex-m0plus', ''], ['cortex-m4+fp', 'a Thumb-2 core: ARMv6-M code is larger']],
   'cortex-m3': [['cortex-m3', ''], ['cortex-m4+fp', 'ARMv7E-M, a superset of the ARMv7-M ISA']],
   'cortex-m4': [['cortex-m4', ''], ['cortex-m4+fp', 'the same core with an FPU (float kernels differ)']],
@@ -46,6 +54,10 @@ const NEAR: Record<string, readonly (readonly [string, string])[]> = {
   'cortex-m55': [['cortex-m55', ''], ['cortex-m4+fp', 'an ARMv7E-M build of the same sources, without the Helium code paths']],
   'cortex-m85': [['cortex-m85', ''], ['cortex-m55', 'ARMv8.1-M with Helium, the same ISA'],
     ['cortex-m4+fp', 'an ARMv7E-M build of the same sources, without the Helium code paths']],
+  esp32: [['cortex-m4+fp', nonArm('Xtensa LX6'), 'reference']],
+  esp32s3: [['cortex-m4+fp', nonArm('Xtensa LX7'), 'reference']],
+  rv32imc: [['cortex-m4+fp', nonArm('RISC-V RV32IMC'), 'reference']],
+  'arc-em9d': [['cortex-m4+fp', nonArm('ARC EM'), 'reference']],
 };
 
 const rigKernels = (k: FootprintKernels): 'reference' | 'cmsis_nn' => (k === 'reference' || k === 'tflm-reference' ? 'reference' : 'cmsis_nn');
@@ -85,19 +97,20 @@ export function footprintOfBuild(data: FootprintData, build: BuildFootprint, ops
  * An op registered with a typed registration is named "OP/TYPE" ("CONV_2D/INT8" for
  * `AddConv2D(Register_CONV_2D_INT8())`); `compile` registers the plain ops.
  * A core without its own measured build uses the nearest measured one, labelled "estimated" with the reason.
- * Undefined for a core no measured Arm build can stand for (non-Arm cores, unknown ids).
+ * Non-Arm catalog cores (Xtensa, RISC-V, ARC) get the M4F reference build, "estimated" with the reason.
+ * Undefined for a core no measured build can stand for (unknown ids, cores outside the catalog).
  */
 export function predictRuntimeFootprint(ops: readonly string[], core: string, kernels: FootprintKernels,
   data: FootprintData = bundledFootprintData()): RuntimeFootprint | undefined {
   const k = rigKernels(kernels);
   const near = NEAR[core];
   if (!near) return undefined;
-  for (const [rigCore, why] of near) {
-    const build = data.builds.get(`${rigCore} ${k}`);
+  for (const [rigCore, why, fixed] of near) {
+    const build = data.builds.get(`${rigCore} ${fixed ?? k}`);
     if (!build) continue;
     const { sections, unmeasured } = footprintOfBuild(data, build, ops);
     const notes: string[] = [];
-    if (why) notes.push(`no measured ${core} build with the ${k} kernels: estimated from ${build.id} (${why})`);
+    if (why) notes.push(fixed ? why : `no measured ${core} build with the ${k} kernels: estimated from ${build.id} (${why})`);
     if (unmeasured.length) notes.push(`ops without measured kernels: ${unmeasured.join(', ')}`);
     return {
       flash: sections.text + sections.rodata + sections.data,
