@@ -68,8 +68,8 @@ export function runCompile(path: string, opts: CompileOptions, out: Write, err: 
   if (written !== 0) return written;
   out(`wrote ${result.files.length} files to ${dir}:`);
   for (const f of result.files) out(`  ${f.path}`);
-  const sizedFor = kernels === 'tflm-cmsis-nn' ? `, CMSIS-NN's ${PATH_NAMES[codePath]} path${target ? ` for ${target.mcu?.displayName ?? target.id}` : '; --target sizes it for another core'}` : '';
-  out(`tensor arena ${formatBytes(result.arenaBytes)} (${kernels} kernels${sizedFor}); ${result.ops.length} kernel${result.ops.length === 1 ? '' : 's'} registered: ${result.ops.map((o) => o.op).join(', ')}`);
+  out(`tensor arena ${formatBytes(result.arenaBytes)} (${kernels} kernels); ${result.ops.length} kernel${result.ops.length === 1 ? '' : 's'} registered: ${result.ops.map((o) => o.op).join(', ')}`);
+  if (kernels === 'tflm-cmsis-nn') out(`note: arena sized for CMSIS-NN's ${PATH_NAMES[codePath]} path${target ? ` of ${target.mcu?.displayName ?? target.id}` : '; --target sizes it for another core'}`);
   if (opts.runtime === null && target) out(`note: runtime ${runtime} chosen for ${target.mcu?.displayName ?? target.id} (the one fit picks for it); --runtime picks another`);
   for (const n of result.notes) out(`note: ${n}`);
   return 0;
