@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type * as TF from '@tensorflow/tfjs';
+import { compareWithTfjs, randomizeWeights, tfjsReady } from './helpers/keras-models.js';
+
+const TOL = 1e-4;
+
+/** Builds a model with tfjs, randomizes its weights, converts it and checks it against tfjs. */
+async function check(label: string, build: (tf: typeof TF) => TF.LayersModel, expectOps?: (ops: readonly string[]) => void): Promise<void> {
+  const tf = await tfjsReady();
+  const m = build(tf);
+  randomizeWeights(m, 7);
+  const r = await compareWithTfjs(m, 3);
+  m.dispose();
+  assert.ok(r.maxRelError <= TOL, `${label}: max relative error ${r.maxRelError} (ops ${r.ops.join(' ')})`);
+  expectOps?.(r.ops);
+}
+
+test('Conv2D + BatchNormalization + ReLU folds and fuses into one CONV_2D', async () => {
+  await check('conv-bn-relu', (tf) => {
+    const m = tf.sequential();
+    m.add(tf.layers.conv2d({ inputShape: [9, 9, 3], filters: 5, kernelSize: 3, strides: 2, padding: 'same', useBias: false }));
+    m.add(tf.layers.batchNormalization());
+    m.add(tf.layers.reLU());
+    m.add(tf.layers.conv2d({ filters: 4, kernelSize: [2, 3], dilationRate: 2, activation: 'relu' }));
+    m.add(tf.layers.globalAveragePooling2d({}));
+    m.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
+    return m;
+  }, (ops) => assert.deepEqual(ops, ['CONV_2D', 'CONV_2D', 'MEAN', 'FULLY_CONNECTED', 'SOFTMAX']));
+});
+
+test('DepthwiseConv2D (multiplier 2) and SeparableConv2D', async () => {
+  await check('depthwise', (tf) => {
+    const m = tf.sequential();
+    m.add(tf.layers.depthwiseConv2d({ inputShape: [8, 8, 3], kernelSize: 3, depthMultiplier: 2, padding: 'same' }));
+    m.add(tf.layers.batchNormalization());
+    m.add(tf.layers.activation({ activation: 'relu6' }));
+    m.add(tf.layers.separableConv2d({ filters: 4, kernelSize: 3, activation: 'relu' }));
+    m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 2, activation: 'sigmoid' }));
+    return m;
+  }, (ops) => assert.deepEqual(ops, ['DEPTHWISE_CONV_2D', 'DEPTHWISE_CONV_2D', 'CONV_2D', 'MAX_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'LOGISTIC']));
+});
+
+test('functional model with Add, Concatenate, Multiply, Average and a standalone BatchNormalization', async () => {
+  await check('functional', (tf) => {
+    const x = tf.input({ shape: [6, 6, 4] });
+    const a = tf.layers.conv2d({ filters: 4, kernelSize: 1 }).apply(x) as TF.SymbolicTensor;
+    const s = tf.layers.add().apply([x, a]) as TF.SymbolicTensor;
+    const r = tf.layers.reLU().apply(s) as TF.SymbolicTensor;
+    const bn = tf.layers.batchNormalization().apply(x) as TF.SymbolicTensor;
+    const cat = tf.layers.concatenate().apply([r, bn]) as TF.SymbolicTensor;
+    const twice = tf.layers.concatenate().apply([bn, r]) as TF.SymbolicTensor;
+    const mul = tf.layers.multiply().apply([cat, twice]) as TF.SymbolicTensor;
+    const avg = tf.layers.average().apply([mul, cat]) as TF.SymbolicTensor;
+    const sub = tf.layers.maximum().apply([avg, twice]) as TF.SymbolicTensor;
+    const y = tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }).apply(sub) as TF.SymbolicTensor;
+    return tf.model({ inputs: x, outputs: y });
+  });
+});
+
+test('Conv1D (valid and same, dilated), pooling 1-D and global max pooling', async () => {
+  await check('conv1d', (tf) => {
+    const m = tf.sequential();
+    m.add(tf.layers.conv1d({ inputShape: [20, 3], filters: 4, kernelSize: 3, dilationRate: 2, activation: 'relu' }));
+    m.add(tf.layers.conv1d({ filters: 5, kernelSize: 3, strides: 2, padding: 'same' }));
+    m.add(tf.layers.maxPooling1d({ poolSize: 2 }));
+    m.add(tf.layers.averagePooling1d({ poolSize: 2 }));
+    m.add(tf.layers.globalMaxPooling1d({}));
+    m.add(tf.layers.dense({ units: 3, activation: 'tanh' }));
+    return m;
+  });
+});
+
+test('padding, upsampling, permute, reshape, leaky ReLU, PReLU, dropout and Dense on rank 3', async () => {
+  await check('shape layers', (tf) => {
+    const m = tf.sequential();
+    m.add(tf.layers.zeroPadding2d({ inputShape: [4, 5, 2], padding: [[1, 2], [0, 1]] }));
+    m.add(tf.layers.upSampling2d({ size: [2, 1] }));
+    m.add(tf.layers.leakyReLU({ alpha: 0.1 }));
+    m.add(tf.layers.prelu({ sharedAxes: [1, 2] }));
+    m.add(tf.layers.dropout({ rate: 0.5 }));
+    m.add(tf.layers.permute({ dims: [2, 1, 3] }));
+    m.add(tf.layers.reshape({ targetShape: [-1, 4] }));
+    m.add(tf.layers.dense({ units: 3 }));
+    m.add(tf.layers.globalMaxPooling1d({}));
+    m.add(tf.layers.softmax());
+    return m;
+  });
+});
+
+test('a Sequential nested in a Sequential (Teachable Machine shape) is inlined', async () => {
+  await check('nested', (tf) => {
+    const inner = tf.sequential({ name: 'inner' });
+    inner.add(tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 3, kernelSize: 3, activation: 'relu', name: 'inner_conv' }));
+    inner.add(tf.layers.globalAveragePooling2d({ name: 'inner_gap' }));
+    const head = tf.sequential({ name: 'head' });
+    head.add(tf.layers.dense({ inputShape: [3], units: 4, activation: 'relu', name: 'head_dense' }));
+    head.add(tf.layers.dense({ units: 2, activation: 'softmax', name: 'head_out' }));
+    const m = tf.sequential();
+    m.add(inner);
+    m.add(head);
+    return m;
+  });
+});
