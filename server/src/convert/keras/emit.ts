@@ -13,6 +13,9 @@ export interface Value {
 /** TFLite's fused activations (what TFLM's float kernels clamp to). */
 export type Fused = 'NONE' | 'RELU' | 'RELU6' | 'RELU_N1_TO_1';
 
+/** No activation tensor of a model TFLM could run comes near this (int32 element counts, with room to spare). */
+const MAX_ELEMENTS = 2 ** 30;
+
 export class Emitter {
   constructor(readonly g: SubgraphBuilder) {}
 
@@ -27,6 +30,7 @@ export class Emitter {
   /** Appends a builtin op writing one float32 tensor of `shape`. */
   op(opName: string, name: string, inputs: readonly (TensorRef | null)[], shape: readonly number[], options?: Record<string, unknown>): Value {
     if (shape.some((d) => !Number.isSafeInteger(d) || d < 1)) throw new ConvertError('bad-model', name, `the output shape [${shape.join(', ')}] is empty or invalid`);
+    if (elements(shape) > MAX_ELEMENTS) throw new ConvertError('limit', name, `the output shape [${shape.join(', ')}] has more than ${MAX_ELEMENTS.toLocaleString('en-US')} elements`);
     const ref = this.g.op(opName, { inputs: [...inputs], output: { name: this.unique(name), shape: [...shape], dtype: 'FLOAT32' }, options: options as never });
     return { ref, shape };
   }

@@ -8,6 +8,7 @@ import { ModelBuilder } from '../../model/builder/index.js';
 import { readKerasH5 } from '../../model/keras/h5.js';
 import { readKeras3 } from '../../model/keras/keras3.js';
 import { readTfjsLayers } from '../../model/keras/tfjs-layers.js';
+import { decodeUtf8 } from '../../model/tflite/utf8.js';
 import { DEFAULT_KERAS_LIMITS, type KerasModel, type KerasReadLimits } from '../../model/keras/types.js';
 import { ConvertError, type ConvertedModel, type ConvertOptions, type ConvertSource } from '../types.js';
 import { Emitter, type Value } from './emit.js';
@@ -50,12 +51,8 @@ export function readKerasSource(source: ConvertSource, limits: KerasReadLimits =
     case 'keras': return readKeras3(source.bytes, source.name, limits);
     case 'keras-h5': return readKerasH5(source.bytes, source.name, limits);
     case 'tfjs-layers': {
-      let text: string;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(source.bytes);
-      } catch {
-        throw new ConvertError('malformed', source.name, 'model.json is not UTF-8 text');
-      }
+      const text = decodeUtf8(source.bytes, 0, source.bytes.length);
+      if (typeof text !== 'string') throw new ConvertError('malformed', `${source.name}@${text.invalidAt}`, 'model.json is not UTF-8 text');
       return readTfjsLayers(text, source.shards ?? new Map(), source.name, limits);
     }
     default: throw new ConvertError('unsupported-model', source.name, `format '${source.format}' is not a Keras model`);
@@ -113,7 +110,13 @@ function emitModel(keras: KerasModel, graph: KGraph, name: string, options: Conv
       const map = MAPPINGS[node.className];
       if (!map) throw unsupported(node, `layer class '${node.className}' has no TFLite builtin mapping here`, NEEDS[node.className] ?? null);
       if (inputs.length === 0) throw new ConvertError('bad-model', at(node), 'the layer reads no tensor');
-      values.set(node.id, map(c, node, inputs as Value[]));
+      try {
+        values.set(node.id, map(c, node, inputs as Value[]));
+      } catch (e) {
+        // The builder refuses what no model can hold (a dimension past int32, mismatched parts): located here.
+        if (e instanceof ConvertError || e instanceof TypeError || !(e instanceof Error)) throw e;
+        throw new ConvertError('bad-model', at(node), `cannot be written: ${e.message.slice(0, 200)}`);
+      }
     }
     if (next.length === pending.length) {
       const stuck = next[0]!;

@@ -6,6 +6,7 @@
  */
 import * as hdf5 from 'jsfive';
 import { ConvertError } from '../../convert/types.js';
+import { decodeUtf8 } from '../tflite/utf8.js';
 import type { KerasReadLimits, KerasWeight } from './types.js';
 
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -64,7 +65,7 @@ export class Hdf5Reader {
     const v = attrs[name];
     if (v === undefined || v === null) return null;
     if (typeof v === 'string') return stripNul(v);
-    if (v instanceof Uint8Array) return stripNul(new TextDecoder().decode(v));
+    if (v instanceof Uint8Array) return stripNul(text(v));
     throw new ConvertError('malformed', this.where(`${path}@${name}`), `attribute '${name}' is not a string`);
   }
 
@@ -76,7 +77,7 @@ export class Hdf5Reader {
     const list = Array.isArray(v) ? v : [v];
     return list.map((s, i) => {
       if (typeof s === 'string') return stripNul(s);
-      if (s instanceof Uint8Array) return stripNul(new TextDecoder().decode(s));
+      if (s instanceof Uint8Array) return stripNul(text(s));
       throw new ConvertError('malformed', this.where(`${path}@${name}[${i}]`), `attribute '${name}' holds a non-string`);
     });
   }
@@ -125,6 +126,12 @@ export class Hdf5Reader {
   private count(path: string): void {
     if (++this.objects > this.limits.maxObjects) throw new ConvertError('limit', this.where(path), `more than ${this.limits.maxObjects.toLocaleString('en-US')} HDF5 objects`);
   }
+}
+
+/** Bytes as text; invalid UTF-8 decodes up to the first bad byte (names are compared, never trusted). */
+function text(bytes: Uint8Array): string {
+  const r = decodeUtf8(bytes, 0, bytes.length);
+  return typeof r === 'string' ? r : decodeUtf8(bytes, 0, r.invalidAt) as string;
 }
 
 function stripNul(s: string): string {

@@ -8,6 +8,7 @@ import { unzipSync } from 'fflate';
 import { ConvertError } from '../../convert/types.js';
 import { Hdf5Reader } from './hdf5.js';
 import { parseModelConfig } from './config.js';
+import { decodeUtf8 } from '../tflite/utf8.js';
 import { DEFAULT_KERAS_LIMITS, type KerasModel, type KerasReadLimits } from './types.js';
 
 const WANTED = new Set(['config.json', 'metadata.json', 'model.weights.h5']);
@@ -67,9 +68,7 @@ export function readKeras3(bytes: Uint8Array, name: string, limits: KerasReadLim
 }
 
 function decode(bytes: Uint8Array, where: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new ConvertError('malformed', where, 'is not UTF-8 text');
-  }
+  const text = decodeUtf8(bytes, 0, bytes.length);
+  if (typeof text !== 'string') throw new ConvertError('malformed', `${where}@${text.invalidAt}`, 'is not UTF-8 text');
+  return text;
 }
