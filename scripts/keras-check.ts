@@ -42,8 +42,7 @@ async function referenceModel(source: ConvertSource): Promise<tf.LayersModel> {
   const graph = buildGraph(keras.config);
   const store = new WeightStore(keras, graph.nodes);
   const byId = new Map<string, KNode>(graph.nodes.map((n) => [n.id, n]));
-  // Regularizers and constraints only matter in training, and tfjs knows fewer of them than Keras.
-  const topology = JSON.parse(JSON.stringify(keras.config), (k, v: unknown) => (/_(regularizer|constraint)$/.test(k) ? undefined : v)) as never;
+  const topology = toTfjsConfig(JSON.parse(JSON.stringify(keras.config))) as never;
   const model = await tf.models.modelFromJSON({ modelTopology: topology });
   const visit = (layers: tf.layers.Layer[], prefix: string[]): void => {
     for (const layer of layers) {
@@ -62,6 +61,36 @@ async function referenceModel(source: ConvertSource): Promise<tf.LayersModel> {
   };
   visit(model.layers, []);
   return model;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Keras 2's spelling of a config for tfjs: Keras 3 fields renamed or dropped; regularizers and constraints (training only) dropped. */
+function toTfjsConfig(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(toTfjsConfig);
+  if (!isObject(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (/_(regularizer|constraint)$/.test(k) || k === 'module' || k === 'registered_name' || k === 'build_config' || k === 'compile_config') continue;
+    if (k === 'dtype' && isObject(x)) out.dtype = isObject(x.config) ? x.config.name : 'float32';
+    else if (k === 'batch_shape') out.batch_input_shape = x;
+    else if (k === 'negative_slope' && v.alpha === undefined) out.alpha = x; // Keras 3 LeakyReLU
+    else if (k === 'inbound_nodes' && Array.isArray(x) && x.some(isObject)) out.inbound_nodes = x.map((call) => keras2Call(call));
+    else if ((k === 'input_layers' || k === 'output_layers') && Array.isArray(x) && typeof x[0] === 'string') out[k] = [x];
+    else out[k] = toTfjsConfig(x);
+  }
+  return out;
+}
+
+/** A Keras 3 call (`{args, kwargs}`) as Keras 2's list of `[layer, node, tensor, kwargs]`. */
+function keras2Call(call: unknown): unknown[] {
+  const found: unknown[] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (isObject(x) && x.class_name === '__keras_tensor__' && isObject(x.config)) found.push([...(x.config.keras_history as unknown[]), {}]);
+  };
+  walk(isObject(call) ? call.args : call);
+  return found;
 }
 
 function relError(got: Float32Array, want: Float32Array): number {
