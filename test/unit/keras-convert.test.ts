@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as TF from '@tensorflow/tfjs';
+import { analyzeModel } from '../../server/src/analysis/report.js';
+import { ConvertError } from '../../server/src/convert/types.js';
+import { readTflite } from '../../server/src/model/tflite/reader.js';
+import { quantizeModel, randomSamples } from '../../server/src/quantize/index.js';
 import { compareWithTfjs, randomizeWeights, tfjsReady } from './helpers/keras-models.js';
 
 const TOL = 1e-4;
@@ -103,4 +107,45 @@ test('a Sequential nested in a Sequential (Teachable Machine shape) is inlined',
     m.add(head);
     return m;
   });
+});
+
+test('activations: swish, sigmoid, tanh, relu6 (elu is refused, naming the layer); Add and Minimum; two outputs', async () => {
+  await check('activations', (tf) => {
+    const x = tf.input({ shape: [5] });
+    const a = tf.layers.dense({ units: 6, activation: 'swish' }).apply(x) as TF.SymbolicTensor;
+    const b = tf.layers.dense({ units: 6, activation: 'tanh' }).apply(x) as TF.SymbolicTensor;
+    const c = tf.layers.dense({ units: 6, activation: 'relu6' }).apply(x) as TF.SymbolicTensor;
+    const d = tf.layers.add().apply([a, b]) as TF.SymbolicTensor;
+    const e = tf.layers.minimum().apply([d, c]) as TF.SymbolicTensor;
+    const y = tf.layers.dense({ units: 3, activation: 'sigmoid' }).apply(e) as TF.SymbolicTensor;
+    return tf.model({ inputs: x, outputs: [y, e] });
+  });
+  const tf = await tfjsReady();
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ inputShape: [3], units: 2, activation: 'elu', name: 'with_elu' }));
+  await assert.rejects(compareWithTfjs(m), (e: unknown) => e instanceof ConvertError && e.code === 'unsupported-op' && e.where === 'with_elu (Dense)');
+  m.dispose();
+});
+
+test('a converted CNN allocates in the TFLM memory model and quantizes to int8', async () => {
+  const tf = await tfjsReady();
+  const m = tf.sequential();
+  m.add(tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 4, kernelSize: 3, useBias: false }));
+  m.add(tf.layers.batchNormalization());
+  m.add(tf.layers.reLU());
+  m.add(tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu' }));
+  m.add(tf.layers.globalAveragePooling2d({}));
+  m.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
+  randomizeWeights(m, 11);
+  const r = await compareWithTfjs(m);
+  m.dispose();
+  const model = readTflite(r.converted.tflite);
+  const float = analyzeModel(model, 'tflm-reference');
+  assert.equal(float.status, 'ok');
+  assert.ok(float.memory.minArenaBytes > 4 * 10 * 10 * 4, `float arena ${float.memory.minArenaBytes} holds at least the conv output`);
+  const q = quantizeModel(model, randomSamples([[1, 12, 12, 1]], 8, -1, 1, 2), 'int8');
+  const int8 = analyzeModel(q.model, 'tflm-cmsis-nn');
+  assert.equal(int8.status, 'ok');
+  assert.ok(int8.memory.minArenaBytes < float.memory.minArenaBytes, `int8 arena ${int8.memory.minArenaBytes} < float ${float.memory.minArenaBytes}`);
+  assert.ok(r.converted.notes.some((n) => /folded into Conv2D/.test(n)), r.converted.notes.join('; '));
 });
