@@ -19,6 +19,7 @@ import {
   activationLayer, concatenate, flatten, globalPooling, leakyRelu, merge, normalization, permute, pooling, prelu, reluLayer, rescaling, reshape, softmaxLayer, upSampling2d, zeroPadding,
 } from './layers-more.js';
 import { IDENTITY, planGraph } from './plan.js';
+import { lstm } from './layers-rnn.js';
 import { WeightStore } from './weights.js';
 
 const MAPPINGS: Readonly<Record<string, LayerMapping>> = {
@@ -33,12 +34,11 @@ const MAPPINGS: Readonly<Record<string, LayerMapping>> = {
   Add: merge('ADD'), Subtract: merge('SUB'), Multiply: merge('MUL'), Average: merge('AVERAGE'), Maximum: merge('MAXIMUM'), Minimum: merge('MINIMUM'),
   Concatenate: concatenate, Flatten: flatten, Reshape: reshape, Permute: permute,
   ZeroPadding2D: zeroPadding(2), ZeroPadding1D: zeroPadding(1), UpSampling2D: upSampling2d,
-  Rescaling: rescaling, Normalization: normalization,
+  Rescaling: rescaling, Normalization: normalization, LSTM: lstm,
 };
 
 /** What a layer without a mapping would need, for the classes users meet most. */
 const NEEDS: Readonly<Record<string, string>> = {
-  LSTM: 'UNIDIRECTIONAL_SEQUENCE_LSTM (not written by this converter yet)',
   GRU: 'a GRU lowering (TFLite unrolls it into a WHILE loop, which TFLM runs only partly)',
   SimpleRNN: 'an unrolled RNN lowering',
   Lambda: 'the Python function it wraps: rebuild it from standard layers',
