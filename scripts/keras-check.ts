@@ -116,9 +116,9 @@ async function checkOne(path: string, repo: string): Promise<string[]> {
   const graph = model.subgraphs[0]!;
   const layers = buildGraph(readKerasSource(source).config).nodes.length;
   row.push(String(layers), `yes (${graph.operators.length} ops)`);
-  const interp = new Interpreter(model);
   let err = 'n/a';
   try {
+    const interp = new Interpreter(model);
     const ref = await referenceModel(source);
     const rng = new SeededRandom(5);
     let worst = 0;
@@ -134,7 +134,7 @@ async function checkOne(path: string, repo: string): Promise<string[]> {
     ref.dispose();
     err = worst.toExponential(2);
   } catch (e) {
-    err = `tfjs: ${(e as Error).message.slice(0, 80)}`;
+    err = `not compared: ${(e as Error).message.slice(0, 80)}`;
   }
   row.push(err);
   const floatArena = analyzeModel(model, 'tflm-reference');
