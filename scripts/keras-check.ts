@@ -13,6 +13,7 @@ import { analyzeModel } from '../server/src/analysis/report.js';
 import { convertKeras, readKerasSource } from '../server/src/convert/keras/index.js';
 import { buildGraph, type KNode } from '../server/src/convert/keras/graph.js';
 import { WeightStore } from '../server/src/convert/keras/weights.js';
+import { maxRelativeError } from '../server/src/convert/keras/check.js';
 import type { ConvertSource, SourceFormat } from '../server/src/convert/types.js';
 import { SeededRandom } from '../server/src/model/builder/index.js';
 import { readTflite } from '../server/src/model/tflite/reader.js';
@@ -93,15 +94,6 @@ function keras2Call(call: unknown): unknown[] {
   return found;
 }
 
-function relError(got: Float32Array, want: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
-    scale = Math.max(scale, Math.abs(want[i]!));
-  }
-  return got.length !== want.length ? Infinity : diff / Math.max(scale, 1e-12);
-}
 
 async function checkOne(path: string, repo: string): Promise<string[]> {
   const source = sourceOf(path);
@@ -128,7 +120,7 @@ async function checkOne(path: string, repo: string): Promise<string[]> {
       const ys = ref.predict(xs.length === 1 ? xs[0]! : xs);
       const list = Array.isArray(ys) ? ys : [ys];
       const ours = interp.run(feeds);
-      list.forEach((y, k) => { worst = Math.max(worst, relError(ours[k]!, y.dataSync() as Float32Array)); });
+      list.forEach((y, k) => { worst = Math.max(worst, maxRelativeError(ours[k]!, y.dataSync() as Float32Array)); });
       tf.dispose([...xs, ...list]);
     }
     ref.dispose();

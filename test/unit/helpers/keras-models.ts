@@ -4,6 +4,7 @@
  * float interpreter on the same random inputs and returns the largest relative error over the outputs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { maxRelativeError } from '../../../server/src/convert/keras/check.js';
 import { convertKeras } from '../../../server/src/convert/keras/index.js';
 import type { ConvertedModel, ConvertOptions } from '../../../server/src/convert/types.js';
 import { SeededRandom } from '../../../server/src/model/builder/index.js';
@@ -47,16 +48,8 @@ export interface Comparison {
   readonly ops: readonly string[];
 }
 
-/** Largest |a - b| over the largest |b| (per output, then the worst output). */
-export function relError(got: Float32Array, want: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
-    scale = Math.max(scale, Math.abs(want[i]!));
-  }
-  return got.length !== want.length ? Infinity : diff / Math.max(scale, 1e-12);
-}
+/** The converter's acceptance measure (re-exported for the tests). */
+export { maxRelativeError as relError } from '../../../server/src/convert/keras/check.js';
 
 /** Converts `m` (saved as a TF.js layers model) and compares it with tfjs on `runs` random inputs. */
 export async function compareWithTfjs(m: tf.LayersModel, seed = 1, runs = 2, options: ConvertOptions = {}): Promise<Comparison> {
@@ -73,7 +66,7 @@ export async function compareWithTfjs(m: tf.LayersModel, seed = 1, runs = 2, opt
     const ys = m.predict(xs.length === 1 ? xs[0]! : xs);
     const list = Array.isArray(ys) ? ys : [ys];
     const ours = interp.run(feeds);
-    list.forEach((y, k) => { worst = Math.max(worst, relError(ours[k]!, y.dataSync() as Float32Array)); });
+    list.forEach((y, k) => { worst = Math.max(worst, maxRelativeError(ours[k]!, y.dataSync() as Float32Array)); });
     tf.dispose([...xs, ...list]);
   }
   return { converted, maxRelError: worst, ops: graph.operators.map((o) => o.opName) };

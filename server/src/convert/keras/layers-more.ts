@@ -1,5 +1,6 @@
 /** Activation layers, pooling, merges, shape layers, padding, resizing and the preprocessing layers. */
 import { convOutputSize } from '../../model/builder/index.js';
+import { broadcastShape } from '../../quantize/kernels-tensor.js';
 import { ConvertError } from '../types.js';
 import { elements, type Value } from './emit.js';
 import type { KNode } from './graph.js';
@@ -90,19 +91,6 @@ export function globalPooling(kind: 'avg' | 'max') {
   };
 }
 
-/** The broadcast shape of two inputs (numpy rules), or null. */
-function broadcast(a: readonly number[], b: readonly number[]): number[] | null {
-  const n = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i] ?? 1;
-    const y = b[b.length - n + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) return null;
-    out.push(Math.max(x, y));
-  }
-  return out;
-}
-
 /** Add / Subtract / Multiply / Maximum / Minimum over two or more inputs, and Average (ADDs then a MUL by 1/n). */
 export function merge(op: 'ADD' | 'SUB' | 'MUL' | 'MAXIMUM' | 'MINIMUM' | 'AVERAGE') {
   return (c: LayerContext, node: KNode, inputs: readonly Value[]): Value => {
@@ -111,7 +99,7 @@ export function merge(op: 'ADD' | 'SUB' | 'MUL' | 'MAXIMUM' | 'MINIMUM' | 'AVERA
     const fusable = binary === 'ADD' || binary === 'SUB' || binary === 'MUL';
     let acc = inputs[0]!;
     for (let i = 1; i < inputs.length; i++) {
-      const shape = broadcast(acc.shape, inputs[i]!.shape);
+      const shape = broadcastShape(acc.shape, inputs[i]!.shape);
       if (!shape) throw new ConvertError('bad-model', at(node), `shapes [${acc.shape.join(', ')}] and [${inputs[i]!.shape.join(', ')}] do not broadcast`);
       const lastOne = i === inputs.length - 1 && op !== 'AVERAGE';
       const options = fusable ? { fusedActivationFunction: lastOne ? fusedOf(c, node) : 'NONE' } : undefined;
