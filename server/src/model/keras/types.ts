@@ -45,9 +45,13 @@ export interface KerasReadLimits {
   readonly maxObjects: number;
 }
 
+/**
+ * 16M weights (64 MiB in float32) is far beyond what a microcontroller holds; jsfive decodes a dataset into a plain
+ * array first (8 bytes a value), so this also keeps a hostile file's decoding within a few hundred MiB.
+ */
 export const DEFAULT_KERAS_LIMITS: KerasReadLimits = {
-  maxBytes: 512 * 1024 * 1024,
-  maxWeightElements: 64 * 1024 * 1024,
+  maxBytes: 256 * 1024 * 1024,
+  maxWeightElements: 16 * 1024 * 1024,
   maxDepth: 32,
   maxObjects: 100_000,
 };
