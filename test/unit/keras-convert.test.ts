@@ -149,3 +149,13 @@ test('a converted CNN allocates in the TFLM memory model and quantizes to int8',
   assert.ok(int8.memory.minArenaBytes < float.memory.minArenaBytes, `int8 arena ${int8.memory.minArenaBytes} < float ${float.memory.minArenaBytes}`);
   assert.ok(r.converted.notes.some((n) => /folded into Conv2D/.test(n)), r.converted.notes.join('; '));
 });
+
+test('Rescaling and GlobalAveragePooling1D', async () => {
+  await check('preprocessing', (tf) => {
+    const m = tf.sequential();
+    m.add(tf.layers.rescaling({ inputShape: [7, 3], scale: 1 / 127.5, offset: -1 }));
+    m.add(tf.layers.conv1d({ filters: 4, kernelSize: 2, activation: 'relu' }));
+    m.add(tf.layers.globalAveragePooling1d({}));
+    return m;
+  }, (ops) => assert.deepEqual(ops, ['MUL', 'ADD', 'RESHAPE', 'CONV_2D', 'RESHAPE', 'MEAN']));
+});
