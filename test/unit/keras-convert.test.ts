@@ -4,8 +4,9 @@ import type * as TF from '@tensorflow/tfjs';
 import { analyzeModel } from '../../server/src/analysis/report.js';
 import { ConvertError } from '../../server/src/convert/types.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
-import { quantizeModel, randomSamples } from '../../server/src/quantize/index.js';
-import { compareWithTfjs, randomizeWeights, tfjsReady } from './helpers/keras-models.js';
+import { convertKeras } from '../../server/src/convert/keras/index.js';
+import { Interpreter, quantizeModel, randomSamples } from '../../server/src/quantize/index.js';
+import { compareWithTfjs, randomizeWeights, relError, saveLayers, tfjsReady } from './helpers/keras-models.js';
 
 const TOL = 1e-4;
 
@@ -158,4 +159,43 @@ test('Rescaling and GlobalAveragePooling1D', async () => {
     m.add(tf.layers.globalAveragePooling1d({}));
     return m;
   }, (ops) => assert.deepEqual(ops, ['MUL', 'ADD', 'RESHAPE', 'CONV_2D', 'RESHAPE', 'MEAN']));
+});
+
+test('Conv2D with groups equals the ungrouped convolution with a block-diagonal kernel', async () => {
+  const tf = await tfjsReady();
+  const m = tf.sequential();
+  m.add(tf.layers.conv2d({ inputShape: [5, 5, 4], filters: 6, kernelSize: 3, padding: 'same', name: 'conv' }));
+  randomizeWeights(m, 21);
+  // Keep only the block diagonal: output channels 0-2 read input channels 0-1, 3-5 read 2-3.
+  const [k, b] = m.getWeights();
+  const full = k!.dataSync() as Float32Array;
+  const grouped = new Float32Array(3 * 3 * 2 * 6);
+  const blockDiagonal = new Float32Array(full.length);
+  for (let pos = 0; pos < 9; pos++) {
+    for (let ci = 0; ci < 4; ci++) {
+      for (let co = 0; co < 6; co++) {
+        if (Math.floor(ci / 2) !== Math.floor(co / 3)) continue;
+        const v = full[(pos * 4 + ci) * 6 + co]!;
+        blockDiagonal[(pos * 4 + ci) * 6 + co] = v;
+        grouped[(pos * 2 + (ci % 2)) * 6 + co] = v;
+      }
+    }
+  }
+  m.setWeights([tf.tensor(blockDiagonal, [3, 3, 4, 6]), b!]);
+  const plain = await saveLayers(m);
+  m.dispose();
+  const doc = JSON.parse(new TextDecoder().decode(plain.bytes)) as { modelTopology: { config: { layers: { config: Record<string, unknown> }[] } }; weightsManifest: { weights: { shape: number[] }[] }[] };
+  doc.modelTopology.config.layers[0]!.config.groups = 2;
+  doc.weightsManifest[0]!.weights[0]!.shape = [3, 3, 2, 6];
+  const bias = plain.shards.get('w.bin')!.slice(full.length * 4);
+  const shard = new Uint8Array(grouped.length * 4 + bias.length);
+  shard.set(new Uint8Array(grouped.buffer), 0);
+  shard.set(bias, grouped.length * 4);
+  const groupedModel = readTflite(convertKeras({ format: 'tfjs-layers', name: 'g.json', bytes: new TextEncoder().encode(JSON.stringify(doc)), shards: new Map([['w.bin', shard]]) }).tflite);
+  const plainModel = readTflite(convertKeras({ format: 'tfjs-layers', name: 'p.json', ...plain }).tflite);
+  assert.deepEqual(groupedModel.subgraphs[0]!.operators.map((o) => o.opName), ['SPLIT', 'CONV_2D', 'CONV_2D', 'CONCATENATION']);
+  const x = Float32Array.from({ length: 100 }, (_, i) => Math.sin(i * 0.7));
+  const got = new Interpreter(groupedModel).run([x])[0]!;
+  const want = new Interpreter(plainModel).run([x])[0]!;
+  assert.ok(relError(got, want) <= 1e-6, `relative error ${relError(got, want)}`);
 });
