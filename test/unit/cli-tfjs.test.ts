@@ -46,7 +46,7 @@ test('analyze model.json --format json: the documented fields', async () => {
   assert.equal(r.code, 1, r.err);
   const doc = JSON.parse(r.out) as Record<string, unknown> & { layers: { name: string; tflite: string[] | null; outputShapes: number[][]; params: number; weightBytesInt8: number; unsupported: string | null }[]; unsupportedLayers: { index: number; name: string; reason: string }[] };
   assert.deepEqual(Object.keys(doc), ['model', 'runtime', 'kind', 'format', 'status', 'unsupportedLayers', 'estimate', 'params', 'weightBytesFloat32', 'weightBytesInt8',
-    'peakActivationBytesFloat32', 'peakActivationBytesInt8', 'shardBytes', 'layers', 'notes']);
+    'peakActivationBytesFloat32', 'peakActivationBytesInt8', 'shardBytes', 'layers', 'notes', 'converted']);
   assert.equal(doc.runtime, 'tflm-reference');
   assert.equal(doc.kind, 'tfjs');
   assert.equal(doc.format, 'layers-model');

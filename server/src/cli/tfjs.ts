@@ -1,8 +1,12 @@
 /**
  * `tinyml-lens analyze model.json`: a TensorFlow.js model (layers or graph model) and the weight shards its weights
  * manifest names beside it, read by model/tfjs/ and analysed by analysis/tfjs.ts. Asynchronous, because tfjs loads
- * models asynchronously. There is no exact TFLM arena for a model.json: the figures are the core's int8 estimates.
+ * models asynchronously. The core's int8 estimates are lower bounds; a layers model that the Keras converter takes
+ * also gets exact figures for what TinyML Lens would write (converted and quantized in memory, labelled so).
  */
+import { convertedFigures, type ConvertedFigures } from '../convert/keras/figures.js';
+import { ConvertError } from '../convert/types.js';
+import { QuantizeError } from '../quantize/index.js';
 import { analyzeTfjs, type TfjsLayerReport, type TfjsReport } from '../analysis/tfjs.js';
 import { memoryKernelsFor, type Runtime } from '../analysis/support/index.js';
 import { visible } from '../analysis/text.js';
@@ -25,8 +29,14 @@ export async function analyzeTfjsFile(path: string, runtime: Runtime, format: 't
   if (typeof bytes === 'number') return bytes;
   const text = new TextDecoder().decode(bytes);
   let model: TfjsModel;
+  const shards = new Map<string, Uint8Array>();
+  const readShard = shardReader(path, text, capFor(LIMITS.model));
   try {
-    model = await readTfjsModel(text, shardReader(path, text, capFor(LIMITS.model)));
+    model = await readTfjsModel(text, (name) => {
+      const shard = readShard(name);
+      shards.set(name, shard);
+      return shard;
+    });
   } catch (e) {
     if (!(e instanceof ModelFormatError)) throw e;
     const message = e.message;
@@ -37,10 +47,39 @@ export async function analyzeTfjsFile(path: string, runtime: Runtime, format: 't
   const kernels = memoryKernelsFor(runtime);
   const report = analyzeTfjs(model, kernels);
   const notes = runtime === kernels ? [] : [`Op support on ${runtime} is judged by TFLM's ${kernels} kernels for TF.js models.`];
-  if (format === 'json') out(JSON.stringify(tfjsToJson(path, runtime, report, notes), null, 2));
+  const converted = model.format === 'layers-model' ? convertInMemory(path, bytes, shards, kernels) : null;
+  if (format === 'json') out(JSON.stringify({ ...tfjsToJson(path, runtime, report, notes), converted: convertedJson(converted) }, null, 2));
   else if (format === 'sarif') out(JSON.stringify(tfjsToSarif(path, { runtime, report }, model.layers.map((l) => l.span), null, version), null, 2));
-  else out(tfjsToText(path, runtime, report, notes));
+  else out(`${tfjsToText(path, runtime, report, notes)}${convertedText(converted)}`);
   return report.status === 'ok' ? 0 : 1;
+}
+
+/** The exact figures of the model as TinyML Lens converts it, or why it does not convert (or quantize). */
+function convertInMemory(path: string, bytes: Uint8Array, shards: ReadonlyMap<string, Uint8Array>, kernels: 'tflm-reference' | 'tflm-cmsis-nn'): ConvertedFigures | { error: string } {
+  try {
+    const r = convertedFigures({ format: 'tfjs-layers', name: path, bytes, shards }, kernels);
+    return r instanceof ConvertError ? { error: `${r.code}: ${r.message}` } : r;
+  } catch (e) {
+    if (e instanceof QuantizeError) return { error: `quantize: ${e.message}` };
+    throw e;
+  }
+}
+
+function convertedJson(c: ConvertedFigures | { error: string } | null): object | null {
+  if (c === null) return null;
+  if ('error' in c) return { by: 'TinyML Lens', error: c.error };
+  return { by: 'TinyML Lens', exact: true, kernels: c.kernels, ops: c.ops, int8: c.int8, float32: c.float32, notes: c.notes };
+}
+
+function convertedText(c: ConvertedFigures | { error: string } | null): string {
+  if (c === null) return '';
+  if ('error' in c) return `\nas converted      not converted by TinyML Lens: ${visible(c.error)}`;
+  const label = (s: 'ok' | 'unsupported'): string => (s === 'ok' ? '' : ' (does not allocate: an op TFLM cannot run)');
+  return [
+    '',
+    `arena (exact)     ${formatBytes(c.int8.arenaBytes)} int8, ${formatBytes(c.float32.arenaBytes)} float32${label(c.int8.status)}: as converted by TinyML Lens (${c.ops} ops, ${c.kernels}), not by the TFLite converter`,
+    `flash (exact)     ${formatBytes(c.int8.tfliteBytes)} int8 .tflite, ${formatBytes(c.float32.tfliteBytes)} float32: as converted by TinyML Lens`,
+  ].join('\n');
 }
 
 /** The JSON document `analyze model.json --format json` prints (documented in README.md). */
