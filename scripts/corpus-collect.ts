@@ -24,9 +24,11 @@ const MLC = 'mlcommons/tiny';
 const T2O = 'zhenhuaw-me/tflite2onnx';
 const CORAL = 'google-coral/edgetpu';
 const SUPPORT = 'tensorflow/tflite-support';
+const HIMAX = 'HimaxWiseEyePlus/Seeed_Grove_Vision_AI_Module_V2';
 
 // Categories: cnn, rnn, transformer, detection, segmentation, pose, audio (classifiers), audio-frontend, mlp, int16x8,
-// npu-vela, npu-edgetpu, text (STRING tensors), op (single-op test models published with a converter or TFLM).
+// npu-vela, npu-edgetpu, text (STRING tensors or tokenizers), op (single-op test models published with a converter or
+// TFLM); a model in two joins them with '+' (a Vela-compiled transformer: transformer+npu-vela).
 const RULES: readonly Rule[] = [
   { repo: TFLM, licence: 'Apache-2.0', match: /_vela\.tflite$/, category: 'npu-vela', prefix: 'tflm' },
   { repo: TFLM, licence: 'Apache-2.0', match: /lstm/, category: 'rnn', prefix: 'tflm' },
@@ -49,13 +51,17 @@ const RULES: readonly Rule[] = [
   { repo: CORAL, licence: 'Apache-2.0', match: /posenet/, category: 'pose', prefix: 'coral' },
   { repo: CORAL, licence: 'Apache-2.0', match: /ssd_/, category: 'detection', prefix: 'coral' },
   { repo: CORAL, licence: 'Apache-2.0', match: /\.tflite$/, category: 'cnn', prefix: 'coral' },
-  { repo: SUPPORT, licence: 'Apache-2.0', match: /wiki40b-lm/, category: 'transformer', prefix: 'tfls' },
-  { repo: SUPPORT, licence: 'Apache-2.0', match: /(\/text\/|tokenizer|nl_classifier)/, category: 'text', prefix: 'tfls' },
+  { repo: SUPPORT, licence: 'Apache-2.0', match: /(\/text\/|tokenizer|nl_classifier|wiki40b-lm)/, category: 'text', prefix: 'tfls' },
   { repo: SUPPORT, licence: 'Apache-2.0', match: /(yamnet|\/audio\/)/, category: 'audio', prefix: 'tfls' },
   { repo: SUPPORT, licence: 'Apache-2.0', match: /(ssd_|object_detector)/, category: 'detection', prefix: 'tfls' },
   { repo: SUPPORT, licence: 'Apache-2.0', match: /deeplab/, category: 'segmentation', prefix: 'tfls' },
   { repo: SUPPORT, licence: 'Apache-2.0', match: /movenet/, category: 'pose', prefix: 'tfls' },
   { repo: SUPPORT, licence: 'Apache-2.0', match: /\.tflite$/, category: 'cnn', prefix: 'tfls' },
+  // Himax WE2 (Ethos-U55) model zoo: every model here is Vela-compiled (checked: each has ethos-u custom ops)
+  { repo: HIMAX, licence: 'MIT', match: /kwt1/, category: 'transformer+npu-vela', prefix: 'himax' },
+  { repo: HIMAX, licence: 'MIT', match: /\/yolov8n_pose_[^/]*$/, category: 'pose+npu-vela', prefix: 'himax' },
+  { repo: HIMAX, licence: 'MIT', match: /\/(yolo[^/]*|0_fd_[^/]*)$/, category: 'detection+npu-vela', prefix: 'himax' },
+  { repo: HIMAX, licence: 'MIT', match: /\.tflite$/, category: 'cnn+npu-vela', prefix: 'himax' },
 ];
 
 function git(dir: string, args: string[]): Buffer {

@@ -80,12 +80,18 @@ function readCompile(stdout: string): { status: string; figures: string } {
   return { status: files === undefined ? 'not written' : 'written', figures: fig({ files, arena }) };
 }
 
+/** A byte figure as the CLI prints it: `1.1 KiB (1,156 B)` or `604 B`. */
+function bytesIn(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const m = /\(([\d,]+) B\)/.exec(text) ?? /^([\d,]+) B\b/.exec(text.trim());
+  return m?.[1]?.replace(/,/g, '');
+}
+
 function readQuantize(stdout: string): { status: string; figures: string } {
-  const size = /model size .*-> [^(]*\(([\d,]+) B\)/.exec(stdout)?.[1]?.replace(/,/g, '');
+  const size = /^model size\s+.* -> (.*)$/m.exec(stdout)?.[1];
   const errMax = /int8 max ([\d.e+-]+)/.exec(stdout)?.[1];
-  const arenas = [...stdout.matchAll(/tensor arena .*-> [^(]*\(([\d,]+) B\) \([^,]*, ([\w-]+)\)/g)];
-  const pairs: Record<string, string | undefined> = { size, errmax: errMax };
-  for (const m of arenas) pairs[`arena_${m[2]}`] = m[1]?.replace(/,/g, '');
+  const pairs: Record<string, string | undefined> = { size: bytesIn(size), errmax: errMax };
+  for (const m of stdout.matchAll(/^tensor arena\s+.* -> (.*) \([^,]*, ([\w-]+)\)$/gm)) pairs[`arena_${m[2]}`] = bytesIn(m[1]);
   return { status: 'quantized', figures: fig(pairs) };
 }
 

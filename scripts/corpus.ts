@@ -1,7 +1,8 @@
 // The real-model corpus (issue 12): `npm run corpus -- fill|run`.
 //   fill --from DIR            copy every manifest model found in DIR (any name, matched by sha256) into .corpus/
 //   fill --from-mirrors DIR    read the rest from the fetched bare mirrors (DIR/OWNER+NAME/repo, git cat-file)
-//   run [--jobs N] [--only RE] run every command on every model in .corpus/ (the built dist/cli.js) and write
+//   run [--jobs N] [--only RE] [--commands RE]
+//                              run every command on every model in .corpus/ (the built dist/cli.js) and write
 //                              test/corpus/golden.tsv; with --check, print what moved against it instead (exit 1)
 // Models are never committed: .corpus/ is git-ignored. See test/corpus/README.md.
 import { execFileSync, spawn } from 'node:child_process';
@@ -10,10 +11,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readTflite } from '../server/src/model/tflite/reader.js';
-import { COMMANDS } from './corpus-commands.js';
+import { COMMANDS, type CorpusCommand } from './corpus-commands.js';
 import { type CorpusEntry, formatGolden, type GoldenRow, goldenDiff, mirrorDir, parseGolden, parseManifest } from './corpus-lib.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
+const ROOT = resolve(__dirname, '..');
 const MANIFEST = join(ROOT, 'test', 'corpus', 'manifest.tsv');
 const GOLDEN = join(ROOT, 'test', 'corpus', 'golden.tsv');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -121,13 +122,28 @@ function floatAndSmall(bytes: Uint8Array, macs: number | undefined): 'yes' | 'no
   }
 }
 
-async function runModel(job: Job): Promise<GoldenRow[]> {
+/** A typed, located error's first line, without this machine's path or the list of what is supported. */
+function reasonOf(stderr: string, file: string): string {
+  const line = (stderr.split('\n')[0] ?? '').replaceAll(file, 'MODEL').replace(/^tinyml-lens: /, '').replace(/ \(supported: .*$/, '');
+  return line.replace(/\t/g, ' ').slice(0, 200) || '-';
+}
+
+async function runModel(job: Job, commands: readonly CorpusCommand[]): Promise<GoldenRow[]> {
   const tmp = mkdtempSync(join(tmpdir(), 'corpus-'));
   const rows: GoldenRow[] = [];
   let macs: number | undefined;
   try {
-    for (const cmd of COMMANDS) {
+    for (const cmd of commands) {
       if (cmd.floatOnly) {
+        if (macs === undefined) {
+          // run alone (--commands): the MACs decide whether quantize is worth its time
+          const r = await runOne(['analyze', job.file, '--runtime', 'tflm-reference', '--format', 'json']);
+          try {
+            macs = Number((JSON.parse(r.stdout) as { macs?: unknown }).macs) || 0;
+          } catch {
+            macs = 0;
+          }
+        }
         const kind = floatAndSmall(readFileSync(job.file), macs);
         if (kind === 'no') continue;
         if (kind === 'slow') {
@@ -142,6 +158,10 @@ async function runModel(job: Job): Promise<GoldenRow[]> {
       if (internal) {
         status = 'INTERNAL ERROR';
         figures = (r.stderr.split('\n').find((l) => /internal error/i.test(l)) ?? '').replace(/[\t\n]/g, ' ').slice(0, 200);
+      } else if (r.exit === 1 && r.stdout.trim() === '') {
+        // refused with a reason (quantize on an op it does not support): the reason's first clause
+        status = 'refused';
+        figures = reasonOf(r.stderr, job.file);
       } else if (r.exit === 0 || r.exit === 1) {
         try {
           ({ status, figures } = cmd.read(r.stdout));
@@ -152,8 +172,7 @@ async function runModel(job: Job): Promise<GoldenRow[]> {
         const m = /(?:^|\s)macs=(\d+)/.exec(figures);
         if (m && macs === undefined) macs = Number(m[1]);
       } else if (r.exit === 2) {
-        // a typed, located error: keep its first words (the reason), not the path of this machine
-        figures = (r.stderr.split('\n')[0] ?? '').replace(job.file, 'MODEL').replace(/[\t]/g, ' ').slice(0, 160) || '-';
+        figures = reasonOf(r.stderr, job.file);
       }
       rows.push({ model: job.entry.name, command: cmd.id, exit: r.exit, status, figures, ms: Math.round(r.ms) });
     }
@@ -170,6 +189,8 @@ async function run(args: string[], entries: CorpusEntry[], cache: string): Promi
   const only = option(args, '--only');
   const re = only === undefined ? undefined : new RegExp(only);
   const selected = entries.filter((e) => re === undefined || re.test(e.name));
+  const onlyCommands = option(args, '--commands');
+  const commands = COMMANDS.filter((c) => onlyCommands === undefined || new RegExp(onlyCommands).test(c.id));
   const queue: Job[] = [];
   const absent: string[] = [];
   for (const entry of selected) {
@@ -177,13 +198,14 @@ async function run(args: string[], entries: CorpusEntry[], cache: string): Promi
     if (existsSync(file)) queue.push({ entry, file });
     else absent.push(entry.name);
   }
-  console.error(`corpus run: ${queue.length} models, ${COMMANDS.length} commands each, ${jobs} jobs${absent.length ? `; ${absent.length} not in ${cache} (fill first)` : ''}`);
+  console.error(`corpus run: ${queue.length} models, ${commands.length} commands each, ${jobs} jobs${absent.length ? `; ${absent.length} not in ${cache} (fill first)` : ''}`);
   const ran = new Set(queue.map((j) => j.entry.name));
+  const ranRow = (r: GoldenRow): boolean => ran.has(r.model) && commands.some((c) => c.id === r.command);
   const rows: GoldenRow[] = [];
   let done = 0;
   const worker = async (): Promise<void> => {
     for (let job = queue.shift(); job; job = queue.shift()) {
-      rows.push(...(await runModel(job)));
+      rows.push(...(await runModel(job, commands)));
       done++;
       if (process.stderr.isTTY || done % 10 === 0) console.error(`  ${done} models done (${job.entry.name})`);
     }
@@ -193,13 +215,13 @@ async function run(args: string[], entries: CorpusEntry[], cache: string): Promi
   for (const r of bad) console.error(`PROBLEM ${r.model} ${r.command}: exit ${r.exit} ${r.status} ${r.figures}`);
   const previous = existsSync(GOLDEN) ? parseGolden(readFileSync(GOLDEN, 'utf8'), GOLDEN) : [];
   if (args.includes('--check')) {
-    const diffs = goldenDiff(previous.filter((r) => ran.has(r.model)), rows);
+    const diffs = goldenDiff(previous.filter(ranRow), rows);
     for (const d of diffs) console.log(d);
     console.log(`corpus check: ${rows.length} rows, ${diffs.length} differences, ${bad.length} problems`);
     return diffs.length > 0 || bad.length > 0 ? 1 : 0;
   }
-  // a partial run (--only, or models absent) keeps the other models' rows
-  const kept = previous.filter((r) => !ran.has(r.model));
+  // a partial run (--only, --commands, or models absent) keeps the other rows
+  const kept = previous.filter((r) => !ranRow(r));
   writeFileSync(GOLDEN, formatGolden([...kept, ...rows]));
   console.log(`corpus: ${rows.length} rows for ${ran.size} models -> ${GOLDEN} (${bad.length} problems)`);
   return bad.length > 0 ? 1 : 0;
@@ -211,7 +233,7 @@ async function main(argv: string[]): Promise<number> {
   const cache = resolve(option(args, '--cache') ?? join(ROOT, '.corpus'));
   if (command === 'fill') return fill(args, entries, cache);
   if (command === 'run') return run(args, entries, cache);
-  console.error('usage: npm run corpus -- fill (--from DIR | --from-mirrors DIR) | run [--jobs N] [--only REGEX] [--check]');
+  console.error('usage: npm run corpus -- fill (--from DIR | --from-mirrors DIR) | run [--jobs N] [--only REGEX] [--commands REGEX] [--check]');
   return 2;
 }
 
