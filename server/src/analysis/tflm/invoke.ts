@@ -113,5 +113,5 @@ function huffmanMessage(o: NonNullable<ReturnType<typeof huffmanOverrun>>, outpu
     ? `its lookup for value ${o.value} reads table entry ${o.at} of ${o.size} (${o.entryBits}-bit entries after the 16-byte header of the ancillary tensor): the table does not decode this stream`
     : `decoding value ${o.value} consumes bits past the encoded tensor's ${o.size} 32-bit words`;
   const source = o.kind === 'table' ? `decode_state_huffman.cc lines ${o.entryBits === 16 ? '97 and 106' : '141 and 150'}` : 'decode_state_huffman.h lines 90 and 110';
-  return `fails at Invoke: the Huffman decoder of output ${output} reads outside the model: ${where}. AllocateTensors succeeds (Prepare reads only the header), but TFLM's Huffman decoder checks no index against the tensors (${source}), so the first inference reads past them: undefined behaviour (a bus fault under QEMU)`;
+  return `fails at Invoke: the Huffman decoder of output ${output} reads outside the model: ${where}. AllocateTensors succeeds (Prepare reads only the header), but TFLM's Huffman decoder checks no index against the tensors (${source}), so the first inference reads past them: undefined behaviour (under QEMU a bus fault, or on the Cortex-M55 no end within 15 minutes)`;
 }
