@@ -1,6 +1,7 @@
 // Compares the corpus golden table with what TFLM itself reported for the same files (matched by sha256):
 // ../shared/models/tflm_ground_truth*.tsv (file names, hashed in their folder) and the rig's tables
-// (test/measured/instr_models.tsv, rig_*_models.tsv: a sha256 column). Prints every figure that differs.
+// (test/measured/instr_models.tsv and rig_*_models.tsv, test/corpus/rig_*_models.tsv: a sha256 column). Prints every
+// figure that differs.
 //   node --import tsx scripts/corpus-truth.ts [--shared ../shared/models] [TSV...]
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -13,8 +14,9 @@ const sharedAt = args.indexOf('--shared');
 const shared = resolve(sharedAt >= 0 ? args[sharedAt + 1]! : join(ROOT, '..', 'shared', 'models'));
 const rigTables = args.filter((a, i) => !a.startsWith('--') && (sharedAt < 0 || i !== sharedAt + 1));
 if (rigTables.length === 0) {
-  const measured = join(ROOT, 'test', 'measured');
-  rigTables.push(join(measured, 'instr_models.tsv'), ...readdirSync(measured).filter((f) => /^rig_.*_models\.tsv$/.test(f)).map((f) => join(measured, f)));
+  for (const dir of [join(ROOT, 'test', 'measured'), join(ROOT, 'test', 'corpus')]) {
+    rigTables.push(...readdirSync(dir).filter((f) => f === 'instr_models.tsv' || /^rig_.*_models\.tsv$/.test(f)).map((f) => join(dir, f)));
+  }
 }
 
 const manifest = parseManifest(readFileSync(join(ROOT, 'test', 'corpus', 'manifest.tsv'), 'utf8'));
