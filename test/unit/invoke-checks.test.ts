@@ -28,6 +28,8 @@ for (const [name, build, op, pattern] of [
   ['detection post-processing on int8 inputs', detection.int8Inputs, 'CUSTOM:TFLite_Detection_PostProcess', /float32 inputs only \(box encodings INT8, class predictions INT8\)/],
   ['detection post-processing on uint8 inputs', detection.uint8Inputs, 'CUSTOM:TFLite_Detection_PostProcess', /float32 inputs only/],
   ['a Huffman decoder into a float32 output', decode.huffman32Float, 'CUSTOM:TFLM_DECODE', /Huffman decoder writes INT8 \/ INT16 outputs, not FLOAT32/],
+  // its table is a byte pattern, not a Huffman table: TFLM's unchecked decoder faulted under QEMU (bfar 0x24000000)
+  ['a Huffman decoder into int8 whose table does not decode its stream', decode.huffmanInt8, 'CUSTOM:TFLM_DECODE', /reads table entry 1059 of 16/],
   ['PADV2 with a negative padding', pad.padV2NegativePadding, 'PADV2', /negative paddings/],
 ] as const) {
   test(`${name}: allocates, but is reported as failing at Invoke`, () => {
@@ -49,7 +51,6 @@ for (const [name, build, op, pattern] of [
 for (const [name, build] of [
   ['float detection post-processing', detection.fastNmsFloat],
   ['an SSD head that dequantizes before post-processing', detection.ssdInt8],
-  ['a Huffman decoder into int8', decode.huffmanInt8],
   ['a lookup-table decoder into float32', decode.lutFloat],
   ['PAD with int64 paddings whose int32 words fit the output', pad.padInt64AsInt32Shape],
 ] as const) {

@@ -6,6 +6,7 @@
  */
 import { constantData, type DType, type Model, type Operator, type Subgraph } from '../../model/ir.js';
 import { EVAL_TYPE_RULES, type EvalTypeRule } from './eval-types.js';
+import { huffmanOverrun } from './huffman-check.js';
 import type { KernelSet } from './kernels/types.js';
 
 /** Why the node fails (or misbehaves) at Invoke with `kernels`, or null when nothing is known against it. */
@@ -100,6 +101,21 @@ function decode(model: Pick<Model, 'buffers'>, sg: Subgraph, op: Operator): stri
     if (decoder && out && !decoder.outputs.includes(out)) {
       return `fails at Invoke: the ${decoder.name} decoder writes ${decoder.outputs.join(' / ')} outputs, not ${out} (output ${i}); AllocateTensors succeeds, the first inference returns an error`;
     }
+    const encodedTensor = sg.tensors[op.inputs[2 * i] ?? -1];
+    const encoded = encodedTensor ? constantData(model, encodedTensor) : null;
+    const output = sg.tensors[op.outputs[i] ?? -1];
+    if (header && header[0] === 1 && encoded && output) {
+      const overrun = huffmanOverrun(encoded, header, output.elementCount);
+      if (overrun) return huffmanMessage(overrun, i);
+    }
   }
   return null;
+}
+
+function huffmanMessage(o: NonNullable<ReturnType<typeof huffmanOverrun>>, output: number): string {
+  const where = o.kind === 'table'
+    ? `its lookup for value ${o.value} reads table entry ${o.at} of ${o.size} (${o.entryBits}-bit entries after the 16-byte header of the ancillary tensor): the table does not decode this stream`
+    : `decoding value ${o.value} consumes bits past the encoded tensor's ${o.size} 32-bit words`;
+  const source = o.kind === 'table' ? `decode_state_huffman.cc lines ${o.entryBits === 16 ? '97 and 106' : '141 and 150'}` : 'decode_state_huffman.h lines 90 and 110';
+  return `fails at Invoke: the Huffman decoder of output ${output} reads outside the model: ${where}. AllocateTensors succeeds (Prepare reads only the header), but TFLM's Huffman decoder checks no index against the tensors (${source}), so the first inference reads past them: undefined behaviour (under QEMU a bus fault, or on the Cortex-M55 no end within 15 minutes)`;
 }

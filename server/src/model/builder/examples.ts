@@ -1,12 +1,13 @@
 /**
- * The bundled example models (`examples/*.tflite`, written by `npm run examples`), built from seeded synthetic
- * weights. They have the structure, shapes, dtypes and quantization of the real models they imitate, so memory and
- * operator figures are realistic; their outputs are meaningless.
+ * The bundled example models (`examples/*.tflite`, written by `npm run examples`). The keyword spotter has seeded
+ * synthetic weights: the structure, shapes, dtypes and quantization of the real model it imitates, so memory and
+ * operator figures are realistic, but meaningless outputs. The sine model is fitted (sine-fit.ts): real outputs.
  */
 import { ModelBuilder, type SubgraphBuilder, type TensorRef } from './builder.js';
 import { activationQuantInt8, PROBABILITY_QUANT_INT8, quantizeBiasInt32, quantizeSymmetricInt8 } from './quant.js';
 import { SeededRandom } from './random.js';
 import { convOutputSize } from './shapes.js';
+import { fitSine, type SineFit } from './sine-fit.js';
 
 /** The converter writes the oldest runtime able to run the model; these models use only long-supported ops. */
 const MIN_RUNTIME_VERSION = '1.14.0';
@@ -123,34 +124,37 @@ export function buildKwsDsCnnInt8(seed = 1): Uint8Array {
 
 /**
  * A float32 sine approximator like TFLM's hello_world: input 1x1; FULLY_CONNECTED 16 + ReLU; FULLY_CONNECTED 16 +
- * ReLU; FULLY_CONNECTED 1.
+ * ReLU; FULLY_CONNECTED 1, with weights fitted to y = sin(x) on [0, 2pi] (sine-fit.ts; RMS error about 0.015), so
+ * its outputs, and the ranges `quantize` calibrates, are those of a real model.
  */
 export function buildSineFloat(seed = 1): Uint8Array {
-  const rng = new SeededRandom(seed);
-  const m = new ModelBuilder({ description: 'TinyML Lens example: sine approximator, float32, synthetic weights', uniqueBuffers: true });
+  const fit = fittedSine(seed);
+  const m = new ModelBuilder({ description: 'TinyML Lens example: sine approximator, float32, fitted to sin(x) on [0, 2pi]', uniqueBuffers: true });
   m.minRuntimeVersion(MIN_RUNTIME_VERSION);
   const g = m.subgraph('main');
   let x = g.input({ name: 'input', shape: [1, 1], shapeSignature: [-1, 1], dtype: 'FLOAT32' });
-  const layers = [
-    { units: 16, activation: 'RELU' },
-    { units: 16, activation: 'RELU' },
-    { units: 1, activation: 'NONE' },
-  ] as const;
-  layers.forEach((layer, i) => {
-    const inUnits = x.shape[1] ?? 0;
+  fit.layers.forEach((layer, i) => {
     const name = `dense_${i}`;
     x = g.op('FULLY_CONNECTED', {
       inputs: [
         x,
-        g.constant({ name: `${name}/weights`, shape: [layer.units, inUnits], dtype: 'FLOAT32', data: rng.glorot(layer.units * inUnits, inUnits, layer.units) }),
-        g.constant({ name: `${name}/bias`, shape: [layer.units], dtype: 'FLOAT32', data: rng.uniformArray(layer.units, -0.1, 0.1) }),
+        g.constant({ name: `${name}/weights`, shape: [layer.units, layer.inputs], dtype: 'FLOAT32', data: layer.weights }),
+        g.constant({ name: `${name}/bias`, shape: [layer.units], dtype: 'FLOAT32', data: layer.bias }),
       ],
       output: { name, shape: [1, layer.units], shapeSignature: [-1, layer.units], dtype: 'FLOAT32' },
-      options: { fusedActivationFunction: layer.activation },
+      options: { fusedActivationFunction: i < fit.layers.length - 1 ? 'RELU' : 'NONE' },
     });
   });
   g.output(x);
   return m.finish();
+}
+
+/** The fit takes a moment: once per seed and process. */
+const SINE_FITS = new Map<number, SineFit>();
+function fittedSine(seed: number): SineFit {
+  let fit = SINE_FITS.get(seed);
+  if (!fit) SINE_FITS.set(seed, (fit = fitSine(seed)));
+  return fit;
 }
 
 /**
