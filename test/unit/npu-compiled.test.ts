@@ -106,3 +106,30 @@ test('a compiled NPU op is not costed: the total latency is unknown, never the ~
   assert.equal(est.layers[0]?.ms, null);
   assert.ok(est.notes.some((n) => /CUSTOM:ethos-u \(compiled for the NPU: its time is not in the model\)/.test(n)), est.notes.join('\n'));
 });
+
+/** Two ethos-u ops over one weights tensor, their scratch and fast scratch planned at the same offset (Vela without fast memory). */
+function sharedVelaModel(): Uint8Array {
+  const m = new ModelBuilder({ description: 'test: Vela ops sharing weights' });
+  const g = m.subgraph('main');
+  const q = { scale: [0.05], zeroPoint: [0] };
+  const options = (): Uint8Array => { const fb = flexBuilder(); fb.addInt(0); return fb.finish(); };
+  const x = g.input({ name: 'ifm', shape: [1, 16], dtype: 'INT8', quant: q });
+  const cms1 = g.constant({ name: 'cms1', shape: [300], dtype: 'UINT8', data: new Array(300).fill(1) });
+  const weights = g.constant({ name: 'weights', shape: [5000], dtype: 'UINT8', data: new Array(5000).fill(2) });
+  const scratch = g.tensor({ name: 'scratch', shape: [1024], dtype: 'UINT8' });
+  const fast = g.tensor({ name: 'scratch_fast', shape: [1024], dtype: 'UINT8' });
+  const y1 = g.customOp('ethos-u', { inputs: [cms1, weights, scratch, fast, x], output: { name: 'mid', shape: [1, 16], dtype: 'INT8', quant: q }, customOptions: options() });
+  const cms2 = g.constant({ name: 'cms2', shape: [200], dtype: 'UINT8', data: new Array(200).fill(3) });
+  g.output(g.customOp('ethos-u', { inputs: [cms2, weights, scratch, fast, y1], output: { name: 'ofm', shape: [1, 16], dtype: 'INT8', quant: q }, customOptions: options() }));
+  // Tensors in creation order: ifm, cms1, weights, scratch, scratch_fast, mid, cms2, ofm; both scratch tensors at 0.
+  m.offlineMemoryAllocation([[-1, -1, -1, 0, 0, -1, -1, -1]]);
+  return m.finish();
+}
+
+test('Vela ops sharing one weights tensor count it once; scratch planned over fast scratch counts their span, not their sum', () => {
+  const s = support(sharedVelaModel(), 'ethos-u');
+  assert.deepEqual(s.npu?.ops.map((o) => [o.index, o.flashBytes, o.scratchBytes, o.weightsSharedWith]), [[0, 300 + 5000, 1024, undefined], [1, 200, 1024, 0]]);
+  assert.ok(s.notes.some((n) => /Layer 1: Vela command stream 200 B in flash \(its weights are layer 0's, counted there\), scratch 1,024 B/.test(n)), s.notes.join('\n'));
+  // Without the offline plan the two scratch tensors are separate buffers: their sum.
+  assert.deepEqual(support(velaModel(), 'ethos-u').npu?.ops.map((o) => o.scratchBytes), [2048 + 512]);
+});

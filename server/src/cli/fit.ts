@@ -251,7 +251,10 @@ function batteryLine(b: BatteryEstimate | null, o: BatteryOptions): string {
 }
 
 function targetText(path: string, tr: TargetReport, report: AnalysisReport, withTarget: boolean): string {
-  const lines = [toText(path, report), ''];
+  const text = toText(path, report);
+  // The header names the runtime analysed; its memory figures may come from the closest TFLM kernel set (a note says so).
+  const header = `${visible(path)} on ${report.runtime}`;
+  const lines = [tr.runtime !== report.runtime && text.startsWith(header) ? `${visible(path)} on ${tr.runtime} (memory from TFLM's ${report.runtime} kernels)${text.slice(header.length)}` : text, ''];
   lines.push(`runtime           ${tr.runtime}`);
   if (withTarget) lines.push(`target            ${tr.target.mcu?.displayName ?? tr.target.id} (${tr.target.core}${tr.clockMHz ? ` @ ${tr.clockMHz} MHz` : ''})`);
   const counts = (['optimized', 'reference', 'unsupported-dtype', 'unsupported'] as const).map((v) => `${tr.support.layers.filter((l) => l.verdict === v).length} ${v}`);

@@ -97,6 +97,16 @@ export function analyzeForTarget(model: Model, runtime: Runtime, target: Resolve
     const npuMacs = /ethos-u\d+-(\d+)/.exec(target.mcu?.npu ?? '')?.[1];
     const estimate = estimateLatency(model, support, target.core, clock, { npuMacsPerCycle: npuMacs ? Number(npuMacs) : null, mcu: target.mcu, placement: where });
     latency = applyCalibration(model, estimate, target.mcu?.calibrations, runtime);
+    if (support.npu && !support.npu.compiled) {
+      // Not compiled for the NPU: as it is, every op runs on the CPU (CMSIS-NN beside the NPU driver). That is the
+      // latency of this file; what the NPU would do once compiled is a note, never the figure of a model it cannot run.
+      const afterCompile = latency;
+      const cpuSupport = checkSupport(model, 'tflm-cmsis-nn', mem.detail.failures);
+      latency = applyCalibration(model, estimateLatency(model, cpuSupport, target.core, clock, { mcu: target.mcu, placement: where }), target.mcu?.calibrations, 'tflm-cmsis-nn');
+      const onNpu = support.layers.filter((l) => l.unit === 'npu').length;
+      const after = afterCompile.ms === null ? 'not costed' : `~${afterCompile.ms.toPrecision(2)} ms (${afterCompile.lowMs?.toPrecision(2)} to ${afterCompile.highMs?.toPrecision(2)}) by the NPU's MAC-rate priors`;
+      notes.push(`Latency is for the model as it is: not compiled for the NPU, every op runs on the CPU (CMSIS-NN kernels). Once compiled by ${support.npu.compiler === 'vela' ? 'Vela' : 'edgetpu_compiler'} (${onNpu} of ${support.layers.length} ops on the NPU): ${after}.`);
+    }
     const power = target.mcu?.activePowerMw;
     if (latency.ms !== null && latency.lowMs !== null && latency.highMs !== null && power) {
       energy = energyPerInference(latency.ms, latency.lowMs, latency.highMs, power, clock);

@@ -2,7 +2,7 @@
  * Operator support per runtime, for every operator of every subgraph: optimized kernel, reference only, unsupported
  * for this dtype, or unsupported; custom ops flagged. Pure: the facts come from the bundled target data.
  */
-import type { Model } from '../../model/ir.js';
+import type { Model, Operator, Subgraph } from '../../model/ir.js';
 import { EDGETPU, VELA } from '../../targets/ops.js';
 import type { NodeFailure } from '../tflm/interpreter.js';
 import { edgeTpuRejection, velaRejection } from './npu.js';
@@ -89,11 +89,19 @@ export function checkSupport(model: Model, runtime: Runtime, failures: readonly 
 function compilation(model: Model, runtime: 'ethos-u' | 'edgetpu', compiled: boolean): NpuCompilation {
   const compiler = runtime === 'ethos-u' ? 'vela' : 'edgetpu_compiler';
   const ops: NpuOpFacts[] = [];
+  // Vela may give several ethos-u ops one weights tensor: its bytes are counted at the first op that reads it.
+  const weightsAt = new Map<string, number>();
   for (const sg of model.subgraphs) {
     for (const op of sg.operators) {
       if (runtime === 'ethos-u' && op.opName === ETHOSU_OP) {
         const v = readVelaOp(model, sg, op);
-        ops.push({ subgraph: sg.index, index: op.index, flashBytes: v.commandStreamBytes + v.weightBytes, scratchBytes: v.scratchBytes + v.fastScratchBytes, estimatedCycles: null });
+        const key = `${sg.index}/${op.inputs[1] ?? -1}`;
+        const first = weightsAt.get(key);
+        if (first === undefined && (op.inputs[1] ?? -1) >= 0) weightsAt.set(key, op.index);
+        ops.push({
+          subgraph: sg.index, index: op.index, flashBytes: v.commandStreamBytes + (first === undefined ? v.weightBytes : 0),
+          scratchBytes: velaScratch(model, sg, op, v), estimatedCycles: null, ...(first !== undefined ? { weightsSharedWith: first } : {}),
+        });
       } else if (runtime === 'edgetpu' && op.opName === EDGETPU_OP) {
         const pkg = readEdgeTpuOp(op);
         if (!pkg.ok) {
@@ -112,6 +120,26 @@ function compilation(model: Model, runtime: 'ethos-u' | 'edgetpu', compiled: boo
     }
   }
   return { compiler, compiled, ops };
+}
+
+/**
+ * The arena bytes Vela's scratch and fast-scratch tensors need together: one tensor counted once, and two that the
+ * model's OfflineMemoryAllocation places over each other (Vela puts both at offset 0 when there is no fast memory)
+ * counted by the span they cover, not by their sum.
+ */
+function velaScratch(model: Model, sg: Subgraph, op: Operator, v: { scratchBytes: number; fastScratchBytes: number }): number {
+  const [scratch, fast] = [op.inputs[2] ?? -1, op.inputs[3] ?? -1];
+  if (scratch < 0 || fast < 0) return v.scratchBytes + v.fastScratchBytes;
+  if (scratch === fast) return v.scratchBytes;
+  const plan = model.offlineMemoryAllocation;
+  if (!plan) return v.scratchBytes + v.fastScratchBytes;
+  let base = 0;
+  for (const other of model.subgraphs) if (other.index < sg.index) base += other.tensors.length;
+  const a = plan.offsets[base + scratch] ?? -1;
+  const b = plan.offsets[base + fast] ?? -1;
+  if (a < 0 || b < 0) return v.scratchBytes + v.fastScratchBytes;
+  const overlap = a < b + v.fastScratchBytes && b < a + v.scratchBytes;
+  return overlap ? Math.max(a + v.scratchBytes, b + v.fastScratchBytes) - Math.min(a, b) : v.scratchBytes + v.fastScratchBytes;
 }
 
 /** What an NPU runtime's report says of the model's compilation (compiled or not, what each compiled op holds). */
@@ -144,7 +172,10 @@ function compilationNotes(npu: NpuCompilation, layers: readonly LayerSupport[]):
     else if (npu.compiler === 'edgetpu_compiler') {
       notes.push(`Layer ${o.index}: Edge TPU package of ${o.flashBytes.toLocaleString('en-US')} B, parameters ${(o.parameterBytes ?? 0).toLocaleString('en-US')} B ${o.parameterCaching ? 'cached on the TPU between runs' : 'streamed to the TPU on every run'}, ${o.estimatedCycles === null ? 'no cycle estimate (not costed)' : `${o.estimatedCycles.toLocaleString('en-US')} TPU cycles by the compiler's estimate: ${tpuMs(o.estimatedCycles)}`}.`);
     } else {
-      notes.push(`Layer ${o.index}: Vela command stream and weights ${o.flashBytes.toLocaleString('en-US')} B in flash, scratch ${o.scratchBytes.toLocaleString('en-US')} B; Vela keeps no estimate of its time in the model: not costed.`);
+      const flash = o.weightsSharedWith === undefined
+        ? `Vela command stream and weights ${o.flashBytes.toLocaleString('en-US')} B in flash`
+        : `Vela command stream ${o.flashBytes.toLocaleString('en-US')} B in flash (its weights are layer ${o.weightsSharedWith}'s, counted there)`;
+      notes.push(`Layer ${o.index}: ${flash}, scratch ${o.scratchBytes.toLocaleString('en-US')} B; Vela keeps no estimate of its time in the model: not costed.`);
     }
   }
   return notes;

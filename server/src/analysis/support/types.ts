@@ -81,4 +81,6 @@ export interface NpuOpFacts {
   readonly parameterBytes?: number;
   /** A package that could not be read. */
   readonly problem?: string;
+  /** Vela: the weights tensor is another ethos-u op's (its layer index), whose flash figure counts it. */
+  readonly weightsSharedWith?: number;
 }
