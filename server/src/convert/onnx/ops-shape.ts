@@ -150,9 +150,16 @@ export function convertPad(ctx: Ctx, node: OnnxNode): void {
   const paddings = order.flatMap((a) => [pads[a]!, pads[a + rank]!]);
   const padsRef = ctx.em.int32(`${node.name}_pads`, [rank, 2], paddings);
   const tflShape = Ctx.tfliteShape({ shape, nchw: x.nchw });
-  const ref = value === 0
-    ? ctx.em.op('PAD', [x.ref, padsRef], node.outputs[0]!, tflShape)
-    : ctx.em.op('PADV2', [x.ref, padsRef, ctx.em.float(`${node.name}_value`, [1], [value])], node.outputs[0]!, tflShape);
+  let ref: Act['ref'];
+  if (value === 0) ref = ctx.em.op('PAD', [x.ref, padsRef], node.outputs[0]!, tflShape);
+  else {
+    // pad(x, v) = pad(x - v, 0) + v: PAD, which TFLM and the quantizer both run, instead of PADV2.
+    const inShape = Ctx.tfliteShape(x);
+    const shifted = ctx.em.op('ADD', [x.ref, ctx.em.float(`${node.name}_minus_value`, [1], [-value])], `${node.outputs[0]}_shifted`, inShape, { fusedActivationFunction: 'NONE' });
+    const padded = ctx.em.op('PAD', [shifted, padsRef], `${node.outputs[0]}_padded`, tflShape);
+    ref = ctx.em.op('ADD', [padded, ctx.em.float(`${node.name}_value`, [1], [value])], node.outputs[0]!, tflShape, { fusedActivationFunction: 'NONE' });
+    ctx.note(`${describe(node)}: padding with ${value} written as ADD + PAD + ADD`);
+  }
   ctx.set(node.outputs[0]!, { ...x, ref, shape, nonNegative: x.nonNegative && value >= 0 });
 }
 
