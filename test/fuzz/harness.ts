@@ -21,23 +21,27 @@ import { DEFAULT_MANIFEST, genManifest } from './gen/manifest.js';
 import { mutateBytes } from './gen/mutate.js';
 import { Rng } from './gen/rng.js';
 import { genTfjs } from './gen/tfjs.js';
+import { genOnnx } from './gen/onnx.js';
+import { ConvertError } from '../../server/src/convert/types.js';
+import { convertOnnx } from '../../server/src/convert/onnx/index.js';
 import { DEFAULT_TFLITE, genTflite } from './gen/tflite.js';
 
 export type FuzzInput =
   | { readonly kind: 'tflite'; readonly bytes: Uint8Array; readonly float: boolean; readonly tags: readonly string[] }
   | { readonly kind: 'tfjs'; readonly json: string; readonly shards: ReadonlyMap<string, Uint8Array>; readonly tags: readonly string[] }
-  | { readonly kind: 'manifest'; readonly text: string; readonly tags: readonly string[] };
+  | { readonly kind: 'manifest'; readonly text: string; readonly tags: readonly string[] }
+  | { readonly kind: 'onnx'; readonly bytes: Uint8Array; readonly tags: readonly string[] };
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 /** The typed errors a target may end in: each says what is wrong and where. Extend this one list when a new one lands. */
-export const ACCEPTED_ERRORS: ErrorClass[] = [ModelFormatError, QuantizeError, CodegenError, AnalysisLimitError];
+export const ACCEPTED_ERRORS: ErrorClass[] = [ModelFormatError, QuantizeError, CodegenError, AnalysisLimitError, ConvertError];
 
 /** Mixtures of input kinds and how hostile the generators are. */
 export interface Profile {
   readonly name: string;
   /** Relative weights of tflite / mutated tflite / tfjs / manifest inputs. */
-  readonly mix: readonly (readonly [number, 'tflite' | 'mutant' | 'tfjs' | 'manifest'])[];
+  readonly mix: readonly (readonly [number, 'tflite' | 'mutant' | 'tfjs' | 'manifest' | 'onnx'])[];
   readonly hostility: number;
   readonly controlFlow: number;
   readonly maxUnknownKeys: number;
@@ -45,8 +49,8 @@ export interface Profile {
 
 export const PROFILES: Readonly<Record<'quick' | 'long', Profile>> = {
   // Control flow rarer than in the long run: today most hostile control-flow graphs hang (KNOWN_OPEN), at 2 s each.
-  quick: { name: 'quick', mix: [[5, 'tflite'], [3, 'mutant'], [1, 'tfjs'], [2, 'manifest']], hostility: 0.2, controlFlow: 0.1, maxUnknownKeys: 500 },
-  long: { name: 'long', mix: [[5, 'tflite'], [3, 'mutant'], [1, 'tfjs'], [2, 'manifest']], hostility: DEFAULT_TFLITE.hostility, controlFlow: 0.2, maxUnknownKeys: DEFAULT_MANIFEST.maxUnknownKeys * 15 },
+  quick: { name: 'quick', mix: [[5, 'tflite'], [3, 'mutant'], [1, 'tfjs'], [2, 'manifest'], [1, 'onnx']], hostility: 0.2, controlFlow: 0.1, maxUnknownKeys: 500 },
+  long: { name: 'long', mix: [[5, 'tflite'], [3, 'mutant'], [1, 'tfjs'], [2, 'manifest'], [1, 'onnx']], hostility: DEFAULT_TFLITE.hostility, controlFlow: 0.2, maxUnknownKeys: DEFAULT_MANIFEST.maxUnknownKeys * 15 },
 };
 
 /** Case `index` of run `seed`. */
@@ -55,6 +59,7 @@ export function generate(seed: number, index: number, profile: Profile): FuzzInp
   const kind = rng.weighted(profile.mix);
   const tfliteOpts = { hostility: profile.hostility, controlFlow: profile.controlFlow };
   if (kind === 'tfjs') return { kind, ...genTfjs(rng, profile.hostility) };
+  if (kind === 'onnx') return { kind, ...genOnnx(rng, profile.hostility) };
   if (kind === 'manifest') return { kind, ...genManifest(rng, { hostility: profile.hostility, maxUnknownKeys: profile.maxUnknownKeys }) };
   const model = genTflite(rng, tfliteOpts);
   if (kind === 'tflite') return { kind: 'tflite', ...model };
@@ -185,6 +190,11 @@ export async function runInput(input: FuzzInput): Promise<CaseReport> {
   const s = new Stages();
   if (input.kind === 'tflite') await runTflite(s, input.bytes, input.float);
   else if (input.kind === 'tfjs') await runTfjs(s, input.json, input.shards);
+  else if (input.kind === 'onnx') {
+    // A converted model goes through every .tflite target (float: the quantizer too).
+    const converted = await s.run('onnx-convert', () => convertOnnx({ format: 'onnx', name: 'fuzz.onnx', bytes: input.bytes }));
+    if (converted) await runTflite(s, converted.tflite, true);
+  }
   // The parser never throws: problems are its diagnostics.
   else await s.run('manifest', () => parseManifest(input.text));
   return { stages: s.stages, findings: s.findings };

@@ -98,7 +98,7 @@ export async function runOrt(bytes: Uint8Array, feeds: ReadonlyMap<string, { dat
     ort.env.logLevel = 'error';
     configured = true;
   }
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+  const session = await ort.InferenceSession.create(withOutputs(bytes, names), { executionProviders: ['wasm'] });
   try {
     const input: Record<string, ort.Tensor> = {};
     for (const [name, f] of feeds) input[name] = new ort.Tensor('float32', f.data, [...f.dims]);
@@ -111,6 +111,18 @@ export async function runOrt(bytes: Uint8Array, feeds: ReadonlyMap<string, { dat
   } finally {
     await session.release();
   }
+}
+
+/**
+ * The model with exactly `names` as its outputs, when they differ from its own (the converter keeps the probabilities a
+ * ZipMap wraps; onnxruntime fetches graph outputs only). Re-encoded through our descriptor, so only for such models.
+ */
+function withOutputs(bytes: Uint8Array, names: readonly string[]): Uint8Array {
+  const m = ModelProtoType.decode(bytes) as unknown as { graph: { output: { name: string }[] } };
+  const have = m.graph.output.map((o) => o.name);
+  if (have.length === names.length && have.every((n, k) => n === names[k])) return bytes;
+  m.graph.output = names.map((name) => ({ name, type: { tensorType: { elemType: 1 } } }));
+  return ModelProtoType.encode(m as never).finish();
 }
 
 /** Runs the converted .tflite in our float interpreter on the ONNX-layout inputs; outputs back in ONNX layout. */

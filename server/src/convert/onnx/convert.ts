@@ -21,10 +21,10 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   Conv: convertConv, MaxPool: convertPool, AveragePool: convertPool, GlobalAveragePool: convertGlobalPool, GlobalMaxPool: convertGlobalPool,
   ReduceMean: convertReduceMean, Gemm: convertGemm, MatMul: convertGemm, BatchNormalization: convertBatchNorm,
   Add: convertBinary, Sub: convertBinary, Mul: convertBinary, Div: convertBinary, Max: convertBinary, Min: convertBinary,
-  Relu: convertActivation, Sigmoid: convertActivation, Tanh: convertActivation, HardSwish: convertActivation, Abs: convertActivation,
+  Sum: convertBinary, LogSoftmax: convertSoftmax, Relu: convertActivation, Sigmoid: convertActivation, Tanh: convertActivation, HardSwish: convertActivation, Abs: convertActivation,
   LeakyRelu: convertActivation, Clip: convertActivation, HardSigmoid: convertActivation, PRelu: convertActivation, Neg: convertActivation,
   Reshape: convertReshape, Flatten: convertReshape, Squeeze: convertReshape, Unsqueeze: convertReshape, Transpose: convertTranspose,
-  Concat: convertConcat, Softmax: convertSoftmax, Pad: convertPad, Resize: convertResize,
+  Concat: convertConcat, Softmax: convertSoftmax, Pad: convertPad, Resize: convertResize, Upsample: convertResize,
 };
 
 const ML_HANDLERS: Readonly<Record<string, Handler>> = { Scaler: convertScaler, LinearRegressor: convertLinear, LinearClassifier: convertLinear };
@@ -100,7 +100,8 @@ function convertNode(ctx: Ctx, node: OnnxNode, model: OnnxModel): void {
   if (!ml && node.domain !== '' && node.domain !== 'ai.onnx') throw unsupported(node, `an op of the custom domain '${node.domain}'`, 'standard ONNX ops');
   if (!ml && tryFold(ctx, node)) return;
   if (node.opType === 'Identity' || node.opType === 'Dropout' || (node.opType === 'Cast' && ctx.get(node, 0).kind === 'act' && [1, 10, 11].includes(ctx.int(node, 'to', 1)))) {
-    if (node.opType === 'Dropout' && node.outputs[1]) throw unsupported(node, 'the mask output', 'Dropout in inference mode');
+    const mask = node.opType === 'Dropout' ? node.outputs[1] : undefined;
+    if (mask && (ctx.consumersOf(mask).length > 0 || ctx.isOutput(mask))) throw unsupported(node, 'the mask output is read', 'Dropout in inference mode');
     ctx.set(node.outputs[0]!, ctx.get(node, 0));
     return;
   }

@@ -10,6 +10,7 @@ import type { OnnxNode } from './reader.js';
 
 /** The bounds of a Clip node when they are constants (opset 11+: inputs 1 and 2, each optional). */
 export function clipBounds(ctx: Ctx, node: OnnxNode): { min: number; max: number } | null {
+  if (ctx.opset < 11) return { min: ctx.float(node, 'min', -Infinity), max: ctx.float(node, 'max', Infinity) };
   const bound = (k: number, dflt: number): number | null => {
     if (!ctx.has(node, k)) return dflt;
     const v = ctx.get(node, k);

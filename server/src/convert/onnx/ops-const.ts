@@ -8,7 +8,7 @@ import { ConvertError } from '../types.js';
 import { axisOf, count, unsupported, where, type Const, type Ctx } from './context.js';
 import { broadcast } from './ops-elementwise.js';
 import { reshapeTarget } from './ops-shape.js';
-import type { OnnxNode, OnnxTensor } from './reader.js';
+import { ONNX_LIMITS, type OnnxNode, type OnnxTensor } from './reader.js';
 
 const FLOAT_TYPES = new Set(['FLOAT', 'DOUBLE', 'FLOAT16']);
 
@@ -66,7 +66,7 @@ export function tryFold(ctx: Ctx, node: OnnxNode): boolean {
     case 'Slice': return set(...slice(node, x, c)), true;
     case 'ConstantOfShape': {
       const shape = ints(x.data);
-      if (shape.some((d) => d < 0) || count(shape) > 1 << 24) throw new ConvertError('limit', where(node), `shape [${shape.join(',')}] is too large to fold`);
+      if (shape.some((d) => d < 0) || count(shape) > ONNX_LIMITS.maxTensorElements) throw new ConvertError('limit', where(node), `shape [${shape.join(',')}] is too large to fold`);
       const t = node.attrs.get('value')?.t;
       const v = t?.data[0] ?? 0;
       return set(shape, t && !FLOAT_TYPES.has(t.dtype) ? new Float64Array(count(shape)).fill(v) : new Float32Array(count(shape)).fill(v)), true;
@@ -168,10 +168,13 @@ function gather(node: OnnxNode, x: Const, idx: Const, axis: number): [number[], 
 
 function slice(node: OnnxNode, x: Const, c: readonly (Const | null)[]): [number[], Float32Array | Float64Array] {
   const rank = x.shape.length;
-  const starts = ints(c[1]!.data);
-  const ends = ints(c[2]!.data);
-  const axes = c[3] ? ints(c[3].data).map((a) => axisOf(node, a, rank)) : starts.map((_, k) => k);
-  const steps = c[4] ? ints(c[4].data) : starts.map(() => 1);
+  // Before opset 10, starts/ends/axes are attributes.
+  const attr = c.length === 1;
+  const starts = attr ? [...(node.attrs.get('starts')?.ints ?? [])] : ints(c[1]!.data);
+  const ends = attr ? [...(node.attrs.get('ends')?.ints ?? [])] : ints(c[2]!.data);
+  const axesGiven = attr ? node.attrs.get('axes')?.ints ?? null : c[3] ? ints(c[3].data) : null;
+  const axes = axesGiven ? axesGiven.map((a) => axisOf(node, a, rank)) : starts.map((_, k) => k);
+  const steps = !attr && c[4] ? ints(c[4].data) : starts.map(() => 1);
   const begin = x.shape.map(() => 0);
   const step = x.shape.map(() => 1);
   const size = [...x.shape];

@@ -13,13 +13,15 @@ interface Spatial {
   readonly padding: 'SAME' | 'VALID';
   readonly outH: number;
   readonly outW: number;
+  /** The explicit pads a PAD op added (zero when TFLite's SAME/VALID does it). */
+  readonly before: readonly number[];
 }
 
 /**
  * Resolves a window's padding: TFLite SAME or VALID when they reproduce the node's pads, else a PAD op before a VALID
  * window (`padValue` zero for convolutions; for MAX_POOL, zero is right only after a non-negative activation).
  */
-function spatial(ctx: Ctx, node: OnnxNode, x: Act, kernel: readonly number[], padValue: 'zero' | 'max' | 'none', ceil = false, sameAllowed = true): Spatial {
+function spatial(ctx: Ctx, node: OnnxNode, x: Act, kernel: readonly number[], padValue: 'zero' | 'max', ceil = false, sameAllowed = true): Spatial {
   const strides = ctx.ints(node, 'strides') ?? [1, 1];
   const dilations = ctx.ints(node, 'dilations') ?? [1, 1];
   if (strides.length !== 2 || dilations.length !== 2 || kernel.length !== 2) throw unsupported(node, 'only 2-D windows are supported', 'a 4-D NCHW input');
@@ -52,10 +54,7 @@ function spatial(ctx: Ctx, node: OnnxNode, x: Act, kernel: readonly number[], pa
   const out = windows.map((w, k) => paddedOutputSize(w, before[k]!, after[k]!));
   if (out.some((o) => o < 1)) throw new ConvertError('bad-model', where(node), `the window is larger than the padded input (output ${out.join('x')})`);
   const padding = tflitePadding(windows, before, after);
-  if (padding === 'VALID' || (padding === 'SAME' && sameAllowed)) return { input: x, padding, outH: out[0]!, outW: out[1]! };
-  if (padValue === 'none') {
-    throw unsupported(node, `pads [${before.join(',')},${after.join(',')}] with count_include_pad=0 differ from TFLite's SAME`, 'pads TFLite SAME reproduces, or count_include_pad=1');
-  }
+  if (padding === 'VALID' || (padding === 'SAME' && sameAllowed)) return { input: x, padding, outH: out[0]!, outW: out[1]!, before: [0, 0] };
   const paddings = [0, 0, before[0]!, after[0]!, before[1]!, after[1]!, 0, 0];
   const shape = [x.shape[0]!, x.shape[2]! + before[0]! + after[0]!, x.shape[3]! + before[1]! + after[1]!, x.shape[1]!];
   const padsRef = ctx.em.int32(`${node.name}_pads`, [4, 2], paddings);
@@ -68,7 +67,7 @@ function spatial(ctx: Ctx, node: OnnxNode, x: Act, kernel: readonly number[], pa
     ctx.note(`PADV2 (-FLT_MAX) inserted before ${describe(node)}: its pads are not TFLite's SAME (the quantizer does not run PADV2)`);
   }
   const input: Act = { kind: 'act', ref, shape: [x.shape[0]!, x.shape[1]!, shape[1]!, shape[2]!], nchw: true, nonNegative: x.nonNegative };
-  return { input, padding: 'VALID', outH: out[0]!, outW: out[1]! };
+  return { input, padding: 'VALID', outH: out[0]!, outW: out[1]!, before };
 }
 
 export function convertConv(ctx: Ctx, node: OnnxNode): void {
@@ -136,12 +135,25 @@ export function convertPool(ctx: Ctx, node: OnnxNode): void {
   if ((ctx.ints(node, 'dilations') ?? [1, 1]).some((d) => d !== 1)) throw unsupported(node, 'dilated pooling', 'dilations 1');
   const includePad = ctx.int(node, 'count_include_pad', 0) === 1;
   // TFLite's SAME average excludes the padding from the count: with count_include_pad=1 the zeros are padded explicitly.
-  const s = spatial(ctx, node, x, kernel, max ? 'max' : includePad ? 'zero' : 'none', ctx.int(node, 'ceil_mode', 0) === 1, max || !includePad);
-  const act = takeActivation(ctx, node.outputs[0]!, node);
-  const ref = ctx.em.op(max ? 'MAX_POOL_2D' : 'AVERAGE_POOL_2D', [s.input.ref], act.out, [x.shape[0]!, s.outH, s.outW, x.shape[1]!], {
-    padding: s.padding, strideH: (ctx.ints(node, 'strides') ?? [1, 1])[0]!, strideW: (ctx.ints(node, 'strides') ?? [1, 1])[1]!,
-    filterHeight: kernel[0]!, filterWidth: kernel[1]!, fusedActivationFunction: act.fused,
+  const s = spatial(ctx, node, x, kernel, max ? 'max' : 'zero', ctx.int(node, 'ceil_mode', 0) === 1, max || !includePad);
+  const strides = ctx.ints(node, 'strides') ?? [1, 1];
+  // Padding TFLite's SAME does not reproduce, without counting it: the zero-padded average rescaled per position.
+  const rescale = !max && !includePad && s.input !== x;
+  const act = rescale ? { fused: 'NONE' as const, out: node.outputs[0]! } : takeActivation(ctx, node.outputs[0]!, node);
+  const outShape = [x.shape[0]!, s.outH, s.outW, x.shape[1]!];
+  let ref = ctx.em.op(max ? 'MAX_POOL_2D' : 'AVERAGE_POOL_2D', [s.input.ref], rescale ? `${act.out}_padded_mean` : act.out, outShape, {
+    padding: s.padding, strideH: strides[0]!, strideW: strides[1]!, filterHeight: kernel[0]!, filterWidth: kernel[1]!, fusedActivationFunction: act.fused,
   });
+  if (rescale) {
+    const inside = (o: number, axis: number): number => {
+      const start = o * strides[axis]! - s.before[axis]!;
+      return Math.min(start + kernel[axis]!, x.shape[2 + axis]!) - Math.max(start, 0);
+    };
+    const factors: number[] = [];
+    for (let oy = 0; oy < s.outH; oy++) for (let ox = 0; ox < s.outW; ox++) factors.push((kernel[0]! * kernel[1]!) / Math.max(1, inside(oy, 0) * inside(ox, 1)));
+    ref = ctx.em.op('MUL', [ref, ctx.em.float(`${node.name}_count`, [1, s.outH, s.outW, 1], factors)], act.out, outShape, { fusedActivationFunction: 'NONE' });
+    ctx.note(`${describe(node)}: padding excluded from the average by a MUL with the window sizes (TFLite's SAME pads differently)`);
+  }
   ctx.set(act.out, { kind: 'act', ref, shape: [x.shape[0]!, x.shape[1]!, s.outH, s.outW], nchw: true, nonNegative: x.nonNegative || nonNegative(act.fused) });
 }
 

@@ -37,6 +37,7 @@ function operand(ctx: Ctx, node: OnnxNode, v: Value, k: number, rank: number, nc
 }
 
 export function convertBinary(ctx: Ctx, node: OnnxNode): void {
+  if (node.opType === 'Sum' || node.inputs.length > 2) return variadic(ctx, node);
   const a = ctx.get(node, 0);
   const b = ctx.get(node, 1);
   const shape = broadcast(a.shape, b.shape);
@@ -60,6 +61,18 @@ export function convertBinary(ctx: Ctx, node: OnnxNode): void {
   const ref = ctx.em.op(op, inputs, act.out, Ctx.tfliteShape({ shape, nchw }), fusable ? { fusedActivationFunction: act.fused } : undefined);
   const nonNeg = nonNegative(act.fused) || (op === 'MUL' && [a, bv].every((v) => (v.kind === 'act' ? v.nonNegative : v.data.every((x) => x >= 0))));
   ctx.set(act.out, { kind: 'act', ref, shape, nchw, nonNegative: nonNeg });
+}
+
+/** Sum / Max / Min of any number of inputs, as a chain of two-input ops. */
+function variadic(ctx: Ctx, node: OnnxNode): void {
+  const op = node.opType === 'Sum' ? 'Add' : node.opType;
+  if (node.inputs.length === 1) return ctx.set(node.outputs[0]!, ctx.get(node, 0));
+  let acc = node.inputs[0]!;
+  for (let k = 1; k < node.inputs.length; k++) {
+    const out = k === node.inputs.length - 1 ? node.outputs[0]! : `${node.outputs[0]}_partial${k}`;
+    convertBinary(ctx, { ...node, opType: op, inputs: [acc, node.inputs[k]!], outputs: [out] });
+    acc = out;
+  }
 }
 
 /** Relu, Sigmoid, Tanh, HardSwish, LeakyRelu, Clip, HardSigmoid, PRelu, Abs, Neg. */

@@ -132,8 +132,10 @@ export function convertSoftmax(ctx: Ctx, node: OnnxNode): void {
   const tflAxis = tfliteAxis(x, axis);
   const tflShape = Ctx.tfliteShape(x);
   if (!lastOnly || tflShape.slice(tflAxis + 1).some((d) => d !== 1)) throw unsupported(node, `softmax over axis ${axis} of [${x.shape.join(',')}]`, 'softmax over the last (or channel) axis');
-  const ref = ctx.em.op('SOFTMAX', [x.ref], node.outputs[0]!, tflShape, { beta: 1 });
-  ctx.set(node.outputs[0]!, { ...x, ref, nonNegative: true });
+  const log = node.opType === 'LogSoftmax';
+  if (log) ctx.note(`${describe(node)} is LOG_SOFTMAX (TFLM runs it; the quantizer's interpreter does not)`);
+  const ref = log ? ctx.em.op('LOG_SOFTMAX', [x.ref], node.outputs[0]!, tflShape) : ctx.em.op('SOFTMAX', [x.ref], node.outputs[0]!, tflShape, { beta: 1 });
+  ctx.set(node.outputs[0]!, { ...x, ref, nonNegative: !log });
 }
 
 export function convertPad(ctx: Ctx, node: OnnxNode): void {
@@ -141,10 +143,11 @@ export function convertPad(ctx: Ctx, node: OnnxNode): void {
   const mode = ctx.str(node, 'mode', 'constant');
   if (mode !== 'constant') throw unsupported(node, `mode '${mode}'`, "mode 'constant' (TFLM has no MIRROR_PAD)");
   const rank = x.shape.length;
-  const pads = [...ctx.constOf(node, 1, 'pads').data];
-  if (ctx.has(node, 3)) throw unsupported(node, 'the axes input', 'pads for every axis');
+  const old = ctx.opset < 11;
+  const pads = old ? [...(ctx.ints(node, 'pads') ?? [])] : [...ctx.constOf(node, 1, 'pads').data];
+  if (!old && ctx.has(node, 3)) throw unsupported(node, 'the axes input', 'pads for every axis');
   if (pads.length !== 2 * rank || pads.some((p) => p < 0 || !Number.isInteger(p))) throw unsupported(node, `pads [${pads.join(',')}]`, 'non-negative pads, 2 per axis');
-  const value = ctx.has(node, 2) ? ctx.constOf(node, 2, 'constant_value').data[0] ?? 0 : 0;
+  const value = old ? ctx.float(node, 'value', 0) : ctx.has(node, 2) ? ctx.constOf(node, 2, 'constant_value').data[0] ?? 0 : 0;
   const shape = x.shape.map((d, k) => d + pads[k]! + pads[k + rank]!);
   const order = x.nchw ? NHWC : x.shape.map((_, k) => k);
   const paddings = order.flatMap((a) => [pads[a]!, pads[a + rank]!]);
@@ -168,19 +171,21 @@ export function convertResize(ctx: Ctx, node: OnnxNode): void {
   const [n, c, h, w] = x.shape as [number, number, number, number];
   let outH: number;
   let outW: number;
-  const sizes = ctx.has(node, 3) ? ctx.constOf(node, 3, 'sizes').data : null;
+  // Upsample and Resize before opset 11 take (X, scales) and resize as 'asymmetric' with floor for nearest.
+  const old = node.opType === 'Upsample' || ctx.opset < 11;
+  const sizes = !old && ctx.has(node, 3) ? ctx.constOf(node, 3, 'sizes').data : null;
   if (sizes && sizes.length === 4) {
     [outH, outW] = [sizes[2]!, sizes[3]!];
     if (sizes[0] !== n || sizes[1] !== c) throw unsupported(node, 'resizing the batch or channel axis');
   } else {
-    const scales = ctx.constOf(node, 2, 'scales').data;
+    const scales = old && node.opType === 'Upsample' && !ctx.has(node, 1) ? Float32Array.from(ctx.attr(node, 'scales')?.floats ?? []) : ctx.constOf(node, old ? 1 : 2, 'scales').data;
     if (scales.length !== 4 || scales[0] !== 1 || scales[1] !== 1) throw unsupported(node, `scales [${[...scales].join(',')}]`, 'scales on H and W only');
     [outH, outW] = [Math.floor(h * scales[2]!), Math.floor(w * scales[3]!)];
   }
   if (!(outH >= 1 && outW >= 1 && outH <= 65536 && outW <= 65536)) throw new ConvertError('bad-model', where(node), `output size ${outH}x${outW}`);
   const mode = ctx.str(node, 'mode', 'nearest');
-  const coord = ctx.str(node, 'coordinate_transformation_mode', 'half_pixel');
-  const nearestMode = ctx.str(node, 'nearest_mode', 'round_prefer_floor');
+  const coord = old ? 'asymmetric' : ctx.str(node, 'coordinate_transformation_mode', 'half_pixel');
+  const nearestMode = old ? 'floor' : ctx.str(node, 'nearest_mode', 'round_prefer_floor');
   if (ctx.int(node, 'antialias', 0) !== 0) throw unsupported(node, 'antialias', 'antialias=0');
   const upscale = outH % h === 0 && outW % w === 0;
   let op: string;
@@ -190,7 +195,7 @@ export function convertResize(ctx: Ctx, node: OnnxNode): void {
     if (coord === 'asymmetric' && nearestMode === 'floor') options = { alignCorners: false, halfPixelCenters: false };
     else if ((coord === 'half_pixel' || coord === 'pytorch_half_pixel') && (nearestMode === 'round_prefer_ceil' || upscale)) options = { alignCorners: false, halfPixelCenters: true };
     else throw unsupported(node, `nearest resize with ${coord} / ${nearestMode}`, 'asymmetric + floor (PyTorch), or half_pixel');
-  } else if (mode === 'linear') {
+  } else if (mode === 'linear' || mode === 'bilinear') {
     op = 'RESIZE_BILINEAR';
     if (coord === 'align_corners') options = { alignCorners: true, halfPixelCenters: false };
     else if (coord === 'asymmetric') options = { alignCorners: false, halfPixelCenters: false };

@@ -11,8 +11,11 @@ import { ATTR, decodeModelProto, int64, ONNX_DTYPE, type PAttribute, type PModel
 /** Reader bounds (like model/limits.ts for .tflite): nodes, rank, one tensor's elements, all constants' elements. */
 export const ONNX_LIMITS = { maxNodes: 100_000, maxRank: 8, maxTensorElements: 64 * 1024 * 1024, maxTotalElements: 128 * 1024 * 1024 } as const;
 
-/** The opsets of the default domain the converter reads. */
-export const OPSET_MIN = 11;
+/**
+ * The opsets of the default domain the converter reads: 11-21 as the issue asks, and 9-10 too (PyTorch 1.x's default
+ * export; Clip, Pad, Slice, Resize/Upsample take attributes or other defaults there, handled where they differ).
+ */
+export const OPSET_MIN = 9;
 export const OPSET_MAX = 21;
 
 /** A constant: float data as Float32Array, integer and bool data as Float64Array (int64 beyond 2^53 refused). */
@@ -103,7 +106,7 @@ export function readOnnx(bytes: Uint8Array): OnnxModel {
     opset = OPSET_MIN; // a pure ai.onnx.ml model (e.g. a lone tree ensemble) uses no default-domain op
   }
   if (opset < OPSET_MIN || opset > OPSET_MAX) {
-    throw new ConvertError('unsupported-model', 'ModelProto.opset_import', `opset ${opset} is outside the supported ${OPSET_MIN}-${OPSET_MAX}`, 're-export with opset_version between 11 and 21');
+    throw new ConvertError('unsupported-model', 'ModelProto.opset_import', `opset ${opset} is outside the supported ${OPSET_MIN}-${OPSET_MAX}`, 're-export with opset_version between 9 and 21');
   }
   if ((g.sparseInitializer ?? []).length) throw new ConvertError('unsupported-model', 'GraphProto.sparse_initializer', 'sparse initializers are not supported');
   const nodesIn = g.node ?? [];
