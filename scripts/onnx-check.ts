@@ -43,7 +43,7 @@ async function check(file: string, int8: boolean): Promise<Row> {
     row.arena = report.status === 'ok' ? String(report.memory.minArenaBytes) : report.status;
     let worst = 0;
     for (let r = 0; r < 2; r++) {
-      const feeds = new Map(c.inputs.map((io, k) => [io.name, { data: randomValues(io.onnxShape.reduce((a, b) => a * b, 1), 100 + 10 * r + k), dims: io.onnxShape }]));
+      const feeds = new Map(c.inputs.map((io, k) => [io.name, { data: randomValues(io.onnxShape.reduce((a, b) => a * b, 1), 100 + 10 * r + k), dims: io.onnxShape, double: io.onnxType === 'DOUBLE' }]));
       const ref = await runOrt(bytes, feeds, c.outputs.map((o) => o.name));
       runConverted(c, feeds).forEach((o, k) => {
         const scale = Math.max(1e-6, ...Array.from(ref[k]!, Math.abs));

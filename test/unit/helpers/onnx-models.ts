@@ -92,16 +92,18 @@ export interface Comparison {
 let configured = false;
 
 /** Runs the ONNX model in onnxruntime (WASM, single thread). */
-export async function runOrt(bytes: Uint8Array, feeds: ReadonlyMap<string, { data: Float32Array; dims: readonly number[] }>, names: readonly string[]): Promise<Float32Array[]> {
+export async function runOrt(bytes: Uint8Array, feeds: ReadonlyMap<string, { data: Float32Array; dims: readonly number[]; double?: boolean }>, names: readonly string[]): Promise<Float32Array[]> {
   if (!configured) {
     ort.env.wasm.numThreads = 1;
     ort.env.logLevel = 'error';
     configured = true;
   }
-  const session = await ort.InferenceSession.create(withOutputs(bytes, names), { executionProviders: ['wasm'] });
+  // An added output's type is not known here: float, else double (skl2onnx's double pipelines).
+  const session = await ort.InferenceSession.create(withOutputs(bytes, names, 1), { executionProviders: ['wasm'] })
+    .catch(() => ort.InferenceSession.create(withOutputs(bytes, names, 11), { executionProviders: ['wasm'] }));
   try {
     const input: Record<string, ort.Tensor> = {};
-    for (const [name, f] of feeds) input[name] = new ort.Tensor('float32', f.data, [...f.dims]);
+    for (const [name, f] of feeds) input[name] = f.double ? new ort.Tensor('float64', Float64Array.from(f.data), [...f.dims]) : new ort.Tensor('float32', f.data, [...f.dims]);
     const result = await session.run(input);
     return names.map((n) => {
       const t = result[n];
@@ -117,11 +119,18 @@ export async function runOrt(bytes: Uint8Array, feeds: ReadonlyMap<string, { dat
  * The model with exactly `names` as its outputs, when they differ from its own (the converter keeps the probabilities a
  * ZipMap wraps; onnxruntime fetches graph outputs only). Re-encoded through our descriptor, so only for such models.
  */
-function withOutputs(bytes: Uint8Array, names: readonly string[]): Uint8Array {
-  const m = ModelProtoType.decode(bytes) as unknown as { graph: { output: { name: string }[] } };
+function withOutputs(bytes: Uint8Array, names: readonly string[], elemType: number): Uint8Array {
+  const m = ModelProtoType.decode(bytes) as unknown as { graph: { output: { name: string }[]; node: { input?: string[]; output?: string[] }[] } };
   const have = m.graph.output.map((o) => o.name);
   if (have.length === names.length && have.every((n, k) => n === names[k])) return bytes;
-  m.graph.output = names.map((name) => ({ name, type: { tensorType: { elemType: 1 } } }));
+  m.graph.output = names.map((name) => ({ name, type: { tensorType: { elemType } } }));
+  // Only the nodes the kept outputs need: a dropped ZipMap may not even type-check (skl2onnx's double MLPs).
+  const needed = new Set(names);
+  m.graph.node = m.graph.node.reverse().filter((n) => {
+    if (!(n.output ?? []).some((o) => needed.has(o))) return false;
+    for (const i of n.input ?? []) needed.add(i);
+    return true;
+  }).reverse();
   return ModelProtoType.encode(m as never).finish();
 }
 
@@ -144,7 +153,7 @@ export async function compareWithOrt(bytes: Uint8Array, seed = 1, runs = 2, rang
   let maxRelError = 0;
   let last: Comparison['outputs'] = [];
   for (let r = 0; r < runs; r++) {
-    const feeds = new Map(conversion.inputs.map((io, k) => [io.name, { data: randomValues(io.onnxShape.reduce((a, b) => a * b, 1), seed * 1000 + r * 17 + k, ...range), dims: io.onnxShape }]));
+    const feeds = new Map(conversion.inputs.map((io, k) => [io.name, { data: randomValues(io.onnxShape.reduce((a, b) => a * b, 1), seed * 1000 + r * 17 + k, ...range), dims: io.onnxShape, double: io.onnxType === 'DOUBLE' }]));
     const reference = await runOrt(bytes, feeds, conversion.outputs.map((o) => o.name));
     const ours = runConverted(conversion, feeds);
     ours.forEach((o, k) => {

@@ -45,6 +45,8 @@ export interface OnnxIo {
   readonly tfliteShape: readonly number[];
   /** The .tflite tensor is the ONNX NCHW tensor transposed to NHWC. */
   readonly nhwc: boolean;
+  /** The ONNX element type: FLOAT, or DOUBLE (skl2onnx's double pipelines), computed in float32 by the .tflite. */
+  readonly onnxType: 'FLOAT' | 'DOUBLE';
 }
 
 export interface OnnxConversion extends ConvertedModel {
@@ -89,7 +91,7 @@ export function convertOnnxModel(model: OnnxModel, name: string, options: Conver
     if (v.rowPerm) throw unsupported({ name: k.name, opType: 'Flatten' } as OnnxNode, 'a flatten of NCHW data as a graph output');
     if (v.nchw) ctx.note(`output '${k.name}' [${v.shape.join(',')}] is NHWC [${Ctx.tfliteShape(v).join(',')}] in the .tflite`);
     refs.push(v.ref);
-    outputs.push({ name: k.name, onnxShape: v.shape, tfliteShape: Ctx.tfliteShape(v), nhwc: v.nchw });
+    outputs.push({ name: k.name, onnxShape: v.shape, tfliteShape: Ctx.tfliteShape(v), nhwc: v.nchw, onnxType: 'FLOAT' });
   }
   const tflite = em.finish(refs);
   return { format: 'onnx', tflite, notes: ctx.notes, inputs, outputs, ops: em.counts };
@@ -99,7 +101,7 @@ function convertNode(ctx: Ctx, node: OnnxNode, model: OnnxModel): void {
   const ml = node.domain === 'ai.onnx.ml';
   if (!ml && node.domain !== '' && node.domain !== 'ai.onnx') throw unsupported(node, `an op of the custom domain '${node.domain}'`, 'standard ONNX ops');
   if (!ml && tryFold(ctx, node)) return;
-  if (node.opType === 'Identity' || node.opType === 'Dropout' || (node.opType === 'Cast' && ctx.get(node, 0).kind === 'act' && [1, 10, 11].includes(ctx.int(node, 'to', 1)))) {
+  if (node.opType === 'Identity' || node.opType === 'Dropout' || (node.opType === 'Cast' && ctx.get(node, 0).kind === 'act' && [1, 10, 11, 16].includes(ctx.int(node, 'to', 1)))) {
     const mask = node.opType === 'Dropout' ? node.outputs[1] : undefined;
     if (mask && (ctx.consumersOf(mask).length > 0 || ctx.isOutput(mask))) throw unsupported(node, 'the mask output is read', 'Dropout in inference mode');
     ctx.set(node.outputs[0]!, ctx.get(node, 0));
@@ -128,7 +130,7 @@ function keptOutputs(model: OnnxModel, notes: string[]): { name: string; source:
       if (!kept.some((k) => k.source === p.inputs[0])) kept.push({ name: p.inputs[0]!, source: p.inputs[0]! });
       continue;
     }
-    if (o.kind !== 'tensor' || (o.elemType !== 'FLOAT' && o.elemType !== null)) {
+    if (o.kind !== 'tensor' || (o.elemType !== 'FLOAT' && o.elemType !== 'DOUBLE' && o.elemType !== null)) {
       notes.push(`output '${o.name}' (${o.elemType ?? o.kind}) dropped: a label output (the argmax of the scores), no float tensor`);
       continue;
     }
@@ -153,7 +155,9 @@ function liveNodes(model: OnnxModel, outputs: ReadonlySet<string>): OnnxNode[] {
 
 function graphInput(ctx: Ctx, v: OnnxValueInfo, options: ConvertOptions): OnnxIo {
   const where = `input '${v.name}'`;
-  if (v.kind !== 'tensor' || v.elemType !== 'FLOAT') throw new ConvertError('unsupported-model', where, `the input is ${v.elemType ?? v.kind}; only float inputs are converted`);
+  const double = v.elemType === 'DOUBLE';
+  if (v.kind !== 'tensor' || (v.elemType !== 'FLOAT' && !double)) throw new ConvertError('unsupported-model', where, `the input is ${v.elemType ?? v.kind}; only float inputs are converted`);
+  if (double) ctx.note(`input '${v.name}' is DOUBLE in the ONNX model: float32 in the .tflite, and every op computes in float32 (TFLM has no float64)`);
   const given = options.inputShapes?.get(v.name);
   if (!given && !v.shape) throw new ConvertError('unsupported-model', where, 'the input has no static shape', 'give its shape (inputShapes)');
   const shape = given ? [...given] : v.shape!.map((d, k) => {
@@ -168,5 +172,5 @@ function graphInput(ctx: Ctx, v: OnnxValueInfo, options: ConvertOptions): OnnxIo
   const ref = ctx.em.input(v.name, tfliteShape);
   if (nchw) ctx.note(`input '${v.name}' [${shape.join(',')}] (NCHW) is NHWC [${tfliteShape.join(',')}] in the .tflite`);
   ctx.set(v.name, { kind: 'act', ref, shape, nchw });
-  return { name: v.name, onnxShape: shape, tfliteShape, nhwc: nchw };
+  return { name: v.name, onnxShape: shape, tfliteShape, nhwc: nchw, onnxType: double ? 'DOUBLE' : 'FLOAT' };
 }
