@@ -104,3 +104,11 @@ test('convertModel dispatches on the format; Keras and TF.js are not converted o
   assert.equal(detectFormat('weights.bin', Uint8Array.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a])), 'keras-h5');
   assert.equal(detectFormat('m.tflite', Uint8Array.from([0x1c, 0, 0, 0, 0x54, 0x46, 0x4c, 0x33])), null);
 });
+
+// Fuzz (ONNX generator, during development): a Pad of 2^33 reached the builder, whose INT32 encoder threw a RangeError.
+test('a hostile pad or shape ends in a limit ConvertError, never the builder\'s RangeError', () => {
+  rejects(() => convert({ inputs: [{ name: 'x', shape: [1, 2, 3, 3] }], outputs: [{ name: 'y' }], opset: 13,
+    inits: [{ name: 'p', dims: [8], data: [0, 0, 1, 2 ** 33, 0, 0, 1, 1], dtype: 7 }], nodes: [node('Pad', ['x', 'p'], ['y'])] }), 'limit', /value 8589934592 does not fit an int32/);
+  rejects(() => convert({ inputs: [{ name: 'x', shape: [1, 2, 3, 3] }], outputs: [{ name: 'y' }], opset: 13,
+    inits: [{ name: 's', dims: [4], data: [1, 1, 2 ** 20, 2 ** 20] }], nodes: [node('Resize', ['x', '', 's'], ['y'], { mode: 'nearest' })] }), 'bad-model', /output size/);
+});

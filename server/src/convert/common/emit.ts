@@ -60,6 +60,8 @@ export class Emitter {
 
   int32(name: string, shape: readonly number[], data: readonly number[]): TensorRef {
     checkShape(name, shape);
+    const bad = data.find((v) => !Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff);
+    if (bad !== undefined) throw new ConvertError('limit', `tensor '${name}'`, `value ${bad} does not fit an int32 (shapes, pads and axes are int32 in a .tflite)`);
     return built(name, () => this.graph.constant({ name: this.name(name), shape, dtype: 'INT32', data }));
   }
 
