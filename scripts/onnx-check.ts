@@ -70,10 +70,13 @@ async function main(): Promise<void> {
   const int8 = args.includes('--int8');
   const list = files(args.filter((a) => a !== '--int8'));
   const rows: Row[] = [];
-  for (const f of list) rows.push(await check(f, int8));
   console.log('| model | source | ONNX ops | converted | max rel error | arena (CMSIS-NN) | TRANSPOSE | int8 |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const r of rows) console.log(`| ${r.model} | ${r.source} | ${r.ops} | ${r.converted} | ${r.error} | ${r.arena} | ${r.transposes} | ${r.int8} |`);
+  for (const f of list) {
+    const r = await check(f, int8);
+    rows.push(r);
+    console.log(`| ${r.model} | ${r.source} | ${r.ops} | ${r.converted} | ${r.error} | ${r.arena} | ${r.transposes} | ${r.int8} |`);
+  }
   const ok = rows.filter((r) => r.converted === 'yes' && Number(r.error) <= 1e-4).length;
   console.log(`\n${ok} of ${rows.length} converted and within 1e-4 of onnxruntime`);
 }
