@@ -1,5 +1,6 @@
 /** Element-wise ops: Add/Sub/Mul/Div/Max/Min with broadcasting, the activations, standalone BatchNormalization. */
 import type { TensorRef } from '../../model/builder/index.js';
+import { broadcastShape } from '../../quantize/kernels-tensor.js';
 import { batchNormAffine } from '../common/batchnorm.js';
 import { fusedActivation } from '../common/activation.js';
 import { ConvertError } from '../types.js';
@@ -7,18 +8,8 @@ import { Ctx, describe, unsupported, where, type Act, type Const, type Value } f
 import { clipBounds, nonNegative, takeActivation } from './fuse.js';
 import type { OnnxNode } from './reader.js';
 
-/** numpy broadcasting of two ONNX shapes, or null when they do not broadcast. */
-export function broadcast(a: readonly number[], b: readonly number[]): number[] | null {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let k = 0; k < rank; k++) {
-    const x = a[a.length - rank + k] ?? 1;
-    const y = b[b.length - rank + k] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) return null;
-    out.push(x === 1 ? y : x);
-  }
-  return out;
-}
+/** numpy broadcasting of two ONNX shapes, or null when they do not broadcast (the quantizer's kernels' own rule). */
+export const broadcast = broadcastShape;
 
 const BINARY: Readonly<Record<string, string>> = { Add: 'ADD', Sub: 'SUB', Mul: 'MUL', Div: 'DIV', Max: 'MAXIMUM', Min: 'MINIMUM' };
 

@@ -5,6 +5,7 @@
  * data length against its dims. Everything wrong ends in a ConvertError located at a field path.
  */
 import { decodeUtf8 } from '../../model/tflite/utf8.js';
+import { halfToFloat } from '../../quantize/tensors.js';
 import { ConvertError } from '../types.js';
 import { ATTR, decodeModelProto, int64, ONNX_DTYPE, type PAttribute, type PModel, type PTensor, type PValueInfo } from './proto.js';
 
@@ -234,13 +235,4 @@ function readScalar(view: DataView, at: number, dtype: string): number {
       return Number(v > cap ? cap : v < -cap ? -cap : v);
     }
   }
-}
-
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
 }
