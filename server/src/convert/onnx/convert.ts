@@ -66,6 +66,9 @@ export function convertOnnxModel(model: OnnxModel, name: string, options: Conver
   const notes: string[] = [];
   const kept = keptOutputs(model, notes);
   const live = liveNodes(model, new Set(kept.map((k) => k.source)));
+  // Control flow first: its condition ops (Less, And) would otherwise be named as the reason.
+  const flow = live.find((n) => n.opType === 'If' || n.opType === 'Loop' || n.opType === 'Scan');
+  if (flow) throw unsupported(flow, `control flow (${flow.opType}, e.g. a recurrent layer exported as a loop)`, NEEDS[flow.opType] ?? null);
   const consumers = new Map<string, OnnxNode[]>();
   for (const n of live) for (const i of n.inputs) if (i) consumers.set(i, [...(consumers.get(i) ?? []), n]);
   const em = new Emitter(`${name} (converted from ONNX by TinyML Lens)`);
