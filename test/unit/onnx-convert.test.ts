@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { analyzeModel } from '../../server/src/analysis/report.js';
+import { convertOnnx } from '../../server/src/convert/onnx/index.js';
+import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { buildOnnx, compareWithOrt, node, randomValues, type GraphSpec, type Init } from './helpers/onnx-models.js';
 
 // Each model is run in onnxruntime and, converted, in our float interpreter on the same random inputs: the outputs must
@@ -36,10 +39,12 @@ test('depthwise Conv (group = channels, multiplier 2) is DEPTHWISE_CONV_2D; dila
   assert.deepEqual([...ops], [['DEPTHWISE_CONV_2D', 1]]);
 });
 
-test('grouped Conv (2 groups) is SPLIT + CONV_2D per group + CONCATENATION', async () => {
-  const ops = await check({ inputs: img(4, 6), outputs: out, inits: [w('w', [6, 2, 3, 3], 7), w('b', [6], 8)],
-    nodes: [node('Conv', ['x', 'w', 'b'], ['c'], { group: 2, auto_pad: 'SAME_UPPER' }), node('Relu', ['c'], ['y'])] });
+test('grouped Conv (2 groups) is SPLIT + CONV_2D per group + CONCATENATION, with the Relu on each CONV_2D (TFLM\'s CONCATENATION takes none)', async () => {
+  const g: GraphSpec = { inputs: img(4, 6), outputs: out, inits: [w('w', [6, 2, 3, 3], 7), w('b', [6], 8)],
+    nodes: [node('Conv', ['x', 'w', 'b'], ['c'], { group: 2, auto_pad: 'SAME_UPPER' }), node('Relu', ['c'], ['y'])] };
+  const ops = await check(g);
   assert.deepEqual([...ops].sort(), [['CONCATENATION', 1], ['CONV_2D', 2], ['SPLIT', 1]]);
+  assert.equal(analyzeModel(readTflite(convertOnnx({ format: 'onnx', name: 'g.onnx', bytes: buildOnnx(g) }).tflite), 'tflm-reference').status, 'ok');
 });
 
 test('Flatten of NCHW data before Gemm: the Gemm weights are permuted, no TRANSPOSE; Softmax after', async () => {
@@ -112,4 +117,11 @@ test('scikit-learn style MLP (MatMul/Add/Relu/Softmax) on a [N, F] input', async
     nodes: [node('MatMul', ['x', 'w1'], ['h']), node('Add', ['h', 'b1'], ['hb']), node('Relu', ['hb'], ['r']),
       node('MatMul', ['r', 'w2'], ['o']), node('Add', ['o', 'b2'], ['ob']), node('Softmax', ['ob'], ['y'], { axis: 1 })] });
   assert.deepEqual([...ops].sort(), [['FULLY_CONNECTED', 2], ['SOFTMAX', 1]]);
+});
+
+test('ShuffleNet channel shuffle (Reshape 5-D, Transpose, Reshape) is one GATHER on the NHWC channel axis, no TRANSPOSE', async () => {
+  const ops = await check({ inputs: img(6, 3), outputs: out, opset: 13,
+    inits: [{ name: 's5', dims: [5], data: [1, 2, 3, 3, 3], dtype: 7 }, { name: 's4', dims: [4], data: [1, 6, 3, 3], dtype: 7 }],
+    nodes: [node('Relu', ['x'], ['r']), node('Reshape', ['r', 's5'], ['a']), node('Transpose', ['a'], ['t'], { perm: [0, 2, 1, 3, 4] }), node('Reshape', ['t', 's4'], ['y'])] });
+  assert.deepEqual([...ops].sort(), [['GATHER', 1], ['RELU', 1]]);
 });

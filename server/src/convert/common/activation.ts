@@ -15,5 +15,8 @@ export function fusedActivation(a: SourceActivation): FusedActivation | null {
   return null;
 }
 
-/** The TFLite ops whose options carry a fused activation (TFLM applies it in the kernel). */
-export const FUSING_OPS: ReadonlySet<string> = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'SUB', 'MUL', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'CONCATENATION']);
+/**
+ * The TFLite ops whose fused activation TFLM applies. CONCATENATION has the option too, but TFLM's Prepare refuses
+ * anything but NONE ("params->activation != kTfLiteActNone"): put the activation on its inputs or after it.
+ */
+export const FUSING_OPS: ReadonlySet<string> = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'SUB', 'MUL', 'AVERAGE_POOL_2D', 'MAX_POOL_2D']);

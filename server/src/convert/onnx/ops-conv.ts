@@ -120,10 +120,11 @@ function groupedConv(ctx: Ctx, node: OnnxNode, x: Act, weights: Float32Array, bi
     const wg = weights.subarray(g * size, (g + 1) * size);
     const filter = ctx.em.float(`${node.name}_filter${g}`, [per, k.kH, k.kW, k.cg], permuteData(wg, [per, k.cg, k.kH, k.kW], [0, 2, 3, 1]));
     const b = ctx.em.float(`${node.name}_bias${g}`, [per], bias.subarray(g * per, (g + 1) * per));
-    return ctx.em.op('CONV_2D', [part, filter, b], `${node.name}_out${g}`, [...outShape.slice(0, 3), per], { ...common, fusedActivationFunction: 'NONE' });
+    // The activation goes on each group's CONV_2D: TFLM's CONCATENATION refuses a fused activation.
+    return ctx.em.op('CONV_2D', [part, filter, b], `${node.name}_out${g}`, [...outShape.slice(0, 3), per], common);
   });
   ctx.note(`${describe(node)}: grouped convolution (${group} groups) written as SPLIT + ${group} CONV_2D + CONCATENATION`);
-  return ctx.em.op('CONCATENATION', convs, out, outShape, { axis: 3, fusedActivationFunction: common.fusedActivationFunction });
+  return ctx.em.op('CONCATENATION', convs, out, outShape, { axis: 3, fusedActivationFunction: 'NONE' });
 }
 
 export function convertPool(ctx: Ctx, node: OnnxNode): void {

@@ -77,6 +77,7 @@ export function convertReshape(ctx: Ctx, node: OnnxNode): void {
     ctx.set(out, { kind: 'act', ref: reshape(ctx, x, out, target), shape: target, nchw: false, nonNegative: x.nonNegative, rowPerm: perm });
     return;
   }
+  if (channelShuffle(ctx, node, x, target)) return;
   const plain = ctx.toPlain(x, node);
   const ref = reshape(ctx, plain, target.length === 4 ? `${out}_nchw` : out, target);
   if (target.length !== 4) {
@@ -84,6 +85,38 @@ export function convertReshape(ctx: Ctx, node: OnnxNode): void {
     return;
   }
   ctx.set(out, ctx.toNhwc({ kind: 'act', ref, shape: target, nchw: false, nonNegative: x.nonNegative }, node));
+}
+
+/**
+ * ShuffleNet's channel shuffle, Reshape [N,C,H,W] -> [N,g,C/g,H,W], Transpose [0,2,1,3,4], Reshape back to [N,C,H,W]:
+ * a permutation of the channels, so one GATHER on the NHWC channel axis instead of three TRANSPOSEs and two RESHAPEs.
+ */
+function channelShuffle(ctx: Ctx, node: OnnxNode, x: Act, target: readonly number[]): boolean {
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  if (target.length !== 5 || target[0] !== n || target[3] !== h || target[4] !== w) return false;
+  const t = ctx.soleConsumer(node.outputs[0]!);
+  const perm = t?.opType === 'Transpose' ? ctx.ints(t, 'perm') : null;
+  if (!t || !perm || perm.join(',') !== '0,2,1,3,4') return false;
+  const back = ctx.soleConsumer(t.outputs[0]!);
+  if (!back || (back.opType !== 'Reshape' && back.opType !== 'Flatten') || back.inputs[0] !== t.outputs[0]) return false;
+  const [a, b] = [target[1]!, target[2]!];
+  const shuffled = [n, b, a, h, w];
+  let final: number[];
+  try {
+    final = reshapeTarget(ctx, back, shuffled);
+  } catch {
+    return false;
+  }
+  if (final.join(',') !== [n, c, h, w].join(',')) return false;
+  // Output channel k = j*a + i holds input channel i*b + j.
+  const indices = Array.from({ length: c }, (_, k) => (k % a) * b + Math.floor(k / a));
+  const out = back.outputs[0]!;
+  const ref = ctx.em.op('GATHER', [x.ref, ctx.em.int32(`${node.name}_shuffle`, [c], indices)], out, [n, h, w, c], { axis: 3, batchDims: 0 });
+  ctx.absorbed.add(t.index);
+  ctx.absorbed.add(back.index);
+  ctx.note(`${describe(node)} + ${describe(t)} + ${describe(back)}: a channel shuffle, written as one GATHER on the channel axis`);
+  ctx.set(out, { ...x, ref, shape: [n, c, h, w], nchw: true });
+  return true;
 }
 
 export function convertTranspose(ctx: Ctx, node: OnnxNode): void {
