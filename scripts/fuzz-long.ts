@@ -49,6 +49,7 @@ function save(job: Job, input: FuzzInput, cls: string, detail: string): void {
   if (input.kind === 'tflite') writeFileSync(path.join(dir, 'model.tflite'), input.bytes);
   else if (input.kind === 'manifest') writeFileSync(path.join(dir, 'manifest.tinyml.yaml'), input.text);
   else if (input.kind === 'keras') writeFileSync(path.join(dir, input.format === 'keras' ? 'model.keras' : 'model.h5'), input.bytes);
+  else if (input.kind === 'onnx') writeFileSync(path.join(dir, 'model.onnx'), input.bytes);
   else {
     writeFileSync(path.join(dir, 'model.json'), input.json);
     // Shard names may be hostile paths: store them flattened, with the real name in case.json.

@@ -22,7 +22,9 @@ import { mutateBytes } from './gen/mutate.js';
 import { Rng } from './gen/rng.js';
 import { genTfjs } from './gen/tfjs.js';
 import { genKeras } from './gen/keras.js';
+import { genOnnx } from './gen/onnx.js';
 import { convertKeras } from '../../server/src/convert/keras/index.js';
+import { convertOnnx } from '../../server/src/convert/onnx/index.js';
 import { ConvertError } from '../../server/src/convert/types.js';
 import { DEFAULT_TFLITE, genTflite } from './gen/tflite.js';
 
@@ -30,7 +32,8 @@ export type FuzzInput =
   | { readonly kind: 'tflite'; readonly bytes: Uint8Array; readonly float: boolean; readonly tags: readonly string[] }
   | { readonly kind: 'tfjs'; readonly json: string; readonly shards: ReadonlyMap<string, Uint8Array>; readonly tags: readonly string[] }
   | { readonly kind: 'manifest'; readonly text: string; readonly tags: readonly string[] }
-  | { readonly kind: 'keras'; readonly format: 'keras' | 'keras-h5'; readonly bytes: Uint8Array; readonly tags: readonly string[] };
+  | { readonly kind: 'keras'; readonly format: 'keras' | 'keras-h5'; readonly bytes: Uint8Array; readonly tags: readonly string[] }
+  | { readonly kind: 'onnx'; readonly bytes: Uint8Array; readonly tags: readonly string[] };
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -41,7 +44,7 @@ export const ACCEPTED_ERRORS: ErrorClass[] = [ModelFormatError, QuantizeError, C
 export interface Profile {
   readonly name: string;
   /** Relative weights of tflite / mutated tflite / tfjs / manifest inputs. */
-  readonly mix: readonly (readonly [number, 'tflite' | 'mutant' | 'tfjs' | 'manifest' | 'keras'])[];
+  readonly mix: readonly (readonly [number, 'tflite' | 'mutant' | 'tfjs' | 'manifest' | 'keras' | 'onnx'])[];
   readonly hostility: number;
   readonly controlFlow: number;
   readonly maxUnknownKeys: number;
@@ -49,8 +52,8 @@ export interface Profile {
 
 export const PROFILES: Readonly<Record<'quick' | 'long', Profile>> = {
   // Control flow rarer than in the long run: today most hostile control-flow graphs hang (KNOWN_OPEN), at 2 s each.
-  quick: { name: 'quick', mix: [[5, 'tflite'], [3, 'mutant'], [1, 'tfjs'], [2, 'manifest'], [1, 'keras']], hostility: 0.2, controlFlow: 0.1, maxUnknownKeys: 500 },
-  long: { name: 'long', mix: [[5, 'tflite'], [3, 'mutant'], [1, 'tfjs'], [2, 'manifest'], [1, 'keras']], hostility: DEFAULT_TFLITE.hostility, controlFlow: 0.2, maxUnknownKeys: DEFAULT_MANIFEST.maxUnknownKeys * 15 },
+  quick: { name: 'quick', mix: [[5, 'tflite'], [3, 'mutant'], [1, 'tfjs'], [2, 'manifest'], [1, 'keras'], [1, 'onnx']], hostility: 0.2, controlFlow: 0.1, maxUnknownKeys: 500 },
+  long: { name: 'long', mix: [[5, 'tflite'], [3, 'mutant'], [1, 'tfjs'], [2, 'manifest'], [1, 'keras'], [1, 'onnx']], hostility: DEFAULT_TFLITE.hostility, controlFlow: 0.2, maxUnknownKeys: DEFAULT_MANIFEST.maxUnknownKeys * 15 },
 };
 
 /** Case `index` of run `seed`. */
@@ -60,6 +63,7 @@ export function generate(seed: number, index: number, profile: Profile): FuzzInp
   const tfliteOpts = { hostility: profile.hostility, controlFlow: profile.controlFlow };
   if (kind === 'tfjs') return { kind, ...genTfjs(rng, profile.hostility) };
   if (kind === 'keras') return { kind, ...genKeras(rng, profile.hostility) };
+  if (kind === 'onnx') return { kind, ...genOnnx(rng, profile.hostility) };
   if (kind === 'manifest') return { kind, ...genManifest(rng, { hostility: profile.hostility, maxUnknownKeys: profile.maxUnknownKeys }) };
   const model = genTflite(rng, tfliteOpts);
   if (kind === 'tflite') return { kind: 'tflite', ...model };
@@ -183,15 +187,13 @@ async function runTfjs(s: Stages, json: string, shards: ReadonlyMap<string, Uint
   }));
   if (!model) return;
   for (const kernels of RUNTIMES) await s.run(`tfjs-analyze:${kernels}`, () => analyzeTfjs(model, kernels));
-  await runConverted(s, () => convertKeras({ format: 'tfjs-layers', name: 'model.json', bytes: new TextEncoder().encode(json), shards }).tflite);
+  await runConverted(s, 'tfjs-convert', () => convertKeras({ format: 'tfjs-layers', name: 'model.json', bytes: new TextEncoder().encode(json), shards }).tflite);
 }
 
-/** A Keras conversion, then the converted model through the reader and the float interpreter. */
-async function runConverted(s: Stages, convert: () => Uint8Array): Promise<void> {
-  const tflite = await s.run('keras-convert', convert);
-  if (!tflite) return;
-  const model = await s.run('keras-read', () => readTflite(tflite));
-  if (model) await s.run('keras-interpret', () => prepareFloatModel(model));
+/** A converter's output goes through every .tflite target (a float model: the quantizer too). */
+async function runConverted(s: Stages, stage: string, convert: () => Uint8Array): Promise<void> {
+  const tflite = await s.run(stage, convert);
+  if (tflite) await runTflite(s, tflite, true);
 }
 
 /** Feeds `input` to every target for its kind. Never throws: untyped exceptions come back as findings. */
@@ -199,7 +201,8 @@ export async function runInput(input: FuzzInput): Promise<CaseReport> {
   const s = new Stages();
   if (input.kind === 'tflite') await runTflite(s, input.bytes, input.float);
   else if (input.kind === 'tfjs') await runTfjs(s, input.json, input.shards);
-  else if (input.kind === 'keras') await runConverted(s, () => convertKeras({ format: input.format, name: 'model', bytes: input.bytes }).tflite);
+  else if (input.kind === 'keras') await runConverted(s, 'keras-convert', () => convertKeras({ format: input.format, name: 'model', bytes: input.bytes }).tflite);
+  else if (input.kind === 'onnx') await runConverted(s, 'onnx-convert', () => convertOnnx({ format: 'onnx', name: 'fuzz.onnx', bytes: input.bytes }).tflite);
   // The parser never throws: problems are its diagnostics.
   else await s.run('manifest', () => parseManifest(input.text));
   return { stages: s.stages, findings: s.findings };

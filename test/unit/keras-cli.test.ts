@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -49,4 +49,31 @@ test('a layer the converter does not map: the estimate stays, and the reason nam
   assert.match(text.out, /as converted\s+not converted by TinyML Lens: unsupported-op: thresh \(ThresholdedReLU\)/);
   const json = JSON.parse((await cliAsync('analyze', path, '--format', 'json')).out) as { converted: { error: string } };
   assert.match(json.converted.error, /thresh \(ThresholdedReLU\)/);
+});
+
+test('convert takes a TF.js layers model.json with its shards; it never overwrites without --force; a missing shard is exit 2 naming it', async () => {
+  const path = await writeModel('convert', false);
+  const out = join(root, 'convert', 'model.tflite');
+  const r = await cliAsync('convert', path, '--out', out, '--format', 'json');
+  assert.equal(r.code, 0, r.err);
+  const doc = JSON.parse(r.out) as { format: string; ops: Record<string, number>; bytes: number };
+  assert.equal(doc.format, 'tfjs-layers');
+  assert.deepEqual(Object.keys(doc.ops).sort(), ['CONV_2D', 'FULLY_CONNECTED', 'RESHAPE', 'SOFTMAX']);
+  const again = await cliAsync('convert', path, '--out', out);
+  assert.equal(again.code, 2);
+  assert.match(again.err, /not overwriting .*model\.tflite \(use --force/);
+  // A shard that is not there: exit 2 naming it, nothing written.
+  const shard = readdirSync(join(root, 'convert')).find((f) => f.endsWith('.bin'))!;
+  rmSync(join(root, 'convert', shard));
+  const missing = await cliAsync('convert', path, '--out', join(root, 'convert', 'other.tflite'));
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, new RegExp(`cannot read weight shard '${shard.replace('.', '\\.')}'`));
+  assert.ok(!existsSync(join(root, 'convert', 'other.tflite')), 'nothing written');
+});
+
+test('convert names an unmapped Keras layer with exit 1', async () => {
+  const path = await writeModel('convert-thresh', true);
+  const r = await cliAsync('convert', path, '--out', join(root, 'convert-thresh', 'm.tflite'));
+  assert.equal(r.code, 1);
+  assert.match(r.err, /thresh \(ThresholdedReLU\)/);
 });

@@ -17,6 +17,7 @@ import { toJson, toText } from './format.js';
 import { writeJson } from './json-out.js';
 import { runCalibrate } from './calibrate.js';
 import { runCompile } from './compile.js';
+import { runConvert } from './convert.js';
 import { runQuantize } from './quantize.js';
 import type { ProgressStream } from './progress.js';
 import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, shapeModel, shapeNotes, type BatteryOptions } from './fit.js';
@@ -114,9 +115,11 @@ type Values = Record<string, string | string[] | boolean | undefined>;
 function dispatch(argv: string[], values: ParsedValues, positionals: string[], out: (s: string) => void, err: (s: string) => void, progress?: ProgressStream): number | Promise<number> {
   try {
     const [command, ...rest] = positionals;
-    if (command !== 'fit' && command !== 'analyze' && command !== 'compile' && command !== 'quantize' && command !== 'calibrate' && command !== 'lint-firmware') {
-      throw new UsageError(`unknown command '${command}' (expected: analyze, fit, compile, quantize, calibrate, lint-firmware)`);
+    if (command !== 'fit' && command !== 'analyze' && command !== 'compile' && command !== 'quantize' && command !== 'convert' && command !== 'calibrate' && command !== 'lint-firmware') {
+      throw new UsageError(`unknown command '${command}' (expected: analyze, fit, compile, quantize, convert, calibrate, lint-firmware)`);
     }
+    if (command !== 'convert' && values.int8 !== undefined) throw new UsageError('--int8 is an option of convert');
+    if (command === 'convert') return convertCommand(rest, values, out, err, progress);
     if (command !== 'analyze' && values.firmware !== undefined) throw new UsageError('--firmware is an option of analyze');
     if (values.firmware === undefined && values.map !== undefined) throw new UsageError('--map goes with analyze --firmware');
     if (command === 'lint-firmware') return lintFirmwareCommand(rest, values, out, err);
@@ -260,16 +263,29 @@ function lintFirmwareCommand(rest: string[], values: ParsedValues, out: (s: stri
   return runLintFirmware(rest, { model: values.model, runtime: runtime as KernelSet, format: values.format }, out, err);
 }
 
+/** convert MODEL --out OUT [--int8 (--data DIR | --random N ...)] [--force] [--format text|json]. */
+function convertCommand(rest: string[], values: ParsedValues, out: (s: string) => void, err: (s: string) => void, progress?: ProgressStream): number {
+  if (rest.length !== 1) throw new UsageError('convert takes exactly one model file');
+  if (typeof values.out !== 'string') throw new UsageError('convert needs --out OUT.tflite');
+  const format = values.format as string;
+  if (format !== 'text' && format !== 'json') throw new UsageError(`convert prints text or json, not '${format}'`);
+  const quantizeOnly = (['data', 'random', 'range', 'io', 'quiet'] as const).filter((o) => values[o] !== undefined);
+  if (values.int8 !== true && quantizeOnly.length) throw new UsageError(`--${quantizeOnly[0]} goes with convert --int8`);
+  if (values.int8 === true && format === 'json') throw new UsageError('convert --int8 prints text');
+  const int8 = values.int8 === true ? quantizeOptions(values, 'convert --int8') : null;
+  return runConvert(rest[0]!, { out: values.out, force: values.force === true, int8, format }, out, err, progress);
+}
+
 /** The quantize options, checked. */
-function quantizeOptions(values: Values): Parameters<typeof runQuantize>[1] {
+function quantizeOptions(values: Values, command = 'quantize'): Parameters<typeof runQuantize>[1] {
   const str = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const outPath = str('out');
-  if (outPath === undefined) throw new UsageError('quantize needs --out OUT.tflite');
+  if (outPath === undefined) throw new UsageError(`${command} needs --out OUT.tflite`);
   const io = str('io') ?? 'int8';
   if (io !== 'int8' && io !== 'uint8' && io !== 'float32') throw new UsageError(`--io is int8, uint8 or float32, not '${io}'`);
   const data = str('data') ?? null;
   const randomText = str('random');
-  if ((data === null) === (randomText === undefined)) throw new UsageError('quantize needs calibration data: --data DIR or --random N (one of them)');
+  if ((data === null) === (randomText === undefined)) throw new UsageError(`${command} needs calibration data: --data DIR or --random N (one of them)`);
   if (str('range') !== undefined && randomText === undefined) throw new UsageError('--range goes with --random');
   let random = null;
   if (randomText !== undefined) {

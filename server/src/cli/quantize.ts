@@ -36,6 +36,12 @@ export function runQuantize(path: string, opts: QuantizeOptions, out: Write, err
   if (inWay !== 0) return inWay;
   const file = loadModelFile(path, err, undefined, 'quantize runs the float model with all its weights in memory, and writes the int8 model as one flatbuffer');
   if (typeof file === 'number') return file;
+  return quantizeAndWrite(path, file.model, opts, out, err, progress);
+}
+
+/** Quantizes a float model already in memory (read from `path`, or converted from it) and writes it to `opts.out`. */
+export function quantizeAndWrite(path: string, model: Model, opts: QuantizeOptions, out: Write, err: Write, progress?: ProgressStream): number {
+  const file = { model };
   try {
     const interp = prepareFloatModel(file.model);
     const shapes = interp.inputs.map((t) => t.shape);
@@ -72,7 +78,7 @@ export function runQuantize(path: string, opts: QuantizeOptions, out: Write, err
 const notOverwriting = (path: string): string => `tinyml-lens: not overwriting ${path} (use --force to replace it)`;
 
 /** 0 when `--out` can be written (nothing there, or a regular file and --force); else 2 after saying why not. */
-function destinationOk(opts: QuantizeOptions, err: Write): number {
+export function destinationOk(opts: { out: string; force: boolean }, err: Write): number {
   try {
     const problem = destinationProblem(opts.out, opts.force);
     if (problem === null) return 0;

@@ -12,6 +12,7 @@ export const USAGE = `Usage: tinyml-lens analyze MODEL.tflite|model.json [--runt
        tinyml-lens analyze MODEL.tflite --firmware ELF|DIR [--map MAP] [--target TARGET] [--format text|json]
        tinyml-lens lint-firmware SRC.cc... --model MODEL.tflite [--runtime RUNTIME] [--format text|json]
        tinyml-lens quantize MODEL.tflite --out OUT.tflite (--data DIR | --random N [--range A,B]) [--io int8|uint8|float32] [--quiet] [--force]
+       tinyml-lens convert MODEL.onnx --out OUT.tflite [--int8 (--data DIR | --random N [--range A,B]) [--io T]] [--force] [--format text|json]
 
 Reports the tensor arena TensorFlow Lite Micro needs for MODEL (to the byte, for a 32-bit Cortex-M build),
 operator support, flash and MACs per layer. compile writes C++ for TFLM: the model array, an op resolver with the
@@ -20,6 +21,7 @@ compile --profile adds per-operator timing that prints one line per op; calibrat
 MicroProfiler output), shows measured vs estimated per layer and the board calibration it would add to the workspace
 catalog (tinyml-targets.json): written only with --write, then later estimates for that board and runtime use it.
 quantize writes an int8 model (post-training full-integer quantization) of a float32 model, calibrated on samples.
+convert writes a float32 .tflite (NHWC) of an ONNX model (PyTorch, scikit-learn); with --int8, quantized as quantize does.
 A TensorFlow.js model.json (with its weight shards beside it) is analysed per layer: which layers TFLM cannot run
 once converted, and RAM and flash estimates for the int8 model; the other commands and --target need a .tflite.
 
@@ -44,7 +46,8 @@ Options:
   --name NAME        compile: snake_case base of the generated names (default: from the file name)
   --arena-margin PCT compile: percent added to the minimum arena (default 0)
   --profile          compile: add a per-operator profiler (DWT/SysTick/ESP32 cycle timer) for calibrate
-  --force            compile, quantize: replace files that already exist (regular files only, never a link)
+  --int8             convert: quantize the converted model (takes quantize's --data/--random/--range/--io/--quiet)
+  --force            compile, quantize, convert: replace files that already exist (regular files only, never a link)
   --max-file-size N  the largest file read (e.g. 64MiB, 4GiB; defaults: 2 GiB for a model, 256 MiB for compile,
                      64 MiB for a model.json, 4 MiB for a catalog)
   --model M          calibrate: the model the log was measured with; lint-firmware: the model the sources run
@@ -89,6 +92,7 @@ export const OPTIONS = {
   name: { type: 'string' },
   'arena-margin': { type: 'string' },
   force: { type: 'boolean' },
+  int8: { type: 'boolean' },
   profile: { type: 'boolean' },
   model: { type: 'string' },
   firmware: { type: 'string' },

@@ -1,0 +1,84 @@
+/**
+ * Checks the ONNX converter on real models: `node --import tsx scripts/onnx-check.ts FILE_OR_FOLDER... [--int8]`.
+ * Each .onnx is converted, run in onnxruntime-web (WASM) and, converted, in our float interpreter on the same random
+ * inputs (2 runs), and the table says: the model, where it came from (a SOURCES.txt beside the files: "file.onnx
+ * owner/repo/path" per line), its ONNX ops, whether it converted (or why not), the max relative error (|ours - ort| /
+ * the output's largest |ort|), the TFLM arena (CMSIS-NN), TRANSPOSE ops written, and whether it quantizes to int8.
+ * The models are not part of this repository (licences, size): fetch them, point this script at them.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { analyzeModel } from '../server/src/analysis/report.js';
+import { ConvertError } from '../server/src/convert/types.js';
+import { convertOnnx, readOnnx } from '../server/src/convert/onnx/index.js';
+import { readTflite } from '../server/src/model/tflite/reader.js';
+import { quantizeModel, randomSamples } from '../server/src/quantize/index.js';
+import { randomValues, runConverted, runOrt } from '../test/unit/helpers/onnx-models.js';
+
+function files(paths: readonly string[]): string[] {
+  return paths.flatMap((p) => (statSync(p).isDirectory() ? files(readdirSync(p).sort().map((f) => join(p, f))) : p.endsWith('.onnx') ? [p] : []));
+}
+
+const sources = new Map<string, string>();
+function sourceOf(file: string): string {
+  const list = join(dirname(file), 'SOURCES.txt');
+  if (!sources.has(list)) sources.set(list, existsSync(list) ? readFileSync(list, 'utf8') : '');
+  const line = sources.get(list)!.split('\n').find((l) => l.split(/\s+/)[0] === basename(file));
+  return line?.split(/\s+/)[1] ?? '?';
+}
+
+interface Row { model: string; source: string; ops: string; converted: string; error: string; arena: string; transposes: string; int8: string }
+
+async function check(file: string, int8: boolean): Promise<Row> {
+  const bytes = readFileSync(file);
+  const row: Row = { model: basename(file, '.onnx'), source: sourceOf(file), ops: '', converted: 'no', error: '', arena: '', transposes: '', int8: '' };
+  try {
+    const m = readOnnx(bytes);
+    row.ops = [...new Set(m.nodes.map((n) => n.opType))].join(' ');
+    const c = convertOnnx({ format: 'onnx', name: basename(file), bytes });
+    row.converted = 'yes';
+    const model = readTflite(c.tflite);
+    row.transposes = String(c.ops.get('TRANSPOSE') ?? 0);
+    const report = analyzeModel(model, 'tflm-cmsis-nn');
+    row.arena = report.status === 'ok' ? String(report.memory.minArenaBytes) : report.status;
+    let worst = 0;
+    for (let r = 0; r < 2; r++) {
+      const feeds = new Map(c.inputs.map((io, k) => [io.name, { data: randomValues(io.onnxShape.reduce((a, b) => a * b, 1), 100 + 10 * r + k), dims: io.onnxShape, double: io.onnxType === 'DOUBLE' }]));
+      const ref = await runOrt(bytes, feeds, c.outputs.map((o) => o.name));
+      runConverted(c, feeds).forEach((o, k) => {
+        const scale = Math.max(1e-6, ...Array.from(ref[k]!, Math.abs));
+        for (let i = 0; i < o.length; i++) worst = Math.max(worst, Math.abs(o[i]! - ref[k]![i]!) / scale);
+      });
+    }
+    row.error = worst.toExponential(1);
+    if (int8) {
+      const shapes = model.subgraphs[0]!.inputs.map((i) => model.subgraphs[0]!.tensors[i]!.shape);
+      const q = quantizeModel(model, randomSamples(shapes, 8, -1, 1), 'int8');
+      row.int8 = analyzeModel(q.model, 'tflm-cmsis-nn').status === 'ok' ? 'ok' : 'runs not';
+    }
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (row.converted === 'yes') row.error = row.error || `run: ${message.slice(0, 90)}`;
+    else row.converted = `no: ${e instanceof ConvertError ? e.code : 'error'}: ${message.slice(0, 110)}`;
+    if (int8 && row.converted === 'yes' && row.error && !row.int8) row.int8 = `no: ${message.slice(0, 60)}`;
+  }
+  return row;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const int8 = args.includes('--int8');
+  const list = files(args.filter((a) => a !== '--int8'));
+  const rows: Row[] = [];
+  console.log('| model | source | ONNX ops | converted | max rel error | arena (CMSIS-NN) | TRANSPOSE | int8 |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const f of list) {
+    const r = await check(f, int8);
+    rows.push(r);
+    console.log(`| ${r.model} | ${r.source} | ${r.ops} | ${r.converted} | ${r.error} | ${r.arena} | ${r.transposes} | ${r.int8} |`);
+  }
+  const ok = rows.filter((r) => r.converted === 'yes' && Number(r.error) <= 1e-4).length;
+  console.log(`\n${ok} of ${rows.length} converted and within 1e-4 of onnxruntime`);
+}
+
+void main();

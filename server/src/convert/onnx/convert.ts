@@ -1,0 +1,179 @@
+/**
+ * ONNX -> float32 .tflite. The graph is walked in order (ONNX requires topological order) after pruning what no kept
+ * output needs (label outputs, ZipMap); each node becomes TFLite ops through the builder, NHWC throughout: rank-4
+ * inputs and every spatial op are channels-last, weights are permuted rather than activations, and a TRANSPOSE is
+ * written only where an op depends on NCHW element order (each one noted).
+ */
+import { Emitter } from '../common/emit.js';
+import { ConvertError, type ConvertedModel, type ConvertOptions, type ConvertSource } from '../types.js';
+import { Ctx, unsupported, type Act } from './context.js';
+import { convertConv, convertGlobalPool, convertPool, convertReduceMean } from './ops-conv.js';
+import { constOfTensor, tryFold } from './ops-const.js';
+import { convertGemm } from './ops-dense.js';
+import { convertActivation, convertBatchNorm, convertBinary } from './ops-elementwise.js';
+import { convertLinear, convertScaler, refuseWholeModel } from './ops-ml.js';
+import { convertConcat, convertPad, convertReshape, convertResize, convertSoftmax, convertTranspose } from './ops-shape.js';
+import { readOnnx, type OnnxModel, type OnnxNode, type OnnxValueInfo } from './reader.js';
+
+type Handler = (ctx: Ctx, node: OnnxNode) => void;
+
+const HANDLERS: Readonly<Record<string, Handler>> = {
+  Conv: convertConv, MaxPool: convertPool, AveragePool: convertPool, GlobalAveragePool: convertGlobalPool, GlobalMaxPool: convertGlobalPool,
+  ReduceMean: convertReduceMean, Gemm: convertGemm, MatMul: convertGemm, BatchNormalization: convertBatchNorm,
+  Add: convertBinary, Sub: convertBinary, Mul: convertBinary, Div: convertBinary, Max: convertBinary, Min: convertBinary,
+  Sum: convertBinary, LogSoftmax: convertSoftmax, Relu: convertActivation, Sigmoid: convertActivation, Tanh: convertActivation, HardSwish: convertActivation, Abs: convertActivation,
+  LeakyRelu: convertActivation, Clip: convertActivation, HardSigmoid: convertActivation, PRelu: convertActivation, Neg: convertActivation,
+  Reshape: convertReshape, Flatten: convertReshape, Squeeze: convertReshape, Unsqueeze: convertReshape, Transpose: convertTranspose,
+  Concat: convertConcat, Softmax: convertSoftmax, Pad: convertPad, Resize: convertResize, Upsample: convertResize,
+};
+
+const ML_HANDLERS: Readonly<Record<string, Handler>> = { Scaler: convertScaler, LinearRegressor: convertLinear, LinearClassifier: convertLinear };
+
+/** What an op would need, for the error of an unmapped one. */
+const NEEDS: Readonly<Record<string, string>> = {
+  LSTM: 'UNIDIRECTIONAL_SEQUENCE_LSTM (not mapped yet); export the recurrent layer unrolled, or convert through TensorFlow',
+  GRU: 'a GRU builtin TFLM does not have; unroll it into MatMul/Sigmoid/Tanh/Mul',
+  RNN: 'UNIDIRECTIONAL_SEQUENCE_RNN (not mapped); unroll it',
+  If: 'control flow: a static graph (trace the model with fixed inputs)', Loop: 'control flow: a static graph (unroll the loop)',
+  Scan: 'control flow: a static graph', ConvTranspose: 'TRANSPOSE_CONV (not mapped yet)',
+};
+
+/** An input or output of the converted model: its ONNX shape, its .tflite shape, and whether it is held NHWC. */
+export interface OnnxIo {
+  readonly name: string;
+  readonly onnxShape: readonly number[];
+  readonly tfliteShape: readonly number[];
+  /** The .tflite tensor is the ONNX NCHW tensor transposed to NHWC. */
+  readonly nhwc: boolean;
+  /** The ONNX element type: FLOAT, or DOUBLE (skl2onnx's double pipelines), computed in float32 by the .tflite. */
+  readonly onnxType: 'FLOAT' | 'DOUBLE';
+}
+
+export interface OnnxConversion extends ConvertedModel {
+  readonly inputs: readonly OnnxIo[];
+  readonly outputs: readonly OnnxIo[];
+  /** TFLite op counts of the written model. */
+  readonly ops: ReadonlyMap<string, number>;
+}
+
+/** Converts an ONNX model (bytes in `source`) to a float32 .tflite. */
+export function convertOnnx(source: ConvertSource, options: ConvertOptions = {}): OnnxConversion {
+  return convertOnnxModel(readOnnx(source.bytes), source.name, options);
+}
+
+export function convertOnnxModel(model: OnnxModel, name: string, options: ConvertOptions = {}): OnnxConversion {
+  refuseWholeModel(model);
+  const notes: string[] = [];
+  const kept = keptOutputs(model, notes);
+  const live = liveNodes(model, new Set(kept.map((k) => k.source)));
+  // Control flow first: its condition ops (Less, And) would otherwise be named as the reason.
+  const flow = live.find((n) => n.opType === 'If' || n.opType === 'Loop' || n.opType === 'Scan');
+  if (flow) throw unsupported(flow, `control flow (${flow.opType}, e.g. a recurrent layer exported as a loop)`, NEEDS[flow.opType] ?? null);
+  const consumers = new Map<string, OnnxNode[]>();
+  for (const n of live) for (const i of n.inputs) if (i) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  const em = new Emitter(`${name} (converted from ONNX by TinyML Lens)`);
+  const ctx = new Ctx(em, model.opset, consumers, new Set(kept.map((k) => k.source)));
+  ctx.notes.push(...notes);
+  for (const [n, t] of model.initializers) ctx.set(n, constOfTensor(t));
+  const needed = new Set(live.flatMap((n) => n.inputs));
+  const inputs: OnnxIo[] = [];
+  for (const v of model.inputs) {
+    if (!needed.has(v.name) && !kept.some((k) => k.source === v.name)) continue;
+    inputs.push(graphInput(ctx, v, options));
+  }
+  for (const node of live) {
+    if (ctx.absorbed.has(node.index)) continue;
+    convertNode(ctx, node, model);
+  }
+  const outputs: OnnxIo[] = [];
+  const refs: Act['ref'][] = [];
+  for (const k of kept) {
+    const v = ctx.values.get(k.source);
+    if (!v) throw new ConvertError('bad-model', `output '${k.name}'`, 'no node produces it');
+    if (v.kind !== 'act') throw new ConvertError('unsupported-model', `output '${k.name}'`, 'the output is a constant (it does not depend on the input)');
+    if (v.rowPerm) throw unsupported({ name: k.name, opType: 'Flatten' } as OnnxNode, 'a flatten of NCHW data as a graph output');
+    if (v.nchw) ctx.note(`output '${k.name}' [${v.shape.join(',')}] is NHWC [${Ctx.tfliteShape(v).join(',')}] in the .tflite`);
+    refs.push(v.ref);
+    outputs.push({ name: k.name, onnxShape: v.shape, tfliteShape: Ctx.tfliteShape(v), nhwc: v.nchw, onnxType: 'FLOAT' });
+  }
+  const tflite = em.finish(refs);
+  return { format: 'onnx', tflite, notes: ctx.notes, inputs, outputs, ops: em.counts };
+}
+
+function convertNode(ctx: Ctx, node: OnnxNode, model: OnnxModel): void {
+  const ml = node.domain === 'ai.onnx.ml';
+  if (!ml && node.domain !== '' && node.domain !== 'ai.onnx') throw unsupported(node, `an op of the custom domain '${node.domain}'`, 'standard ONNX ops');
+  if (!ml && tryFold(ctx, node)) return;
+  if (node.opType === 'Identity' || node.opType === 'Dropout' || (node.opType === 'Cast' && ctx.get(node, 0).kind === 'act' && [1, 10, 11, 16].includes(ctx.int(node, 'to', 1)))) {
+    const mask = node.opType === 'Dropout' ? node.outputs[1] : undefined;
+    if (mask && (ctx.consumersOf(mask).length > 0 || ctx.isOutput(mask))) throw unsupported(node, 'the mask output is read', 'Dropout in inference mode');
+    ctx.set(node.outputs[0]!, ctx.get(node, 0));
+    return;
+  }
+  const handler = ml ? ML_HANDLERS[node.opType] : HANDLERS[node.opType];
+  if (!handler) {
+    throw unsupported(node, `no TFLite mapping for ${ml ? 'ai.onnx.ml ' : ''}${node.opType} (opset ${ml ? model.mlOpset : model.opset})`, NEEDS[node.opType] ?? 'an op TinyML Lens maps (see docs/CLI.md, convert)');
+  }
+  for (let k = 0; k < node.inputs.length; k++) {
+    const v = ctx.has(node, k) ? ctx.get(node, k) : null;
+    if (v?.kind === 'act' && v.rowPerm && node.opType !== 'Gemm' && node.opType !== 'MatMul') throw unsupported(node, 'reads a flattened NCHW tensor');
+  }
+  handler(ctx, node);
+}
+
+/** The float tensor outputs, ZipMap outputs replaced by the scores they wrap; the rest (labels) dropped with a note. */
+function keptOutputs(model: OnnxModel, notes: string[]): { name: string; source: string }[] {
+  const producer = new Map<string, OnnxNode>();
+  for (const n of model.nodes) for (const o of n.outputs) producer.set(o, n);
+  const kept: { name: string; source: string }[] = [];
+  for (const o of model.outputs) {
+    const p = producer.get(o.name);
+    if (p?.opType === 'ZipMap') {
+      notes.push(`output '${o.name}' (ZipMap, a list of label -> probability maps) dropped: the .tflite outputs the probabilities '${p.inputs[0]}' as a tensor`);
+      if (!kept.some((k) => k.source === p.inputs[0])) kept.push({ name: p.inputs[0]!, source: p.inputs[0]! });
+      continue;
+    }
+    if (o.kind !== 'tensor' || (o.elemType !== 'FLOAT' && o.elemType !== 'DOUBLE' && o.elemType !== null)) {
+      notes.push(`output '${o.name}' (${o.elemType ?? o.kind}) dropped: a label output (the argmax of the scores), no float tensor`);
+      continue;
+    }
+    kept.push({ name: o.name, source: o.name });
+  }
+  if (kept.length === 0) throw new ConvertError('unsupported-model', 'GraphProto.output', 'no float tensor output to convert');
+  return kept;
+}
+
+/** The nodes some kept output depends on, in graph order. */
+function liveNodes(model: OnnxModel, outputs: ReadonlySet<string>): OnnxNode[] {
+  const needed = new Set(outputs);
+  const live: OnnxNode[] = [];
+  for (let k = model.nodes.length - 1; k >= 0; k--) {
+    const n = model.nodes[k]!;
+    if (!n.outputs.some((o) => needed.has(o))) continue;
+    live.push(n);
+    for (const i of n.inputs) if (i) needed.add(i);
+  }
+  return live.reverse();
+}
+
+function graphInput(ctx: Ctx, v: OnnxValueInfo, options: ConvertOptions): OnnxIo {
+  const where = `input '${v.name}'`;
+  const double = v.elemType === 'DOUBLE';
+  if (v.kind !== 'tensor' || (v.elemType !== 'FLOAT' && !double)) throw new ConvertError('unsupported-model', where, `the input is ${v.elemType ?? v.kind}; only float inputs are converted`);
+  if (double) ctx.note(`input '${v.name}' is DOUBLE in the ONNX model: float32 in the .tflite, and every op computes in float32 (TFLM has no float64)`);
+  const given = options.inputShapes?.get(v.name);
+  if (!given && !v.shape) throw new ConvertError('unsupported-model', where, 'the input has no static shape', 'give its shape (inputShapes)');
+  const shape = given ? [...given] : v.shape!.map((d, k) => {
+    if (typeof d === 'number') return d;
+    if (k === 0) return 1;
+    throw new ConvertError('unsupported-model', where, `dimension ${k} is open (${d ?? '?'})`, 'give the input shape');
+  });
+  if (shape.some((d) => !Number.isInteger(d) || d < 1 || d > 1 << 24)) throw new ConvertError('bad-model', where, `shape [${shape.join(',')}]`);
+  if (!given && v.shape!.some((d, k) => k === 0 && typeof d !== 'number')) ctx.note(`input '${v.name}': open batch dimension fixed to 1`);
+  const nchw = shape.length === 4;
+  const tfliteShape = Ctx.tfliteShape({ shape, nchw });
+  const ref = ctx.em.input(v.name, tfliteShape);
+  if (nchw) ctx.note(`input '${v.name}' [${shape.join(',')}] (NCHW) is NHWC [${tfliteShape.join(',')}] in the .tflite`);
+  ctx.set(v.name, { kind: 'act', ref, shape, nchw });
+  return { name: v.name, onnxShape: shape, tfliteShape, nhwc: nchw, onnxType: double ? 'DOUBLE' : 'FLOAT' };
+}
