@@ -99,9 +99,11 @@ test('LinearClassifier (multinomial and binary) and Scaler match onnxruntime', a
   }
 });
 
-test('convertModel dispatches on the format; Keras and TF.js are not converted on this branch yet', () => {
+test('convertModel dispatches on the format: ONNX and Keras to their converters, a TF.js graph model refused', () => {
   assert.equal(convertModel(source(buildOnnx(cnn))).format, 'onnx');
-  rejects(() => convertModel({ format: 'keras', name: 'm.keras', bytes: new Uint8Array(4) }), 'unsupported-model', /not converted yet/);
+  // Four zero bytes are no zip: the Keras reader's located error, not ONNX's.
+  rejects(() => convertModel({ format: 'keras', name: 'm.keras', bytes: new Uint8Array(4) }), 'malformed', /zip/i);
+  rejects(() => convertModel({ format: 'tfjs-graph', name: 'model.json', bytes: new Uint8Array(4) }), 'unsupported-model', /TF\.js graph models/);
   assert.equal(detectFormat('model.onnx', buildOnnx(cnn)), 'onnx');
   assert.equal(detectFormat('weights.bin', Uint8Array.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a])), 'keras-h5');
   assert.equal(detectFormat('m.tflite', Uint8Array.from([0x1c, 0, 0, 0, 0x54, 0x46, 0x4c, 0x33])), null);

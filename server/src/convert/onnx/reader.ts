@@ -75,7 +75,9 @@ export interface OnnxModel {
 
 const malformed = (where: string, detail: string): ConvertError => new ConvertError('malformed', where, detail);
 /** Attribute strings are bytes in ONNX; invalid UTF-8 is shown with U+FFFD, as names are only shown, never used as keys. */
-const text = { decode(bytes: Uint8Array): string {
+const text = { decode(raw: Uint8Array | readonly number[]): string {
+  // protobufjs may hand a bytes field over as a plain array (no Buffer in the pure core): view it as bytes first.
+  const bytes = raw instanceof Uint8Array ? raw : Uint8Array.from(raw);
   const s = decodeUtf8(bytes, 0, bytes.length);
   return typeof s === 'string' ? s : Array.from(bytes, (b) => (b < 0x80 ? String.fromCharCode(b) : '\ufffd')).join('');
 } };
