@@ -34,6 +34,10 @@ const M4_OPS = src('instr_ops.tsv', 'instr_ops_shapes.tsv');
 export const WHOLE_MODEL_BUILDS: readonly WholeModelBuild[] = [
   { build: 'cortex-m55:cmsis_nn', sources: [src('rig_m55_cmsis_nn_ops.tsv', 'rig_m55_cmsis_nn_shapes.tsv'), src('rig_m55_cmsis_nn_builder_ops.tsv', 'rig_m55_cmsis_nn_builder_shapes.tsv')] },
   { build: 'cortex-m0plus:reference', sources: [src('rig_m0plus_reference_ops.tsv', 'rig_m0plus_reference_shapes.tsv'), src('rig_m0plus_reference_builder_ops.tsv', 'rig_m0plus_reference_builder_shapes.tsv')] },
+  // The Cortex-M33 (DSP) and M7 CMSIS-NN builds: the sweep covers the main classes, the whole models the rest. Op
+  // shapes do not depend on the build, so their models' shapes are the files written for the same models above.
+  { build: 'cortex-m33:cmsis_nn', sources: [src('rig_m33_cmsis_nn_ops.tsv', 'rig_m55_cmsis_nn_shapes.tsv'), src('rig_m33_cmsis_nn_builder_ops.tsv', 'rig_m0plus_reference_builder_shapes.tsv')] },
+  { build: 'cortex-m7+fp:cmsis_nn', sources: [src('rig_m7_cmsis_nn_ops.tsv', 'rig_m55_cmsis_nn_shapes.tsv'), src('rig_m7_cmsis_nn_builder_ops.tsv', 'rig_m0plus_reference_builder_shapes.tsv')] },
   // The Cortex-M4 builds: the sweep covers the main classes; the whole models add elementwise, float, int16, ... ops.
   { build: 'cortex-m4+fp:cmsis_nn', sources: [M4_OPS] },
   { build: 'cortex-m4+fp:reference', sources: [M4_OPS] },

@@ -60,7 +60,7 @@ export function bundledInstructionCoefficients(): InstructionCoefficients {
  */
 const BUILDS_OF: Readonly<Record<string, readonly string[]>> = {
   'cortex-m4': ['cortex-m4+fp'], 'cortex-m4f': ['cortex-m4+fp'],
-  'cortex-m7': ['cortex-m7', 'cortex-m4+fp'],
+  'cortex-m7': ['cortex-m7+fp', 'cortex-m4+fp'],
   'cortex-m33': ['cortex-m33', 'cortex-m4+fp'],
   'cortex-m55': ['cortex-m55'], 'cortex-m85': ['cortex-m55'],
   'cortex-m0plus': ['cortex-m0plus'],
