@@ -34,6 +34,15 @@ const M4_OPS = src('instr_ops.tsv', 'instr_ops_shapes.tsv');
 export const WHOLE_MODEL_BUILDS: readonly WholeModelBuild[] = [
   { build: 'cortex-m55:cmsis_nn', sources: [src('rig_m55_cmsis_nn_ops.tsv', 'rig_m55_cmsis_nn_shapes.tsv'), src('rig_m55_cmsis_nn_builder_ops.tsv', 'rig_m55_cmsis_nn_builder_shapes.tsv')] },
   { build: 'cortex-m0plus:reference', sources: [src('rig_m0plus_reference_ops.tsv', 'rig_m0plus_reference_shapes.tsv'), src('rig_m0plus_reference_builder_ops.tsv', 'rig_m0plus_reference_builder_shapes.tsv')] },
+  // The Cortex-M33 (DSP) and M7 CMSIS-NN builds: the sweep covers the main classes, the whole models the rest. Op
+  // shapes do not depend on the build, so their models' shapes are the files written for the same models above.
+  { build: 'cortex-m33:cmsis_nn', sources: [src('rig_m33_cmsis_nn_ops.tsv', 'rig_m55_cmsis_nn_shapes.tsv'), src('rig_m33_cmsis_nn_builder_ops.tsv', 'rig_m0plus_reference_builder_shapes.tsv')] },
+  { build: 'cortex-m7+fp:cmsis_nn', sources: [src('rig_m7_cmsis_nn_ops.tsv', 'rig_m55_cmsis_nn_shapes.tsv'), src('rig_m7_cmsis_nn_builder_ops.tsv', 'rig_m0plus_reference_builder_shapes.tsv')] },
+  // CMSIS-NN's plain-C path (ARMv6-M), and the reference kernels on the M7, the M55 and the M33.
+  ...(['m0plus_cmsis_nn', 'm7_reference', 'm55_reference', 'm33_reference'] as const).map((b) => ({
+    build: { m0plus_cmsis_nn: 'cortex-m0plus:cmsis_nn', m7_reference: 'cortex-m7+fp:reference', m55_reference: 'cortex-m55:reference', m33_reference: 'cortex-m33:reference' }[b],
+    sources: [src(`rig_${b}_ops.tsv`, 'rig_m55_cmsis_nn_shapes.tsv'), src(`rig_${b}_builder_ops.tsv`, 'rig_m0plus_reference_builder_shapes.tsv')],
+  })),
   // The Cortex-M4 builds: the sweep covers the main classes; the whole models add elementwise, float, int16, ... ops.
   { build: 'cortex-m4+fp:cmsis_nn', sources: [M4_OPS] },
   { build: 'cortex-m4+fp:reference', sources: [M4_OPS] },

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import cpiJson from '../../server/src/analysis/latency/cpi.json';
 import { bundledCpi, cpiFor, loadCpi, SPREAD } from '../../server/src/analysis/latency/cpi.js';
 import { memoryFactor, memorySystem } from '../../server/src/analysis/latency/memory.js';
+import { bundledInstructionCoefficients, instructionBuildChoice } from '../../server/src/analysis/latency/instructions.js';
 import { estimateLatency, weightBytes, type LatencyOptions } from '../../server/src/analysis/latency/model.js';
 import { checkSupport } from '../../server/src/analysis/support/index.js';
 import { buildKwsDsCnnInt8 } from '../../server/src/model/builder/examples.js';
@@ -85,11 +86,16 @@ test('the estimate costs ops from instructions x CPI x memory where it has coeff
   assert.ok(Math.abs(e.highMs! / e.ms! - Math.exp(cpi.spread)) < 1e-9);
   assert.ok(e.notes.some((n) => n.includes('TFLM 90b983c2') && n.includes('CMSIS-NN 4ab83cc')));
   assert.equal(b.tflm, '90b983c2');
-  // A Cortex-M7 uses the M4 build's counts and says so.
+  // A Cortex-M7 uses its own build's counts; without them, the M4 build's, and it says so.
   const m7 = estimateLatency(kws, cmsis, 'cortex-m7', 100).instructionBasis!;
-  assert.equal(m7.build, 'cortex-m4+fp:cmsis_nn');
-  assert.match(m7.proxy ?? '', /ARMv7E-M/);
+  assert.equal(m7.build, 'cortex-m7+fp:cmsis_nn');
+  assert.equal(m7.proxy, null);
   assert.equal(m7.cpiCalibrated, false);
+  const all = bundledInstructionCoefficients();
+  const withoutM7 = { ...all, builds: Object.fromEntries(Object.entries(all.builds).filter(([b]) => !b.startsWith('cortex-m7'))) };
+  const stand = instructionBuildChoice('cortex-m7', 'tflm-cmsis-nn', withoutM7)!;
+  assert.equal(stand.build, 'cortex-m4+fp:cmsis_nn');
+  assert.match(stand.proxy ?? '', /ARMv7E-M/);
 });
 
 test('ops without instruction coefficients fall back to the MAC model, labelled; cores without a build use it alone', () => {

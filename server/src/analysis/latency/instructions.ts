@@ -60,7 +60,7 @@ export function bundledInstructionCoefficients(): InstructionCoefficients {
  */
 const BUILDS_OF: Readonly<Record<string, readonly string[]>> = {
   'cortex-m4': ['cortex-m4+fp'], 'cortex-m4f': ['cortex-m4+fp'],
-  'cortex-m7': ['cortex-m7', 'cortex-m4+fp'],
+  'cortex-m7': ['cortex-m7+fp', 'cortex-m4+fp'],
   'cortex-m33': ['cortex-m33', 'cortex-m4+fp'],
   'cortex-m55': ['cortex-m55'], 'cortex-m85': ['cortex-m55'],
   'cortex-m0plus': ['cortex-m0plus'],
@@ -288,6 +288,9 @@ export function instructionFeatures(s: OpShape, cls: string): Record<string, num
       const rows = s.n * validTaps(s.inH, s.outH, s.kH, s.strideH, s.padTop, s.dilationH) * s.outW * s.cout;
       return {
         call: 1, pixels: pix, outputs: pix * s.cout, macs: taps * s.cout, tapCalls: taps, outputRows: rows, leftover: pix * (s.cout % 4) * kArea,
+        // the MACs of the 4-channel blocks alone: on a core without SIMD a block's word loads are split into bytes,
+        // so its MACs cost more than the leftover channels' scalar loop
+        blockMacs: taps * (s.cout - (s.cout % 4)),
         // TFLM's reference kernel checks every window tap against the input's edges, per output value
         outputWindow: pix * kArea * s.cout,
       };

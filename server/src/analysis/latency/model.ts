@@ -23,9 +23,10 @@ import type { Core, Mcu } from '../../targets/catalog.js';
 import type { SupportReport } from '../support/types.js';
 import { bundledCoefficients, classFactor, type Coefficients } from './coefficients.js';
 import { bundledCpi, cpiFor, type CoreCpi, type CpiTable } from './cpi.js';
-import { layerFeatures, type LayerFeatures } from './features.js';
+import { layerFeatures, type CpuPath, type LayerFeatures } from './features.js';
 import { buildClass, instructionBuildChoice, opShape, predictShape } from './instructions.js';
 import { defaultPlacement, memoryFactor, memorySystem, streamCyclesPerByte, type Placement } from './memory.js';
+import { partFactor } from './parts.js';
 
 export interface LayerLatency {
   subgraph: number;
@@ -115,6 +116,7 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
   let uncalibratedCycles = 0;
   const uncosted = new Set<string>();
   const fallback = new Map<string, number>();
+  const partNotes = new Set<string>();
   for (const sg of model.subgraphs) {
     for (const op of sg.operators) {
       const s = verdicts.get(`${sg.index}/${op.index}`);
@@ -136,7 +138,9 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
         c = null;
         costModel = null;
       } else {
-        c = layerCycles(f, core, support.runtime, k, opts.npuMacsPerCycle ?? null);
+        c = layerCycles(f, core, support.runtime, k, opts.npuMacsPerCycle ?? null, opts.mcu?.id ?? null);
+        const part = c && cpu ? partFactor(opts.mcu?.id ?? null, f.path as CpuPath, k) : null;
+        if (part) partNotes.add(`${opts.mcu!.id} on the ${f.path} path: ${part.basis.replace(/^prior: /, '')} (prior).`);
         if (c && cpu) c = { ...c, cycles: c.cycles * macMemFactor, low: c.low * macMemFactor, high: c.high * macMemFactor };
         costModel = c === null ? null : 'mac';
         if (c && cpu && choice && cpi) {
@@ -176,6 +180,7 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
     notes.push('SOFTMAX is data-dependent (its exp lookups and sums vary with the values): costed from the measured average.');
   }
   if (uncosted.size) notes.push(`No latency for: ${[...uncosted].join(', ')}.`);
+  notes.push(...partNotes);
   if (!calibrated) notes.push(`Some coefficients for ${core} are priors, not fitted on measurements: the range is widened.`);
   if (model.subgraphs.length > 1) notes.push('Every subgraph is costed once (IF/WHILE bodies as if each ran once).');
   const toMs = (c: number): number | null => (complete ? c / (clockMHz * 1000) : null);
@@ -198,7 +203,7 @@ export function weightBytes(sg: Subgraph, op: Operator): number {
   return n;
 }
 
-function layerCycles(f: LayerFeatures, core: Core, runtime: SupportReport['runtime'], k: Coefficients, npuMacs: number | null):
+function layerCycles(f: LayerFeatures, core: Core, runtime: SupportReport['runtime'], k: Coefficients, npuMacs: number | null, mcuId: string | null):
   { cycles: number; low: number; high: number; calibrated: boolean } | null {
   if (f.path === 'none') return null;
   if (f.path === 'npu') {
@@ -209,7 +214,7 @@ function layerCycles(f: LayerFeatures, core: Core, runtime: SupportReport['runti
     return { cycles: work / (peak * k.ethosU.utilization), low: work / (peak * k.ethosU.utilizationHigh), high: work / (peak * k.ethosU.utilizationLow), calibrated: false };
   }
   const p = k.paths[f.path];
-  const factor = k.cores[f.path][core];
+  const factor = partFactor(mcuId, f.path, k) ?? k.cores[f.path][core];
   if (!factor) return null;
   const macCycles = f.kind === 'other' ? 0 : classFactor(factor, f.kind) * f.macs * p.cpm[f.kind];
   const cycles = p.cyclesPerOp + macCycles + classFactor(factor, 'other') * f.elements * p.cyclesPerElement;
