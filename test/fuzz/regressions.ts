@@ -243,6 +243,15 @@ export const REGRESSIONS: readonly Regression[] = [
     },
   },
   {
+    name: 'shape-signature-rank-differs',
+    issueCase: 'Fuzz seed 10111 case 85111: a shape_signature whose rank is not the shape\'s reached the quantizer\'s builder as an untyped Error',
+    make: () => model(1, ['mutated'], (p, g, x) => {
+      const y = p.tensor(g, { name: 'y', shape: [1, 4], dtype: 'FLOAT32', shapeSignature: [-1, 1, 1, 4] });
+      p.op(g, { builtin: 'RELU', inputs: [x], outputs: [y] });
+      return y;
+    }),
+  },
+  {
     name: 'manifest-many-unknown-keys',
     issueCase: 'YAML manifests with many unknown keys (quadratic duplicate-key check): 30,000 keys, 146 s today',
     make: () => ({ kind: 'manifest', text: ['model: m.tflite', ...Array.from({ length: 30_000 }, (_, i) => `unknown_${i}: ${i}`)].join('\n'), tags: ['manifest-unknown-keys'] }),

@@ -226,6 +226,10 @@ function asUint8(q: QuantSpec): QuantSpec {
 }
 
 function spec(t: Tensor, dtype: 'INT8' | 'UINT8' | 'INT32' | 'FLOAT32', quant: QuantSpec | undefined, name = t.name): TensorSpec {
+  // TFLM ignores shape_signature, but a signature of another rank contradicts the shape: the model is not written again.
+  if (t.shapeSignature && t.shapeSignature.length !== t.shape.length) {
+    throw new QuantizeError('bad-model', `tensor ${t.index} '${t.name}': its shape_signature has rank ${t.shapeSignature.length}, its shape [${t.shape.join(',')}] rank ${t.shape.length}`);
+  }
   return { name, shape: t.shape, dtype, ...(quant ? { quant } : {}), ...(t.shapeSignature ? { shapeSignature: t.shapeSignature } : {}) };
 }
 
