@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { ModelBuilder } from '../../server/src/model/builder/builder.js';
-import { bfloat16Bits, encodeTensorData, float16Bits } from '../../server/src/model/builder/encode.js';
+import { bfloat16Bits, encodeTensorData, float16Bits, halfToFloat } from '../../server/src/model/builder/encode.js';
 import { activationQuantInt8, quantizeBiasInt32, quantizeSymmetricInt8 } from '../../server/src/model/builder/quant.js';
 import { mulberry32, SeededRandom } from '../../server/src/model/builder/random.js';
 import { convOutputSize } from '../../server/src/model/builder/shapes.js';
@@ -125,4 +125,18 @@ describe('seeded randomness and shapes', () => {
       convOutputSize(10, 3, 1, 'VALID', 2)], [25, 5, 1, 6]);
     assert.throws(() => convOutputSize(5, 7, 1, 'VALID'), /does not fit/);
   });
+});
+
+it('halfToFloat inverts float16Bits on every finite half value, and reads infinities, NaN and subnormals', () => {
+  for (let bits = 0; bits < 0x10000; bits++) {
+    const exponent = (bits >> 10) & 0x1f;
+    if (exponent === 0x1f) continue;
+    assert.equal(float16Bits(halfToFloat(bits)), bits, `bits ${bits.toString(16)}`);
+  }
+  assert.equal(halfToFloat(0x7c00), Infinity);
+  assert.equal(halfToFloat(0xfc00), -Infinity);
+  assert.ok(Number.isNaN(halfToFloat(0x7e00)));
+  assert.equal(halfToFloat(0x0001), 2 ** -24);
+  assert.equal(halfToFloat(0x3c00), 1);
+  assert.equal(halfToFloat(0xc000), -2);
 });

@@ -3,6 +3,7 @@
  * with their per-tensor or per-channel parameters), and the rounding an int8 tensor applies to a value.
  */
 import { constantData, type Model, type Quantization, type Tensor } from '../model/ir.js';
+import { halfToFloat } from '../model/builder/encode.js';
 import { QuantizeError } from './errors.js';
 
 /** Bytes per element of the types a constant may have here. */
@@ -54,16 +55,6 @@ function reader(dtype: Tensor['dtype'], v: DataView): (i: number) => number {
     case 'INT32': return (i) => v.getInt32(i * 4, true);
     default: return (i) => Number(v.getBigInt64(i * 8, true));
   }
-}
-
-/** IEEE 754 half precision bits to a number. */
-export function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
 /** Index of the channel each element belongs to, for per-channel parameters along `axis`. */

@@ -5,7 +5,7 @@
  * data length against its dims. Everything wrong ends in a ConvertError located at a field path.
  */
 import { decodeUtf8 } from '../../model/tflite/utf8.js';
-import { halfToFloat } from '../../quantize/tensors.js';
+import { halfToFloat } from '../../model/builder/encode.js';
 import { ConvertError } from '../types.js';
 import { ATTR, decodeModelProto, int64, ONNX_DTYPE, type PAttribute, type PModel, type PTensor, type PValueInfo } from './proto.js';
 

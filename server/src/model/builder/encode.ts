@@ -127,6 +127,16 @@ function float32Bits(value: number): number {
   return U32[0] ?? 0;
 }
 
+/** The value of IEEE 754 half-precision `bits` (subnormals, infinities and NaN included): float16Bits' inverse. */
+export function halfToFloat(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
+
 /** IEEE half-precision bits of `value` (via float32), rounded to nearest-even, with subnormals and infinities. */
 export function float16Bits(value: number): number {
   const x = float32Bits(value);

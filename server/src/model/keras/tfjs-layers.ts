@@ -5,6 +5,7 @@
  * quantized ones dequantized (`q * scale + min`), float16 ones widened. Sizes are checked before anything is copied.
  */
 import { ConvertError } from '../../convert/types.js';
+import { halfToFloat } from '../builder/encode.js';
 import { checkModelConfig } from './config.js';
 import { DEFAULT_KERAS_LIMITS, type KerasModel, type KerasReadLimits, type KerasWeight } from './types.js';
 
@@ -80,7 +81,7 @@ function decodeWeight(data: Uint8Array, offset: number, count: number, stored: s
   const out = new Float32Array(count);
   if (stored === 'float32') for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
   else if (stored === 'int32') for (let i = 0; i < count; i++) out[i] = view.getInt32(4 * i, true);
-  else if (stored === 'float16') for (let i = 0; i < count; i++) out[i] = half(view.getUint16(2 * i, true));
+  else if (stored === 'float16') for (let i = 0; i < count; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
   else {
     const scale = Number(q?.scale);
     const min = Number(q?.min);
@@ -90,12 +91,3 @@ function decodeWeight(data: Uint8Array, offset: number, count: number, stored: s
   return out;
 }
 
-/** IEEE 754 half-precision bits as a number. */
-function half(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >> 10) & 0x1f;
-  const frac = bits & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
