@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { analyzeForTarget } from '../../server/src/analysis/latency/target.ts';
 import { analyzeModel } from '../../server/src/analysis/report.ts';
+import { checkSupport } from '../../server/src/analysis/support/index.ts';
 import { readTflite } from '../../server/src/model/tflite/reader.ts';
 import { catalogTargets } from '../../server/src/lsp/catalog-targets.ts';
 import { costCore, costEstimator } from '../../server/src/lsp/cost-estimator.ts';
@@ -71,4 +72,16 @@ test('an estimate is kept per report, target and clock: the same inputs give the
   assert.ok(slower?.seconds != null && first.seconds != null && slower.seconds > first.seconds);
   const otherReport = analyzeModel(model, 'tflm-reference');
   assert.notEqual(estimator.estimate({ model, report: otherReport, target: found.spec, clockHz: null }), first);
+});
+
+test('an uncompiled model on an Ethos-U board: the editor\'s estimate is the CLI\'s, the CPU figure, with the after-Vela note', () => {
+  const found = catalogTargets().resolve({ kind: 'id', id: 'alif-e7' });
+  assert.equal(found.kind, 'found');
+  if (found.kind !== 'found') return;
+  const npuReport = analyzeModel(model, 'tflm-cmsis-nn', {}, 'mve');
+  const cost = costEstimator().estimate({ model, report: npuReport, target: found.spec, clockHz: null, support: checkSupport(model, 'ethos-u', npuReport.detail.failures) });
+  const cli = analyzeForTarget(model, 'ethos-u', resolveTarget('alif-e7')!, null, npuReport);
+  assert.ok(cost && cli.latency?.ms != null);
+  assert.equal(cost.seconds, cli.latency.ms / 1000);
+  assert.match(cost.basis, /Latency is for the model as it is: not compiled for the NPU/);
 });

@@ -3,8 +3,8 @@
  * decide each op's code path, the board gives core, clock, NPU size and measured active power. Everything the
  * estimate cannot know (no core, no clock, an op nothing can run) turns into null figures, never a guess.
  */
-import { applyCalibration } from '../analysis/latency/calibration.js';
-import { energyPerInference, estimateLatency } from '../analysis/latency/index.js';
+import { energyPerInference } from '../analysis/latency/index.js';
+import { latencyAsIs } from '../analysis/latency/target.js';
 import { checkSupport, SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
 import { CATALOG, CORES, type Core, type Mcu } from '../targets/catalog.js';
 import type { CostEstimator, CostInput, InferenceCost } from './providers.js';
@@ -49,8 +49,8 @@ function estimate(input: CostInput, catalog: readonly Mcu[]): InferenceCost | nu
   const support = input.support ?? checkSupport(model, runtime, report.detail.failures);
   const mcu = target?.mcu ?? (target?.id ? (catalog.find((m) => m.id === target.id) ?? null) : null);
   const clockMHz = clockHz / 1e6;
-  const npuMacs = /ethos-u\d+-(\d+)/.exec(mcu?.npu ?? '')?.[1];
-  const latency = applyCalibration(model, estimateLatency(model, support, core, clockMHz, { npuMacsPerCycle: npuMacs ? Number(npuMacs) : null, mcu: mcu ?? null }), mcu?.calibrations, runtime);
+  // As the CLI's analyze --target: an uncompiled model on an NPU runtime is costed on the CPU that runs it.
+  const { latency, note } = latencyAsIs(model, support, core, clockMHz, mcu ?? null, report.detail.failures);
   const power = mcu?.activePowerMw ?? null;
   const energy = power && latency.ms !== null && latency.lowMs !== null && latency.highMs !== null
     ? energyPerInference(latency.ms, latency.lowMs, latency.highMs, power, clockMHz)
@@ -58,6 +58,7 @@ function estimate(input: CostInput, catalog: readonly Mcu[]): InferenceCost | nu
   const range = latency.lowMs !== null && latency.highMs !== null ? ` (${fmtMs(latency.lowMs)}–${fmtMs(latency.highMs)})` : '';
   const basis = [
     `Estimated for ${runtime} on ${core} at ${clockMHz} MHz${range}${latency.calibration ? `, ${latency.calibration.label}` : latency.calibrated ? '' : ', partly from priors'}.`,
+    ...(note ? [note] : []),
     ...latency.notes,
     ...(energy ? [`Energy at ${energy.powerMw.toFixed(1)} mW measured active power.`, ...energy.notes] : power ? [] : ['No measured active power for this board: energy not estimated.']),
   ].join(' ');

@@ -94,19 +94,9 @@ export function analyzeForTarget(model: Model, runtime: Runtime, target: Resolve
   if (clock === null) {
     notes.push(`No clock for ${target.id}: pass --clock to get latency.`);
   } else {
-    const npuMacs = /ethos-u\d+-(\d+)/.exec(target.mcu?.npu ?? '')?.[1];
-    const estimate = estimateLatency(model, support, target.core, clock, { npuMacsPerCycle: npuMacs ? Number(npuMacs) : null, mcu: target.mcu, placement: where });
-    latency = applyCalibration(model, estimate, target.mcu?.calibrations, runtime);
-    if (support.npu && !support.npu.compiled) {
-      // Not compiled for the NPU: as it is, every op runs on the CPU (CMSIS-NN beside the NPU driver). That is the
-      // latency of this file; what the NPU would do once compiled is a note, never the figure of a model it cannot run.
-      const afterCompile = latency;
-      const cpuSupport = checkSupport(model, 'tflm-cmsis-nn', mem.detail.failures);
-      latency = applyCalibration(model, estimateLatency(model, cpuSupport, target.core, clock, { mcu: target.mcu, placement: where }), target.mcu?.calibrations, 'tflm-cmsis-nn');
-      const onNpu = support.layers.filter((l) => l.unit === 'npu').length;
-      const after = afterCompile.ms === null ? 'not costed' : `~${afterCompile.ms.toPrecision(2)} ms (${afterCompile.lowMs?.toPrecision(2)} to ${afterCompile.highMs?.toPrecision(2)}) by the NPU's MAC-rate priors`;
-      notes.push(`Latency is for the model as it is: not compiled for the NPU, every op runs on the CPU (CMSIS-NN kernels). Once compiled by ${support.npu.compiler === 'vela' ? 'Vela' : 'edgetpu_compiler'} (${onNpu} of ${support.layers.length} ops on the NPU): ${after}.`);
-    }
+    const estimated = latencyAsIs(model, support, target.core, clock, target.mcu, mem.detail.failures, where);
+    latency = estimated.latency;
+    if (estimated.note) notes.push(estimated.note);
     const power = target.mcu?.activePowerMw;
     if (latency.ms !== null && latency.lowMs !== null && latency.highMs !== null && power) {
       energy = energyPerInference(latency.ms, latency.lowMs, latency.highMs, power, clock);
@@ -115,6 +105,25 @@ export function analyzeForTarget(model: Model, runtime: Runtime, target: Resolve
     }
   }
   return { runtime, target, clockMHz: clock, memory: mem, memoryEstimated, support, latency, energy, fit, notes };
+}
+
+/**
+ * The latency of the model as it is on a core (and part): with an NPU runtime, the NPU's MAC-rate figure for a model
+ * compiled for it; for one that is not, every op runs on the CPU (CMSIS-NN beside the NPU driver), so that is the
+ * figure, and what the NPU would do once compiled is a note, never the figure of a model it cannot run.
+ */
+export function latencyAsIs(model: Model, support: SupportReport, core: Core, clockMHz: number, mcu: Mcu | null,
+  failures: AnalysisReport['detail']['failures'], placement?: Partial<Placement>): { latency: CalibratedEstimate; note: string | null } {
+  const npuMacs = /ethos-u\d+-(\d+)/.exec(mcu?.npu ?? '')?.[1];
+  const where = placement ? { placement } : {};
+  const latency = applyCalibration(model, estimateLatency(model, support, core, clockMHz, { npuMacsPerCycle: npuMacs ? Number(npuMacs) : null, mcu, ...where }), mcu?.calibrations, support.runtime);
+  if (!support.npu || support.npu.compiled) return { latency, note: null };
+  const cpuSupport = checkSupport(model, 'tflm-cmsis-nn', failures);
+  const cpu = applyCalibration(model, estimateLatency(model, cpuSupport, core, clockMHz, { mcu, ...where }), mcu?.calibrations, 'tflm-cmsis-nn');
+  const onNpu = support.layers.filter((l) => l.unit === 'npu').length;
+  const after = latency.ms === null ? 'not costed' : `~${latency.ms.toPrecision(2)} ms (${latency.lowMs?.toPrecision(2)} to ${latency.highMs?.toPrecision(2)}) by the NPU's MAC-rate priors`;
+  const compiler = support.npu.compiler === 'vela' ? 'Vela' : 'edgetpu_compiler';
+  return { latency: cpu, note: `Latency is for the model as it is: not compiled for the NPU, every op runs on the CPU (CMSIS-NN kernels). Once compiled by ${compiler} (${onNpu} of ${support.layers.length} ops on the NPU): ${after}.` };
 }
 
 function fitVerdict(mem: AnalysisReport, support: SupportReport, target: ResolvedTarget, opts: FitOptions): FitVerdict {
