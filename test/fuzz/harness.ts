@@ -15,7 +15,7 @@ import { AnalysisLimitError } from '../../server/src/model/limits.js';
 import { ModelFormatError } from '../../server/src/model/errors.js';
 import { readTfjsModel } from '../../server/src/model/tfjs/reader.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
-import { prepareFloatModel, QuantizeError, quantizeModel, randomSamples } from '../../server/src/quantize/index.js';
+import { QuantizeError, quantizeModel, randomSamples } from '../../server/src/quantize/index.js';
 import { CATALOG } from '../../server/src/targets/catalog.js';
 import { DEFAULT_MANIFEST, genManifest } from './gen/manifest.js';
 import { mutateBytes } from './gen/mutate.js';
@@ -172,8 +172,9 @@ async function runTflite(s: Stages, bytes: Uint8Array, float: boolean): Promise<
   }
   if (float) {
     await s.run('quantize', () => {
-      const interp = prepareFloatModel(model);
-      const samples = randomSamples(interp.inputs.map((t) => t.shape), 2, -1, 1);
+      // The input shapes from the graph itself: a second float interpreter would double what the case holds.
+      const main = model.subgraphs[0];
+      const samples = randomSamples((main?.inputs ?? []).map((i) => main!.tensors[i]!.shape), 2, -1, 1);
       return quantizeModel(model, samples, 'int8');
     });
   }

@@ -33,6 +33,10 @@ export interface RunOptions {
 type Exec = (v: readonly Float32Array[]) => void;
 
 const EMPTY = new Float32Array(0);
+/** Kernels that gather through an index table of one Int32 per output element (ops-more.ts, kernels-shape.ts). */
+const TABLE_OPS: ReadonlySet<string> = new Set(['TRANSPOSE', 'GATHER', 'STRIDED_SLICE', 'SPLIT', 'SPLIT_V', 'RESIZE_NEAREST_NEIGHBOR']);
+/** Binary ops whose broadcast inputs get an index table the size of the output (kernels-tensor.ts binaryOp). */
+const BINARY_OPS: ReadonlySet<string> = new Set(['ADD', 'SUB', 'MUL', 'SQUARED_DIFFERENCE', 'MAXIMUM', 'MINIMUM', 'PRELU']);
 
 const CLAMPS: Readonly<Record<string, Clamp>> = {
   NONE: [-Infinity, Infinity], RELU: [0, Infinity], RELU6: [0, 6], RELU_N1_TO_1: [-1, 1],
@@ -95,6 +99,7 @@ export class Interpreter {
         if (!t.isConstant && !written.has(i) && op.inputs.includes(i)) throw layerError('bad-model', graph, op, `input '${t.name}' is read before any op writes it`);
         this.prepare(t, op);
       }
+      this.reserveTables(op);
       this.steps.push({ op, exec: this.compile(op) });
       for (const o of op.outputs) written.add(o);
     }
@@ -137,6 +142,23 @@ export class Interpreter {
     }
     checkActivationType(t, op ? (detail) => layerError('unsupported-model', this.graph, op, detail) : null);
     this.values[t.index] = new Float32Array(t.elementCount);
+  }
+
+  /**
+   * Counts the Int32 index tables a kernel keeps (as large as its output: gather-style kernels; one per broadcast input
+   * of a binary op) against the same budget, before `compile` builds them: a 457-byte model upsampling to 19M elements
+   * held twice its accounted tensor memory in tables (fuzz seed 12121 case 50648).
+   */
+  private reserveTables(op: Operator): void {
+    const g = this.graph;
+    const out = op.outputs.reduce((n, o) => n + (g.tensors[o]?.elementCount ?? 0), 0);
+    let elements = 0;
+    if (TABLE_OPS.has(op.opName)) elements = out;
+    else if (BINARY_OPS.has(op.opName)) for (const i of op.inputs.slice(0, 2)) if ((g.tensors[i]?.elementCount ?? out) !== out) elements += out;
+    if (elements === 0) return;
+    this.allocatedBytes += elements * 4;
+    const name = g.tensors[op.outputs[0] ?? -1]?.name ?? '';
+    checkAllocation(this.limits, this.allocatedBytes, "the quantizer's tensor memory and index tables", { node: op.index, opName: op.opName, name });
   }
 
   /** Counts a tensor's float32 copy against the memory budget before it is allocated; over budget, a located error. */
