@@ -25,6 +25,7 @@ import { registerCostProfile } from './lsp/cost-profile.js';
 import { registerGenerateTflm } from './lsp/generate-tflm.js';
 import { registerImportProfile } from './lsp/import-profile.js';
 import { registerQuantize } from './lsp/quantize.js';
+import { registerConvert } from './lsp/convert-request.js';
 import { registerViewer } from './lsp/viewer.js';
 import { manifestDiagnostics } from './lsp/diagnostics.js';
 import { FirmwareLinter, isFirmwareDocument } from './lsp/firmware-lint.js';
@@ -392,6 +393,7 @@ connection.onRequest(ListingRequest.type, (p) => afterSettings(async () => {
 registerCostProfile(connection, { documents, workspace, models, log, ready: afterAnalysis });
 registerGenerateTflm(connection, { documents, workspace, models, log, version: VERSION, ready: afterAnalysis });
 registerQuantize(connection, { models, log });
+registerConvert(connection, { models, log });
 registerViewer(connection, { models, tfjs: workspace.tfjs, providers, settingsFor: (uri) => workspace.settingsFor(uri), log, ready: afterSettings });
 registerImportProfile(connection, { models, catalog: () => targets.catalog, settingsFor: (uri) => workspace.settingsFor(uri), roots: () => workspaceRoots, log, ready: afterSettings });
 connection.onShutdown(() => pool.dispose());

@@ -140,7 +140,7 @@ export class TfjsCache {
  * Every shard the weights manifest names, by the path as written: its bytes, or why it cannot be read (the reader
  * reports that for the shard it needs, as if it had read it itself).
  */
-function readShards(path: string, json: string): Record<string, Uint8Array | string> {
+export function readShards(path: string, json: string): Record<string, Uint8Array | string> {
   const shards: Record<string, Uint8Array | string> = {};
   // Shards stay in the model's folder, are regular files, and hold at most what their weight group declares.
   const read = shardReader(path, json);

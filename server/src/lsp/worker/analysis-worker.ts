@@ -14,6 +14,7 @@ import { readTflite } from '../../model/tflite/reader.js';
 import { readTfjsModel } from '../../model/tfjs/reader.js';
 import type { AnswerMessage, JobAnswer, JobMessage, JobRequest, ProgressMessage } from './messages.js';
 import { runQuantize } from './quantize-job.js';
+import { runConvert } from './convert-job.js';
 import { splitReport } from './lean-report.js';
 import { testHook } from './test-hooks.js';
 
@@ -29,6 +30,7 @@ async function run(request: JobRequest, progress: (p: ProgressMessage['progress'
       return { kind: 'tfjs', model: await readTfjsModel(request.json, readShard) };
     }
     if (request.kind === 'quantize') return { kind: 'quantized', result: runQuantize(request.job, progress) };
+    if (request.kind === 'convert') return { kind: 'converted', result: runConvert(request.job, progress) };
     const parsed = readTflite(request.bytes);
     if (request.kind === 'parse') return { kind: 'parsed', model: parsed, bytes: request.bytes };
     testHook(parsed.description);

@@ -12,6 +12,8 @@ import type { AnalysisLimits, LimitName } from '../../model/limits.js';
 import type { TfjsModel } from '../../model/tfjs/reader.js';
 import type { QuantizeResult } from '../protocol.js';
 import type { QuantizeJob } from './quantize-job.js';
+import type { ConvertJob } from './convert-job.js';
+import type { ConvertResult } from '../convert-protocol.js';
 import type { CodePath, KernelSet } from '../../analysis/tflm/kernels/types.js';
 import type { LeanReport } from './lean-report.js';
 
@@ -20,7 +22,8 @@ export type { KernelSet };
 /**
  * A job for a worker: read a model's bytes, or read and analyse them for a kernel set (and op support), or load a
  * TF.js model.json with its shards (read by the server: each path as the weights manifest writes it, to its bytes or
- * to the reason it could not be read), or quantize a float model (the quantize request's work).
+ * to the reason it could not be read), or quantize a float model (the quantize request's work), or convert a model
+ * to .tflite (the convert request's).
  */
 export type JobRequest =
   | { readonly kind: 'parse'; readonly bytes: Uint8Array }
@@ -29,7 +32,8 @@ export type JobRequest =
   /** `codePath`: CMSIS-NN's code path for the target's core (analysis/tflm/kernels/types.ts; `dsp` when absent). */
   | { readonly kind: 'analyse'; readonly bytes: Uint8Array; readonly kernels: KernelSet; readonly support: Runtime | null; readonly inputShapes?: readonly InputShape[]; readonly limits?: Partial<AnalysisLimits>; readonly codePath?: CodePath }
   | { readonly kind: 'tfjs'; readonly json: string; readonly shards: Readonly<Record<string, Uint8Array | string>> }
-  | { readonly kind: 'quantize'; readonly job: QuantizeJob };
+  | { readonly kind: 'quantize'; readonly job: QuantizeJob }
+  | { readonly kind: 'convert'; readonly job: ConvertJob };
 
 /** A ModelFormatError as plain data (the class does not survive structured cloning). */
 export interface PlainFormatError {
@@ -57,6 +61,7 @@ export type JobAnswer =
   | { readonly kind: 'analysed'; readonly report: LeanReport; readonly bulk: Uint8Array; readonly support: SupportReport | null }
   | { readonly kind: 'tfjs'; readonly model: TfjsModel }
   | { readonly kind: 'quantized'; readonly result: QuantizeResult }
+  | { readonly kind: 'converted'; readonly result: ConvertResult }
   | { readonly kind: 'failed'; readonly failure: JobFailure };
 
 /** A job as posted to a worker, and its answer, matched by id. */
