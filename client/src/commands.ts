@@ -3,6 +3,7 @@
  * package.json's `contributes.commands` can be checked against the table.
  */
 import * as vscode from 'vscode';
+import { convertToTflite } from './commands/convert.js';
 import { createManifest } from './commands/create-manifest.js';
 import { generateTflmCode } from './commands/generate-tflm.js';
 import { importProfile } from './commands/import-profile.js';
@@ -20,6 +21,7 @@ export const CommandIds = {
   createManifest: 'tinymlLens.createManifest',
   generateTflmCode: 'tinymlLens.generateTflmCode',
   quantizeModel: 'tinymlLens.quantizeModel',
+  convertToTflite: 'tinymlLens.convertToTflite',
   importProfile: 'tinymlLens.importProfile',
   /** Run by the code lens above `model:` with the model's path. */
   analyzeModel: 'tinymlLens.analyzeModel',
@@ -44,6 +46,7 @@ export const COMMANDS: Readonly<Record<string, Factory>> = {
   [CommandIds.createManifest]: (s) => (arg, options) => createManifest(s, arg, options),
   [CommandIds.generateTflmCode]: (s) => (arg, options) => generateTflmCode(s, arg, options),
   [CommandIds.quantizeModel]: (s) => (arg, options) => quantizeModel(s, arg, options),
+  [CommandIds.convertToTflite]: (s) => (arg, options) => convertToTflite(s, arg, options),
   [CommandIds.importProfile]: (s) => (arg, options) => importProfile(s, arg, options),
   [CommandIds.exportCostProfile]: (s) => (format) => s.costProfile.export(format === 'json' ? 'json' : 'markdown'),
   [CommandIds.restartServer]: (s) => async () => {

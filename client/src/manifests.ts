@@ -44,7 +44,7 @@ export function modelUri(arg: unknown): vscode.Uri | undefined {
 }
 
 /** A binary .tflite opens in a custom/binary editor, not a text editor: its tab still says which file it is. */
-function activeTabUri(): vscode.Uri | undefined {
+export function activeTabUri(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   return input && typeof input === 'object' && 'uri' in input && input.uri instanceof vscode.Uri ? input.uri : undefined;
 }

@@ -8,7 +8,6 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { WorkDoneProgress } from 'vscode-languageclient/node';
 import { QuantizeRequest, type QuantizeParams, type QuantizeResult } from '../../../server/src/lsp/protocol.js';
 import type { ExtensionState } from '../context.js';
 import { FileError } from '../../../server/src/files/read.js';
@@ -16,6 +15,7 @@ import { destination, writeFile } from '../files.js';
 import { floatModels, quantizableVerdicts } from '../float-models.js';
 import { modelUri } from '../manifests.js';
 import { modelOrPick } from '../pick-model.js';
+import { requestWithProgress } from './work-done.js';
 
 /** For tests and scripted use: the calibration data and what to do about an existing file instead of asking. */
 export interface QuantizeOptions {
@@ -50,7 +50,7 @@ export async function quantizeModel(state: ExtensionState, arg: unknown, options
   const params: QuantizeParams = { modelUri: model.toString(), io: opts.io ?? 'int8', ...data };
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Quantizing ${path.basename(model.fsPath)} to int8`, cancellable: true },
-    (progress, token) => requestWithProgress(state, params, progress, token),
+    (progress, token) => requestWithProgress(state.client, QuantizeRequest.type, params, progress, token),
   );
   if (!result || (result.kind === 'error' && result.code === 'cancelled')) {
     void vscode.window.showInformationMessage(`Quantization of ${path.basename(model.fsPath)} cancelled: nothing was written.`);
@@ -98,37 +98,8 @@ async function floatModelOrPick(state: ExtensionState, arg: unknown): Promise<vs
   return modelOrPick(undefined, 'quantize to int8', (u) => floats.has(u.toString()));
 }
 
-let progressTokens = 0;
-
-/**
- * Sends the request with a work-done token and turns the server's percentages into the notification's increments;
- * Cancel cancels the request (the server stops its worker within one sample). Undefined when cancelled.
- */
-async function requestWithProgress(
-  state: ExtensionState, params: QuantizeParams, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken,
-): Promise<QuantizeResult | undefined> {
-  const workDoneToken = `tinymlLens-quantize-${process.pid}-${++progressTokens}`;
-  let shown = 0;
-  const listener = state.client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
-    if (value.kind === 'end') return;
-    const percent = value.percentage ?? shown;
-    progress.report({ message: value.message, increment: Math.max(0, percent - shown) });
-    shown = Math.max(shown, percent);
-  });
-  try {
-    const result = await state.client.sendRequest(QuantizeRequest.type, { ...params, workDoneToken }, token);
-    return token.isCancellationRequested ? undefined : result;
-  } catch (e) {
-    // A cancelled request may end in a cancellation error rather than the server's 'cancelled' answer.
-    if (token.isCancellationRequested) return undefined;
-    throw e;
-  } finally {
-    listener.dispose();
-  }
-}
-
 /** The calibration data: from the options, else asked (a folder of samples, or random data with its range). */
-async function calibrationData(model: vscode.Uri, opts: QuantizeOptions): Promise<Pick<QuantizeParams, 'dataFolderUri' | 'random'> | undefined> {
+export async function calibrationData(model: vscode.Uri, opts: QuantizeOptions): Promise<Pick<QuantizeParams, 'dataFolderUri' | 'random'> | undefined> {
   if (opts.data) return { dataFolderUri: vscode.Uri.file(opts.data).toString() };
   if (opts.random) return { random: opts.random };
   const folder = 'Folder of samples…';

@@ -51,6 +51,11 @@ export type ConvertResult =
    */
   | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly where?: string };
 
+/** `net.onnx` -> `net.tflite`, `model.weights.h5` -> `model.weights.tflite`, `model.json` -> `model.tflite`. */
+export function tfliteName(name: string): string {
+  return `${name.replace(/\.(onnx|keras|h5|hdf5|json)$/i, '') || 'model'}.tflite`;
+}
+
 /** `tinymlLens/convert`: converts a model file to .tflite in an analysis worker; the client writes it. */
 export namespace ConvertRequest {
   export const method = 'tinymlLens/convert';

@@ -8,7 +8,7 @@ import { analyzeModel, RUNTIMES } from '../../analysis/report.js';
 import { convertModel, ConvertError, type SourceFormat } from '../../convert/index.js';
 import type { Model } from '../../model/ir.js';
 import { readTflite } from '../../model/tflite/reader.js';
-import type { ConvertParams, ConvertResult } from '../convert-protocol.js';
+import { tfliteName, type ConvertParams, type ConvertResult } from '../convert-protocol.js';
 import { runQuantize } from './quantize-job.js';
 
 /** What the worker needs for a convert job. */
@@ -50,12 +50,6 @@ export function runConvert(job: ConvertJob, progress?: (p: { done: number; total
   if (q.kind === 'error') return q;
   const { base64, suggestedName: _name, modelPath: _path, ...int8 } = q;
   return { ...base, base64, arena: q.arena.map((a) => ({ runtime: a.runtime, bytes: a.after, ok: a.ok })), int8 };
-}
-
-/** `net.onnx` -> `net.tflite`, `model.weights.h5` -> `model.weights.tflite`, `model.json` -> `model.tflite`. */
-export function tfliteName(name: string): string {
-  const stem = name.replace(/\.(onnx|keras|h5|hdf5|json)$/i, '');
-  return `${stem || 'model'}.tflite`;
 }
 
 /** The float model's operators with their counts, in first-use order: `2 CONV_2D, MEAN, FULLY_CONNECTED`. */
