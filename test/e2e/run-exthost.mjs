@@ -2,6 +2,7 @@
 // @vscode/test-electron uses: extensionDevelopmentPath + extensionTestsPath, passed to the web workbench as its
 // `payload` URL parameter. code-server honours them only with --vscode-option enable-smoke-test-driver; the
 // workbench reports the end through window.codeAutomationExit(code) and mocha's output as console messages.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as util from 'node:util';
@@ -13,6 +14,8 @@ const verbose = Boolean(process.env.VERBOSE);
 const started = Date.now();
 
 const run = prepareRun(process.env.E2E_UNTRUSTED === '1' ? 'exthost-untrusted' : 'exthost');
+// The ONNX models Convert to .tflite converts, written by the project's own ONNX writer.
+execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'e2e', 'convert-models.ts'), run.workspace], { cwd: ROOT });
 const resultFile = path.join(run.dir, 'result.json');
 const server = await startCodeServer(run, port, ['--vscode-option', 'enable-smoke-test-driver']);
 const browser = await launchBrowser(run);

@@ -37,6 +37,9 @@ echo "TIMING model viewer UI test: $(( $(ms) - t )) ms"
 t=$(ms)
 PATH="$NODE24_BIN:$PATH" VSIX="$PWD/tinyml-lens.vsix" node --test --test-reporter=spec test/e2e/quantize.test.mjs || status=1
 echo "TIMING quantize UI test: $(( $(ms) - t )) ms"
+t=$(ms)
+PATH="$NODE24_BIN:$PATH" VSIX="$PWD/tinyml-lens.vsix" node --test --test-reporter=spec test/e2e/convert.test.mjs || status=1
+echo "TIMING convert UI test: $(( $(ms) - t )) ms"
 
 if [ "${E2E_UPDATE_DOCS:-}" = 1 ] && [ $status -eq 0 ]; then
   mkdir -p docs/images

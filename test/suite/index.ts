@@ -13,6 +13,7 @@ export function run(): Promise<void> {
   require('./extension.test.js');
   require('./editor.test.js');
   require('./viewer.test.js');
+  require('./convert.test.js');
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const summary = `${runner.stats?.passes ?? 0} passed, ${failures} failed`;

@@ -35,7 +35,7 @@ export function registerConvert(connection: Connection, deps: ConvertDeps): void
     guardedAsync('convert', deps.log, { kind: 'error', code: 'internal', message: 'internal error (see the server log)' } as ConvertResult, async () => {
       // Reports go to the client's token (a null reporter without one); a custom request gets no reporter by itself.
       const workDone = connection.window.attachWorkDoneProgress(p.workDoneToken);
-      workDone.begin('Converting to .tflite', 0, 'converting', true);
+      workDone.begin('Converting to .tflite', 0, undefined, true);
       try {
         let shown = -1;
         // One report per percent at most (int8 calibration reports every sample run).
