@@ -1,7 +1,8 @@
 // Convert to .tflite as a user meets it: the packaged .vsix in code-server, the Explorer's menu offering the command
 // on ONNX files (not on a .tflite), a conversion beside the source through the command's questions (float32, where)
 // whose file is byte-equal to what the CLI writes, the Replace dialog declined (the old file untouched) and accepted,
-// and a model that does not convert: the converter's message naming the node, nothing written. The ONNX models are
+// a model that does not convert: the converter's message naming the node, nothing written; and an int8 conversion
+// cancelled from its progress notification while it calibrates in the server's worker: nothing written. The ONNX models are
 // written by test/e2e/convert-models.ts (the project's own ONNX writer). Screenshots go to
 // .artifacts/e2e/convert-*.png. Every wait is a DOM condition with a deadline; nothing sleeps.
 //   run by test/e2e/run.sh (needs CODE_SERVER, E2E_DRIVER_MODULES, VSIX)
@@ -132,4 +133,24 @@ test('a model that does not convert: the converter names the node, nothing is wr
   await shot('convert-unsupported');
   assert.match(await failed.innerText(), /node 'swap_axes' \(Einsum\): no TFLite mapping for Einsum/);
   assert.equal(fs.existsSync(inWorkspace('bad.tflite')), false);
+});
+
+test('an int8 conversion cancelled from its progress notification writes nothing and says so', async () => {
+  await convertFromExplorer('big.onnx');
+  await quickPickRow('int8').click();
+  // The calibration questions are Quantize to int8's own.
+  await quickPickRow('Random data').click();
+  await page.locator('.quick-input-widget', { hasText: 'Range of the random inputs' }).first().waitFor({ timeout: T });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget', { hasText: 'Write the .tflite model' }).first().waitFor({ timeout: T });
+  await quickPickRow('Beside the source').click();
+  const progress = toast('Converting big.onnx to .tflite (int8)');
+  // Cancelled once the notification shows the calibration running (the 200 sample runs are far from done by then).
+  await toast(/Converting big\.onnx to \.tflite \(int8\): calibrating: \d+ of 200 sample runs/).waitFor({ timeout: T });
+  await shot('convert-progress');
+  await progress.locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+  await toast('Conversion of big.onnx cancelled').waitFor({ timeout: T });
+  assert.match(await toast('Conversion of big.onnx cancelled').innerText(), /nothing was written/);
+  await progress.waitFor({ state: 'hidden', timeout: T });
+  assert.deepEqual(fs.readdirSync(wb.run.workspace).filter((n) => n.startsWith('big') || n.startsWith('.big')), ['big.onnx'], 'no model and no temporary file');
 });

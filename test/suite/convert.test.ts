@@ -66,6 +66,21 @@ suite('Convert to .tflite', () => {
     assert.deepEqual(fs.readFileSync(target.fsPath), cliConvert(file('net.onnx'), '--int8', '--random', '8', '--range=-1,1'));
   });
 
+  test('a symbolic link at the destination is refused: nothing is written through it', async function () {
+    if (!vscode.workspace.isTrusted || process.platform === 'win32') return this.skip();
+    const outside = path.join(scratch, 'outside.tflite');
+    fs.writeFileSync(outside, 'not to be touched');
+    const link = file('link.tflite').fsPath;
+    fs.symlinkSync(outside, link);
+    try {
+      assert.equal(await vscode.commands.executeCommand(COMMAND, file('net.onnx'), { int8: false, out: link, ifExists: 'overwrite' }), undefined);
+      assert.equal(fs.readFileSync(outside, 'utf8'), 'not to be touched');
+      assert.ok(fs.lstatSync(link).isSymbolicLink(), 'the link itself is left as it was');
+    } finally {
+      fs.rmSync(link, { force: true });
+    }
+  });
+
   test('a model that does not convert writes nothing', async function () {
     if (!vscode.workspace.isTrusted) return this.skip();
     assert.equal(await vscode.commands.executeCommand(COMMAND, file('bad.onnx'), { int8: false, out: file('bad.tflite').fsPath }), undefined);
