@@ -6,11 +6,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { ConvertRequest, type ConvertResult } from '../../server/src/lsp/convert-protocol.ts';
-import { StatsRequest, type ServerStats } from '../../server/src/lsp/protocol.ts';
 import { cli } from '../unit/helpers/cli.ts';
 import { buildOnnx, node, randomValues } from '../unit/helpers/onnx-models.ts';
+import { cancelHalfway } from './helpers/cancel.ts';
 import type { LspClient } from './helpers/lsp-client.ts';
 import type { TestWorkspace } from './helpers/workspace.ts';
 import { serveWorkspace } from './helpers/serve.ts';
@@ -37,8 +36,7 @@ serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
   },
 });
 
-const convert = (params: object, token?: CancellationTokenSource): Promise<ConvertResult> =>
-  token ? client.connection.sendRequest<ConvertResult>(ConvertRequest.method, params, token.token) : client.request<ConvertResult>(ConvertRequest.method, params);
+const convert = (params: object): Promise<ConvertResult> => client.request<ConvertResult>(ConvertRequest.method, params);
 
 test('the converted bytes are what tinyml-lens convert writes', async () => {
   const r = await convert({ sourceUri: ws.uri('net.onnx') });
@@ -55,27 +53,12 @@ test('an unmapped node: the converter\'s error, located at the node', async () =
   assert.match(r.message, /swap_axes/);
 });
 
-/** Resolves once `check` holds, polling (no fixed sleep decides the outcome). */
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 20));
-}
-
 test('int8 reports progress; cancelling stops the worker and answers cancelled, and the pool works on', async () => {
-  const before = (await client.request<ServerStats>(StatsRequest.method, null)).workers!.cancelled;
-  const reports: number[] = [];
-  const listener = client.connection.onNotification('$/progress', (p: { token: string; value: { kind: string; percentage?: number } }) => {
-    if (p.token === 'convert-cancel-1' && p.value.kind === 'report') reports.push(p.value.percentage ?? 0);
-  });
-  const source = new CancellationTokenSource();
-  const pending = convert({ sourceUri: ws.uri('big.onnx'), int8: { random: { count: 1000, low: -1, high: 1 } }, workDoneToken: 'convert-cancel-1' }, source);
-  await until(() => reports.length >= 2);
-  source.cancel();
-  const r = await pending;
-  listener.dispose();
+  const run = await cancelHalfway<ConvertResult>(client, ConvertRequest.method, { sourceUri: ws.uri('big.onnx'), int8: { random: { count: 1000, low: -1, high: 1 } } }, 'convert-cancel-1');
+  const r = run.result;
   assert.ok(r.kind === 'error' && r.code === 'cancelled', JSON.stringify(r).slice(0, 200));
-  assert.ok(Math.max(...reports) < 100, 'it stopped before the end');
-  const after = (await client.request<ServerStats>(StatsRequest.method, null)).workers!;
-  assert.equal(after.cancelled, before + 1, 'the job was cancelled in the pool (its worker terminated)');
+  assert.ok(Math.max(...run.percents) < 100, 'it stopped before the end');
+  assert.equal(run.cancelledAfter, run.cancelledBefore + 1, 'the job was cancelled in the pool (its worker terminated)');
   const again = await convert({ sourceUri: ws.uri('net.onnx'), int8: { random: { count: 3, low: -1, high: 1 } } });
   assert.ok(again.kind === 'ok' && again.int8?.samples === 3, JSON.stringify(again).slice(0, 200));
 });

@@ -3,10 +3,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
-import { QuantizableRequest, QuantizeRequest, StatsRequest, type QuantizableResult, type QuantizeResult, type ServerStats } from '../../server/src/lsp/protocol.ts';
+import { QuantizableRequest, QuantizeRequest, type QuantizableResult, type QuantizeResult } from '../../server/src/lsp/protocol.ts';
 import { readTflite } from '../../server/src/model/tflite/reader.ts';
 import { floatConvModel } from '../unit/helpers/float-conv.ts';
 import { npy } from '../unit/helpers/npy.ts';
+import { cancelHalfway, until } from './helpers/cancel.ts';
 import type { LspClient } from './helpers/lsp-client.ts';
 import type { TestWorkspace } from './helpers/workspace.ts';
 import { serveWorkspace } from './helpers/serve.ts';
@@ -61,11 +62,6 @@ test('errors are coded: an int8 model, no data, a bad range, an empty folder, a 
   assert.ok(missing.kind === 'error' && missing.code === 'model');
 });
 
-/** Resolves once `check` holds, polling (no fixed sleep decides the outcome). */
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 20));
-}
-
 test('work-done progress: begin, percentages per sample that only grow, and end', async () => {
   const values: { kind: string; percentage?: number }[] = [];
   const listener = client.connection.onNotification('$/progress', (p: { token: string; value: { kind: string; percentage?: number } }) => {
@@ -84,21 +80,11 @@ test('work-done progress: begin, percentages per sample that only grow, and end'
 });
 
 test('cancelling the request stops its worker and answers cancelled, with no model', async () => {
-  const before = (await client.request<ServerStats>(StatsRequest.method, null)).workers!.cancelled;
-  const reports: number[] = [];
-  const listener = client.connection.onNotification('$/progress', (p: { token: string; value: { kind: string; percentage?: number } }) => {
-    if (p.token === 'quantize-cancel-1' && p.value.kind === 'report') reports.push(p.value.percentage ?? 0);
-  });
-  const source = new CancellationTokenSource();
-  const pending = client.connection.sendRequest<QuantizeResult>(QuantizeRequest.method, { modelUri: ws.uri('conv.tflite'), random: { count: 400, low: -1, high: 1 }, workDoneToken: 'quantize-cancel-1' }, source.token);
-  await until(() => reports.length >= 2);
-  source.cancel();
-  const r = await pending;
-  listener.dispose();
+  const run = await cancelHalfway<QuantizeResult>(client, QuantizeRequest.method, { modelUri: ws.uri('conv.tflite'), random: { count: 400, low: -1, high: 1 } }, 'quantize-cancel-1');
+  const r = run.result;
   assert.ok(r.kind === 'error' && r.code === 'cancelled', JSON.stringify(r).slice(0, 200));
-  assert.ok(Math.max(...reports) < 100, 'it stopped before the end');
-  const after = (await client.request<ServerStats>(StatsRequest.method, null)).workers!;
-  assert.equal(after.cancelled, before + 1, 'the job was cancelled in the pool (its worker terminated)');
+  assert.ok(Math.max(...run.percents) < 100, 'it stopped before the end');
+  assert.equal(run.cancelledAfter, run.cancelledBefore + 1, 'the job was cancelled in the pool (its worker terminated)');
   // The pool still works after the terminated worker is replaced.
   const again = await quantize({ modelUri: ws.uri('sine.tflite'), random: { count: 3, low: 0, high: 6 } });
   assert.equal(again.kind, 'ok');
