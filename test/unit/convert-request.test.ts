@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { strToU8, zipSync } from 'fflate';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { tfliteName, type ConvertResult } from '../../server/src/lsp/convert-protocol.ts';
@@ -113,7 +114,7 @@ test('a TF.js layers model.json: its shards are read beside it and the bytes mat
   assert.equal(deps.jobs.length, 1, 'no job for a model whose shard cannot be read');
 });
 
-test('an unmapped node is a located error naming it, and the source that is no model says what it is', async () => {
+test('an unmapped node is a located error naming it, a broken .keras the reader\'s error, and a source that is no model says what it is', async () => {
   const bad = join(dir, 'bad.onnx');
   writeFileSync(bad, buildOnnx({
     inputs: [{ name: 'x', shape: [1, 4] }], outputs: [{ name: 'y' }],
@@ -131,6 +132,11 @@ test('an unmapped node is a located error naming it, and the source that is no m
   assert.ok(notModel.kind === 'error' && notModel.code === 'source' && /already a \.tflite/.test(notModel.message), JSON.stringify(notModel));
   const missing = await convertRequest({ sourceUri: pathToFileURL(join(dir, 'nope.onnx')).toString() }, inThread(), token().token);
   assert.ok(missing.kind === 'error' && missing.code === 'source', JSON.stringify(missing));
+  // A .keras zip with no config.json: the Keras reader's located error comes through as it is.
+  const keras = join(dir, 'broken.keras');
+  writeFileSync(keras, zipSync({ 'other.txt': strToU8('x') }));
+  const broken = await convertRequest({ sourceUri: pathToFileURL(keras).toString() }, inThread(), token().token);
+  assert.ok(broken.kind === 'error' && broken.code === 'malformed' && /config\.json/.test(broken.message), JSON.stringify(broken));
   const params = await convertRequest({ sourceUri: 'untitled:net.onnx' }, inThread(), token().token);
   assert.ok(params.kind === 'error' && params.code === 'params');
 });
