@@ -82,6 +82,14 @@ test('the Explorer offers Convert to .tflite on ONNX files, not on a .tflite', a
   assert.ok(!tflite.includes(CONVERT), 'a .tflite is not offered conversion');
 });
 
+test('an ONNX file open in an editor has Convert to .tflite in its title bar', async () => {
+  await explorerRow(page, 'net.onnx').click();
+  await page.locator('.tab', { hasText: 'net.onnx' }).first().waitFor({ timeout: T });
+  await page.locator(`.editor-actions .action-label[aria-label^="${CONVERT}"]`).first().waitFor({ timeout: T });
+  await shot('convert-editor-title');
+  await runCommand(page, 'View: Close All Editors', T);
+});
+
 test('converting beside the source writes the bytes the CLI writes, and offers the viewer', async () => {
   await convertFromExplorer('net.onnx');
   await quickPickRow('float32').waitFor({ timeout: T });
