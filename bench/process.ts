@@ -50,8 +50,8 @@ export function benchStartup(cases: { name: string; args: string[] }[], runs = 9
   }
   const base = median(times[0]!);
   const baseCpu = median(cpus[0]!);
-  const minified = !readFileSync(resolve(root, 'dist/cli.js'), 'utf8').includes('sourceMappingURL'); // --production: no maps
-  console.log(`\nstart-up, whole process, median of ${runs} (dist/cli.js ${minified ? 'minified' : 'not minified'})`);
+  const minified = !readFileSync(resolve(root, 'dist/cli-main.js'), 'utf8').includes('sourceMappingURL'); // --production: no maps
+  console.log(`\nstart-up, whole process, median of ${runs} (dist/cli-main.js ${minified ? 'minified' : 'not minified'})`);
   console.log(['command'.padEnd(64), 'ms'.padStart(8), 'above node -e 0'.padStart(16), 'CPU ms'.padStart(8), 'above'.padStart(8)].join(' '));
   all.forEach((c, k) => {
     const ms = median(times[k]!);
