@@ -24,7 +24,7 @@ export const fitParts = (): FitPartsModule => require('../analysis/fit-parts.js'
 export const tfjsCommand = (): TfjsModule => require('./tfjs.js') as TfjsModule;
 export const firmwareCommand = (): FirmwareModule => require('./firmware.js') as FirmwareModule;
 
-/** A TF.js model.json (by its name), analysed by tfjsCommand(). */
+/** True for a model file the CLI reads as TF.js (`model.json`, or any `.json`), analysed by tfjsCommand(). */
 export function isTfjsModelPath(path: string): boolean {
   return /\.json$/i.test(path);
 }
