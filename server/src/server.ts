@@ -30,7 +30,6 @@ import { manifestDiagnostics } from './lsp/diagnostics.js';
 import { FirmwareLinter, isFirmwareDocument } from './lsp/firmware-lint.js';
 import { FirmwareFiles, firmwareApp, firmwareDiagnostics } from './lsp/firmware-manifest.js';
 import { hover } from './lsp/hover.js';
-import { writeMessagesWhole } from './lsp/one-write.js';
 import { inlayHints } from './lsp/inlay-hints.js';
 import { definition, documentLinks } from './lsp/links.js';
 import { listingDiagnostics } from './lsp/listing-diagnostics.js';
@@ -49,7 +48,6 @@ import { isManifestDocument, Workspace, type ManifestCheck } from './lsp/workspa
 import type { TfjsModel } from './model/tfjs/reader.js';
 import type { RuntimeInfo } from './lsp/providers.js';
 
-writeMessagesWhole();
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 // Issue 3's MCU catalog, per-runtime op support and latency/energy model, behind the Providers interfaces.
