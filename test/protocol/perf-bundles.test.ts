@@ -17,7 +17,7 @@ const CPU_BACKEND = 'MathBackendCPU';
 const WEBGL_BACKEND = 'MathBackendWebGL';
 
 test('the CLI, server and worker bundles carry no TF.js; dist/tfjs.js has the CPU backend and no WebGL one', () => {
-  for (const name of ['cli.js', 'server.js', 'analysis-worker.js']) {
+  for (const name of ['cli.js', 'cli-main.js', 'server.js', 'analysis-worker.js']) {
     const text = bundle(name);
     assert.ok(!text.includes(CPU_BACKEND) && !text.includes(WEBGL_BACKEND), `${name} bundles TF.js`);
   }

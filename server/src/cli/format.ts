@@ -56,16 +56,29 @@ export function toText(modelPath: string, report: AnalysisReport): string {
   lines.push('');
   const header = ['#', 'op', 'output shape', 'dtype', 'MACs', 'weights', 'live arena', ''];
   const multi = report.layers.some((x) => x.subgraph !== 0);
-  const rows = report.layers.map((l) => layerRow(l, multi));
-  // A loop, not Math.max(...rows): a spread of 100,000 rows would overflow the call stack.
+  // One flat array of cells, widths by a loop and each line by concatenation: no array, closure or Set per row, which
+  // is what a 100,000-row table feels (a spread of rows into Math.max would also overflow the call stack).
+  const columns = header.length;
+  const cells: string[] = new Array<string>(report.layers.length * columns);
+  const names = new Map<string, string>(); // op name -> visible(name): a model has few distinct ops
+  for (let r = 0; r < report.layers.length; r++) layerCells(report.layers[r]!, multi, names, cells, r * columns);
   const widths = header.map((h) => h.length);
-  for (const r of rows) r.forEach((c, i) => { widths[i] = Math.max(widths[i]!, c.length); });
-  const right = new Set([0, 4, 5, 6]);
-  const fmt = (cells: string[]): string =>
-    cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  lines.push(fmt(header));
+  for (let k = 0; k < cells.length; k++) {
+    const i = k % columns;
+    if (cells[k]!.length > widths[i]!) widths[i] = cells[k]!.length;
+  }
+  const fmt = (row: readonly string[], from: number): string => {
+    let line = '';
+    for (let i = 0; i < columns; i++) {
+      const c = row[from + i]!;
+      if (i > 0) line += '  ';
+      line += RIGHT_ALIGNED[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!);
+    }
+    return line.trimEnd();
+  };
+  lines.push(fmt(header, 0));
   lines.push(widths.map((w) => '-'.repeat(w)).join('  ').trimEnd());
-  for (const r of rows) lines.push(fmt(r));
+  for (let k = 0; k < cells.length; k += columns) lines.push(fmt(cells, k));
   lines.push('');
   const m = report.memory;
   const failsAtInvoke = report.status === 'ok' && report.unsupportedOps.some((u) => u.stage === 'invoke');
@@ -81,17 +94,19 @@ export function toText(modelPath: string, report: AnalysisReport): string {
   return lines.join('\n');
 }
 
-/** One row of the table; `multi` (some layer outside subgraph 0) numbers layers as subgraph:index. */
-function layerRow(l: LayerReport, multi: boolean): string[] {
-  const marker = l.unsupported ? 'UNSUPPORTED' : l.peak ? '<- peak' : '';
-  return [
-    multi ? `${l.subgraph}:${l.index}` : String(l.index),
-    visible(l.op),
-    `[${l.outputShape.join(',')}]`,
-    l.dtype ?? '-',
-    l.macs ? formatCount(l.macs) : '-',
-    l.weightBytes ? grouped.format(l.weightBytes) : '-',
-    grouped.format(l.arenaLiveBytes),
-    marker,
-  ];
+/** Columns written right-aligned: #, MACs, weights, live arena. */
+const RIGHT_ALIGNED = [true, false, false, false, true, true, true, false];
+
+/** One row of the table into `cells` from `at`; `multi` (some layer outside subgraph 0) numbers layers as subgraph:index. */
+function layerCells(l: LayerReport, multi: boolean, names: Map<string, string>, cells: string[], at: number): void {
+  let op = names.get(l.op);
+  if (op === undefined) names.set(l.op, (op = visible(l.op)));
+  cells[at] = multi ? `${l.subgraph}:${l.index}` : String(l.index);
+  cells[at + 1] = op;
+  cells[at + 2] = `[${l.outputShape.join(',')}]`;
+  cells[at + 3] = l.dtype ?? '-';
+  cells[at + 4] = l.macs ? formatCount(l.macs) : '-';
+  cells[at + 5] = l.weightBytes ? grouped.format(l.weightBytes) : '-';
+  cells[at + 6] = grouped.format(l.arenaLiveBytes);
+  cells[at + 7] = l.unsupported ? 'UNSUPPORTED' : l.peak ? '<- peak' : '';
 }

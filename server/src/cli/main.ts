@@ -7,29 +7,26 @@
  */
 import { parseArgs } from 'node:util';
 import { analyzeModel, RUNTIMES } from '../analysis/report.js';
-import { SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
+import { SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/types.js';
 import { didYouMean } from '../manifest/suggest.js';
 import { visible, visibleBlock } from '../analysis/text.js';
 import type { KernelSet } from '../analysis/tflm/kernels/types.js';
-import { isIdentifierName } from '../codegen/tflm.js';
+import { isIdentifierName } from '../codegen/cpp.js';
 import { AnalysisLimitError, LIMIT_FLAGS, withLimits, type AnalysisLimits } from '../model/limits.js';
 import { toJson, toText } from './format.js';
 import { writeJson } from './json-out.js';
-import { runCalibrate } from './calibrate.js';
-import { runCompile } from './compile.js';
-import { runConvert } from './convert.js';
-import { runQuantize } from './quantize.js';
+import type { runQuantize } from './quantize.js';
 import type { ProgressStream } from './progress.js';
-import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, shapeModel, shapeNotes, type BatteryOptions } from './fit.js';
+import type { BatteryOptions } from './fit.js';
+import type { Mcu } from '../targets/catalog.js';
 import type { InputShape } from '../analysis/shapes.js';
 import { parseSize } from '../files/read.js';
-import { reserveApp } from '../analysis/fit-parts.js';
 import type { FitOptions } from '../analysis/latency/target.js';
 import type { AppPart } from '../targets/fit.js';
 import { fileLimits, loadModelForAnalysis } from './model-file.js';
 import { toSarif } from './sarif.js';
-import { analyzeTfjsFile, isTfjsModelPath } from './tfjs.js';
-import { runAnalyzeWithFirmware, runLintFirmware } from './firmware.js';
+// Every command module but analyze's is required on first use (lazy.ts): start-up compiles and runs only what it needs.
+import { calibrateCommand, compileCommand, convertCommand as convertModule, firmwareCommand, fitCommand, fitParts, isTfjsModelPath, quantizeCommand, tfjsCommand } from './lazy.js';
 
 const VERSION = '0.1.0';
 
@@ -45,8 +42,8 @@ const ALL_RUNTIMES = [...SUPPORT_RUNTIMES];
 function chosenRuntime(argv: string[], values: Values): Runtime | null {
   if (!argv.some((a) => a === '--runtime' || a.startsWith('--runtime='))) return null;
   const name = String(values.runtime);
-  if (!isRuntime(name)) throw new UsageError(`unknown runtime '${name}'${didYouMean(name, ALL_RUNTIMES)} (expected one of: ${ALL_RUNTIMES.join(', ')})`);
-  return name;
+  if (!(ALL_RUNTIMES as string[]).includes(name)) throw new UsageError(`unknown runtime '${name}'${didYouMean(name, ALL_RUNTIMES)} (expected one of: ${ALL_RUNTIMES.join(', ')})`);
+  return name as Runtime;
 }
 
 /**
@@ -119,7 +116,7 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
       throw new UsageError(`unknown command '${command}' (expected: analyze, fit, compile, quantize, convert, calibrate, lint-firmware)`);
     }
     if (command !== 'convert' && values.int8 !== undefined) throw new UsageError('--int8 is an option of convert');
-    if (command === 'convert') return convertCommand(rest, values, out, err, progress);
+    if (command === 'convert') return convertCommandOf(rest, values, out, err, progress);
     if (command !== 'analyze' && values.firmware !== undefined) throw new UsageError('--firmware is an option of analyze');
     if (values.firmware === undefined && values.map !== undefined) throw new UsageError('--map goes with analyze --firmware');
     if (command === 'lint-firmware') return lintFirmwareCommand(rest, values, out, err);
@@ -139,7 +136,7 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
     if (tfjs && command !== 'analyze') throw new UsageError(`${command} needs a .tflite: convert ${rest[0]} first (TF.js models are analysed with analyze only)`);
     if (command === 'quantize') {
       if (rest.length !== 1) throw new UsageError('quantize takes exactly one model file');
-      return runQuantize(rest[0]!, quantizeOptions(values), out, err, progress);
+      return quantizeCommand().runQuantize(rest[0]!, quantizeOptions(values), out, err, progress);
     }
     if (command === 'compile') {
       if (rest.length !== 1) throw new UsageError('compile takes exactly one model file');
@@ -148,21 +145,23 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
       const margin = /^\s*\d+(\.\d+)?\s*%?\s*$/.test(marginText) ? Number.parseFloat(marginText) : NaN;
       if (!(margin >= 0 && margin <= 100)) throw new UsageError(`--arena-margin needs a percentage from 0 to 100, not '${marginText}'`);
       if (values.name !== undefined && !isIdentifierName(values.name)) throw new UsageError(`--name needs a snake_case C identifier (a-z, 0-9, single inner underscores, starting with a letter, not a keyword), not '${visible(values.name)}'`);
-      const catalog = loadCatalogOption(values.catalog, err);
+      const catalog = fitCommand().loadCatalogOption(values.catalog, err);
       if (typeof catalog === 'number') return catalog;
       const target = values.target !== undefined ? { target: { name: values.target, catalog } } : {};
-      return runCompile(rest[0]!, { runtime, out: values.out, name: values.name, marginPercent: margin, force: values.force === true, version: VERSION, profile: values.profile === true, ...target }, out, err);
+      return compileCommand().runCompile(rest[0]!, { runtime, out: values.out, name: values.name, marginPercent: margin, force: values.force === true, version: VERSION, profile: values.profile === true, ...target }, out, err);
     }
     const fitOptions = fitOptionsOf(values, command ?? '');
-    const catalog = loadCatalogOption(values.catalog, err);
-    if (typeof catalog === 'number') return catalog;
+    // A --catalog file is checked whatever the command; the bundled catalog is loaded only by the commands using it.
+    const given = values.catalog === undefined ? null : fitCommand().loadCatalogOption(values.catalog, err);
+    if (typeof given === 'number') return given;
+    const boards = (): readonly Mcu[] => given ?? (fitCommand().loadCatalogOption(undefined, err) as readonly Mcu[]);
     if (command === 'fit') {
       if (rest.length !== 1) throw new UsageError('fit takes exactly one model file');
       if (batteryOptions(values)) throw new UsageError('the battery options are for analyze --target');
       // parseArgs fills the default, so look at argv to know whether the user chose a runtime for every target.
       const chosen = chosenRuntime(argv, values);
       if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`fit prints text or json, not '${values.format}'`);
-      return runFit(rest[0]!, chosen, values.format, out, err, catalog, inputShapes, fitOptions);
+      return fitCommand().runFit(rest[0]!, chosen, values.format, out, err, boards(), inputShapes, fitOptions);
     }
     if (rest.length !== 1) throw new UsageError('analyze takes exactly one model file');
     const chosen = chosenRuntime(argv, values);
@@ -175,20 +174,20 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
       if (format === 'sarif') throw new UsageError('analyze --firmware prints text or json');
       if (!(RUNTIMES as readonly string[]).includes(runtime)) throw new UsageError(`--firmware needs a TFLM runtime (${RUNTIMES.join(', ')}) for the arena figure`);
       const analyzeTo = (o: (s: string) => void, app: AppPart | null): number => (values.target !== undefined || values.clock !== undefined || battery
-        ? analyzeTargeted(rest[0]!, { runtime, target: values.target, clock: values.clock, format: format as 'text' | 'json', catalog, inputShapes, fitOptions: { ...fitOptions, app }, ...(battery ? { battery } : {}) }, o, err)
+        ? fitCommand().analyzeTargeted(rest[0]!, { runtime, target: values.target, clock: values.clock, format: format as 'text' | 'json', catalog: boards(), inputShapes, fitOptions: { ...fitOptions, app }, ...(battery ? { battery } : {}) }, o, err)
         : analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json', inputShapes, o, err));
-      return runAnalyzeWithFirmware(rest[0]!, runtime as KernelSet, { firmware: values.firmware, ...(values.map !== undefined ? { map: values.map } : {}), ...(values.target !== undefined ? { target: values.target } : {}), catalog, format: format as 'text' | 'json' }, analyzeTo, out, err);
+      return firmwareCommand().runAnalyzeWithFirmware(rest[0]!, runtime as KernelSet, { firmware: values.firmware, ...(values.map !== undefined ? { map: values.map } : {}), ...(values.target !== undefined ? { target: values.target } : {}), catalog: boards(), format: format as 'text' | 'json' }, analyzeTo, out, err);
     }
     if (tfjs) {
       const option = (['target', 'clock'] as const).find((o) => values[o] !== undefined) ?? (battery ? 'battery-mah' : null);
       if (option) throw new UsageError(`--${option} needs a .tflite: convert ${rest[0]} first (TF.js models get op support and RAM/flash estimates only)`);
       if (inputShapes.length) throw new UsageError('--input-shape needs a .tflite (a TF.js model is analysed at its layers\' own shapes)');
-      return analyzeTfjsFile(rest[0]!, runtime, format as 'text' | 'json' | 'sarif', VERSION, out, err).catch((e: unknown) => failure(e, err));
+      return tfjsCommand().analyzeTfjsFile(rest[0]!, runtime, format as 'text' | 'json' | 'sarif', VERSION, out, err).catch((e: unknown) => failure(e, err));
     }
     if (battery && values.target === undefined) throw new UsageError('the battery options need --target (a board with measured active power)');
     if (values.target !== undefined || values.clock !== undefined || !(RUNTIMES as readonly string[]).includes(runtime)) {
       // Without --runtime, a target brings its own runtime (as fit picks it).
-      return analyzeTargeted(rest[0]!, { runtime: chosen, target: values.target, clock: values.clock, format: format as 'text' | 'json' | 'sarif', catalog, inputShapes, fitOptions, ...(battery ? { battery } : {}) }, out, err);
+      return fitCommand().analyzeTargeted(rest[0]!, { runtime: chosen, target: values.target, clock: values.clock, format: format as 'text' | 'json' | 'sarif', catalog: boards(), inputShapes, fitOptions, ...(battery ? { battery } : {}) }, out, err);
     }
     return analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json' | 'sarif', inputShapes, out, err);
   } catch (e) {
@@ -208,7 +207,9 @@ function fitOptionsOf(values: ParsedValues, command: string): FitOptions {
   const given = (['reserve-flash', 'reserve-ram', 'arena-region'] as const).find((o) => values[o] !== undefined);
   if (given && command !== 'analyze' && command !== 'fit') throw new UsageError(`--${given} is an option of analyze --target and fit`);
   if (values['arena-region'] !== undefined && command === 'fit') throw new UsageError('--arena-region names one part\'s region: use it with analyze --target');
-  const app = reserveApp(size('reserve-flash'), size('reserve-ram'));
+  const flash = size('reserve-flash');
+  const ram = size('reserve-ram');
+  const app = flash === null && ram === null ? null : fitParts().reserveApp(flash, ram);
   return { ...(app ? { app } : {}), ...(values['arena-region'] !== undefined ? { arenaRegion: values['arena-region'] } : {}) };
 }
 
@@ -247,7 +248,7 @@ function calibrate(rest: string[], values: Values, argv: string[], out: (s: stri
   const tickText = str('tick-hz');
   const tickHz = tickText === undefined ? null : /^\s*\d+(\.\d+)?\s*$/.test(tickText) ? Number(tickText) : NaN;
   if (tickHz !== null && !(tickHz > 0)) throw new UsageError(`--tick-hz needs a positive number of ticks per second, not '${tickText}'`);
-  return runCalibrate(rest[0]!, {
+  return calibrateCommand().runCalibrate(rest[0]!, {
     model, target, runtime: chosen, catalog: str('catalog') ?? 'tinyml-targets.json', write: values.write === true,
     format, clock: str('clock'), tickHz,
   }, out, err);
@@ -260,11 +261,11 @@ function lintFirmwareCommand(rest: string[], values: ParsedValues, out: (s: stri
   const runtime = values.runtime as string;
   if (!(RUNTIMES as readonly string[]).includes(runtime)) throw new UsageError(`lint-firmware needs a TFLM runtime (${RUNTIMES.join(', ')})`);
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`lint-firmware prints text or json, not '${values.format}'`);
-  return runLintFirmware(rest, { model: values.model, runtime: runtime as KernelSet, format: values.format }, out, err);
+  return firmwareCommand().runLintFirmware(rest, { model: values.model, runtime: runtime as KernelSet, format: values.format }, out, err);
 }
 
 /** convert MODEL --out OUT [--int8 (--data DIR | --random N ...)] [--force] [--format text|json]. */
-function convertCommand(rest: string[], values: ParsedValues, out: (s: string) => void, err: (s: string) => void, progress?: ProgressStream): number {
+function convertCommandOf(rest: string[], values: ParsedValues, out: (s: string) => void, err: (s: string) => void, progress?: ProgressStream): number {
   if (rest.length !== 1) throw new UsageError('convert takes exactly one model file');
   if (typeof values.out !== 'string') throw new UsageError('convert needs --out OUT.tflite');
   const format = values.format as string;
@@ -273,7 +274,7 @@ function convertCommand(rest: string[], values: ParsedValues, out: (s: string) =
   if (values.int8 !== true && quantizeOnly.length) throw new UsageError(`--${quantizeOnly[0]} goes with convert --int8`);
   if (values.int8 === true && format === 'json') throw new UsageError('convert --int8 prints text');
   const int8 = values.int8 === true ? quantizeOptions(values, 'convert --int8') : null;
-  return runConvert(rest[0]!, { out: values.out, force: values.force === true, int8, format }, out, err, progress);
+  return convertModule().runConvert(rest[0]!, { out: values.out, force: values.force === true, int8, format }, out, err, progress);
 }
 
 /** The quantize options, checked. */
@@ -339,10 +340,10 @@ function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sa
     if (format === 'sarif') out(JSON.stringify(toSarif(path, null, { message: e.message, offset: e.offset }, VERSION), null, 2));
   });
   if (typeof model === 'number') return model;
-  const shaped = shapeModel(model, inputShapes, err);
+  const shaped = inputShapes.length === 0 ? { model, applied: [], unresolved: [] } : fitCommand().shapeModel(model, inputShapes, err);
   if (typeof shaped === 'number') return shaped;
   const report = analyzeModel(shaped.model, runtime);
-  report.memory.notes.unshift(...shapeNotes(shaped));
+  if (inputShapes.length) report.memory.notes.unshift(...fitCommand().shapeNotes(shaped));
   // Written in chunks of lines (json-out.ts): a 100,000-layer report never becomes one string.
   if (format === 'json') writeJson(toJson(path, report), out);
   else if (format === 'sarif') writeJson(toSarif(path, report, null, VERSION), out);

@@ -18,11 +18,6 @@ import { shardReader } from '../files/tfjs-shards.js';
 import { capFor, readModelBytes, type Write } from './model-file.js';
 import { tfjsToSarif } from './sarif.js';
 
-/** True for a model file the CLI reads as TF.js (`model.json`, or any `.json`). */
-export function isTfjsModelPath(path: string): boolean {
-  return /\.json$/i.test(path);
-}
-
 /** Analyses a model.json; resolves to the exit code (0 fine, 1 a layer TFLM cannot run, 2 unusable input). */
 export async function analyzeTfjsFile(path: string, runtime: Runtime, format: 'text' | 'json' | 'sarif', version: string, out: Write, err: Write): Promise<number> {
   const bytes = readModelBytes(path, err, capFor(LIMITS.modelJson));
