@@ -1,4 +1,4 @@
-// Arm semihosting (BKPT 0xAB on M-profile): the harness's only I/O.
+// Arm semihosting (BKPT 0xAB on M-profile; the ebreak sequence on RISC-V): the harness's only I/O.
 #ifndef TFLM_HARNESS_SEMIHOST_H_
 #define TFLM_HARNESS_SEMIHOST_H_
 #include <stddef.h>
