@@ -44,6 +44,9 @@ if [ "$MACHINE" = virt ]; then
   RV_CXX_INCLUDE="${RV_CXX_INCLUDE:-/usr/include/newlib/c++/12.2.1}"
   EXTRA="--specs=picolibc.specs -isystem $RV_CXX_INCLUDE -isystem $RV_CXX_INCLUDE/arm-none-eabi"
   C_SRCS="semihost startup_riscv debug_log_riscv"
+  CXX_SRCS="main resolver prepare_log cxx_riscv"
+  # Linked by the C driver: there is no libstdc++ to link (nothing of it is needed, see build.sh).
+  LINKER=gcc
   LINK="--specs=picolibc.specs -nostartfiles -T \"$HERE/src/riscv-virt.ld\" -Wl,--no-relax"
 else
   GCC="$(command -v arm-none-eabi-gcc)"
@@ -53,6 +56,8 @@ else
   TARGET_ARGS=(TARGET=cortex_m_generic TARGET_ARCH="$CORE")
   EXTRA=""
   C_SRCS="semihost startup"
+  CXX_SRCS="main resolver prepare_log"
+  LINKER=g++
   LINK="-nostartfiles --specs=nosys.specs -L\"$HERE/src\" -T \"$HERE/src/$MACHINE.ld\""
 fi
 LIB="$TFLM/gen/${GEN_TARGET}_${BUILD_TYPE}${SUFFIX}_gcc/lib/libtensorflow-microlite.a"
@@ -79,7 +84,7 @@ cd "$TFLM"
 CXX="${GCC_BIN}${PREFIX}g++"
 CC="${GCC_BIN}${PREFIX}gcc"
 OBJS=""
-for c in main resolver prepare_log; do
+for c in $CXX_SRCS; do
   eval "\"$CXX\" $CXXFLAGS $EXTRA $INCLUDES -O2 -I\"$HERE/src\" -c \"$HERE/src/$c.cc\" -o \"$OUT/obj/$c.o\""
   OBJS="$OBJS \"$OUT/obj/$c.o\""
 done
@@ -95,7 +100,7 @@ for sym in _ZN6tflite21MicroInterpreterGraph16PrepareSubgraphsEv \
   WRAP="$WRAP -Wl,--wrap=$sym"
 done
 # Linked to a temporary name and renamed: a measure.ts run that is using the previous ELF keeps reading it.
-eval "\"$CXX\" $CXXFLAGS $LINK \
+eval "\"${GCC_BIN}${PREFIX}${LINKER}\" $CXXFLAGS $LINK \
   -Wl,--gc-sections $WRAP -Wl,-Map=\"$OUT/harness.map\" $OBJS \"$LIB\" -lm -o \"$OUT/harness.elf.tmp\""
 
 SYMS="$("${GCC_BIN}${PREFIX}nm" "$OUT/harness.elf.tmp")"
