@@ -29,16 +29,6 @@ __attribute__((naked, section(".text.entry"), used)) void rv_entry(void) {
       "j rv_start\n");
 }
 
-static void put_hex(const char* label, uint32_t v) {
-  char buf[32];
-  int i = 0;
-  while (*label) buf[i++] = *label++;
-  for (int s = 28; s >= 0; s -= 4) buf[i++] = "0123456789abcdef"[(v >> s) & 0xF];
-  buf[i++] = ' ';
-  buf[i] = 0;
-  sh_write(buf);
-}
-
 void rv_trap(void) {
   uint32_t mcause, mepc, mtval;
   // The CSR instructions (Zicsr) are not in -march=rv32imc for binutils 2.40; every RISC-V core has them.
@@ -46,9 +36,9 @@ void rv_trap(void) {
   __asm__ volatile(".option push\n.option arch, +zicsr\ncsrr %0, mepc\n.option pop" : "=r"(mepc));
   __asm__ volatile(".option push\n.option arch, +zicsr\ncsrr %0, mtval\n.option pop" : "=r"(mtval));
   sh_write("FAULT ");
-  put_hex("mcause=", mcause);
-  put_hex("mepc=", mepc);
-  put_hex("mtval=", mtval);
+  sh_write_hex("mcause=", mcause);
+  sh_write_hex("mepc=", mepc);
+  sh_write_hex("mtval=", mtval);
   sh_write("\n");
   sh_exit(3);
 }
