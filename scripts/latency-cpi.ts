@@ -91,8 +91,11 @@ export const REFERENCE_RATIO = 2;
 const sig = (v: number): number => Number(v.toPrecision(4));
 const logErr = (r: CpiRow, cpi: number): number => Math.abs(Math.log(rowPrediction(r, cpi) / measuredCycles(r)));
 
-/** Fits the CPI table: `heldOut` rows never enter a CPI but do enter its range. */
-export function fitCpi(rows: CpiRow[], heldOut: readonly string[], versions: CpiTable['versions']): CpiTable {
+/**
+ * Fits the CPI table: `heldOut` rows never enter a CPI but do enter its range; `partPrior` rows (parts whose estimate
+ * is a prior of their own, parts.ts PART_CPI) enter neither.
+ */
+export function fitCpi(rows: CpiRow[], heldOut: readonly string[], versions: CpiTable['versions'], partPrior: readonly string[] = []): CpiTable {
   const cores: CpiTable['cores'] = {};
   const set = (core: Core, rt: CpiRuntime, c: CoreCpi): void => { (cores[core] ??= {})[rt] = c; };
   const ok = rows.filter(usable);
@@ -102,7 +105,7 @@ export function fitCpi(rows: CpiRow[], heldOut: readonly string[], versions: Cpi
     const [core, rt] = key.split('|') as [Core, CpiRuntime];
     const t = train.filter((r) => r.core === core && r.runtime === rt);
     const cpi = Math.exp(t.reduce((s, r) => s + Math.log(rowCpi(r)), 0) / t.length);
-    const all = ok.filter((r) => r.core === core && r.runtime === rt);
+    const all = ok.filter((r) => r.core === core && r.runtime === rt && !partPrior.includes(r.id));
     const worst = Math.max(...all.map((r) => logErr(r, cpi)));
     // + 0.02: the estimate rounds nothing, the rows TSV rounds instructions and memory factors
     const spread = Math.min(SPREAD.calibratedCap, Math.max(SPREAD.floor, worst + 0.02));

@@ -16,8 +16,6 @@ BUILD_TYPE="${BUILD_TYPE:-release_with_logs}"
 PYTHON_BIN="${PYTHON_BIN:-/usr/bin}"
 TFLM="$RIG_DIR/tflite-micro"
 HERE="$(cd "$(dirname "$0")" && pwd)"
-GCC="$(command -v arm-none-eabi-gcc)"
-ARM_GCC_BIN="${ARM_GCC_BIN:-${GCC%arm-none-eabi-gcc}}"
 
 case "$KERNELS" in
   reference) OPT=() ; SUFFIX="" ;;
@@ -25,6 +23,8 @@ case "$KERNELS" in
   *) echo "harness.sh: KERNELS must be reference or cmsis_nn" >&2; exit 1 ;;
 esac
 case "$CORE" in
+  # QEMU's riscv32 `virt` machine, machine mode, -bios none, semihosting (see README).
+  rv32imc) MACHINE=virt ;;
   cortex-m0plus|cortex-m3|cortex-m4|cortex-m4+fp|cortex-m7) MACHINE=mps2-an386 ;;
   # -mcpu=cortex-m7 with FPU emits double-precision VFP instructions, which the an386's Cortex-M4 lacks.
   cortex-m7+fp) MACHINE=mps2-an500 ;;
@@ -33,7 +33,34 @@ case "$CORE" in
   *) echo "harness.sh: no QEMU machine known for $CORE" >&2; exit 1 ;;
 esac
 
-LIB="$TFLM/gen/cortex_m_generic_${CORE}_${BUILD_TYPE}${SUFFIX}_gcc/lib/libtensorflow-microlite.a"
+if [ "$MACHINE" = virt ]; then
+  GCC="$(command -v riscv64-unknown-elf-gcc)"
+  GCC_BIN="${RISCV_GCC_BIN:-${GCC%riscv64-unknown-elf-gcc}}"
+  PREFIX=riscv64-unknown-elf-
+  GEN_TARGET=riscv32_generic_riscv32
+  TARGET_ARGS=(TARGET=riscv32_generic TARGET_ARCH=riscv32)
+  # As build.sh: libstdc++ headers from the Arm newlib package, picolibc's C library (rv32im multilib: GCC has no
+  # rv32imc one, and the C extension changes encodings, not instruction counts).
+  RV_CXX_INCLUDE="${RV_CXX_INCLUDE:-/usr/include/newlib/c++/12.2.1}"
+  EXTRA="--specs=picolibc.specs -isystem $RV_CXX_INCLUDE -isystem $RV_CXX_INCLUDE/arm-none-eabi"
+  C_SRCS="semihost startup_riscv debug_log_riscv"
+  CXX_SRCS="main resolver prepare_log cxx_riscv"
+  # Linked by the C driver: there is no libstdc++ to link (nothing of it is needed, see build.sh).
+  LINKER=gcc
+  LINK="--specs=picolibc.specs -nostartfiles -T \"$HERE/src/riscv-virt.ld\" -Wl,--no-relax"
+else
+  GCC="$(command -v arm-none-eabi-gcc)"
+  GCC_BIN="${ARM_GCC_BIN:-${GCC%arm-none-eabi-gcc}}"
+  PREFIX=arm-none-eabi-
+  GEN_TARGET="cortex_m_generic_${CORE}"
+  TARGET_ARGS=(TARGET=cortex_m_generic TARGET_ARCH="$CORE")
+  EXTRA=""
+  C_SRCS="semihost startup"
+  CXX_SRCS="main resolver prepare_log"
+  LINKER=g++
+  LINK="-nostartfiles --specs=nosys.specs -L\"$HERE/src\" -T \"$HERE/src/$MACHINE.ld\""
+fi
+LIB="$TFLM/gen/${GEN_TARGET}_${BUILD_TYPE}${SUFFIX}_gcc/lib/libtensorflow-microlite.a"
 [ -f "$LIB" ] || { echo "harness.sh: $LIB missing; run build.sh $CORE $KERNELS" >&2; exit 1; }
 OUT="$RIG_DIR/harness/${CORE}_${KERNELS}"
 mkdir -p "$OUT/obj"
@@ -41,8 +68,8 @@ mkdir -p "$OUT/obj"
 # TFLM's flags for this build (the Makefile is read, nothing is rebuilt).
 if [ ! -s "$OUT/flags.txt" ]; then
   ( cd "$TFLM" && PATH="$PYTHON_BIN:$PATH" make -s -f tensorflow/lite/micro/tools/make/Makefile \
-      TARGET=cortex_m_generic TARGET_ARCH="$CORE" "${OPT[@]}" BUILD_TYPE="$BUILD_TYPE" \
-      TARGET_TOOLCHAIN_ROOT="$ARM_GCC_BIN" print-CXXFLAGS print-CCFLAGS print-INCLUDES 2>/dev/null ) \
+      "${TARGET_ARGS[@]}" "${OPT[@]}" BUILD_TYPE="$BUILD_TYPE" \
+      TARGET_TOOLCHAIN_ROOT="$GCC_BIN" print-CXXFLAGS print-CCFLAGS print-INCLUDES 2>/dev/null ) \
     | grep -E '^(CXXFLAGS|CCFLAGS|INCLUDES)=' > "$OUT/flags.txt.tmp"
   mv "$OUT/flags.txt.tmp" "$OUT/flags.txt"
 fi
@@ -54,15 +81,15 @@ INCLUDES="$(sed -n 's/^INCLUDES=//p' "$OUT/flags.txt")"
 cd "$TFLM"
 # TFLM's flags carry shell quoting (-D...=\""ARMCM4".h\"), as in its make
 # recipes, so the commands go through eval.
-CXX="${ARM_GCC_BIN}arm-none-eabi-g++"
-CC="${ARM_GCC_BIN}arm-none-eabi-gcc"
+CXX="${GCC_BIN}${PREFIX}g++"
+CC="${GCC_BIN}${PREFIX}gcc"
 OBJS=""
-for c in main resolver prepare_log; do
-  eval "\"$CXX\" $CXXFLAGS $INCLUDES -O2 -I\"$HERE/src\" -c \"$HERE/src/$c.cc\" -o \"$OUT/obj/$c.o\""
+for c in $CXX_SRCS; do
+  eval "\"$CXX\" $CXXFLAGS $EXTRA $INCLUDES -O2 -I\"$HERE/src\" -c \"$HERE/src/$c.cc\" -o \"$OUT/obj/$c.o\""
   OBJS="$OBJS \"$OUT/obj/$c.o\""
 done
-for c in semihost startup; do
-  eval "\"$CC\" $CCFLAGS -O2 -I\"$HERE/src\" -c \"$HERE/src/$c.c\" -o \"$OUT/obj/$c.o\""
+for c in $C_SRCS; do
+  eval "\"$CC\" $CCFLAGS $EXTRA -O2 -I\"$HERE/src\" -c \"$HERE/src/$c.c\" -o \"$OUT/obj/$c.o\""
   OBJS="$OBJS \"$OUT/obj/$c.o\""
 done
 # prepare_log.cc wraps three TFLM methods (called across objects of the library) to log each node's Prepare.
@@ -73,15 +100,15 @@ for sym in _ZN6tflite21MicroInterpreterGraph16PrepareSubgraphsEv \
   WRAP="$WRAP -Wl,--wrap=$sym"
 done
 # Linked to a temporary name and renamed: a measure.ts run that is using the previous ELF keeps reading it.
-eval "\"$CXX\" $CXXFLAGS -nostartfiles --specs=nosys.specs -L\"$HERE/src\" -T \"$HERE/src/$MACHINE.ld\" \
+eval "\"${GCC_BIN}${PREFIX}${LINKER}\" $CXXFLAGS $LINK \
   -Wl,--gc-sections $WRAP -Wl,-Map=\"$OUT/harness.map\" $OBJS \"$LIB\" -lm -o \"$OUT/harness.elf.tmp\""
 
-SYMS="$("${ARM_GCC_BIN}arm-none-eabi-nm" "$OUT/harness.elf.tmp")"
+SYMS="$("${GCC_BIN}${PREFIX}nm" "$OUT/harness.elf.tmp")"
 for sym in PrepareSubgraphs RequestScratchBufferInArena FinishPrepareNodeAllocations; do
   grep -q "__wrap_.*$sym" <<< "$SYMS" || { echo "harness.sh: the wrapper of $sym is not linked" >&2; exit 1; }
 done
 echo "$MACHINE" > "$OUT/machine"
-"${ARM_GCC_BIN}arm-none-eabi-nm" "$OUT/harness.elf.tmp" | awk '$3 == "rig_mark" { print "0x" $1 }' > "$OUT/marker.tmp"
+"${GCC_BIN}${PREFIX}nm" "$OUT/harness.elf.tmp" | awk '$3 == "rig_mark" { print "0x" $1 }' > "$OUT/marker.tmp"
 [ -s "$OUT/marker.tmp" ] || { echo "harness.sh: rig_mark not found in the ELF" >&2; exit 1; }
 mv "$OUT/harness.elf.tmp" "$OUT/harness.elf"
 mv "$OUT/marker.tmp" "$OUT/marker"

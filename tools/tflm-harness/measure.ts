@@ -101,16 +101,20 @@ interface RunResult {
   timedOut: boolean;
 }
 
+const qemuBinary = (machine: string): string => (machine === 'virt' ? 'qemu-system-riscv32' : 'qemu-system-arm');
+
 /** One QEMU run of the harness on one model. */
 function runQemu(b: Build, model: string, extra: string[], mode: string, timeoutS: number, plugin: boolean): Promise<RunResult> {
   const work = mkdtempSync(join(tmpdir(), 'tflm-rig-'));
   const marksFile = join(work, 'marks');
   const semi = ['enable=on', 'target=native', 'arg=harness', `arg=${resolve(model)}`, ...extra.map((e) => `arg=${e}`)];
   if (semi.some((s) => s.includes(',') || s.includes(' '))) usage(`model paths may not contain ',' or ' ': ${model}`);
-  const args = ['-M', b.machine, '-nographic', '-monitor', 'none', '-serial', 'none', '-semihosting-config', semi.join(','), '-kernel', b.elf];
+  // RISC-V (riscv32 `virt`): no firmware, so QEMU's reset code jumps to the start of RAM where the harness's entry is.
+  const machineArgs = b.machine === 'virt' ? ['-M', 'virt', '-bios', 'none', '-m', '64M'] : ['-M', b.machine];
+  const args = [...machineArgs, '-nographic', '-monitor', 'none', '-serial', 'none', '-semihosting-config', semi.join(','), '-kernel', b.elf];
   if (plugin) args.push('-plugin', `${join(RIG, 'harness', 'opcount.so')},marker=${b.marker},mode=${mode},out=${marksFile}`);
   return new Promise((done) => {
-    const child = spawn('qemu-system-arm', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(qemuBinary(b.machine), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
     child.stderr.on('data', (d: Buffer) => (out += d.toString('latin1')));
@@ -224,13 +228,14 @@ function header(columns: string[], o: Options): string {
   const tflm = existsSync(join(RIG, 'tflite-micro', '.rig-complete'))
     ? readFileSync(join(RIG, 'tflite-micro', '.rig-complete'), 'utf8').trim().split('\n')
     : [];
-  const gcc = execFileSync('arm-none-eabi-gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0];
-  const qemu = execFileSync('qemu-system-arm', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+  const riscv = o.builds.some((b) => b.core.startsWith('rv32'));
+  const gcc = execFileSync(riscv ? 'riscv64-unknown-elf-gcc' : 'arm-none-eabi-gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+  const qemu = execFileSync(riscv ? 'qemu-system-riscv32' : 'qemu-system-arm', ['--version'], { encoding: 'utf8' }).split('\n')[0];
   const lines = [
     '# Measured by tools/tflm-harness (see its README): TFLM under QEMU, instructions counted by the opcount plugin.',
     ...tflm.map((l) => `# source: ${l}`),
     `# compiler: ${gcc}; TFLM Makefile BUILD_TYPE=${process.env.BUILD_TYPE ?? 'release_with_logs'} (-Os core, -O2 kernels)`,
-    `# emulator: ${qemu}; machines: mps2-an386 (M0+/M4), mps2-an500 (M7), mps2-an505 (M33), mps3-an547 (M55); plugin mode=${o.mode}`,
+    `# emulator: ${qemu}; machines: mps2-an386 (M0+/M4), mps2-an500 (M7), mps2-an505 (M33), mps3-an547 (M55), riscv32 virt (rv32imc); plugin mode=${o.mode}`,
     '# instructions: executed guest instructions; per op = its Invoke between the profiler marks minus the profiler overhead',
     columns.join('\t'),
   ];

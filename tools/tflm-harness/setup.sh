@@ -19,6 +19,7 @@
 #   RUY_GIT         https://github.com/google/ruy                d37128311b445e758136b8602d1bbd2a755e115d
 #   FLATBUFFERS_GIT https://github.com/google/flatbuffers        tag v25.9.23 (+ TFLM's flatbuffers.patch)
 #   KISSFFT_GIT     https://github.com/mborgerding/kissfft       tag v130     (+ TFLM's kissfft.patch)
+#   PRINTF_GIT      https://github.com/eyalroz/printf            f8ed5a9bd9fa8384430973465e94aa14c925872d (RISC-V only)
 #
 # Pigweed (pigweed_download.sh) is only used by TFLM's tests; an empty
 # downloads/pigweed folder makes the Makefile skip it. The arm-none-eabi
@@ -36,6 +37,7 @@ GEMMLOWP_GIT="${GEMMLOWP_GIT:-$MIRRORS/google+gemmlowp/repo}"
 RUY_GIT="${RUY_GIT:-$MIRRORS/google+ruy/repo}"
 FLATBUFFERS_GIT="${FLATBUFFERS_GIT:-$MIRRORS/google+flatbuffers/repo}"
 KISSFFT_GIT="${KISSFFT_GIT:-$MIRRORS/mborgerding+kissfft/repo}"
+PRINTF_GIT="${PRINTF_GIT:-$MIRRORS/eyalroz+printf/repo}"
 
 TFLM_COMMIT=90b983c2b3f1480642e040bbd2ddb37b998f3424
 CMSIS_NN_COMMIT=4ab83cc3cc98fb85ed6dafb55e8ca02f1628dcae
@@ -45,6 +47,7 @@ GEMMLOWP_COMMIT=719139ce755a0f31cbf1c37f7f98adcc7fc9f425
 RUY_COMMIT=d37128311b445e758136b8602d1bbd2a755e115d
 FLATBUFFERS_REF=v25.9.23
 KISSFFT_REF=v130
+PRINTF_COMMIT=f8ed5a9bd9fa8384430973465e94aa14c925872d
 
 TFLM="$RIG_DIR/tflite-micro"
 DL="$TFLM/tensorflow/lite/micro/tools/make/downloads"
@@ -58,7 +61,26 @@ export_tree() {
   git -C "$git" archive --format=tar "$ref" | tar -x -C "$dest"
 }
 
+# The RISC-V build (targets/riscv32_generic_makefile.inc) also needs eyalroz/printf
+# (ext_libs/eyalroz_printf.inc, EYALROZ_PRINTF_URL in third_party_downloads.inc)
+# and names a downloads/riscv_toolchain folder as a prerequisite of every object;
+# build.sh passes the system riscv64-unknown-elf toolchain, so an empty folder
+# stands for it. Added to an existing tree too (the Arm builds are untouched).
+riscv_extras() {
+  if [ ! -e "$DL/eyalroz_printf/src/printf/printf.c" ]; then
+    if git -C "$PRINTF_GIT" rev-parse --verify -q "$PRINTF_COMMIT^{commit}" >/dev/null 2>&1; then
+      echo "eyalroz_printf $PRINTF_COMMIT (RISC-V builds)"
+      export_tree "$PRINTF_GIT" "$PRINTF_COMMIT" "$DL/eyalroz_printf"
+      find "$DL/eyalroz_printf" -type f -name '*BUILD' -delete
+    else
+      echo "setup.sh: no eyalroz/printf at $PRINTF_GIT: the RISC-V build will not work (Arm builds will)" >&2
+    fi
+  fi
+  mkdir -p "$DL/riscv_toolchain"
+}
+
 if [ -e "$TFLM/.rig-complete" ]; then
+  riscv_extras
   echo "setup.sh: $TFLM is already laid out (remove it to start again)"
   exit 0
 fi
@@ -94,6 +116,7 @@ export_tree "$CORTEX_DFP_GIT" "$CORTEX_DFP_COMMIT" "$DL/cmsis/Cortex_DFP"
 export_tree "$CMSIS_NN_GIT" "$CMSIS_NN_COMMIT" "$DL/cmsis_nn"
 
 mkdir -p "$DL/pigweed"
+riscv_extras
 
 {
   echo "tflite-micro $TFLM_COMMIT"

@@ -12,12 +12,29 @@ enum {
   SYS_EXIT_EXTENDED = 0x20,
 };
 
+#if defined(__riscv)
+// RISC-V semihosting: operation in a0, parameter in a1, result in a0; the trap
+// is the uncompressed sequence slli x0,x0,0x1f / ebreak / srai x0,x0,7, which
+// must not straddle a page (hence the 16-byte alignment).
+static long sh_call(long op, void* arg) {
+  register long a0 __asm__("a0") = op;
+  register void* a1 __asm__("a1") = arg;
+  __asm__ volatile(
+      ".option push\n.option norvc\n.balign 16\n"
+      "slli x0, x0, 0x1f\nebreak\nsrai x0, x0, 7\n.option pop"
+      : "+r"(a0)
+      : "r"(a1)
+      : "memory");
+  return a0;
+}
+#else
 static long sh_call(long op, void* arg) {
   register long r0 __asm__("r0") = op;
   register void* r1 __asm__("r1") = arg;
   __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
   return r0;
 }
+#endif
 
 // The console: ":tt" opened for writing is the host's stdout.
 static long console = -1;
@@ -29,6 +46,16 @@ void sh_write(const char* s) {
   }
   long block[3] = {console, (long)s, (long)strlen(s)};
   sh_call(SYS_WRITE, block);
+}
+
+void sh_write_hex(const char* label, uint32_t v) {
+  char buf[32];
+  int i = 0;
+  while (*label && i < 20) buf[i++] = *label++;
+  for (int s = 28; s >= 0; s -= 4) buf[i++] = "0123456789abcdef"[(v >> s) & 0xF];
+  buf[i++] = ' ';
+  buf[i] = 0;
+  sh_write(buf);
 }
 
 long sh_open_read(const char* path) {
@@ -57,7 +84,7 @@ int sh_cmdline(char* buf, size_t size) {
 }
 
 void sh_exit(int code) {
-  // ADP_Stopped_ApplicationExit with an exit code: on AArch32 only
+  // ADP_Stopped_ApplicationExit with an exit code: on AArch32 and RV32 only
   // SYS_EXIT_EXTENDED takes a parameter block (SYS_EXIT takes the reason).
   long block[2] = {0x20026, code};
   sh_call(SYS_EXIT_EXTENDED, block);

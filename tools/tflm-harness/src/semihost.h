@@ -1,4 +1,4 @@
-// Arm semihosting (BKPT 0xAB on M-profile): the harness's only I/O.
+// Arm semihosting (BKPT 0xAB on M-profile; the ebreak sequence on RISC-V): the harness's only I/O.
 #ifndef TFLM_HARNESS_SEMIHOST_H_
 #define TFLM_HARNESS_SEMIHOST_H_
 #include <stddef.h>
@@ -9,6 +9,7 @@ extern "C" {
 #endif
 
 void sh_write(const char* s);                  // to QEMU's stdout (fd 1 via SYS_WRITE)
+void sh_write_hex(const char* label, uint32_t v);  // "LABEL0000abcd " (fault reports)
 long sh_open_read(const char* path);           // handle, or -1
 long sh_file_length(long handle);              // bytes, or -1
 long sh_read(long handle, void* buf, size_t n);  // bytes NOT read (0 = all)

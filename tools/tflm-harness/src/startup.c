@@ -22,25 +22,15 @@ __attribute__((section(".vectors"), used)) const void* const vector_table[16] = 
     (const void*)Fault_Handler, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
-static void put_hex(const char* label, uint32_t v) {
-  char buf[32];
-  int i = 0;
-  while (*label) buf[i++] = *label++;
-  for (int s = 28; s >= 0; s -= 4) buf[i++] = "0123456789abcdef"[(v >> s) & 0xF];
-  buf[i++] = ' ';
-  buf[i] = 0;
-  sh_write(buf);
-}
-
 void Fault_Handler(void) {
   volatile uint32_t* scb = (volatile uint32_t*)0xE000ED00;
   uint32_t ipsr;
   __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
   sh_write("FAULT ");
-  put_hex("ipsr=", ipsr);
-  put_hex("cfsr=", scb[0x28 / 4]);
-  put_hex("hfsr=", scb[0x2C / 4]);
-  put_hex("bfar=", scb[0x38 / 4]);
+  sh_write_hex("ipsr=", ipsr);
+  sh_write_hex("cfsr=", scb[0x28 / 4]);
+  sh_write_hex("hfsr=", scb[0x2C / 4]);
+  sh_write_hex("bfar=", scb[0x38 / 4]);
   sh_write("\n");
   sh_exit(3);
 }

@@ -55,8 +55,9 @@ export function bundledInstructionCoefficients(): InstructionCoefficients {
 /**
  * The rig's builds that describe a catalog core, best first: its own build when measured, else a build of the same
  * ISA (a Cortex-M7 runs ARMv7E-M like the M4) or the closest measured one as a prior (ARMv8-M Mainline with DSP runs
- * the same CMSIS-NN DSP code paths as the M4). Cores not listed (Cortex-M3 without DSP, Xtensa, RISC-V, ARC) have no
- * build: the MAC model costs them.
+ * the same CMSIS-NN DSP code paths as the M4). `rv32imc` (RV32IMC: the PCL SCEPU02, the ESP32-C3) has the rig's
+ * RV32IMC build of the reference kernels (there is no CMSIS-NN for RISC-V). Cores not listed (Cortex-M3 without DSP,
+ * Xtensa, ARC) have no build: the MAC model costs them.
  */
 const BUILDS_OF: Readonly<Record<string, readonly string[]>> = {
   'cortex-m4': ['cortex-m4+fp'], 'cortex-m4f': ['cortex-m4+fp'],
@@ -64,6 +65,7 @@ const BUILDS_OF: Readonly<Record<string, readonly string[]>> = {
   'cortex-m33': ['cortex-m33', 'cortex-m4+fp'],
   'cortex-m55': ['cortex-m55'], 'cortex-m85': ['cortex-m55'],
   'cortex-m0plus': ['cortex-m0plus'],
+  'rv32imc': ['rv32imc'],
 };
 
 const KERNELS_OF: Readonly<Record<string, string>> = { 'tflm-cmsis-nn': 'cmsis_nn', 'tflm-reference': 'reference' };

@@ -92,6 +92,7 @@ const PARTS: Readonly<Record<string, MemorySystem>> = {
   max78000: FLASH(2, true, 'MAX78000 user guide: flash at 100 MHz; instruction cache'),
   efr32mg24: FLASH(2, true, 'EFR32MG24 reference manual: flash wait states at 78 MHz; instruction cache'),
   'alif-e7': FLASH(2, true, 'Alif Ensemble: MRAM; Cortex-M55 32 KB L1 I/D caches'),
+  esp32c3: XIP('ESP32-C3 TRM: no internal flash; code and constants (the weights) execute in place from SPI flash through the 16 KB cache, the arena in internal SRAM'),
   rp2040: XIP('RP2040 datasheet: no internal flash; weights execute in place from QSPI flash through the 16 KB XIP cache'),
   rp2350: XIP('RP2350 datasheet: QSPI flash execute in place through the 16 KB XIP cache'),
   imxrt1062: XIP('i.MX RT1060 RM: no internal flash; FlexSPI QSPI flash execute in place, Cortex-M7 32 KB L1 caches'),

@@ -26,7 +26,7 @@ import { bundledCpi, cpiFor, type CoreCpi, type CpiTable } from './cpi.js';
 import { layerFeatures, type CpuPath, type LayerFeatures } from './features.js';
 import { buildClass, instructionBuildChoice, opShape, predictShape } from './instructions.js';
 import { defaultPlacement, memoryFactor, memorySystem, streamCyclesPerByte, type Placement } from './memory.js';
-import { partFactor } from './parts.js';
+import { partCpi, partFactor } from './parts.js';
 
 export interface LayerLatency {
   subgraph: number;
@@ -107,7 +107,7 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
   // The MAC model was fitted on boards with their default placement: only a departure from it moves its cycles.
   const macMemFactor = memFactor / memoryFactor(defaultPlacement(mem), mem);
   const choice = instructionBuildChoice(core, support.runtime);
-  const cpi: CoreCpi | null = table && choice ? cpiFor(table, core, support.runtime) : null;
+  const cpi: CoreCpi | null = table && choice ? partCpi(opts.mcu?.id ?? null, support.runtime, cpiFor(table, core, support.runtime)) : null;
   let cycles = 0;
   let low = 0;
   let high = 0;

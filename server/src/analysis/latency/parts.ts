@@ -12,6 +12,7 @@
  */
 import type { Core } from '../../targets/catalog.js';
 import type { Coefficients, CoreFactor } from './coefficients.js';
+import { SPREAD, type CoreCpi } from './cpi.js';
 import type { CpuPath } from './features.js';
 
 interface PartFactor { path: CpuPath; from: Core; why: string }
@@ -30,3 +31,28 @@ export function partFactor(mcuId: string | null, path: CpuPath, k: Coefficients)
   if (!p || !base) return null;
   return { ...base, calibrated: false, basis: p.why };
 }
+
+/**
+ * Parts that run their core's instruction counts and CPI but whose memory system is a prior of their own: the CPI
+ * stays the core's (calibrated elsewhere), the estimate is labelled a prior and gets a prior's range. The ESP32-C3
+ * runs the RV32IMC reference-kernel build's instructions at the RV32IMC CPI (calibrated on the PCL SCEPU02, on-chip
+ * memory), times its own memory term (memory.ts: code and weights execute in place from SPI flash through the 16 KB
+ * cache, the arena in internal SRAM). No ESP32-C3 row enters the CPI.
+ */
+const PART_CPI: Readonly<Record<string, { runtime: string; why: string }>> = {
+  esp32c3: {
+    runtime: 'tflm-reference',
+    why: 'ESP32-C3: the RV32IMC CPI with a memory-term prior for code and weights in SPI flash through the 16 KB cache (no ESP32-C3 row calibrates it)',
+  },
+};
+
+/** The CPI a part runs at: its core's, or, for a part with a memory prior of its own, the same CPI as a prior. */
+export function partCpi(mcuId: string | null, runtime: string, cpi: CoreCpi | null): CoreCpi | null {
+  const p = mcuId === null ? undefined : PART_CPI[mcuId];
+  if (!cpi || !p || p.runtime !== runtime) return cpi;
+  return { ...cpi, calibrated: false, spread: Math.max(cpi.spread, SPREAD.prior), basis: `prior: ${p.why}; CPI from ${cpi.basis.replace(/^prior: /, '')}` };
+}
+
+/** Measured-row parts whose rows calibrate no core CPI and no core range (their estimate is a part prior). */
+export const PART_PRIOR_MCUS: readonly string[] = Object.keys(PART_CPI);
+
