@@ -1,0 +1,101 @@
+/**
+ * The one place where the CLI turns a source model (.onnx, .keras, .h5, a TF.js layers model.json) into what every
+ * command works on: the float32 .tflite bytes `convert` writes, the parsed model, and where it came from. `convert`
+ * writes these bytes; `analyze`, `fit`, `compile`, `quantize`, `calibrate --model` and `lint-firmware --model` use them
+ * in memory (model-file.ts routes to `convertFile`), labelled "as converted by TinyML Lens".
+ */
+import { visible } from '../analysis/text.js';
+import { convertModel, ConvertError, detectFormat, type ConvertedModel, type SourceFormat } from '../convert/index.js';
+import { modelSource, type ModelSource } from '../convert/provenance.js';
+import { LIMITS } from '../files/read.js';
+import { shardReader } from '../files/tfjs-shards.js';
+import type { Model } from '../model/ir.js';
+import { readTflite } from '../model/tflite/reader.js';
+import { capFor, type Write } from './model-file.js';
+
+export type { ModelSource };
+
+/** A source model converted in memory: the .tflite bytes `convert` would write, parsed, and their origin. */
+export interface ConvertedFile {
+  readonly bytes: Uint8Array;
+  readonly model: Model;
+  readonly source: ModelSource;
+  readonly format: SourceFormat;
+  /** What the conversion decided (folded, fused, relaid out), one line each. */
+  readonly notes: readonly string[];
+}
+
+/** The source of each model this process converted (outputs label their figures with it; a .tflite has none). */
+const sources = new WeakMap<Model, ModelSource>();
+
+/** Where `model` came from when the CLI converted it; undefined for a model read from a .tflite. */
+export function sourceOf(model: Model): ModelSource | undefined {
+  return sources.get(model);
+}
+
+/**
+ * The source format of the file at `path` whose first bytes are `head`, or null for a .tflite (or anything else the
+ * .tflite reader should judge). A name ending in .tflite is always a .tflite; otherwise the content decides (an HDF5
+ * or zip signature) and, for a protobuf or JSON, the extension (.onnx, .json), so a malformed .tflite named
+ * otherwise still gets the .tflite reader's located error.
+ */
+export function sourceFormatOf(path: string, head: Uint8Array): SourceFormat | null {
+  if (/\.tflite$/i.test(path)) return null;
+  const format = detectFormat(path, head);
+  if (format === 'keras' || format === 'keras-h5') return format;
+  if (format === 'onnx') return /\.onnx$/i.test(path) ? format : null;
+  return format !== null && /\.json$/i.test(path) ? format : null;
+}
+
+/**
+ * Converts the source `bytes` read from `path` (reading a TF.js model's shards beside it), or gives the exit code after
+ * printing the converter's located reason: 1 for a model the converter cannot map (an unmapped layer or node, a model
+ * out of scope), 2 for an unreadable one. `failed` also sees the converter's error (SARIF output).
+ */
+export function convertFile(path: string, bytes: Uint8Array, format: SourceFormat, err: Write, failed?: (e: ConvertError) => void): ConvertedFile | number {
+  const shards = format === 'tfjs-layers' ? tfjsShards(path, bytes, err) : undefined;
+  if (typeof shards === 'number') return shards;
+  let converted: ConvertedModel;
+  try {
+    converted = convertModel({ format, name: path.split(/[\\/]/).pop() ?? path, bytes, ...(shards ? { shards } : {}) });
+  } catch (e) {
+    if (!(e instanceof ConvertError)) throw e;
+    err(`tinyml-lens: ${visible(path)}: ${visible(e.message)}`);
+    failed?.(e);
+    return e.code === 'unsupported-op' || e.code === 'unsupported-model' ? 1 : 2;
+  }
+  // The builder wrote it: a reader error here is ours, and reaches the user as an internal error.
+  const model = readTflite(converted.tflite);
+  const source = modelSource(format, bytes, model.description);
+  sources.set(model, source);
+  return { bytes: converted.tflite, model, source, format, notes: converted.notes };
+}
+
+/**
+ * The weight shards a TF.js layers model.json names, read inside its folder within the size caps (files/tfjs-shards.ts),
+ * or exit code 2 after saying which shard cannot be read. An unreadable model.json is left to the converter's located error.
+ */
+function tfjsShards(path: string, bytes: Uint8Array, err: Write): Map<string, Uint8Array> | number {
+  const text = new TextDecoder().decode(bytes);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return new Map();
+  }
+  const groups = (json as { weightsManifest?: unknown }).weightsManifest;
+  const read = shardReader(path, text, capFor(LIMITS.model));
+  const shards = new Map<string, Uint8Array>();
+  for (const g of Array.isArray(groups) ? groups : []) {
+    for (const name of Array.isArray(g?.paths) ? g.paths : []) {
+      if (typeof name !== 'string' || shards.has(name)) continue;
+      try {
+        shards.set(name, read(name));
+      } catch (e) {
+        err(`tinyml-lens: ${visible(path)}: cannot read weight shard '${visible(name)}': ${visible((e as Error).message)}`);
+        return 2;
+      }
+    }
+  }
+  return shards;
+}
