@@ -2,9 +2,11 @@
  * Where a converted model comes from, as the CLI and the editor label figures they give for it: "as converted by
  * TinyML Lens (from ONNX opset 13, pytorch 2.1.0)". Pure and cheap: the ONNX opset and producer come from a walk over
  * ModelProto's top-level fields only (the graph is skipped by its length), the Keras version from the description the
- * Keras converter writes into the .tflite.
+ * Keras converter writes into the .tflite. `sourceFormatOf` decides which files the CLI and the language server convert
+ * in memory before analysing them.
  */
 import { decodeUtf8 } from '../model/tflite/utf8.js';
+import { detectFormat } from './detect.js';
 import type { SourceFormat } from './types.js';
 
 /** A converted model's origin: the format, who converted it, and what it was made by (null when the file says nothing). */
@@ -37,6 +39,20 @@ export function modelSource(format: SourceFormat, bytes: Uint8Array, description
     if (producer) from = `${from}, ${producer}`;
   }
   return { format, convertedBy: 'TinyML Lens', from };
+}
+
+/**
+ * The source format of the file at `path` whose first bytes are `head`, or null for a .tflite (or anything else the
+ * .tflite reader should judge). A name ending in .tflite is always a .tflite; otherwise the content decides (an HDF5
+ * or zip signature) and, for a protobuf or JSON, the extension (.onnx, .json), so a malformed .tflite named
+ * otherwise still gets the .tflite reader's located error.
+ */
+export function sourceFormatOf(path: string, head: Uint8Array): SourceFormat | null {
+  if (/\.tflite$/i.test(path)) return null;
+  const format = detectFormat(path, head);
+  if (format === 'keras' || format === 'keras-h5') return format;
+  if (format === 'onnx') return /\.onnx$/i.test(path) ? format : null;
+  return format !== null && /\.json$/i.test(path) ? format : null;
 }
 
 /** "as converted by TinyML Lens (from ONNX opset 13, pytorch 2.1.0)": the one wording every output uses. */
