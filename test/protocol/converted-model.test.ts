@@ -63,7 +63,7 @@ test('a conversion error is model-not-converted on the model: value, with the co
     assert.ok(d, JSON.stringify(ds));
     assert.equal(textAt(text, d.range), model);
     assert.match((d.data as { where: string }).where, where);
-    assert.match(d.message, /not converted by TinyML Lens/);
+    assert.match(String(d.message), /not converted by TinyML Lens/);
     assert.ok(!ds.some((x) => x.code === 'ram-over-budget'), 'no figures for a model that does not convert');
   }
 });
