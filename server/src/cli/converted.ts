@@ -5,8 +5,10 @@
  * in memory (model-file.ts routes to `convertFile`), labelled "as converted by TinyML Lens".
  */
 import { visible } from '../analysis/text.js';
-import { convertModel, ConvertError, detectFormat, type ConvertedModel, type SourceFormat } from '../convert/index.js';
+import { convertModel, ConvertError, type ConvertedModel, type SourceFormat } from '../convert/index.js';
 import { modelSource, type ModelSource } from '../convert/provenance.js';
+
+export { sourceFormatOf } from '../convert/provenance.js';
 import { LIMITS } from '../files/read.js';
 import { shardReader } from '../files/tfjs-shards.js';
 import type { Model } from '../model/ir.js';
@@ -31,20 +33,6 @@ const sources = new WeakMap<Model, ModelSource>();
 /** Where `model` came from when the CLI converted it; undefined for a model read from a .tflite. */
 export function sourceOf(model: Model): ModelSource | undefined {
   return sources.get(model);
-}
-
-/**
- * The source format of the file at `path` whose first bytes are `head`, or null for a .tflite (or anything else the
- * .tflite reader should judge). A name ending in .tflite is always a .tflite; otherwise the content decides (an HDF5
- * or zip signature) and, for a protobuf or JSON, the extension (.onnx, .json), so a malformed .tflite named
- * otherwise still gets the .tflite reader's located error.
- */
-export function sourceFormatOf(path: string, head: Uint8Array): SourceFormat | null {
-  if (/\.tflite$/i.test(path)) return null;
-  const format = detectFormat(path, head);
-  if (format === 'keras' || format === 'keras-h5') return format;
-  if (format === 'onnx') return /\.onnx$/i.test(path) ? format : null;
-  return format !== null && /\.json$/i.test(path) ? format : null;
 }
 
 /**
