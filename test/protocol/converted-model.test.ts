@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import type { CodeLens, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { convertModel } from '../../server/src/convert/index.ts';
@@ -73,4 +75,12 @@ test('a .keras model: figures and no model problem', async () => {
   assert.deepEqual(ds.filter((d) => String(d.code).startsWith('model-') || d.code === 'analysis-limit'), []);
   const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: ws.uri('keras.tinyml.yaml') }, position: { line: 0, character: 9 } });
   assert.match(hoverText(hover), /Keras \.keras file, Keras 3\.4\.1/);
+});
+
+test('the converters run in the analysis worker only: the server bundle carries none of them', () => {
+  const dist = resolve(__dirname, '../../dist');
+  // A string of the ONNX reader's errors: minification keeps it wherever the converter is bundled.
+  const marker = 'ModelProto.opset_import';
+  assert.ok(readFileSync(join(dist, 'analysis-worker.js'), 'utf8').includes(marker));
+  assert.ok(!readFileSync(join(dist, 'server.js'), 'utf8').includes(marker), 'dist/server.js bundles a converter');
 });
