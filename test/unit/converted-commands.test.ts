@@ -136,6 +136,17 @@ test('a .keras file: analyzed as converted, labelled with its Keras version; an 
   assert.match(refused.err, /lambda\.keras: .*fn.*Lambda/);
 });
 
+test('--input-shape NAME=... fixes a source model\'s open dimensions in the converter (the source\'s NCHW layout)', () => {
+  const dyn = join(dir, 'dyn.onnx');
+  writeFileSync(dyn, convNetOnnx(['N', 3, 'H', 'W']));
+  const open = cli('analyze', dyn);
+  assert.equal(open.code, 1);
+  assert.match(open.err, /dyn\.onnx: input 'x': dimension 2 is open/);
+  const fixed = json('analyze', dyn, '--input-shape', 'x=1,3,8,8');
+  assert.deepEqual(without(fixed, 'model', 'source'), without(json('analyze', tflite), 'model'));
+  assert.deepEqual(json('fit', dyn, '--input-shape', 'x=1,3,8,8').targets, json('fit', tflite).targets);
+});
+
 test('a .tflite-named file is never converted: a malformed one gets the .tflite reader\'s located error', () => {
   const named = join(dir, 'onnx-bytes.tflite');
   writeFileSync(named, convNetOnnx());

@@ -12,6 +12,7 @@ export { sourceFormatOf } from '../convert/provenance.js';
 import { LIMITS } from '../files/read.js';
 import { shardReader } from '../files/tfjs-shards.js';
 import type { Model } from '../model/ir.js';
+import type { InputShape } from '../analysis/shapes.js';
 import { readTflite } from '../model/tflite/reader.js';
 import { capFor, type Write } from './model-file.js';
 
@@ -38,14 +39,17 @@ export function sourceOf(model: Model): ModelSource | undefined {
 /**
  * Converts the source `bytes` read from `path` (reading a TF.js model's shards beside it), or gives the exit code after
  * printing the converter's located reason: 1 for a model the converter cannot map (an unmapped layer or node, a model
- * out of scope), 2 for an unreadable one. `failed` also sees the converter's error (SARIF output).
+ * out of scope), 2 for an unreadable one. `failed` also sees the converter's error (SARIF output). `inputShapes`:
+ * the --input-shape entries that name an input, given to the converter in the source's own layout (NCHW for ONNX),
+ * which fixes open dimensions before anything is emitted.
  */
-export function convertFile(path: string, bytes: Uint8Array, format: SourceFormat, err: Write, failed?: (e: ConvertError) => void): ConvertedFile | number {
+export function convertFile(path: string, bytes: Uint8Array, format: SourceFormat, err: Write, failed?: (e: ConvertError) => void, inputShapes: readonly InputShape[] = []): ConvertedFile | number {
   const shards = format === 'tfjs-layers' ? tfjsShards(path, bytes, err) : undefined;
   if (typeof shards === 'number') return shards;
   let converted: ConvertedModel;
   try {
-    converted = convertModel({ format, name: path.split(/[\\/]/).pop() ?? path, bytes, ...(shards ? { shards } : {}) });
+    const named = inputShapes.filter((s) => typeof s.input === 'string').map((s) => [s.input as string, s.shape] as const);
+    converted = convertModel({ format, name: path.split(/[\\/]/).pop() ?? path, bytes, ...(shards ? { shards } : {}) }, named.length ? { inputShapes: new Map(named) } : {});
   } catch (e) {
     if (!(e instanceof ConvertError)) throw e;
     err(`tinyml-lens: ${visible(path)}: ${visible(e.message)}`);

@@ -65,11 +65,16 @@ export function isRuntime(name: string): name is Runtime {
  * source model converted in memory, with its `source`).
  */
 function loadModel(path: string, err: Write, shapes: readonly InputShape[] = []): (ShapedModel & { source?: ModelSource }) | number {
-  const model = loadModelForAnalysis(path, err);
+  const model = loadModelForAnalysis(path, err, undefined, undefined, shapes);
   if (typeof model === 'number') return model;
-  const shaped = shapeModel(model, shapes, err);
   const source = sourceOf(model);
+  const shaped = shapeModel(model, source ? convertedRest(shapes) : shapes, err);
   return typeof shaped === 'number' || !source ? shaped : { ...shaped, source };
+}
+
+/** The --input-shape entries a converted model still takes: by position (the named ones went to the converter). */
+export function convertedRest(shapes: readonly InputShape[]): InputShape[] {
+  return shapes.filter((s) => typeof s.input === 'number');
 }
 
 /** `model` at the shapes given with --input-shape (unchanged without any); exit 2 for a shape that does not fit. */

@@ -20,7 +20,7 @@ import { runCompile } from './compile.js';
 import { runConvert } from './convert.js';
 import { runQuantize } from './quantize.js';
 import type { ProgressStream } from './progress.js';
-import { analyzeTargeted, isRuntime, loadCatalogOption, runFit, shapeModel, shapeNotes, type BatteryOptions } from './fit.js';
+import { analyzeTargeted, convertedRest, isRuntime, loadCatalogOption, runFit, shapeModel, shapeNotes, type BatteryOptions } from './fit.js';
 import type { InputShape } from '../analysis/shapes.js';
 import { parseSize } from '../files/read.js';
 import { reserveApp } from '../analysis/fit-parts.js';
@@ -338,10 +338,10 @@ function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sa
     if (format === 'sarif') out(JSON.stringify(toSarif(path, null, { message: e.message, offset: e.offset }, VERSION), null, 2));
   }, (e) => {
     if (format === 'sarif') out(JSON.stringify(toSarif(path, null, { message: e.message, where: e.where }, VERSION), null, 2));
-  });
+  }, inputShapes);
   if (typeof model === 'number') return model;
   const source = sourceOf(model);
-  const shaped = shapeModel(model, inputShapes, err);
+  const shaped = shapeModel(model, source ? convertedRest(inputShapes) : inputShapes, err);
   if (typeof shaped === 'number') return shaped;
   const report = analyzeModel(shaped.model, runtime);
   report.memory.notes.unshift(...shapeNotes(shaped));

@@ -4,6 +4,7 @@ import { ModelFormatError } from '../model/errors.js';
 import type { Model } from '../model/ir.js';
 import { readTflite, readTfliteSource } from '../model/tflite/reader.js';
 import type { ConvertError, SourceFormat } from '../convert/types.js';
+import type { InputShape } from '../analysis/shapes.js';
 import { convertFile, sourceFormatOf } from './converted.js';
 
 export type Write = (s: string) => void;
@@ -83,9 +84,10 @@ const SNIFF_BYTES = 4096;
 /**
  * The model at `path` for an analysis (readModelForAnalysis; a source model converted in memory, converted.ts), or the
  * exit code after printing why it cannot be read, parsed or converted (the file, the byte offset and field of a
- * malformed model, the converter's located reason; `malformed` and `unconverted` see those errors too).
+ * malformed model, the converter's located reason; `malformed` and `unconverted` see those errors too). A source
+ * model is converted at the `inputShapes` that name an input (converted.ts); the caller applies the rest.
  */
-export function loadModelForAnalysis(path: string, err: Write, malformed?: (e: ModelFormatError) => void, unconverted?: (e: ConvertError) => void): Model | number {
+export function loadModelForAnalysis(path: string, err: Write, malformed?: (e: ModelFormatError) => void, unconverted?: (e: ConvertError) => void, inputShapes: readonly InputShape[] = []): Model | number {
   let read: ModelOrSource;
   try {
     read = readForAnalysis(path);
@@ -100,7 +102,7 @@ export function loadModelForAnalysis(path: string, err: Write, malformed?: (e: M
     return 2;
   }
   if (read.kind === 'tflite') return read.model;
-  const converted = convertFile(path, read.bytes, read.format, err, unconverted);
+  const converted = convertFile(path, read.bytes, read.format, err, unconverted, inputShapes);
   return typeof converted === 'number' ? converted : converted.model;
 }
 

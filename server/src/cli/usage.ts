@@ -45,6 +45,7 @@ Options:
   --input-shape NAME_OR_INDEX=D,D,...  analyze, fit: the shape of an input with a dynamic dimension (repeatable),
               e.g. --input-shape 0=1,96,96,3; the analysis uses it (propagated through the ops whose output shape
               follows from it); without one a dynamic input is analysed at its stored shape, with a warning
+              (an ONNX or Keras model takes NAME=... in the converter, in its own layout: NCHW for ONNX)
   --out DIR          compile: the output folder (default: NAME_tflm beside the model)
   --name NAME        compile: snake_case base of the generated names (default: from the file name)
   --arena-margin PCT compile: percent added to the minimum arena (default 0)

@@ -6,10 +6,13 @@
 import { strToU8, zipSync } from 'fflate';
 import { buildOnnx, node, randomValues } from './onnx-models.ts';
 
-/** Conv (padded, ReLU fused), global pooling, flatten, MatMul: CONV_2D, MEAN, RESHAPE, FULLY_CONNECTED once converted. */
-export function convNetOnnx(): Uint8Array {
+/**
+ * Conv (padded, ReLU fused), global pooling, flatten, MatMul: CONV_2D, MEAN, RESHAPE, FULLY_CONNECTED once converted.
+ * `shape`: the input's declared shape (names for open dimensions), [1, 3, 8, 8] by default.
+ */
+export function convNetOnnx(shape: readonly (number | string)[] = [1, 3, 8, 8]): Uint8Array {
   return buildOnnx({
-    inputs: [{ name: 'x', shape: [1, 3, 8, 8] }], outputs: [{ name: 'y' }],
+    inputs: [{ name: 'x', shape }], outputs: [{ name: 'y' }],
     inits: [{ name: 'w', dims: [4, 3, 3, 3], data: randomValues(108, 1) }, { name: 'fc', dims: [4, 2], data: randomValues(8, 2) }],
     nodes: [node('Conv', ['x', 'w'], ['c'], { pads: [1, 1, 1, 1] }), node('Relu', ['c'], ['r']), node('GlobalAveragePool', ['r'], ['p']),
       node('Flatten', ['p'], ['f']), node('MatMul', ['f', 'fc'], ['y'])],
