@@ -279,7 +279,9 @@ export class ModelCache {
       return { kind: 'unreadable', path, reason: e.reason };
     }
     // A source model converts to other bytes than it is: its format is part of the content key.
-    const format = sourceFormatOf(path, bytes.subarray(0, 4096));
+    // TF.js models are TfjsCache's (tfjs-models.ts), shards and all: a .json here is judged by the .tflite reader as before.
+    const sniffed = sourceFormatOf(path, bytes.subarray(0, 4096));
+    const format = sniffed === 'tfjs-layers' || sniffed === 'tfjs-graph' ? null : sniffed;
     const hash = createHash('sha256').update(format ?? '').update(bytes).digest('hex');
     return this.parse(path, hash, bytes, format);
   }
