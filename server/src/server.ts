@@ -299,7 +299,7 @@ connection.onInitialized(() => {
   // Model files change outside the editor (a training script rewrites them); watch them so manifests re-check. TF.js
   // weight shards are usually *.bin; shards named otherwise get their own watcher once a model.json names them.
   if (dynamicWatchers) {
-    const watchers = ['**/*.tflite', '**/model.json', '**/*.model.json', '**/*.bin', `**/${WORKSPACE_CATALOG}`, '**/*.elf', '**/*.map', '**/*.tinyml.{yaml,json}', '**/tinyml.yaml'].map((globPattern) => ({ globPattern }));
+    const watchers = ['**/*.tflite', '**/*.onnx', '**/*.keras', '**/*.h5', '**/model.json', '**/*.model.json', '**/*.bin', `**/${WORKSPACE_CATALOG}`, '**/*.elf', '**/*.map', '**/*.tinyml.{yaml,json}', '**/tinyml.yaml'].map((globPattern) => ({ globPattern }));
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers });
   }
   if (folderChanges) {

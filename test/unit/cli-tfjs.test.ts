@@ -110,12 +110,13 @@ test('a model.json that is not a TF.js model, or no file: exit 2', async () => {
   assert.match(none.err, /no such file/);
 });
 
-test('compile, quantize, fit and --target need a .tflite: a usage error naming it, exit 2', async () => {
+test('compile, quantize, fit and analyze --target/--clock convert a layers model.json: its unmapped layer is exit 1, named', async () => {
   const path = write('usage', layers);
-  for (const args of [['compile', path], ['quantize', path, '--out', join(root, 'x.tflite'), '--random', '4'], ['fit', path], ['analyze', path, '--target', 'nrf52840'], ['analyze', path, '--clock', '64MHz']]) {
+  for (const args of [['compile', path], ['quantize', path, '--out', join(root, 'x.tflite'), '--random', '4'], ['fit', path], ['analyze', path, '--target', 'nrf52840'], ['analyze', path, '--clock', '64MHz', '--target', 'cortex-m4f']]) {
     const r = await cliAsync(...args);
-    assert.equal(r.code, 2, args.join(' '));
-    assert.match(r.err, /needs a \.tflite: convert .*model\.json first/, args.join(' '));
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.err}`);
+    assert.match(r.err, /model\.json: .*\(ThresholdedReLU\)/, args.join(' '));
+    assert.doesNotMatch(r.err, /needs a \.tflite/);
   }
 });
 

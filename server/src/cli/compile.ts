@@ -14,8 +14,11 @@ import { CodegenError, generateTflmProject, identifierFor } from '../codegen/tfl
 import { FileError, LIMITS } from '../files/read.js';
 import { OutputFolder } from '../files/write.js';
 import { formatBytes } from './format.js';
+import { visible } from '../analysis/text.js';
+import { sourceLabel } from '../convert/provenance.js';
 import { targetSuggestion } from './fit.js';
 import { capFor, loadModelFile, type Write } from './model-file.js';
+import { sourceOf } from './model-source.js';
 
 export interface CompileOptions {
   /** null: the target's runtime (as `fit` picks it), else tflm-cmsis-nn. */
@@ -66,6 +69,8 @@ export function runCompile(path: string, opts: CompileOptions, out: Write, err: 
   }
   const written = writeAll(dir, opts.out !== undefined, result.files, opts.force, err);
   if (written !== 0) return written;
+  const source = sourceOf(file.model);
+  if (source) out(`model: ${visible(sourceLabel(source))}: the C array holds the float32 .tflite \`convert\` writes`);
   out(`wrote ${result.files.length} files to ${dir}:`);
   for (const f of result.files) out(`  ${f.path}`);
   out(`tensor arena ${formatBytes(result.arenaBytes)} (${kernels} kernels); ${result.ops.length} kernel${result.ops.length === 1 ? '' : 's'} registered: ${result.ops.map((o) => o.op).join(', ')}`);

@@ -6,14 +6,13 @@
  */
 import { analyzeModel, RUNTIMES } from '../analysis/report.js';
 import { visible } from '../analysis/text.js';
-import { convertModel, ConvertError, detectFormat, type ConvertedModel } from '../convert/index.js';
-import { FileError, LIMITS } from '../files/read.js';
-import { shardReader } from '../files/tfjs-shards.js';
+import { detectFormat } from '../convert/index.js';
+import { FileError } from '../files/read.js';
 import { writeFileSafely } from '../files/write.js';
-import { readTflite } from '../model/tflite/reader.js';
 import type { Model } from '../model/ir.js';
 import { formatBytes } from './format.js';
-import { capFor, fileErrorLine, readModelBytes, type Write } from './model-file.js';
+import { convertFile } from './converted.js';
+import { fileErrorLine, readModelBytes, type Write } from './model-file.js';
 import type { ProgressStream } from './progress.js';
 import { destinationOk, quantizeAndWrite, type QuantizeOptions } from './quantize.js';
 
@@ -36,17 +35,9 @@ export function runConvert(path: string, opts: ConvertCliOptions, out: Write, er
     err(`tinyml-lens: ${visible(path)}: not a model convert reads (.onnx, .keras, .h5 or a TF.js layers model.json)${/\.tflite$/i.test(path) ? ': it is already a .tflite' : ''}`);
     return 2;
   }
-  const shards = format === 'tfjs-layers' ? tfjsShards(path, bytes, err) : undefined;
-  if (typeof shards === 'number') return shards;
-  let converted: ConvertedModel;
-  try {
-    converted = convertModel({ format, name: path.split(/[\\/]/).pop() ?? path, bytes, ...(shards ? { shards } : {}) });
-  } catch (e) {
-    if (!(e instanceof ConvertError)) throw e;
-    err(`tinyml-lens: ${visible(path)}: ${visible(e.message)}`);
-    return e.code === 'unsupported-op' || e.code === 'unsupported-model' ? 1 : 2;
-  }
-  const model = readTflite(converted.tflite);
+  const converted = convertFile(path, bytes, format, err);
+  if (typeof converted === 'number') return converted;
+  const model = converted.model;
   if (opts.format === 'text') {
     out(`converted ${visible(path)} (${format}) to a float32 .tflite${opts.int8 ? ', then int8' : ''}: ${opsLine(model)}`);
     for (const n of converted.notes) out(`  ${visible(n)}`);
@@ -56,7 +47,7 @@ export function runConvert(path: string, opts: ConvertCliOptions, out: Write, er
     return quantizeAndWrite(`${path} (as converted by TinyML Lens)`, model, { ...opts.int8, out: opts.out, force: opts.force }, out, err, progress);
   }
   try {
-    writeFileSafely(opts.out, converted.tflite, { replace: opts.force });
+    writeFileSafely(opts.out, converted.bytes, { replace: opts.force });
   } catch (e) {
     if (!(e instanceof FileError)) throw e;
     err(e.code === 'exists' ? `tinyml-lens: not overwriting ${opts.out} (use --force to replace it)` : fileErrorLine('write', e));
@@ -65,44 +56,15 @@ export function runConvert(path: string, opts: ConvertCliOptions, out: Write, er
   const arenas = RUNTIMES.map((runtime) => ({ runtime, report: analyzeModel(model, runtime) }));
   if (opts.format === 'json') {
     out(JSON.stringify({
-      source: path, format, out: opts.out, bytes: converted.tflite.length, notes: converted.notes,
+      source: path, format, out: opts.out, bytes: converted.bytes.length, notes: converted.notes,
       ops: Object.fromEntries(opCounts(model)),
       arena: Object.fromEntries(arenas.map((a) => [a.runtime, { status: a.report.status, minArenaBytes: a.report.memory.minArenaBytes }])),
     }, null, 2));
   } else {
-    out(`wrote ${visible(opts.out)} (${formatBytes(converted.tflite.length)}, float32)`);
+    out(`wrote ${visible(opts.out)} (${formatBytes(converted.bytes.length)}, float32)`);
     for (const a of arenas) out(`tensor arena  ${formatBytes(a.report.memory.minArenaBytes)} (${a.runtime}${a.report.status === 'ok' ? '' : `: ${a.report.status}`})`);
   }
   return 0;
-}
-
-/**
- * The weight shards a TF.js layers model.json names, read inside its folder within the size caps (files/tfjs-shards.ts),
- * or exit code 2 after saying which shard cannot be read. An unreadable model.json is left to the converter's located error.
- */
-function tfjsShards(path: string, bytes: Uint8Array, err: Write): Map<string, Uint8Array> | number {
-  const text = new TextDecoder().decode(bytes);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return new Map();
-  }
-  const groups = (json as { weightsManifest?: unknown }).weightsManifest;
-  const read = shardReader(path, text, capFor(LIMITS.model));
-  const shards = new Map<string, Uint8Array>();
-  for (const g of Array.isArray(groups) ? groups : []) {
-    for (const name of Array.isArray(g?.paths) ? g.paths : []) {
-      if (typeof name !== 'string' || shards.has(name)) continue;
-      try {
-        shards.set(name, read(name));
-      } catch (e) {
-        err(`tinyml-lens: ${visible(path)}: cannot read weight shard '${visible(name)}': ${visible((e as Error).message)}`);
-        return 2;
-      }
-    }
-  }
-  return shards;
 }
 
 function opCounts(model: Model): Map<string, number> {

@@ -16,7 +16,8 @@ import { codePathFor } from '../targets/code-path.js';
 import { DataFileError } from '../targets/schema.js';
 import { FileError, LIMITS, readTextFile } from '../files/read.js';
 import { fitPartsLines, verdictText } from './fit-parts.js';
-import { formatBytes, toJson, toText } from './format.js';
+import { formatBytes, sourceJson, sourceText, toJson, toText } from './format.js';
+import { sourceOf, type ModelSource } from './model-source.js';
 import { capFor, fileErrorLine, loadModelForAnalysis } from './model-file.js';
 import { toSarif } from './sarif.js';
 
@@ -59,10 +60,21 @@ export function isRuntime(name: string): name is Runtime {
   return (SUPPORT_RUNTIMES as readonly string[]).includes(name);
 }
 
-/** The model for `fit` / `analyze --target`, read as `analyze` reads it: a file over 2 GiB by offset, never whole. */
-function loadModel(path: string, err: Write, shapes: readonly InputShape[] = []): ShapedModel | number {
-  const model = loadModelForAnalysis(path, err);
-  return typeof model === 'number' ? model : shapeModel(model, shapes, err);
+/**
+ * The model for `fit` / `analyze --target`, read as `analyze` reads it (a file over 2 GiB by offset, never whole; a
+ * source model converted in memory, with its `source`).
+ */
+function loadModel(path: string, err: Write, shapes: readonly InputShape[] = []): (ShapedModel & { source?: ModelSource }) | number {
+  const model = loadModelForAnalysis(path, err, undefined, undefined, shapes);
+  if (typeof model === 'number') return model;
+  const source = sourceOf(model);
+  const shaped = shapeModel(model, source ? convertedRest(shapes) : shapes, err);
+  return typeof shaped === 'number' || !source ? shaped : { ...shaped, source };
+}
+
+/** The --input-shape entries a converted model still takes: by position (the named ones went to the converter). */
+export function convertedRest(shapes: readonly InputShape[]): InputShape[] {
+  return shapes.filter((s) => typeof s.input === 'number');
 }
 
 /** `model` at the shapes given with --input-shape (unchanged without any); exit 2 for a shape that does not fit. */
@@ -169,10 +181,10 @@ export function analyzeTargeted(path: string, opts: TargetedOptions, out: Write,
   if (opts.runtime === null && target) tr.notes.push(`Runtime ${runtime} chosen for ${target.mcu?.displayName ?? target.id} (the one fit picks for it); --runtime picks another.`);
   const report = supportAsReport(tr);
   const battery = opts.battery && tr.energy ? batteryEstimate(tr.energy, opts.battery) : null;
-  if (opts.format === 'json') out(JSON.stringify({ ...targetJson(path, tr, withTarget), runtimeChosenBy: opts.runtime === null && target ? 'target' : 'option', battery }, null, 2));
-  else if (opts.format === 'sarif') out(JSON.stringify(toSarif(path, report, null, '0.1.0'), null, 2));
+  if (opts.format === 'json') out(JSON.stringify({ ...targetJson(path, tr, withTarget, shaped.source), runtimeChosenBy: opts.runtime === null && target ? 'target' : 'option', battery }, null, 2));
+  else if (opts.format === 'sarif') out(JSON.stringify(toSarif(path, report, null, '0.1.0', shaped.source), null, 2));
   else {
-    const text = targetText(path, tr, report, withTarget);
+    const text = targetText(path, tr, report, withTarget, shaped.source);
     out(opts.battery ? `${text}\n${batteryLine(battery, opts.battery)}` : text);
   }
   return tr.support.unsupported.length > 0 ? 1 : 0;
@@ -202,8 +214,8 @@ function supportAsReport(tr: TargetReport): AnalysisReport {
 }
 
 /** The JSON of `analyze` with the target fields: `target`, `latency`, `energy`, `fit`, and per layer `support`, `ms`. */
-export function targetJson(path: string, tr: TargetReport, withTarget: boolean): object {
-  const base = toJson(path, supportAsReport(tr)) as Record<string, unknown> & { layers: object[] };
+export function targetJson(path: string, tr: TargetReport, withTarget: boolean, source?: ModelSource): object {
+  const base = toJson(path, supportAsReport(tr), source) as Record<string, unknown> & { layers: object[] };
   const support = new Map(tr.support.layers.map((l) => [`${l.subgraph}/${l.index}`, l]));
   const ms = new Map((tr.latency?.layers ?? []).map((l) => [`${l.subgraph}/${l.index}`, l.ms]));
   const lat = tr.latency;
@@ -250,8 +262,8 @@ function batteryLine(b: BatteryEstimate | null, o: BatteryOptions): string {
   return `battery           ${range(b.lowDays, b.days, b.highDays, 'days')} ${setup}`;
 }
 
-function targetText(path: string, tr: TargetReport, report: AnalysisReport, withTarget: boolean): string {
-  const text = toText(path, report);
+function targetText(path: string, tr: TargetReport, report: AnalysisReport, withTarget: boolean, source?: ModelSource): string {
+  const text = toText(path, report, source);
   // The header names the runtime analysed; its memory figures may come from the closest TFLM kernel set (a note says so).
   const header = `${visible(path)} on ${report.runtime}`;
   const lines = [tr.runtime !== report.runtime && text.startsWith(header) ? `${visible(path)} on ${tr.runtime} (memory from TFLM's ${report.runtime} kernels)${text.slice(header.length)}` : text, ''];
@@ -295,7 +307,7 @@ export function runFit(path: string, runtime: Runtime | null, format: 'text' | '
   }
   rows.sort(fitOrder);
   if (format === 'json') {
-    out(JSON.stringify({ model: path, targets: rows.map((r) => ({
+    out(JSON.stringify({ model: path, ...sourceJson(shaped.source), targets: rows.map((r) => ({
       id: r.target.id, core: r.target.core, runtime: r.runtime, codePath: r.memory.codePath, clockMHz: r.clockMHz, fit: r.fit,
       arenaBytes: r.memory.memory.minArenaBytes, memoryEstimated: r.memoryEstimated, flashBytes: r.memory.flash.modelBytes,
       latency: r.latency && { ms: r.latency.ms, lowMs: r.latency.lowMs, highMs: r.latency.highMs, calibrated: r.latency.calibrated },
@@ -304,7 +316,7 @@ export function runFit(path: string, runtime: Runtime | null, format: 'text' | '
       referenceOnly: r.support.layers.filter((l) => l.verdict === 'reference').length,
     })) }, null, 2));
   } else {
-    out(fitTable(path, rows));
+    out(fitTable(path, rows, shaped.source));
   }
   return rows.some((r) => r.fit.fits === true) ? 0 : 1;
 }
@@ -315,7 +327,7 @@ function fitOrder(a: TargetReport, b: TargetReport): number {
   return rank(a) - rank(b) || ram(a) - ram(b) || (a.fit.flashBudgetBytes ?? Infinity) - (b.fit.flashBudgetBytes ?? Infinity) || a.target.id.localeCompare(b.target.id);
 }
 
-function fitTable(path: string, rows: TargetReport[]): string {
+function fitTable(path: string, rows: TargetReport[], source?: ModelSource): string {
   const kib = (b: number | null): string => (b === null ? '?' : `${(b / 1024).toFixed(0)}K`);
   const header = ['target', 'core', 'MHz', 'runtime', 'arena/region', 'RAM need', 'flash need', 'counted', 'latency ms', 'ops', 'fits'];
   const basis = { exact: '', measured: '(meas)', estimated: '(est)', 'user-given': '(user)' } as const;
@@ -340,7 +352,7 @@ function fitTable(path: string, rows: TargetReport[]): string {
   const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const missing = [...new Set(rows.flatMap((r) => [...r.fit.parts.flash.notCounted, ...r.fit.parts.ram.notCounted]))];
   return [
-    `${visible(path)}: every catalog target, smallest fitting first`, '',
+    `${visible(path)}: every catalog target, smallest fitting first`, ...(source ? [sourceText(source)] : []), '',
     fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt), '',
     'arena = kTensorArenaSize against the RAM region that holds it (the largest on-chip one); ~ = estimated kernel set;',
     'RAM need = arena + TFLM static RAM + app; flash need = model + TFLM runtime and kernels + app; counted = the flash parts',

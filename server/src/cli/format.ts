@@ -1,5 +1,6 @@
 import type { AnalysisReport, LayerReport } from '../analysis/report.js';
 import { visible } from '../analysis/text.js';
+import { sourceLabel, type ModelSource } from '../convert/provenance.js';
 
 // Thousands separators: integers (every figure in the table) grouped by hand, as en-US does, since a formatter call per
 // cell is what a 100,000-row table feels; anything else through one formatter made on first use (toLocaleString would
@@ -33,10 +34,14 @@ export function formatCount(n: number): string {
   return grouped.format(n);
 }
 
-/** The JSON document `analyze --format json` prints (documented in README.md). */
-export function toJson(modelPath: string, report: AnalysisReport): object {
+/**
+ * The JSON document `analyze --format json` prints (documented in README.md); `source`: where a model converted in
+ * memory came from (absent for a .tflite).
+ */
+export function toJson(modelPath: string, report: AnalysisReport, source?: ModelSource): object {
   return {
     model: modelPath,
+    ...sourceJson(source),
     runtime: report.runtime,
     codePath: report.codePath,
     status: report.status,
@@ -49,10 +54,24 @@ export function toJson(modelPath: string, report: AnalysisReport): object {
   };
 }
 
-/** The per-layer table and totals of `analyze --format text`; names from the model (and its path) through `visible`. */
-export function toText(modelPath: string, report: AnalysisReport): string {
+/** `source: {format, convertedBy, from}` for a model converted in memory; nothing for a .tflite. */
+export function sourceJson(source: ModelSource | undefined): { source?: ModelSource } {
+  return source ? { source: { format: source.format, convertedBy: source.convertedBy, from: source.from } } : {};
+}
+
+/** The line under a text report's title for a model converted in memory (its figures are those of what `convert` writes). */
+export function sourceText(source: ModelSource): string {
+  return `${visible(sourceLabel(source))}: the float32 .tflite \`convert\` writes, analysed in memory`;
+}
+
+/**
+ * The per-layer table and totals of `analyze --format text`; names from the model (and its path) through `visible`.
+ * A converted model (`source`) says so once, under the title.
+ */
+export function toText(modelPath: string, report: AnalysisReport, source?: ModelSource): string {
   const lines: string[] = [];
   lines.push(`${visible(modelPath)} on ${report.runtime}`);
+  if (source) lines.push(sourceText(source));
   lines.push('');
   const header = ['#', 'op', 'output shape', 'dtype', 'MACs', 'weights', 'live arena', ''];
   const multi = report.layers.some((x) => x.subgraph !== 0);

@@ -8,6 +8,7 @@
 type CalibrateModule = typeof import('./calibrate.js');
 type CompileModule = typeof import('./compile.js');
 type ConvertModule = typeof import('./convert.js');
+type ConvertedModule = typeof import('./converted.js');
 type QuantizeModule = typeof import('./quantize.js');
 type FitModule = typeof import('./fit.js');
 type FitPartsModule = typeof import('../analysis/fit-parts.js');
@@ -17,6 +18,8 @@ type FirmwareModule = typeof import('./firmware.js');
 export const calibrateCommand = (): CalibrateModule => require('./calibrate.js') as CalibrateModule;
 export const compileCommand = (): CompileModule => require('./compile.js') as CompileModule;
 export const convertCommand = (): ConvertModule => require('./convert.js') as ConvertModule;
+/** A source model (.onnx, .keras, .h5, model.json) converted in memory for any command (model-file.ts). */
+export const convertedCommand = (): ConvertedModule => require('./converted.js') as ConvertedModule;
 export const quantizeCommand = (): QuantizeModule => require('./quantize.js') as QuantizeModule;
 /** fit, analyze --target, the --catalog option and --input-shape. */
 export const fitCommand = (): FitModule => require('./fit.js') as FitModule;

@@ -24,6 +24,7 @@ import { parseSize } from '../files/read.js';
 import type { FitOptions } from '../analysis/latency/target.js';
 import type { AppPart } from '../targets/fit.js';
 import { fileLimits, loadModelForAnalysis } from './model-file.js';
+import { sourceOf } from './model-source.js';
 import { toSarif } from './sarif.js';
 // Every command module but analyze's is required on first use (lazy.ts): start-up compiles and runs only what it needs.
 import { calibrateCommand, compileCommand, convertCommand as convertModule, firmwareCommand, fitCommand, fitParts, isTfjsModelPath, quantizeCommand, tfjsCommand } from './lazy.js';
@@ -132,8 +133,8 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
     if (command !== 'compile' && compileOnly.length) throw new UsageError(`--${compileOnly[0]} is an option of compile`);
     const quantizeOnly = (['data', 'random', 'range', 'io', 'quiet'] as const).filter((o) => values[o] !== undefined);
     if (command !== 'quantize' && quantizeOnly.length) throw new UsageError(`--${quantizeOnly[0]} is an option of quantize`);
-    const tfjs = rest.length === 1 && isTfjsModelPath(rest[0]!);
-    if (tfjs && command !== 'analyze') throw new UsageError(`${command} needs a .tflite: convert ${rest[0]} first (TF.js models are analysed with analyze only)`);
+    // analyze gives a model.json the TF.js report (with the converted figures); the other commands convert a layers model.
+    const tfjs = command === 'analyze' && rest.length === 1 && isTfjsModelPath(rest[0]!);
     if (command === 'quantize') {
       if (rest.length !== 1) throw new UsageError('quantize takes exactly one model file');
       return quantizeCommand().runQuantize(rest[0]!, quantizeOptions(values), out, err, progress);
@@ -170,7 +171,6 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format '${format}' (text, json or sarif)`);
     const battery = batteryOptions(values);
     if (values.firmware !== undefined) {
-      if (tfjs) throw new UsageError(`--firmware needs a .tflite: convert ${rest[0]} first`);
       if (format === 'sarif') throw new UsageError('analyze --firmware prints text or json');
       if (!(RUNTIMES as readonly string[]).includes(runtime)) throw new UsageError(`--firmware needs a TFLM runtime (${RUNTIMES.join(', ')}) for the arena figure`);
       const analyzeTo = (o: (s: string) => void, app: AppPart | null): number => (values.target !== undefined || values.clock !== undefined || battery
@@ -178,10 +178,9 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
         : analyze(rest[0]!, runtime as KernelSet, format as 'text' | 'json', inputShapes, o, err));
       return firmwareCommand().runAnalyzeWithFirmware(rest[0]!, runtime as KernelSet, { firmware: values.firmware, ...(values.map !== undefined ? { map: values.map } : {}), ...(values.target !== undefined ? { target: values.target } : {}), catalog: boards(), format: format as 'text' | 'json' }, analyzeTo, out, err);
     }
-    if (tfjs) {
-      const option = (['target', 'clock'] as const).find((o) => values[o] !== undefined) ?? (battery ? 'battery-mah' : null);
-      if (option) throw new UsageError(`--${option} needs a .tflite: convert ${rest[0]} first (TF.js models get op support and RAM/flash estimates only)`);
-      if (inputShapes.length) throw new UsageError('--input-shape needs a .tflite (a TF.js model is analysed at its layers\' own shapes)');
+    // A model.json alone gets the TF.js report; with a target, a clock, battery or input shapes, the model as converted.
+    const needsTflite = values.target !== undefined || values.clock !== undefined || battery !== null || inputShapes.length > 0;
+    if (tfjs && !needsTflite) {
       return tfjsCommand().analyzeTfjsFile(rest[0]!, runtime, format as 'text' | 'json' | 'sarif', VERSION, out, err).catch((e: unknown) => failure(e, err));
     }
     if (battery && values.target === undefined) throw new UsageError('the battery options need --target (a board with measured active power)');
@@ -338,16 +337,19 @@ function parseInputShape(text: string): InputShape {
 function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sarif', inputShapes: readonly InputShape[], out: (s: string) => void, err: (s: string) => void): number {
   const model = loadModelForAnalysis(path, err, (e) => {
     if (format === 'sarif') out(JSON.stringify(toSarif(path, null, { message: e.message, offset: e.offset }, VERSION), null, 2));
-  });
+  }, (e) => {
+    if (format === 'sarif') out(JSON.stringify(toSarif(path, null, { message: e.message, where: e.where }, VERSION), null, 2));
+  }, inputShapes);
   if (typeof model === 'number') return model;
-  const shaped = inputShapes.length === 0 ? { model, applied: [], unresolved: [] } : fitCommand().shapeModel(model, inputShapes, err);
+  const source = sourceOf(model);
+  const shaped = inputShapes.length === 0 ? { model, applied: [], unresolved: [] } : fitCommand().shapeModel(model, source ? fitCommand().convertedRest(inputShapes) : inputShapes, err);
   if (typeof shaped === 'number') return shaped;
   const report = analyzeModel(shaped.model, runtime);
   if (inputShapes.length) report.memory.notes.unshift(...fitCommand().shapeNotes(shaped));
   // Written in chunks of lines (json-out.ts): a 100,000-layer report never becomes one string.
-  if (format === 'json') writeJson(toJson(path, report), out);
-  else if (format === 'sarif') writeJson(toSarif(path, report, null, VERSION), out);
-  else out(toText(path, report));
+  if (format === 'json') writeJson(toJson(path, report, source), out);
+  else if (format === 'sarif') writeJson(toSarif(path, report, null, VERSION, source), out);
+  else out(toText(path, report, source));
   // An op that fails in AllocateTensors() or only at Invoke(): either way the model does not run.
   return report.unsupportedOps.length === 0 ? 0 : 1;
 }

@@ -3,6 +3,10 @@ import { FileError, GiB, LIMITS, openRegularFile, tooLarge } from '../files/read
 import { ModelFormatError } from '../model/errors.js';
 import type { Model } from '../model/ir.js';
 import { readTflite, readTfliteSource } from '../model/tflite/reader.js';
+import type { ConvertError, SourceFormat } from '../convert/types.js';
+import type { InputShape } from '../analysis/shapes.js';
+import { sourceFormatOf } from '../convert/provenance.js';
+import { convertedCommand } from './lazy.js';
 
 export type Write = (s: string) => void;
 
@@ -55,10 +59,16 @@ export function parseModel(path: string, bytes: Uint8Array, err: Write): Model |
   }
 }
 
-/** Reads and parses a model file whole (`whole`: why the command needs all of it): the model, or exit code 2. */
+/**
+ * Reads and parses a model file whole (`whole`: why the command needs all of it): the model and the bytes it was read
+ * from, or exit code 2 (1 for a source model the converter cannot map). A source model (.onnx, .keras, .h5, a TF.js
+ * layers model.json) is converted in memory (converted.ts): its bytes are the .tflite `convert` writes.
+ */
 export function loadModelFile(path: string, err: Write, maxBytes = capFor(LIMITS.model), whole?: string): { bytes: Uint8Array; model: Model } | number {
   const bytes = readModelBytes(path, err, maxBytes, whole);
   if (typeof bytes === 'number') return bytes;
+  const format = sourceFormatOf(path, bytes.subarray(0, SNIFF_BYTES));
+  if (format !== null) return convertedCommand().convertFile(path, bytes, format, err);
   const model = parseModel(path, bytes, err);
   return typeof model === 'number' ? model : { bytes, model };
 }
@@ -69,13 +79,19 @@ function wholeTooLarge(path: string, size: number, why: string): FileError {
     + 'a .tflite this large keeps its buffers after the flatbuffer (offset/size), where TFLM cannot read them; `analyze` and `fit` read such a file by offset');
 }
 
+/** How much of a file's start decides its format (converted.ts `sourceFormatOf`). */
+const SNIFF_BYTES = 4096;
+
 /**
- * The model at `path` for an analysis (readModelForAnalysis), or exit code 2 after printing why it cannot be read or
- * parsed (the file, or the byte offset and field of a malformed model; `malformed` sees that error too).
+ * The model at `path` for an analysis (readModelForAnalysis; a source model converted in memory, converted.ts), or the
+ * exit code after printing why it cannot be read, parsed or converted (the file, the byte offset and field of a
+ * malformed model, the converter's located reason; `malformed` and `unconverted` see those errors too). A source
+ * model is converted at the `inputShapes` that name an input (converted.ts); the caller applies the rest.
  */
-export function loadModelForAnalysis(path: string, err: Write, malformed?: (e: ModelFormatError) => void): Model | number {
+export function loadModelForAnalysis(path: string, err: Write, malformed?: (e: ModelFormatError) => void, unconverted?: (e: ConvertError) => void, inputShapes: readonly InputShape[] = []): Model | number {
+  let read: ModelOrSource;
   try {
-    return readModelForAnalysis(path);
+    read = readForAnalysis(path);
   } catch (e) {
     if (e instanceof FileError) {
       err(fileErrorLine('read', e));
@@ -86,23 +102,40 @@ export function loadModelForAnalysis(path: string, err: Write, malformed?: (e: M
     malformed?.(e);
     return 2;
   }
+  if (read.kind === 'tflite') return read.model;
+  const converted = convertedCommand().convertFile(path, read.bytes, read.format, err, unconverted, inputShapes);
+  return typeof converted === 'number' ? converted : converted.model;
 }
 
 /**
- * The model at `path` for an analysis, reading no more of the file than it needs: a file up to 2 GiB whole (within
+ * The .tflite at `path` for an analysis, reading no more of the file than it needs: a file up to 2 GiB whole (within
  * `maxBytes`), a larger one only its flatbuffer part and the few bytes after it the IR holds (readTfliteSource; its
- * buffers are located, not read). Throws FileError or ModelFormatError. `opened` sees the file (tests count its reads).
+ * buffers are located, not read). Throws FileError or ModelFormatError, and FileError `not-a-file` for a source
+ * model (loadModelForAnalysis converts those). `opened` sees the file (tests count its reads).
  */
 export function readModelForAnalysis(path: string, maxBytes = capFor(LIMITS.model), opened?: (file: { readonly bytesRead: number }) => void): Model {
+  const read = readForAnalysis(path, maxBytes, opened);
+  if (read.kind === 'source') throw new FileError('not-a-file', path, `is a ${read.format} model, not a .tflite: it needs converting first`);
+  return read.model;
+}
+
+type ModelOrSource = { readonly kind: 'tflite'; readonly model: Model } | { readonly kind: 'source'; readonly format: SourceFormat; readonly bytes: Uint8Array };
+
+/** readModelForAnalysis, which leaves a source model's bytes to the converter (it needs them whole, so up to 2 GiB). */
+function readForAnalysis(path: string, maxBytes = capFor(LIMITS.model), opened?: (file: { readonly bytesRead: number }) => void): ModelOrSource {
   const options = { maxBytes, raise: 'use --max-file-size to raise it' };
   const file = openRegularFile(path, { maxBytes: Number.MAX_SAFE_INTEGER });
   opened?.(file);
   try {
     if (file.size <= FLATBUFFER_MAX) {
       if (file.size > maxBytes) throw tooLarge(path, file.size, options);
-      return readTflite(file.read(0, file.size));
+      const bytes = file.read(0, file.size);
+      const format = sourceFormatOf(path, bytes.subarray(0, SNIFF_BYTES));
+      return format === null ? { kind: 'tflite', model: readTflite(bytes) } : { kind: 'source', format, bytes };
     }
-    return readTfliteSource(file, { maxBytes: Math.min(maxBytes, FLATBUFFER_MAX) });
+    // Named by its extension only: the .tflite reader below reads no byte more than it needs (tests count them).
+    if (/\.(onnx|keras|h5|hdf5|json)$/i.test(path)) throw wholeTooLarge(path, file.size, 'a source model is converted whole');
+    return { kind: 'tflite', model: readTfliteSource(file, { maxBytes: Math.min(maxBytes, FLATBUFFER_MAX) }) };
   } finally {
     file.close();
   }

@@ -13,6 +13,8 @@ import { prepareFloatModel, QuantizeError, quantizeModel, randomSamples, type Io
 import type { Model } from '../model/ir.js';
 import { formatBytes } from './format.js';
 import { fileErrorLine, loadModelFile, type Write } from './model-file.js';
+import { sourceOf } from './model-source.js';
+import { sourceLabel } from '../convert/provenance.js';
 import { progressBar, type ProgressStream } from './progress.js';
 
 export interface QuantizeOptions {
@@ -36,7 +38,8 @@ export function runQuantize(path: string, opts: QuantizeOptions, out: Write, err
   if (inWay !== 0) return inWay;
   const file = loadModelFile(path, err, undefined, 'quantize runs the float model with all its weights in memory, and writes the int8 model as one flatbuffer');
   if (typeof file === 'number') return file;
-  return quantizeAndWrite(path, file.model, opts, out, err, progress);
+  const source = sourceOf(file.model);
+  return quantizeAndWrite(source ? `${path} (${sourceLabel(source)})` : path, file.model, opts, out, err, progress);
 }
 
 /** Quantizes a float model already in memory (read from `path`, or converted from it) and writes it to `opts.out`. */

@@ -1,4 +1,5 @@
 import type { AnalysisReport } from '../analysis/report.js';
+import type { ModelSource } from '../convert/provenance.js';
 import { dynamicInputNote } from '../analysis/shapes.js';
 import type { TfjsReport } from '../analysis/tfjs.js';
 import type { JsonSpan } from '../model/tfjs/json-spans.js';
@@ -18,6 +19,12 @@ const RULES = [
     defaultConfiguration: { level: 'warning' },
   },
   {
+    id: 'model-not-converted',
+    name: 'ModelNotConverted',
+    shortDescription: { text: 'The source model (ONNX, Keras, TF.js) cannot be converted to .tflite: a layer or node without a mapping, or an unreadable file.' },
+    defaultConfiguration: { level: 'error' },
+  },
+  {
     id: 'model-malformed',
     name: 'ModelMalformed',
     shortDescription: { text: 'The model file cannot be read.' },
@@ -25,9 +32,13 @@ const RULES = [
   },
 ] as const;
 
-/** A SARIF 2.1.0 log for one analysed model. */
-export function toSarif(modelUri: string, report: AnalysisReport | null, error: { message: string; offset: number } | null, version: string): object {
-  const results = error ? [malformed(modelUri, error)] : [];
+/**
+ * A SARIF 2.1.0 log for one analysed model. For a model converted in memory (`source`), every location stays on the
+ * source file (`modelUri`); operator indices are those of the converted .tflite, and the run's properties say so.
+ * `error`: a malformed file (byte offset) or a source the converter refused (`where`: the layer or node it names).
+ */
+export function toSarif(modelUri: string, report: AnalysisReport | null, error: { message: string; offset: number } | { message: string; where: string } | null, version: string, source?: ModelSource): object {
+  const results = error ? ['where' in error ? notConverted(modelUri, error) : malformed(modelUri, error)] : [];
   for (const u of report?.unsupportedOps ?? []) {
     for (const layer of u.layers) {
       results.push({
@@ -52,7 +63,17 @@ export function toSarif(modelUri: string, report: AnalysisReport | null, error: 
       }],
     });
   }
-  return log(modelUri, results, version, report ? { runtime: report.runtime, memory: report.memory, flash: report.flash, macs: report.macs } : null);
+  const converted = source ? { source: { format: source.format, convertedBy: source.convertedBy, from: source.from } } : {};
+  return log(modelUri, results, version, report ? { runtime: report.runtime, memory: report.memory, flash: report.flash, macs: report.macs, ...converted } : null);
+}
+
+function notConverted(modelUri: string, error: { message: string; where: string }): object {
+  return {
+    ruleId: 'model-not-converted',
+    level: 'error',
+    message: { text: error.message },
+    locations: [{ physicalLocation: { artifactLocation: { uri: modelUri } }, logicalLocations: [{ fullyQualifiedName: error.where }] }],
+  };
 }
 
 /**

@@ -3,15 +3,15 @@ import type { parseArgs } from 'node:util';
 import { DEFAULT_LIMITS } from '../model/limits.js';
 import { RUNTIMES } from '../analysis/report.js';
 
-export const USAGE = `Usage: tinyml-lens analyze MODEL.tflite|model.json [--runtime RUNTIME] [--target TARGET [--clock 120MHz]] [--catalog FILE]
+export const USAGE = `Usage: tinyml-lens analyze MODEL [--runtime RUNTIME] [--target TARGET [--clock 120MHz]] [--catalog FILE]
                      [--battery-mah N --inferences-per-day N [--battery-volts V] [--sleep-uw P]] [--format text|json|sarif]
-       tinyml-lens fit MODEL.tflite [--runtime RUNTIME] [--catalog FILE] [--format text|json]
-       tinyml-lens compile MODEL.tflite [--runtime RUNTIME] [--target T] [--out DIR] [--name NAME] [--arena-margin PCT] [--profile] [--force]
+       tinyml-lens fit MODEL [--runtime RUNTIME] [--catalog FILE] [--format text|json]
+       tinyml-lens compile MODEL [--runtime RUNTIME] [--target T] [--out DIR] [--name NAME] [--arena-margin PCT] [--profile] [--force]
        tinyml-lens calibrate LOG --model MODEL.tflite --target BOARD [--runtime RUNTIME] [--clock C] [--tick-hz HZ]
                      [--catalog FILE] [--write] [--format text|json]
        tinyml-lens analyze MODEL.tflite --firmware ELF|DIR [--map MAP] [--target TARGET] [--format text|json]
        tinyml-lens lint-firmware SRC.cc... --model MODEL.tflite [--runtime RUNTIME] [--format text|json]
-       tinyml-lens quantize MODEL.tflite --out OUT.tflite (--data DIR | --random N [--range A,B]) [--io int8|uint8|float32] [--quiet] [--force]
+       tinyml-lens quantize MODEL --out OUT.tflite (--data DIR | --random N [--range A,B]) [--io int8|uint8|float32] [--quiet] [--force]
        tinyml-lens convert MODEL.onnx --out OUT.tflite [--int8 (--data DIR | --random N [--range A,B]) [--io T]] [--force] [--format text|json]
 
 Reports the tensor arena TensorFlow Lite Micro needs for MODEL (to the byte, for a 32-bit Cortex-M build),
@@ -22,8 +22,11 @@ MicroProfiler output), shows measured vs estimated per layer and the board calib
 catalog (tinyml-targets.json): written only with --write, then later estimates for that board and runtime use it.
 quantize writes an int8 model (post-training full-integer quantization) of a float32 model, calibrated on samples.
 convert writes a float32 .tflite (NHWC) of an ONNX model (PyTorch, scikit-learn); with --int8, quantized as quantize does.
-A TensorFlow.js model.json (with its weight shards beside it) is analysed per layer: which layers TFLM cannot run
-once converted, and RAM and flash estimates for the int8 model; the other commands and --target need a .tflite.
+MODEL is a .tflite, or an ONNX (.onnx), Keras (.keras, .h5) or TF.js layers model (model.json and its shards):
+every command converts those in memory as convert does and reports the figures of the .tflite convert writes,
+labelled "as converted by TinyML Lens"; a model that does not convert exits 1 (2 if unreadable), naming the layer.
+analyze model.json alone reports the TF.js model per layer (which layers TFLM cannot run once converted, int8 RAM
+and flash estimates) with the exact figures as converted; with --target, --clock or --input-shape it is converted.
 
 Options:
   --runtime   ${RUNTIMES.join(' | ')} (memory to the byte)
@@ -42,6 +45,7 @@ Options:
   --input-shape NAME_OR_INDEX=D,D,...  analyze, fit: the shape of an input with a dynamic dimension (repeatable),
               e.g. --input-shape 0=1,96,96,3; the analysis uses it (propagated through the ops whose output shape
               follows from it); without one a dynamic input is analysed at its stored shape, with a warning
+              (an ONNX or Keras model takes NAME=... in the converter, in its own layout: NCHW for ONNX)
   --out DIR          compile: the output folder (default: NAME_tflm beside the model)
   --name NAME        compile: snake_case base of the generated names (default: from the file name)
   --arena-margin PCT compile: percent added to the minimum arena (default 0)

@@ -21,6 +21,7 @@ export function codeLenses(check: ManifestCheck): CodeLens[] {
   }
   if (!model || !fit || !report || check.load?.kind !== 'ok') return [];
   const parts = [`RAM ${pair(fit.ram)}`, `flash ${pair(fit.flash)}`];
+  if (check.load.source) parts.push('as converted by TinyML Lens');
   if (fit.cost?.seconds != null) parts.push(`~${formatSeconds(fit.cost.seconds)}`);
   parts.push(`${report.layers.length} layers`);
   const unsupported = unsupportedGroups(check).length;

@@ -11,6 +11,8 @@ export const Code = {
   modelNotFound: 'model-not-found',
   modelUnreadable: 'model-unreadable',
   modelMalformed: 'model-malformed',
+  /** The model is a source model (ONNX, Keras) that the converter refused: a layer or node without a mapping, or unreadable. */
+  modelNotConverted: 'model-not-converted',
   /** The model's analysis exceeded a limit (time, memory, a bound of the core) or crashed its worker. */
   analysisLimit: 'analysis-limit',
   unknownRuntime: 'unknown-runtime',

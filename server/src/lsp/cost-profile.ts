@@ -14,7 +14,7 @@ import type { Model } from '../model/ir.js';
 import { CATALOG, resolveTarget } from '../targets/catalog.js';
 import { codePathFor } from '../targets/code-path.js';
 import type { ModelCache } from './models.js';
-import { analysisLimit } from './messages.js';
+import { analysisLimit, notConvertedReason } from './messages.js';
 import { wholeSummary } from './fit-messages.js';
 import { CostProfileRequest, TargetFitsRequest, type CostProfileResult, type TargetFit } from './protocol.js';
 import { guarded, guardedAsync, type Logger } from './safe.js';
@@ -188,7 +188,7 @@ async function targetFits(models: ModelCache, modelUri: string, runtime: string 
   const name = path.split(/[\\/]/).pop() ?? path;
   const load = await models.loaded(path);
   if (load.kind !== 'ok') {
-    const error = load.kind === 'malformed' ? load.error.message : load.kind === 'missing' ? 'no such file' : load.kind === 'unreadable' ? load.reason
+    const error = load.kind === 'malformed' ? load.error.message : load.kind === 'unconverted' ? notConvertedReason(load.error) : load.kind === 'missing' ? 'no such file' : load.kind === 'unreadable' ? load.reason
       : load.kind === 'failed' ? analysisLimit(name, load.failure) : 'the model is still being read';
     return { model: path, targets: [], error };
   }

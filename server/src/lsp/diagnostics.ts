@@ -58,6 +58,9 @@ export function manifestDiagnostics(check: ManifestCheck, providers: Providers):
     else if (load.kind === 'malformed') {
       const e = load.error;
       add(Code.modelMalformed, model.span, msg.modelMalformed(model.value, e), { path: load.path, code: e.code, offset: e.offset, where: e.where });
+    } else if (load.kind === 'unconverted') {
+      const e = load.error;
+      add(Code.modelNotConverted, model.span, msg.modelNotConverted(model.value, e), { path: load.path, code: e.code, where: e.where, needs: e.needs });
     }
   }
   if (model && check.failure) add(Code.analysisLimit, model.span, msg.analysisLimit(model.value, check.failure), { path: check.modelPath, failure: check.failure });

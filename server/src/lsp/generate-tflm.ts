@@ -14,7 +14,7 @@ import { codePathFor } from '../targets/code-path.js';
 import type { ModelCache } from './models.js';
 import { GenerateTflmRequest, type GenerateTflmParams, type GenerateTflmResult } from './protocol.js';
 import { guardedAsync, type Logger } from './safe.js';
-import { analysisLimit, loadProblem } from './messages.js';
+import { analysisLimit, convertedLabel, loadProblem } from './messages.js';
 import { isManifestDocument, type Workspace } from './workspace.js';
 
 export interface GenerateTflmDeps {
@@ -59,7 +59,8 @@ async function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): Promise<
   runtime ??= settings.defaultRuntime;
   if (!(SUPPORT_RUNTIMES as readonly string[]).includes(runtime)) return error('params', `unknown runtime '${runtime}'`);
   if (runtime === 'edgetpu') return error('params', 'the Edge TPU runs models compiled by edgetpu_compiler, not TensorFlow Lite Micro code');
-  if (!/\.tflite$/i.test(modelPath)) return error('model', `${basename(modelPath)} is not a .tflite model (convert a TF.js model to .tflite first)`);
+  // ONNX and Keras models are converted in the worker (models.ts): the C array holds the .tflite `convert` writes.
+  if (!/\.(tflite|onnx|keras|h5)$/i.test(modelPath)) return error('model', `${basename(modelPath)} is not a .tflite model (convert a TF.js model to .tflite first)`);
   const load = await deps.models.loaded(modelPath);
   if (load.kind !== 'ok') return error('model', loadProblem(load));
   const bytes = deps.models.bytesOf(load);
@@ -72,7 +73,8 @@ async function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): Promise<
     const r = generateTflmProject(bytes, load.model, analysis.report, {
       name, modelFile: basename(modelPath), runtime, kernels, marginPercent: margin, toolVersion: deps.version,
     });
-    const notes = kernels === 'tflm-cmsis-nn' && codePath !== 'dsp' ? [`The arena is sized for CMSIS-NN's ${codePath === 'mve' ? 'Helium (MVE)' : 'plain-C'} path, the manifest's target's.`, ...r.notes] : r.notes;
+    const pathNote = kernels === 'tflm-cmsis-nn' && codePath !== 'dsp' ? [`The arena is sized for CMSIS-NN's ${codePath === 'mve' ? 'Helium (MVE)' : 'plain-C'} path, the manifest's target's.`] : [];
+    const notes = [...(load.source ? [`The model array holds ${basename(modelPath)} ${convertedLabel(load.source)}.`] : []), ...pathNote, ...r.notes];
     return { kind: 'ok', modelPath, name, runtime, kernels, arenaBytes: r.arenaBytes, ops: r.ops, notes, files: r.files };
   } catch (e) {
     if (e instanceof CodegenError) return error(e.code, e.message);

@@ -13,7 +13,7 @@ import { bar, percent, type ResourceFit } from './footprint.js';
 import { fieldAtOffset } from './locate.js';
 import { tfjsModelHover } from './tfjs-manifest.js';
 import type { Providers } from './providers.js';
-import { analysisLimit, withNote } from './messages.js';
+import { analysisLimit, convertedLabel, withNote } from './messages.js';
 import { unsavedModelNote, type ManifestCheck } from './workspace.js';
 
 /** The hover at `position`, or null. */
@@ -69,6 +69,7 @@ function modelHover(check: ManifestCheck): string {
   if (load.kind === 'missing') return withNote(`Model file not found: ${markdownCode(load.path)}`, note);
   if (load.kind === 'unreadable') return `Model file cannot be read: ${markdownText(load.reason)}`;
   if (load.kind === 'malformed') return `Not a valid .tflite model: ${markdownText(load.error.message)}`;
+  if (load.kind === 'unconverted') return markdownText(`Not converted by TinyML Lens: ${load.error.message} [${load.error.code}]`);
   if (check.failure) return markdownText(analysisLimit(load.path.split(/[\\/]/).pop() ?? load.path, check.failure));
   if (check.pending) return `${markdownCode(load.path)}: analysing… (the figures follow when the analysis is done)`;
   if (!report) return markdownCode(load.path);
@@ -76,6 +77,7 @@ function modelHover(check: ManifestCheck): string {
   const peak = report.layers.find((l) => l.peak);
   const lines = [
     `**${markdownText(load.path.split(/[\\/]/).pop() ?? load.path)}** for \`${report.runtime}\``,
+    ...(load.kind === 'ok' && load.source ? ['', `*${markdownText(convertedLabel(load.source))}*`] : []),
     ...(check.runtimeFromTarget && check.runtime ? ['', `Runtime \`${check.runtime.id}\`: the target's own (as \`tinyml-lens fit\` picks it); add \`runtime:\` to choose another.`] : []),
     '',
     `| | |`,

@@ -7,7 +7,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Code, SOURCE } from './codes.js';
 import { rowKey, type ListingCheck } from './listing.js';
-import { analysisLimit } from './messages.js';
+import { analysisLimit, notConvertedReason } from './messages.js';
 
 export function listingDiagnostics(check: ListingCheck, document: TextDocument): Diagnostic[] {
   const lines = document.getText().split(/\r?\n/);
@@ -18,6 +18,10 @@ export function listingDiagnostics(check: ListingCheck, document: TextDocument):
   if (load.kind === 'malformed') {
     const e = load.error;
     return [{ range: first, severity: DiagnosticSeverity.Error, source: SOURCE, code: Code.modelMalformed, message: `Not a valid .tflite model: ${e.message} [${e.code}]`, data: { path: load.path, code: e.code, offset: e.offset, where: e.where } }];
+  }
+  if (load.kind === 'unconverted') {
+    const e = load.error;
+    return [{ range: first, severity: DiagnosticSeverity.Error, source: SOURCE, code: Code.modelNotConverted, message: notConvertedReason(e), data: { path: load.path, code: e.code, where: e.where } }];
   }
   if (check.failure) {
     return [{ range: first, severity: DiagnosticSeverity.Error, source: SOURCE, code: Code.analysisLimit, message: analysisLimit(check.modelPath.split(/[\\/]/).pop() ?? check.modelPath, check.failure), data: { path: check.modelPath, failure: check.failure } }];

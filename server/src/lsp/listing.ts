@@ -11,7 +11,7 @@ import type { SupportReport } from '../analysis/support/index.js';
 import { formatBytes, formatHertz, formatJoules, formatSeconds } from '../manifest/units.js';
 import type { Model } from '../model/ir.js';
 import type { ModelCache, ModelLoad } from './models.js';
-import { analysisLimit } from './messages.js';
+import { analysisLimit, convertedLabel, notConvertedReason } from './messages.js';
 import type { JobFailure } from './worker/messages.js';
 import { listingUri, parseListingUri, type ListingParams, type ListingResult } from './protocol.js';
 import type { InferenceCost, Providers, RuntimeInfo, TargetSpec } from './providers.js';
@@ -121,6 +121,7 @@ export function renderListing(check: ListingCheck): string {
   if (load.kind === 'missing') return `${name}\n\nnote              model file not found: ${visible(check.modelPath)}\n`;
   if (load.kind === 'unreadable') return `${name}\n\nnote              model file cannot be read: ${visible(load.reason)}\n`;
   if (load.kind === 'malformed') return `${name}\n\nnote              not a valid .tflite model: ${visible(load.error.message)}\n`;
+  if (load.kind === 'unconverted') return `${name}\n\nnote              ${notConvertedReason(load.error)}\n`;
   if (check.failure) return `${name}\n\nnote              ${analysisLimit(name, check.failure)}\n`;
   if (check.pending) return `${name}\n\nnote              analysing…\n`;
   const report = check.report;
@@ -175,6 +176,7 @@ export function renderListing(check: ListingCheck): string {
   }
   if (!t) lines.push('note              no target: pass target= in the listing URI or set tinymlLens.defaultTarget for times');
   else if (cost === null) lines.push(`note              no time estimate for ${visible(t.id ?? t.name)} (no known core or clock)`);
+  if (load.kind === 'ok' && load.source) lines.push(`note              ${visible(convertedLabel(load.source))}`);
   for (const n of [...m.notes, ...(check.support?.notes ?? [])]) lines.push(`note              ${visible(n)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -8,7 +8,8 @@ import type { LayerReport, UnsupportedOp } from '../analysis/report.js';
 import { visible } from '../analysis/text.js';
 import type { ModelFormatError } from '../model/errors.js';
 import { LIMIT_FLAGS, type LimitName } from '../model/limits.js';
-import type { JobFailure } from './worker/messages.js';
+import type { JobFailure, PlainConvertError } from './worker/messages.js';
+import { sourceLabel, type ModelSource } from '../convert/provenance.js';
 import type { ManifestProblem } from '../manifest/types.js';
 import { formatBytes, formatBytesIn, formatJoules, formatSeconds, UNITS, type QuantityError } from '../manifest/units.js';
 import type { ModelLoad } from './models.js';
@@ -22,6 +23,8 @@ export function loadProblem(load: Exclude<ModelLoad, { kind: 'ok' }>): string {
       return `${load.path}: ${load.reason}`;
     case 'malformed':
       return `${load.path}: ${load.error.message}`;
+    case 'unconverted':
+      return `${load.path}: ${notConvertedReason(load.error)}`;
     case 'failed':
       return analysisLimit(load.path.split(/[\\/]/).pop() ?? load.path, load.failure);
     case 'pending':
@@ -101,6 +104,11 @@ export const withNote = (text: string, note: string | null): string => (note ? `
 export const modelNotFound = (raw: string, path: string | null, note: string | null = null): string =>
   `Model file '${visible(raw)}' not found${path === null ? '.' : ` (looked for ${visible(path)}).`}${note ? ` ${note}` : ''}`;
 export const modelUnreadable = (raw: string, reason: string): string => `Model file '${visible(raw)}' cannot be read: ${visible(reason)}.`;
+/** The converter's located reason, as every output words it. */
+export const notConvertedReason = (e: PlainConvertError): string => `not converted by TinyML Lens: ${visible(e.message)} [${e.code}]`;
+export const modelNotConverted = (raw: string, e: PlainConvertError): string => `'${visible(raw)}' ${notConvertedReason(e)}`;
+/** What the figures of a converted model are (hovers, lens, listings). */
+export const convertedLabel = (source: ModelSource): string => `${sourceLabel(source)}: the float32 .tflite \`convert\` writes`;
 export const modelMalformed = (raw: string, e: ModelFormatError): string => `'${visible(raw)}' is not a valid .tflite model: ${visible(e.message)} [${e.code}]`;
 export const unknownRuntime = (name: string, suggestions: readonly string[], known: readonly string[]): string =>
   `Unknown runtime '${visible(name)}'.${didYouMean(suggestions)} Known: ${known.join(', ')}.`;

@@ -16,7 +16,9 @@ import { ModelFormatError } from '../model/errors.js';
 import type { Model } from '../model/ir.js';
 import type { AnalysisLimits } from '../model/limits.js';
 import type { CacheStats } from './protocol.js';
-import type { JobFailure, JobRequest, KernelSet } from './worker/messages.js';
+import { sourceFormatOf, type ModelSource } from '../convert/provenance.js';
+import type { SourceFormat } from '../convert/types.js';
+import type { JobFailure, JobRequest, KernelSet, PlainConvertError } from './worker/messages.js';
 import type { CodePath } from '../analysis/tflm/kernels/types.js';
 import { joinReport } from './worker/lean-report.js';
 import type { AnalysisPool, JobOutcome, RunOptions } from './worker/pool.js';
@@ -25,11 +27,14 @@ export type { CacheStats };
 
 /** The outcome of loading a model file. */
 export type ModelLoad =
-  | { readonly kind: 'ok'; readonly path: string; readonly hash: string; readonly model: Model }
+  /** `source`: a source model (ONNX, Keras) converted in the worker; `model` is then the .tflite `convert` writes. */
+  | { readonly kind: 'ok'; readonly path: string; readonly hash: string; readonly model: Model; readonly source?: ModelSource }
   | { readonly kind: 'missing'; readonly path: string }
   /** The file exists but cannot be used: a directory, no permission, or a format not supported yet. */
   | { readonly kind: 'unreadable'; readonly path: string; readonly reason: string }
   | { readonly kind: 'malformed'; readonly path: string; readonly hash: string; readonly error: ModelFormatError }
+  /** A source model (ONNX, Keras) the converter refused: its located reason. */
+  | { readonly kind: 'unconverted'; readonly path: string; readonly hash: string; readonly error: PlainConvertError }
   /** Read and hashed; a worker is parsing it (`settled` resolves when it is done, whatever the outcome). */
   | { readonly kind: 'pending'; readonly path: string; readonly hash: string; readonly settled: Promise<void> }
   /** Parsing it exceeded a limit (time, memory, a bound of the reader) or crashed the worker. */
@@ -55,8 +60,9 @@ export interface JobOptions {
 }
 
 type Parsed =
-  | { readonly kind: 'ok'; readonly model: Model; readonly bytes: Uint8Array }
+  | { readonly kind: 'ok'; readonly model: Model; readonly bytes: Uint8Array; readonly source?: ModelSource }
   | { readonly kind: 'malformed'; readonly error: ModelFormatError }
+  | { readonly kind: 'unconverted'; readonly error: PlainConvertError }
   | { readonly kind: 'failed'; readonly failure: JobFailure }
   | { readonly kind: 'pending'; readonly settled: Promise<void> };
 
@@ -195,20 +201,25 @@ export class ModelCache {
     const state = this.parsed.get(hash);
     if (!state) return { kind: 'failed', path, hash, failure: { kind: 'crash', message: 'the model was dropped from the cache while it was read; check again' } };
     switch (state.kind) {
-      case 'ok': return { kind: 'ok', path, hash, model: state.model };
+      case 'ok': return { kind: 'ok', path, hash, model: state.model, ...(state.source ? { source: state.source } : {}) };
       case 'malformed': return { kind: 'malformed', path, hash, error: state.error };
+      case 'unconverted': return { kind: 'unconverted', path, hash, error: state.error };
       case 'failed': return { kind: 'failed', path, hash, failure: state.failure };
       case 'pending': return { kind: 'pending', path, hash, settled: state.settled };
     }
   }
 
-  /** Hands new bytes to a worker to parse (once per content hash), for the file at `path`. */
-  private parse(path: string, hash: string, bytes: Uint8Array): ModelLoad {
+  /**
+   * Hands new bytes to a worker to parse (once per content hash), for the file at `path`; a source model (`format`)
+   * is converted there first, and its parse keeps the converted .tflite's bytes.
+   */
+  private parse(path: string, hash: string, bytes: Uint8Array, format: SourceFormat | null): ModelLoad {
     const state = this.parsed.get(hash);
     if (!state || (state.kind === 'pending' && !this.pool.join(parseKey(hash), fileOwner(path)))) {
       // A tight copy: structured cloning sends a view's whole ArrayBuffer, and the worker transfers this one back.
       const tight = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-      const settled = this.pool.run(parseKey(hash), { kind: 'parse', bytes: tight }, { owner: fileOwner(path), timeoutSeconds: this.timeoutSeconds })
+      const convert = format === null ? {} : { convert: { format, name: path.split(/[\\/]/).pop() ?? path } };
+      const settled = this.pool.run(parseKey(hash), { kind: 'parse', bytes: tight, ...convert }, { owner: fileOwner(path), timeoutSeconds: this.timeoutSeconds })
         .then((outcome) => this.parsedAs(hash, bytes.length, outcome));
       this.remember(this.parsed, hash, { kind: 'pending', settled });
     }
@@ -221,7 +232,8 @@ export class ModelCache {
       return;
     }
     this.stats.parses++;
-    if (outcome.kind === 'parsed') this.remember(this.parsed, hash, { kind: 'ok', model: outcome.model, bytes: outcome.bytes });
+    if (outcome.kind === 'parsed') this.remember(this.parsed, hash, { kind: 'ok', model: outcome.model, bytes: outcome.bytes, ...(outcome.source ? { source: outcome.source } : {}) });
+    else if (outcome.kind === 'unconverted') this.remember(this.parsed, hash, { kind: 'unconverted', error: outcome.error });
     else if (outcome.kind === 'malformed') {
       const e = outcome.error;
       this.remember(this.parsed, hash, { kind: 'malformed', error: new ModelFormatError(e.code, e.offset, e.where, e.detail, fileBytes) });
@@ -266,8 +278,12 @@ export class ModelCache {
       if (e.code === 'missing') return { kind: 'missing', path };
       return { kind: 'unreadable', path, reason: e.reason };
     }
-    const hash = createHash('sha256').update(bytes).digest('hex');
-    return this.parse(path, hash, bytes);
+    // A source model converts to other bytes than it is: its format is part of the content key.
+    // TF.js models are TfjsCache's (tfjs-models.ts), shards and all: a .json here is judged by the .tflite reader as before.
+    const sniffed = sourceFormatOf(path, bytes.subarray(0, 4096));
+    const format = sniffed === 'tfjs-layers' || sniffed === 'tfjs-graph' ? null : sniffed;
+    const hash = createHash('sha256').update(format ?? '').update(bytes).digest('hex');
+    return this.parse(path, hash, bytes, format);
   }
 }
 

@@ -8,7 +8,7 @@ import type { Connection } from 'vscode-languageserver/node';
 import { analyzeTfjs } from '../analysis/tfjs.js';
 import { visible } from '../analysis/text.js';
 import type { ModelCache } from './models.js';
-import { analysisLimit } from './messages.js';
+import { analysisLimit, notConvertedReason } from './messages.js';
 import type { Providers } from './providers.js';
 import { guardedAsync, type Logger } from './safe.js';
 import type { Settings } from './settings.js';
@@ -62,6 +62,7 @@ export async function viewerResult(p: ViewerParams, deps: ViewerDeps): Promise<V
     case 'missing': return error('missing', 'the model file does not exist');
     case 'unreadable': return error('unreadable', visible(load.reason));
     case 'malformed': return error('malformed', visible(load.error.message), { offset: load.error.offset, where: visible(load.error.where) });
+    case 'unconverted': return error('not-converted', notConvertedReason(load.error), { where: visible(load.error.where) });
     case 'failed': return error('limit', analysisLimit(name, load.failure));
     case 'pending': return error('limit', 'the model is still being read; try again');
   }

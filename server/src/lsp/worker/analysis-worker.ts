@@ -11,6 +11,8 @@ import { checkSupport } from '../../analysis/support/index.js';
 import { ModelFormatError } from '../../model/errors.js';
 import { AnalysisLimitError } from '../../model/limits.js';
 import { readTflite } from '../../model/tflite/reader.js';
+import { convertModel, ConvertError, type SourceFormat } from '../../convert/index.js';
+import { modelSource } from '../../convert/provenance.js';
 import { readTfjsModel } from '../../model/tfjs/reader.js';
 import type { AnswerMessage, JobAnswer, JobMessage, JobRequest, ProgressMessage } from './messages.js';
 import { runQuantize } from './quantize-job.js';
@@ -31,6 +33,7 @@ async function run(request: JobRequest, progress: (p: ProgressMessage['progress'
     }
     if (request.kind === 'quantize') return { kind: 'quantized', result: runQuantize(request.job, progress) };
     if (request.kind === 'convert') return { kind: 'converted', result: runConvert(request.job, progress) };
+    if (request.kind === 'parse' && request.convert) return convertAndParse(request.bytes, request.convert.format, request.convert.name);
     const parsed = readTflite(request.bytes);
     if (request.kind === 'parse') return { kind: 'parsed', model: parsed, bytes: request.bytes };
     testHook(parsed.description);
@@ -40,12 +43,22 @@ async function run(request: JobRequest, progress: (p: ProgressMessage['progress'
     const { lean, bulk } = splitReport(report);
     return { kind: 'analysed', report: lean, bulk, support };
   } catch (e) {
+    if (e instanceof ConvertError) return { kind: 'unconverted', error: { code: e.code, where: e.where, detail: e.detail, needs: e.needs, message: e.message } };
     if (e instanceof ModelFormatError) return { kind: 'malformed', error: { code: e.code, offset: e.offset, where: e.where, detail: e.detail } };
     // A bound of the core (model/limits.ts: work, depth, memory, arena) is the model's fault, said as such.
     if (e instanceof AnalysisLimitError) return { kind: 'failed', failure: { kind: 'limit', name: e.name, message: e.message, limit: e.limit } };
     const error = e instanceof Error ? e : new Error(String(e));
     return { kind: 'failed', failure: { kind: 'crash', message: `${error.name}: ${error.message}` } };
   }
+}
+
+/** A source model (ONNX, Keras) as the float32 .tflite `convert` writes, parsed; its bytes go back in place of the source's. */
+function convertAndParse(bytes: Uint8Array, format: SourceFormat, name: string): JobAnswer {
+  const converted = convertModel({ format, name, bytes });
+  // A tight copy: the worker transfers the buffer, which must hold these bytes alone.
+  const tflite = converted.tflite.byteOffset === 0 && converted.tflite.byteLength === converted.tflite.buffer.byteLength ? converted.tflite : converted.tflite.slice();
+  const model = readTflite(tflite);
+  return { kind: 'parsed', model, bytes: tflite, source: modelSource(format, bytes, model.description) };
 }
 
 parentPort?.on('message', (job: JobMessage) => {

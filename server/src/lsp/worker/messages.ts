@@ -8,6 +8,8 @@ import type { Runtime, SupportReport } from '../../analysis/support/index.js';
 import type { InputShape } from '../../analysis/shapes.js';
 import type { ModelFormatErrorCode } from '../../model/errors.js';
 import type { Model } from '../../model/ir.js';
+import type { ConvertErrorCode, SourceFormat } from '../../convert/types.js';
+import type { ModelSource } from '../../convert/provenance.js';
 import type { AnalysisLimits, LimitName } from '../../model/limits.js';
 import type { TfjsModel } from '../../model/tfjs/reader.js';
 import type { QuantizeResult } from '../protocol.js';
@@ -26,7 +28,8 @@ export type { KernelSet };
  * to .tflite (the convert request's).
  */
 export type JobRequest =
-  | { readonly kind: 'parse'; readonly bytes: Uint8Array }
+  /** `convert`: the bytes are a source model (ONNX, Keras), converted to .tflite in the worker before it is parsed. */
+  | { readonly kind: 'parse'; readonly bytes: Uint8Array; readonly convert?: { readonly format: SourceFormat; readonly name: string } }
   /** `inputShapes`: the manifest's `input_shapes:` (checked against the model by the server first). */
   /** `limits`: the core's bounds where the settings change them (model/limits.ts; the defaults otherwise). */
   /** `codePath`: CMSIS-NN's code path for the target's core (analysis/tflm/kernels/types.ts; `dsp` when absent). */
@@ -43,6 +46,15 @@ export interface PlainFormatError {
   readonly detail: string;
 }
 
+/** A ConvertError as plain data: the converter's located reason (`where`: the layer or node; `needs`: what it would take). */
+export interface PlainConvertError {
+  readonly code: ConvertErrorCode;
+  readonly where: string;
+  readonly detail: string;
+  readonly needs: string | null;
+  readonly message: string;
+}
+
 /**
  * Why a job produced no result. `time` and `memory` are the pool's limits (the worker was terminated and replaced);
  * `limit` is a bound of the core (a typed error whose name ends in `LimitError`); `crash` is anything else.
@@ -55,7 +67,10 @@ export type JobFailure =
 
 /** A worker's answer to one job. */
 export type JobAnswer =
-  | { readonly kind: 'parsed'; readonly model: Model; readonly bytes: Uint8Array }
+  /** `bytes`: the .tflite parsed (a converted model's: what `convert` writes); `source`: where a converted model came from. */
+  | { readonly kind: 'parsed'; readonly model: Model; readonly bytes: Uint8Array; readonly source?: ModelSource }
+  /** The source model of a `convert` parse that the converter refused. */
+  | { readonly kind: 'unconverted'; readonly error: PlainConvertError }
   | { readonly kind: 'malformed'; readonly error: PlainFormatError }
   /** The report in two parts (lean-report.ts): `bulk` is transferred, and read on the server only when needed. */
   | { readonly kind: 'analysed'; readonly report: LeanReport; readonly bulk: Uint8Array; readonly support: SupportReport | null }
