@@ -12,6 +12,7 @@ import { constOfTensor, tryFold } from './ops-const.js';
 import { convertGemm } from './ops-dense.js';
 import { convertActivation, convertBatchNorm, convertBinary } from './ops-elementwise.js';
 import { convertLinear, convertScaler, refuseWholeModel } from './ops-ml.js';
+import { convertGather, convertLstm } from './ops-rnn.js';
 import { convertConcat, convertPad, convertReshape, convertResize, convertSoftmax, convertTranspose } from './ops-shape.js';
 import { readOnnx, type OnnxModel, type OnnxNode, type OnnxValueInfo } from './reader.js';
 
@@ -25,13 +26,13 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   LeakyRelu: convertActivation, Clip: convertActivation, HardSigmoid: convertActivation, PRelu: convertActivation, Neg: convertActivation,
   Reshape: convertReshape, Flatten: convertReshape, Squeeze: convertReshape, Unsqueeze: convertReshape, Transpose: convertTranspose,
   Concat: convertConcat, Softmax: convertSoftmax, Pad: convertPad, Resize: convertResize, Upsample: convertResize,
+  LSTM: convertLstm, Gather: convertGather,
 };
 
 const ML_HANDLERS: Readonly<Record<string, Handler>> = { Scaler: convertScaler, LinearRegressor: convertLinear, LinearClassifier: convertLinear };
 
 /** What an op would need, for the error of an unmapped one. */
 const NEEDS: Readonly<Record<string, string>> = {
-  LSTM: 'UNIDIRECTIONAL_SEQUENCE_LSTM (not mapped yet); export the recurrent layer unrolled, or convert through TensorFlow',
   GRU: 'a GRU builtin TFLM does not have; unroll it into MatMul/Sigmoid/Tanh/Mul',
   RNN: 'UNIDIRECTIONAL_SEQUENCE_RNN (not mapped); unroll it',
   If: 'control flow: a static graph (trace the model with fixed inputs)', Loop: 'control flow: a static graph (unroll the loop)',
