@@ -82,7 +82,9 @@ export function convertOnnxModel(model: OnnxModel, name: string, options: Conver
     if (!needed.has(v.name) && !kept.some((k) => k.source === v.name)) continue;
     inputs.push(graphInput(ctx, v, options));
   }
-  for (const node of live) {
+  // Constant nodes first: they read nothing, and a fusion looks ahead at its consumer's operands (paddle2onnx puts
+  // a Clip's bounds after the Add whose output the Clip reads).
+  for (const node of [...live.filter((n) => n.opType === 'Constant' && n.inputs.length === 0), ...live.filter((n) => n.opType !== 'Constant' || n.inputs.length > 0)]) {
     if (ctx.absorbed.has(node.index)) continue;
     convertNode(ctx, node, model);
   }
