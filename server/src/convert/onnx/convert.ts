@@ -11,7 +11,7 @@ import { convertConv, convertGlobalPool, convertPool, convertReduceMean } from '
 import { constOfTensor, tryFold } from './ops-const.js';
 import { convertGemm } from './ops-dense.js';
 import { convertActivation, convertBatchNorm, convertBinary } from './ops-elementwise.js';
-import { convertLinear, convertScaler, refuseWholeModel } from './ops-ml.js';
+import { convertLinear, convertNormalizer, convertScaler, refuseWholeModel } from './ops-ml.js';
 import { convertGather, convertLstm } from './ops-rnn.js';
 import { convertConcat, convertPad, convertReshape, convertResize, convertSoftmax, convertTranspose } from './ops-shape.js';
 import { readOnnx, type OnnxModel, type OnnxNode, type OnnxValueInfo } from './reader.js';
@@ -29,7 +29,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   LSTM: convertLstm, Gather: convertGather,
 };
 
-const ML_HANDLERS: Readonly<Record<string, Handler>> = { Scaler: convertScaler, LinearRegressor: convertLinear, LinearClassifier: convertLinear };
+const ML_HANDLERS: Readonly<Record<string, Handler>> = { Scaler: convertScaler, LinearRegressor: convertLinear, LinearClassifier: convertLinear, Normalizer: convertNormalizer };
 
 /** What an op would need, for the error of an unmapped one. */
 const NEEDS: Readonly<Record<string, string>> = {
