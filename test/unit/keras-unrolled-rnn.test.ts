@@ -38,11 +38,25 @@ test('SimpleRNN (tanh, last step and whole sequence) unrolled: matches tfjs, qua
   }
 });
 
+test('a returned sequence longer than 10 steps is joined by CONCATENATIONs of at most 10 inputs (TFLM\'s kMaxInputNum)', async () => {
+  const ops = await checkUnrolled((tf) => tf.sequential({ layers: [tf.layers.simpleRNN({ inputShape: [23, 2], units: 3, returnSequences: true })] }));
+  assert.equal(ops.filter((o) => o === 'CONCATENATION').length, 4); // 10 + 10 + 3 rows, then the 3 groups
+});
+
 test('GRU reset_after=False unrolled: matches tfjs (last step and sequence), quantizes, allocates', async () => {
   for (const returnSequences of [false, true]) {
     const ops = await checkUnrolled((tf) => tf.sequential({ layers: [tf.layers.gru({ inputShape: [4, 3], units: 5, returnSequences, recurrentActivation: 'sigmoid' })] }));
     assert.equal(ops.filter((o) => o === 'TANH').length, 4);
   }
+});
+
+test('LSTM with a relu activation (TFLM\'s LSTM kernel computes tanh only) unrolled: matches tfjs, quantizes, allocates', async () => {
+  const ops = await checkUnrolled((tf) => tf.sequential({ layers: [
+    tf.layers.lstm({ inputShape: [6, 2], units: 3, activation: 'relu', recurrentActivation: 'sigmoid', returnSequences: true }),
+    tf.layers.lstm({ units: 4, activation: 'relu', recurrentActivation: 'sigmoid' }),
+  ] }));
+  // i, f, o per step and layer, but no forget gate at step 0 (the cell starts at zero).
+  assert.equal(ops.filter((o) => o === 'LOGISTIC').length, 2 * (6 * 3 - 1));
 });
 
 test('GRU reset_after=True (Keras default): r multiplies the recurrent product with its own bias, as Keras computes it', async () => {

@@ -16,6 +16,9 @@ import { transpose } from './layers-conv.js';
 /** A long sequence unrolls into this many ops per step; beyond it the model would be more op table than network. */
 const MAX_STEPS = 1024;
 
+/** TFLM's CONCATENATION refuses more inputs than this (concatenation.cc, kMaxInputNum). */
+const CONCAT_MAX = 10;
+
 const ACT: Readonly<Record<string, string | null>> = { tanh: 'TANH', sigmoid: 'LOGISTIC', relu: 'RELU', linear: null };
 
 function sequenceInput(node: KNode, x: Value): [number, number] {
@@ -37,9 +40,18 @@ function projectSteps(c: LayerContext, node: KNode, x: Value, kernel: Float32Arr
 /** The states of every step as the layer's output: the last one, or all of them ([1, T, u]). */
 function sequenceOutput(c: LayerContext, node: KNode, states: readonly Value[], units: number): Value {
   if (!bool(node, 'return_sequences', false)) return states[states.length - 1]!;
-  const rows = states.map((h, t) => c.e.reshape(h, [1, 1, units], `${node.id}/h${t}_row`));
-  if (rows.length === 1) return rows[0]!;
-  return c.e.op('CONCATENATION', node.id, rows.map((r) => r.ref), [1, rows.length, units], { axis: 1, fusedActivationFunction: 'NONE' });
+  let rows = states.map((h, t) => c.e.reshape(h, [1, 1, units], `${node.id}/h${t}_row`));
+  // TFLM's CONCATENATION takes at most 10 inputs (kMaxInputNum): longer sequences are joined in groups of 10.
+  for (let level = 0; rows.length > 1; level++) {
+    const groups: Value[] = [];
+    for (let k = 0; k < rows.length; k += CONCAT_MAX) {
+      const part = rows.slice(k, k + CONCAT_MAX);
+      const length = part.reduce((n, r) => n + r.shape[1]!, 0);
+      groups.push(part.length === 1 ? part[0]! : c.e.op('CONCATENATION', rows.length <= CONCAT_MAX ? node.id : `${node.id}/rows${level}_${k}`, part.map((r) => r.ref), [1, length, units], { axis: 1, fusedActivationFunction: 'NONE' }));
+    }
+    rows = groups;
+  }
+  return rows[0]!;
 }
 
 export function simpleRnn(c: LayerContext, node: KNode, [x]: readonly Value[]): Value {
@@ -118,5 +130,39 @@ export function gru(c: LayerContext, node: KNode, [x]: readonly Value[]): Value 
     states.push(prev ? op('ADD', `${id}/h`, [hh, op('MUL', `${id}/zd`, [z, op('SUB', `${id}/d`, [prev, hh])])]) : op('SUB', `${id}/h`, [hh, op('MUL', `${id}/zh`, [z, hh])]));
   }
   c.notes.push(`GRU '${node.id}' unrolled over ${steps} steps (FULLY_CONNECTED, SPLIT, LOGISTIC, TANH, MUL, ADD, SUB; reset_after=${resetAfter ? 'True' : 'False'})`);
+  return sequenceOutput(c, node, states, units);
+}
+
+/**
+ * An LSTM whose activation is not tanh (TFLM's LSTM kernel computes tanh only), unrolled: per step
+ * z = x W + h U + b split into i, f, g, o (Keras' order), c = sigmoid(f) c + sigmoid(i) act(g), h = sigmoid(o) act(c).
+ */
+export function lstmUnrolled(c: LayerContext, node: KNode, [x]: readonly Value[]): Value {
+  const [steps, features] = sequenceInput(node, x!);
+  const act = activationName(node.config.activation ?? 'tanh');
+  const opOf = ACT[act];
+  if (opOf === undefined) throw unsupported(node, `activation '${act}'`, 'tanh, sigmoid, relu or linear');
+  const units = int(node, 'units', 1);
+  const useBias = bool(node, 'use_bias', true);
+  const [kernel, recurrent, bias] = c.w.take(node, useBias ? ['kernel', 'recurrent_kernel', 'bias'] : ['kernel', 'recurrent_kernel'], [[features, 4 * units], [units, 4 * units], [4 * units]]);
+  const step = projectSteps(c, node, x!, kernel!, bias ?? new Float32Array(4 * units), 4 * units);
+  const u = c.e.constant(`${node.id}/recurrent_weights`, [4 * units, units], transpose(recurrent!, [units, 4 * units], [1, 0]));
+  const none = c.e.constant(`${node.id}/recurrent_bias`, [4 * units], new Float32Array(4 * units));
+  const shape = [1, units];
+  const op = (name: string, id: string, inputs: readonly Value[]): Value => c.e.op(name, id, inputs.map((v) => v.ref), shape, name === 'ADD' || name === 'MUL' ? { fusedActivationFunction: 'NONE' } : undefined);
+  const apply = (v: Value, id: string): Value => (opOf ? op(opOf, id, [v]) : v);
+  const states: Value[] = [];
+  let cell: Value | null = null;
+  for (let t = 0; t < steps; t++) {
+    const id = `${node.id}/t${t}`;
+    let z = step(t, `${id}/x`);
+    const prev = states[t - 1];
+    if (prev) z = c.e.op('ADD', `${id}/z`, [z.ref, c.e.op('FULLY_CONNECTED', `${id}/recurrent`, [prev.ref, u, none], [1, 4 * units], { fusedActivationFunction: 'NONE' }).ref], [1, 4 * units], { fusedActivationFunction: 'NONE' });
+    const [i, f, g, o] = c.e.ops('SPLIT', `${id}/gates`, [c.e.ints(`${id}/axis`, [], [1]), z.ref], [shape, shape, shape, shape], { numSplits: 4 }) as [Value, Value, Value, Value];
+    const input = op('MUL', `${id}/ig`, [op('LOGISTIC', `${id}/i`, [i]), apply(g, `${id}/g`)]);
+    cell = cell ? op('ADD', `${id}/c`, [op('MUL', `${id}/fc`, [op('LOGISTIC', `${id}/f`, [f]), cell]), input]) : input;
+    states.push(op('MUL', `${id}/h`, [op('LOGISTIC', `${id}/o`, [o]), apply(cell, `${id}/ca`)]));
+  }
+  c.notes.push(`LSTM '${node.id}' (activation '${act}', which TFLM's LSTM kernel does not compute) unrolled over ${steps} steps`);
   return sequenceOutput(c, node, states, units);
 }
