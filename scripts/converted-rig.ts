@@ -136,13 +136,26 @@ function table(): void {
     '# AllocateTensors; tflm_status ok = both succeeded). tflm_* are TFLM\'s figures, ours_* the memory model\'s.',
     TABLE_COLUMNS.join('\t'),
   ];
+  const tooLarge = new Set<string>();
+  const unmeasured: string[] = [];
   for (const l of readFileSync(join(OUT, 'index.tsv'), 'utf8').split('\n').filter(Boolean)) {
     const [file, name, srcSha, converter, variant, sha, kernels, ...our] = l.split('\t') as [string, string, string, string, string, string, string, ...string[]];
+    if (statSync(join(OUT, `${file}.tflite`)).size > RIG_MAX_MODEL) {
+      tooLarge.add(`${file} (${statSync(join(OUT, `${file}.tflite`)).size} B)`);
+      continue;
+    }
     const r = rig.get(`${sha} ${kernels}`);
     const source = REAL_MODELS.find((m) => m.name === name)!.source;
-    const tflm = r ? [r[4]!, r[5]!, r[6]!, r[7]!, r[8]!] : ['not_measured', '', '', '', ''];
+    if (!r || r[4] === 'timeout') {
+      // No verdict from TFLM (not run yet, or QEMU did not finish on this loaded machine): said, not tabled.
+      unmeasured.push(`${file} ${kernels} (${r ? r[15] || 'timeout' : 'not run'})`);
+      continue;
+    }
+    const tflm = [r[4]!, r[5]!, r[6]!, r[7]!, r[8]!];
     lines.push([file, source, srcSha, converter, variant, sha, r?.[2] ?? 'cortex-m4+fp', kernels, ...tflm, ...our].join('\t'));
   }
+  if (tooLarge.size) lines.splice(3, 0, `# Not run: larger than the ${RIG_MAX_MODEL} B the rig's board holds beside the arena: ${[...tooLarge].join(', ')}.`);
+  if (unmeasured.length) lines.splice(3, 0, `# Not measured: ${unmeasured.join(', ')}.`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 
