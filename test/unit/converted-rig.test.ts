@@ -17,15 +17,15 @@ const COLUMNS = [
   'model', 'source', 'source_sha256', 'converter', 'variant', 'tflite_sha256', 'core', 'kernels', 'tflm_status',
   'tflm_arena_used', 'tflm_head', 'tflm_tail', 'tflm_min_arena', 'ours_status', 'ours_arena_used', 'ours_head',
   'ours_tail', 'ours_min_arena',
-];
+] as const;
 const MODELS = process.env.CONVERTED_RIG_MODELS ?? '/work/scratch-real/out';
 
-const rows = measuredTable('converted_rig.tsv', COLUMNS).map(({ cells, line }) => {
-  const r = Object.fromEntries(COLUMNS.map((c, k) => [c, cells[k]!])) as Record<string, string>;
-  return { ...r, line };
-});
-const figures = (r: Record<string, string>, side: 'tflm' | 'ours'): number[] =>
-  ['arena_used', 'head', 'tail', 'min_arena'].map((f) => Number(r[`${side}_${f}`]));
+type Row = Readonly<Record<(typeof COLUMNS)[number], string>> & { readonly line: string };
+
+const rows: Row[] = measuredTable('converted_rig.tsv', COLUMNS).map(({ cells, line }) =>
+  ({ ...Object.fromEntries(COLUMNS.map((c, k) => [c, cells[k]!])), line }) as Row);
+const figures = (r: Row, side: 'tflm' | 'ours'): number[] =>
+  (['arena_used', 'head', 'tail', 'min_arena'] as const).map((f) => Number(r[`${side}_${f}`]));
 
 describe('converted real models on TFLM (Cortex-M4F, TFLM 90b983c2)', () => {
   it('has one row per model and kernel set, both kernel sets for most, at least 15 source models', () => {

@@ -27,7 +27,7 @@ async function checkUnrolled(make: (tf: Awaited<ReturnType<typeof tfjsReady>>) =
   assert.equal(analyzeModel(q.model, 'tflm-cmsis-nn').status, 'ok');
   assert.equal(analyzeModel(model, 'tflm-reference').status, 'ok');
   m.dispose();
-  return r.ops;
+  return [...r.ops];
 }
 
 test('SimpleRNN (tanh, last step and whole sequence) unrolled: matches tfjs, quantizes, allocates', async () => {
