@@ -70,6 +70,8 @@ export function convertLstm(ctx: Ctx, node: OnnxNode): void {
   const used = (n: string): boolean => n !== '' && (ctx.isOutput(n) || ctx.consumersOf(n).length > 0);
   if (used(cName)) throw unsupported(node, 'the final cell state Y_c is used (TFLM keeps it in a variable, not an output)', 'only Y and Y_h');
 
+  const seqShape = batchFirst ? [batch, steps, hidden] : [steps, batch, hidden];
+  if (count(seqShape) === 0 || !Number.isInteger(hidden)) throw new ConvertError('bad-model', where(node), `an empty sequence or state: [${seqShape.join(',')}]`);
   const em = ctx.em;
   const gate = (m: Const, cols: number, k: number, what: string): ReturnType<typeof em.float> => {
     const g = ONNX_GATE[k]!;
@@ -85,8 +87,6 @@ export function convertLstm(ctx: Ctx, node: OnnxNode): void {
   });
   const hState = em.graph.variable({ name: em.name(`${node.name}_output_state`), shape: [batch, hidden], dtype: 'FLOAT32' });
   const cState = em.graph.variable({ name: em.name(`${node.name}_cell_state`), shape: [batch, hidden], dtype: 'FLOAT32' });
-  const seqShape = batchFirst ? [batch, steps, hidden] : [steps, batch, hidden];
-  if (count(seqShape) === 0) throw new ConvertError('bad-model', where(node), 'an empty sequence');
   const y = em.op('UNIDIRECTIONAL_SEQUENCE_LSTM', [x.ref, ...inputW, ...recW, null, null, null, ...biases, null, null, hState, cState, null, null, null, null],
     `${yName || node.name}_sequence`, seqShape, { fusedActivationFunction: 'TANH', cellClip: 0, projClip: 0, timeMajor: !batchFirst });
   ctx.note(`${describe(node)} as UNIDIRECTIONAL_SEQUENCE_LSTM (${steps} steps, ${hidden} units, ${batchFirst ? 'batch' : 'time'}-major; gates reordered, the two biases summed)`);
