@@ -51,7 +51,7 @@ test('not a zip, no config.json, bad JSON and garbage HDF5 are located malformed
 });
 
 test('unmapped layers, channels_first and missing weights name the layer', () => {
-  refused(() => convert(kerasZip(seq([{ class_name: 'Reshape', config: { name: 'r', target_shape: [16, 2] } }, { class_name: 'GRU', config: { name: 'gru1', units: 4 } }]))), 'unsupported-op', /^gru1 \(GRU\)$/);
+  refused(() => convert(kerasZip(seq([{ class_name: 'Reshape', config: { name: 'r', target_shape: [16, 2] } }, { class_name: 'ConvLSTM1D', config: { name: 'cl1', filters: 4 } }]))), 'unsupported-op', /^cl1 \(ConvLSTM1D\)$/);
   refused(() => convert(kerasZip(seq([{ class_name: 'MaxPooling2D', config: { name: 'p', data_format: 'channels_first' } }]))), 'unsupported-op', /^p /);
   refused(() => convert(kerasZip(seq([{ class_name: 'Dense', config: { name: 'd', units: 3 } }]))), 'bad-model', /^d \(Dense\)$/);
 });

@@ -44,12 +44,12 @@ test('convert --int8 chains the quantizer; --format json gives the figures', () 
 });
 
 test('convert exit codes: 1 for an unmapped op (naming the node), 2 for unreadable input and usage errors; never writes through a link', () => {
-  const bad = join(dir, 'lstm.onnx');
-  writeFileSync(bad, buildOnnx({ inputs: [{ name: 'x', shape: [1, 4, 3] }], outputs: [{ name: 'y' }], nodes: [node('LSTM', ['x'], ['y'], undefined, undefined)] }));
-  const r = cli('convert', bad, '--out', join(dir, 'lstm.tflite'));
+  const bad = join(dir, 'gru.onnx');
+  writeFileSync(bad, buildOnnx({ inputs: [{ name: 'x', shape: [1, 4, 3] }], outputs: [{ name: 'y' }], nodes: [node('GRU', ['x'], ['y'], undefined, undefined)] }));
+  const r = cli('convert', bad, '--out', join(dir, 'gru.tflite'));
   assert.equal(r.code, 1);
-  assert.match(r.err, /node 'lstm0' \(LSTM\)/);
-  assert.equal(existsSync(join(dir, 'lstm.tflite')), false);
+  assert.match(r.err, /node 'gru0' \(GRU\)/);
+  assert.equal(existsSync(join(dir, 'gru.tflite')), false);
   const junk = join(dir, 'junk.onnx');
   writeFileSync(junk, Uint8Array.from([0x08, 0xff, 0xff, 0xff]));
   assert.equal(cli('convert', junk, '--out', join(dir, 'junk.tflite')).code, 2);

@@ -42,7 +42,7 @@ test('a converted CNN allocates in the TFLM memory model and quantizes to int8',
 });
 
 test('an op with no mapping names the node, its op type and what it would need', () => {
-  rejects(() => convert({ ...cnn, nodes: [node('LSTM', ['x'], ['y'])] }), 'unsupported-op', /^node 'lstm0' \(LSTM\): no TFLite mapping for LSTM \(opset 13\) \(UNIDIRECTIONAL_SEQUENCE_LSTM/);
+  rejects(() => convert({ ...cnn, nodes: [node('GRU', ['x'], ['y'])] }), 'unsupported-op', /^node 'gru0' \(GRU\): no TFLite mapping for GRU \(opset 13\) \(a GRU builtin TFLM does not have/);
   rejects(() => convert({ ...cnn, nodes: [node('Elu', ['x'], ['y'])] }), 'unsupported-op', /node 'elu0' \(Elu\)/);
   // A recurrent layer exported as a Loop is named by its Loop, not by the Less of its condition.
   rejects(() => convert({ ...cnn, nodes: [node('Less', ['x', 'x'], ['c']), node('Loop', ['', 'c', 'x'], ['y'])] }), 'unsupported-op', /^node 'loop1' \(Loop\): control flow/);

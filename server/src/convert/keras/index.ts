@@ -20,6 +20,7 @@ import {
 } from './layers-more.js';
 import { IDENTITY, planGraph } from './plan.js';
 import { lstm } from './layers-rnn.js';
+import { gru, simpleRnn } from './layers-unrolled.js';
 import { WeightStore } from './weights.js';
 
 const MAPPINGS: Readonly<Record<string, LayerMapping>> = {
@@ -34,13 +35,11 @@ const MAPPINGS: Readonly<Record<string, LayerMapping>> = {
   Add: merge('ADD'), Subtract: merge('SUB'), Multiply: merge('MUL'), Average: merge('AVERAGE'), Maximum: merge('MAXIMUM'), Minimum: merge('MINIMUM'),
   Concatenate: concatenate, Flatten: flatten, Reshape: reshape, Permute: permute,
   ZeroPadding2D: zeroPadding(2), ZeroPadding1D: zeroPadding(1), UpSampling2D: upSampling2d,
-  Rescaling: rescaling, Normalization: normalization, LSTM: lstm,
+  Rescaling: rescaling, Normalization: normalization, LSTM: lstm, GRU: gru, SimpleRNN: simpleRnn,
 };
 
 /** What a layer without a mapping would need, for the classes users meet most. */
 const NEEDS: Readonly<Record<string, string>> = {
-  GRU: 'a GRU lowering (TFLite unrolls it into a WHILE loop, which TFLM runs only partly)',
-  SimpleRNN: 'an unrolled RNN lowering',
   Lambda: 'the Python function it wraps: rebuild it from standard layers',
   TFOpLambda: 'the TensorFlow op it wraps: rebuild it from standard layers',
 };

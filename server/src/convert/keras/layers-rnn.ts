@@ -3,23 +3,25 @@
  * fuses a Keras LSTM: Keras keeps the gates side by side in `kernel` `[in, 4 * units]` and `recurrent_kernel`
  * `[units, 4 * units]` in the order input, forget, cell, output; TFLite takes one `[units, in]` / `[units, units]`
  * matrix and one bias per gate. The hidden and cell states are variable tensors (zero at the start of each run, as
- * Keras' non-stateful LSTM). Without return_sequences the last step is sliced out (STRIDED_SLICE).
+ * Keras' non-stateful LSTM). Without return_sequences the last step is sliced out (STRIDED_SLICE). Another activation
+ * than tanh is unrolled (layers-unrolled.ts): TFLM's kernel computes tanh only.
  */
 import { ConvertError } from '../types.js';
 import type { Value } from './emit.js';
 import type { KNode } from './graph.js';
 import { activationName, at, bool, int, unsupported, type LayerContext } from './context.js';
 import { transpose } from './layers-conv.js';
+import { lstmUnrolled } from './layers-unrolled.js';
 
 export function lstm(c: LayerContext, node: KNode, [x]: readonly Value[]): Value {
   if (x!.shape.length !== 3) throw new ConvertError('bad-model', at(node), `expects a [batch, time, features] input, gets [${x!.shape.join(', ')}]`);
   const act = activationName(node.config.activation ?? 'tanh');
   const rec = activationName(node.config.recurrent_activation ?? 'sigmoid');
-  if (act !== 'tanh') throw unsupported(node, `activation '${act}' (TFLM's LSTM kernel computes tanh)`, "activation='tanh'");
   if (rec !== 'sigmoid') throw unsupported(node, `recurrent_activation '${rec}' (TFLM's LSTM kernel computes the sigmoid)`, "recurrent_activation='sigmoid'");
   for (const key of ['go_backwards', 'stateful', 'return_state', 'time_major']) {
     if (bool(node, key, false)) throw unsupported(node, `${key}=True`);
   }
+  if (act !== 'tanh') return lstmUnrolled(c, node, [x!]);
   const units = int(node, 'units', 1);
   const [, steps, features] = x!.shape as [number, number, number];
   const useBias = bool(node, 'use_bias', true);

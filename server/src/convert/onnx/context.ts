@@ -28,6 +28,8 @@ export interface Act {
   readonly nchw: boolean;
   /** Known to hold no negative value (after RELU, RELU6, LOGISTIC): a zero pad is then as good as -inf for MAX_POOL. */
   readonly nonNegative?: boolean;
+  /** Every row (last axis) sums to 1: a SOFTMAX, or the LOGISTIC of a binary classifier's scores (-s, s). */
+  readonly sumsToOne?: boolean;
   readonly rowPerm?: Int32Array;
 }
 

@@ -11,7 +11,8 @@ import { convertConv, convertGlobalPool, convertPool, convertReduceMean } from '
 import { constOfTensor, tryFold } from './ops-const.js';
 import { convertGemm } from './ops-dense.js';
 import { convertActivation, convertBatchNorm, convertBinary } from './ops-elementwise.js';
-import { convertLinear, convertScaler, refuseWholeModel } from './ops-ml.js';
+import { convertLinear, convertNormalizer, convertScaler, refuseWholeModel } from './ops-ml.js';
+import { convertGather, convertLstm } from './ops-rnn.js';
 import { convertConcat, convertPad, convertReshape, convertResize, convertSoftmax, convertTranspose } from './ops-shape.js';
 import { readOnnx, type OnnxModel, type OnnxNode, type OnnxValueInfo } from './reader.js';
 
@@ -25,13 +26,13 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   LeakyRelu: convertActivation, Clip: convertActivation, HardSigmoid: convertActivation, PRelu: convertActivation, Neg: convertActivation,
   Reshape: convertReshape, Flatten: convertReshape, Squeeze: convertReshape, Unsqueeze: convertReshape, Transpose: convertTranspose,
   Concat: convertConcat, Softmax: convertSoftmax, Pad: convertPad, Resize: convertResize, Upsample: convertResize,
+  LSTM: convertLstm, Gather: convertGather,
 };
 
-const ML_HANDLERS: Readonly<Record<string, Handler>> = { Scaler: convertScaler, LinearRegressor: convertLinear, LinearClassifier: convertLinear };
+const ML_HANDLERS: Readonly<Record<string, Handler>> = { Scaler: convertScaler, LinearRegressor: convertLinear, LinearClassifier: convertLinear, Normalizer: convertNormalizer };
 
 /** What an op would need, for the error of an unmapped one. */
 const NEEDS: Readonly<Record<string, string>> = {
-  LSTM: 'UNIDIRECTIONAL_SEQUENCE_LSTM (not mapped yet); export the recurrent layer unrolled, or convert through TensorFlow',
   GRU: 'a GRU builtin TFLM does not have; unroll it into MatMul/Sigmoid/Tanh/Mul',
   RNN: 'UNIDIRECTIONAL_SEQUENCE_RNN (not mapped); unroll it',
   If: 'control flow: a static graph (trace the model with fixed inputs)', Loop: 'control flow: a static graph (unroll the loop)',
@@ -81,7 +82,9 @@ export function convertOnnxModel(model: OnnxModel, name: string, options: Conver
     if (!needed.has(v.name) && !kept.some((k) => k.source === v.name)) continue;
     inputs.push(graphInput(ctx, v, options));
   }
-  for (const node of live) {
+  // Constant nodes first: they read nothing, and a fusion looks ahead at its consumer's operands (paddle2onnx puts
+  // a Clip's bounds after the Add whose output the Clip reads).
+  for (const node of [...live.filter((n) => n.opType === 'Constant' && n.inputs.length === 0), ...live.filter((n) => n.opType !== 'Constant' || n.inputs.length > 0)]) {
     if (ctx.absorbed.has(node.index)) continue;
     convertNode(ctx, node, model);
   }

@@ -57,6 +57,8 @@ export function convertLinear(ctx: Ctx, node: OnnxNode): void {
     rows = 2;
     ctx.note(`${describe(node)}: binary classifier written as two scores (-s, s)`);
   } else if (classifier && labels !== rows) throw unsupported(node, `${rows} coefficient rows for ${labels} labels`);
+  // Scores (-s, s): their LOGISTICs sum to 1, as a SOFTMAX's do.
+  const opposite = rows === 2 && bias[0] === -bias[1]! && weights.slice(0, F).every((v, k) => v === -weights[F + k]!);
   const scoresName = classifier ? node.outputs[1] ?? '' : node.outputs[0]!;
   if (!scoresName) throw unsupported(node, 'a classifier without a scores output');
   const shape = [x.shape[0]!, rows];
@@ -66,5 +68,22 @@ export function convertLinear(ctx: Ctx, node: OnnxNode): void {
   let ref = ctx.em.op('FULLY_CONNECTED', [x.ref, ctx.em.float(`${node.name}_weights`, [rows, F], weights), ctx.em.float(`${node.name}_bias`, [rows], bias)],
     postOp ? `${scoresName}_logits` : scoresName, shape, { fusedActivationFunction: 'NONE' });
   if (postOp) ref = ctx.em.op(postOp, [ref], scoresName, shape, postOp === 'SOFTMAX' ? { beta: 1 } : undefined);
-  ctx.set(scoresName, { kind: 'act', ref, shape, nchw: false, nonNegative: postOp !== null });
+  ctx.set(scoresName, { kind: 'act', ref, shape, nchw: false, nonNegative: postOp !== null, sumsToOne: postOp === 'SOFTMAX' || (postOp === 'LOGISTIC' && opposite) });
+}
+
+/**
+ * Normalizer (skl2onnx puts an L1 one after a LogisticRegression's probabilities): the identity on rows that already
+ * sum to 1 (a SOFTMAX, a binary classifier's two LOGISTICs); otherwise refused, since it would need SUM and DIV,
+ * which the int8 quantizer does not run.
+ */
+export function convertNormalizer(ctx: Ctx, node: OnnxNode): void {
+  const x = ctx.actOf(node, 0);
+  const norm = ctx.str(node, 'norm', 'MAX');
+  if (norm === 'L1' && x.sumsToOne) {
+    ctx.note(`${describe(node)} (L1) dropped: its input's rows already sum to 1`);
+    ctx.set(node.outputs[0]!, x);
+    return;
+  }
+  throw unsupported(node, `${norm} normalization of rows that do not already sum to 1 (one-vs-rest probabilities, say)`,
+    'SUM and DIV, which TFLM runs in float but the int8 quantizer does not; multi_class=\'multinomial\' (softmax) probabilities need no Normalizer');
 }

@@ -54,15 +54,15 @@ export function convertReshape(ctx: Ctx, node: OnnxNode): void {
   const out = node.outputs[0]!;
   if (x.rowPerm) throw unsupported(node, 'reshaping a permuted flatten');
   if (!x.nchw) {
-    ctx.set(out, { ...x, ref: reshape(ctx, x, out, target), shape: target, nchw: false });
+    ctx.set(out, { ...x, sumsToOne: false, ref: reshape(ctx, x, out, target), shape: target, nchw: false });
     return;
   }
   if (target.length === 4 && layoutFreeReshape(x.shape) && layoutFreeReshape(target)) {
-    ctx.set(out, { ...x, ref: reshape(ctx, x, out, permuteShape(target, NHWC)), shape: target, nchw: true });
+    ctx.set(out, { ...x, sumsToOne: false, ref: reshape(ctx, x, out, permuteShape(target, NHWC)), shape: target, nchw: true });
     return;
   }
   if (target.length !== 4 && layoutFreeReshape(x.shape)) {
-    ctx.set(out, { ...x, ref: reshape(ctx, x, out, target), shape: target, nchw: false });
+    ctx.set(out, { ...x, sumsToOne: false, ref: reshape(ctx, x, out, target), shape: target, nchw: false });
     return;
   }
   const readers = ctx.consumersOf(out);
@@ -115,7 +115,7 @@ function channelShuffle(ctx: Ctx, node: OnnxNode, x: Act, target: readonly numbe
   ctx.absorbed.add(t.index);
   ctx.absorbed.add(back.index);
   ctx.note(`${describe(node)} + ${describe(t)} + ${describe(back)}: a channel shuffle, written as one GATHER on the channel axis`);
-  ctx.set(out, { ...x, ref, shape: [n, c, h, w], nchw: true });
+  ctx.set(out, { ...x, sumsToOne: false, ref, shape: [n, c, h, w], nchw: true });
   return true;
 }
 
@@ -132,8 +132,8 @@ export function convertTranspose(ctx: Ctx, node: OnnxNode): void {
   const toPlain = perm.map((p) => Linv[p]!);
   const toNhwc = rank === 4 ? NHWC.map((l) => Linv[perm[l]!]!) : null;
   const identity = (p: readonly number[]): boolean => p.every((v, k) => v === k);
-  if (identity(toPlain)) return ctx.set(out, { ...x, shape, nchw: false });
-  if (toNhwc && identity(toNhwc)) return ctx.set(out, { ...x, shape, nchw: true });
+  if (identity(toPlain)) return ctx.set(out, { ...x, sumsToOne: false, shape, nchw: false });
+  if (toNhwc && identity(toNhwc)) return ctx.set(out, { ...x, sumsToOne: false, shape, nchw: true });
   const ref = ctx.em.op('TRANSPOSE', [x.ref, ctx.em.int32(`${node.name}_perm`, [rank], toPlain)], out, shape);
   ctx.set(out, { kind: 'act', ref, shape, nchw: false, nonNegative: x.nonNegative });
 }
@@ -168,7 +168,7 @@ export function convertSoftmax(ctx: Ctx, node: OnnxNode): void {
   const log = node.opType === 'LogSoftmax';
   if (log) ctx.note(`${describe(node)} is LOG_SOFTMAX (TFLM runs it; the quantizer's interpreter does not)`);
   const ref = log ? ctx.em.op('LOG_SOFTMAX', [x.ref], node.outputs[0]!, tflShape) : ctx.em.op('SOFTMAX', [x.ref], node.outputs[0]!, tflShape, { beta: 1 });
-  ctx.set(node.outputs[0]!, { ...x, ref, nonNegative: !log });
+  ctx.set(node.outputs[0]!, { ...x, ref, nonNegative: !log, sumsToOne: !log && axis === rank - 1 });
 }
 
 export function convertPad(ctx: Ctx, node: OnnxNode): void {
