@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import type { CodeLens, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { convertModel } from '../../server/src/convert/index.ts';
-import { convNetOnnx, lstmOnnx, weightlessKeras } from '../unit/helpers/source-models.ts';
+import { convNetOnnx, unmappedOnnx, weightlessKeras } from '../unit/helpers/source-models.ts';
 import { LspClient, textAt } from './helpers/lsp-client.ts';
 import { type TestWorkspace } from './helpers/workspace.ts';
 import { serveWorkspace } from './helpers/serve.ts';
@@ -19,7 +19,7 @@ serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
     ws.write('net.onnx', onnx);
     // The bytes `tinyml-lens convert` writes (it calls the same convertModel).
     ws.write('net.tflite', convertModel({ format: 'onnx', name: 'net.onnx', bytes: onnx }).tflite);
-    ws.write('bad.onnx', lstmOnnx());
+    ws.write('bad.onnx', unmappedOnnx());
     ws.write('m.keras', weightlessKeras());
     ws.write('lambda.keras', weightlessKeras(true));
   },
@@ -58,7 +58,7 @@ test('hover and lens on an .onnx model: the converted figures, labelled as conve
 });
 
 test('a conversion error is model-not-converted on the model: value, with the converter\'s located reason', async () => {
-  for (const [model, where] of [['bad.onnx', /lstm0/], ['lambda.keras', /\bfn\b/]] as const) {
+  for (const [model, where] of [['bad.onnx', /gru0/], ['lambda.keras', /\bfn\b/]] as const) {
     const text = manifest(model);
     const ds = await client.open(ws.uri(`refused-${model}.tinyml.yaml`), text);
     const d = ds.find((x) => x.code === 'model-not-converted');

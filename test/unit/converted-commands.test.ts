@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { cli } from './helpers/cli.ts';
 import { tempDir } from './helpers/files.ts';
-import { convNetOnnx, lstmOnnx, weightlessKeras } from './helpers/source-models.ts';
+import { convNetOnnx, unmappedOnnx, weightlessKeras } from './helpers/source-models.ts';
 
 // Every command takes a source model directly; its figures are those of the .tflite `convert` writes (issue 13 point 3).
 const dir = tempDir();
@@ -14,7 +14,7 @@ const tflite = join(dir, 'net.tflite');
 const converted = cli('convert', onnx, '--out', tflite);
 assert.equal(converted.code, 0, converted.err);
 const bad = join(dir, 'bad.onnx');
-writeFileSync(bad, lstmOnnx());
+writeFileSync(bad, unmappedOnnx());
 
 type Doc = Record<string, unknown> & { model: string; source?: { format: string; convertedBy: string; from: string } };
 const json = (...args: string[]): Doc => {
@@ -92,14 +92,14 @@ test('an .onnx the converter refuses: exit 1 on every command, naming the node; 
   for (const args of runs) {
     const r = cli(...args);
     assert.equal(r.code, 1, `${args.join(' ')}: ${r.err}`);
-    assert.match(r.err, /bad\.onnx: node 'lstm0' \(LSTM\)/, args.join(' '));
+    assert.match(r.err, /bad\.onnx: node 'gru0' \(GRU\)/, args.join(' '));
   }
   const sarif = cli('analyze', bad, '--format', 'sarif');
   assert.equal(sarif.code, 1);
   const result = (JSON.parse(sarif.out) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } }; logicalLocations: { fullyQualifiedName: string }[] }[] }[] }[] }).runs[0]!.results[0]!;
   assert.equal(result.ruleId, 'model-not-converted');
   assert.equal(result.locations[0]!.physicalLocation.artifactLocation.uri, bad);
-  assert.match(result.locations[0]!.logicalLocations[0]!.fullyQualifiedName, /lstm0/);
+  assert.match(result.locations[0]!.logicalLocations[0]!.fullyQualifiedName, /gru0/);
   // Unreadable bytes in an .onnx: exit 2, located, on every command.
   const junk = join(dir, 'junk.onnx');
   writeFileSync(junk, Uint8Array.from([0x08, 0xff, 0xff, 0xff]));

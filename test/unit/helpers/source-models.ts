@@ -19,9 +19,9 @@ export function convNetOnnx(shape: readonly (number | string)[] = [1, 3, 8, 8]):
   });
 }
 
-/** A lone LSTM node (named 'lstm0' by the builder): the converter refuses it, naming the node. */
-export function lstmOnnx(): Uint8Array {
-  return buildOnnx({ inputs: [{ name: 'x', shape: [1, 4, 3] }], outputs: [{ name: 'y' }], nodes: [node('LSTM', ['x'], ['y'])] });
+/** A lone GRU node (named 'gru0' by the builder; TFLM has no GRU builtin): the converter refuses it, naming the node. */
+export function unmappedOnnx(): Uint8Array {
+  return buildOnnx({ inputs: [{ name: 'x', shape: [1, 4, 3] }], outputs: [{ name: 'y' }], nodes: [node('GRU', ['x'], ['y'])] });
 }
 
 /** A Keras 3 .keras zip of weightless layers (PAD, MAX_POOL_2D, RESHAPE, SOFTMAX); `unmapped` adds a Lambda layer. */
