@@ -6,8 +6,9 @@
 import { bundledCpi, cpiFor } from '../server/src/analysis/latency/cpi.ts';
 import { estimateLatency } from '../server/src/analysis/latency/model.ts';
 import type { Coefficients } from '../server/src/analysis/latency/coefficients.ts';
-import { fitCpi, rowPrediction, type CpiRow } from './latency-cpi.ts';
-import { ROW_PLACEMENT, VERSIONS } from './fit-cpi.ts';
+import { partCpi } from '../server/src/analysis/latency/parts.ts';
+import { rowPrediction, type CpiRow } from './latency-cpi.ts';
+import { fitCpiRows, ROW_PLACEMENT } from './fit-cpi.ts';
 import { estimateRow, type RowAggregate } from './latency-rows.ts';
 
 interface Line { id: string; runtime: string; core: string; heldOut: boolean; ape: number; inRange: boolean; looApe: number | null; macApe: number; share: number; calibrated: boolean; width: number }
@@ -35,9 +36,10 @@ export function printLatencyComparison(aggregates: RowAggregate[], k: Coefficien
     const cr = cpiRows.find((r) => r.id === row.id);
     let looApe: number | null = null;
     if (cr) {
-      const fold = fitCpi(cpiRows.filter((r) => r.id !== row.id), heldOut.filter((h) => h !== row.id), VERSIONS);
-      const c = cpiFor(fold, cr.core, cr.runtime);
-      if (c) looApe = Math.abs(rowPrediction(cr, c.cpi) / (row.latencyMs * row.clockMHz * 1000) - 1);
+      const fold = fitCpiRows(cpiRows.filter((r) => r.id !== row.id), heldOut.filter((h) => h !== row.id));
+      // a sibling row of a part CPI (the ESP32-S3's for the ESP32-C3) has no CPI once left out: no LOO figure
+      const c = partCpi(fold, row.target, cr.runtime, cpiFor(fold, cr.core, cr.runtime));
+      if (c && a.core === cr.core) looApe = Math.abs(rowPrediction(cr, c.cpi.cpi) / (row.latencyMs * row.clockMHz * 1000) - 1);
     }
     const held = heldOut.includes(row.id);
     const share = e.instructionBasis?.share ?? 0;

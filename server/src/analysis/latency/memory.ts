@@ -144,3 +144,14 @@ export function streamCyclesPerByte(placement: Placement, mem: MemorySystem): nu
   if (placement.weights === 'flash') return mem.flashWaitStates / p.flashReadBytes;
   return p.externalLatency / p.externalReadBytes;
 }
+
+/**
+ * The memory term for a CPI that already includes a placement (a part's CPI measured on a sibling with that memory,
+ * cpi.ts PartCpi): only the departure from it counts. The included placement gives factor 1 and no streaming.
+ */
+export function memoryBeyond(placement: Placement, included: Placement, mem: MemorySystem): { factor: number; perByte: number } {
+  return {
+    factor: memoryFactor(placement, mem) / memoryFactor(included, mem),
+    perByte: Math.max(0, streamCyclesPerByte(placement, mem) - streamCyclesPerByte(included, mem)),
+  };
+}
