@@ -6,7 +6,8 @@
  *
  * Rows: the measured TFLM rows (server/src/targets/data/measured.json) whose core has a build in the instruction
  * model, each reduced to its predicted instructions, the MAC-model cycles of the ops without instruction
- * coefficients, and the board's memory factor (its default placement, or the one the row's source states).
+ * coefficients, and the board's memory factor (its default placement, or the one the row's source states). A part
+ * CPI's sibling row (the ESP32-S3's reference row, for the ESP32-C3) is counted with the part's build and memory.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

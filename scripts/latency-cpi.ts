@@ -6,8 +6,10 @@
  *
  * One free parameter per (core, runtime) with measured rows: the CPI, the geometric mean of
  * (measured cycles - MAC-model cycles - weight streaming) / (instructions x memory factor) over the core's training
- * rows. Everything
- * else is a prior, named in the file.
+ * rows. And one per part CPI (parts.ts PART_CPI): the geometric mean of measured cycles / instructions over its sibling
+ * part's rows, counted with the part's own build (the ESP32-C3's CPI: the ESP32-S3's reference-kernel row over the
+ * RV32IMC count of the same model), labelled a prior with a prior's range; the part's own rows never enter it.
+ * Everything else is a prior, named in the file.
  */
 import { SPREAD, type CoreCpi, type CpiRuntime, type CpiTable, type PartCpi } from '../server/src/analysis/latency/cpi.ts';
 import type { Placement } from '../server/src/analysis/latency/memory.ts';

@@ -5,7 +5,9 @@
  *
  * A calibrated CPI is the geometric mean of measured cycles / (predicted instructions x the board's memory factor)
  * over the core's training rows; its range is the largest |log error| on the core's rows, floored and capped at
- * x/÷1.6. Cores without measured rows carry a prior (a documented ratio to a calibrated core) and a wider range. Pure.
+ * x/÷1.6. Cores without measured rows carry a prior (a documented ratio to a calibrated core) and a wider range.
+ * A part may carry its own CPI (`parts`, parts.ts): a prior fitted on a sibling part's row of the same program, which
+ * includes that memory system (the ESP32-C3's, from the ESP32-S3's reference-kernel row). Pure.
  */
 import { CORES, type Core } from '../../targets/catalog.js';
 import { Fields } from '../../targets/schema.js';

@@ -14,7 +14,8 @@
  * model's weights between inferences, so those reads wait whatever the caches (it is what makes fully connected
  * layers, which use each weight once, memory-bound on a fast core). Every figure here is a prior from the
  * parts' reference manuals and the cores' pipelines, not a fit: the measured rows behind the CPI are too few to fit
- * them, and each CPI is calibrated net of its board's own memory factor (cpi.ts). Pure.
+ * them, and each CPI is calibrated net of its board's own memory factor (cpi.ts), except a part's own CPI, which
+ * includes its sibling's memory system (memoryBeyond counts only a departure from that placement). Pure.
  */
 import type { Core, Mcu } from '../../targets/catalog.js';
 
