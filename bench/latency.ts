@@ -16,7 +16,7 @@ import { MEASURED } from '../server/src/targets/measured.ts';
 import { fitCoefficients, npuMeasurements, rowSums } from '../scripts/latency-fit.ts';
 import { estimateRow, rowAggregates } from '../scripts/latency-rows.ts';
 import { printInstructionReport } from '../scripts/instr-check.ts';
-import { printLatencyComparison } from '../scripts/latency-report.ts';
+import { printLatencyComparison, printPartCpiCheck } from '../scripts/latency-report.ts';
 import { leaveOneModelOut } from '../scripts/instr-derive.ts';
 import { derivedTexts, fitSweep, readOpsRows, SWEEP_TSVS } from '../scripts/fit-instructions.ts';
 import { readRows } from '../scripts/latency-cpi.ts';
@@ -117,3 +117,4 @@ for (const d of derived) {
   for (const h of held.filter((x) => x.coveredError !== null)) console.log(`  ${h.model.padEnd(42)} covered ${(100 * h.coveredShare).toFixed(0).padStart(3)}%  error on covered ops ${(100 * h.coveredError!).toFixed(1)}%`);
 }
 printLatencyComparison(aggregates, k, readRows(readFileSync(ROWS_TSV, 'utf8')), HELD_OUT);
+printPartCpiCheck(aggregates);

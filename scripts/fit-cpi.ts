@@ -6,19 +6,20 @@
  *
  * Rows: the measured TFLM rows (server/src/targets/data/measured.json) whose core has a build in the instruction
  * model, each reduced to its predicted instructions, the MAC-model cycles of the ops without instruction
- * coefficients, and the board's memory factor (its default placement, or the one the row's source states).
+ * coefficients, and the board's memory factor (its default placement, or the one the row's source states). A part
+ * CPI's sibling row (the ESP32-S3's reference row, for the ESP32-C3) is counted with the part's build and memory.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CpiRuntime, CpiTable } from '../server/src/analysis/latency/cpi.ts';
 import { estimateLatency } from '../server/src/analysis/latency/model.ts';
-import { defaultPlacement, memoryFactor, memorySystem, type Placement } from '../server/src/analysis/latency/memory.ts';
+import { defaultPlacement, memorySystem, type Placement } from '../server/src/analysis/latency/memory.ts';
 import { bundledInstructionCoefficients, instructionBuildChoice } from '../server/src/analysis/latency/instructions.ts';
-import { CORES } from '../server/src/targets/catalog.ts';
+import { CORES, resolveTarget } from '../server/src/targets/catalog.ts';
 import { MEASURED } from '../server/src/targets/measured.ts';
-import { PART_PRIOR_MCUS } from '../server/src/analysis/latency/parts.ts';
+import { PART_CPI, PART_PRIOR_MCUS } from '../server/src/analysis/latency/parts.ts';
 import { HELD_OUT } from './fit-latency.ts';
-import { fitCpi, readRows, rowsText, type CpiRow } from './latency-cpi.ts';
+import { fitCpi, readRows, rowsText, type CpiRow, type PartCpiSpec } from './latency-cpi.ts';
 import { rowAggregates } from './latency-rows.ts';
 
 export const ROWS_TSV = resolve(__dirname, '../test/measured/latency_rows.tsv');
@@ -29,8 +30,24 @@ export const ROW_PLACEMENT: Readonly<Record<string, Partial<Placement>>> = {
   'one-7598-stm32f767zi-person-detect': { arena: 'external' },
 };
 
-/** Rows of parts whose estimate is a prior of their own (the ESP32-C3): they set no core's CPI or range. */
+/** Rows of parts whose estimate is a prior of their own (the ESP32-C3): they set no CPI or range. */
 export const PART_PRIOR_ROWS: readonly string[] = MEASURED.rows.filter((r) => PART_PRIOR_MCUS.includes(r.target)).map((r) => r.id);
+
+/**
+ * The part CPIs' fit inputs (parts.ts PART_CPI): the sibling part's measured rows on that runtime (for the ESP32-C3,
+ * the ESP32-S3's reference-kernel row), never the part's own; each includes the part's default placement.
+ */
+export const PART_SPECS: readonly PartCpiSpec[] = Object.entries(PART_CPI).map(([part, p]) => {
+  const t = resolveTarget(part);
+  if (!t?.mcu) throw new Error(`parts.ts: ${part} is not a catalog part`);
+  return {
+    part, runtime: p.runtime, why: p.why, includes: defaultPlacement(memorySystem(t.core, t.mcu)),
+    rows: MEASURED.rows.filter((r) => r.target === p.sibling && r.runtime === p.runtime).map((r) => r.id),
+  };
+});
+
+/** The measured row a part CPI is fitted on, mapped to the part it stands in for. */
+const siblingPart = (rowId: string): string | undefined => PART_SPECS.find((s) => s.rows.includes(rowId))?.part;
 
 /** The library versions the rig measured (tools/tflm-harness; the TSVs' source comments). */
 export const VERSIONS: CpiTable['versions'] = { tflm: '90b983c2', cmsisNn: '4ab83cc' };
@@ -38,24 +55,30 @@ export const VERSIONS: CpiTable['versions'] = { tflm: '90b983c2', cmsisNn: '4ab8
 /** A CPI table with CPI 1 everywhere: estimateLatency then returns instructions x memory for the covered ops. */
 function unitTable(): CpiTable {
   const one = { cpi: 1, calibrated: true, spread: 0.1, rows: [], basis: 'unit' };
-  return { versions: VERSIONS, cores: Object.fromEntries(CORES.map((c) => [c, { 'tflm-cmsis-nn': one, 'tflm-reference': one }])), trainRows: [], heldOutRows: [] };
+  const parts = Object.fromEntries(PART_SPECS.map((s) => [s.part, { [s.runtime]: { ...one, includes: s.includes } }]));
+  return { versions: VERSIONS, cores: Object.fromEntries(CORES.map((c) => [c, { 'tflm-cmsis-nn': one, 'tflm-reference': one }])), parts, trainRows: [], heldOutRows: [] };
 }
 
-/** Reduces every measured row the instruction model can cost to a CpiRow (needs the shared models). */
+/**
+ * Reduces every measured row the instruction model can cost to a CpiRow (needs the shared models). A sibling row of a
+ * part CPI is reduced as if it ran on that part (its instruction build, its memory system): the fit then divides the
+ * sibling's cycles by the part's instructions. Its core column stays the sibling's.
+ */
 export function measuredCpiRows(modelsDir: string): CpiRow[] {
   const out: CpiRow[] = [];
   for (const row of MEASURED.rows) {
     if (row.runtime === 'tflm-esp-nn') continue;
     const a = rowAggregates(row, modelsDir);
-    const choice = instructionBuildChoice(a.core, row.runtime, bundledInstructionCoefficients());
+    const part = siblingPart(row.id);
+    const as = part ? resolveTarget(part)! : { core: a.core, mcu: a.mcu };
+    const choice = instructionBuildChoice(as.core, row.runtime, bundledInstructionCoefficients());
     if (!choice) continue;
-    const mem = memorySystem(a.core, a.mcu);
-    const placement = { ...defaultPlacement(mem), ...ROW_PLACEMENT[row.id] };
-    const e = estimateLatency(a.model, a.support, a.core, row.clockMHz, { cpi: unitTable(), mcu: a.mcu, placement });
+    const placement = { ...defaultPlacement(memorySystem(as.core, as.mcu)), ...ROW_PLACEMENT[row.id] };
+    const e = estimateLatency(a.model, a.support, as.core, row.clockMHz, { cpi: unitTable(), mcu: as.mcu, placement });
     let instructions = 0;
     let fallbackCycles = 0;
     let streamCycles = 0;
-    const factor = memoryFactor(placement, mem);
+    const factor = e.instructionBasis?.memoryFactor ?? 1;
     for (const l of e.layers) {
       if (l.costModel === 'instructions') {
         instructions += l.instructions!;
@@ -73,9 +96,14 @@ export function measuredCpiRows(modelsDir: string): CpiRow[] {
   return out;
 }
 
+/** The CPI fit with the project's part priors (the part's own rows out, part CPIs from their siblings' rows). */
+export function fitCpiRows(rows: CpiRow[], heldOut: readonly string[]): CpiTable {
+  return fitCpi(rows, heldOut, VERSIONS, { ownRows: PART_PRIOR_ROWS, specs: PART_SPECS });
+}
+
 /** The JSON text the fit writes for the rows TSV's text. */
 export function cpiText(rowsTsv: string): string {
-  const k = fitCpi(readRows(rowsTsv), HELD_OUT, VERSIONS, PART_PRIOR_ROWS);
+  const k = fitCpiRows(readRows(rowsTsv), HELD_OUT);
   return `${JSON.stringify({ generatedBy: 'scripts/fit-cpi.ts from test/measured/latency_rows.tsv', ...k }, null, 1)}\n`;
 }
 
@@ -86,7 +114,8 @@ if (process.argv[1]?.endsWith('fit-cpi.ts')) {
     writeFileSync(ROWS_TSV, rowsText(rows, [
       'Measured TFLM board latencies (server/src/targets/data/measured.json, each with its source there) reduced by scripts/fit-cpi.ts --rows:',
       `instructions = the instruction model's prediction (TFLM ${VERSIONS.tflm} / CMSIS-NN ${VERSIONS.cmsisNn} builds), fallbackCycles = MAC-model cycles of the other ops,`,
-      'streamCycles = weight bytes x cycles per streamed byte, memoryFactor = memory.ts for the placement. Derived figures only; no model data.',
+      'streamCycles = weight bytes x cycles per streamed byte, memoryFactor = memory.ts for the placement (for a part with its own CPI, beyond the placement',
+      'that CPI includes). A part CPI\'s sibling row (ESP32-S3 for the ESP32-C3) is counted with the part\'s build. Derived figures only; no model data.',
     ]));
     console.log(`wrote ${ROWS_TSV} (${rows.length} rows)`);
   } else {

@@ -6,10 +6,13 @@
  *
  * One free parameter per (core, runtime) with measured rows: the CPI, the geometric mean of
  * (measured cycles - MAC-model cycles - weight streaming) / (instructions x memory factor) over the core's training
- * rows. Everything
- * else is a prior, named in the file.
+ * rows. And one per part CPI (parts.ts PART_CPI): the geometric mean of measured cycles / instructions over its sibling
+ * part's rows, counted with the part's own build (the ESP32-C3's CPI: the ESP32-S3's reference-kernel row over the
+ * RV32IMC count of the same model), labelled a prior with a prior's range; the part's own rows never enter it.
+ * Everything else is a prior, named in the file.
  */
-import { SPREAD, type CoreCpi, type CpiRuntime, type CpiTable } from '../server/src/analysis/latency/cpi.ts';
+import { SPREAD, type CoreCpi, type CpiRuntime, type CpiTable, type PartCpi } from '../server/src/analysis/latency/cpi.ts';
+import type { Placement } from '../server/src/analysis/latency/memory.ts';
 import type { Core } from '../server/src/targets/catalog.ts';
 
 export interface CpiRow {
@@ -92,20 +95,33 @@ const sig = (v: number): number => Number(v.toPrecision(4));
 const logErr = (r: CpiRow, cpi: number): number => Math.abs(Math.log(rowPrediction(r, cpi) / measuredCycles(r)));
 
 /**
- * Fits the CPI table: `heldOut` rows never enter a CPI but do enter its range; `partPrior` rows (parts whose estimate
- * is a prior of their own, parts.ts PART_CPI) enter neither.
+ * A part's own CPI (parts.ts PART_CPI) fitted on a sibling part's rows: `rows` are the sibling's measured rows reduced
+ * with the part's instruction build and the part's memory system, net of the placement the CPI `includes`.
  */
-export function fitCpi(rows: CpiRow[], heldOut: readonly string[], versions: CpiTable['versions'], partPrior: readonly string[] = []): CpiTable {
+export interface PartCpiSpec { part: string; runtime: CpiRuntime; rows: readonly string[]; includes: Placement; why: string }
+
+/** What a fit needs besides the rows: the parts' own rows (never fitted on) and the part CPIs (fitted on siblings). */
+export interface PartPriors { ownRows: readonly string[]; specs: readonly PartCpiSpec[] }
+
+const NO_PARTS: PartPriors = { ownRows: [], specs: [] };
+
+/**
+ * Fits the CPI table: `heldOut` rows never enter a CPI but do enter its range; a part's own rows (parts.own) enter
+ * neither; a part CPI's sibling rows enter that part's CPI only, never a core's.
+ */
+export function fitCpi(rows: CpiRow[], heldOut: readonly string[], versions: CpiTable['versions'], parts: PartPriors = NO_PARTS): CpiTable {
   const cores: CpiTable['cores'] = {};
   const set = (core: Core, rt: CpiRuntime, c: CoreCpi): void => { (cores[core] ??= {})[rt] = c; };
   const ok = rows.filter(usable);
   const train = ok.filter((r) => !heldOut.includes(r.id));
-  const keys = [...new Set(train.map((r) => `${r.core}|${r.runtime}`))].sort();
+  const sibling = (r: CpiRow): boolean => parts.specs.some((p) => p.rows.includes(r.id));
+  const coreTrain = train.filter((r) => !sibling(r));
+  const keys = [...new Set(coreTrain.map((r) => `${r.core}|${r.runtime}`))].sort();
   for (const key of keys) {
     const [core, rt] = key.split('|') as [Core, CpiRuntime];
-    const t = train.filter((r) => r.core === core && r.runtime === rt);
-    const cpi = Math.exp(t.reduce((s, r) => s + Math.log(rowCpi(r)), 0) / t.length);
-    const all = ok.filter((r) => r.core === core && r.runtime === rt && !partPrior.includes(r.id));
+    const t = coreTrain.filter((r) => r.core === core && r.runtime === rt);
+    const cpi = geoMeanCpi(t);
+    const all = ok.filter((r) => r.core === core && r.runtime === rt && !parts.ownRows.includes(r.id) && !sibling(r));
     const worst = Math.max(...all.map((r) => logErr(r, cpi)));
     // + 0.02: the estimate rounds nothing, the rows TSV rounds instructions and memory factors
     const spread = Math.min(SPREAD.calibratedCap, Math.max(SPREAD.floor, worst + 0.02));
@@ -129,5 +145,25 @@ export function fitCpi(rows: CpiRow[], heldOut: readonly string[], versions: Cpi
     set(core, 'tflm-reference', { cpi: sig(c.cpi * REFERENCE_RATIO), calibrated: false, spread: sig(SPREAD.prior), rows: [], basis: `prior: the ${core} CMSIS-NN CPI x ${REFERENCE_RATIO} (reference kernels as boards build them; no measured reference-kernel row of this TFLM version)` });
   }
   const sorted = Object.fromEntries(Object.keys(cores).sort().map((c) => [c, cores[c as Core]])) as CpiTable['cores'];
-  return { versions, cores: sorted, trainRows: train.map((r) => r.id), heldOutRows: ok.filter((r) => heldOut.includes(r.id)).map((r) => r.id) };
+  return { versions, cores: sorted, parts: fitParts(train, parts), trainRows: train.map((r) => r.id), heldOutRows: ok.filter((r) => heldOut.includes(r.id)).map((r) => r.id) };
+}
+
+const geoMeanCpi = (t: CpiRow[]): number => Math.exp(t.reduce((s, r) => s + Math.log(rowCpi(r)), 0) / t.length);
+
+/**
+ * Each part CPI: the geometric mean of its sibling rows' own CPI (their cycles over the part build's instructions,
+ * net of nothing: the CPI includes the sibling's memory system). A prior, with a prior's range: one sibling row says
+ * nothing about how far the part departs from it. A part without a usable training sibling row gets none.
+ */
+function fitParts(train: CpiRow[], parts: PartPriors): CpiTable['parts'] {
+  const out: CpiTable['parts'] = {};
+  for (const spec of [...parts.specs].sort((a, b) => (a.part < b.part ? -1 : 1))) {
+    const t = train.filter((r) => spec.rows.includes(r.id) && r.runtime === spec.runtime && !parts.ownRows.includes(r.id));
+    if (t.length === 0) continue;
+    const cpi = geoMeanCpi(t);
+    const from = t.map((r) => `${r.id} (${r.latencyMs} ms x ${r.clockMHz} MHz = ${(measuredCycles(r) / 1e6).toFixed(1)}M cycles / ${(r.instructions / 1e6).toFixed(1)}M ${r.build} instructions)`).join(', ');
+    const c: PartCpi = { cpi: sig(cpi), calibrated: false, spread: sig(SPREAD.prior), rows: t.map((r) => r.id), basis: `prior: ${spec.why}; from ${from}`, includes: spec.includes };
+    (out[spec.part] ??= {})[spec.runtime] = c;
+  }
+  return out;
 }

@@ -3,11 +3,13 @@
  * alone on every measured row: the error per row, on the held-out rows, under leave-one-out (the CPI refitted
  * without the row), per runtime and core, and whether the stated range holds the measurement. Printing only.
  */
-import { bundledCpi, cpiFor } from '../server/src/analysis/latency/cpi.ts';
+import { bundledCpi, cpiFor, partCpiFor } from '../server/src/analysis/latency/cpi.ts';
 import { estimateLatency } from '../server/src/analysis/latency/model.ts';
 import type { Coefficients } from '../server/src/analysis/latency/coefficients.ts';
-import { fitCpi, rowPrediction, type CpiRow } from './latency-cpi.ts';
-import { ROW_PLACEMENT, VERSIONS } from './fit-cpi.ts';
+import { PART_CPI, partCpi } from '../server/src/analysis/latency/parts.ts';
+import { resolveTarget } from '../server/src/targets/catalog.ts';
+import { rowPrediction, type CpiRow } from './latency-cpi.ts';
+import { fitCpiRows, ROW_PLACEMENT } from './fit-cpi.ts';
 import { estimateRow, type RowAggregate } from './latency-rows.ts';
 
 interface Line { id: string; runtime: string; core: string; heldOut: boolean; ape: number; inRange: boolean; looApe: number | null; macApe: number; share: number; calibrated: boolean; width: number }
@@ -35,9 +37,10 @@ export function printLatencyComparison(aggregates: RowAggregate[], k: Coefficien
     const cr = cpiRows.find((r) => r.id === row.id);
     let looApe: number | null = null;
     if (cr) {
-      const fold = fitCpi(cpiRows.filter((r) => r.id !== row.id), heldOut.filter((h) => h !== row.id), VERSIONS);
-      const c = cpiFor(fold, cr.core, cr.runtime);
-      if (c) looApe = Math.abs(rowPrediction(cr, c.cpi) / (row.latencyMs * row.clockMHz * 1000) - 1);
+      const fold = fitCpiRows(cpiRows.filter((r) => r.id !== row.id), heldOut.filter((h) => h !== row.id));
+      // a sibling row of a part CPI (the ESP32-S3's for the ESP32-C3) has no CPI once left out: no LOO figure
+      const c = partCpi(fold, row.target, cr.runtime, cpiFor(fold, cr.core, cr.runtime));
+      if (c && a.core === cr.core) looApe = Math.abs(rowPrediction(cr, c.cpi.cpi) / (row.latencyMs * row.clockMHz * 1000) - 1);
     }
     const held = heldOut.includes(row.id);
     const share = e.instructionBasis?.share ?? 0;
@@ -54,5 +57,30 @@ export function printLatencyComparison(aggregates: RowAggregate[], k: Coefficien
     const cover = ls.filter((l) => l.inRange).length;
     const widest = Math.max(...ls.map((l) => l.width));
     console.log(`  ${key.padEnd(30)} all ${pct(med(ls.map((l) => l.ape))).padStart(4)} (${ls.length})  held-out ${held.length ? pct(med(held.map((l) => l.ape))) : '-'} (${held.length})  LOO ${loo.length ? pct(med(loo)) : '-'} (${loo.length})  MAC ${pct(med(ls.map((l) => l.macApe))).padStart(4)}  in range ${cover}/${ls.length}, widest x/÷${widest.toFixed(2)}`);
+  }
+}
+
+/**
+ * The part CPIs' premise on every measured row of the same model and runtime as the sibling rows (for the ESP32-C3:
+ * person detection on the reference kernels, Espressif's ESP32, ESP32-S3 and ESP32-C3 rows): each row's cycles over
+ * the part build's instruction count of that model, i.e. the CPI that chip would need. Only the sibling's row is
+ * fitted on; the others check the premise (ISA independence) and the range.
+ */
+export function printPartCpiCheck(aggregates: RowAggregate[]): void {
+  const table = bundledCpi();
+  for (const [part, spec] of Object.entries(PART_CPI)) {
+    const own = partCpiFor(table, part, spec.runtime);
+    const t = resolveTarget(part);
+    if (!own || !t) continue;
+    const models = new Set(aggregates.filter((x) => own.rows.includes(x.row.id)).map((x) => x.row.model));
+    console.log(`\n${part} ${spec.runtime}: CPI ${own.cpi} (prior, x/÷${Math.exp(own.spread).toFixed(2)}) from ${own.rows.join(', ')}; each row of that program's cycles per ${t.core} instruction:`);
+    for (const a of aggregates.filter((x) => models.has(x.row.model) && x.row.runtime === spec.runtime)) {
+      const e = estimateLatency(a.model, a.support, t.core, a.row.clockMHz, { mcu: null, placement: { weights: 'sram', arena: 'sram' } });
+      const instructions = e.layers.reduce((n, l) => n + (l.instructions ?? 0), 0);
+      if (!e.layers.every((l) => l.instructions !== null)) continue;
+      const cpi = a.measuredCycles / instructions;
+      const role = own.rows.includes(a.row.id) ? 'fitted on' : a.row.target === part ? 'the part itself (held out)' : 'check';
+      console.log(`  ${a.row.id.padEnd(44)} ${a.core.padEnd(8)} ${(a.measuredCycles / 1e6).toFixed(1).padStart(7)}M cycles / ${(instructions / 1e6).toFixed(1)}M = ${cpi.toFixed(2)}  (x${(cpi / own.cpi).toFixed(2)} the part CPI; ${role})`);
+    }
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import cpiJson from '../../server/src/analysis/latency/cpi.json';
-import { bundledCpi, cpiFor, loadCpi, SPREAD } from '../../server/src/analysis/latency/cpi.js';
+import { bundledCpi, cpiFor, loadCpi, partCpiFor, SPREAD } from '../../server/src/analysis/latency/cpi.js';
 import { memoryFactor, memorySystem } from '../../server/src/analysis/latency/memory.js';
 import { bundledInstructionCoefficients, instructionBuildChoice } from '../../server/src/analysis/latency/instructions.js';
 import { estimateLatency, weightBytes, type LatencyOptions } from '../../server/src/analysis/latency/model.js';
@@ -14,7 +14,8 @@ import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { resolveTarget } from '../../server/src/targets/catalog.js';
 import { MEASURED } from '../../server/src/targets/measured.js';
 import { DataFileError } from '../../server/src/targets/schema.js';
-import { CPI_JSON, cpiText, PART_PRIOR_ROWS, ROWS_TSV } from '../../scripts/fit-cpi.js';
+import { CPI_JSON, cpiText, fitCpiRows, PART_PRIOR_ROWS, PART_SPECS, ROWS_TSV } from '../../scripts/fit-cpi.js';
+import { HELD_OUT } from '../../scripts/fit-latency.js';
 import { measuredCycles, readRows, rowPrediction, usable } from '../../scripts/latency-cpi.js';
 
 const kws = readTflite(buildKwsDsCnnInt8());
@@ -25,9 +26,12 @@ test('the CPI fit on the committed measured rows reproduces the committed cpi.js
   assert.equal(cpiText(readFileSync(ROWS_TSV, 'utf8')), readFileSync(CPI_JSON, 'utf8'));
 });
 
-/** The CPI a row's estimate uses: its core's, or for a part with a memory prior of its own (the ESP32-C3) the part's. */
+/** The part a row is a sibling row of (the ESP32-S3 reference row stands in for the ESP32-C3), if any. */
+const siblingOf = (id: string): string | undefined => PART_SPECS.find((p) => p.rows.includes(id))?.part;
+
+/** The CPI a row is predicted with: its part's own (the ESP32-C3's, also for the sibling row it is fitted on), or its core's. */
 const rowCpiOf = (t: ReturnType<typeof bundledCpi>, r: (typeof rows)[number]) =>
-  partCpi(MEASURED.rows.find((m) => m.id === r.id)?.target ?? null, r.runtime, cpiFor(t, r.core, r.runtime));
+  partCpi(t, siblingOf(r.id) ?? MEASURED.rows.find((m) => m.id === r.id)?.target ?? null, r.runtime, cpiFor(t, r.core, r.runtime))?.cpi;
 
 test('every committed row a CPI is calibrated on lies inside its stated range, and the range is at most x/÷1.6', () => {
   const t = bundledCpi();
@@ -47,8 +51,8 @@ test('every committed row a CPI is calibrated on lies inside its stated range, a
 
 test('errors on the committed measured rows stay under the stated bounds (median 15%, every row 35%); part priors apart', () => {
   const t = bundledCpi();
-  const calibrated = rows.filter(usable).filter((r) => !PART_PRIOR_ROWS.includes(r.id));
-  assert.ok(calibrated.length < rows.filter(usable).length, 'the ESP32-C3 row is a part prior');
+  const calibrated = rows.filter(usable).filter((r) => !PART_PRIOR_ROWS.includes(r.id) && !siblingOf(r.id));
+  assert.equal(calibrated.length, rows.filter(usable).length - 2, 'the ESP32-C3 row is a part prior, the ESP32-S3 row its sibling');
   const apes = calibrated.map((r) => Math.abs(rowPrediction(r, cpiFor(t, r.core, r.runtime)!.cpi) / measuredCycles(r) - 1));
   const sorted = [...apes].sort((a, b) => a - b);
   assert.ok(sorted[sorted.length >> 1]! <= 0.15, `median ${sorted[sorted.length >> 1]}`);
@@ -64,6 +68,33 @@ test('a calibrated core states a narrower range than a prior, and names its rows
   for (const core of Object.values(t.cores)) for (const c of Object.values(core)) assert.deepEqual(c.rows.filter((r) => t.heldOutRows.includes(r)), []);
 });
 
+test('the ESP32-C3 CPI is fitted on the ESP32-S3 reference row alone, never on an ESP32-C3 row', () => {
+  const t = bundledCpi();
+  const c3 = partCpiFor(t, 'esp32c3', 'tflm-reference')!;
+  assert.deepEqual(c3.rows, ['esp-nn-readme-esp32s3-tflm-reference']);
+  assert.deepEqual(c3.rows.filter((r) => PART_PRIOR_ROWS.includes(r) || t.heldOutRows.includes(r)), []);
+  assert.ok(PART_PRIOR_ROWS.includes('esp-nn-readme-esp32c3-tflm-reference'));
+  assert.equal(c3.calibrated, false);
+  assert.equal(c3.spread, Number(SPREAD.prior.toPrecision(4)));
+  // the sibling row is counted with the C3's build: the S3's cycles over the RV32IMC instructions of the same model
+  const s3 = rows.find((r) => r.id === 'esp-nn-readme-esp32s3-tflm-reference')!;
+  const own = rows.find((r) => r.id === 'esp-nn-readme-esp32c3-tflm-reference')!;
+  assert.equal(s3.build, 'rv32imc:reference');
+  assert.equal(s3.instructions, own.instructions);
+  assert.ok(Math.abs(c3.cpi / (2300 * 240e3 / s3.instructions) - 1) < 1e-3, `${c3.cpi}`);
+  // the memory term is in the CPI: both rows carry no extra memory factor or streaming
+  assert.deepEqual([s3.memoryFactor, s3.streamCycles, own.memoryFactor, own.streamCycles], [1, 0, 1, 0]);
+  // moving the C3's own measurement moves nothing; moving the S3's moves the C3's CPI with it
+  const scaled = (id: string, f: number) => rows.map((r) => (r.id === id ? { ...r, latencyMs: r.latencyMs * f } : r));
+  const cpiOf = (rs: typeof rows) => partCpiFor(fitCpiRows(rs, HELD_OUT), 'esp32c3', 'tflm-reference')?.cpi;
+  assert.equal(cpiOf(scaled(own.id, 3)), c3.cpi);
+  assert.ok(Math.abs(cpiOf(scaled(s3.id, 2))! / c3.cpi - 2) < 1e-3);
+  // the cores' CPIs do not see the sibling row: no Xtensa core gets an instruction-model CPI from it
+  assert.equal(cpiFor(t, 'esp32s3', 'tflm-reference'), null);
+  assert.deepEqual(fitCpiRows(rows.filter((r) => r.id !== s3.id), HELD_OUT).cores, t.cores);
+  assert.equal(cpiOf(rows.filter((r) => r.id !== s3.id)), undefined);
+});
+
 test('broken CPI data fails at load time, naming the field', () => {
   const bad = structuredClone(cpiJson) as { cores: Record<string, Record<string, { cpi: number }>> };
   bad.cores['cortex-m4f']!['tflm-cmsis-nn']!.cpi = -1;
@@ -71,6 +102,9 @@ test('broken CPI data fails at load time, naming the field', () => {
   const bad2 = structuredClone(cpiJson) as { cores: Record<string, unknown> };
   bad2.cores['cortex-m99'] = {};
   assert.throws(() => loadCpi(bad2), /not a known core/);
+  const bad3 = structuredClone(cpiJson) as { parts: Record<string, Record<string, { includes: { weights: string } }>> };
+  bad3.parts['esp32c3']!['tflm-reference']!.includes.weights = 'rom';
+  assert.throws(() => loadCpi(bad3), (e: unknown) => e instanceof DataFileError && /weights/.test(e.message));
 });
 
 test('the estimate costs ops from instructions x CPI x memory where it has coefficients, and names the versions', () => {

@@ -14,7 +14,8 @@
  * model's weights between inferences, so those reads wait whatever the caches (it is what makes fully connected
  * layers, which use each weight once, memory-bound on a fast core). Every figure here is a prior from the
  * parts' reference manuals and the cores' pipelines, not a fit: the measured rows behind the CPI are too few to fit
- * them, and each CPI is calibrated net of its board's own memory factor (cpi.ts). Pure.
+ * them, and each CPI is calibrated net of its board's own memory factor (cpi.ts), except a part's own CPI, which
+ * includes its sibling's memory system (memoryBeyond counts only a departure from that placement). Pure.
  */
 import type { Core, Mcu } from '../../targets/catalog.js';
 
@@ -143,4 +144,15 @@ export function streamCyclesPerByte(placement: Placement, mem: MemorySystem): nu
   if (placement.weights === 'sram') return 0;
   if (placement.weights === 'flash') return mem.flashWaitStates / p.flashReadBytes;
   return p.externalLatency / p.externalReadBytes;
+}
+
+/**
+ * The memory term for a CPI that already includes a placement (a part's CPI measured on a sibling with that memory,
+ * cpi.ts PartCpi): only the departure from it counts. The included placement gives factor 1 and no streaming.
+ */
+export function memoryBeyond(placement: Placement, included: Placement, mem: MemorySystem): { factor: number; perByte: number } {
+  return {
+    factor: memoryFactor(placement, mem) / memoryFactor(included, mem),
+    perByte: Math.max(0, streamCyclesPerByte(placement, mem) - streamCyclesPerByte(included, mem)),
+  };
 }

@@ -25,7 +25,7 @@ import { bundledCoefficients, classFactor, type Coefficients } from './coefficie
 import { bundledCpi, cpiFor, type CoreCpi, type CpiTable } from './cpi.js';
 import { layerFeatures, type CpuPath, type LayerFeatures } from './features.js';
 import { buildClass, instructionBuildChoice, opShape, predictShape } from './instructions.js';
-import { defaultPlacement, memoryFactor, memorySystem, streamCyclesPerByte, type Placement } from './memory.js';
+import { defaultPlacement, memoryBeyond, memoryFactor, memorySystem, streamCyclesPerByte, type Placement } from './memory.js';
 import { partCpi, partFactor } from './parts.js';
 
 export interface LayerLatency {
@@ -55,7 +55,9 @@ export interface InstructionBasis {
   cpiCalibrated: boolean;
   cpiBasis: string;
   placement: Placement;
-  /** The memory factor of that placement on the part (1 = everything in zero-wait memory). */
+  /** The placement a part's own CPI already includes (its memory term then counts only the difference), or null. */
+  cpiIncludes: Placement | null;
+  /** The memory factor of that placement on the part (1 = everything in zero-wait memory, or the placement the CPI includes). */
   memoryFactor: number;
   /** Cycles per weight byte streamed once per inference (added per op: weight bytes x this). */
   streamCyclesPerByte: number;
@@ -102,12 +104,14 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
   const layers: LayerLatency[] = [];
   const mem = memorySystem(core, opts.mcu ?? null);
   const placement: Placement = { ...defaultPlacement(mem), ...opts.placement };
-  const memFactor = memoryFactor(placement, mem);
-  const perByte = streamCyclesPerByte(placement, mem);
   // The MAC model was fitted on boards with their default placement: only a departure from it moves its cycles.
-  const macMemFactor = memFactor / memoryFactor(defaultPlacement(mem), mem);
+  const macMemFactor = memoryBeyond(placement, defaultPlacement(mem), mem).factor;
   const choice = instructionBuildChoice(core, support.runtime);
-  const cpi: CoreCpi | null = table && choice ? partCpi(opts.mcu?.id ?? null, support.runtime, cpiFor(table, core, support.runtime)) : null;
+  const runAt = table && choice ? partCpi(table, opts.mcu?.id ?? null, support.runtime, cpiFor(table, core, support.runtime)) : null;
+  const cpi: CoreCpi | null = runAt?.cpi ?? null;
+  // A part's own CPI already includes its memory system (parts.ts): only a departure from that placement counts.
+  const { factor: memFactor, perByte } = runAt?.includes
+    ? memoryBeyond(placement, runAt.includes, mem) : { factor: memoryFactor(placement, mem), perByte: streamCyclesPerByte(placement, mem) };
   let cycles = 0;
   let low = 0;
   let high = 0;
@@ -168,7 +172,7 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
   if (choice && cpi && table && instrCycles > 0) {
     instructionBasis = {
       build: choice.build, proxy: choice.proxy, tflm: table.versions.tflm, cmsisNn: table.versions.cmsisNn,
-      cpi: cpi.cpi, cpiCalibrated: cpi.calibrated, cpiBasis: cpi.basis, placement, memoryFactor: memFactor, streamCyclesPerByte: perByte,
+      cpi: cpi.cpi, cpiCalibrated: cpi.calibrated, cpiBasis: cpi.basis, placement, cpiIncludes: runAt?.includes ?? null, memoryFactor: memFactor, streamCyclesPerByte: perByte,
       share: cycles > 0 ? instrCycles / cycles : 0,
     };
     notes.push(instructionNote(instructionBasis, core));
@@ -188,7 +192,8 @@ export function estimateLatency(model: Model, support: SupportReport, core: Core
 }
 
 function instructionNote(b: InstructionBasis, core: Core): string {
-  const where = `weights in ${b.placement.weights}, arena in ${b.placement.arena}: memory x${b.memoryFactor.toFixed(2)}, ${b.streamCyclesPerByte.toFixed(2)} cycles per weight byte`;
+  const inc = b.cpiIncludes ? ` beyond what the CPI includes (weights in ${b.cpiIncludes.weights}, arena in ${b.cpiIncludes.arena})` : '';
+  const where = `weights in ${b.placement.weights}, arena in ${b.placement.arena}: memory x${b.memoryFactor.toFixed(2)}, ${b.streamCyclesPerByte.toFixed(2)} cycles per weight byte${inc}`;
   const cpi = `CPI ${b.cpi.toFixed(2)} ${b.cpiCalibrated ? 'calibrated' : 'prior'} (${b.cpiBasis.replace(/^prior: /, '')})`;
   return `Latency = instructions x CPI x memory for ${core}: instruction counts of TFLM ${b.tflm} / CMSIS-NN ${b.cmsisNn} (build ${b.build}${b.proxy ? `; ${b.proxy}` : ''}); ${cpi}; ${where}. Other TFLM / CMSIS-NN versions run other instruction counts.`;
 }

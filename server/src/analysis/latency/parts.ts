@@ -7,12 +7,14 @@
  * 16 KB cache, the tensor arena in internal SRAM. Espressif's own person-detection figures for that one program
  * (esp-nn README) put the ESP32-C3 (RV32IMC, 160 MHz) and the ESP32-S3 (Xtensa LX7, 240 MHz) at the same cycles
  * within 3%, about 75 per MAC: on scalar reference C the ISA matters less than the build and the flash-cache memory
- * system the two parts share, and neither uses SIMD there. So the ESP32-C3 takes the ESP32-S3's calibrated
- * reference-kernel factor, as a prior (it was not fitted on an ESP32-C3 row; the range is a prior's). Pure.
+ * system the two parts share, and neither uses SIMD there. So, where an op has no instruction coefficients (the MAC
+ * fallback), the ESP32-C3 takes the ESP32-S3's calibrated reference-kernel factor, as a prior (it was not fitted on an
+ * ESP32-C3 row; the range is a prior's). Pure.
  */
 import type { Core } from '../../targets/catalog.js';
 import type { Coefficients, CoreFactor } from './coefficients.js';
-import { SPREAD, type CoreCpi } from './cpi.js';
+import { partCpiFor, type CoreCpi, type CpiRuntime, type CpiTable } from './cpi.js';
+import type { Placement } from './memory.js';
 import type { CpuPath } from './features.js';
 
 interface PartFactor { path: CpuPath; from: Core; why: string }
@@ -33,26 +35,32 @@ export function partFactor(mcuId: string | null, path: CpuPath, k: Coefficients)
 }
 
 /**
- * Parts that run their core's instruction counts and CPI but whose memory system is a prior of their own: the CPI
- * stays the core's (calibrated elsewhere), the estimate is labelled a prior and gets a prior's range. The ESP32-C3
- * runs the RV32IMC reference-kernel build's instructions at the RV32IMC CPI (calibrated on the PCL SCEPU02, on-chip
- * memory), times its own memory term (memory.ts: code and weights execute in place from SPI flash through the 16 KB
- * cache, the arena in internal SRAM). No ESP32-C3 row enters the CPI.
+ * Parts whose CPI is their own, a prior from a sibling part's measured row rather than their core's calibration. The
+ * ESP32-C3 runs the RV32IMC reference-kernel build's instructions, but the RV32IMC CPI is calibrated on the PCL
+ * SCEPU02 (a tuned MLPerf build from on-chip memory), while the C3 runs an ESP-IDF build of esp-tflite-micro whose
+ * code and weights execute in place from SPI flash through the cache. Espressif's own program on its own parts
+ * (esp-nn README, person detection, no ESP-NN, no SIMD) is that environment, and the ESP32-S3's row of it is a
+ * training row: its cycles over the RV32IMC instruction count of the same model give "cycles per RV32 instruction of an
+ * ESP-IDF build executing from flash" (scripts/fit-cpi.ts writes it into cpi.json `parts`, with the rows behind it).
+ * That CPI includes the flash and cache, so the memory term only counts a placement other than the part's default.
+ * Assumption, hence a prior: that this CPI does not depend on the ISA (the S3 is Xtensa LX7). No ESP32-C3 row enters it.
  */
-const PART_CPI: Readonly<Record<string, { runtime: string; why: string }>> = {
+export interface PartCpiPrior { runtime: CpiRuntime; sibling: string; why: string }
+
+export const PART_CPI: Readonly<Record<string, PartCpiPrior>> = {
   esp32c3: {
     runtime: 'tflm-reference',
-    why: 'ESP32-C3: the RV32IMC CPI with a memory-term prior for code and weights in SPI flash through the 16 KB cache (no ESP32-C3 row calibrates it)',
+    sibling: 'esp32s3',
+    why: 'ESP32-C3: cycles per RV32IMC instruction of an ESP-IDF TFLM build executing from SPI flash through the cache, from the ESP32-S3 (Xtensa LX7) row of the same program; assumes that CPI is ISA-independent',
   },
 };
 
-/** The CPI a part runs at: its core's, or, for a part with a memory prior of its own, the same CPI as a prior. */
-export function partCpi(mcuId: string | null, runtime: string, cpi: CoreCpi | null): CoreCpi | null {
-  const p = mcuId === null ? undefined : PART_CPI[mcuId];
-  if (!cpi || !p || p.runtime !== runtime) return cpi;
-  return { ...cpi, calibrated: false, spread: Math.max(cpi.spread, SPREAD.prior), basis: `prior: ${p.why}; CPI from ${cpi.basis.replace(/^prior: /, '')}` };
+/** The CPI a part runs at: its own (a prior from a sibling's rows, with the placement it includes), else its core's. */
+export function partCpi(table: CpiTable, mcuId: string | null, runtime: string, core: CoreCpi | null): { cpi: CoreCpi; includes: Placement | null } | null {
+  const p = partCpiFor(table, mcuId, runtime);
+  if (p) return { cpi: p, includes: p.includes };
+  return core ? { cpi: core, includes: null } : null;
 }
 
-/** Measured-row parts whose rows calibrate no core CPI and no core range (their estimate is a part prior). */
+/** Measured-row parts whose rows calibrate no CPI and no range (their estimate is a part prior). */
 export const PART_PRIOR_MCUS: readonly string[] = Object.keys(PART_CPI);
-
