@@ -22,3 +22,14 @@ export function measuredTable(file: string, columns: readonly string[]): { cells
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
+
+/**
+ * Whether a rig row's failing_node names this failure: `OP@node` (TFLM stopped at that node's Prepare) or
+ * `no-kernel:OP` (no kernel registered for the op; `CUSTOM` for any custom op).
+ */
+export function namesFailure(failing: string, f: { opName: string; node: number; kind: string }): boolean {
+  const missing = /^no-kernel:(.*)$/.exec(failing);
+  if (missing) return f.kind === 'unresolved' && (missing[1] === 'CUSTOM' ? f.opName.startsWith('CUSTOM:') : f.opName === missing[1]);
+  const [op, node] = failing.split('@');
+  return f.opName.replace(/^CUSTOM:/, '') === op && f.node === Number(node);
+}
