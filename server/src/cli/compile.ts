@@ -9,7 +9,7 @@ import { memoryKernelsFor, type Runtime } from '../analysis/support/index.js';
 import type { CodePath } from '../analysis/tflm/kernels/types.js';
 import { defaultRuntime } from '../analysis/latency/target.js';
 import { resolveTarget, type Mcu } from '../targets/catalog.js';
-import { codePathFor } from '../targets/code-path.js';
+import { abiFor, codePathFor } from '../targets/code-path.js';
 import { CodegenError, generateTflmProject, identifierFor } from '../codegen/tflm.js';
 import { FileError, LIMITS } from '../files/read.js';
 import { OutputFolder } from '../files/write.js';
@@ -56,7 +56,7 @@ export function runCompile(path: string, opts: CompileOptions, out: Write, err: 
   const codePath: CodePath = target ? codePathFor(target.core, target.mcu) : 'dsp';
   let result;
   try {
-    result = generateTflmProject(file.bytes, file.model, analyzeModel(file.model, kernels, {}, codePath), {
+    result = generateTflmProject(file.bytes, file.model, analyzeModel(file.model, kernels, {}, codePath, abiFor(target?.core ?? null)), {
       name, modelFile: basename(path), runtime, kernels, marginPercent: opts.marginPercent, toolVersion: opts.version, profile: opts.profile === true,
     });
   } catch (e) {

@@ -39,6 +39,7 @@ export function toJson(modelPath: string, report: AnalysisReport): object {
     model: modelPath,
     runtime: report.runtime,
     codePath: report.codePath,
+    abi: report.abi,
     status: report.status,
     unsupportedOps: report.unsupportedOps,
     memory: report.memory,
