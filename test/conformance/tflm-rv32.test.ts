@@ -12,12 +12,9 @@ import { describe, test } from 'node:test';
 import { analyzeModel, type AnalysisReport } from '../../server/src/analysis/report.js';
 import type { Abi } from '../../server/src/analysis/tflm/structs.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
-import { measuredTable, namesFailure, sha256 } from '../measured/table.js';
+import { checkPrepRow, checkRigRow, measuredTable, RIG_MODEL_COLUMNS, RIG_PREP_COLUMNS, sha256 } from '../measured/table.js';
 
 const MODELS = path.resolve(__dirname, '../../../shared/models');
-const MODEL_HEAD = ['model', 'sha256', 'core', 'kernels', 'status', 'arena_used_bytes', 'head_bytes', 'tail_bytes', 'min_arena_bytes',
-  'failing_node', 'ops_executed', 'invoke_instructions', 'ops_instructions', 'profiler_overhead', 'run_instructions', 'note'];
-const PREP_HEAD = ['model', 'core', 'kernels', 'subgraph', 'node', 'op', 'scratch_buffers', 'scratch_bytes', 'scratch_list', 'prepare_tail_bytes'];
 
 const reports = new Map<string, AnalysisReport>();
 function analysed(model: string, sha: string, abi: Abi): AnalysisReport {
@@ -33,18 +30,10 @@ function analysed(model: string, sha: string, abi: Abi): AnalysisReport {
 
 function checkModels(file: string, core: string, abi: Abi): number {
   let figures = 0;
-  for (const { cells: c, line } of measuredTable(file, MODEL_HEAD)) {
+  for (const { cells: c, line } of measuredTable(file, RIG_MODEL_COLUMNS)) {
     assert.deepEqual([c[2], c[3]], [core, 'reference'], line);
     const r = analysed(c[0]!, c[1]!, abi);
-    if (c[4] === 'unsupported') {
-      assert.equal(r.status, 'unsupported', line);
-      assert.ok(r.detail.failures.some((f) => namesFailure(c[9]!, f)), line);
-      continue;
-    }
-    // ok, or allocated and then failed at Invoke: the arena figures hold.
-    assert.equal(r.status, 'ok', line);
-    assert.deepEqual([r.memory.arenaUsedBytes, r.memory.headBytes, r.memory.tailBytes], [Number(c[5]), Number(c[6]), Number(c[7])], `${line} (${abi})`);
-    if (c[8] !== '') assert.equal(r.memory.minArenaBytes, Number(c[8]), `${line}: minimum (${abi})`);
+    if (!checkRigRow(r, c, `${line} (${abi})`)) continue;
     figures++;
   }
   return figures;
@@ -59,13 +48,11 @@ describe('TFLM replay with 4-byte enums on ../shared/models (RV32IMC reference b
   });
 
   test('rig_rv32imc_reference_prep.tsv: each node\'s scratch requests and Prepare persistent bytes with int-enum', () => {
-    const rows = measuredTable('rig_rv32imc_reference_prep.tsv', PREP_HEAD);
-    const sha = new Map(measuredTable('rig_rv32imc_reference_models.tsv', MODEL_HEAD).map(({ cells: c }) => [c[0]!, c[1]!]));
+    const rows = measuredTable('rig_rv32imc_reference_prep.tsv', RIG_PREP_COLUMNS);
+    const sha = new Map(measuredTable('rig_rv32imc_reference_models.tsv', RIG_MODEL_COLUMNS).map(({ cells: c }) => [c[0]!, c[1]!]));
     assert.ok(rows.length > 300);
     for (const { cells: c, line } of rows) {
-      const node = analysed(c[0]!, sha.get(c[0]!)!, 'int-enum').detail.nodes.find((n) => n.subgraph === Number(c[3]) && n.node === Number(c[4]));
-      assert.ok(node, line);
-      assert.equal(`${node.scratch.length} ${node.scratch.join('+') || '0'} ${node.preparePersistentBytes}`, `${c[6]} ${c[8]} ${c[9]}`, line);
+      checkPrepRow(analysed(c[0]!, sha.get(c[0]!)!, 'int-enum').detail.nodes, c, line);
     }
   });
 });

@@ -15,12 +15,9 @@ import type { Abi } from '../../server/src/analysis/tflm/structs.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { SWEEP_MODELS } from '../../tools/tflm-harness/sweep-models.js';
 import { MEASURED_MODELS } from '../measured/models/index.js';
-import { measuredTable, namesFailure, sha256 } from '../measured/table.js';
+import { checkPrepRow, checkRigRow, measuredTable, RIG_MODEL_COLUMNS, RIG_PREP_COLUMNS, sha256 } from '../measured/table.js';
 
 const BUILDERS: Readonly<Record<string, () => Uint8Array>> = { ...MEASURED_MODELS, ...SWEEP_MODELS, ...EXTRA_SWEEP };
-const MODEL_HEAD = ['model', 'sha256', 'core', 'kernels', 'status', 'arena_used_bytes', 'head_bytes', 'tail_bytes', 'min_arena_bytes',
-  'failing_node', 'ops_executed', 'invoke_instructions', 'ops_instructions', 'profiler_overhead', 'run_instructions', 'note'];
-const PREP_HEAD = ['model', 'core', 'kernels', 'subgraph', 'node', 'op', 'scratch_buffers', 'scratch_bytes', 'scratch_list', 'prepare_tail_bytes'];
 
 /**
  * The RV32 run measured an earlier sine_float (sha256 d66a4fb5…, the example file before it was rebuilt), whose bytes
@@ -53,21 +50,12 @@ const present = (f: string): boolean => existsSync(join(__dirname, '../measured'
 function checkRows(file: string, core: string, abi: Abi): { figures: number; tail: number } {
   let figures = 0;
   let tail = 0;
-  for (const { cells: c, line } of measuredTable(file, MODEL_HEAD)) {
+  for (const { cells: c, line } of measuredTable(file, RIG_MODEL_COLUMNS)) {
     assert.deepEqual([c[2], c[3]], [core, 'reference'], line);
     if (NOT_REBUILT.has(c[0]!)) continue;
     const { bytes, report: r } = analysed(c[0]!, abi);
     assert.equal(sha256(bytes), c[1], `${c[0]} no longer builds the measured bytes`);
-    if (c[4] === 'unsupported') {
-      // TFLM stops at the failing node (OP@index); the replay names it among the failures.
-      assert.equal(r.status, 'unsupported', line);
-      assert.ok(r.detail.failures.some((f) => namesFailure(c[9]!, f)), line);
-      continue;
-    }
-    // ok, or allocated and then failed at Invoke (invoke_error, invoke_fault): the arena figures hold.
-    assert.equal(r.status, 'ok', line);
-    assert.deepEqual([r.memory.arenaUsedBytes, r.memory.headBytes, r.memory.tailBytes], [Number(c[5]), Number(c[6]), Number(c[7])], `${line} (${abi})`);
-    if (c[8] !== '') assert.equal(r.memory.minArenaBytes, Number(c[8]), `${line}: minimum (${abi})`);
+    if (!checkRigRow(r, c, `${line} (${abi})`)) continue;
     figures++;
     tail += r.memory.tailBytes;
   }
@@ -90,12 +78,10 @@ describe('TFLM measured figures with 4-byte enums (RV32IMC reference build, TFLM
   }
   for (const file of ['rig_rv32imc_reference_builder_prep.tsv', 'rig_rv32imc_reference_sweep_prep.tsv'].filter(present)) {
     it(`${file}: each node's scratch requests and Prepare persistent bytes with 'int-enum'`, () => {
-      const rows = measuredTable(file, PREP_HEAD);
+      const rows = measuredTable(file, RIG_PREP_COLUMNS);
       assert.ok(rows.length > 100);
       for (const { cells: c, line } of rows) {
-        const node = analysed(c[0]!, 'int-enum').report.detail.nodes.find((n) => n.subgraph === Number(c[3]) && n.node === Number(c[4]));
-        assert.ok(node, line);
-        assert.equal(`${node.scratch.length} ${node.scratch.join('+') || '0'} ${node.preparePersistentBytes}`, `${c[6]} ${c[8]} ${c[9]}`, line);
+        checkPrepRow(analysed(c[0]!, 'int-enum').report.detail.nodes, c, line);
       }
     });
   }

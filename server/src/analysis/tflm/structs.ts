@@ -2,7 +2,9 @@
  * Sizes and alignments of TFLM's runtime structs on a 32-bit Arm Cortex-M build (arm-none-eabi GCC, AAPCS:
  * 4-byte pointers and size_t; the bare-metal ABI makes an enum only as wide as its values need, so TFLM's C enums
  * take 1 byte). They are the `sizeof` figures reported by a TFLM build for that target (TFLM commit 90b983c2b3f1),
- * cross-checked against the allocation logs in ../shared/models/tflm_detail.
+ * cross-checked against the allocation logs in ../shared/models/tflm_detail. None of the structs here holds an enum
+ * outside its last 4-byte slot, so they are the same with 4-byte enums (the RV32IMC rig's head and allocator figures);
+ * the structs that do differ (TfLiteTensor, the builtin params) are laid out per `Abi` by `cLayout`.
  */
 export const CORTEX_M = {
   pointer: 4,
