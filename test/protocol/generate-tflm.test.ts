@@ -56,6 +56,7 @@ test("a manifest's RISC-V target (ESP32-C3) sizes the arena with 4-byte enums", 
   const arm = analyzeModel(model, 'tflm-reference');
   assert.ok(Math.ceil(wide.memory.minArenaBytes / 16) > Math.ceil(arm.memory.minArenaBytes / 16));
   assert.equal(r.arenaBytes, Math.ceil(wide.memory.minArenaBytes / 16) * 16);
+  assert.ok(r.notes.some((n) => /4-byte enums/.test(n)), r.notes.join('\n'));
 });
 
 test("a manifest's Helium target sizes the arena for CMSIS-NN's MVE path, and says so", async () => {

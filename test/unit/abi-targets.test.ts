@@ -84,6 +84,7 @@ test('compile --target esp32c3 sizes kArenaSize with 4-byte enums', () => {
   const arenaOf = (out: string, ...args: string[]): number => {
     const r = cli('compile', path, '--runtime', 'tflm-reference', '--out', join(dir, out), ...args);
     assert.equal(r.code, 0, r.err);
+    assert.equal(/note: arena sized for the 4-byte enums/.test(r.out), args.includes('esp32c3'), r.out);
     const text = readdirSync(join(dir, out)).map((f) => readFileSync(join(dir, out, f), 'utf8')).join('\n');
     const m = /constexpr size_t k\w*ArenaSize = (\d+);/.exec(text);
     assert.ok(m, 'no kArenaSize');

@@ -76,6 +76,7 @@ async function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): Promise<
       name, modelFile: basename(modelPath), runtime, kernels, marginPercent: margin, toolVersion: deps.version,
     });
     const notes = kernels === 'tflm-cmsis-nn' && codePath !== 'dsp' ? [`The arena is sized for CMSIS-NN's ${codePath === 'mve' ? 'Helium (MVE)' : 'plain-C'} path, the manifest's target's.`, ...r.notes] : r.notes;
+    if (abi === 'int-enum') notes.unshift("The arena is sized for the manifest's target's 4-byte enums (RISC-V, Xtensa, ARC): TFLM's tensor and params structs are larger than on Arm.");
     return { kind: 'ok', modelPath, name, runtime, kernels, arenaBytes: r.arenaBytes, ops: r.ops, notes, files: r.files };
   } catch (e) {
     if (e instanceof CodegenError) return error(e.code, e.message);
