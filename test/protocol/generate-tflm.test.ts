@@ -10,13 +10,14 @@ import type { TestWorkspace } from './helpers/workspace.ts';
 import { serveWorkspace } from './helpers/serve.ts';
 import { powModel } from '../unit/helpers/models.ts';
 import { oneOpModel } from '../unit/helpers/one-op-models.ts';
+import { MEASURED_MODELS } from '../measured/models/index.ts';
 
 let ws: TestWorkspace;
 let client: LspClient;
 
 
 serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
-  prepare: () => { ws.write('pow.tflite', powModel()); ws.write('fc.tflite', oneOpModel('FULLY_CONNECTED', 'INT8')); },
+  prepare: () => { ws.write('pow.tflite', powModel()); ws.write('fc.tflite', oneOpModel('FULLY_CONNECTED', 'INT8')); ws.write('addmul.tflite', MEASURED_MODELS['gen_add_mul_broadcast']!()); },
   settings: { safetyMargin: 10 },
 });
 
@@ -42,6 +43,20 @@ test("a manifest: its model, its runtime, and the request's own margin", async (
   assert.equal(r.runtime, 'tflm-reference');
   assert.equal(r.kernels, 'tflm-reference');
   assert.equal(r.arenaBytes, Math.ceil(report.memory.minArenaBytes / 16) * 16);
+});
+
+test("a manifest's RISC-V target (ESP32-C3) sizes the arena with 4-byte enums", async () => {
+  const uri = ws.uri('c3.tinyml.yaml');
+  await client.open(uri, 'model: addmul.tflite\ntarget: esp32c3\nruntime: tflm-reference\n');
+  const r = await generate({ manifestUri: uri, marginPercent: 0 });
+  assert.equal(r.kind, 'ok', JSON.stringify(r));
+  if (r.kind !== 'ok') return;
+  const model = readTflite(readFileSync(ws.path('addmul.tflite')));
+  const wide = analyzeModel(model, 'tflm-reference', {}, 'dsp', 'int-enum');
+  const arm = analyzeModel(model, 'tflm-reference');
+  assert.ok(Math.ceil(wide.memory.minArenaBytes / 16) > Math.ceil(arm.memory.minArenaBytes / 16));
+  assert.equal(r.arenaBytes, Math.ceil(wide.memory.minArenaBytes / 16) * 16);
+  assert.ok(r.notes.some((n) => /4-byte enums/.test(n)), r.notes.join('\n'));
 });
 
 test("a manifest's Helium target sizes the arena for CMSIS-NN's MVE path, and says so", async () => {

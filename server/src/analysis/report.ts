@@ -7,6 +7,7 @@ import type { CodePath, KernelSet } from './tflm/kernels/types.js';
 import { invokeFailure } from './tflm/invoke.js';
 import type { PlannedBuffer } from './tflm/interpreter.js';
 import { analyzeTflmMemory, type TflmMemoryReport } from './tflm/memory.js';
+import type { Abi } from './tflm/structs.js';
 
 /** The runtimes whose memory is modelled to the byte. */
 export const RUNTIMES: readonly KernelSet[] = ['tflm-reference', 'tflm-cmsis-nn'];
@@ -63,6 +64,8 @@ export interface AnalysisReport {
    * Cortex-M0+/M3); null for the reference kernels, which have one.
    */
   codePath: CodePath | null;
+  /** The enum width the struct sizes follow: `arm-eabi` (Arm cores, and no target), `int-enum` (RISC-V, Xtensa, ARC). */
+  abi: Abi;
   /** What AllocateTensors() does: `unsupported` when it fails. A model can allocate and still fail at Invoke. */
   status: 'ok' | 'unsupported';
   /** Every operator TFLM cannot run: failing AllocateTensors(), then those failing only at Invoke(). */
@@ -94,8 +97,9 @@ export interface AnalysisReport {
  * Analyse a model for a runtime: memory to the byte, op support, flash and compute. Pure: no I/O. Bounded by
  * `limits` (defaults: DEFAULT_LIMITS); exceeding one throws an `AnalysisLimitError`.
  */
-export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<AnalysisLimits> = {}, codePath: CodePath = 'dsp'): AnalysisReport {
-  const memory = analyzeTflmMemory(model, runtime, limits, codePath);
+export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<AnalysisLimits> = {}, codePath: CodePath = 'dsp',
+  abi: Abi = 'arm-eabi'): AnalysisReport {
+  const memory = analyzeTflmMemory(model, runtime, limits, codePath, abi);
   const key = (subgraph: number, node: number): string => `${subgraph}/${node}`;
   // Per node, by subgraph and node index (string keys for 100,000 nodes would dominate the report's cost).
   const failed = byNode(model, memory.failures);
@@ -149,6 +153,7 @@ export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<A
   return {
     runtime,
     codePath: runtime === 'tflm-cmsis-nn' ? codePath : null,
+    abi,
     status: memory.status,
     unsupportedOps: groupUnsupported(model, memory, invokeFailures),
     memory: {
@@ -220,8 +225,14 @@ function memoryNotes(model: Model, memory: TflmMemoryReport): string[] {
   }
   if (model.offlineMemoryAllocation) notes.push('Offline-planned tensor offsets (OfflineMemoryAllocation metadata) are honoured.');
   if (memory.kernels === 'tflm-cmsis-nn') notes.push(CODE_PATH_NOTES[memory.codePath]);
+  notes.push(ABI_NOTES[memory.abi]);
   return notes;
 }
+
+const ABI_NOTES: Readonly<Record<Abi, string>> = {
+  'arm-eabi': 'Struct sizes are those of a 32-bit Arm build (arm-none-eabi: 1-byte enums); a RISC-V, Xtensa or ARC target (--target) has 4-byte enums and a larger tail.',
+  'int-enum': 'Struct sizes are those of a build with 4-byte enums (RISC-V, Xtensa and ARC GCC; measured on RV32IMC): each TfLiteTensor takes 40 bytes instead of 32 and the builtin params structs grow.',
+};
 
 const CODE_PATH_NOTES: Readonly<Record<CodePath, string>> = {
   dsp: 'CMSIS-NN buffer sizes are those of its DSP code path (Cortex-M4/M7/M33); a Helium target (Cortex-M55/M85) gets the MVE path\'s.',

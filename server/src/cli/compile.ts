@@ -9,7 +9,7 @@ import { memoryKernelsFor, type Runtime } from '../analysis/support/index.js';
 import type { CodePath } from '../analysis/tflm/kernels/types.js';
 import { defaultRuntime } from '../analysis/latency/target.js';
 import { resolveTarget, type Mcu } from '../targets/catalog.js';
-import { codePathFor } from '../targets/code-path.js';
+import { abiFor, codePathFor } from '../targets/code-path.js';
 import { CodegenError, generateTflmProject, identifierFor } from '../codegen/tflm.js';
 import { FileError, LIMITS } from '../files/read.js';
 import { OutputFolder } from '../files/write.js';
@@ -57,9 +57,10 @@ export function runCompile(path: string, opts: CompileOptions, out: Write, err: 
   const kernels = memoryKernelsFor(runtime);
   // CMSIS-NN's kernels ask for different scratch buffers on each code path: the arena follows the core it is built for.
   const codePath: CodePath = target ? codePathFor(target.core, target.mcu) : 'dsp';
+  const abi = abiFor(target?.core ?? null);
   let result;
   try {
-    result = generateTflmProject(file.bytes, file.model, analyzeModel(file.model, kernels, {}, codePath), {
+    result = generateTflmProject(file.bytes, file.model, analyzeModel(file.model, kernels, {}, codePath, abi), {
       name, modelFile: basename(path), runtime, kernels, marginPercent: opts.marginPercent, toolVersion: opts.version, profile: opts.profile === true,
     });
   } catch (e) {
@@ -75,6 +76,7 @@ export function runCompile(path: string, opts: CompileOptions, out: Write, err: 
   for (const f of result.files) out(`  ${f.path}`);
   out(`tensor arena ${formatBytes(result.arenaBytes)} (${kernels} kernels); ${result.ops.length} kernel${result.ops.length === 1 ? '' : 's'} registered: ${result.ops.map((o) => o.op).join(', ')}`);
   if (kernels === 'tflm-cmsis-nn') out(`note: arena sized for CMSIS-NN's ${PATH_NAMES[codePath]} path${target ? ` of ${target.mcu?.displayName ?? target.id}` : '; --target sizes it for another core'}`);
+  if (abi === 'int-enum') out(`note: arena sized for the 4-byte enums of ${target?.mcu?.displayName ?? target?.id} (${target?.core}): TFLM's tensor and params structs are larger than on Arm`);
   if (opts.runtime === null && target) out(`note: runtime ${runtime} chosen for ${target.mcu?.displayName ?? target.id} (the one fit picks for it); --runtime picks another`);
   for (const n of result.notes) out(`note: ${n}`);
   return 0;

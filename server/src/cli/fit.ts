@@ -12,7 +12,7 @@ import type { Model } from '../model/ir.js';
 import { didYouMean } from '../manifest/suggest.js';
 import { InputShapeError, withInputShapes, type InputShape, type ShapedModel } from '../analysis/shapes.js';
 import { CATALOG, CORES, parseUserCatalog, resolveTarget, type Mcu } from '../targets/catalog.js';
-import { codePathFor } from '../targets/code-path.js';
+import { abiFor, codePathFor } from '../targets/code-path.js';
 import { DataFileError } from '../targets/schema.js';
 import { FileError, LIMITS, readTextFile } from '../files/read.js';
 import { fitPartsLines, verdictText } from './fit-parts.js';
@@ -171,8 +171,9 @@ export function analyzeTargeted(path: string, opts: TargetedOptions, out: Write,
   if (typeof shaped === 'number') return shaped;
   const model = shaped.model;
   const runtime = opts.runtime ?? (target ? defaultRuntime(target.core, target.mcu) : 'tflm-cmsis-nn');
-  // A Helium target (Cortex-M55/M85) gets CMSIS-NN's MVE buffer sizes, a core without DSP its plain-C ones.
-  const memory = analyzeModel(model, memoryKernelsFor(runtime), {}, target ? codePathFor(target.core, target.mcu) : 'dsp');
+  // A Helium target (Cortex-M55/M85) gets CMSIS-NN's MVE buffer sizes, a core without DSP its plain-C ones; a RISC-V,
+  // Xtensa or ARC core its 4-byte enums (no target: Arm's).
+  const memory = analyzeModel(model, memoryKernelsFor(runtime), {}, target ? codePathFor(target.core, target.mcu) : 'dsp', abiFor(target?.core ?? null));
   memory.memory.notes.unshift(...shapeNotes(shaped));
   const withTarget = target !== null;
   // Without a target there is no core to cost: op support and memory only (the placeholder core is never used).
@@ -300,15 +301,16 @@ export function runFit(path: string, runtime: Runtime | null, format: 'text' | '
     if (!runtimeRunsOn(rt, mcu.core, mcu)) continue;
     const kernels = memoryKernelsFor(rt);
     const codePath = codePathFor(mcu.core, mcu);
-    const key = kernels === 'tflm-cmsis-nn' ? `${kernels} ${codePath}` : kernels;
-    const memory = memo.get(key) ?? analyzeModel(model, kernels, {}, codePath);
+    const abi = abiFor(mcu.core);
+    const key = `${kernels === 'tflm-cmsis-nn' ? `${kernels} ${codePath}` : kernels} ${abi}`;
+    const memory = memo.get(key) ?? analyzeModel(model, kernels, {}, codePath, abi);
     memo.set(key, memory);
     rows.push(analyzeForTarget(model, rt, target, null, memory, fitOptions));
   }
   rows.sort(fitOrder);
   if (format === 'json') {
     out(JSON.stringify({ model: path, ...sourceJson(shaped.source), targets: rows.map((r) => ({
-      id: r.target.id, core: r.target.core, runtime: r.runtime, codePath: r.memory.codePath, clockMHz: r.clockMHz, fit: r.fit,
+      id: r.target.id, core: r.target.core, runtime: r.runtime, codePath: r.memory.codePath, abi: r.memory.abi, clockMHz: r.clockMHz, fit: r.fit,
       arenaBytes: r.memory.memory.minArenaBytes, memoryEstimated: r.memoryEstimated, flashBytes: r.memory.flash.modelBytes,
       latency: r.latency && { ms: r.latency.ms, lowMs: r.latency.lowMs, highMs: r.latency.highMs, calibrated: r.latency.calibrated },
       energyUj: r.energy?.uJ ?? null,

@@ -44,6 +44,7 @@ export function toJson(modelPath: string, report: AnalysisReport, source?: Model
     ...sourceJson(source),
     runtime: report.runtime,
     codePath: report.codePath,
+    abi: report.abi,
     status: report.status,
     unsupportedOps: report.unsupportedOps,
     memory: report.memory,

@@ -12,7 +12,7 @@ import { memoryKernelsFor, SUPPORT_RUNTIMES, type Runtime } from '../analysis/su
 import { isQuantityError, parseQuantity, formatBytes, formatHertz } from '../manifest/units.js';
 import type { Model } from '../model/ir.js';
 import { CATALOG, resolveTarget } from '../targets/catalog.js';
-import { codePathFor } from '../targets/code-path.js';
+import { abiFor, codePathFor } from '../targets/code-path.js';
 import type { ModelCache } from './models.js';
 import { analysisLimit, notConvertedReason } from './messages.js';
 import { wholeSummary } from './fit-messages.js';
@@ -197,7 +197,7 @@ async function targetFits(models: ModelCache, modelUri: string, runtime: string 
     const rt = runtime && isRuntime(runtime) ? runtime : defaultRuntime(mcu.core, mcu);
     if (!runtimeRunsOn(rt, mcu.core, mcu)) continue;
     // The kernel sets and CMSIS-NN code paths are the only distinct analyses here; the rest of the boards are cached.
-    const analysis = await models.analysed(load, memoryKernelsFor(rt), null, { codePath: codePathFor(mcu.core, mcu) });
+    const analysis = await models.analysed(load, memoryKernelsFor(rt), null, { codePath: codePathFor(mcu.core, mcu), abi: abiFor(mcu.core) });
     if (analysis.kind === 'failed') return { model: path, targets: [], error: analysisLimit(name, analysis.failure) };
     rows.push(analyzeForTarget(load.model, rt, { id: mcu.id, core: mcu.core, mcu }, null, analysis.report));
   }

@@ -9,8 +9,9 @@ import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { memoryKernelsFor, SUPPORT_RUNTIMES, type Runtime } from '../analysis/support/index.js';
 import type { CodePath } from '../analysis/tflm/kernels/types.js';
+import type { Abi } from '../analysis/tflm/structs.js';
 import { CodegenError, generateTflmProject, identifierFor } from '../codegen/tflm.js';
-import { codePathFor } from '../targets/code-path.js';
+import { abiFor, codePathFor } from '../targets/code-path.js';
 import type { ModelCache } from './models.js';
 import { GenerateTflmRequest, type GenerateTflmParams, type GenerateTflmResult } from './protocol.js';
 import { guardedAsync, type Logger } from './safe.js';
@@ -37,6 +38,7 @@ async function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): Promise<
   let modelPath: string | null = null;
   let runtime: string | undefined = p.runtime;
   let codePath: CodePath = 'dsp';
+  let abi: Abi = 'arm-eabi';
   // The settings of the folder holding the manifest, else the model.
   const settings = deps.workspace.settingsFor(p.manifestUri ?? p.modelUri ?? '');
   let margin = p.marginPercent ?? settings.safetyMargin;
@@ -50,6 +52,7 @@ async function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): Promise<
     // The manifest's target decides CMSIS-NN's code path, so the arena matches the core the code is built for.
     const spec = check.target?.kind === 'found' ? check.target.spec : null;
     if (spec) codePath = codePathFor(spec.core?.toLowerCase() ?? '', spec.mcu ?? null);
+    abi = abiFor(spec?.core ?? null);
     margin = p.marginPercent ?? check.margin;
   } else if (p.modelUri?.startsWith('file:')) {
     modelPath = fileURLToPath(p.modelUri);
@@ -67,7 +70,7 @@ async function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): Promise<
   if (!bytes) return error('model', `${modelPath} changed while it was read; try again`);
   const kernels = memoryKernelsFor(runtime as Runtime);
   const name = p.name ?? identifierFor(basename(modelPath));
-  const analysis = await deps.models.analysed(load, kernels, null, { codePath });
+  const analysis = await deps.models.analysed(load, kernels, null, { codePath, abi });
   if (analysis.kind === 'failed') return error('model', analysisLimit(basename(modelPath), analysis.failure));
   try {
     const r = generateTflmProject(bytes, load.model, analysis.report, {
@@ -75,6 +78,7 @@ async function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): Promise<
     });
     const pathNote = kernels === 'tflm-cmsis-nn' && codePath !== 'dsp' ? [`The arena is sized for CMSIS-NN's ${codePath === 'mve' ? 'Helium (MVE)' : 'plain-C'} path, the manifest's target's.`] : [];
     const notes = [...(load.source ? [`The model array holds ${basename(modelPath)} ${convertedLabel(load.source)}.`] : []), ...pathNote, ...r.notes];
+    if (abi === 'int-enum') notes.unshift("The arena is sized for the manifest's target's 4-byte enums (RISC-V, Xtensa, ARC): TFLM's tensor and params structs are larger than on Arm.");
     return { kind: 'ok', modelPath, name, runtime, kernels, arenaBytes: r.arenaBytes, ops: r.ops, notes, files: r.files };
   } catch (e) {
     if (e instanceof CodegenError) return error(e.code, e.message);

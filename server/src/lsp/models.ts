@@ -20,6 +20,7 @@ import { sourceFormatOf, type ModelSource } from '../convert/provenance.js';
 import type { SourceFormat } from '../convert/types.js';
 import type { JobFailure, JobRequest, KernelSet, PlainConvertError } from './worker/messages.js';
 import type { CodePath } from '../analysis/tflm/kernels/types.js';
+import type { Abi } from '../analysis/tflm/structs.js';
 import { joinReport } from './worker/lean-report.js';
 import type { AnalysisPool, JobOutcome, RunOptions } from './worker/pool.js';
 
@@ -57,6 +58,8 @@ export interface JobOptions {
   readonly limits?: Partial<AnalysisLimits>;
   /** CMSIS-NN's code path for the target's core (`dsp` when absent); part of the analysis key when another. */
   readonly codePath?: CodePath;
+  /** The target's enum width (`arm-eabi` when absent: Arm cores, no target); part of the analysis key when another. */
+  readonly abi?: Abi;
 }
 
 type Parsed =
@@ -114,7 +117,7 @@ export class ModelCache {
    * was started or joined for `options.owner`), or failed.
    */
   analysis(load: Ok, kernels: KernelSet, support: Runtime | null, options: JobOptions = {}): AnalysisState {
-    const key = analysisKey(load.hash, kernels, support, options.inputShapes, options.limits, options.codePath);
+    const key = analysisKey(load.hash, kernels, support, options.inputShapes, options.limits, options.codePath, options.abi);
     const known = this.analyses.get(key);
     if (known && (known.kind !== 'pending' || this.pool.join(key, options.owner))) return known;
     const bytes = this.bytesOf(load);
@@ -145,8 +148,8 @@ export class ModelCache {
   }
 
   /** The job key of an analysis, for `release`. */
-  static analysisKey(hash: string, kernels: KernelSet, support: Runtime | null, inputShapes?: readonly InputShape[], limits?: Partial<AnalysisLimits>, codePath?: CodePath): string {
-    return analysisKey(hash, kernels, support, inputShapes, limits, codePath);
+  static analysisKey(hash: string, kernels: KernelSet, support: Runtime | null, inputShapes?: readonly InputShape[], limits?: Partial<AnalysisLimits>, codePath?: CodePath, abi?: Abi): string {
+    return analysisKey(hash, kernels, support, inputShapes, limits, codePath, abi);
   }
 
   /**
@@ -180,7 +183,8 @@ export class ModelCache {
     const shapes = options.inputShapes?.length ? { inputShapes: options.inputShapes } : {};
     const limits = options.limits && Object.keys(options.limits).length > 0 ? { limits: options.limits } : {};
     const path = options.codePath && options.codePath !== 'dsp' ? { codePath: options.codePath } : {};
-    const run = this.pool.run(key, { kind: 'analyse', bytes, kernels, support, ...shapes, ...limits, ...path }, this.runOptions(options));
+    const abi = options.abi && options.abi !== 'arm-eabi' ? { abi: options.abi } : {};
+    const run = this.pool.run(key, { kind: 'analyse', bytes, kernels, support, ...shapes, ...limits, ...path, ...abi }, this.runOptions(options));
     return run.then((outcome) => {
       if (outcome.kind === 'cancelled') {
         if (this.analyses.get(key)?.kind === 'pending' && !this.pool.has(key)) this.analyses.delete(key);
@@ -291,12 +295,14 @@ function parseKey(hash: string): string {
   return `parse|${hash}`;
 }
 
-function analysisKey(hash: string, kernels: KernelSet, support: Runtime | null, inputShapes: readonly InputShape[] = [], limits: Partial<AnalysisLimits> = {}, codePath: CodePath = 'dsp'): string {
+function analysisKey(hash: string, kernels: KernelSet, support: Runtime | null, inputShapes: readonly InputShape[] = [], limits: Partial<AnalysisLimits> = {}, codePath: CodePath = 'dsp', abi: Abi = 'arm-eabi'): string {
   const shapes = inputShapes.length ? `|${JSON.stringify(inputShapes.map((s) => [s.input, s.shape]))}` : '';
   const bounds = Object.keys(limits).length ? `|${JSON.stringify([limits.maxWork, limits.maxDepth, limits.maxMemory, limits.maxArena])}` : '';
   // Only the CMSIS-NN kernels read the code path: the reference analysis is one job whatever the core.
   const path = kernels === 'tflm-cmsis-nn' && codePath !== 'dsp' ? `|${codePath}` : '';
-  return `analyse|${hash}|${kernels}|${support ?? '-'}${shapes}${bounds}${path}`;
+  // Every kernel set allocates the params structs and TfLiteTensors the ABI sizes.
+  const enums = abi !== 'arm-eabi' ? `|${abi}` : '';
+  return `analyse|${hash}|${kernels}|${support ?? '-'}${shapes}${bounds}${path}${enums}`;
 }
 
 /** The owner of a file's parse job: the file, which lets go when its content changes. */

@@ -18,7 +18,7 @@ import type { JobFailure } from './worker/messages.js';
 import type { InferenceCost, Providers, RuntimeInfo, TargetResolution, TargetSpec } from './providers.js';
 import { defaultRuntime } from '../analysis/latency/target.js';
 import { CORES, type Core } from '../targets/catalog.js';
-import { codePathFor } from '../targets/code-path.js';
+import { abiFor, codePathFor } from '../targets/code-path.js';
 import { analysisOptions, DEFAULT_SETTINGS, sameSettings, type Settings } from './settings.js';
 import { isTfjsPath, TfjsCache, type TfjsLoad } from './tfjs-models.js';
 
@@ -176,9 +176,11 @@ export class Workspace {
     // The document waits for this analysis only; a job it started for an earlier text is cancelled if no one else waits.
     // A Helium target (Cortex-M55/M85) gets CMSIS-NN's MVE buffer sizes, a core without DSP its plain-C ones.
     const codePath = spec ? codePathFor(spec.core?.toLowerCase() ?? '', spec.mcu ?? null) : 'dsp';
-    const owner = { owner: document.uri, ...analysisOptions(settings), ...(inputShapes.length ? { inputShapes } : {}), codePath };
+    // A RISC-V, Xtensa or ARC core has 4-byte enums (larger TFLM structs); no target, Arm's.
+    const abi = abiFor(spec?.core ?? null);
+    const owner = { owner: document.uri, ...analysisOptions(settings), ...(inputShapes.length ? { inputShapes } : {}), codePath, abi };
     const analysis = load?.kind === 'ok' && runtime ? this.models.analysis(load, runtime.kernels, runtime.support ?? null, owner) : null;
-    this.models.release(document.uri, new Set(load?.kind === 'ok' && runtime ? [ModelCache.analysisKey(load.hash, runtime.kernels, runtime.support ?? null, inputShapes, settings.limits, codePath)] : []));
+    this.models.release(document.uri, new Set(load?.kind === 'ok' && runtime ? [ModelCache.analysisKey(load.hash, runtime.kernels, runtime.support ?? null, inputShapes, settings.limits, codePath, abi)] : []));
     const report = analysis?.kind === 'done' ? analysis.report : null;
     const support = analysis?.kind === 'done' ? analysis.support : null;
     const loadingTfjs = modelPath && isTfjsPath(modelPath) ? this.tfjs.loading(modelPath) : null;

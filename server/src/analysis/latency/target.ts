@@ -5,7 +5,7 @@
 import type { Model } from '../../model/ir.js';
 import type { Core, Mcu, ResolvedTarget } from '../../targets/catalog.js';
 import { latencyPlacementOf, type AppPart, type WholeFit } from '../../targets/fit.js';
-import { codePathFor } from '../../targets/code-path.js';
+import { abiFor, codePathFor } from '../../targets/code-path.js';
 import { deploymentFit } from '../fit-parts.js';
 import { analyzeModel, type AnalysisReport } from '../report.js';
 import { checkSupport, memoryKernelsFor, type Runtime, type SupportReport } from '../support/index.js';
@@ -77,7 +77,7 @@ export interface TargetReport {
  */
 export function analyzeForTarget(model: Model, runtime: Runtime, target: ResolvedTarget, clockMHz: number | null, memory?: AnalysisReport, fitOptions: FitOptions = {}, placement?: Partial<Placement>): TargetReport {
   const kernels = memoryKernelsFor(runtime);
-  const mem = memory ?? analyzeModel(model, kernels, {}, codePathFor(target.core, target.mcu));
+  const mem = memory ?? analyzeModel(model, kernels, {}, codePathFor(target.core, target.mcu), abiFor(target.core));
   const support = checkSupport(model, runtime, mem.detail.failures);
   const notes: string[] = [];
   const memoryEstimated = kernels !== runtime;

@@ -8,7 +8,7 @@ import { markLifetimes, type Lifetime } from './lifetimes.js';
 import { checkModelForTflm } from './model-checks.js';
 import { resolveLimits } from '../../model/limits.js';
 import { planGreedy, type PlannerBuffer } from './planner.js';
-import { CORTEX_M as S, alignUp, intArrayBytes } from './structs.js';
+import { CORTEX_M as S, alignUp, intArrayBytes, tfLiteTensorLayout, type Abi } from './structs.js';
 
 export type { NodeAllocation, NodeFailure, PlannedBuffer, SimulationOptions, SimulationResult } from './simulation-types.js';
 
@@ -38,12 +38,14 @@ class Simulation {
   private steps: readonly Int32Array[] | null = null;
   /** Nodes treated as no-ops after a failure, by subgraph (1 = stubbed). */
   private readonly stubbed: Uint8Array[];
+  private readonly abi: Abi;
 
   constructor(private readonly model: Model, private readonly kernels: KernelSet, private readonly options: SimulationOptions) {
     this.arena = new ArenaModel(options.arenaSize, options.log ?? false, options.sizeNeed ?? null);
     this.nodeIndex = model.subgraphs.map(() => []);
     this.shapes = model.subgraphs.map(() => new Map());
     this.stubbed = model.subgraphs.map((sg) => new Uint8Array(sg.operators.length));
+    this.abi = options.abi ?? 'arm-eabi';
   }
 
   run(): SimulationResult {
@@ -124,8 +126,9 @@ class Simulation {
           this.fail(sg, op, 'model', `builtin ${op.opName} carries custom options, which TFLM rejects`);
           if (!this.options.continueOnFailure) return false;
         }
-        const params = typeof kernel.params === 'function' ? kernel.params(op) : kernel.params;
-        if (params) {
+        const parsed = typeof kernel.params === 'function' ? kernel.params(op) : kernel.params;
+        if (parsed) {
+          const params = parsed[this.abi];
           this.arena.persistent(params.bytes, params.align);
           record.paramsBytes = params.bytes;
         }
@@ -277,10 +280,11 @@ class Simulation {
     const a = this.arena;
     const main = this.model.subgraphs[0];
     if (!main) return;
+    const tensor = tfLiteTensorLayout(this.abi);
     for (const list of [main.inputs, main.outputs]) {
       a.persistent(S.pointer * list.length, S.arenaAlignment);
       for (const index of list) {
-        a.persistent(S.tfLiteTensor.size, S.tfLiteTensor.align);
+        a.persistent(tensor.bytes, tensor.align);
         const q = main.tensors[index]?.quantization;
         if (q && q.scale.length > 0 && q.zeroPoint.length > 0) {
           a.persistent(S.affineQuantization.size, S.affineQuantization.align);
@@ -341,6 +345,7 @@ class Simulation {
       model: this.model,
       kernels: this.kernels,
       codePath: this.options.codePath ?? 'dsp',
+      abi: this.abi,
       arena: this.arena,
       subgraph: sg,
       op,

@@ -1,7 +1,7 @@
 import { constantData, type Model, type Operator, type Subgraph, type Tensor } from '../../model/ir.js';
 import type { ArenaModel } from './arena.js';
 import { PrepareFailure, type CodePath, type KernelContext, type KernelSet } from './kernels/types.js';
-import { CORTEX_M as S, alignUp, intArrayBytes } from './structs.js';
+import { CORTEX_M as S, alignUp, intArrayBytes, tfLiteTensorLayout, type Abi, type CLayout } from './structs.js';
 
 /** A RequestScratchBufferInArena call; `node` is -1 until FinishPrepareNodeAllocations stamps it. */
 export interface ScratchRequest {
@@ -15,6 +15,8 @@ export interface KernelContextOptions {
   kernels: KernelSet;
   /** CMSIS-NN's code path; `dsp` when omitted. */
   codePath?: CodePath;
+  /** The target's enum width (`arm-eabi` when omitted): the size of every TfLiteTensor the kernel takes. */
+  abi?: Abi;
   arena: ArenaModel;
   subgraph: Subgraph;
   op: Operator;
@@ -40,6 +42,7 @@ class NodeContext implements KernelContext {
   readonly kernels: KernelSet;
   readonly codePath: CodePath;
   private readonly a: ArenaModel;
+  private readonly tensorStruct: CLayout;
   private readonly headBefore: number;
   /** The most the node's temporaries took above the head it started with (its Prepare's temporary peak). */
   peakTemp = 0;
@@ -51,6 +54,7 @@ class NodeContext implements KernelContext {
     this.kernels = o.kernels;
     this.codePath = o.codePath ?? 'dsp';
     this.a = o.arena;
+    this.tensorStruct = tfLiteTensorLayout(o.abi ?? 'arm-eabi');
     this.headBefore = o.arena.headUsed;
   }
 
@@ -98,7 +102,7 @@ class NodeContext implements KernelContext {
   private temp(t: Tensor | null): Tensor | null {
     if (!t) return null;
     const a = this.a;
-    a.temporary(S.tfLiteTensor.size, S.tfLiteTensor.align);
+    a.temporary(this.tensorStruct.bytes, this.tensorStruct.align);
     const q = t.quantization;
     if (q && q.scale.length > 0 && q.zeroPoint.length > 0) {
       a.temporary(S.affineQuantization.size, S.affineQuantization.align);

@@ -4,6 +4,7 @@ import { SizeNeed, type ArenaEvent } from './arena.js';
 import { simulateAllocateTensors, type NodeAllocation, type NodeFailure, type PlannedBuffer, type SimulationResult } from './interpreter.js';
 import { markLifetimes } from './lifetimes.js';
 import type { CodePath, KernelSet } from './kernels/types.js';
+import type { Abi } from './structs.js';
 
 /** What one layer holds in the arena while it runs. */
 export interface LayerMemory {
@@ -26,6 +27,8 @@ export interface TflmMemoryReport {
   kernels: KernelSet;
   /** CMSIS-NN's code path the figures follow (`dsp` unless a Helium or scalar core was named). */
   codePath: CodePath;
+  /** The enum width the struct sizes follow (`arm-eabi` unless a RISC-V, Xtensa or ARC target was named). */
+  abi: Abi;
   /** 'ok': AllocateTensors() succeeds given enough memory; 'unsupported': a node has no kernel or fails Prepare. */
   status: 'ok' | 'unsupported';
   /** Every failing node (TFLM itself stops at the first one). */
@@ -55,17 +58,18 @@ export interface TflmMemoryReport {
  * end would be here): a model that does not allocate in it gets an `AnalysisLimitError` naming the figure, never a
  * wrapped or placeholder size. The control-flow walk is bounded by `maxWork` and `maxDepth`.
  */
-export function analyzeTflmMemory(model: Model, kernels: KernelSet, limits: Partial<AnalysisLimits> = {}, codePath: CodePath = 'dsp'): TflmMemoryReport {
+export function analyzeTflmMemory(model: Model, kernels: KernelSet, limits: Partial<AnalysisLimits> = {}, codePath: CodePath = 'dsp', abi: Abi = 'arm-eabi'): TflmMemoryReport {
   const lim = resolveLimits(limits);
   const sizeNeed = new SizeNeed();
-  const full = simulateAllocateTensors(model, kernels, { arenaSize: lim.maxArena, continueOnFailure: true, limits: lim, sizeNeed, codePath });
+  const full = simulateAllocateTensors(model, kernels, { arenaSize: lim.maxArena, continueOnFailure: true, limits: lim, sizeNeed, codePath, abi });
   if (full.exhausted) throw arenaLimit(lim, full.exhausted);
   const status = full.failures.length === 0 ? 'ok' : 'unsupported';
-  const fits = sizeNeed.exact ? (size: number) => sizeNeed.fits(size) : replayFits(model, kernels, lim, codePath);
+  const fits = sizeNeed.exact ? (size: number) => sizeNeed.fits(size) : replayFits(model, kernels, lim, codePath, abi);
   const minArenaBytes = minimumArena(full, lim, fits);
   return {
     kernels,
     codePath,
+    abi,
     status,
     failures: full.failures,
     exact: status === 'ok',
@@ -88,8 +92,8 @@ function arenaLimit(limits: AnalysisLimits, event: ArenaEvent): AnalysisLimitErr
 }
 
 /** Whether AllocateTensors() succeeds in `size` bytes, by replaying it at that size. */
-export function replayFits(model: Model, kernels: KernelSet, limits: AnalysisLimits, codePath: CodePath = 'dsp'): (size: number) => boolean {
-  return (size) => simulateAllocateTensors(model, kernels, { arenaSize: size, continueOnFailure: true, limits, codePath }).exhausted === null;
+export function replayFits(model: Model, kernels: KernelSet, limits: AnalysisLimits, codePath: CodePath = 'dsp', abi: Abi = 'arm-eabi'): (size: number) => boolean {
+  return (size) => simulateAllocateTensors(model, kernels, { arenaSize: size, continueOnFailure: true, limits, codePath, abi }).exhausted === null;
 }
 
 /**

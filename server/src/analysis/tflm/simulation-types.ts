@@ -5,6 +5,7 @@
 import type { AnalysisLimits } from '../../model/limits.js';
 import type { ArenaEvent, SizeNeed } from './arena.js';
 import type { CodePath } from './kernels/types.js';
+import type { Abi } from './structs.js';
 
 /** A node TFLM cannot run: no kernel for its op, or its kernel's Prepare rejects it. */
 export interface NodeFailure {
@@ -76,4 +77,9 @@ export interface SimulationOptions {
   sizeNeed?: SizeNeed;
   /** CMSIS-NN's code path (default `dsp`). */
   codePath?: CodePath;
+  /**
+   * The target's enum width (default `arm-eabi`, 1-byte enums): sizes the builtin params structs and every
+   * TfLiteTensor (structs.ts).
+   */
+  abi?: Abi;
 }

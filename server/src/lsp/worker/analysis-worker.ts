@@ -38,7 +38,7 @@ async function run(request: JobRequest, progress: (p: ProgressMessage['progress'
     if (request.kind === 'parse') return { kind: 'parsed', model: parsed, bytes: request.bytes };
     testHook(parsed.description);
     const model = request.inputShapes?.length ? withInputShapes(parsed, request.inputShapes).model : parsed;
-    const report = analyzeModel(model, request.kernels, request.limits ?? {}, request.codePath ?? 'dsp');
+    const report = analyzeModel(model, request.kernels, request.limits ?? {}, request.codePath ?? 'dsp', request.abi ?? 'arm-eabi');
     const support = request.support ? checkSupport(model, request.support, report.detail.failures) : null;
     const { lean, bulk } = splitReport(report);
     return { kind: 'analysed', report: lean, bulk, support };

@@ -17,6 +17,7 @@ import type { QuantizeJob } from './quantize-job.js';
 import type { ConvertJob } from './convert-job.js';
 import type { ConvertResult } from '../convert-protocol.js';
 import type { CodePath, KernelSet } from '../../analysis/tflm/kernels/types.js';
+import type { Abi } from '../../analysis/tflm/structs.js';
 import type { LeanReport } from './lean-report.js';
 
 export type { KernelSet };
@@ -33,7 +34,8 @@ export type JobRequest =
   /** `inputShapes`: the manifest's `input_shapes:` (checked against the model by the server first). */
   /** `limits`: the core's bounds where the settings change them (model/limits.ts; the defaults otherwise). */
   /** `codePath`: CMSIS-NN's code path for the target's core (analysis/tflm/kernels/types.ts; `dsp` when absent). */
-  | { readonly kind: 'analyse'; readonly bytes: Uint8Array; readonly kernels: KernelSet; readonly support: Runtime | null; readonly inputShapes?: readonly InputShape[]; readonly limits?: Partial<AnalysisLimits>; readonly codePath?: CodePath }
+  /** `abi`: the target's enum width (analysis/tflm/structs.ts; `arm-eabi` when absent). */
+  | { readonly kind: 'analyse'; readonly bytes: Uint8Array; readonly kernels: KernelSet; readonly support: Runtime | null; readonly inputShapes?: readonly InputShape[]; readonly limits?: Partial<AnalysisLimits>; readonly codePath?: CodePath; readonly abi?: Abi }
   | { readonly kind: 'tfjs'; readonly json: string; readonly shards: Readonly<Record<string, Uint8Array | string>> }
   | { readonly kind: 'quantize'; readonly job: QuantizeJob }
   | { readonly kind: 'convert'; readonly job: ConvertJob };

@@ -2,12 +2,12 @@ import type { KernelContext, KernelModel } from './types.js';
 import {
   activationOf, activationRangeQuantized, check, checkEq, needInput, needOutput, numInputs, type TensorView,
 } from './math-common.js';
-import { params1 } from './util.js';
+import { cParams } from './util.js';
 
 /** TfLiteAddParams / TfLiteSubParams: activation enum + pot_scale_int16 bool = 2 bytes. Allocated without options too. */
-const ADD_SUB_PARAMS = params1(2);
+const ADD_SUB_PARAMS = cParams('enum', 'bool');
 /** TfLiteMulParams: the activation enum, 1 byte. */
-const MUL_PARAMS = params1(1);
+const MUL_PARAMS = cParams('enum');
 
 /**
  * OpDataAdd (add.h) and CMSIS-NN's identical OpData (kernels/cmsis_nn/add.cc): requires_broadcast bool (+3), then

@@ -2,10 +2,10 @@ import { cmsisBuffers } from './cmsis-nn-buffers.js';
 import type { KernelContext, KernelModel } from './types.js';
 import { check, checkEq, convolutionMultiplier, elements, needInput, needOutput, numInputs, type TensorView } from './math-common.js';
 import { intArrayBytes } from '../structs.js';
-import { params1 } from './util.js';
+import { cParams } from './util.js';
 
 /** TfLiteBatchMatMulParams: adj_x, adj_y, asymmetric_quantize_inputs = 3 bools. */
-const BMM_PARAMS = params1(3);
+const BMM_PARAMS = cParams('bool', 'bool', 'bool');
 
 /** OpDataBatchMatmul (batch_matmul.h): three pointers 12 + three bools 3 -> 16. */
 const OP_DATA_BMM = 16;

@@ -1,6 +1,6 @@
 import { ensureEq, ensureTrue, numInputs, numOutputs } from './misc-util.js';
 import type { KernelContext, KernelModel } from './types.js';
-import { flatSize, params4 } from './util.js';
+import { cParams, flatSize } from './util.js';
 
 /**
  * Control-flow kernels (if.cc, while.cc, call_once.cc). Their Prepare does not prepare the branch subgraphs (the
@@ -19,7 +19,7 @@ function subgraphCounts(ctx: KernelContext, index: number): { inputs: number; ou
 
 /** IF: TfLiteIfParams (two ints); OpData (two ints); Prepare takes one temporary for the condition. */
 export const ifKernel: KernelModel = {
-  params: params4(8),
+  params: cParams('i32', 'i32'),
   init: (ctx) => ctx.persistent(8),
   prepare: (ctx) => {
     const thenIndex = subgraphIndex(ctx, 'thenSubgraphIndex');
@@ -43,7 +43,7 @@ export const ifKernel: KernelModel = {
 
 /** WHILE: TfLiteWhileParams (two ints); OpData (two ints); Prepare allocates nothing. */
 export const whileKernel: KernelModel = {
-  params: params4(8),
+  params: cParams('i32', 'i32'),
   init: (ctx) => ctx.persistent(8),
   prepare: (ctx) => {
     const condIndex = subgraphIndex(ctx, 'condSubgraphIndex');
@@ -64,7 +64,7 @@ export const whileKernel: KernelModel = {
 
 /** CALL_ONCE: TfLiteCallOnceParams (one int); OpData {int, bool} = 8 bytes; Prepare allocates nothing. */
 export const callOnceKernel: KernelModel = {
-  params: params4(4),
+  params: cParams('i32'),
   init: (ctx) => ctx.persistent(8),
   prepare: (ctx) => {
     ensureTrue(ctx, numInputs(ctx) === 0, 'NumInputs(node) == 0');

@@ -1,14 +1,14 @@
 import type { DType, Operator, Tensor } from '../../../model/ir.js';
 import { cmsisBuffers, type CmsisDims } from './cmsis-nn-buffers.js';
 import type { KernelContext, KernelModel } from './types.js';
-import { ensure, flatSize, params4 } from './util.js';
+import { cParams, ensure, flatSize } from './util.js';
 
 /**
  * TfLiteConvParams (builtin_op_data.h): 1-byte padding enum, stride w/h, 1-byte activation enum, dilation w/h and a
  * 1-byte quantized_bias_type = 25 bytes, padded to 28 with 4-byte alignment. ParseConv2D allocates it even when the
  * operator has no options table.
  */
-export const CONV_PARAMS = params4(28);
+export const CONV_PARAMS = cParams('enum', 'i32', 'i32', 'enum', 'i32', 'i32', 'enum');
 
 /**
  * sizeof(OpDataConv) (kernels/conv.h) without USE_TFLM_COMPRESSION: TfLitePaddingValues (4 ints, 16) + three zero

@@ -5,13 +5,13 @@ import {
   zeroPointOf,
 } from './conv.js';
 import type { KernelModel } from './types.js';
-import { ensure, flatSize, params4 } from './util.js';
+import { cParams, ensure, flatSize } from './util.js';
 
 /**
  * TfLiteDepthwiseConvParams: 1-byte padding enum, stride w/h, depth_multiplier, 1-byte activation enum, dilation w/h
  * = 28 bytes with 4-byte alignment (ParseDepthwiseConv2D allocates it even without options).
  */
-export const DEPTHWISE_CONV_PARAMS = params4(28);
+export const DEPTHWISE_CONV_PARAMS = cParams('enum', 'i32', 'i32', 'i32', 'enum', 'i32', 'i32');
 
 /** Depthwise filters are [1, H, W, C*M]: the output channels (and the per-channel quantization) run along axis 3. */
 const QUANTIZED_DIM = 3;

@@ -2,7 +2,7 @@ import type { Tensor } from '../../../model/ir.js';
 import { checkedLog2, view } from './math-common.js';
 import { ensureEq, ensureTrue, ensureTypesEq, simpleKernel, temps, numInputs } from './misc-util.js';
 import type { KernelContext, KernelModel } from './types.js';
-import { flatSize, params1, params4 } from './util.js';
+import { cParams, flatSize } from './util.js';
 
 /**
  * Element-wise kernels: comparisons, activations, unary math, logical ops, CAST, DIV, MAXIMUM/MINIMUM and friends.
@@ -74,7 +74,7 @@ function zeroPoint(t: Tensor): number {
 }
 
 /** cast.cc: TfLiteCastParams (two 1-byte enums); Prepare: input and output temporaries. */
-const cast: KernelModel = simpleKernel(0, [I0, O0], undefined, params1(2));
+const cast: KernelModel = simpleKernel(0, [I0, O0], undefined, cParams('enum', 'enum'));
 
 /** div.cc: TfLiteDivParams (1-byte enum); OpDataDiv (7 ints = 28); inputs and output must share a type. */
 const div: KernelModel = simpleKernel(28, [I0, I1, O0], (ctx, [a, b, out]) => {
@@ -86,7 +86,7 @@ const div: KernelModel = simpleKernel(28, [I0, I1, O0], (ctx, [a, b, out]) => {
     ensureTrue(ctx, b!.quantization === null || b!.quantization.scale.length === 0,
       'input2->quantization.type == kTfLiteNoQuantization');
   }
-}, params1(1));
+}, cParams('enum'));
 
 /** floor_div.cc / floor_mod.cc: no Init allocation; Prepare: both inputs and the output; types must match. */
 const floorDivMod: KernelModel = simpleKernel(0, [I0, I1, O0], (ctx, [a, b, out]) => {
@@ -189,7 +189,7 @@ export const ELEMENTWISE_KERNELS: Record<string, KernelModel> = {
   // hard_swish.cc: HardSwishParams (3 int16, int, int16, int = 20).
   HARD_SWISH: simpleKernel(20, [I0, O0]),
   // leaky_relu.cc: TfLiteLeakyReluParams (float); LeakyReluOpData (6 int32).
-  LEAKY_RELU: simpleKernel(24, [I0, O0], undefined, params4(4)),
+  LEAKY_RELU: simpleKernel(24, [I0, O0], undefined, cParams('f32')),
   LOGISTIC: logistic,
   TANH: tanh,
   PRELU: prelu,

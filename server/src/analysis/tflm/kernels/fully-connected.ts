@@ -4,14 +4,14 @@ import {
   activationOf, activationRangeQuantized, check, checkEq, convolutionMultiplier, elements, needInput,
   needOutput, optionalInput, type TensorView,
 } from './math-common.js';
-import { params1 } from './util.js';
+import { cParams } from './util.js';
 
 /**
  * TfLiteFullyConnectedParams (builtin_op_data.h): activation, weights_format, keep_num_dims,
  * asymmetric_quantize_inputs (1-byte enums and bools) and quantized_bias_type (a 1-byte TfLiteType enum).
  * ParseFullyConnected allocates it even without an options table.
  */
-const FC_PARAMS = params1(5);
+const FC_PARAMS = cParams('enum', 'enum', 'bool', 'bool', 'enum');
 
 /**
  * OpDataFullyConnected (fully_connected.h, no compression): 8 int32 (multiplier, shift, activation min/max,
@@ -29,7 +29,9 @@ const OP_DATA_FC_CMSIS = 72;
 /**
  * CalculateOpDataFullyConnected (fully_connected_common.cc), also called by the LSTM gates. Float returns at once.
  * A filter with more than one scale takes the per-channel path: only int8/int16 inputs with a non-int4 filter,
- * one scale per slice of the quantized dimension, and two persistent int32 arrays (multipliers, shifts). Otherwise
+ * one scale per slice of the quantized dimension, and two persistent int32 arrays (multipliers, shifts), which
+ * PopulateConvolutionQuantizationParams fills while the node's temporaries are live (so an overlap with them is too
+ * small an arena: the RV32 rig's minimum for gen_fc_int8_perchannel, where the 40-byte TfLiteTensors reach them). Otherwise
  * the per-tensor multiplier (with its bias-scale check). Then the quantized activation range of the output.
  * Returns whether the per-channel path was taken.
  */
@@ -41,8 +43,8 @@ export function calculateFcOpData(ctx: KernelContext, activation: string, input:
     check(ctx, (input.dtype === 'INT8' || input.dtype === 'INT16') && filter.dtype !== 'INT4',
       `per-channel quantization needs an INT8 or INT16 input and a non-INT4 filter (got ${input.dtype} x ${filter.dtype})`);
     checkEq(ctx, 'per-channel scale count', filter.channels, filter.shape[filter.quantizedDimension] ?? 0);
-    ctx.persistent(4 * filter.channels);
-    ctx.persistent(4 * filter.channels);
+    ctx.persistentFilled(4 * filter.channels);
+    ctx.persistentFilled(4 * filter.channels);
   } else {
     convolutionMultiplier(ctx, input, filter, bias, output);
   }

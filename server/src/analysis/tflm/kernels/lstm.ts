@@ -1,13 +1,13 @@
 import type { KernelContext, KernelModel } from './types.js';
 import { calculateFcOpData } from './fully-connected.js';
 import { check, checkEq, elements, needOutput, numInputs, optionalInput, stackTensor, type TensorView } from './math-common.js';
-import { params4 } from './util.js';
+import { cParams } from './util.js';
 
 /**
  * TfLiteUnidirectionalSequenceLSTMParams: activation enum 1 (+3), cell_clip and proj_clip floats 8, time_major,
  * asymmetric_quantize_inputs, diagonal_recurrent_tensors bools 3 -> 15, padded to 16.
  */
-const LSTM_PARAMS = params4(16);
+const LSTM_PARAMS = cParams('enum', 'f32', 'f32', 'bool', 'bool', 'bool');
 
 /**
  * OpDataLSTM (lstm_shared.h), 32-bit Arm: LstmSizeInfo 20 (bool + 4 ints), CellStateInfo 12, activation enum 1 (+3),

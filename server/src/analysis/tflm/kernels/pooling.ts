@@ -5,13 +5,13 @@ import {
   type TensorView,
 } from './math-common.js';
 import { intArrayBytes } from '../structs.js';
-import { params4 } from './util.js';
+import { cParams } from './util.js';
 
 /**
  * TfLitePoolParams (builtin_op_data.h): padding enum 1 (+3), stride w/h and filter w/h 16, activation enum 1 (+3),
  * computed.padding (TfLitePaddingValues, 4 ints) 16 = 40. ParsePool allocates it even without options.
  */
-const POOL_PARAMS = params4(40);
+const POOL_PARAMS = cParams('enum', 'i32', 'i32', 'i32', 'i32', 'enum', ['i32', 4]);
 
 /** OpDataPooling (pooling.h): TfLitePaddingValues 16, int32 activation min/max 8, float min/max 8 = 32. */
 const OP_DATA_POOLING = 32;

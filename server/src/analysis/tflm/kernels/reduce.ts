@@ -1,7 +1,7 @@
 import type { Tensor } from '../../../model/ir.js';
 import { ensureEq, ensureTypesEq, temps } from './misc-util.js';
 import type { KernelContext, KernelModel } from './types.js';
-import { flatSize, params1 } from './util.js';
+import { cParams, flatSize } from './util.js';
 
 /**
  * Reductions (reduce.cc, reduce_common.cc): TfLiteReducerParams {bool keep_dims}; OpDataReduce (11 ints = 44).
@@ -26,7 +26,7 @@ function count(ctx: KernelContext, t: Tensor): number {
 
 /** MEAN and SUM: three temporaries, scratch buffers, then PrepareSimple. */
 const meanOrSum: KernelModel = {
-  params: params1(1),
+  params: cParams('bool'),
   init: (ctx) => ctx.persistent(OP_DATA),
   prepare: (ctx) => {
     const [input, output, axis] = temps(ctx, [['i', 0], ['o', 0], ['i', 1]]);
@@ -40,7 +40,7 @@ const meanOrSum: KernelModel = {
 
 /** REDUCE_MAX / REDUCE_MIN: PrepareSimple first, then three temporaries and two scratch buffers. */
 const minMax: KernelModel = {
-  params: params1(1),
+  params: cParams('bool'),
   init: (ctx) => ctx.persistent(OP_DATA),
   prepare: (ctx) => {
     prepareSimple(ctx);
@@ -52,7 +52,7 @@ const minMax: KernelModel = {
 
 /** REDUCE_ALL: three temporaries, a bool input, PrepareSimple, then two scratch buffers. */
 const all: KernelModel = {
-  params: params1(1),
+  params: cParams('bool'),
   init: (ctx) => ctx.persistent(OP_DATA),
   prepare: (ctx) => {
     const [input, , axis] = temps(ctx, [['i', 0], ['o', 0], ['i', 1]]);

@@ -2,7 +2,7 @@ import { ensureEq, ensureMsg, ensureTrue, ensureTypesEq, isConstant, simpleKerne
 import { l2PoolReference } from './pooling.js';
 import type { Tensor } from '../../../model/ir.js';
 import type { KernelContext, KernelModel } from './types.js';
-import { flatSize, params1, params4 } from './util.js';
+import { cParams, flatSize } from './util.js';
 import { intArrayBytes } from '../structs.js';
 
 /**
@@ -21,7 +21,7 @@ export function writableOutputDims(ctx: KernelContext): void {
  * -1 dimension (copying the output dims into a persistent array), and checks type and element count.
  */
 export const reshapeKernel: KernelModel = {
-  params: params4(36),
+  params: cParams(['i32', 8], 'i32'),
   prepare: (ctx) => {
     const n = ctx.op.inputs.length;
     ensureTrue(ctx, n === 1 || n === 2, 'NumInputs(node) == 1 || NumInputs(node) == 2');
@@ -49,7 +49,7 @@ export const reshapeKernel: KernelModel = {
 /** squeeze.cc: TfLiteSqueezeParams (8 int32 + int = 36); SqueezeContext takes input and output temporaries. */
 const squeeze: KernelModel = simpleKernel(0, [['i', 0], ['o', 0]], (ctx, [input]) => {
   ensureTrue(ctx, ctx.shape(input!.index).length <= 8, 'input_num_dims <= max_squeeze_dims');
-}, params4(36));
+}, cParams(['i32', 8], 'i32'));
 
 /** expand_dims.cc: no params; input, axis and output temporaries; the axis must be constant. */
 const expandDims: KernelModel = simpleKernel(0, [['i', 0], ['i', 1], ['o', 0]], (ctx, [, axis]) => {
@@ -58,7 +58,7 @@ const expandDims: KernelModel = simpleKernel(0, [['i', 0], ['i', 1], ['o', 0]], 
 
 /** shape.cc: TfLiteShapeParams (1-byte enum); Prepare only checks counts. */
 const shapeOp: KernelModel = {
-  params: params1(1),
+  params: cParams('enum'),
   prepare: (ctx) => {
     ensureEq(ctx, ctx.op.inputs.length, 1, 'NumInputs(node)', '1');
     ensureEq(ctx, ctx.op.outputs.length, 1, 'NumOutputs(node)', '1');
@@ -91,7 +91,7 @@ const gather: KernelModel = simpleKernel(0, [['i', 0], ['i', 1], ['o', 0]], (ctx
   ensureTrue(ctx, b >= 0 && b < inRank, '0 <= batch_dims && batch_dims < NumDimensions(input)');
   ensureTrue(ctx, b <= coordsRank, 'batch_dims <= NumDimensions(coords)');
   writableOutputDims(ctx);
-}, params4(8));
+}, cParams('i32', 'i32'));
 
 /**
  * gather_nd.cc: no params; params, indices, output; float32 or int8 params, int32 indices, at least vectors, an index
@@ -131,8 +131,8 @@ export const SHAPE_KERNELS: Record<string, KernelModel> = {
   EXPAND_DIMS: expandDims,
   SHAPE: shapeOp,
   // depth_to_space.cc / space_to_depth.cc: TfLite*Params {int block_size}; input, output, writable output dims.
-  DEPTH_TO_SPACE: withWritableDims(0, [['i', 0], ['o', 0]], params4(4)),
-  SPACE_TO_DEPTH: withWritableDims(0, [['i', 0], ['o', 0]], params4(4)),
+  DEPTH_TO_SPACE: withWritableDims(0, [['i', 0], ['o', 0]], cParams('i32')),
+  SPACE_TO_DEPTH: withWritableDims(0, [['i', 0], ['o', 0]], cParams('i32')),
   GATHER: gather,
   GATHER_ND: gatherNd,
   EMBEDDING_LOOKUP: embeddingLookup,

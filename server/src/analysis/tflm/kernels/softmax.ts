@@ -1,9 +1,9 @@
 import type { KernelContext, KernelModel } from './types.js';
 import { check, checkEq, f32, needInput, needOutput, numInputs, type TensorView } from './math-common.js';
-import { params4 } from './util.js';
+import { cParams } from './util.js';
 
 /** TfLiteSoftmaxParams: one float (beta). ParseSoftmax allocates it even without options. */
-const SOFTMAX_PARAMS = params4(4);
+const SOFTMAX_PARAMS = cParams('f32');
 
 /**
  * SoftmaxParams (tensorflow/lite/kernels/internal/types.h): double beta 8, seven int32/float fields 28, five

@@ -1,10 +1,10 @@
 import { cmsisBuffers } from './cmsis-nn-buffers.js';
 import type { KernelContext, KernelModel } from './types.js';
 import { check, checkEq, f32, needInput, needOutput, numInputs, optionalInput } from './math-common.js';
-import { params4 } from './util.js';
+import { cParams } from './util.js';
 
 /** TfLiteSVDFParams: int rank 4, activation enum 1, asymmetric_quantize_inputs 1 -> 6, padded to 8. */
-const SVDF_PARAMS = params4(8);
+const SVDF_PARAMS = cParams('i32', 'enum', 'bool');
 
 /** OpDataSvdf (svdf.h): nine int32 = 36. */
 const OP_DATA_SVDF = 36;

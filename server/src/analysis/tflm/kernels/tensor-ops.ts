@@ -1,7 +1,7 @@
 import { ensureEq, ensureMsg, ensureTrue, ensureTypesEq, isConstant, simpleKernel, temps } from './misc-util.js';
 import { activationOf } from './math-common.js';
 import type { KernelModel } from './types.js';
-import { params1, params4 } from './util.js';
+import { cParams } from './util.js';
 
 /**
  * Kernels that move data between tensors: CONCATENATION, STRIDED_SLICE, TRANSPOSE, SLICE, SPLIT, PACK, MIRROR_PAD,
@@ -15,7 +15,7 @@ const CONCAT_TYPES = ['FLOAT32', 'INT8', 'INT16', 'INT32', 'INT64', 'BOOL'];
  * pointers, three 4-byte fields = 24). Prepare: input 0 and output, then every input again, one at a time.
  */
 const concatenation: KernelModel = {
-  params: params4(8),
+  params: cParams('i32', 'enum'),
   init: (ctx) => ctx.persistent(24),
   prepare: (ctx) => {
     const [first, output] = temps(ctx, [['i', 0], ['o', 0]]);
@@ -48,7 +48,7 @@ const concatenation: KernelModel = {
  * int8 counts with int32[5] arrays, five uint16 masks, bool = 84). Prepare: input, begin, end, strides, output.
  */
 const stridedSlice: KernelModel = {
-  params: params4(24),
+  params: cParams('i32', 'i32', 'i32', 'i32', 'i32', 'bool'),
   init: (ctx) => ctx.persistent(84),
   prepare: (ctx) => {
     ensureEq(ctx, ctx.op.inputs.length, 4, 'NumInputs(node)', '4');
@@ -83,7 +83,7 @@ const mirrorPad: KernelModel = simpleKernel(20, [['i', 0], ['i', 1], ['o', 0]], 
   ensureEq(ctx, matrix[0]!, rank, 'SizeOfDimension(padding_matrix, 0)', 'NumDimensions(input_tensor)');
   ctx.scratch(4 * rank);
   ctx.scratch(4 * rank);
-}, params1(1));
+}, cParams('enum'));
 
 const IN_OUT = [['i', 0], ['o', 0]] as const;
 const TWO_IN_OUT = [['i', 0], ['i', 1], ['o', 0]] as const;
@@ -98,16 +98,16 @@ export const TENSOR_KERNELS: Record<string, KernelModel> = {
   // split.cc / split_v.cc: TfLiteSplit(V)Params {int}; only the axis tensor is taken as a temporary.
   SPLIT: simpleKernel(0, [['i', 0]], (ctx, [axis]) => {
     ensureMsg(ctx, isConstant(axis!), 'Non constant axis tensor not supported');
-  }, params4(4)),
+  }, cParams('i32')),
   SPLIT_V: simpleKernel(0, [['i', 2]], (ctx, [axis]) => {
     ensureMsg(ctx, isConstant(axis!), 'Non constant axis tensor not supported');
-  }, params4(4)),
+  }, cParams('i32')),
   // pack.cc / unpack.cc: TfLitePack/UnpackParams (2 ints); no Init, no Prepare.
-  PACK: { params: params4(8) },
-  UNPACK: { params: params4(8) },
+  PACK: { params: cParams('i32', 'i32') },
+  UNPACK: { params: cParams('i32', 'i32') },
   // arg_min_max.cc: TfLiteArgMax/MinParams (1-byte enum); no Init, no Prepare.
-  ARG_MAX: { params: params1(1) },
-  ARG_MIN: { params: params1(1) },
+  ARG_MAX: { params: cParams('enum') },
+  ARG_MIN: { params: cParams('enum') },
   MIRROR_PAD: mirrorPad,
   // batch_to_space_nd.cc: input, output. space_to_batch_nd.cc: SpaceToBatchParams {int32} in Init.
   BATCH_TO_SPACE_ND: simpleKernel(0, IN_OUT),
@@ -120,13 +120,13 @@ export const TENSOR_KERNELS: Record<string, KernelModel> = {
     ensureTrue(ctx, input?.dtype === 'FLOAT32' || input?.dtype === 'INT8', 'input->type == kTfLiteFloat32 || input->type == kTfLiteInt8');
     ensureTrue(ctx, axis?.dtype === 'INT32', 'axis->type == kTfLiteInt32');
     if (output?.dtype === 'INT8') ctx.persistent(36);
-  }, params1(2)),
+  }, cParams('bool', 'bool')),
   DYNAMIC_UPDATE_SLICE: simpleKernel(0, [['i', 0], ['i', 1], ['i', 2], ['o', 0]]),
   FILL: simpleKernel(0, TWO_IN_OUT),
   REVERSE_V2: simpleKernel(0, TWO_IN_OUT),
   // resize_*.cc: TfLiteResize*Params (2 bools); input, size, output.
-  RESIZE_BILINEAR: simpleKernel(0, TWO_IN_OUT, undefined, params1(2)),
-  RESIZE_NEAREST_NEIGHBOR: simpleKernel(0, TWO_IN_OUT, undefined, params1(2)),
+  RESIZE_BILINEAR: simpleKernel(0, TWO_IN_OUT, undefined, cParams('bool', 'bool')),
+  RESIZE_NEAREST_NEIGHBOR: simpleKernel(0, TWO_IN_OUT, undefined, cParams('bool', 'bool')),
   // l2norm.cc: TfLiteL2NormParams (1-byte enum); L2NormalizationParams {int32} in Init; rank <= 4, float32 or int8,
   // equal types, no fused activation.
   L2_NORMALIZATION: simpleKernel(4, IN_OUT, (ctx, [input, output]) => {
@@ -134,11 +134,11 @@ export const TENSOR_KERNELS: Record<string, KernelModel> = {
     ensureTrue(ctx, output!.dtype === 'FLOAT32' || output!.dtype === 'INT8', 'output->type == kTfLiteFloat32 || output->type == kTfLiteInt8');
     ensureTypesEq(ctx, input!.dtype, output!.dtype, 'input->type', 'output->type');
     ensureMsg(ctx, activationOf(ctx.op) === 'NONE', `params->activation != kTfLiteActNone (${activationOf(ctx.op)} != NONE)`);
-  }, params1(1)),
+  }, cParams('enum')),
   // var_handle.cc: TfLiteVarHandleParams (two pointers); OpData {int32}. A plain MicroInterpreter has no resource
   // variables, so Prepare fails.
   VAR_HANDLE: {
-    params: params4(8),
+    params: cParams('ptr', 'ptr'),
     init: (ctx) => ctx.persistent(4),
     prepare: (ctx) => ctx.fail('VAR_HANDLE requires resource variables. Please create ResourceVariables and pass it '
       + 'to the interpreter.'),

@@ -5,13 +5,13 @@ import {
   ensureSameType, isSupportedPair, required,
 } from './conv.js';
 import type { KernelContext, KernelModel } from './types.js';
-import { ensure, flatSize, params4 } from './util.js';
+import { cParams, ensure, flatSize } from './util.js';
 
 /**
  * TfLiteTransposeConvParams: 1-byte padding enum, stride w/h, then two 1-byte enums (activation, quantized bias
  * type) = 14 bytes, padded to 16 with 4-byte alignment.
  */
-export const TRANSPOSE_CONV_PARAMS = params4(16);
+export const TRANSPOSE_CONV_PARAMS = cParams('enum', 'i32', 'i32', 'enum', 'enum');
 
 /**
  * sizeof(ConvParams) (kernels/internal/types.h): uint8 padding type + pad (2), PaddingValues of four int16 (8),

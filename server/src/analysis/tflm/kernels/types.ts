@@ -1,4 +1,5 @@
 import type { Model, Operator, Subgraph, Tensor } from '../../../model/ir.js';
+import type { Abi, CLayout } from '../structs.js';
 
 /** The kernel sets whose allocations are modelled. */
 export type KernelSet = 'tflm-reference' | 'tflm-cmsis-nn';
@@ -69,11 +70,8 @@ export interface KernelContext {
   fail(reason: string): never;
 }
 
-/** Size and alignment of the C struct a builtin's parser allocates for its options (TfLite*Params). */
-export interface ParsedParams {
-  bytes: number;
-  align: number;
-}
+/** Size and alignment of the C struct a builtin's parser allocates for its options (TfLite*Params), per ABI. */
+export type ParsedParams = Readonly<Record<Abi, CLayout>>;
 
 /** How one operator behaves in TFLM's allocation sequence. */
 export interface KernelModel {

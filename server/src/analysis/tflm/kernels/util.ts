@@ -1,10 +1,11 @@
 import type { Tensor } from '../../../model/ir.js';
+import { cLayout, type CField } from '../structs.js';
 import type { KernelContext, ParsedParams } from './types.js';
 
-/** Params struct of `bytes` with 4-byte alignment (structs holding an int or float). */
-export const params4 = (bytes: number): ParsedParams => ({ bytes, align: 4 });
-/** Params struct made only of 1-byte enums and bools. */
-export const params1 = (bytes: number): ParsedParams => ({ bytes, align: 1 });
+/** A builtin's params struct (TfLite*Params, builtin_op_data.h) from its fields, laid out under both ABIs. */
+export function cParams(...fields: CField[]): ParsedParams {
+  return { 'arm-eabi': cLayout(fields, 'arm-eabi'), 'int-enum': cLayout(fields, 'int-enum') };
+}
 
 /** Number of quantization channels of a tensor (1 for per-tensor). */
 export function channels(t: Tensor | null): number {
