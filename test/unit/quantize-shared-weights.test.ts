@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyzeModel } from '../../server/src/analysis/report.js';
+import { convertKeras } from '../../server/src/convert/keras/index.js';
+import { ModelBuilder, SeededRandom } from '../../server/src/model/builder/index.js';
+import type { Model } from '../../server/src/model/ir.js';
+import { readTflite } from '../../server/src/model/tflite/reader.js';
+import { buildInt8Model, calibrate, Interpreter, prepareFloatModel, randomSamples, type Sample } from '../../server/src/quantize/index.js';
+import { randomizeWeights, saveLayers, tfjsReady } from './helpers/keras-models.js';
+
+// A float constant read by several ops (the recurrent weights of every step of an unrolled RNN) is written once in the
+// int8 model when every reader quantizes it alike; a bias, whose scale follows its op's input scale, stays one per op.
+// Both models are built from the same calibration, so only the sharing differs.
+
+interface Pair {
+  readonly shared: Model;
+  readonly copied: Model;
+  readonly sharedBytes: number;
+  readonly copiedBytes: number;
+}
+
+function quantizeBothWays(float: Model, samples: readonly Sample[]): Pair {
+  const interp = prepareFloatModel(float);
+  const ranges = calibrate(interp, samples);
+  const shared = buildInt8Model(interp, ranges, 'int8').bytes;
+  const copied = buildInt8Model(interp, ranges, 'int8', { shareConstants: false }).bytes;
+  return { shared: readTflite(shared), copied: readTflite(copied), sharedBytes: shared.byteLength, copiedBytes: copied.byteLength };
+}
+
+const tensorsNamed = (m: Model, name: string) => m.subgraphs[0]!.tensors.filter((t) => t.name === name);
+const flash = (m: Model) => analyzeModel(m, 'tflm-reference').flash.weightBytes;
+
+/** The int8 models' outputs on the samples, run by the interpreter simulating integer inference. */
+function outputsOf(m: Model, samples: readonly Sample[]): number[][] {
+  const interp = new Interpreter(m);
+  return samples.flatMap((s) => interp.run(s, { simulateQuantization: true }).map((o) => Array.from(o)));
+}
+
+test('two FULLY_CONNECTED reading one weight tensor: one int8 weight tensor and buffer, two biases, same outputs', () => {
+  const rng = new SeededRandom(21);
+  const m = new ModelBuilder();
+  const g = m.subgraph('main');
+  const f32 = (name: string, shape: number[]) => ({ name, shape, dtype: 'FLOAT32' as const });
+  const w = g.constant({ ...f32('w', [8, 8]), data: rng.uniformArray(64, -1, 1) });
+  const b = g.constant({ ...f32('b', [8]), data: rng.uniformArray(8, -0.5, 0.5) });
+  const fc = (x: ReturnType<typeof g.input>, name: string) => g.op('FULLY_CONNECTED', { inputs: [x, w, b], output: f32(name, [1, 8]), options: { fusedActivationFunction: 'RELU' } });
+  g.output(fc(fc(g.input(f32('x', [1, 8])), 'h'), 'y'));
+  const samples = randomSamples([[1, 8]], 6, -1, 1, 4);
+  const q = quantizeBothWays(readTflite(m.finish()), samples);
+
+  assert.equal(tensorsNamed(q.shared, 'w').length, 1);
+  assert.equal(tensorsNamed(q.copied, 'w').length, 2);
+  const sharedW = tensorsNamed(q.shared, 'w')[0]!;
+  assert.equal(sharedW.dtype, 'INT8');
+  const readers = q.shared.subgraphs[0]!.operators.filter((op) => op.inputs[1] === sharedW.index);
+  assert.equal(readers.length, 2);
+  // The bias scale is input scale x weight scale, and x and h have their own ranges: two int32 biases.
+  const biases = tensorsNamed(q.shared, 'b');
+  assert.equal(biases.length, 2);
+  assert.notEqual(biases[0]!.quantization!.scale[0], biases[1]!.quantization!.scale[0]);
+  assert.equal(q.shared.buffers.length, q.copied.buffers.length - 1);
+  assert.equal(flash(q.copied) - flash(q.shared), 64);
+  assert.ok(q.copiedBytes - q.sharedBytes >= 64, `${q.copiedBytes} -> ${q.sharedBytes}`);
+  assert.deepEqual(outputsOf(q.shared, samples), outputsOf(q.copied, samples));
+});
+
+test('a SimpleRNN unrolled over 12 steps: its recurrent weights written once, the outputs and everything else unchanged', async () => {
+  const tf = await tfjsReady();
+  const [steps, features, units] = [12, 3, 16];
+  const k = tf.sequential({ layers: [tf.layers.simpleRNN({ inputShape: [steps, features], units }), tf.layers.dense({ units: 2 })] });
+  randomizeWeights(k, 8);
+  const { bytes, shards } = await saveLayers(k);
+  k.dispose();
+  const float = readTflite(convertKeras({ format: 'tfjs-layers', name: 'rnn.json', bytes, shards }).tflite);
+  const name = float.subgraphs[0]!.tensors.find((t) => /recurrent_weights$/.test(t.name))!.name;
+  const index = tensorsNamed(float, name)[0]!.index;
+  const readers = float.subgraphs[0]!.operators.filter((op) => op.inputs.includes(index)).length;
+  assert.ok(readers >= steps - 1, `${readers} readers`);
+
+  const samples = randomSamples([[1, steps, features]], 4, -1, 1, 9);
+  const q = quantizeBothWays(float, samples);
+  assert.equal(tensorsNamed(q.shared, name).length, 1);
+  assert.equal(tensorsNamed(q.copied, name).length, readers);
+  // Each step's recurrent product reads h, a TANH output at the fixed scale 1/128: its zero bias is alike in every
+  // step too, so it is written once as well (int32).
+  const bias = tensorsNamed(q.shared, name.replace(/weights$/, 'bias'));
+  assert.equal(bias.length, 1);
+  assert.equal(bias[0]!.dtype, 'INT32');
+  const saved = (readers - 1) * (units * units + 4 * units);
+  assert.equal(flash(q.copied) - flash(q.shared), saved);
+  assert.ok(q.copiedBytes - q.sharedBytes >= saved, `${q.copiedBytes} -> ${q.sharedBytes}`);
+  // Same ops in the same order, reading the same int8 values.
+  const ops = (m: Model) => m.subgraphs[0]!.operators.map((op) => op.opName);
+  assert.deepEqual(ops(q.shared), ops(q.copied));
+  assert.deepEqual(outputsOf(q.shared, samples), outputsOf(q.copied, samples));
+  assert.equal(analyzeModel(q.shared, 'tflm-cmsis-nn').status, 'ok');
+});
