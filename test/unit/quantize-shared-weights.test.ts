@@ -7,6 +7,7 @@ import type { Model } from '../../server/src/model/ir.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { buildInt8Model, calibrate, Interpreter, prepareFloatModel, randomSamples, type Sample } from '../../server/src/quantize/index.js';
 import { randomizeWeights, saveLayers, tfjsReady } from './helpers/keras-models.js';
+import { buildModel } from './helpers/tflite-fixture.js';
 
 // A float constant read by several ops (the recurrent weights of every step of an unrolled RNN) is written once in the
 // int8 model when every reader quantizes it alike; a bias, whose scale follows its op's input scale, stays one per op.
@@ -94,4 +95,23 @@ test('a SimpleRNN unrolled over 12 steps: its recurrent weights written once, th
   assert.deepEqual(ops(q.shared), ops(q.copied));
   assert.deepEqual(outputsOf(q.shared, samples), outputsOf(q.copied, samples));
   assert.equal(analyzeModel(q.shared, 'tflm-cmsis-nn').status, 'ok');
+});
+
+test('analyze counts a buffer that two tensors share once in flash (as TFLM links it once)', () => {
+  // x -> FULLY_CONNECTED(w1) -> h -> FULLY_CONNECTED(w2) -> y, float32, w1 and w2 on buffer 1 or on buffers 1 and 2.
+  const model = (w2Buffer: number) => readTflite(buildModel({
+    operatorCodes: [{ deprecated: 9, builtin: 9 }],
+    subgraphs: [{
+      tensors: [
+        { shape: [1, 4], name: 'x' }, { shape: [4, 4], buffer: 1, name: 'w1' }, { shape: [4, 4], buffer: w2Buffer, name: 'w2' },
+        { shape: [1, 4], name: 'h' }, { shape: [1, 4], name: 'y' },
+      ],
+      operators: [{ opcodeIndex: 0, inputs: [0, 1, -1], outputs: [3] }, { opcodeIndex: 0, inputs: [3, 2, -1], outputs: [4] }],
+      inputs: [0], outputs: [4],
+    }],
+    buffers: [{}, { data: new Array<number>(64).fill(1) }, { data: new Array<number>(64).fill(2) }],
+  }));
+  assert.equal(flash(model(1)), 64);
+  assert.equal(flash(model(2)), 128);
+  assert.equal(analyzeModel(model(1), 'tflm-reference').status, 'ok');
 });
