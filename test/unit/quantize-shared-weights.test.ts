@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { analyzeModel } from '../../server/src/analysis/report.js';
 import { convertKeras } from '../../server/src/convert/keras/index.js';
 import { ModelBuilder, SeededRandom } from '../../server/src/model/builder/index.js';
-import type { Model } from '../../server/src/model/ir.js';
+import type { Model, Tensor } from '../../server/src/model/ir.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { buildInt8Model, calibrate, Interpreter, prepareFloatModel, randomSamples, type Sample } from '../../server/src/quantize/index.js';
 import { randomizeWeights, saveLayers, tfjsReady } from './helpers/keras-models.js';
@@ -62,6 +62,30 @@ test('two FULLY_CONNECTED reading one weight tensor: one int8 weight tensor and 
   assert.equal(q.shared.buffers.length, q.copied.buffers.length - 1);
   assert.equal(flash(q.copied) - flash(q.shared), 64);
   assert.ok(q.copiedBytes - q.sharedBytes >= 64, `${q.copiedBytes} -> ${q.sharedBytes}`);
+  assert.deepEqual(outputsOf(q.shared, samples), outputsOf(q.copied, samples));
+});
+
+test('tensors on one float buffer and equal biases at other scales: separate int8 tensors on one buffer each', () => {
+  const rng = new SeededRandom(22);
+  const m = new ModelBuilder();
+  const g = m.subgraph('main');
+  const f32 = (name: string, shape: number[]) => ({ name, shape, dtype: 'FLOAT32' as const });
+  const w1 = g.constant({ ...f32('w1', [8, 8]), data: rng.uniformArray(64, -1, 1) });
+  const w2 = g.sharedConstant(f32('w2', [8, 8]), w1);
+  const zero = (name: string) => g.constant({ ...f32(name, [8]), data: new Array<number>(8).fill(0) });
+  const h = g.op('FULLY_CONNECTED', { inputs: [g.input(f32('x', [1, 8])), w1, zero('b1')], output: f32('h', [1, 8]), options: { fusedActivationFunction: 'RELU' } });
+  g.output(g.op('FULLY_CONNECTED', { inputs: [h, w2, zero('b2')], output: f32('y', [1, 8]), options: { fusedActivationFunction: 'NONE' } }));
+  const samples = randomSamples([[1, 8]], 6, -1, 1, 4);
+  const q = quantizeBothWays(readTflite(m.finish()), samples);
+
+  const [a, b, b1, b2] = ['w1', 'w2', 'b1', 'b2'].map((n) => tensorsNamed(q.shared, n)[0]!) as [Tensor, Tensor, Tensor, Tensor];
+  assert.equal(a.buffer, b.buffer);
+  assert.deepEqual(a.quantization, b.quantization);
+  assert.equal(b1.buffer, b2.buffer);
+  assert.notEqual(b1.quantization!.scale[0], b2.quantization!.scale[0]);
+  const copied = ['w1', 'w2', 'b1', 'b2'].map((n) => tensorsNamed(q.copied, n)[0]!.buffer);
+  assert.equal(new Set(copied).size, 4);
+  assert.equal(flash(q.copied) - flash(q.shared), 64 + 4 * 8);
   assert.deepEqual(outputsOf(q.shared, samples), outputsOf(q.copied, samples));
 });
 

@@ -170,8 +170,10 @@ export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, 
       }
       if (axis !== undefined && k === 1) {
         const w = constants.get(`w${i}:${axis}`, () => {
+          // Another float tensor on the same buffer, shape and axis quantizes to the same bytes and parameters.
+          const source = constantData(interp.model, src) === null ? null : `W${src.buffer}:${axis}:${src.shape.join(',')}`;
           const q = quantizeSymmetricInt8(values, src.shape, axis);
-          return sg.constant({ ...spec(src, 'INT8', q.quant), data: q.data });
+          return constants.onBuffer(sg, source, spec(src, 'INT8', q.quant), q.data);
         });
         weightScales = w.quant?.scale ?? [];
         return inputs.push(w);
@@ -184,7 +186,7 @@ export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, 
         const inputScale = params.get(in0)?.scale[0] ?? 1;
         return inputs.push(constants.get(`b${i}:${inputScale}:${weightScales.join(',')}`, () => {
           const b = quantizeBiasInt32(values, inputScale, weightScales);
-          return sg.constant({ ...spec(src, 'INT32', b.quant), data: b.data });
+          return constants.onBuffer(sg, `B${b.data.join(',')}`, spec(src, 'INT32', b.quant), b.data);
         }));
       }
       const given = shared ? quant : null;
@@ -241,10 +243,13 @@ export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, 
  * The int8 constants written so far, by the float tensor they come from and what their int8 form depends on (the
  * weight axis; a bias's input and weight scales; an operand's given parameters). A float constant read by several ops
  * with the same result (the recurrent weights of every step of an unrolled RNN) is written once and read by all, as
- * the float model reads it: TFLM lets any number of ops read one constant tensor.
+ * the float model reads it: TFLM lets any number of ops read one constant tensor. Tensors that differ only in name or
+ * parameters but hold the same bytes (weights of one float buffer; biases of equal values at each op's own scale,
+ * such as the zero recurrent bias of every step) are written as tensors on one buffer: TFLite lets tensors share one.
  */
 class SharedConstants {
   private readonly made = new Map<string, TensorRef>();
+  private readonly buffers = new Map<string, TensorRef>();
 
   constructor(private readonly share: boolean) {}
 
@@ -254,6 +259,15 @@ class SharedConstants {
       ref = make();
       if (this.share) this.made.set(key, ref);
     }
+    return ref;
+  }
+
+  /** A new tensor holding `data`, on the buffer of an earlier one with the same `bytesKey` (null: its own buffer). */
+  onBuffer(sg: SubgraphBuilder, bytesKey: string | null, tensor: TensorSpec, data: Int8Array | Int32Array): TensorRef {
+    const same = bytesKey === null || !this.share ? undefined : this.buffers.get(bytesKey);
+    if (same) return sg.sharedConstant(tensor, same);
+    const ref = sg.constant({ ...tensor, data });
+    if (bytesKey !== null) this.buffers.set(bytesKey, ref);
     return ref;
   }
 }
