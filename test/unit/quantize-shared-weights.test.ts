@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeModel } from '../../server/src/analysis/report.js';
 import { convertKeras } from '../../server/src/convert/keras/index.js';
-import { ModelBuilder, SeededRandom } from '../../server/src/model/builder/index.js';
+import { ModelBuilder, SeededRandom, type SubgraphBuilder, type TensorRef } from '../../server/src/model/builder/index.js';
 import type { Model, Tensor } from '../../server/src/model/ir.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { buildInt8Model, calibrate, Interpreter, prepareFloatModel, randomSamples, type Sample } from '../../server/src/quantize/index.js';
@@ -37,17 +37,28 @@ function outputsOf(m: Model, samples: readonly Sample[]): number[][] {
   return samples.flatMap((s) => interp.run(s, { simulateQuantization: true }).map((o) => Array.from(o)));
 }
 
-test('two FULLY_CONNECTED reading one weight tensor: one int8 weight tensor and buffer, two biases, same outputs', () => {
-  const rng = new SeededRandom(21);
+const f32 = (name: string, shape: number[]) => ({ name, shape, dtype: 'FLOAT32' as const });
+
+/**
+ * x [1, 8] -> FULLY_CONNECTED (relu) -> h -> FULLY_CONNECTED -> y, with the weights and biases `constants` makes (w1,
+ * b1, w2, b2), quantized both ways on 6 random samples.
+ */
+function twoFullyConnected(seed: number, constants: (g: SubgraphBuilder, rng: SeededRandom) => TensorRef[]): Pair & { samples: Sample[] } {
   const m = new ModelBuilder();
   const g = m.subgraph('main');
-  const f32 = (name: string, shape: number[]) => ({ name, shape, dtype: 'FLOAT32' as const });
-  const w = g.constant({ ...f32('w', [8, 8]), data: rng.uniformArray(64, -1, 1) });
-  const b = g.constant({ ...f32('b', [8]), data: rng.uniformArray(8, -0.5, 0.5) });
-  const fc = (x: ReturnType<typeof g.input>, name: string) => g.op('FULLY_CONNECTED', { inputs: [x, w, b], output: f32(name, [1, 8]), options: { fusedActivationFunction: 'RELU' } });
-  g.output(fc(fc(g.input(f32('x', [1, 8])), 'h'), 'y'));
+  const [w1, b1, w2, b2] = constants(g, new SeededRandom(seed));
+  const h = g.op('FULLY_CONNECTED', { inputs: [g.input(f32('x', [1, 8])), w1!, b1!], output: f32('h', [1, 8]), options: { fusedActivationFunction: 'RELU' } });
+  g.output(g.op('FULLY_CONNECTED', { inputs: [h, w2!, b2!], output: f32('y', [1, 8]), options: { fusedActivationFunction: 'NONE' } }));
   const samples = randomSamples([[1, 8]], 6, -1, 1, 4);
-  const q = quantizeBothWays(readTflite(m.finish()), samples);
+  return { ...quantizeBothWays(readTflite(m.finish()), samples), samples };
+}
+
+test('two FULLY_CONNECTED reading one weight tensor: one int8 weight tensor and buffer, two biases, same outputs', () => {
+  const { samples, ...q } = twoFullyConnected(21, (g, rng) => {
+    const w = g.constant({ ...f32('w', [8, 8]), data: rng.uniformArray(64, -1, 1) });
+    const b = g.constant({ ...f32('b', [8]), data: rng.uniformArray(8, -0.5, 0.5) });
+    return [w, b, w, b];
+  });
 
   assert.equal(tensorsNamed(q.shared, 'w').length, 1);
   assert.equal(tensorsNamed(q.copied, 'w').length, 2);
@@ -66,17 +77,11 @@ test('two FULLY_CONNECTED reading one weight tensor: one int8 weight tensor and 
 });
 
 test('tensors on one float buffer and equal biases at other scales: separate int8 tensors on one buffer each', () => {
-  const rng = new SeededRandom(22);
-  const m = new ModelBuilder();
-  const g = m.subgraph('main');
-  const f32 = (name: string, shape: number[]) => ({ name, shape, dtype: 'FLOAT32' as const });
-  const w1 = g.constant({ ...f32('w1', [8, 8]), data: rng.uniformArray(64, -1, 1) });
-  const w2 = g.sharedConstant(f32('w2', [8, 8]), w1);
-  const zero = (name: string) => g.constant({ ...f32(name, [8]), data: new Array<number>(8).fill(0) });
-  const h = g.op('FULLY_CONNECTED', { inputs: [g.input(f32('x', [1, 8])), w1, zero('b1')], output: f32('h', [1, 8]), options: { fusedActivationFunction: 'RELU' } });
-  g.output(g.op('FULLY_CONNECTED', { inputs: [h, w2, zero('b2')], output: f32('y', [1, 8]), options: { fusedActivationFunction: 'NONE' } }));
-  const samples = randomSamples([[1, 8]], 6, -1, 1, 4);
-  const q = quantizeBothWays(readTflite(m.finish()), samples);
+  const { samples, ...q } = twoFullyConnected(22, (g, rng) => {
+    const w1 = g.constant({ ...f32('w1', [8, 8]), data: rng.uniformArray(64, -1, 1) });
+    const zero = (name: string) => g.constant({ ...f32(name, [8]), data: new Array<number>(8).fill(0) });
+    return [w1, zero('b1'), g.sharedConstant(f32('w2', [8, 8]), w1), zero('b2')];
+  });
 
   const [a, b, b1, b2] = ['w1', 'w2', 'b1', 'b2'].map((n) => tensorsNamed(q.shared, n)[0]!) as [Tensor, Tensor, Tensor, Tensor];
   assert.equal(a.buffer, b.buffer);
