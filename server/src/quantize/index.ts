@@ -15,7 +15,7 @@ import { buildInt8Model, type Int8Model, type IoType } from './quantize.js';
 export { QuantizeError, type QuantizeErrorCode } from './errors.js';
 export { Interpreter, SUPPORTED_OPS, type RunOptions } from './interpreter.js';
 export { calibrate, compareOutputs, type OutputError, type Sample, type TensorRange } from './calibrate.js';
-export { buildInt8Model, type Int8Model, type IoTensor, type IoType, type QuantizedLayer } from './quantize.js';
+export { buildInt8Model, type BuildOptions, type Int8Model, type IoTensor, type IoType, type QuantizedLayer } from './quantize.js';
 export { parseNpy, randomSamples, samplesFromFile, type NpyArray } from './samples.js';
 
 export interface Quantization extends Int8Model {

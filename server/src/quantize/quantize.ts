@@ -90,8 +90,16 @@ const DATA_INPUT: Readonly<Record<string, number>> = { SPLIT: 1 };
 /** The axis per-channel weights run along, or null for per-tensor weights. */
 const WEIGHT_AXIS: Readonly<Record<string, number | null>> = { CONV_2D: 0, DEPTHWISE_CONV_2D: 3, FULLY_CONNECTED: null };
 
+export interface BuildOptions {
+  /**
+   * Write a float constant read by several ops with the same int8 result once (default); false writes one copy per
+   * reading op, as before (what the tests compare the shared model with).
+   */
+  readonly shareConstants?: boolean;
+}
+
 /** Builds the int8 model from a float model's interpreter and its calibrated ranges. */
-export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, TensorRange>, io: IoType): Int8Model {
+export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, TensorRange>, io: IoType, options: BuildOptions = {}): Int8Model {
   const g = interp.graph;
   const alias = new Map<number, number>();
   const resolve = (i: number): number => alias.get(i) ?? i;
@@ -105,6 +113,7 @@ export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, 
   const m = new ModelBuilder({ description: interp.model.description || 'int8 post-training quantization (TinyML Lens)' });
   const sg = m.subgraph(g.name);
   const floatRefs = new Map<number, TensorRef>();
+  const constants = new SharedConstants(options.shareConstants ?? true);
 
   for (const i of g.inputs) {
     const t = g.tensors[i]!;
@@ -160,19 +169,29 @@ export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, 
         return inputs.push(sg.op('QUANTIZE', { inputs: [ref], output: spec(src, 'INT8', quant, `${src.name}_requantized`), version: 2 }));
       }
       if (axis !== undefined && k === 1) {
-        const w = quantizeSymmetricInt8(values, src.shape, axis);
-        weightScales = w.quant.scale;
-        return inputs.push(sg.constant({ ...spec(src, 'INT8', w.quant), data: w.data }));
+        const w = constants.get(`w${i}:${axis}`, () => {
+          // Another float tensor on the same buffer, shape and axis quantizes to the same bytes and parameters.
+          const source = constantData(interp.model, src) === null ? null : `W${src.buffer}:${axis}:${src.shape.join(',')}`;
+          const q = quantizeSymmetricInt8(values, src.shape, axis);
+          return constants.onBuffer(sg, source, spec(src, 'INT8', q.quant), q.data);
+        });
+        weightScales = w.quant?.scale ?? [];
+        return inputs.push(w);
       }
       if (axis !== undefined && k === 2) {
         // One bias per output channel: a damaged model whose bias disagrees with the filter is the model's fault.
         if (weightScales.length > 1 && weightScales.length !== values.length) {
           throw layerError('bad-model', g, op, `the bias has ${values.length} values for ${weightScales.length} output channels of the filter`);
         }
-        const b = quantizeBiasInt32(values, params.get(in0)?.scale[0] ?? 1, weightScales);
-        return inputs.push(sg.constant({ ...spec(src, 'INT32', b.quant), data: b.data }));
+        const inputScale = params.get(in0)?.scale[0] ?? 1;
+        return inputs.push(constants.get(`b${i}:${inputScale}:${weightScales.join(',')}`, () => {
+          const b = quantizeBiasInt32(values, inputScale, weightScales);
+          return constants.onBuffer(sg, `B${b.data.join(',')}`, spec(src, 'INT32', b.quant), b.data);
+        }));
       }
-      return inputs.push(integerConstant(sg, interp, src, values) ?? floatOperand(sg, src, values, shared ? quant : null));
+      const given = shared ? quant : null;
+      return inputs.push(constants.get(`c${i}:${given ? `${given.scale[0]}:${given.zeroPoint[0]}` : ''}`,
+        () => integerConstant(sg, interp, src, values) ?? floatOperand(sg, src, values, given)));
     });
     // The op name is only known at run time, so the options' static type is too; op() checks them against the table.
     const options = optionsOf(op) as never;
@@ -218,6 +237,39 @@ export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, 
     outputs: g.outputs.map((i) => ioTensor(i, outRefs.get(i))),
     requantizeOps,
   };
+}
+
+/**
+ * The int8 constants written so far, by the float tensor they come from and what their int8 form depends on (the
+ * weight axis; a bias's input and weight scales; an operand's given parameters). A float constant read by several ops
+ * with the same result (the recurrent weights of every step of an unrolled RNN) is written once and read by all, as
+ * the float model reads it: TFLM lets any number of ops read one constant tensor. Tensors that differ only in name or
+ * parameters but hold the same bytes (weights of one float buffer; biases of equal values at each op's own scale,
+ * such as the zero recurrent bias of every step) are written as tensors on one buffer: TFLite lets tensors share one.
+ */
+class SharedConstants {
+  private readonly made = new Map<string, TensorRef>();
+  private readonly buffers = new Map<string, TensorRef>();
+
+  constructor(private readonly share: boolean) {}
+
+  get(key: string, make: () => TensorRef): TensorRef {
+    let ref = this.made.get(key);
+    if (ref === undefined) {
+      ref = make();
+      if (this.share) this.made.set(key, ref);
+    }
+    return ref;
+  }
+
+  /** A new tensor holding `data`, on the buffer of an earlier one with the same `bytesKey` (null: its own buffer). */
+  onBuffer(sg: SubgraphBuilder, bytesKey: string | null, tensor: TensorSpec, data: Int8Array | Int32Array): TensorRef {
+    const same = bytesKey === null || !this.share ? undefined : this.buffers.get(bytesKey);
+    if (same) return sg.sharedConstant(tensor, same);
+    const ref = sg.constant({ ...tensor, data });
+    if (bytesKey !== null) this.buffers.set(bytesKey, ref);
+    return ref;
+  }
 }
 
 /** The uint8 parameters of the same grid as int8 ones: same scale, zero point + 128. */

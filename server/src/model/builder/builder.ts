@@ -184,6 +184,11 @@ export class ModelBuilder {
     return this.buffers.length;
   }
 
+  /** @internal Whether buffer `index` holds data (buffer 0, the sentinel, never does). */
+  bufferHasData(index: number): boolean {
+    return index > 0 && (this.buffers[index - 1] ?? null) !== null;
+  }
+
   private encodeOfflineOffsets(offsets: readonly (readonly number[])[]): Uint8Array {
     if (offsets.length > this.subgraphs.length) throw new Error(`OfflineMemoryAllocation for ${offsets.length} subgraphs, model has ${this.subgraphs.length}`);
     const flat: number[] = [];
@@ -228,6 +233,19 @@ export class SubgraphBuilder {
   /** A tensor whose data lives in its own buffer (weights, biases, shape vectors). */
   constant(spec: ConstantSpec): TensorRef {
     return this.add(spec, false, () => this.model.addBuffer(constantBytes(spec)));
+  }
+
+  /**
+   * A constant on the buffer of the constant `of` (TFLite lets several tensors name one buffer; flash holds it once):
+   * another name or quantization for the same bytes, which `spec` must describe (same type and element count).
+   */
+  sharedConstant(spec: TensorSpec, of: TensorRef): TensorRef {
+    const source = this.tensors[this.check(of).index]!;
+    if (source.isVariable || !this.model.bufferHasData(source.buffer)) throw new Error(`tensor '${of.name}' is not a constant: its buffer cannot be shared`);
+    if (spec.dtype !== of.dtype || elementCount(spec.shape) !== elementCount(of.shape)) {
+      throw new Error(`tensor '${spec.name}' (${spec.dtype} [${spec.shape.join(',')}]) cannot share the buffer of '${of.name}' (${of.dtype} [${of.shape.join(',')}])`);
+    }
+    return this.add(spec, false, () => source.buffer);
   }
 
   /** A variable tensor (`is_variable`), e.g. SVDF or LSTM state; with initial contents when `data`/`raw` is given. */
