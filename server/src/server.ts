@@ -48,6 +48,7 @@ import { isTfjsPath } from './lsp/tfjs-models.js';
 import { isManifestDocument, Workspace, type ManifestCheck } from './lsp/workspace.js';
 import type { TfjsModel } from './model/tfjs/reader.js';
 import type { RuntimeInfo } from './lsp/providers.js';
+import { ShardWatchers } from './lsp/shard-watchers.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -139,18 +140,9 @@ async function afterAnalysis<T>(fn: () => T | Promise<T>, uri?: string): Promise
   }, uri);
 }
 
-/** Shard names watched by a watcher of their own (the `*.bin` watcher covers the usual names). */
-const watchedShardNames = new Set<string>();
-
-/** Registers a watcher for each shard name of a prepared model.json that the `*.bin` watcher does not cover. */
-function watchShards(): void {
-  if (!dynamicWatchers) return;
-  const names = [...new Set(workspace.tfjs.shardPaths().map((p) => basename(p)))]
-    .filter((n) => !/\.bin$/i.test(n) && !/[*?[\]{}]/.test(n) && !watchedShardNames.has(n));
-  if (names.length === 0) return;
-  for (const n of names) watchedShardNames.add(n);
-  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: names.map((n) => ({ globPattern: `**/${n}` })) }).catch(() => undefined);
-}
+/** Watchers for the shard names of prepared model.json files that the `*.bin` watcher does not cover. */
+const shardWatchers = new ShardWatchers((globs) => void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: globs.map((globPattern) => ({ globPattern })) }).catch(() => undefined));
+const watchShards = (): void => { if (dynamicWatchers) shardWatchers.watch(workspace.tfjs.shardPaths()); };
 
 /** A TF.js model.json on disk, open in the editor. */
 function isModelJsonDocument(uri: string): boolean {
