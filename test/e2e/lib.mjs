@@ -124,9 +124,13 @@ export async function until(what, timeoutMs, probe) {
 
 /** Runs a command from the palette (F1) by its title, as a user does. */
 export async function runCommand(page, title, timeout = 60_000) {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout });
+  // F1 again while the palette has not opened: a key pressed while a webview (the model viewer) is still taking the
+  // focus can be lost on its way to the workbench.
+  await until(`the command palette for '${title}'`, timeout, async () => {
+    await page.keyboard.press('F1');
+    return input.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
+  });
   await input.fill(`>${title}`);
   await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout });
   await page.keyboard.press('Enter');
