@@ -8,13 +8,11 @@ import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { EXTRA_SWEEP } from '../../scripts/sweep-instructions.js';
 import { analyzeModel, type AnalysisReport } from '../../server/src/analysis/report.js';
 import type { CodePath } from '../../server/src/analysis/tflm/kernels/types.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { codePathFor } from '../../server/src/targets/code-path.js';
-import { SWEEP_MODELS } from '../../tools/tflm-harness/sweep-models.js';
-import { MEASURED_MODELS } from '../measured/models/index.js';
+import { RIG_BUILDERS as BUILDERS, rigModelBytes } from '../measured/rig-models.js';
 import { measuredTable, sha256 } from '../measured/table.js';
 import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
@@ -27,23 +25,13 @@ const PREP_COLUMNS = [
   'model', 'core', 'kernels', 'subgraph', 'node', 'op', 'scratch_buffers', 'scratch_bytes', 'scratch_list', 'prepare_tail_bytes',
 ];
 
-/** Every model the M55 tables name, built once per code path. */
-const BUILDERS: Readonly<Record<string, () => Uint8Array>> = { ...MEASURED_MODELS, ...SWEEP_MODELS, ...EXTRA_SWEEP };
-const bytesOf = new Map<string, Uint8Array>();
 const reports = new Map<string, AnalysisReport>();
 
 function report(model: string, path: CodePath = 'mve'): AnalysisReport {
   const key = `${model} ${path}`;
   let r = reports.get(key);
   if (!r) {
-    let bytes = bytesOf.get(model);
-    if (!bytes) {
-      const build = BUILDERS[model];
-      assert.ok(build, `no builder for ${model}`);
-      bytes = build();
-      bytesOf.set(model, bytes);
-    }
-    r = analyzeModel(readTflite(bytes), 'tflm-cmsis-nn', {}, path);
+    r = analyzeModel(readTflite(rigModelBytes(model)), 'tflm-cmsis-nn', {}, path);
     reports.set(key, r);
   }
   return r;
@@ -65,8 +53,7 @@ function checkModels(file: string): void {
   const rows = modelRows(file);
   it(`${file}: every model rebuilds the measured bytes`, () => {
     for (const row of rows) {
-      report(row.model);
-      assert.equal(sha256(bytesOf.get(row.model)!), row.sha256, `${row.model} no longer builds the measured bytes`);
+      assert.equal(sha256(rigModelBytes(row.model)), row.sha256, `${row.model} no longer builds the measured bytes`);
     }
   });
   it(`${file}: every allocating row has TFLM's figures on the MVE path (${rows.length} rows)`, () => {

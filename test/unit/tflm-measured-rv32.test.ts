@@ -9,15 +9,11 @@ import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { EXTRA_SWEEP } from '../../scripts/sweep-instructions.js';
 import { analyzeModel, type AnalysisReport } from '../../server/src/analysis/report.js';
 import type { Abi } from '../../server/src/analysis/tflm/structs.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
-import { SWEEP_MODELS } from '../../tools/tflm-harness/sweep-models.js';
-import { MEASURED_MODELS } from '../measured/models/index.js';
+import { rigModelBytes } from '../measured/rig-models.js';
 import { checkPrepRow, checkRigRow, measuredTable, RIG_MODEL_COLUMNS, RIG_PREP_COLUMNS, sha256 } from '../measured/table.js';
-
-const BUILDERS: Readonly<Record<string, () => Uint8Array>> = { ...MEASURED_MODELS, ...SWEEP_MODELS, ...EXTRA_SWEEP };
 
 /**
  * The RV32 run measured an earlier sine_float (sha256 d66a4fb5…, the example file before it was rebuilt), whose bytes
@@ -26,16 +22,9 @@ const BUILDERS: Readonly<Record<string, () => Uint8Array>> = { ...MEASURED_MODEL
  */
 const NOT_REBUILT: ReadonlySet<string> = new Set(['sine_float']);
 
-const bytesOf = new Map<string, Uint8Array>();
 const cache = new Map<string, AnalysisReport>();
 function analysed(model: string, abi: Abi): { bytes: Uint8Array; report: AnalysisReport } {
-  let bytes = bytesOf.get(model);
-  if (!bytes) {
-    const build = BUILDERS[model];
-    assert.ok(build, `no builder for ${model}`);
-    bytes = build();
-    bytesOf.set(model, bytes);
-  }
+  const bytes = rigModelBytes(model);
   let report = cache.get(`${abi} ${model}`);
   if (!report) {
     report = analyzeModel(readTflite(bytes), 'tflm-reference', {}, 'dsp', abi);
