@@ -5,6 +5,7 @@
  */
 import { QuantizeError } from './errors.js';
 import type { Interpreter } from './interpreter.js';
+import { cellRangeOf, LSTM_CELL_STATE, resetCellRanges } from './kernels-rnn.js';
 
 /** The observed range of one tensor. */
 export interface TensorRange {
@@ -20,11 +21,15 @@ export type SampleHook = (done: number, total: number) => void;
 
 /**
  * Runs every sample through the float model and returns the range of each model input and op output, by tensor
- * index. `outputs`, when given, receives each sample's float outputs (copies), for `compareOutputs`.
+ * index, and of each LSTM's cell state (a variable the op updates at every step: +/- the largest |c| of any step, as
+ * TFLite's calibrator logs the cell state at each step). `outputs`, when given, receives each sample's float outputs
+ * (copies), for `compareOutputs`.
  */
 export function calibrate(interpreter: Interpreter, samples: readonly Sample[], beforeSample?: SampleHook, outputs?: Float32Array[][]): Map<number, TensorRange> {
   if (samples.length === 0) throw new QuantizeError('bad-data', 'calibration needs at least one sample');
   const ranges = new Map<number, TensorRange>();
+  const ops = interpreter.graph.operators;
+  resetCellRanges(ops);
   samples.forEach((sample, k) => {
     beforeSample?.(k, samples.length);
     const got = interpreter.run(sample, {
@@ -51,6 +56,10 @@ export function calibrate(interpreter: Interpreter, samples: readonly Sample[], 
     });
     outputs?.push(got);
   });
+  for (const op of ops) {
+    const cell = op.opName === 'UNIDIRECTIONAL_SEQUENCE_LSTM' ? op.inputs[LSTM_CELL_STATE] ?? -1 : -1;
+    if (cell >= 0) ranges.set(cell, { min: -cellRangeOf(op), max: cellRangeOf(op) });
+  }
   return ranges;
 }
 

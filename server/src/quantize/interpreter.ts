@@ -10,6 +10,7 @@ import { checkAllocation, resolveLimits, type AnalysisLimits } from '../model/li
 import { layerError, QuantizeError } from './errors.js';
 import { conv2d, depthwiseConv2d, fullyConnected, outputSize, pool2d, type Clamp, type Nhwc, type Window } from './kernels-conv.js';
 import { compileMore, MORE_OPS, MULTI_OUTPUT_OPS, type OpContext } from './ops-more.js';
+import { compileRnn, RNN_OPS } from './kernels-rnn.js';
 import { activation, binaryOp, broadcastShape, concatenate, mean, pad, softmax, type Activation, type Arithmetic } from './kernels-tensor.js';
 import { constantValues, fakeQuantize, integerRange, sizeOf } from './tensors.js';
 
@@ -17,7 +18,7 @@ import { constantValues, fakeQuantize, integerRange, sizeOf } from './tensors.js
 export const SUPPORTED_OPS = [
   'CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'SUB', 'MUL', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'RESHAPE',
   'SOFTMAX', 'CONCATENATION', 'MEAN', 'PAD', 'RELU', 'RELU6', 'LOGISTIC', 'TANH', 'QUANTIZE', 'DEQUANTIZE', 'ABS',
-  'SQUARED_DIFFERENCE', 'MAXIMUM', 'MINIMUM', 'PRELU', ...MORE_OPS,
+  'SQUARED_DIFFERENCE', 'MAXIMUM', 'MINIMUM', 'PRELU', ...MORE_OPS, ...RNN_OPS,
 ] as const;
 
 /** Integer types an op may compute when its inputs are all constants (shapes, indices): such ops are folded. */
@@ -96,7 +97,7 @@ export class Interpreter {
       for (const i of [...op.inputs, ...op.outputs]) {
         const t = graph.tensors[i];
         if (i < 0 || !t) continue;
-        if (!t.isConstant && !written.has(i) && op.inputs.includes(i)) throw layerError('bad-model', graph, op, `input '${t.name}' is read before any op writes it`);
+        if (!t.isConstant && !t.isVariable && !written.has(i) && op.inputs.includes(i)) throw layerError('bad-model', graph, op, `input '${t.name}' is read before any op writes it`);
         this.prepare(t, op);
       }
       this.reserveTables(op);
@@ -337,7 +338,7 @@ export class Interpreter {
           constant: (k, what) => this.constantOf(constant(k, what).index)!,
           unsupported: (detail) => layerError('unsupported-op', g, op, detail),
         };
-        const exec = compileMore(context);
+        const exec = compileMore(context) ?? compileRnn(context);
         if (!exec) throw layerError('unsupported-op', g, op, `${name} has no kernel here`);
         return exec;
       }

@@ -5,7 +5,11 @@
  * - weights int8 symmetric (zero point 0, -127..127): per channel along axis 0 for CONV_2D and axis 3 for
  *   DEPTHWISE_CONV_2D, per tensor for FULLY_CONNECTED; biases int32 at input scale x weight scale, zero point 0;
  * - activations int8 asymmetric from the calibrated range widened to contain 0;
- * - fixed outputs: SOFTMAX and LOGISTIC 1/256 with zero point -128, TANH 1/128 with zero point 0;
+ * - fixed outputs: SOFTMAX and LOGISTIC 1/256 with zero point -128, TANH 1/128 with zero point 0, LOG_SOFTMAX 16/256
+ *   with zero point 127;
+ * - UNIDIRECTIONAL_SEQUENCE_LSTM as TFLM's int8 kernel takes it (quantize-rnn.ts): per-tensor int8 gate matrices,
+ *   int32 biases at input x weight scale, the hidden-state variable on the output's grid, the cell-state variable
+ *   int16 at a power-of-two scale from its calibrated range;
  * - outputs that must equal their input's parameters because the int8 kernel copies or clamps without requantizing:
  *   RESHAPE, SQUEEZE, EXPAND_DIMS, TRANSPOSE, GATHER, STRIDED_SLICE, SPLIT / SPLIT_V (every output), the resizes,
  *   MAX_POOL_2D, AVERAGE_POOL_2D (TFLM's pooling Prepare checks it), PAD (pads with the output zero point), RELU6
@@ -28,6 +32,7 @@ import {
 import type { TensorRange } from './calibrate.js';
 import { layerError, QuantizeError } from './errors.js';
 import type { Interpreter } from './interpreter.js';
+import { cellStateQuant, operandRole } from './quantize-rnn.js';
 
 /**
  * The type of the model's inputs and outputs, as the converter's inference_input_type / inference_output_type: int8;
@@ -75,10 +80,14 @@ const INT8_VERSIONS: Readonly<Record<string, number>> = {
   CONV_2D: 3, DEPTHWISE_CONV_2D: 3, FULLY_CONNECTED: 4, ADD: 2, SUB: 2, MUL: 2, AVERAGE_POOL_2D: 2, MAX_POOL_2D: 2,
   RESHAPE: 1, SOFTMAX: 2, CONCATENATION: 2, MEAN: 2, PAD: 2, RELU: 2, RELU6: 2, LOGISTIC: 2, TANH: 2,
   TRANSPOSE: 2, GATHER: 2, STRIDED_SLICE: 2, PACK: 2, SPLIT: 2, SPLIT_V: 2, RESIZE_BILINEAR: 2, RESIZE_NEAREST_NEIGHBOR: 2,
-  LEAKY_RELU: 2,
+  LEAKY_RELU: 2, LOG_SOFTMAX: 2, UNIDIRECTIONAL_SEQUENCE_LSTM: 1,
 };
 const TANH_QUANT_INT8: QuantSpec = { scale: [1 / 128], zeroPoint: [0] };
-const FIXED_OUTPUT: Readonly<Record<string, QuantSpec>> = { SOFTMAX: PROBABILITY_QUANT_INT8, LOGISTIC: PROBABILITY_QUANT_INT8, TANH: TANH_QUANT_INT8 };
+/** TFLM's int8 LOG_SOFTMAX Prepare requires scale 16/256 and zero point 127 (log-probabilities in [-16, 0]). */
+const LOG_SOFTMAX_QUANT_INT8: QuantSpec = { scale: [16 / 256], zeroPoint: [127] };
+const FIXED_OUTPUT: Readonly<Record<string, QuantSpec>> = {
+  SOFTMAX: PROBABILITY_QUANT_INT8, LOGISTIC: PROBABILITY_QUANT_INT8, TANH: TANH_QUANT_INT8, LOG_SOFTMAX: LOG_SOFTMAX_QUANT_INT8,
+};
 const SAME_AS_INPUT = new Set([
   'RESHAPE', 'MAX_POOL_2D', 'AVERAGE_POOL_2D', 'PAD', 'RELU6', 'SQUEEZE', 'EXPAND_DIMS', 'TRANSPOSE', 'GATHER',
   'STRIDED_SLICE', 'SPLIT', 'SPLIT_V', 'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR',
@@ -87,8 +96,6 @@ const SAME_AS_INPUT = new Set([
 const SHARED_SCALE = new Set(['CONCATENATION', 'PACK', 'MAXIMUM', 'MINIMUM']);
 /** The input that carries the data, where it is not input 0 (SPLIT's input 0 is its axis). */
 const DATA_INPUT: Readonly<Record<string, number>> = { SPLIT: 1 };
-/** The axis per-channel weights run along, or null for per-tensor weights. */
-const WEIGHT_AXIS: Readonly<Record<string, number | null>> = { CONV_2D: 0, DEPTHWISE_CONV_2D: 3, FULLY_CONNECTED: null };
 
 export interface BuildOptions {
   /**
@@ -155,37 +162,43 @@ export function buildInt8Model(interp: Interpreter, ranges: ReadonlyMap<number, 
       return ref;
     };
     const inputs: (TensorRef | null)[] = [];
-    const axis = WEIGHT_AXIS[op.opName];
-    let weightScales: readonly number[] = [];
+    /** The scales of the weights written so far for this op, by input position (for the biases after them). */
+    const weightScales = new Map<number, readonly number[]>();
     op.inputs.forEach((raw, k) => {
       if (raw < 0) return inputs.push(null);
       const i = resolve(raw);
       const values = interp.constantOf(i);
       const src = g.tensors[i]!;
+      const role = operandRole(op.opName, k);
+      // An LSTM's states: the hidden state on the output's grid, the cell state int16 at a power-of-two scale.
+      if (role?.kind === 'hidden') return inputs.push(sg.variable(spec(src, 'INT8', quant)));
+      if (role?.kind === 'cell') return inputs.push(sg.variable(spec(src, 'INT16', cellStateQuant(rangeOf(i).max))));
       if (values === null) {
         const ref = activation(i);
         if (!shared || sameQuant(params.get(i), quant)) return inputs.push(ref);
         requantizeOps++;
         return inputs.push(sg.op('QUANTIZE', { inputs: [ref], output: spec(src, 'INT8', quant, `${src.name}_requantized`), version: 2 }));
       }
-      if (axis !== undefined && k === 1) {
+      if (role?.kind === 'weight') {
+        const axis = role.axis;
         const w = constants.get(`w${i}:${axis}`, () => {
           // Another float tensor on the same buffer, shape and axis quantizes to the same bytes and parameters.
           const source = constantData(interp.model, src) === null ? null : `W${src.buffer}:${axis}:${src.shape.join(',')}`;
           const q = quantizeSymmetricInt8(values, src.shape, axis);
           return constants.onBuffer(sg, source, spec(src, 'INT8', q.quant), q.data);
         });
-        weightScales = w.quant?.scale ?? [];
+        weightScales.set(k, w.quant?.scale ?? []);
         return inputs.push(w);
       }
-      if (axis !== undefined && k === 2) {
+      if (role?.kind === 'bias') {
+        const scales = weightScales.get(role.of) ?? [];
         // One bias per output channel: a damaged model whose bias disagrees with the filter is the model's fault.
-        if (weightScales.length > 1 && weightScales.length !== values.length) {
-          throw layerError('bad-model', g, op, `the bias has ${values.length} values for ${weightScales.length} output channels of the filter`);
+        if (scales.length > 1 && scales.length !== values.length) {
+          throw layerError('bad-model', g, op, `the bias has ${values.length} values for ${scales.length} output channels of the filter`);
         }
         const inputScale = params.get(in0)?.scale[0] ?? 1;
-        return inputs.push(constants.get(`b${i}:${inputScale}:${weightScales.join(',')}`, () => {
-          const b = quantizeBiasInt32(values, inputScale, weightScales);
+        return inputs.push(constants.get(`b${i}:${inputScale}:${scales.join(',')}`, () => {
+          const b = quantizeBiasInt32(values, inputScale, scales);
           return constants.onBuffer(sg, `B${b.data.join(',')}`, spec(src, 'INT32', b.quant), b.data);
         }));
       }
@@ -277,7 +290,7 @@ function asUint8(q: QuantSpec): QuantSpec {
   return { scale: q.scale, zeroPoint: q.zeroPoint.map((z) => z + 128) };
 }
 
-function spec(t: Tensor, dtype: 'INT8' | 'UINT8' | 'INT32' | 'FLOAT32', quant: QuantSpec | undefined, name = t.name): TensorSpec {
+function spec(t: Tensor, dtype: 'INT8' | 'UINT8' | 'INT16' | 'INT32' | 'FLOAT32', quant: QuantSpec | undefined, name = t.name): TensorSpec {
   // TFLM ignores shape_signature, but a signature of another rank contradicts the shape: the model is not written again.
   if (t.shapeSignature && t.shapeSignature.length !== t.shape.length) {
     throw new QuantizeError('bad-model', `tensor ${t.index} '${t.name}': its shape_signature has rank ${t.shapeSignature.length}, its shape [${t.shape.join(',')}] rank ${t.shape.length}`);
