@@ -166,7 +166,7 @@ export function convertSoftmax(ctx: Ctx, node: OnnxNode): void {
   const tflShape = Ctx.tfliteShape(x);
   if (!lastOnly || tflShape.slice(tflAxis + 1).some((d) => d !== 1)) throw unsupported(node, `softmax over axis ${axis} of [${x.shape.join(',')}]`, 'softmax over the last (or channel) axis');
   const log = node.opType === 'LogSoftmax';
-  if (log) ctx.note(`${describe(node)} is LOG_SOFTMAX (TFLM runs it; the quantizer's interpreter does not)`);
+  if (log) ctx.note(`${describe(node)} is LOG_SOFTMAX`);
   const ref = log ? ctx.em.op('LOG_SOFTMAX', [x.ref], node.outputs[0]!, tflShape) : ctx.em.op('SOFTMAX', [x.ref], node.outputs[0]!, tflShape, { beta: 1 });
   ctx.set(node.outputs[0]!, { ...x, ref, nonNegative: !log, sumsToOne: !log && axis === rank - 1 });
 }
