@@ -7,48 +7,20 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeModel, RUNTIMES } from '../../server/src/analysis/report.js';
 import { convertKeras } from '../../server/src/convert/keras/index.js';
-import { ModelBuilder, SeededRandom, type TensorRef } from '../../server/src/model/builder/index.js';
+import { ModelBuilder, SeededRandom } from '../../server/src/model/builder/index.js';
 import type { Model, Tensor } from '../../server/src/model/ir.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { Interpreter, QuantizeError, quantizeModel, randomSamples } from '../../server/src/quantize/index.js';
 import { randomizeWeights, relError, saveLayers, tfjsReady } from './helpers/keras-models.js';
 import { runTfliteLstm } from './helpers/lstm-reference.js';
-
-interface LstmShape { batch: number; steps: number; features: number; units: number; timeMajor: boolean }
-
-/** A float LSTM model as the converters write it (random weights), with `extra` optional operands set to constants. */
-function lstmModel(s: LstmShape, seed: number, extra: readonly number[] = []): Model {
-  const rng = new SeededRandom(seed);
-  const m = new ModelBuilder();
-  const g = m.subgraph('main');
-  const random = (n: number, scale: number): number[] => Array.from({ length: n }, () => rng.uniform(-scale, scale));
-  const inShape = s.timeMajor ? [s.steps, s.batch, s.features] : [s.batch, s.steps, s.features];
-  const x = g.input({ name: 'x', shape: inShape, dtype: 'FLOAT32' });
-  const c = (name: string, shape: number[], scale: number): TensorRef => g.constant({ name, shape, dtype: 'FLOAT32', data: random(shape.reduce((a, d) => a * d, 1), scale) });
-  const inputs: (TensorRef | null)[] = new Array<TensorRef | null>(24).fill(null);
-  inputs[0] = x;
-  ['i', 'f', 'c', 'o'].forEach((gate, k) => {
-    inputs[1 + k] = c(`w_${gate}`, [s.units, s.features], 0.8);
-    inputs[5 + k] = c(`r_${gate}`, [s.units, s.units], 0.8);
-    inputs[12 + k] = c(`b_${gate}`, [s.units], 0.5);
-  });
-  for (const k of extra) inputs[k] = c(`extra_${k}`, [s.units], 0.1);
-  inputs[18] = g.variable({ name: 'h', shape: [s.batch, s.units], dtype: 'FLOAT32' });
-  inputs[19] = g.variable({ name: 'c', shape: [s.batch, s.units], dtype: 'FLOAT32' });
-  const outShape = s.timeMajor ? [s.steps, s.batch, s.units] : [s.batch, s.steps, s.units];
-  g.output(g.op('UNIDIRECTIONAL_SEQUENCE_LSTM', {
-    inputs, output: { name: 'y', shape: outShape, dtype: 'FLOAT32' },
-    options: { fusedActivationFunction: 'TANH', cellClip: 0, projClip: 0, timeMajor: s.timeMajor } as never,
-  }));
-  return readTflite(m.finish());
-}
+import { lstmFloatModel } from './helpers/lstm-models.js';
 
 const maxAbsDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 const tensorNamed = (m: Model, name: string): Tensor => m.subgraphs[0]!.tensors.find((t) => t.name === name)!;
 
 test('the float LSTM equals TFLite\'s LSTM equations evaluated independently, batch- and time-major, over two runs', () => {
   for (const s of [{ batch: 1, steps: 7, features: 3, units: 5, timeMajor: false }, { batch: 2, steps: 4, features: 6, units: 3, timeMajor: true }, { batch: 3, steps: 5, features: 2, units: 4, timeMajor: false }]) {
-    const model = lstmModel(s, 5);
+    const model = lstmFloatModel(s, 5);
     const interp = new Interpreter(model);
     const rng = new SeededRandom(8);
     // Two runs in a row: the states start from zero in each (no state leaks from the first run into the second).
@@ -89,7 +61,7 @@ test('the float interpreter runs a converted Keras LSTM model whole, equal to tf
 test('an LSTM with peepholes, a projection or layer norm is refused when the interpreter is made, naming the operand', () => {
   const s = { batch: 1, steps: 2, features: 2, units: 2, timeMajor: false };
   for (const [k, what] of [[9, /peephole/], [17, /projection/], [20, /layer norm/]] as const) {
-    assert.throws(() => new Interpreter(lstmModel(s, 1, [k])), (e: unknown) => e instanceof QuantizeError && e.code === 'unsupported-op' && what.test(e.message), `input ${k}`);
+    assert.throws(() => new Interpreter(lstmFloatModel(s, 1, [k])), (e: unknown) => e instanceof QuantizeError && e.code === 'unsupported-op' && what.test(e.message), `input ${k}`);
   }
 });
 
@@ -115,7 +87,7 @@ test('LOG_SOFTMAX: x - max - log(sum exp(x - max)) per row, and int8 at TFLM\'s 
 
 test('an LSTM quantizes to the tensor types TFLM\'s int8 kernel requires, allocates on both kernel sets and stays near float', () => {
   const s = { batch: 1, steps: 6, features: 4, units: 5, timeMajor: false };
-  const model = lstmModel(s, 3);
+  const model = lstmFloatModel(s, 3);
   const q = quantizeModel(model, randomSamples([[1, 6, 4]], 8, -1, 1, 4), 'int8');
   const g = q.model.subgraphs[0]!;
   const op = g.operators.find((o) => o.opName === 'UNIDIRECTIONAL_SEQUENCE_LSTM')!;
@@ -146,7 +118,7 @@ test('an LSTM quantizes to the tensor types TFLM\'s int8 kernel requires, alloca
 });
 
 test('the cell state scale is the power of two that holds the calibrated cell range', () => {
-  const model = lstmModel({ batch: 1, steps: 8, features: 3, units: 4, timeMajor: false }, 9);
+  const model = lstmFloatModel({ batch: 1, steps: 8, features: 3, units: 4, timeMajor: false }, 9);
   const samples = randomSamples([[1, 8, 3]], 4, -3, 3, 2);
   const interp = new Interpreter(model);
   const want = samples.reduce((m, x) => {

@@ -200,11 +200,33 @@ void FillInput(TfLiteTensor* t) {
   }
 }
 
+// OUTPUT i=K bytes=N hex=...: each output tensor's bytes after the Invoke (at most 8 KiB each), for comparing the
+// kernels' results with a reference computation (scripts/lstm-rig-outputs.ts).
+void PrintOutputs(tflite::MicroInterpreter* interpreter) {
+  static const char kHex[] = "0123456789abcdef";
+  for (size_t i = 0; i < interpreter->outputs_size(); ++i) {
+    const TfLiteTensor* t = interpreter->output(i);
+    Print("OUTPUT");
+    PrintKV("i", static_cast<unsigned long>(i));
+    PrintKV("bytes", static_cast<unsigned long>(t->bytes));
+    Print(" hex=");
+    char pair[3] = {0, 0, 0};
+    for (size_t k = 0; k < t->bytes && k < 8192; ++k) {
+      const unsigned char b = static_cast<unsigned char>(t->data.raw[k]);
+      pair[0] = kHex[b >> 4];
+      pair[1] = kHex[b & 15];
+      Print(pair);
+    }
+    Print("\n");
+  }
+}
+
 // Command line: tokens after the program name.
 struct Args {
   const char* model = nullptr;
   unsigned long arena = 0;  // 0: 12 MiB, or the room left after the model if less
   bool invoke = true;
+  bool outputs = false;  // outputs=1: print each output's bytes after the Invoke
 };
 
 bool ParseArgs(char* line, Args* args) {
@@ -229,6 +251,8 @@ bool ParseArgs(char* line, Args* args) {
       args->invoke = false;
     } else if (strcmp(tokens[i], "invoke=1") == 0) {
       args->invoke = true;
+    } else if (strcmp(tokens[i], "outputs=1") == 0) {
+      args->outputs = true;
     } else if (args->model == nullptr) {
       args->model = tokens[i];
     } else {
@@ -246,7 +270,7 @@ int main() {
   RegisterDebugLogCallback(LogCallback);
   Args args;
   if (sh_cmdline(g_cmdline, sizeof g_cmdline) != 0 || !ParseArgs(g_cmdline, &args)) {
-    Print("ERROR usage: harness MODEL [arena=BYTES] [invoke=0|1]\n");
+    Print("ERROR usage: harness MODEL [arena=BYTES] [invoke=0|1] [outputs=1]\n");
     return 2;
   }
 
@@ -366,6 +390,8 @@ int main() {
   if (g_profiler.overflowed()) Print("LOG harness: more events than recorded\n");
   Print("INVOKE");
   PrintKV("status", inv == kTfLiteOk ? "ok" : "error");
-  Print("\nDONE\n");
+  Print("\n");
+  if (args.outputs) PrintOutputs(interpreter);
+  Print("DONE\n");
   return 0;
 }
