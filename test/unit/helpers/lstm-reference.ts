@@ -1,6 +1,6 @@
 /**
  * TFLite's UNIDIRECTIONAL_SEQUENCE_LSTM (no peephole, no projection, zero initial state) computed from a converted
- * model's own constants, for checking a conversion against its source where our float interpreter has no LSTM kernel:
+ * model's own constants, independently of the float interpreter's kernel (server/src/quantize/kernels-rnn.ts), to check both:
  * i, f, o = sigmoid(W x + R h + b), g = tanh(...), c = f c + i g, h = o tanh(c). Batch and time-major as the op says.
  */
 import type { Model } from '../../../server/src/model/ir.js';
