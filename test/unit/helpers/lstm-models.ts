@@ -11,33 +11,42 @@ import { quantizeModel, randomSamples } from '../../../server/src/quantize/index
 
 export interface LstmShape { batch: number; steps: number; features: number; units: number; timeMajor: boolean; cellClip?: number }
 
-/** The float model's bytes: x -> LSTM -> y, with the optional operands at positions `extra` set to constants. */
-export function lstmFloatBytes(s: LstmShape, seed: number, extra: readonly number[] = []): Uint8Array {
+/**
+ * The float model's bytes: x -> LSTM (-> LSTM ... `layers` in all, each of `units` units) -> y, with the optional
+ * operands at positions `extra` of the first LSTM set to constants.
+ */
+export function lstmFloatBytes(s: LstmShape, seed: number, extra: readonly number[] = [], layers = 1): Uint8Array {
   const rng = new SeededRandom(seed);
   const m = new ModelBuilder();
   const g = m.subgraph('main');
   const random = (n: number, scale: number): number[] => Array.from({ length: n }, () => rng.uniform(-scale, scale));
-  const x = g.input({ name: 'x', shape: s.timeMajor ? [s.steps, s.batch, s.features] : [s.batch, s.steps, s.features], dtype: 'FLOAT32' });
-  const c = (name: string, shape: number[], scale: number): TensorRef => g.constant({ name, shape, dtype: 'FLOAT32', data: random(shape.reduce((a, d) => a * d, 1), scale) });
-  const inputs = new Array<TensorRef | null>(24).fill(null);
-  inputs[0] = x;
-  ['i', 'f', 'c', 'o'].forEach((gate, k) => {
-    inputs[1 + k] = c(`w_${gate}`, [s.units, s.features], 0.8);
-    inputs[5 + k] = c(`r_${gate}`, [s.units, s.units], 0.8);
-    inputs[12 + k] = c(`b_${gate}`, [s.units], 0.5);
-  });
-  for (const k of extra) inputs[k] = c(`extra_${k}`, [s.units], 0.1);
-  inputs[18] = g.variable({ name: 'h', shape: [s.batch, s.units], dtype: 'FLOAT32' });
-  inputs[19] = g.variable({ name: 'c', shape: [s.batch, s.units], dtype: 'FLOAT32' });
-  g.output(g.op('UNIDIRECTIONAL_SEQUENCE_LSTM', {
-    inputs, output: { name: 'y', shape: s.timeMajor ? [s.steps, s.batch, s.units] : [s.batch, s.steps, s.units], dtype: 'FLOAT32' },
-    options: { fusedActivationFunction: 'TANH', cellClip: s.cellClip ?? 0, projClip: 0, timeMajor: s.timeMajor } as never,
-  }));
+  const seq = (depth: number): number[] => (s.timeMajor ? [s.steps, s.batch, depth] : [s.batch, s.steps, depth]);
+  let x = g.input({ name: 'x', shape: seq(s.features), dtype: 'FLOAT32' });
+  for (let layer = 0; layer < layers; layer++) {
+    const p = layers > 1 ? `l${layer}_` : '';
+    const depth = layer === 0 ? s.features : s.units;
+    const c = (name: string, shape: number[], scale: number): TensorRef => g.constant({ name: p + name, shape, dtype: 'FLOAT32', data: random(shape.reduce((a, d) => a * d, 1), scale) });
+    const inputs = new Array<TensorRef | null>(24).fill(null);
+    inputs[0] = x;
+    ['i', 'f', 'c', 'o'].forEach((gate, k) => {
+      inputs[1 + k] = c(`w_${gate}`, [s.units, depth], 0.8);
+      inputs[5 + k] = c(`r_${gate}`, [s.units, s.units], 0.8);
+      inputs[12 + k] = c(`b_${gate}`, [s.units], 0.5);
+    });
+    if (layer === 0) for (const k of extra) inputs[k] = c(`extra_${k}`, [s.units], 0.1);
+    inputs[18] = g.variable({ name: `${p}h`, shape: [s.batch, s.units], dtype: 'FLOAT32' });
+    inputs[19] = g.variable({ name: `${p}c`, shape: [s.batch, s.units], dtype: 'FLOAT32' });
+    x = g.op('UNIDIRECTIONAL_SEQUENCE_LSTM', {
+      inputs, output: { name: layer === layers - 1 ? 'y' : `${p}y`, shape: seq(s.units), dtype: 'FLOAT32' },
+      options: { fusedActivationFunction: 'TANH', cellClip: s.cellClip ?? 0, projClip: 0, timeMajor: s.timeMajor } as never,
+    });
+  }
+  g.output(x);
   return m.finish();
 }
 
-export function lstmFloatModel(s: LstmShape, seed: number, extra: readonly number[] = []): Model {
-  return readTflite(lstmFloatBytes(s, seed, extra));
+export function lstmFloatModel(s: LstmShape, seed: number, extra: readonly number[] = [], layers = 1): Model {
+  return readTflite(lstmFloatBytes(s, seed, extra, layers));
 }
 
 /** x [rows, depth] -> LOG_SOFTMAX. */
@@ -54,6 +63,7 @@ export function rigInt8Models(): { name: string; float: Model; int8: Uint8Array 
   const made = [
     { name: 'lstm_batch_major', float: lstmFloatModel({ batch: 1, steps: 8, features: 3, units: 6, timeMajor: false }, 11), range: [-1, 1] },
     { name: 'lstm_time_major_clip', float: lstmFloatModel({ batch: 2, steps: 5, features: 4, units: 4, timeMajor: true, cellClip: 3 }, 12), range: [-2, 2] },
+    { name: 'lstm_stacked', float: lstmFloatModel({ batch: 1, steps: 6, features: 5, units: 7, timeMajor: false }, 13, [], 2), range: [-1, 1] },
     { name: 'log_softmax', float: logSoftmaxFloatModel(3, 10), range: [-6, 6] },
   ];
   return made.map(({ name, float, range }) => {
