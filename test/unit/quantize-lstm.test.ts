@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeModel, RUNTIMES } from '../../server/src/analysis/report.js';
 import { convertKeras } from '../../server/src/convert/keras/index.js';
-import { ModelBuilder, SeededRandom } from '../../server/src/model/builder/index.js';
+import { ModelBuilder, SeededRandom, type TensorRef } from '../../server/src/model/builder/index.js';
 import type { Model, Tensor } from '../../server/src/model/ir.js';
 import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { Interpreter, QuantizeError, quantizeModel, randomSamples } from '../../server/src/quantize/index.js';
@@ -131,4 +131,30 @@ test('the cell state scale is the power of two that holds the calibrated cell ra
   const scale = cell.quantization!.scale[0]!;
   assert.ok(32768 * scale >= want, `cell range ${32768 * scale} holds |c| >= ${want}`);
   assert.equal(cell.dtype, 'INT16');
+});
+
+test('a damaged LSTM is a located QuantizeError when the interpreter is made: state size, weight shape, weights computed at run time', () => {
+  const build = (opts: { hiddenUnits?: number; weightCols?: number; weightInput?: boolean }): Model => {
+    const m = new ModelBuilder();
+    const g = m.subgraph('main');
+    const [units, features] = [3, 2];
+    const x = g.input({ name: 'x', shape: [1, 4, features], dtype: 'FLOAT32' });
+    const w = (name: string, cols: number): TensorRef => g.constant({ name, shape: [units, cols], dtype: 'FLOAT32', data: new Array<number>(units * cols).fill(0.1) });
+    const inputs = new Array<TensorRef | null>(24).fill(null);
+    inputs[0] = x;
+    for (let k = 0; k < 4; k++) {
+      inputs[1 + k] = k === 0 && opts.weightInput ? g.input({ name: 'w_in', shape: [units, features], dtype: 'FLOAT32' }) : w(`w${k}`, k === 0 ? opts.weightCols ?? features : features);
+      inputs[5 + k] = w(`r${k}`, units);
+      inputs[12 + k] = g.constant({ name: `b${k}`, shape: [units], dtype: 'FLOAT32', data: [0, 0, 0] });
+    }
+    inputs[18] = g.variable({ name: 'h', shape: [1, opts.hiddenUnits ?? units], dtype: 'FLOAT32' });
+    inputs[19] = g.variable({ name: 'c', shape: [1, units], dtype: 'FLOAT32' });
+    g.output(g.op('UNIDIRECTIONAL_SEQUENCE_LSTM', { inputs, output: { name: 'y', shape: [1, 4, units], dtype: 'FLOAT32' }, options: { fusedActivationFunction: 'TANH', timeMajor: false } as never }));
+    return readTflite(m.finish());
+  };
+  const located = (code: string, what: RegExp) => (e: unknown) => e instanceof QuantizeError && e.code === code && /layer 0 \(UNIDIRECTIONAL_SEQUENCE_LSTM/.test(e.message) && what.test(e.message);
+  assert.throws(() => new Interpreter(build({ hiddenUnits: 4 })), located('bad-model', /state 'h'/));
+  assert.throws(() => new Interpreter(build({ weightCols: 5 })), located('bad-model', /do not fit 3 units of 2 features/));
+  assert.throws(() => new Interpreter(build({ weightInput: true })), located('unsupported-op', /must be a constant/));
+  assert.doesNotThrow(() => new Interpreter(build({})));
 });
