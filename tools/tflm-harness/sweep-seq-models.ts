@@ -26,6 +26,15 @@ function meanModel(dtype: 'INT8' | 'FLOAT32', shape: number[], axes: number[], k
   });
 }
 
+/** QUANTIZE from int16 to int8 or int32 (keyword_scrambled's first and last ops) over `n` values. */
+function quantizeModel(to: 'INT8' | 'INT32', n: number): () => Uint8Array {
+  return () => oneSubgraph((g) => {
+    const x = g.input({ name: 'x', shape: [1, n], dtype: 'INT16', quant: { scale: [1 / 4096], zeroPoint: [0] } });
+    const y = to === 'INT8' ? I8('y', [1, n], Q(-4, 4)) : { name: 'y', shape: [1, n], dtype: 'INT32' as const, quant: { scale: [1 / 8192], zeroPoint: [0] } };
+    return [g.op('QUANTIZE', { inputs: [x], output: y })];
+  });
+}
+
 type SvdfKind = 'int16state' | 'int8state' | 'float';
 
 /**
@@ -123,6 +132,21 @@ export const SEQ_SWEEP: Readonly<Record<string, () => Uint8Array>> = (() => {
         m[`sq_mean${t}_w_h${h}_c${c}`] = meanModel(dtype, [1, 5, h, c], [2], false);
       }
     }
+  }
+  // other ranks: the generic reduction's index loops run over every dimension
+  for (const dtype of ['INT8', 'FLOAT32'] as const) {
+    const t = dtype === 'INT8' ? 'i8' : 'f';
+    for (const [a, b, c] of [[5, 3, 4], [2, 9, 16], [7, 6, 3]] as const) {
+      m[`sq_mean${t}_r3a0_${a}x${b}x${c}`] = meanModel(dtype, [a, b, c], [0], false);
+      m[`sq_mean${t}_r3a2_${a}x${b}x${c}`] = meanModel(dtype, [a, b, c], [2], true);
+      m[`sq_mean${t}_r3a01_${a}x${b}x${c}`] = meanModel(dtype, [a, b, c], [0, 1], false);
+      m[`sq_mean${t}_r2a1_${a * b}x${c}`] = meanModel(dtype, [a * b, c], [1], false);
+      m[`sq_mean${t}_r2a0_${a}x${b * c}`] = meanModel(dtype, [a, b * c], [0], true);
+    }
+  }
+  for (const n of [2, 16, 96, 257, 1000]) {
+    m[`sq_quantize16to8_n${n}`] = quantizeModel('INT8', n);
+    m[`sq_quantize16to32_n${n}`] = quantizeModel('INT32', n);
   }
   const svdfShapes: [number, number, number, number, number][] = [
     // batch, inner, units, rank, memory

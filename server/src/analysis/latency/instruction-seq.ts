@@ -78,6 +78,9 @@ export function seqFeatures(s: OpShape, cls: string): Record<string, number> | n
       // the leftovers of CMSIS-NN's blocked loops: input values past a multiple of 4, odd memory lengths
       featureTail: filters * (s.cin % 4),
       memoryTail: filters * (memory % 2),
+      // Helium (MVE): the dot products run 16 lanes a beat with a predicated last block
+      featureBlocks: filters * Math.ceil(s.cin / 16),
+      memoryBlocks: filters * Math.ceil(memory / 16),
     };
   }
   if (cls.startsWith('UNIDIRECTIONAL_SEQUENCE_LSTM/')) {
@@ -91,6 +94,8 @@ export function seqFeatures(s: OpShape, cls: string): Record<string, number> | n
       recurrentMacs: rows * s.cout,
       cells: steps * s.cout,
       tail: rows * ((s.cin % 4) + (s.cout % 4)),
+      // Helium (MVE): 16-lane blocks of each row's two dot products
+      blocks: rows * (Math.ceil(s.cin / 16) + Math.ceil(s.cout / 16)),
     };
   }
   return null;
