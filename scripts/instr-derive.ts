@@ -71,7 +71,7 @@ const SHAPE_FIELDS = ['op', 'dtype', 'n', 'inH', 'inW', 'cin', 'outH', 'outW', '
  * The optional facts of MEAN, SVDF and LSTM ops (instruction-seq.ts), written after the common ones and empty for
  * other ops; a shapes TSV written before they existed lacks the columns, and its ops read without them.
  */
-const OPTIONAL_FIELDS = ['inElements', 'inRank', 'meanAxes', 'meanHw', 'svdfRank', 'memory', 'stateDtype'] as const satisfies readonly (keyof OpShape)[];
+const OPTIONAL_FIELDS = ['inElements', 'inRank', 'meanAxes', 'meanHw', 'svdfRank', 'memory', 'stateDtype', 'outDtype'] as const satisfies readonly (keyof OpShape)[];
 
 /** model/subgraph/node -> op shape, from a shapes TSV. */
 export function readShapes(text: string): Map<string, OpShape> {
@@ -88,7 +88,7 @@ export function readShapes(text: string): Map<string, OpShape> {
     });
     for (const name of OPTIONAL_FIELDS) {
       const v = f[head.indexOf(name)];
-      if (head.includes(name) && v !== undefined && v !== '') s[name] = name === 'stateDtype' ? v : name === 'meanHw' ? v === 'true' : Number(v);
+      if (head.includes(name) && v !== undefined && v !== '') s[name] = name === 'stateDtype' || name === 'outDtype' ? v : name === 'meanHw' ? v === 'true' : Number(v);
     }
     out.set(key(f[0]!, Number(f[1]), Number(f[2])), s as unknown as OpShape);
   }

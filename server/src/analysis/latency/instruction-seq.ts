@@ -1,6 +1,6 @@
 /**
- * The instruction model's classes for the ops of keyword-spotting and speech models: MEAN, SVDF and
- * UNIDIRECTIONAL_SEQUENCE_LSTM. Their loops depend on facts the common shape lacks (MEAN's input rank and size,
+ * The instruction model's classes for the ops of keyword-spotting and speech models: MEAN, SVDF,
+ * UNIDIRECTIONAL_SEQUENCE_LSTM, and QUANTIZE from int16 to int32. Their loops depend on facts the common shape lacks (MEAN's input rank and size,
  * SVDF's rank and memory, the state's type), so opShape adds those here; the features are the kernels' trip counts
  * (TFLM's reduce_common.cc, svdf_common.cc, lstm_eval.h; CMSIS-NN's arm_svdf_s8.c, arm_svdf_state_s16_s8.c,
  * arm_nn_lstm_step_s8.c). Pure.
@@ -31,6 +31,10 @@ export function seqFacts(sg: Subgraph, op: Operator): Partial<OpShape> {
     return { svdfRank: rank, memory: time[1] ?? 1, stateDtype: t(4)?.dtype ?? 'NONE' };
   }
   if (op.opName === 'UNIDIRECTIONAL_SEQUENCE_LSTM') return { stateDtype: t(19)?.dtype ?? 'NONE' };
+  if (op.opName === 'QUANTIZE' && x?.dtype === 'INT16') {
+    const y = op.outputs[0] !== undefined && op.outputs[0] >= 0 ? sg.tensors[op.outputs[0]] : undefined;
+    return { outDtype: y?.dtype ?? 'NONE' };
+  }
   return {};
 }
 
@@ -46,6 +50,9 @@ export function seqClass(s: OpShape): string | null {
       return `SVDF/${s.dtype}`;
     case 'UNIDIRECTIONAL_SEQUENCE_LSTM':
       return `UNIDIRECTIONAL_SEQUENCE_LSTM/${s.dtype}`;
+    case 'QUANTIZE':
+      // int16 in: TFLM's requantize to int8, or the widening to int32 (another loop)
+      return s.dtype === 'INT16' && s.outDtype === 'INT32' ? 'QUANTIZE/INT16/INT32' : null;
     default:
       return null;
   }

@@ -36,6 +36,8 @@ export interface OpShape {
   inElements?: number; inRank?: number; meanAxes?: number; meanHw?: boolean;
   /** SVDF: rank and memory size; SVDF and LSTM: the (cell) state's type. Absent for other ops. */
   svdfRank?: number; memory?: number; stateDtype?: string;
+  /** QUANTIZE from int16: the output type (int8 and int32 take different loops). */
+  outDtype?: string;
 }
 
 /** Builds, per build key `CORE:KERNELS`, per kernel class. */
