@@ -71,7 +71,7 @@ const SHAPE_FIELDS = ['op', 'dtype', 'n', 'inH', 'inW', 'cin', 'outH', 'outW', '
  * The optional facts of MEAN, SVDF and LSTM ops (instruction-seq.ts), written after the common ones and empty for
  * other ops; a shapes TSV written before they existed lacks the columns, and its ops read without them.
  */
-const OPTIONAL_FIELDS = ['inElements', 'inRank', 'meanAxes', 'meanHw', 'svdfRank', 'memory', 'stateDtype', 'outDtype'] as const satisfies readonly (keyof OpShape)[];
+const OPTIONAL_FIELDS = ['inElements', 'inRank', 'meanAxes', 'meanHw', 'svdfRank', 'memory', 'stateDtype', 'outDtype', 'seqSteps'] as const satisfies readonly (keyof OpShape)[];
 
 /** model/subgraph/node -> op shape, from a shapes TSV. */
 export function readShapes(text: string): Map<string, OpShape> {

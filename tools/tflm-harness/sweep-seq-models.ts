@@ -167,6 +167,20 @@ export const SEQ_SWEEP: Readonly<Record<string, () => Uint8Array>> = (() => {
     const t = dtype === 'INT8' ? 'i8' : 'f';
     for (const [b, s, i, u] of lstmShapes) m[`sq_lstm${t}_b${b}_s${s}_i${i}_u${u}`] = lstmModel(seed++, dtype, b, s, i, u);
   }
+  // speech-sized layers (a spectrogram row of a few hundred values, tens of units), so the fit does not extrapolate
+  for (const dtype of ['FLOAT32', 'INT8'] as const) {
+    const t = dtype === 'INT8' ? 'i8' : 'f';
+    for (const [b, s, i, u] of [[1, 3, 240, 80], [1, 4, 160, 96], [1, 6, 128, 48], [1, 2, 300, 56]] as const) {
+      m[`sq_lstm${t}_b${b}_s${s}_i${i}_u${u}`] = lstmModel(seed++, dtype, b, s, i, u);
+    }
+  }
+  // long sequences: the state starts at zero and the first steps' gates saturate less (CMSIS-NN's s16 activations and
+  // the libm calls branch on the data), so a step costs more once the state has grown
+  const longShapes = { INT8: [[1, 16, 240, 80], [1, 20, 128, 48], [1, 24, 64, 32], [2, 12, 40, 24], [1, 30, 16, 12]], FLOAT32: [[1, 16, 96, 40], [1, 20, 64, 32], [1, 24, 28, 24], [2, 12, 40, 24], [1, 30, 16, 12]] } as const;
+  for (const dtype of ['FLOAT32', 'INT8'] as const) {
+    const t = dtype === 'INT8' ? 'i8' : 'f';
+    for (const [b, s, i, u] of longShapes[dtype]) m[`sq_lstm${t}_b${b}_s${s}_i${i}_u${u}`] = lstmModel(seed++, dtype, b, s, i, u);
+  }
   return m;
 })();
 

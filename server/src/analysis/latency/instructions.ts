@@ -36,6 +36,8 @@ export interface OpShape {
   inElements?: number; inRank?: number; meanAxes?: number; meanHw?: boolean;
   /** SVDF: rank and memory size; SVDF and LSTM: the (cell) state's type. Absent for other ops. */
   svdfRank?: number; memory?: number; stateDtype?: string;
+  /** LSTM: the steps of one sequence (time-major or not). */
+  seqSteps?: number;
   /** QUANTIZE from int16: the output type (int8 and int32 take different loops). */
   outDtype?: string;
 }
