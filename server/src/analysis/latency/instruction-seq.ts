@@ -86,6 +86,8 @@ export function seqFeatures(s: OpShape, cls: string): Record<string, number> | n
     const filters = batch * s.cout * rank;
     return {
       call: 1,
+      // per batch entry: CMSIS-NN calls its matrix-vector kernel once per batch
+      batches: batch,
       // per filter: the feature dot product's set-up and requantization, the time dot product, the rank sum
       filters,
       featureMacs: filters * s.cin,
