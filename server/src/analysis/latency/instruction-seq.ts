@@ -104,18 +104,22 @@ export function seqFeatures(s: OpShape, cls: string): Record<string, number> | n
   }
   if (cls.startsWith('UNIDIRECTIONAL_SEQUENCE_LSTM/')) {
     // input [batch, steps, inner] (or time-major), output [..., units]: per step four gates, each an input and a
-    // recurrent matrix-vector product, then the element-wise cell update over the units
+    // recurrent matrix-vector product, then the element-wise cell update over the units (a cost per gate row)
     const steps = s.n * s.outH * s.outW;
     const rows = steps * 4 * s.cout;
     const t = Math.max(1, s.seqSteps ?? 1);
+    const blocks = Math.ceil(s.cin / 16) + Math.ceil(s.cout / 16);
     return {
       call: 1, steps, rows,
+      // per sequence (batch entry): CMSIS-NN runs a batch-major sequence one batch entry at a time
+      sequences: steps / t,
       inputMacs: rows * s.cin,
       recurrentMacs: rows * s.cout,
-      cells: steps * s.cout,
       tail: rows * ((s.cin % 4) + (s.cout % 4)),
-      // Helium (MVE): 16-lane blocks of each row's two dot products
-      blocks: rows * (Math.ceil(s.cin / 16) + Math.ceil(s.cout / 16)),
+      // Helium (MVE): 16-lane blocks of each row's two dot products, four rows at a time; the last units % 4 rows
+      // run one by one
+      blocks: rows * blocks,
+      rowTail: steps * 4 * (s.cout % 4) * blocks,
       // the gate rows of every step after the first of each sequence: the state starts at zero, and a step costs more
       // once it has grown (CMSIS-NN's s16 activations, the saturations and libm's expf/tanhf branch on the data)
       lateRows: (steps / t) * Math.max(0, t - WARM_STEPS) * 4 * s.cout,
