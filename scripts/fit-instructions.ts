@@ -18,6 +18,7 @@ import {
 } from '../server/src/analysis/latency/instructions.ts';
 import { readTflite } from '../server/src/model/tflite/reader.ts';
 import { EXTRA_SWEEP } from './sweep-instructions.ts';
+import { SEQ_SWEEP } from '../tools/tflm-harness/sweep-seq-models.ts';
 import { fitWholeModelBuild, presentBuilds } from './instr-derive.ts';
 
 export interface OpsRow { model: string; build: string; subgraph: number; node: number; depth: number; op: string; instructions: number }
@@ -141,11 +142,17 @@ const sig = (v: number): number => (v === 0 ? 0 : Number(v.toPrecision(6)));
 
 /** The shape of a sweep row's op: from the rig's sweep name, or from the rebuilt extra-sweep model's IR. */
 export function rowShape(name: string): OpShape | null {
-  const build = EXTRA_SWEEP[name];
+  const build = EXTRA_SWEEP[name] ?? SEQ_SWEEP[name];
   if (!build) return sweepShape(name);
+  // every build's rows name the same models: each is rebuilt and read once
+  const known = rebuilt.get(name);
+  if (known) return known;
   const sg = readTflite(build()).subgraphs[0]!;
-  return opShape(sg, sg.operators[0]!);
+  const s = opShape(sg, sg.operators[0]!);
+  rebuilt.set(name, s);
+  return s;
 }
+const rebuilt = new Map<string, OpShape>();
 
 /** Fits every (build, kernel class) the sweep rows cover. */
 export function fitSweep(rows: OpsRow[], source: string): InstructionCoefficients {
@@ -187,7 +194,10 @@ export function fitGroups(groups: Map<string, Map<string, { f: Record<string, nu
 
 /** The rig's sweeps per build (the Cortex-M4's are the earlier instr_sweep*.tsv), with this project's extra sweep (scripts/sweep-instructions.ts). */
 const SWEPT_BUILDS = ['m55_cmsis_nn', 'm33_cmsis_nn', 'm7_cmsis_nn', 'm0plus_reference', 'm0plus_cmsis_nn', 'm7_reference', 'm55_reference', 'm33_reference', 'rv32imc_reference'];
-export const SWEEP_TSVS = ['instr_sweep.tsv', 'instr_sweep_extra.tsv', ...SWEPT_BUILDS.flatMap((b) => [`rig_${b}_sweep.tsv`, `rig_${b}_sweep_extra.tsv`])]
+/** The MEAN / SVDF / LSTM sweep (tools/tflm-harness/sweep-seq-models.ts), measured on every build, the M4's included. */
+const SEQ_SWEPT_BUILDS = ['m4_cmsis_nn', 'm4_reference', ...SWEPT_BUILDS];
+export const SWEEP_TSVS = ['instr_sweep.tsv', 'instr_sweep_extra.tsv', ...SWEPT_BUILDS.flatMap((b) => [`rig_${b}_sweep.tsv`, `rig_${b}_sweep_extra.tsv`]),
+  ...SEQ_SWEPT_BUILDS.map((b) => `rig_${b}_sweep_seq.tsv`)]
   .map((f) => resolve(__dirname, '../test/measured', f)).filter((f) => existsSync(f));
 export const COEFFICIENTS_JSON = resolve(__dirname, '../server/src/analysis/latency/instruction-coefficients.json');
 

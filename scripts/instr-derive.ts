@@ -67,17 +67,29 @@ const key = (model: string, subgraph: number, node: number): string => `${model}
 const SHAPE_FIELDS = ['op', 'dtype', 'n', 'inH', 'inW', 'cin', 'outH', 'outW', 'cout', 'kH', 'kW', 'strideH', 'strideW', 'padTop', 'padLeft',
   'dilationH', 'dilationW', 'broadcast', 'elements', 'rows', 'depth'] as const satisfies readonly (keyof OpShape)[];
 
+/**
+ * The optional facts of MEAN, SVDF and LSTM ops (instruction-seq.ts), written after the common ones and empty for
+ * other ops; a shapes TSV written before they existed lacks the columns, and its ops read without them.
+ */
+const OPTIONAL_FIELDS = ['inElements', 'inRank', 'meanAxes', 'meanHw', 'svdfRank', 'memory', 'stateDtype', 'outDtype', 'seqSteps'] as const satisfies readonly (keyof OpShape)[];
+
 /** model/subgraph/node -> op shape, from a shapes TSV. */
 export function readShapes(text: string): Map<string, OpShape> {
   const out = new Map<string, OpShape>();
+  let head: string[] = [];
   for (const l of text.split('\n')) {
-    if (!l || l.startsWith('#') || l.startsWith('model\t')) continue;
+    if (!l || l.startsWith('#')) continue;
     const f = l.split('\t');
+    if (l.startsWith('model\t')) { head = f; continue; }
     const s: Record<string, unknown> = {};
     SHAPE_FIELDS.forEach((name, i) => {
       const v = f[3 + i]!;
       s[name] = name === 'op' || name === 'dtype' ? v : name === 'broadcast' ? v === 'true' : Number(v);
     });
+    for (const name of OPTIONAL_FIELDS) {
+      const v = f[head.indexOf(name)];
+      if (head.includes(name) && v !== undefined && v !== '') s[name] = name === 'stateDtype' || name === 'outDtype' ? v : name === 'meanHw' ? v === 'true' : Number(v);
+    }
     out.set(key(f[0]!, Number(f[1]), Number(f[2])), s as unknown as OpShape);
   }
   return out;
@@ -116,7 +128,7 @@ function writeShapes(b: WholeModelSource, shared: string): void {
   const lines = [
     `# Op shapes (instructions.ts opShape) of every top-level op in ${b.opsTsv.split('/').pop()}, read from the model files by`,
     '# scripts/instr-derive.ts --shapes. Derived facts only (no weights).',
-    ['model', 'subgraph', 'node', ...SHAPE_FIELDS].join('\t'),
+    ['model', 'subgraph', 'node', ...SHAPE_FIELDS, ...OPTIONAL_FIELDS].join('\t'),
   ];
   const missing = new Set<string>();
   for (const r of rows) {
@@ -125,7 +137,7 @@ function writeShapes(b: WholeModelSource, shared: string): void {
     const op = sg?.operators[r.node];
     if (!sg || !op) { missing.add(r.model); continue; }
     const s = opShape(sg, op);
-    lines.push([r.model, r.subgraph, r.node, ...SHAPE_FIELDS.map((f) => String(s[f]))].join('\t'));
+    lines.push([r.model, r.subgraph, r.node, ...SHAPE_FIELDS.map((f) => String(s[f])), ...OPTIONAL_FIELDS.map((f) => (s[f] === undefined ? '' : String(s[f])))].join('\t'));
   }
   writeFileSync(b.shapesTsv, `${lines.join('\n')}\n`);
   console.log(`wrote ${b.shapesTsv} (${lines.length - 3} ops${missing.size ? `; models not found: ${[...missing].join(', ')}` : ''})`);

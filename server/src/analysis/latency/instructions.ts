@@ -12,6 +12,7 @@
  */
 import type { Model, Operator, Subgraph, Tensor } from '../../model/ir.js';
 import bundled from './instruction-coefficients.json';
+import { seqClass, seqFacts, seqFeatures } from './instruction-seq.js';
 
 /** The shape facts the kernels' loop counts depend on. Spatial figures are for NHWC tensors; n is the batch. */
 export interface OpShape {
@@ -31,6 +32,14 @@ export interface OpShape {
   elements: number;
   /** Softmax: rows and row length; FC: batches and the inner (dot product) length. */
   rows: number; depth: number;
+  /** MEAN: input elements, rank and axes, and whether float's H,W loop runs (instruction-seq.ts); absent for other ops. */
+  inElements?: number; inRank?: number; meanAxes?: number; meanHw?: boolean;
+  /** SVDF: rank and memory size; SVDF and LSTM: the (cell) state's type. Absent for other ops. */
+  svdfRank?: number; memory?: number; stateDtype?: string;
+  /** LSTM: the steps of one sequence (time-major or not). */
+  seqSteps?: number;
+  /** QUANTIZE from int16: the output type (int8 and int32 take different loops). */
+  outDtype?: string;
 }
 
 /** Builds, per build key `CORE:KERNELS`, per kernel class. */
@@ -160,7 +169,7 @@ export function opShape(sg: Subgraph, op: Operator): OpShape {
     op: op.opName, dtype: x?.dtype ?? 'NONE', n, inH, inW, cin, outH, outW, cout, kH, kW, strideH, strideW,
     padTop: padBefore(o.padding, inH, outH, kH, strideH, dilationH),
     padLeft: padBefore(o.padding, inW, outW, kW, strideW, dilationW),
-    dilationH, dilationW, broadcast, elements, rows, depth,
+    dilationH, dilationW, broadcast, elements, rows, depth, ...seqFacts(sg, op),
   };
 }
 
@@ -172,6 +181,8 @@ export function opShape(sg: Subgraph, op: Operator): OpShape {
  * dedicated path here, so their rows are kept apart and a later fit can add them.
  */
 export function kernelClass(s: OpShape, kernels: 'cmsis_nn' | 'reference', mve = false): string {
+  const seq = seqClass(s);
+  if (seq !== null) return seq;
   const int8 = s.dtype === 'INT8';
   if (!int8) return `${s.op}/${s.dtype}`;
   const unitDilation = s.dilationH === 1 && s.dilationW === 1;
@@ -247,6 +258,8 @@ export function validTaps(inSize: number, outSize: number, k: number, stride: nu
  * output value, per MAC, per leftover iteration of a 4-wide SIMD loop).
  */
 export function instructionFeatures(s: OpShape, cls: string): Record<string, number> {
+  const seq = seqFeatures(s, cls);
+  if (seq !== null) return seq;
   const pix = s.n * s.outH * s.outW;
   const kArea = s.kH * s.kW;
   // Taps inside the input, over all output positions: what a padded window really reads.
