@@ -338,16 +338,26 @@ export class Table {
 
   /** Vector of tables in field `id`; element paths read `name[i]`. Null when absent. */
   tables(id: number, name: string): Table[] | null {
-    const span = this.vector(id, name, 4);
+    const span = this.tableVector(id, name);
     if (span === null) return null;
-    this.file.charge(span.length, span.start, span.where);
     const out: Table[] = [];
-    for (let i = 0; i < span.length; i++) {
-      const at = span.start + 4 * i;
-      const where = this.at(name, i);
-      out.push(this.file.table(this.file.deref(at, where), where));
-    }
+    for (let i = 0; i < span.length; i++) out.push(this.tableIn(span, i, name));
     return out;
+  }
+
+  /** The extent of the vector of tables in field `id`, its entries charged to the budget; null when absent. */
+  tableVector(id: number, name: string): Span | null {
+    return this.counted(id, name, 4);
+  }
+
+  /**
+   * Entry `i` of a vector of tables (`tableVector(id, name)`), opened: read one at a time, a long vector never becomes
+   * an array of tables that all stay alive while their contents are read.
+   */
+  tableIn(span: Span, i: number, name: string): Table {
+    const at = span.start + 4 * i;
+    const where = this.at(name, i);
+    return this.file.table(this.file.deref(at, where), where);
   }
 
   // The common vectors read in a plain loop (no callback per element): every tensor and operator has several.
