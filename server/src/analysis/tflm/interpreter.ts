@@ -192,6 +192,7 @@ class Simulation {
         for (let i = first; i < this.scratchRequests.length; i++) {
           const request = this.scratchRequests[i]!;
           request.node = op.index;
+          if (record.scratch === NO_SCRATCH) record.scratch = [];
           record.scratch.push(request.bytes);
         }
         a.resizeHead(S.scratchBufferRequest.size * (this.scratchRequests.length + S.maxScratchBuffersPerOp),
@@ -328,7 +329,7 @@ class Simulation {
     if (!record) {
       record = {
         subgraph: sg.index, node: op.index, opName: op.opName, paramsBytes: 0, initPersistentBytes: 0,
-        preparePersistentBytes: 0, prepareTempBytes: 0, scratch: [], step: -1,
+        preparePersistentBytes: 0, prepareTempBytes: 0, scratch: NO_SCRATCH, step: -1,
       };
       this.nodes.push(record);
       this.nodeIndex[sg.index]![op.index] = record;
@@ -354,6 +355,9 @@ class Simulation {
     });
   }
 }
+
+/** The scratch list of a node that requests none (shared until a node's first request replaces it). */
+const NO_SCRATCH: number[] = [];
 
 function allPositive(shape: readonly number[]): boolean {
   for (let k = 0; k < shape.length; k++) if (!(shape[k]! > 0)) return false;
