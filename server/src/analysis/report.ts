@@ -115,15 +115,8 @@ export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<A
   const memLayers = byNode(model, memory.layers);
   const memNodes = byNode(model, memory.nodes);
   // Nodes that allocate but fail at the first Invoke (checked once, for the layers and for the grouped list).
+  // Checked in the layer loop below (one pass over the operators), in model order.
   const invokeFailures = new Map<string, string>();
-  // Indexed loops (once per layer, mostly before the optimizer has seen them: a for-of allocates per element).
-  for (const sg of model.subgraphs) {
-    for (let n = 0; n < sg.operators.length; n++) {
-      const op = sg.operators[n]!;
-      const why = failed[sg.index]![op.index] ? null : invokeFailure(model, sg, op, runtime);
-      if (why) invokeFailures.set(key(sg.index, op.index), why);
-    }
-  }
   const layers: LayerReport[] = [];
   // One LiveBuffer per planned buffer, shared by every layer it is live at (a buffer is live at several layers).
   const liveOf = new Map<PlannedBuffer, LiveBuffer>();
@@ -136,9 +129,13 @@ export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<A
     return live;
   };
   let macs = 0;
+  // Indexed loops (once per layer, mostly before the optimizer has seen them: a for-of allocates per element).
   for (const sg of model.subgraphs) {
     for (let n = 0; n < sg.operators.length; n++) {
       const op = sg.operators[n]!;
+      const failure = failed[sg.index]![op.index];
+      const why = failure ? null : invokeFailure(model, sg, op, runtime);
+      if (why) invokeFailures.set(key(sg.index, op.index), why);
       const out = sg.tensors[op.outputs[0] ?? -1] ?? null;
       const opMacs = operatorMacs(sg, op);
       macs += opMacs;
@@ -157,7 +154,7 @@ export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<A
         persistentBytes: mem?.persistentBytes ?? 0,
         scratchBytes: node ? sum(node.scratch) : 0,
         peak: mem?.isPeak ?? false,
-        unsupported: failed[sg.index]![op.index]?.reason ?? (invokeFailures.size > 0 ? invokeFailures.get(key(sg.index, op.index)) : undefined) ?? null,
+        unsupported: failure?.reason ?? why ?? null,
       });
     }
   }

@@ -38,6 +38,8 @@ class Simulation {
   private steps: readonly Int32Array[] | null = null;
   /** Nodes treated as no-ops after a failure, by subgraph (1 = stubbed). */
   private readonly stubbed: Uint8Array[];
+  /** Each node's kernel, by subgraph and node index, looked up once (parse) for Init and Prepare. */
+  private readonly kernelAt: (KernelModel | undefined)[][];
   private readonly abi: Abi;
 
   constructor(private readonly model: Model, private readonly kernels: KernelSet, private readonly options: SimulationOptions) {
@@ -45,6 +47,7 @@ class Simulation {
     this.nodeIndex = model.subgraphs.map(() => []);
     this.shapes = model.subgraphs.map(() => new Map());
     this.stubbed = model.subgraphs.map((sg) => new Uint8Array(sg.operators.length));
+    this.kernelAt = model.subgraphs.map((sg) => new Array<KernelModel | undefined>(sg.operators.length).fill(undefined));
     this.abi = options.abi ?? 'arm-eabi';
   }
 
@@ -116,6 +119,7 @@ class Simulation {
         this.arena.nodePhase('parse', sg.index, op.index, op.opName);
         const record = this.nodeRecord(sg, op);
         const kernel = kernelFor(op, this.kernels);
+        this.kernelAt[sg.index]![op.index] = kernel;
         if (!kernel) {
           this.fail(sg, op, 'unresolved', `no ${op.opName} kernel is registered in TFLM`);
           if (!this.options.continueOnFailure) return false;
@@ -321,7 +325,7 @@ class Simulation {
 
   private kernelOf(sg: Subgraph, op: Operator): KernelModel | undefined {
     if (this.stubbed[sg.index]![op.index] === 1) return undefined;
-    return kernelFor(op, this.kernels);
+    return this.kernelAt[sg.index]![op.index];
   }
 
   private nodeRecord(sg: Subgraph, op: Operator): NodeAllocation {
