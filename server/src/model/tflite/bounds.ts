@@ -339,21 +339,13 @@ export class Table {
   /** Vector of tables in field `id`; element paths read `name[i]`. Null when absent. */
   tables(id: number, name: string): Table[] | null {
     const span = this.tableVector(id, name);
-    if (span === null) return null;
-    const out: Table[] = [];
-    for (let i = 0; i < span.length; i++) out.push(this.tableIn(span, i, name));
-    return out;
+    return span === null ? null : Array.from({ length: span.length }, (_, i) => this.tableIn(span, i, name));
   }
 
   /** The extent of the vector of tables in field `id`, its entries charged to the budget; null when absent. */
-  tableVector(id: number, name: string): Span | null {
-    return this.counted(id, name, 4);
-  }
+  tableVector(id: number, name: string): Span | null { return this.counted(id, name, 4); }
 
-  /**
-   * Entry `i` of a vector of tables (`tableVector(id, name)`), opened: read one at a time, a long vector never becomes
-   * an array of tables that all stay alive while their contents are read.
-   */
+  /** Entry `i` of `tableVector(id, name)`, opened: one at a time, a long vector is never an array of live tables. */
   tableIn(span: Span, i: number, name: string): Table {
     const at = span.start + 4 * i;
     const where = this.at(name, i);
