@@ -18,15 +18,19 @@ export function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-/** One run of `node args`: wall ms, exit status, and peak RSS in MiB and CPU ms (user + system) when `rss` is set. */
-export function runNode(args: string[], rss = false): { ms: number; status: number | null; rssMiB: number | null; cpuMs: number | null } {
+/**
+ * One run of `node args`: wall ms, exit status, and when `rss` is set peak RSS in MiB, CPU ms (user + system, every
+ * thread) and the main thread's CPU ms (Linux; null elsewhere).
+ */
+export function runNode(args: string[], rss = false): { ms: number; status: number | null; rssMiB: number | null; cpuMs: number | null; mainCpuMs: number | null } {
   const start = performance.now();
   const r = spawnSync(process.execPath, rss ? ['--require', maxRss, ...args] : args, {
     cwd: root, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'],
   });
   const ms = performance.now() - start;
-  const m = rss ? /tinyml-bench-maxrss (\d+) cpu (\d+)/.exec(r.stderr) : null;
-  return { ms, status: r.status, rssMiB: m ? Number(m[1]) / 1024 : null, cpuMs: m ? Number(m[2]) / 1000 : null };
+  const m = rss ? /tinyml-bench-maxrss (\d+) cpu (\d+) main (-?\d+)/.exec(r.stderr) : null;
+  const main = m ? Number(m[3]) : -1;
+  return { ms, status: r.status, rssMiB: m ? Number(m[1]) / 1024 : null, cpuMs: m ? Number(m[2]) / 1000 : null, mainCpuMs: main >= 0 ? main / 1000 : null };
 }
 
 /** Median wall ms of `runs` runs of `node args`. */

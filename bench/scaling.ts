@@ -2,8 +2,10 @@
  * The scaling table of `npm run bench`: `tinyml-lens analyze` (dist/cli.js, whole process) on chains of 1,000 /
  * 10,000 / 100,000 int8 ADDs, plain and with skip connections, built with the project's model builder into a
  * temporary folder, as text and (100,000) as JSON; then a 3 GiB sparse model whose buffers live after the flatbuffer
- * (only its flatbuffer part is read), by `analyze` and by `fit`. Wall time and CPU time (user + system; the steadier figure on a loaded machine), medians of 7 runs (3 for the slow rows), and peak RSS, with `node -e 0` measured the
- * same way beside them. Prints figures; asserts nothing.
+ * (only its flatbuffer part is read), by `analyze` and by `fit`. Wall time and CPU time (user + system; the steadier
+ * figure on a loaded machine), medians of 7 runs (3 for the slow rows), CPU above `node -e 0`'s, the main thread's
+ * share of it (Linux; the rest is V8's compiler and garbage-collector threads), and peak RSS, with `node -e 0` measured
+ * the same way beside them, interleaved with every row so load drifts hit both alike. Prints figures; asserts nothing.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,14 +44,21 @@ export function benchScaling(sizes: readonly number[] = [1_000, 10_000, 100_000]
     rows.push({ label: '3 GiB file: fit (every catalog target)', ops: '2', fileKiB: String(3 * 1024 * 1024), args: ['dist/cli.js', 'fit', big], runs: slow });
 
     console.log(`\nscaling: analyze on ADD chains and a 3 GiB model, whole process, median of ${runs} (${slow} for 100,000 ops and 3 GiB; output to /dev/null)`);
-    console.log(['model'.padEnd(44), 'ops'.padStart(8), 'file KiB'.padStart(9), 'ms'.padStart(8), 'CPU ms'.padStart(8), 'peak RSS MiB'.padStart(13), 'exit'.padStart(5)].join(' '));
+    console.log(['model'.padEnd(44), 'ops'.padStart(8), 'file KiB'.padStart(9), 'ms'.padStart(8), 'CPU ms'.padStart(8), 'above'.padStart(7),
+      'main'.padStart(6), 'peak RSS MiB'.padStart(13), 'exit'.padStart(5)].join(' '));
+    const baseline = rows[0]!;
     for (const row of rows) {
-      const results = Array.from({ length: row.runs }, () => runNode(row.args, true));
+      // The baseline run beside each run of the row: its median is this row's reference.
+      const pairs = Array.from({ length: row.runs }, () => [runNode(row.args, true), row === baseline ? null : runNode(baseline.args, true)] as const);
+      const results = pairs.map(([r]) => r);
       const ms = median(results.map((r) => r.ms));
       const rss = median(results.map((r) => r.rssMiB ?? 0));
       const cpu = median(results.map((r) => r.cpuMs ?? 0));
+      const base = row === baseline ? cpu : median(pairs.map(([, b]) => b?.cpuMs ?? 0));
+      const main = results.every((r) => r.mainCpuMs !== null) ? median(results.map((r) => r.mainCpuMs!)).toFixed(0) : '-';
       console.log([row.label.padEnd(44), row.ops.padStart(8), row.fileKiB.padStart(9), ms.toFixed(0).padStart(8), cpu.toFixed(0).padStart(8),
-        rss.toFixed(0).padStart(13), String(results[0]!.status).padStart(5)].join(' '));
+        (row === baseline ? '' : `+${(cpu - base).toFixed(0)}`).padStart(7), main.padStart(6), rss.toFixed(0).padStart(13),
+        String(results[0]!.status).padStart(5)].join(' '));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -93,26 +93,30 @@ export interface AnalysisReport {
   detail: TflmMemoryReport;
 }
 
+/** What an analysis leaves out when its reader will not print it. */
+export interface AnalyzeOptions {
+  /**
+   * The planned buffers live at each layer (`LayerReport.live`, `detail.layers[].live`): false leaves those lists
+   * empty (the byte figures are the same), for a report that prints none, such as the CLI's text table. Default true.
+   */
+  liveBuffers?: boolean;
+}
+
 /**
  * Analyse a model for a runtime: memory to the byte, op support, flash and compute. Pure: no I/O. Bounded by
  * `limits` (defaults: DEFAULT_LIMITS); exceeding one throws an `AnalysisLimitError`.
  */
 export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<AnalysisLimits> = {}, codePath: CodePath = 'dsp',
-  abi: Abi = 'arm-eabi'): AnalysisReport {
-  const memory = analyzeTflmMemory(model, runtime, limits, codePath, abi);
+  abi: Abi = 'arm-eabi', options: AnalyzeOptions = {}): AnalysisReport {
+  const memory = analyzeTflmMemory(model, runtime, limits, codePath, abi, options.liveBuffers ?? true);
   const key = (subgraph: number, node: number): string => `${subgraph}/${node}`;
   // Per node, by subgraph and node index (string keys for 100,000 nodes would dominate the report's cost).
   const failed = byNode(model, memory.failures);
   const memLayers = byNode(model, memory.layers);
   const memNodes = byNode(model, memory.nodes);
   // Nodes that allocate but fail at the first Invoke (checked once, for the layers and for the grouped list).
+  // Checked in the layer loop below (one pass over the operators), in model order.
   const invokeFailures = new Map<string, string>();
-  for (const sg of model.subgraphs) {
-    for (const op of sg.operators) {
-      const why = failed[sg.index]![op.index] ? null : invokeFailure(model, sg, op, runtime);
-      if (why) invokeFailures.set(key(sg.index, op.index), why);
-    }
-  }
   const layers: LayerReport[] = [];
   // One LiveBuffer per planned buffer, shared by every layer it is live at (a buffer is live at several layers).
   const liveOf = new Map<PlannedBuffer, LiveBuffer>();
@@ -125,8 +129,13 @@ export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<A
     return live;
   };
   let macs = 0;
+  // Indexed loops (once per layer, mostly before the optimizer has seen them: a for-of allocates per element).
   for (const sg of model.subgraphs) {
-    for (const op of sg.operators) {
+    for (let n = 0; n < sg.operators.length; n++) {
+      const op = sg.operators[n]!;
+      const failure = failed[sg.index]![op.index];
+      const why = failure ? null : invokeFailure(model, sg, op, runtime);
+      if (why) invokeFailures.set(key(sg.index, op.index), why);
       const out = sg.tensors[op.outputs[0] ?? -1] ?? null;
       const opMacs = operatorMacs(sg, op);
       macs += opMacs;
@@ -141,11 +150,11 @@ export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<A
         macs: opMacs,
         weightBytes: operatorWeightBytes(sg, op),
         arenaLiveBytes: mem?.liveBytes ?? 0,
-        live: mem ? mem.live.map(toLive) : [],
+        live: mem && mem.live.length > 0 ? liveList(mem.live, toLive) : NO_LIVE,
         persistentBytes: mem?.persistentBytes ?? 0,
-        scratchBytes: node?.scratch.reduce((n, b) => n + b, 0) ?? 0,
+        scratchBytes: node ? sum(node.scratch) : 0,
         peak: mem?.isPeak ?? false,
-        unsupported: failed[sg.index]![op.index]?.reason ?? (invokeFailures.size > 0 ? invokeFailures.get(key(sg.index, op.index)) : undefined) ?? null,
+        unsupported: failure?.reason ?? why ?? null,
       });
     }
   }
@@ -172,10 +181,26 @@ export function analyzeModel(model: Model, runtime: KernelSet, limits: Partial<A
   };
 }
 
+/** The live list of a layer with none (shared: nothing writes a report's lists). */
+const NO_LIVE: LiveBuffer[] = [];
+
+function liveList(buffers: readonly PlannedBuffer[], toLive: (b: PlannedBuffer) => LiveBuffer): LiveBuffer[] {
+  const out = new Array<LiveBuffer>(buffers.length);
+  for (let k = 0; k < buffers.length; k++) out[k] = toLive(buffers[k]!);
+  return out;
+}
+
+function sum(values: readonly number[]): number {
+  let total = 0;
+  for (let k = 0; k < values.length; k++) total += values[k]!;
+  return total;
+}
+
 /** Items that name a node, by subgraph and node index (the last one for a node, as a Map would keep; node -1 left out). */
 function byNode<T extends { subgraph: number; node: number }>(model: Model, items: readonly T[]): (T | undefined)[][] {
   const out: (T | undefined)[][] = model.subgraphs.map(() => []);
-  for (const item of items) {
+  for (let k = 0; k < items.length; k++) {
+    const item = items[k]!;
     const list = out[item.subgraph];
     if (list && item.node >= 0) list[item.node] = item;
   }

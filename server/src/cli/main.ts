@@ -344,7 +344,8 @@ function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sa
   const source = sourceOf(model);
   const shaped = inputShapes.length === 0 ? { model, applied: [], unresolved: [] } : fitCommand().shapeModel(model, source ? fitCommand().convertedRest(inputShapes) : inputShapes, err);
   if (typeof shaped === 'number') return shaped;
-  const report = analyzeModel(shaped.model, runtime);
+  // The text table prints no buffer lists: the analysis leaves them out (the figures are the same).
+  const report = analyzeModel(shaped.model, runtime, {}, 'dsp', 'arm-eabi', { liveBuffers: format !== 'text' });
   if (inputShapes.length) report.memory.notes.unshift(...fitCommand().shapeNotes(shaped));
   // Written in chunks of lines (json-out.ts): a 100,000-layer report never becomes one string.
   if (format === 'json') writeJson(toJson(path, report, source), out);

@@ -172,11 +172,26 @@ const PERIOD = 16;
 export class SizeNeed {
   private readonly tail = new Float64Array(PERIOD);
   private readonly need = new Float64Array(PERIOD);
+  /**
+   * The highest head-side end since the tail last moved, not yet applied to `need`: between two tail requests every
+   * head-side request adds the same tail to its end, so only the highest end matters (one comparison per request
+   * instead of a pass over the 16 residues).
+   */
+  private top = -Infinity;
   exact = true;
+
+  /** Applies the pending head-side end to every residue's need (before the tail moves, or an answer is read). */
+  private flush(): void {
+    if (this.top === -Infinity) return;
+    const top = this.top;
+    this.top = -Infinity;
+    for (let r = 0; r < PERIOD; r++) this.need[r] = Math.max(this.need[r]!, top + this.tail[r]!);
+  }
 
   /** A persistent request taken from the tail, checked against the head (`head`: its end). */
   persistent(size: number, align: number, head: number): void {
     if (PERIOD % align !== 0) this.exact = false;
+    this.flush();
     for (let r = 0; r < PERIOD; r++) {
       // The end address is r modulo 16; relative to it, the request ends at alignDown(r - tail - size).
       this.tail[r] = r - alignDown(r - this.tail[r]! - size, align);
@@ -186,12 +201,13 @@ export class SizeNeed {
 
   /** A head-side request (temporary or resized head) that must end at or below the tail: it ends at `top`. */
   below(top: number): void {
-    for (let r = 0; r < PERIOD; r++) this.need[r] = Math.max(this.need[r]!, top + this.tail[r]!);
+    if (top > this.top) this.top = top;
   }
 
   /** GetAvailableMemory(align) must be at least `top` minus the aligned temporary top (passed in `top`). */
   available(align: number, top: number): void {
     if (PERIOD % align !== 0) this.exact = false;
+    this.flush();
     for (let r = 0; r < PERIOD; r++) {
       const tail = this.tail[r]!;
       const pad = (((r - tail) % align) + align) % align; // alignDown of the tail address
@@ -201,6 +217,7 @@ export class SizeNeed {
 
   /** True when AllocateTensors() succeeds in an arena of `size` bytes (the replay itself having succeeded). */
   fits(size: number): boolean {
+    this.flush();
     return size >= this.need[size % PERIOD]!;
   }
 }

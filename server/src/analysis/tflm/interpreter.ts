@@ -38,6 +38,8 @@ class Simulation {
   private steps: readonly Int32Array[] | null = null;
   /** Nodes treated as no-ops after a failure, by subgraph (1 = stubbed). */
   private readonly stubbed: Uint8Array[];
+  /** Each node's kernel, by subgraph and node index, looked up once (parse) for Init and Prepare. */
+  private readonly kernelAt: (KernelModel | undefined)[][];
   private readonly abi: Abi;
 
   constructor(private readonly model: Model, private readonly kernels: KernelSet, private readonly options: SimulationOptions) {
@@ -45,6 +47,7 @@ class Simulation {
     this.nodeIndex = model.subgraphs.map(() => []);
     this.shapes = model.subgraphs.map(() => new Map());
     this.stubbed = model.subgraphs.map((sg) => new Uint8Array(sg.operators.length));
+    this.kernelAt = model.subgraphs.map((sg) => new Array<KernelModel | undefined>(sg.operators.length).fill(undefined));
     this.abi = options.abi ?? 'arm-eabi';
   }
 
@@ -116,6 +119,7 @@ class Simulation {
         this.arena.nodePhase('parse', sg.index, op.index, op.opName);
         const record = this.nodeRecord(sg, op);
         const kernel = kernelFor(op, this.kernels);
+        this.kernelAt[sg.index]![op.index] = kernel;
         if (!kernel) {
           this.fail(sg, op, 'unresolved', `no ${op.opName} kernel is registered in TFLM`);
           if (!this.options.continueOnFailure) return false;
@@ -192,6 +196,7 @@ class Simulation {
         for (let i = first; i < this.scratchRequests.length; i++) {
           const request = this.scratchRequests[i]!;
           request.node = op.index;
+          if (record.scratch === NO_SCRATCH) record.scratch = [];
           record.scratch.push(request.bytes);
         }
         a.resizeHead(S.scratchBufferRequest.size * (this.scratchRequests.length + S.maxScratchBuffersPerOp),
@@ -320,7 +325,7 @@ class Simulation {
 
   private kernelOf(sg: Subgraph, op: Operator): KernelModel | undefined {
     if (this.stubbed[sg.index]![op.index] === 1) return undefined;
-    return kernelFor(op, this.kernels);
+    return this.kernelAt[sg.index]![op.index];
   }
 
   private nodeRecord(sg: Subgraph, op: Operator): NodeAllocation {
@@ -328,7 +333,7 @@ class Simulation {
     if (!record) {
       record = {
         subgraph: sg.index, node: op.index, opName: op.opName, paramsBytes: 0, initPersistentBytes: 0,
-        preparePersistentBytes: 0, prepareTempBytes: 0, scratch: [], step: -1,
+        preparePersistentBytes: 0, prepareTempBytes: 0, scratch: NO_SCRATCH, step: -1,
       };
       this.nodes.push(record);
       this.nodeIndex[sg.index]![op.index] = record;
@@ -354,6 +359,9 @@ class Simulation {
     });
   }
 }
+
+/** The scratch list of a node that requests none (shared until a node's first request replaces it). */
+const NO_SCRATCH: number[] = [];
 
 function allPositive(shape: readonly number[]): boolean {
   for (let k = 0; k < shape.length; k++) if (!(shape[k]! > 0)) return false;

@@ -23,9 +23,23 @@ export function invokeFailure(model: Pick<Model, 'buffers'>, sg: Subgraph, op: O
 const RULES_BY_OP = new Map<string, readonly EvalTypeRule[]>();
 for (const rule of EVAL_TYPE_RULES) RULES_BY_OP.set(rule.op, [...RULES_BY_OP.get(rule.op) ?? [], rule]);
 
-/** The first type switch in the node's Eval (eval-types.ts) that has no case for the node's tensor types. */
+/**
+ * The first type switch in the node's Eval (eval-types.ts) that has no case for the node's tensor types: the rules
+ * applied as evalTypeFailure applies them, to the node's own tensors (no closure per node).
+ */
 function evalType(sg: Subgraph, op: Operator, kernels: KernelSet): string | null {
-  return evalTypeFailure(op.opName, kernels, (tensor) => dtypeOf(sg, tensor === 'output' ? op.outputs[0] : op.inputs[tensor]));
+  const rules = RULES_BY_OP.get(op.opName);
+  if (rules === undefined) return null;
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]!;
+    if (rule.kernels !== 'both' && rule.kernels !== kernels) continue;
+    const type = dtypeOf(sg, rule.tensor === 'output' ? op.outputs[0] : op.inputs[rule.tensor]);
+    if (type === null) continue;
+    const out = rule.outputs?.[type] ? dtypeOf(sg, op.outputs[0]) : null;
+    const why = ruleFailure(op.opName, rule, type, out);
+    if (why !== null) return why;
+  }
+  return null;
 }
 
 /**
@@ -38,14 +52,21 @@ export function evalTypeFailure(opName: string, kernels: KernelSet, typeOf: (ten
     if (rule.kernels !== 'both' && rule.kernels !== kernels) continue;
     const type = typeOf(rule.tensor);
     if (type === null) continue;
-    if (!rule.accepts.includes(type)) {
-      return `${evalHead(opName, rule, type)} has no ${type} case and the first inference returns an error; it runs ${rule.accepts.join(' / ')}`;
-    }
-    const outputs = rule.outputs?.[type];
-    const out = outputs ? typeOf('output') : null;
-    if (outputs && out !== null && !outputs.includes(out)) {
-      return `${evalHead(opName, rule, type)} has no case for a ${out} output and the first inference returns an error; from ${type} it writes ${outputs.join(' / ')}`;
-    }
+    const out = rule.outputs?.[type] ? typeOf('output') : null;
+    const why = ruleFailure(opName, rule, type, out);
+    if (why !== null) return why;
+  }
+  return null;
+}
+
+/** What `rule` says of a node whose tensor has `type` (and whose first output has `out`, when the rule asks): the reason, or null. */
+function ruleFailure(opName: string, rule: EvalTypeRule, type: DType, out: DType | null): string | null {
+  if (!rule.accepts.includes(type)) {
+    return `${evalHead(opName, rule, type)} has no ${type} case and the first inference returns an error; it runs ${rule.accepts.join(' / ')}`;
+  }
+  const outputs = rule.outputs?.[type];
+  if (outputs && out !== null && !outputs.includes(out)) {
+    return `${evalHead(opName, rule, type)} has no case for a ${out} output and the first inference returns an error; from ${type} it writes ${outputs.join(' / ')}`;
   }
   return null;
 }

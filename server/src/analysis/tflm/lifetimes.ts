@@ -164,16 +164,23 @@ export function controlFlowCycles(model: Model): ControlFlowCycle[] {
 
 /** The subgraphs an operator runs inline, in the order TFLM walks them. */
 export function branchSubgraphs(op: Operator): number[] {
-  const o = op.options;
-  const idx = (key: string): number | null => (typeof o[key] === 'number' ? (o[key] as number) : null);
-  let list: (number | null)[] = [];
+  // Called for every operator: the common case allocates nothing (no list, no closure).
   switch (op.opName) {
-    case 'IF': list = [idx('thenSubgraphIndex'), idx('elseSubgraphIndex')]; break;
-    case 'WHILE': list = [idx('condSubgraphIndex'), idx('bodySubgraphIndex')]; break;
-    case 'CALL_ONCE': list = [idx('initSubgraphIndex')]; break;
-    default: break;
+    case 'IF': return branchList(op, 'thenSubgraphIndex', 'elseSubgraphIndex');
+    case 'WHILE': return branchList(op, 'condSubgraphIndex', 'bodySubgraphIndex');
+    case 'CALL_ONCE': return branchList(op, 'initSubgraphIndex', null);
+    default: return NO_BRANCHES;
   }
-  return list.length === 0 ? NO_BRANCHES : list.filter((n): n is number => n !== null && n >= 0);
+}
+
+/** The subgraph indices in options `a` and `b` (when named), those absent or negative left out. */
+function branchList(op: Operator, a: string, b: string | null): number[] {
+  const list: number[] = [];
+  for (const key of b === null ? [a] : [a, b]) {
+    const v = op.options[key];
+    if (typeof v === 'number' && v >= 0) list.push(v);
+  }
+  return list;
 }
 
 /** The branch list of every operator that runs no subgraph (shared: most operators). */

@@ -12,7 +12,10 @@ export interface LayerMemory {
   node: number;
   opName: string;
   step: number;
-  /** Planned buffers live at this step (tensors and scratch), with their arena offsets. */
+  /**
+   * Planned buffers live at this step (tensors and scratch), with their arena offsets; empty when the analysis was
+   * asked for no buffer lists (`liveBuffers: false`: the byte figures below are still computed).
+   */
   live: PlannedBuffer[];
   /** Sum of the live buffers' aligned sizes. */
   liveBytes: number;
@@ -58,7 +61,8 @@ export interface TflmMemoryReport {
  * end would be here): a model that does not allocate in it gets an `AnalysisLimitError` naming the figure, never a
  * wrapped or placeholder size. The control-flow walk is bounded by `maxWork` and `maxDepth`.
  */
-export function analyzeTflmMemory(model: Model, kernels: KernelSet, limits: Partial<AnalysisLimits> = {}, codePath: CodePath = 'dsp', abi: Abi = 'arm-eabi'): TflmMemoryReport {
+export function analyzeTflmMemory(model: Model, kernels: KernelSet, limits: Partial<AnalysisLimits> = {}, codePath: CodePath = 'dsp', abi: Abi = 'arm-eabi',
+  liveBuffers = true): TflmMemoryReport {
   const lim = resolveLimits(limits);
   const sizeNeed = new SizeNeed();
   const full = simulateAllocateTensors(model, kernels, { arenaSize: lim.maxArena, continueOnFailure: true, limits: lim, sizeNeed, codePath, abi });
@@ -79,7 +83,7 @@ export function analyzeTflmMemory(model: Model, kernels: KernelSet, limits: Part
     minArenaBytes,
     buffers: full.buffers,
     nodes: full.nodes,
-    layers: layerMemory(model, full, lim),
+    layers: layerMemory(model, full, lim, liveBuffers),
   };
 }
 
@@ -113,11 +117,13 @@ export function minimumArena(full: SimulationResult, limits: AnalysisLimits, fit
   return hi;
 }
 
-function layerMemory(model: Model, sim: SimulationResult, limits: AnalysisLimits): LayerMemory[] {
+function layerMemory(model: Model, sim: SimulationResult, limits: AnalysisLimits, liveBuffers: boolean): LayerMemory[] {
   // The replay's own steps (it walked the lifetimes for its plan); a walk of our own only if it stopped before.
   const steps = sim.steps ?? markLifetimes(model, [], limits).steps;
   const stepOf = (subgraph: number, node: number): number => steps[subgraph]?.[node] ?? -1;
-  const liveAt = liveBuffersAt(sim.buffers, steps);
+  // Without buffer lists, only each step's two figures (no list per step).
+  const liveAt = liveBuffers ? liveBuffersAt(sim.buffers, steps) : null;
+  const totals = liveBuffers ? null : liveTotalsAt(sim.buffers, steps);
   const records: (NodeAllocation | undefined)[][] = model.subgraphs.map(() => []);
   for (let i = 0; i < sim.nodes.length; i++) {
     const n = sim.nodes[i]!;
@@ -130,10 +136,14 @@ function layerMemory(model: Model, sim: SimulationResult, limits: AnalysisLimits
     for (let n = 0; n < sg.operators.length; n++) {
       const op = sg.operators[n]!;
       const step = stepOf(sg.index, op.index);
-      const live = liveAt.get(step) ?? NONE_LIVE;
+      const live = liveAt?.get(step) ?? NONE_LIVE;
       const record = records[sg.index]![op.index];
       let liveBytes = 0;
       let highWaterBytes = 0;
+      if (totals !== null) {
+        liveBytes = totals.bytes[step] ?? 0;
+        highWaterBytes = totals.highWater[step] ?? 0;
+      }
       for (let k = 0; k < live.length; k++) {
         const b = live[k]!;
         liveBytes += b.alignedBytes;
@@ -190,6 +200,43 @@ function liveBuffersAt(buffers: readonly PlannedBuffer[], steps: readonly Int32A
     out.set(step, live);
   }
   return out;
+}
+
+/**
+ * What liveBuffersAt's lists sum to, by step: the bytes live and the highest end among them (steps with no buffer, and
+ * -1, read as undefined). The same sweep, compacting the live set in place: nothing is allocated per step.
+ */
+function liveTotalsAt(buffers: readonly PlannedBuffer[], steps: readonly Int32Array[]): { bytes: Float64Array; highWater: Float64Array } {
+  let maxStep = -1;
+  for (const list of steps) for (let k = 0; k < list.length; k++) if (list[k]! > maxStep) maxStep = list[k]!;
+  const used = new Uint8Array(maxStep + 1);
+  for (const list of steps) for (let k = 0; k < list.length; k++) if (list[k]! >= 0) used[list[k]!] = 1;
+  const bytes = new Float64Array(maxStep + 1);
+  const highWater = new Float64Array(maxStep + 1);
+  const order = new Int32Array(buffers.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  order.sort((a, b) => buffers[a]!.first - buffers[b]!.first);
+  const active = new Int32Array(buffers.length);
+  let size = 0;
+  let next = 0;
+  for (let step = 0; step <= maxStep; step++) {
+    if (used[step] === 0) continue;
+    while (next < order.length && buffers[order[next]!]!.first <= step) active[size++] = order[next++]!;
+    let kept = 0;
+    let sum = 0;
+    let high = 0;
+    for (let k = 0; k < size; k++) {
+      const b = buffers[active[k]!]!;
+      if (b.last < step) continue;
+      active[kept++] = active[k]!;
+      sum += b.alignedBytes;
+      high = Math.max(high, b.offset + b.alignedBytes);
+    }
+    size = kept;
+    bytes[step] = sum;
+    highWater[step] = high;
+  }
+  return { bytes, highWater };
 }
 
 /** Sorts in place, ascending: by insertion for the few ids live together (no allocation), else Array.sort. */

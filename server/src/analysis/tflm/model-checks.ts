@@ -13,7 +13,9 @@ import { controlFlowCycles } from './lifetimes.js';
 export function checkModelForTflm(model: Model): { failures: NodeFailure[]; offline: number[] | null } {
   const failures: NodeFailure[] = [];
   for (const sg of model.subgraphs) {
-    for (const t of sg.tensors) {
+    // Indexed: once per tensor, before the optimizer has seen it (a for-of allocates per element there).
+    for (let k = 0; k < sg.tensors.length; k++) {
+      const t = sg.tensors[k]!;
       if (tflmTypeSize(t.dtype) !== null) continue;
       const user = sg.operators.find((op) => op.inputs.includes(t.index) || op.outputs.includes(t.index));
       const why = `of type ${t.dtype}, which TFLM cannot allocate (TfLiteTypeSizeOf fails, so AllocateTensors() does)`;

@@ -338,16 +338,18 @@ export class Table {
 
   /** Vector of tables in field `id`; element paths read `name[i]`. Null when absent. */
   tables(id: number, name: string): Table[] | null {
-    const span = this.vector(id, name, 4);
-    if (span === null) return null;
-    this.file.charge(span.length, span.start, span.where);
-    const out: Table[] = [];
-    for (let i = 0; i < span.length; i++) {
-      const at = span.start + 4 * i;
-      const where = this.at(name, i);
-      out.push(this.file.table(this.file.deref(at, where), where));
-    }
-    return out;
+    const span = this.tableVector(id, name);
+    return span === null ? null : Array.from({ length: span.length }, (_, i) => this.tableIn(span, i, name));
+  }
+
+  /** The extent of the vector of tables in field `id`, its entries charged to the budget; null when absent. */
+  tableVector(id: number, name: string): Span | null { return this.counted(id, name, 4); }
+
+  /** Entry `i` of `tableVector(id, name)`, opened: one at a time, a long vector is never an array of live tables. */
+  tableIn(span: Span, i: number, name: string): Table {
+    const at = span.start + 4 * i;
+    const where = this.at(name, i);
+    return this.file.table(this.file.deref(at, where), where);
   }
 
   // The common vectors read in a plain loop (no callback per element): every tensor and operator has several.

@@ -100,7 +100,10 @@ export function readTflite(bytes: Uint8Array, limits: Partial<ReadLimits> = {}, 
   if (rootPos < 8) file.fail('bad-offset', 0, '', `root table offset ${rootPos} points into the 8-byte header`);
   const root = file.table(rootPos, '');
 
-  const buffers = (root.tables(4, 'buffers') ?? []).map((t, i) => readBuffer(file, t, i));
+  // One buffer table open at a time (a converter writes a buffer per tensor: 100,000 tables for a large model).
+  const bufferSpan = root.tableVector(4, 'buffers');
+  const buffers = new Array<Buffer>(bufferSpan?.length ?? 0);
+  for (let i = 0; i < buffers.length; i++) buffers[i] = readBuffer(file, root.tableIn(bufferSpan!, i, 'buffers'), i);
   const operatorCodes = (root.tables(1, 'operatorCodes') ?? []).map(readOperatorCode);
   const subgraphSpan = root.vector(2, 'subgraphs', 4);
   if (subgraphSpan === null || subgraphSpan.length === 0) {

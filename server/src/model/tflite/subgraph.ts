@@ -5,7 +5,7 @@
 import { CUSTOM_CODE } from '../builtins';
 import { DTYPE_BYTES, DTYPES, type Buffer, type Operator, type OperatorCode, type Options, type Quantization,
   type Subgraph, type Tensor } from '../ir';
-import { join, type FbFile, type Table } from './bounds';
+import { join, type FbFile, type Span, type Table } from './bounds';
 import { decodeOptions, optionsSpec, type OptionsSpec } from './options';
 import { ENUMS, SUBGRAPH_INDEX_FIELDS } from './options-schema';
 
@@ -21,28 +21,31 @@ export interface SubgraphContext {
 
 /** Reads subgraph `index` from its table. */
 export function readSubgraph(ctx: SubgraphContext, t: Table, index: number): Subgraph {
-  const tensorTables = tablesWithin(ctx, t, 0, 'tensors', 'tensorsLeft');
-  const tensors = tensorTables.map((tt, i) => readTensor(ctx, tt, i));
-  const count = tensors.length;
+  // Each table is opened, read and dropped in turn (no array of 100,000 tables alive while they are read).
+  const tensorSpan = tablesWithin(ctx, t, 0, 'tensors', 'tensorsLeft');
+  const count = tensorSpan?.length ?? 0;
+  const tensors = new Array<Tensor>(count);
+  for (let i = 0; i < count; i++) tensors[i] = readTensor(ctx, t.tableIn(tensorSpan!, i, 'tensors'), i);
   const inputs = indexList(ctx.file, t, 1, 'inputs', count, false);
   const outputs = indexList(ctx.file, t, 2, 'outputs', count, false);
-  const operatorTables = tablesWithin(ctx, t, 3, 'operators', 'operatorsLeft');
-  const operators = operatorTables.map((ot, i) => readOperator(ctx, ot, i, count));
+  const operatorSpan = tablesWithin(ctx, t, 3, 'operators', 'operatorsLeft');
+  const operators = new Array<Operator>(operatorSpan?.length ?? 0);
+  for (let i = 0; i < operators.length; i++) operators[i] = readOperator(ctx, t.tableIn(operatorSpan!, i, 'operators'), i, count);
   const name = t.string(4, 'name') ?? '';
   return { index, name, tensors, operators, inputs, outputs };
 }
 
-/** A vector of tables whose length is first checked against the remaining total allowed for its kind. */
+/** A vector of tables whose length is first checked against the remaining total allowed for its kind (null: absent). */
 function tablesWithin(ctx: SubgraphContext, t: Table, id: number, name: string,
-  counter: 'tensorsLeft' | 'operatorsLeft'): Table[] {
+  counter: 'tensorsLeft' | 'operatorsLeft'): Span | null {
   const span = t.vector(id, name, 4);
-  if (span === null) return [];
+  if (span === null) return null;
   if (span.length > ctx[counter]) {
     ctx.file.fail('count-too-large', span.start - 4, span.where,
       `holds ${span.length} entries, more than the ${ctx[counter]} this reader still accepts`);
   }
   ctx[counter] -= span.length;
-  return t.tables(id, name) ?? [];
+  return t.tableVector(id, name);
 }
 
 /** An int32 vector of tensor indices, each in `[0, count)` (or -1 where an omitted tensor is allowed). */
@@ -108,10 +111,16 @@ function dims(file: FbFile, t: Table, id: number, name: string, min: number): nu
   return values;
 }
 
+/**
+ * An absent list (a quantization's min and max, an operator's intermediates: most tensors and operators have none),
+ * shared rather than one empty array each. Nothing writes into a model's lists.
+ */
+const NONE: number[] = [];
+
 /** Quantization parameters, or null for the empty table converters write on float tensors. */
 function readQuantization(t: Table): Quantization | null {
-  const min = t.f32s(0, 'min') ?? [];
-  const max = t.f32s(1, 'max') ?? [];
+  const min = t.f32s(0, 'min') ?? NONE;
+  const max = t.f32s(1, 'max') ?? NONE;
   const scale = t.f32s(2, 'scale') ?? [];
   const zeroPoint = t.i64s(3, 'zeroPoint') ?? [];
   const hasDetails = t.u8(4, 'detailsType') !== 0;
@@ -137,7 +146,7 @@ function readOperator(ctx: SubgraphContext, t: Table, index: number, tensorCount
   // -1 marks an omitted optional tensor; the TFLite interpreter accepts it in both inputs and outputs.
   const inputs = indexList(file, t, 1, 'inputs', tensorCount, true);
   const outputs = indexList(file, t, 2, 'outputs', tensorCount, true);
-  const intermediates = indexList(file, t, 8, 'intermediates', tensorCount, false);
+  const intermediates = t.has(8) ? indexList(file, t, 8, 'intermediates', tensorCount, false) : NONE;
 
   let optionsType: string | null = null;
   let options: Options = {};
