@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import { randomizeWeights, saveLayers, tfjsReady } from '../unit/helpers/keras-models.ts';
+import { cliAsync } from '../unit/helpers/cli.ts';
+import { LspClient, textAt } from './helpers/lsp-client.ts';
+import { type TestWorkspace } from './helpers/workspace.ts';
+import { serveWorkspace } from './helpers/serve.ts';
+
+// A manifest may name a TF.js layers model.json: its figures are those of the .tflite `tinyml-lens convert` writes,
+// converted in the analysis worker with its weight shards (issue 13 point 3).
+let ws: TestWorkspace;
+let client: LspClient;
+let shard: Uint8Array;
+
+serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
+  prepare: async () => {
+    const tf = await tfjsReady();
+    const m = tf.sequential();
+    m.add(tf.layers.conv2d({ name: 'conv', inputShape: [12, 12, 2], filters: 6, kernelSize: 3, activation: 'relu' }));
+    m.add(tf.layers.maxPooling2d({ name: 'pool', poolSize: 2 }));
+    m.add(tf.layers.flatten({ name: 'flat' }));
+    m.add(tf.layers.dense({ name: 'dense', units: 4, activation: 'softmax' }));
+    randomizeWeights(m, 3);
+    const { bytes, shards } = await saveLayers(m);
+    m.dispose();
+    mkdirSync(ws.path('tfjs'));
+    ws.write('tfjs/model.json', bytes);
+    for (const [name, b] of shards) ws.write(join('tfjs', name), b);
+    shard = shards.get('w.bin')!;
+    // What the CLI writes for it.
+    const c = await cliAsync('convert', ws.path('tfjs/model.json'), '--out', ws.path('net.tflite'));
+    assert.equal(c.code, 0, c.err);
+  },
+});
+
+const manifest = (model: string): string => `model: ${model}\nruntime: tflm-cmsis-nn\ntarget: nrf52840\nbudgets: {ram: 1KiB, flash: 1KiB}\n`;
+const hoverText = (h: Hover | null): string => (h?.contents as MarkupContent | undefined)?.value ?? '';
+/** What a diagnostic says apart from the model's own name and path. */
+const essence = (ds: Diagnostic[]): object[] => ds.map((d) => {
+  const data = { ...(d.data as Record<string, unknown> | undefined) };
+  delete data.path;
+  return { code: d.code, severity: d.severity, range: d.range.start.line, data };
+}).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+test('a manifest naming a layers model.json gets the diagnostics of one naming the .tflite convert writes, figures to the byte', async () => {
+  const fromJson = await client.open(ws.uri('json.tinyml.yaml'), manifest('tfjs/model.json'));
+  const fromTflite = await client.open(ws.uri('tflite.tinyml.yaml'), manifest('net.tflite'));
+  assert.ok(fromJson.some((d) => d.code === 'ram-over-budget'), JSON.stringify(fromJson));
+  assert.ok(fromJson.some((d) => d.code === 'flash-over-budget'), JSON.stringify(fromJson));
+  assert.deepEqual(essence(fromJson), essence(fromTflite));
+  const ram = fromJson.find((d) => d.code === 'ram-over-budget')!.data as { need: number };
+  assert.ok(ram.need >= ws.analysis('net.tflite', 'tflm-cmsis-nn').memory.minArenaBytes, 'the arena of the converted model is in the need');
+  // Figures to the byte, not the TF.js estimates: no estimate wording anywhere.
+  assert.ok(!fromJson.some((d) => /lower bound|Estimated/i.test(JSON.stringify(d))), JSON.stringify(fromJson));
+});
+
+test('hover on a layers model.json: the converted figures, labelled as converted by TinyML Lens from a TF.js layers model', async () => {
+  const text = manifest('tfjs/model.json');
+  const uri = ws.uri('hover.tinyml.yaml');
+  await client.open(uri, text);
+  const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 9 } });
+  const value = hoverText(hover);
+  assert.match(value, /as converted by TinyML Lens \(from TF\.js layers model/);
+  assert.ok(value.includes(ws.analysis('net.tflite', 'tflm-cmsis-nn').memory.minArenaBytes.toLocaleString('en-US')), value);
+  assert.equal(textAt(text, hover!.range!), 'tfjs/model.json');
+});
+
+/** Rewrites a file on disk and tells the server, as the client's file watcher would. */
+function rewrite(name: string, bytes: Uint8Array): void {
+  ws.write(name, bytes);
+  client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: ws.uri(name), type: 2 }] });
+}
+
+test('a weight shard rewritten on disk converts the model again; a missing shard is model-unreadable naming it', async () => {
+  const uri = ws.uri('shard.tinyml.yaml');
+  const text = manifest('tfjs/model.json');
+  const first = await client.open(uri, text);
+  const parses = async (): Promise<number> => (await client.request<{ parses: number }>('tinymlLens/stats', null)).parses;
+  const before = await parses();
+  // Other weights of the same size: the content key changes, so the model is converted again (one parse).
+  let next = client.nextDiagnostics(uri);
+  rewrite('tfjs/w.bin', shard.map((b, i) => (i % 4 === 3 ? b ^ 0x01 : b)));
+  assert.deepEqual(essence(await next), essence(first));
+  assert.equal(await parses(), before + 1);
+  // The shard gone: said on model:, naming the shard.
+  next = client.nextDiagnostics(uri);
+  rmSync(ws.path('tfjs/w.bin'));
+  client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: ws.uri('tfjs/w.bin'), type: 3 }] });
+  const gone = await next;
+  assert.deepEqual(gone.map((d) => d.code), ['model-unreadable']);
+  assert.equal(textAt(text, gone[0]!.range), 'tfjs/model.json');
+  assert.match(String(gone[0]!.message), /weight shard 'w\.bin'/);
+  // Back as it was: the first figures again, from the cache (no new parse).
+  next = client.nextDiagnostics(uri);
+  rewrite('tfjs/w.bin', shard);
+  assert.deepEqual(essence(await next), essence(first));
+});
