@@ -11,15 +11,11 @@ import type { Model, Tensor } from '../model/ir.js';
 import { SUPPORTED_OPS } from '../quantize/index.js';
 import { loadProblem } from './messages.js';
 import type { ModelCache } from './models.js';
-import { isSourceModelName } from './convert-protocol.js';
+import { isModelName } from './convert-protocol.js';
 import { MAX_QUANTIZABLE_URIS, type QuantizableParams, type QuantizableResult } from './protocol.js';
 
 type Verdict = QuantizableResult['models'][number];
 
-/** A .tflite, or a source model the model cache converts (quantized as the CLI's `quantize` does: convert, then int8). */
-export function isQuantizablePath(path: string): boolean {
-  return /\.tflite$/i.test(path) || isSourceModelName(path);
-}
 
 /** Activation types of a quantized model (int32 / int64 / bool tensors are shapes and indices, not quantized data). */
 const QUANTIZED_TYPES: ReadonlySet<string> = new Set(['INT8', 'UINT8', 'INT16', 'INT4']);
@@ -74,7 +70,7 @@ async function verdictOf(uri: string, models: ModelCache): Promise<Verdict> {
     return refuse('give a .tflite file URI');
   }
   // A source model's verdict is its converted model's (the model cache converts it in a worker).
-  if (!isQuantizablePath(path)) return refuse(`${basename(path)} is not a .tflite model, nor one TinyML Lens converts`);
+  if (!isModelName(path)) return refuse(`${basename(path)} is not a .tflite model, nor one TinyML Lens converts`);
   const load = await models.loaded(path);
   if (load.kind !== 'ok') return refuse(loadProblem(load));
   return { uri, ...floatModelVerdict(load.model) };

@@ -11,7 +11,8 @@ import type { Connection } from 'vscode-languageserver/node';
 import { RUNTIMES } from '../analysis/report.js';
 import type { ModelCache } from './models.js';
 import { QuantizableRequest, QuantizeRequest, type QuantizeParams, type QuantizeResult } from './protocol.js';
-import { isQuantizablePath, quantizable } from './quantizable.js';
+import { quantizable } from './quantizable.js';
+import { isModelName } from './convert-protocol.js';
 import { guardedAsync, type Logger } from './safe.js';
 import { analysisLimit, loadProblem } from './messages.js';
 
@@ -64,7 +65,7 @@ async function quantize(p: QuantizeParams, deps: QuantizeDeps, control: RequestC
   const error = (code: string, message: string): QuantizeResult => ({ kind: 'error', code, message });
   if (!p.modelUri?.startsWith('file:')) return error('params', 'give the file URI of a .tflite, .onnx, .keras, .h5 or TF.js model.json');
   const modelPath = fileURLToPath(p.modelUri);
-  if (!isQuantizablePath(modelPath)) return error('model', `${basename(modelPath)} is not a .tflite model, nor one TinyML Lens converts (.onnx, .keras, .h5, TF.js model.json)`);
+  if (!isModelName(modelPath)) return error('model', `${basename(modelPath)} is not a .tflite model, nor one TinyML Lens converts (.onnx, .keras, .h5, TF.js model.json)`);
   // A source model is converted by the model cache (in a worker): its bytes are the .tflite `convert` writes.
   const load = await deps.models.loaded(modelPath);
   if (load.kind !== 'ok') return error('model', loadProblem(load));
