@@ -49,7 +49,7 @@ test('a manifest on a layers model.json that does not convert: why, then unsuppo
   assert.equal((ds.find((d) => d.code === 'ram-over-budget')!.data as { need: number }).need, expected.peakActivationBytesInt8);
   assert.equal((ds.find((d) => d.code === 'flash-over-budget')!.data as { need: number }).need, expected.weightBytesInt8);
   const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 10 } });
-  assert.match((hover.contents as MarkupContent).value, /TensorFlow\.js layers-model/);
+  assert.match((hover.contents as MarkupContent).value, /^Not converted by TinyML Lens: .*thresh[\s\S]*TensorFlow\.js layers-model/);
 });
 
 test('the model.json itself: op-unsupported on the layer class, hover on each layer entry with its footprint', async () => {
