@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { randomizeWeights, saveLayers, tfjsReady } from '../unit/helpers/keras-models.ts';
 import { cliAsync } from '../unit/helpers/cli.ts';
 import { LspClient, textAt } from './helpers/lsp-client.ts';
@@ -30,6 +30,10 @@ serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
     ws.write('tfjs/model.json', bytes);
     for (const [name, b] of shards) ws.write(join('tfjs', name), b);
     shard = shards.get('w.bin')!;
+    // Older TF.js converters wrote shards without an extension: the client's *.bin watcher does not see those.
+    mkdirSync(ws.path('bare'));
+    ws.write('bare/model.json', new TextDecoder().decode(bytes).replace('"w.bin"', '"group1-shard1of1"'));
+    ws.write('bare/group1-shard1of1', shard);
     // What the CLI writes for it.
     const c = await cliAsync('convert', ws.path('tfjs/model.json'), '--out', ws.path('net.tflite'));
     assert.equal(c.code, 0, c.err);
@@ -97,4 +101,20 @@ test('a weight shard rewritten on disk converts the model again; a missing shard
   next = client.nextDiagnostics(uri);
   rewrite('tfjs/w.bin', shard);
   assert.deepEqual(essence(await next), essence(first));
+});
+
+test('a converted model.json\'s shard named without .bin gets a file watcher of its own', async () => {
+  const ds = await client.open(ws.uri('bare.tinyml.yaml'), 'model: bare/model.json\nbudgets: {ram: 1MiB}\n');
+  assert.deepEqual(ds.map((d) => d.code), []);
+  assert.ok(client.watchedGlobs.includes('**/group1-shard1of1'), JSON.stringify(client.watchedGlobs));
+});
+
+test('the model: line of a manifest naming a source model offers Quantize to int8 on that file', async () => {
+  const uri = ws.uri('quantize.tinyml.yaml');
+  await client.open(uri, 'model: tfjs/model.json\nbudgets: {ram: 1MiB}\n');
+  const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 8 }, end: { line: 0, character: 8 } }, context: { diagnostics: [] } });
+  const quantize = actions.find((a) => a.title === 'Quantize to int8');
+  assert.ok(quantize, JSON.stringify(actions.map((a) => a.title)));
+  assert.equal(quantize.command?.command, 'tinymlLens.quantizeModel');
+  assert.equal(quantize.command?.arguments?.[0], ws.path('tfjs/model.json'));
 });
