@@ -5,6 +5,8 @@
  * it) and hand out a promise that settles when the job does; requests that must have a result await `loaded` and
  * `analysed`. A job that exceeds a limit is cached as `failed` for its content (it would fail again) until the limits
  * change. A workspace/didChangeWatchedFiles notification drops a file's entry so the next check re-reads it.
+ * Source models (.onnx, .keras, .h5, a TF.js layers model.json with its weight shards: tfjs-source.ts) are converted
+ * inside their parse job; a model.json's stamp and content key cover its shards, so a rewritten shard converts again.
  */
 import type { InputShape } from '../analysis/shapes.js';
 import { createHash } from 'node:crypto';
