@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { CodeAction, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import type { CodeAction } from 'vscode-languageserver-protocol';
 import { randomizeWeights, saveLayers, tfjsReady } from '../unit/helpers/keras-models.ts';
 import { cliAsync } from '../unit/helpers/cli.ts';
 import { LspClient, textAt } from './helpers/lsp-client.ts';
+import { assertSameAsConverted, essence, modelValueHover, tightManifest } from './helpers/converted.ts';
 import { type TestWorkspace } from './helpers/workspace.ts';
 import { serveWorkspace } from './helpers/serve.ts';
 
@@ -40,36 +41,19 @@ serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
   },
 });
 
-const manifest = (model: string): string => `model: ${model}\nruntime: tflm-cmsis-nn\ntarget: nrf52840\nbudgets: {ram: 1KiB, flash: 1KiB}\n`;
-const hoverText = (h: Hover | null): string => (h?.contents as MarkupContent | undefined)?.value ?? '';
-/** What a diagnostic says apart from the model's own name and path. */
-const essence = (ds: Diagnostic[]): object[] => ds.map((d) => {
-  const data = { ...(d.data as Record<string, unknown> | undefined) };
-  delete data.path;
-  return { code: d.code, severity: d.severity, range: d.range.start.line, data };
-}).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+const manifest = tightManifest;
 
 test('a manifest naming a layers model.json gets the diagnostics of one naming the .tflite convert writes, figures to the byte', async () => {
-  const fromJson = await client.open(ws.uri('json.tinyml.yaml'), manifest('tfjs/model.json'));
-  const fromTflite = await client.open(ws.uri('tflite.tinyml.yaml'), manifest('net.tflite'));
-  assert.ok(fromJson.some((d) => d.code === 'ram-over-budget'), JSON.stringify(fromJson));
-  assert.ok(fromJson.some((d) => d.code === 'flash-over-budget'), JSON.stringify(fromJson));
-  assert.deepEqual(essence(fromJson), essence(fromTflite));
-  const ram = fromJson.find((d) => d.code === 'ram-over-budget')!.data as { need: number };
-  assert.ok(ram.need >= ws.analysis('net.tflite', 'tflm-cmsis-nn').memory.minArenaBytes, 'the arena of the converted model is in the need');
+  const fromJson = await assertSameAsConverted(client, ws, 'tfjs/model.json', 'net.tflite');
   // Figures to the byte, not the TF.js estimates: no estimate wording anywhere.
   assert.ok(!fromJson.some((d) => /lower bound|Estimated/i.test(JSON.stringify(d))), JSON.stringify(fromJson));
 });
 
 test('hover on a layers model.json: the converted figures, labelled as converted by TinyML Lens from a TF.js layers model', async () => {
-  const text = manifest('tfjs/model.json');
-  const uri = ws.uri('hover.tinyml.yaml');
-  await client.open(uri, text);
-  const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 9 } });
-  const value = hoverText(hover);
+  const { value, covers } = await modelValueHover(client, ws, 'tfjs/model.json');
   assert.match(value, /as converted by TinyML Lens \(from TF\.js layers model/);
   assert.ok(value.includes(ws.analysis('net.tflite', 'tflm-cmsis-nn').memory.minArenaBytes.toLocaleString('en-US')), value);
-  assert.equal(textAt(text, hover!.range!), 'tfjs/model.json');
+  assert.equal(covers, 'tfjs/model.json');
 });
 
 /** Rewrites a file on disk and tells the server, as the client's file watcher would. */
