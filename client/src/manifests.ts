@@ -2,15 +2,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LISTING_SCHEME, listingUri, parseListingUri } from '../../server/src/lsp/protocol.js';
+import { isModelName } from '../../server/src/lsp/convert-protocol.js';
 
 /** True for `*.tinyml.yaml`, `tinyml.yaml`, `*.tinyml.json` (the server's rule). */
 export function isManifestPath(p: string): boolean {
   return /(^|[\\/])tinyml\.yaml$|\.tinyml\.(yaml|json)$/i.test(p);
 }
 
-/** True for `.tflite` files and TF.js `model.json`. */
+/** True for `.tflite` files and the models the server converts first: `.onnx`, `.keras`, `.h5`, TF.js `model.json`. */
 export function isModelPath(p: string): boolean {
-  return /\.tflite$/i.test(p) || /(^|[\\/])model\.json$/i.test(p);
+  return isModelName(p);
 }
 
 /** True for a manifest document (by name or language id). */

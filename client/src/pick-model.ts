@@ -1,15 +1,18 @@
 /**
- * The model a command is for when none was selected: the workspace's .tflite files and TF.js models, in a quick pick,
- * instead of a dead end. A `model.json` counts only when it is a TF.js model (its JSON has `modelTopology` or
- * `weightsManifest`), so a web project's other model.json files are never offered.
+ * The model a command is for when none was selected: the workspace's .tflite files, the models the server converts
+ * first (.onnx, .keras, .h5) and TF.js models, in a quick pick, instead of a dead end. A `model.json` counts only when
+ * it is a TF.js model (its JSON has `modelTopology` or `weightsManifest`), so a web project's other model.json files
+ * are never offered.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FileError, readRegularFile } from '../../server/src/files/read.js';
+import { isModelName } from '../../server/src/lsp/convert-protocol.js';
 import { modelUri } from './manifests.js';
 import { isTfjsModelText } from './model-kind.js';
 
-const MODEL_GLOB = '**/{*.tflite,model.json}';
+/** The files a model pick looks at (the status bar's first-run offer too). */
+export const MODEL_GLOB = '**/{*.tflite,*.onnx,*.keras,*.h5,*.hdf5,model.json}';
 /** Folders never searched for models. */
 export const MODEL_EXCLUDE = '**/{node_modules,.git,bower_components}/**';
 /** Most files looked at for the pick. */
@@ -18,9 +21,9 @@ const MAX_MODELS = 500;
 const SNIFF_BYTES = 8 * 1024 * 1024;
 
 
-/** Whether the file at `uri` is a model a command can use (.tflite, or a TF.js model.json). */
+/** Whether the file at `uri` is a model a command can use (.tflite, .onnx, .keras, .h5, or a TF.js model.json). */
 export function isUsableModel(uri: vscode.Uri): boolean {
-  if (!/(^|\/)model\.json$/i.test(uri.path)) return /\.tflite$/i.test(uri.path);
+  if (!/(^|\/)model\.json$/i.test(uri.path)) return isModelName(uri.path);
   if (uri.scheme !== 'file') return true;
   try {
     return isTfjsModelText(new TextDecoder().decode(readRegularFile(uri.fsPath, { maxBytes: SNIFF_BYTES })));
@@ -29,11 +32,11 @@ export function isUsableModel(uri: vscode.Uri): boolean {
   }
 }
 
-/** The workspace's models (.tflite first, then TF.js), at most MAX_MODELS. */
+/** The workspace's models (.tflite first, then .onnx/.keras/.h5, then TF.js), at most MAX_MODELS. */
 export async function workspaceModels(filter: (uri: vscode.Uri) => boolean = () => true): Promise<vscode.Uri[]> {
   const found = await vscode.workspace.findFiles(MODEL_GLOB, MODEL_EXCLUDE, MAX_MODELS);
-  return found.filter((u) => filter(u) && isUsableModel(u))
-    .sort((a, b) => Number(/\.json$/i.test(a.path)) - Number(/\.json$/i.test(b.path)) || a.path.localeCompare(b.path));
+  const rank = (u: vscode.Uri): number => (/\.tflite$/i.test(u.path) ? 0 : /\.json$/i.test(u.path) ? 2 : 1);
+  return found.filter((u) => filter(u) && isUsableModel(u)).sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
 }
 
 /**
@@ -45,11 +48,15 @@ export async function modelOrPick(arg: unknown, purpose: string, filter?: (uri: 
   if (direct) return direct;
   const models = await workspaceModels(filter);
   if (models.length === 0) {
-    void vscode.window.showInformationMessage(`No model in this workspace to ${purpose}: add a .tflite file (or a TF.js model.json) to it.`);
+    void vscode.window.showInformationMessage(`No model in this workspace to ${purpose}: add a .tflite file (or an .onnx, .keras, .h5 or TF.js model.json) to it.`);
     return undefined;
   }
   if (models.length === 1) return models[0];
-  const items = models.map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), uri }));
+  const items = models.map((uri) => ({
+    label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), uri,
+    // A source model is analysed as the .tflite Convert to .tflite would write.
+    ...(/\.tflite$/i.test(uri.path) ? {} : { detail: 'converted to .tflite by TinyML Lens in memory' }),
+  }));
   const chosen = await vscode.window.showQuickPick(items, { title: `Which model to ${purpose}?`, matchOnDescription: true, placeHolder: 'Models in this workspace' });
   return chosen?.uri;
 }

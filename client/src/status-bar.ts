@@ -9,11 +9,11 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CostProfileRequest, type CostProfileResult } from '../../server/src/lsp/protocol.js';
 import { isManifestDocument } from './manifests.js';
+import { MODEL_GLOB } from './pick-model.js';
 import { statusState, type StatusDiagnostic } from './status-state.js';
 
 /** The files that decide the first-run offer: manifests, and models that could have one. */
 const MANIFEST_GLOB = '**/{*.tinyml.yaml,*.tinyml.json,tinyml.yaml}';
-const MODEL_GLOB = '**/{*.tflite,model.json}';
 const EXCLUDE = '**/{node_modules,.git}/**';
 
 /** Commands the item runs. */
@@ -37,7 +37,7 @@ export class ManifestStatus implements vscode.Disposable {
 
   constructor(private readonly client: LanguageClient, private readonly commands: StatusCommands) {
     this.item.name = 'TinyML Lens';
-    const watcher = vscode.workspace.createFileSystemWatcher('**/{*.tflite,model.json,*.tinyml.yaml,*.tinyml.json,tinyml.yaml}', false, true, false);
+    const watcher = vscode.workspace.createFileSystemWatcher('**/{*.tflite,*.onnx,*.keras,*.h5,*.hdf5,model.json,*.tinyml.yaml,*.tinyml.json,tinyml.yaml}', false, true, false);
     const recount = (): void => {
       this.files = null;
       void this.refresh();

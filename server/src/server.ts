@@ -142,7 +142,7 @@ async function afterAnalysis<T>(fn: () => T | Promise<T>, uri?: string): Promise
 
 /** Watchers for the shard names of prepared model.json files that the `*.bin` watcher does not cover. */
 const shardWatchers = new ShardWatchers((globs) => void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: globs.map((globPattern) => ({ globPattern })) }).catch(() => undefined));
-const watchShards = (): void => { if (dynamicWatchers) shardWatchers.watch(workspace.tfjs.shardPaths()); };
+const watchShards = (): void => { if (dynamicWatchers) shardWatchers.watch([...workspace.tfjs.shardPaths(), ...models.shardPaths()]); };
 
 /** A TF.js model.json on disk, open in the editor. */
 function isModelJsonDocument(uri: string): boolean {
@@ -332,6 +332,7 @@ connection.onDidChangeWatchedFiles((params) => {
     for (const change of params.changes) {
       if (!change.uri.startsWith('file:')) continue;
       const path = fileURLToPath(change.uri);
+      const converted = models.modelsUsingShard(path);
       models.invalidate(path);
       // A rebuilt ELF or map re-checks every manifest (one may find it by itself); a model or manifest re-lints sources.
       firmwareFiles.invalidate(path);
@@ -341,7 +342,7 @@ connection.onDidChangeWatchedFiles((params) => {
         for (const document of documents.all()) if (isFirmwareDocument(document)) stale.add(document.uri);
       }
       // A changed model.json, or a weight shard some model.json names: those models are read again.
-      const tfjsModels = [...(isTfjsPath(path) ? [path] : []), ...workspace.tfjs.modelsUsingShard(path)];
+      const tfjsModels = [...new Set([...(isTfjsPath(path) ? [path] : []), ...workspace.tfjs.modelsUsingShard(path), ...converted])];
       for (const model of tfjsModels) workspace.tfjs.invalidate(model);
       for (const model of [path, ...tfjsModels]) for (const uri of workspace.manifestsUsing(model)) stale.add(uri);
       for (const document of documents.all()) {

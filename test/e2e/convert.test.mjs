@@ -75,8 +75,10 @@ function cliBytes(source) {
   return fs.readFileSync(out);
 }
 
-test('the Explorer offers Convert to .tflite on ONNX files, not on a .tflite', async () => {
+test('the Explorer offers Convert to .tflite on ONNX files, not on a .tflite; Quantize to int8 and the listing on both', async () => {
   await until(`${CONVERT} on net.onnx`, FIRST, async () => (await explorerMenu(page, 'net.onnx', T)).includes(CONVERT));
+  const onnx = await explorerMenu(page, 'net.onnx', T);
+  for (const entry of ['Quantize to int8', 'Open Model Listing']) assert.ok(onnx.includes(entry), `${entry} on an .onnx: ${onnx.join(' | ')}`);
   const tflite = await explorerMenu(page, 'kws.tflite', T);
   assert.ok(tflite.includes('Open Model Listing'), `the .tflite's menu has the extension's entries: ${tflite.join(' | ')}`);
   assert.ok(!tflite.includes(CONVERT), 'a .tflite is not offered conversion');

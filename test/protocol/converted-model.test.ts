@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import type { CodeLens, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import type { CodeLens, Hover } from 'vscode-languageserver-protocol';
 import { convertModel } from '../../server/src/convert/index.ts';
 import { convNetOnnx, unmappedOnnx, weightlessKeras } from '../unit/helpers/source-models.ts';
 import { LspClient, textAt } from './helpers/lsp-client.ts';
+import { assertSameAsConverted, hoverText, modelValueHover, tightManifest } from './helpers/converted.ts';
 import { type TestWorkspace } from './helpers/workspace.ts';
 import { serveWorkspace } from './helpers/serve.ts';
 
@@ -25,34 +26,17 @@ serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
   },
 });
 
-const manifest = (model: string): string => `model: ${model}\nruntime: tflm-cmsis-nn\ntarget: nrf52840\nbudgets: {ram: 1KiB, flash: 1KiB}\n`;
-const hoverText = (h: Hover | null): string => (h?.contents as MarkupContent | undefined)?.value ?? '';
-/** What a diagnostic says apart from the model's own name and path. */
-const essence = (ds: Diagnostic[]): object[] => ds.map((d) => {
-  const data = { ...(d.data as Record<string, unknown> | undefined) };
-  delete data.path;
-  return { code: d.code, severity: d.severity, range: d.range.start.line, data };
-}).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+const manifest = tightManifest;
 
 test('a manifest naming an .onnx gets the diagnostics of one naming the .tflite convert writes, figures to the byte', async () => {
-  const fromOnnx = await client.open(ws.uri('onnx.tinyml.yaml'), manifest('net.onnx'));
-  const fromTflite = await client.open(ws.uri('tflite.tinyml.yaml'), manifest('net.tflite'));
-  assert.ok(fromOnnx.some((d) => d.code === 'ram-over-budget'), JSON.stringify(fromOnnx));
-  assert.ok(fromOnnx.some((d) => d.code === 'flash-over-budget'), JSON.stringify(fromOnnx));
-  assert.deepEqual(essence(fromOnnx), essence(fromTflite));
-  const ram = fromOnnx.find((d) => d.code === 'ram-over-budget')!.data as { need: number };
-  assert.ok(ram.need >= ws.analysis('net.tflite').memory.minArenaBytes, 'the arena of the converted model is in the need');
+  await assertSameAsConverted(client, ws, 'net.onnx', 'net.tflite');
 });
 
 test('hover and lens on an .onnx model: the converted figures, labelled as converted by TinyML Lens', async () => {
-  const text = manifest('net.onnx');
-  const uri = ws.uri('hover.tinyml.yaml');
-  await client.open(uri, text);
-  const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 9 } });
-  const value = hoverText(hover);
+  const { value, covers, uri } = await modelValueHover(client, ws, 'net.onnx');
   assert.match(value, /as converted by TinyML Lens \(from ONNX opset 13/);
   assert.ok(value.includes(ws.analysis('net.tflite').memory.minArenaBytes.toLocaleString('en-US')), value);
-  assert.equal(textAt(text, hover!.range!), 'net.onnx');
+  assert.equal(covers, 'net.onnx');
   const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
   assert.match(lenses[0]?.command?.title ?? '', /as converted by TinyML Lens/);
 });

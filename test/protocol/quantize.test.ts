@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
@@ -7,6 +9,8 @@ import { QuantizableRequest, QuantizeRequest, type QuantizableResult, type Quant
 import { readTflite } from '../../server/src/model/tflite/reader.ts';
 import { floatConvModel } from '../unit/helpers/float-conv.ts';
 import { npy } from '../unit/helpers/npy.ts';
+import { convNetOnnx } from '../unit/helpers/source-models.ts';
+import { savedMlp } from '../unit/helpers/keras-models.ts';
 import { cancelHalfway, until } from './helpers/cancel.ts';
 import type { LspClient } from './helpers/lsp-client.ts';
 import type { TestWorkspace } from './helpers/workspace.ts';
@@ -16,10 +20,15 @@ let ws: TestWorkspace;
 let client: LspClient;
 
 serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
-  prepare: () => {
+  prepare: async () => {
     mkdirSync(ws.path('samples'));
     for (let k = 0; k < 6; k++) writeFileSync(ws.path(`samples/x${k}.npy`), npy([1, 1], [k * 1.2]));
     writeFileSync(ws.path('conv.tflite'), floatConvModel());
+    writeFileSync(ws.path('net.onnx'), convNetOnnx());
+    const { bytes, shards } = await savedMlp();
+    mkdirSync(ws.path('tfjs'));
+    writeFileSync(ws.path('tfjs/model.json'), bytes);
+    for (const [name, b] of shards) writeFileSync(ws.path(join('tfjs', name)), b);
   },
 });
 
@@ -108,4 +117,21 @@ test('quantizable: float models are offered, an int8 model is refused with its r
   assert.match(r.models[3]!.reason!, /no such file/);
   const none = await client.request<QuantizableResult>(QuantizableRequest.method, { uris: 'not a list' });
   assert.deepEqual(none.models, [], 'bad parameters get an empty answer, not an error');
+});
+
+test('a source model (.onnx, TF.js layers model.json) is converted, then quantized: the bytes of dist/cli.js quantize on the same file', async () => {
+  const cliJs = resolve(__dirname, '../../dist/cli.js');
+  for (const [name, suggested] of [['net.onnx', 'net_int8.tflite'], ['tfjs/model.json', 'model_int8.tflite']] as const) {
+    const r = await quantize({ modelUri: ws.uri(name), random: { count: 8, low: -1, high: 1 } });
+    assert.equal(r.kind, 'ok', JSON.stringify(r).slice(0, 300));
+    if (r.kind !== 'ok') return;
+    assert.equal(r.suggestedName, suggested);
+    const out = ws.path(`cli-${suggested}`);
+    execFileSync(process.execPath, [cliJs, 'quantize', ws.path(name), '--out', out, '--random', '8', '--range=-1,1', '--quiet'], { stdio: 'pipe' });
+    assert.deepEqual(new Uint8Array(Buffer.from(r.base64, 'base64')), new Uint8Array(readFileSync(out)), `${name}: the editor's int8 model is the CLI's`);
+    // The arenas before are the converted float model's, after the int8 model's.
+    assert.ok(r.arena.every((a) => a.before > 0 && a.after > 0), JSON.stringify(r.arena));
+  }
+  const verdicts = await client.request<QuantizableResult>(QuantizableRequest.method, { uris: [ws.uri('net.onnx'), ws.uri('tfjs/model.json'), ws.uri('notes.txt')] });
+  assert.deepEqual(verdicts.models.map((m) => [m.float, m.reason === null]), [[true, true], [true, true], [false, false]]);
 });

@@ -33,18 +33,23 @@ serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
   },
 });
 
-test('a manifest on a layers model.json: unsupported layers, int8 RAM and flash estimates against the budgets', async () => {
+// A layers model that converts gets the converted model's figures (tfjs-converted.test.ts); this one has a layer the
+// converter does not map, so it is model-not-converted with the TF.js estimates beside it.
+test('a manifest on a layers model.json that does not convert: why, then unsupported layers and int8 estimates against the budgets', async () => {
   const text = 'model: layers/model.json\nbudgets: {ram: 1B, flash: 1B}\n';
   const uri = ws.uri('tfjs.tinyml.yaml');
   const ds = await client.open(uri, text);
-  assert.deepEqual(ds.map((d) => d.code).sort(), ['flash-over-budget', 'op-unsupported', 'ram-over-budget']);
+  assert.deepEqual(ds.map((d) => d.code).sort(), ['flash-over-budget', 'model-not-converted', 'op-unsupported', 'ram-over-budget']);
+  const refused = ds.find((d) => d.code === 'model-not-converted')!;
+  assert.equal(textAt(text, refused.range), 'layers/model.json');
+  assert.match((refused.data as { where: string }).where, /thresh/);
   const op = ds.find((d) => d.code === 'op-unsupported')!;
   assert.equal(textAt(text, op.range), 'layers/model.json');
   assert.equal((op.data as { op: string; layer: string }).op, 'ThresholdedReLU');
   assert.equal((ds.find((d) => d.code === 'ram-over-budget')!.data as { need: number }).need, expected.peakActivationBytesInt8);
   assert.equal((ds.find((d) => d.code === 'flash-over-budget')!.data as { need: number }).need, expected.weightBytesInt8);
   const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 10 } });
-  assert.match((hover.contents as MarkupContent).value, /TensorFlow\.js layers-model/);
+  assert.match((hover.contents as MarkupContent).value, /^Not converted by TinyML Lens: .*thresh[\s\S]*TensorFlow\.js layers-model/);
 });
 
 test('the model.json itself: op-unsupported on the layer class, hover on each layer entry with its footprint', async () => {
@@ -64,11 +69,12 @@ test('the model.json itself: op-unsupported on the layer class, hover on each la
   assert.match(value, /CONV_2D/);
 });
 
-test('a graph model: the op without a TFLite builtin is reported; a missing shard is model-malformed', async () => {
+test('a graph model: the op without a TFLite builtin is reported; a missing shard is model-unreadable, naming it', async () => {
   const ds = await client.open(ws.uri('graph.tinyml.yaml'), 'model: graph/model.json\n');
   assert.deepEqual(ds.map((d) => (d.data as { op: string }).op), ['Erf']);
   const bad = await client.open(ws.uri('noshard.tinyml.yaml'), 'model: noshard/model.json\n');
-  assert.deepEqual(bad.map((d) => d.code), ['model-malformed']);
+  assert.deepEqual(bad.map((d) => d.code), ['model-unreadable']);
+  assert.match(String(bad[0]!.message), /weight shard 'group1-shard1of1\.bin'/);
 });
 
 test('editing a manifest on a model.json does not re-read it', async () => {
@@ -96,21 +102,21 @@ test('a weight shard rewritten on disk re-checks the manifests and the open mode
   const manifest = ws.uri('shards.tinyml.yaml');
   const modelJson = ws.uri('shards/model.json');
   const before = await client.open(manifest, 'model: shards/model.json\nbudgets: {flash: 1MiB}\n');
-  assert.deepEqual(before.map((d) => d.code), ['op-unsupported']);
+  assert.deepEqual(before.map((d) => d.code), ['model-not-converted', 'op-unsupported']);
   assert.equal((await client.open(modelJson, layers.json, 'json')).length, 1);
   const shard = layers.shards.get('group1-shard1of1.bin')!;
-  // A shard cut short (a training run still writing it): the model is malformed.
+  // A shard cut short (a training run still writing it): the converter finds the model broken (and no estimates).
   let next = client.nextDiagnostics(manifest);
   let nextJson = client.nextDiagnostics(modelJson);
   rewrite('shards/group1-shard1of1.bin', shard.subarray(0, 16));
   const cut = await next;
-  assert.deepEqual(cut.map((d) => d.code), ['model-malformed']);
+  assert.deepEqual(cut.map((d) => d.code), ['model-not-converted']);
   assert.deepEqual(await nextJson, []);
   // The whole shard back: the same diagnostics as before.
   next = client.nextDiagnostics(manifest);
   nextJson = client.nextDiagnostics(modelJson);
   rewrite('shards/group1-shard1of1.bin', shard);
-  assert.deepEqual((await next).map((d) => d.code), ['op-unsupported']);
+  assert.deepEqual((await next).map((d) => d.code), ['model-not-converted', 'op-unsupported']);
   assert.equal((await nextJson).length, 1);
 });
 
@@ -120,7 +126,7 @@ test('a shard without .bin re-checks its manifest too; a file no model.json name
   rewrite('unrelated.bin', new Uint8Array(8));
   const next = client.nextDiagnostics(manifest);
   rewrite('bare/group1-shard1of1', new Uint8Array(4));
-  assert.deepEqual((await next).map((d) => d.code), ['model-malformed']);
+  assert.deepEqual((await next).map((d) => d.code), ['model-not-converted']);
   // The first publish after both notifications is the shard's, so the unrelated file published nothing.
-  assert.deepEqual((await other).map((d) => d.code), ['model-malformed']);
+  assert.deepEqual((await other).map((d) => d.code), ['model-not-converted']);
 });

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ViewerResult } from '../../server/src/lsp/viewer-protocol.ts';
 import { graphModelFiles } from '../unit/helpers/tfjs-fixtures.ts';
+import { convertModel } from '../../server/src/convert/index.ts';
+import { convNetOnnx } from '../unit/helpers/source-models.ts';
 import { LspClient } from './helpers/lsp-client.ts';
 import { type TestWorkspace } from './helpers/workspace.ts';
 import { serveWorkspace } from './helpers/serve.ts';
@@ -18,6 +20,8 @@ serveWorkspace((w, c) => { ws = w; if (c) client = c; }, {
     mkdirSync(ws.path('graph'), { recursive: true });
     ws.write(join('graph', 'model.json'), files.json);
     for (const [name, bytes] of files.shards) ws.write(join('graph', name), bytes);
+    ws.write('net.onnx', convNetOnnx());
+    ws.write('net.tflite', convertModel({ format: 'onnx', name: 'net.onnx', bytes: convNetOnnx() }).tflite);
   },
 });
 
@@ -56,4 +60,15 @@ test('a TF.js model.json: per-layer estimates, no arena plan', async () => {
   assert.equal(r.format, 'tfjs');
   assert.equal(r.plan, null);
   assert.ok(r.layers.length > 0 && r.summary.arenaExact === false);
+});
+
+test('an .onnx: the converted model\'s arena, plan and graph (those of the .tflite convert writes), labelled as converted', async () => {
+  const r = await viewer(ws.uri('net.onnx'), 'tflm-cmsis-nn', '');
+  assert.equal(r.kind, 'model', JSON.stringify(r).slice(0, 300));
+  if (r.kind !== 'model') return;
+  const report = ws.analysis('net.tflite', 'tflm-cmsis-nn');
+  assert.equal(r.summary.arenaBytes, report.memory.minArenaBytes);
+  assert.equal(r.layers.length, report.layers.length);
+  assert.ok(r.plan !== null);
+  assert.match(r.notes[0] ?? '', /net\.onnx as converted by TinyML Lens \(from ONNX opset 13/);
 });

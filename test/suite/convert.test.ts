@@ -1,7 +1,7 @@
 /**
  * Convert to .tflite in a real VS Code's extension host, on the ONNX models test/e2e/convert-models.ts wrote into the
  * workspace: the .tflite written beside the source is byte-equal to what the CLI (`dist/cli.js convert`) writes, float
- * and int8; declining to overwrite keeps the old file untouched; a model that does not convert writes nothing; in an
+ * and int8; Quantize to int8 on the .onnx writes what `dist/cli.js quantize` writes; declining to overwrite keeps the old file untouched; a model that does not convert writes nothing; in an
  * untrusted workspace (the harness's second run) nothing is written. The Replace dialog itself is clicked in the UI
  * test (test/e2e/convert.test.mjs).
  */
@@ -66,6 +66,15 @@ suite('Convert to .tflite', () => {
     assert.deepEqual(fs.readFileSync(target.fsPath), cliConvert(file('net.onnx'), '--int8', '--random', '8', '--range=-1,1'));
   });
 
+  test('Quantize to int8 on an ONNX model converts, then quantizes, beside it: the bytes of dist/cli.js quantize on the .onnx', async function () {
+    if (!vscode.workspace.isTrusted) return this.skip();
+    const written = await vscode.commands.executeCommand<vscode.Uri>('tinymlLens.quantizeModel', file('net.onnx'), { random: { count: 8, low: -1, high: 1 }, ifExists: 'overwrite' });
+    assert.equal(written?.fsPath, file('net_int8.tflite').fsPath);
+    const out = path.join(scratch, 'cli-quantize.tflite');
+    execFileSync(process.execPath, [cliPath, 'quantize', file('net.onnx').fsPath, '--out', out, '--random', '8', '--range=-1,1', '--quiet'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    assert.deepEqual(fs.readFileSync(written!.fsPath), fs.readFileSync(out));
+  });
+
   test('a symbolic link at the destination is refused: nothing is written through it', async function () {
     if (!vscode.workspace.isTrusted || process.platform === 'win32') return this.skip();
     const outside = path.join(scratch, 'outside.tflite');
@@ -87,9 +96,10 @@ suite('Convert to .tflite', () => {
     assert.equal(fs.existsSync(file('bad.tflite').fsPath), false);
   });
 
-  test('in an untrusted workspace Convert to .tflite writes nothing', async function () {
+  test('in an untrusted workspace Convert to .tflite and Quantize to int8 on an ONNX model write nothing', async function () {
     if (vscode.workspace.isTrusted) return this.skip();
     assert.equal(await vscode.commands.executeCommand(COMMAND, file('net.onnx'), { int8: false, out: file('net.tflite').fsPath }), undefined);
+    assert.equal(await vscode.commands.executeCommand('tinymlLens.quantizeModel', file('net.onnx'), { random: { count: 4, low: 0, high: 1 } }), undefined);
     assert.equal(fs.existsSync(file('net.tflite').fsPath), false);
     assert.equal(fs.readdirSync(path.dirname(file('net.onnx').fsPath)).filter((n) => n.endsWith('.tflite') && n.startsWith('net')).length, 0);
   });

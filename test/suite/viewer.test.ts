@@ -1,7 +1,7 @@
 /**
  * The model viewer in the extension host (desktop or code-server, trusted and in Restricted Mode): a .tflite opens in
- * the custom editor by default, its page renders the server's figures, compare mode matches the layers, and a
- * truncated model renders its error. Read through the extension's API (what the page reported it drew).
+ * the custom editor by default, its page renders the server's figures, compare mode matches the layers, an .onnx opens
+ * as its converted model, and a truncated model renders its error. Read through the extension's API (what the page reported it drew).
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -33,6 +33,13 @@ suite('Model viewer', () => {
     const compared = await waitFor('compare mode', () => api.viewers().find((v) => v.uri.endsWith('/kws.tflite') && (v.rendered?.compareRows ?? 0) > 0));
     assert.equal(compared.rendered!.compareRows, state.rendered!.layers, 'the same model matches layer for layer');
     assert.equal(compared.compareUri, compared.uri);
+  });
+
+  test('Open in Model Viewer on an .onnx shows the converted model (the harness wrote net.onnx)', async () => {
+    await vscode.commands.executeCommand('tinymlLens.openModelViewer', file('net.onnx'));
+    const state = await waitFor('the converted model rendered', () => api.viewers().find((v) => v.uri.endsWith('/net.onnx') && v.rendered?.kind === 'model'));
+    assert.equal(state.rendered!.status, 'ok');
+    assert.ok(state.rendered!.layers >= 4, 'Conv, Mean, Reshape, FullyConnected');
   });
 
   test('a truncated model renders its located error instead of a blank page', async () => {

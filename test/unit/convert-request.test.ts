@@ -18,7 +18,7 @@ import { runConvert } from '../../server/src/lsp/worker/convert-job.ts';
 import type { JobRequest } from '../../server/src/lsp/worker/messages.ts';
 import type { JobOutcome } from '../../server/src/lsp/worker/pool.ts';
 import { cli, cliAsync } from './helpers/cli.ts';
-import { randomizeWeights, saveLayers, tfjsReady } from './helpers/keras-models.ts';
+import { savedMlp } from './helpers/keras-models.ts';
 import { buildOnnx, node, randomValues } from './helpers/onnx-models.ts';
 
 let dir = '';
@@ -86,13 +86,7 @@ test('int8 on random data: the bytes of convert --int8 --random, progress per sa
 });
 
 test('a TF.js layers model.json: its shards are read beside it and the bytes match the CLI', async () => {
-  const tf = await tfjsReady();
-  const m = tf.sequential();
-  m.add(tf.layers.dense({ inputShape: [6], units: 5, activation: 'relu', name: 'hidden' }));
-  m.add(tf.layers.dense({ units: 2, name: 'out' }));
-  randomizeWeights(m, 7);
-  const { bytes, shards } = await saveLayers(m);
-  m.dispose();
+  const { bytes, shards } = await savedMlp();
   const folder = join(dir, 'tfjs');
   mkdirSync(folder);
   writeFileSync(join(folder, 'model.json'), bytes);

@@ -10,7 +10,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FileError } from '../../../server/src/files/read.js';
-import { ConvertRequest, tfliteName, type ConvertParams, type ConvertResult } from '../../../server/src/lsp/convert-protocol.js';
+import { ConvertRequest, isSourceModelName, tfliteName, type ConvertParams, type ConvertResult } from '../../../server/src/lsp/convert-protocol.js';
 import type { ExtensionState } from '../context.js';
 import { destination, writeFile } from '../files.js';
 import { activeTabUri } from '../manifests.js';
@@ -30,7 +30,7 @@ export interface ConvertOptions {
 
 /** A source the converter reads, by name: .onnx, .keras, .h5 (or .hdf5), or a model.json. */
 export function isConvertiblePath(p: string): boolean {
-  return /\.(onnx|keras|h5|hdf5)$/i.test(p) || /(^|[\\/])model\.json$/i.test(p);
+  return isSourceModelName(p);
 }
 
 /** Converts the model in `arg` (or the active editor, or one picked); resolves to the written .tflite, or undefined. */

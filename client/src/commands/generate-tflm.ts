@@ -96,7 +96,8 @@ async function paramsFor(arg: unknown, opts: GenerateOptions): Promise<GenerateT
     const doc = await vscode.workspace.openTextDocument(manifest);
     return { manifestUri: doc.uri.toString(), ...runtime };
   }
-  const model = await modelOrPick(arg, 'generate TFLM C++ code for', (u) => /\.tflite$/i.test(u.path));
+  // Every model the pick offers: a source model's C array holds the .tflite Convert to .tflite writes.
+  const model = await modelOrPick(arg, 'generate TFLM C++ code for');
   if (!model) return 'dismissed';
   if (model.scheme !== 'file') return undefined;
   return { modelUri: model.toString(), ...runtime };

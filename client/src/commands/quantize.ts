@@ -1,5 +1,6 @@
 /**
- * TinyML: Quantize to int8 — post-training int8 quantization of a float (or hybrid) .tflite model, calibrated on a
+ * TinyML: Quantize to int8 — post-training int8 quantization of a float (or hybrid) .tflite model, or of a source model
+ * (.onnx, .keras, .h5, TF.js layers model.json) that the server converts first (the CLI's `quantize` bytes), calibrated on a
  * folder of samples (.npy / raw float32 .bin) or, with a warning, on random data. A model the quantizer would refuse
  * (int8 already, an operator it lacks) is named with the reason before anything is asked. The server quantizes in a
  * worker, reporting percent done per sample (the notification's Cancel stops it within one sample, nothing is written,
@@ -15,6 +16,7 @@ import { destination, writeFile } from '../files.js';
 import { floatModels, quantizableVerdicts } from '../float-models.js';
 import { modelUri } from '../manifests.js';
 import { modelOrPick } from '../pick-model.js';
+import { isModelName, isSourceModelName } from '../../../server/src/lsp/convert-protocol.js';
 import { requestWithProgress } from './work-done.js';
 
 /** For tests and scripted use: the calibration data and what to do about an existing file instead of asking. */
@@ -31,8 +33,8 @@ export async function quantizeModel(state: ExtensionState, arg: unknown, options
   const opts = (options ?? {}) as QuantizeOptions;
   const model = await floatModelOrPick(state, arg);
   if (!model) return undefined;
-  if (model.scheme !== 'file' || !/\.tflite$/i.test(model.path)) {
-    void vscode.window.showInformationMessage('Select a float32 .tflite model to quantize it to int8.');
+  if (model.scheme !== 'file' || !isModelName(model.path)) {
+    void vscode.window.showInformationMessage('Select a float32 .tflite model (or an .onnx, .keras, .h5 or TF.js model.json) to quantize it to int8.');
     return undefined;
   }
   if (!vscode.workspace.isTrusted) {
@@ -86,16 +88,16 @@ export async function quantizeModel(state: ExtensionState, arg: unknown, options
   return target;
 }
 
-/** The model in `arg` or the active editor; else a pick of the workspace's float models (saying so when there is none). */
+/**
+ * The model in `arg` or the active editor; else a pick of the workspace's float .tflite models and source models
+ * (converted models are float32; the server's verdict on the one picked comes before any question); modelOrPick
+ * says so when there is none.
+ */
 async function floatModelOrPick(state: ExtensionState, arg: unknown): Promise<vscode.Uri | undefined> {
   const direct = modelUri(arg);
   if (direct) return direct;
   const floats = new Set((await floatModels(state.client)).map((u) => u.toString()));
-  if (floats.size === 0) {
-    void vscode.window.showInformationMessage('No float model in this workspace: Quantize to int8 takes a float32 (or hybrid) .tflite model.');
-    return undefined;
-  }
-  return modelOrPick(undefined, 'quantize to int8', (u) => floats.has(u.toString()));
+  return modelOrPick(undefined, 'quantize to int8', (u) => floats.has(u.toString()) || isSourceModelName(u.path));
 }
 
 /** The calibration data: from the options, else asked (a folder of samples, or random data with its range). */

@@ -1,6 +1,7 @@
 /**
  * The model viewer as a read-only custom editor: the default editor of `*.tflite`, offered ("Open With…") for TF.js
- * `model.json`. Nothing is ever written, so it works the same in an untrusted workspace. Commands: open a model in the
+ * `model.json` and for the source models the server converts (`.onnx`, `.keras`, `.h5`: the converted model's graph
+ * and plan, labelled as converted; "option" only, so another extension's viewer of those files stays the default). Nothing is ever written, so it works the same in an untrusted workspace. Commands: open a model in the
  * viewer, compare the active viewer with another model or runtime.
  */
 import * as vscode from 'vscode';
@@ -9,7 +10,13 @@ import { pickModelFile } from './pick-model.js';
 import { ViewerSession, type SessionState } from './session.js';
 
 /** The custom editors' view types (package.json `customEditors`). */
-export const VIEW_TYPES = { tflite: 'tinymlLens.modelViewer', tfjs: 'tinymlLens.tfjsModelViewer' } as const;
+export const VIEW_TYPES = { tflite: 'tinymlLens.modelViewer', tfjs: 'tinymlLens.tfjsModelViewer', source: 'tinymlLens.sourceModelViewer' } as const;
+
+/** The view type that opens `path`. */
+export function viewTypeFor(path: string): string {
+  if (/(^|[./])model\.json$/i.test(path)) return VIEW_TYPES.tfjs;
+  return /\.(onnx|keras|h5|hdf5)$/i.test(path) ? VIEW_TYPES.source : VIEW_TYPES.tflite;
+}
 
 /** The viewer's commands (package.json `commands`). */
 export const VIEWER_COMMANDS = {
@@ -61,11 +68,11 @@ export function registerModelViewer(context: vscode.ExtensionContext, client: La
   const disposables = [
     vscode.window.registerCustomEditorProvider(VIEW_TYPES.tflite, provider, options),
     vscode.window.registerCustomEditorProvider(VIEW_TYPES.tfjs, provider, options),
+    vscode.window.registerCustomEditorProvider(VIEW_TYPES.source, provider, options),
     vscode.commands.registerCommand(VIEWER_COMMANDS.open, async (arg?: unknown) => {
       const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri ?? (await pickModelFile(null));
       if (!uri) return;
-      const viewType = /(^|[./])model\.json$/i.test(uri.path) ? VIEW_TYPES.tfjs : VIEW_TYPES.tflite;
-      await vscode.commands.executeCommand('vscode.openWith', uri, viewType);
+      await vscode.commands.executeCommand('vscode.openWith', uri, viewTypeFor(uri.path));
     }),
     vscode.commands.registerCommand(VIEWER_COMMANDS.compareWith, (arg?: unknown) => activeOr()?.compareWith(arg instanceof vscode.Uri ? arg : undefined)),
     vscode.commands.registerCommand(VIEWER_COMMANDS.compareRuntimes, (runtime?: unknown, target?: unknown) =>

@@ -114,12 +114,13 @@ export function hasFloatLayers(check: Pick<ManifestCheck, 'report'>): boolean {
 }
 
 /**
- * "Quantize to int8" for a .tflite model with float32 layers (float or hybrid): a quick fix of `float-without-fpu`,
+ * "Quantize to int8" for a model with float32 layers (a .tflite, or an .onnx/.keras/.h5/model.json converted) (float or hybrid): a quick fix of `float-without-fpu`,
  * else a rewrite offered on the `model:` line.
  */
 function quantizeAction(check: ManifestCheck, diagnostics: readonly Diagnostic[], range: Range | undefined): CodeAction | null {
   const model = check.parse.manifest.model;
-  if (!model || check.load?.kind !== 'ok' || !check.modelPath || !/\.tflite$/i.test(check.modelPath) || !hasFloatLayers(check)) return null;
+  // A loaded model is a .tflite or a source model converted in memory: Quantize to int8 takes both.
+  if (!model || check.load?.kind !== 'ok' || !check.modelPath || !hasFloatLayers(check)) return null;
   const fpu = diagnostics.filter((d) => d.code === Code.floatWithoutFpu);
   const line = check.document.positionAt(model.keySpan.start).line;
   if (fpu.length === 0 && !(range && range.start.line <= line && line <= range.end.line)) return null;

@@ -51,6 +51,19 @@ export type ConvertResult =
    */
   | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly where?: string };
 
+/**
+ * True for the name of a model the editor converts before using it (the model cache, Quantize to int8, the pickers):
+ * `.onnx`, `.keras`, `.h5`/`.hdf5`, and a TF.js `model.json` (whose content then decides: layers or graph).
+ */
+export function isSourceModelName(name: string): boolean {
+  return /\.(onnx|keras|h5|hdf5)$/i.test(name) || /(^|[\\/.])model\.json$/i.test(name);
+}
+
+/** True for a model the editor's commands take: a .tflite, or a source model converted first (`isSourceModelName`). */
+export function isModelName(name: string): boolean {
+  return /\.tflite$/i.test(name) || isSourceModelName(name);
+}
+
 /** `net.onnx` -> `net.tflite`, `model.weights.h5` -> `model.weights.tflite`, `model.json` -> `model.tflite`. */
 export function tfliteName(name: string): string {
   return `${name.replace(/\.(onnx|keras|h5|hdf5|json)$/i, '') || 'model'}.tflite`;

@@ -13,6 +13,7 @@ import type { Abi } from '../analysis/tflm/structs.js';
 import { CodegenError, generateTflmProject, identifierFor } from '../codegen/tflm.js';
 import { abiFor, codePathFor } from '../targets/code-path.js';
 import type { ModelCache } from './models.js';
+import { isModelName } from './convert-protocol.js';
 import { GenerateTflmRequest, type GenerateTflmParams, type GenerateTflmResult } from './protocol.js';
 import { guardedAsync, type Logger } from './safe.js';
 import { analysisLimit, convertedLabel, loadProblem } from './messages.js';
@@ -62,8 +63,8 @@ async function generate(p: GenerateTflmParams, deps: GenerateTflmDeps): Promise<
   runtime ??= settings.defaultRuntime;
   if (!(SUPPORT_RUNTIMES as readonly string[]).includes(runtime)) return error('params', `unknown runtime '${runtime}'`);
   if (runtime === 'edgetpu') return error('params', 'the Edge TPU runs models compiled by edgetpu_compiler, not TensorFlow Lite Micro code');
-  // ONNX and Keras models are converted in the worker (models.ts): the C array holds the .tflite `convert` writes.
-  if (!/\.(tflite|onnx|keras|h5)$/i.test(modelPath)) return error('model', `${basename(modelPath)} is not a .tflite model (convert a TF.js model to .tflite first)`);
+  // ONNX, Keras and TF.js layers models are converted in the worker (models.ts): the C array holds the .tflite `convert` writes.
+  if (!isModelName(modelPath)) return error('model', `${basename(modelPath)} is not a .tflite model, nor one TinyML Lens converts (.onnx, .keras, .h5, TF.js model.json)`);
   const load = await deps.models.loaded(modelPath);
   if (load.kind !== 'ok') return error('model', loadProblem(load));
   const bytes = deps.models.bytesOf(load);

@@ -5,6 +5,8 @@
  * it) and hand out a promise that settles when the job does; requests that must have a result await `loaded` and
  * `analysed`. A job that exceeds a limit is cached as `failed` for its content (it would fail again) until the limits
  * change. A workspace/didChangeWatchedFiles notification drops a file's entry so the next check re-reads it.
+ * Source models (.onnx, .keras, .h5, a TF.js layers model.json with its weight shards: tfjs-source.ts) are converted
+ * inside their parse job; a model.json's stamp and content key cover its shards, so a rewritten shard converts again.
  */
 import type { InputShape } from '../analysis/shapes.js';
 import { createHash } from 'node:crypto';
@@ -22,6 +24,8 @@ import type { JobFailure, JobRequest, KernelSet, PlainConvertError } from './wor
 import type { CodePath } from '../analysis/tflm/kernels/types.js';
 import type { Abi } from '../analysis/tflm/structs.js';
 import { joinReport } from './worker/lean-report.js';
+import { fileStamps, isTfjsPath } from './tfjs-models.js';
+import { readTfjsSource } from './tfjs-source.js';
 import type { AnalysisPool, JobOutcome, RunOptions } from './worker/pool.js';
 
 export type { CacheStats };
@@ -31,8 +35,11 @@ export type ModelLoad =
   /** `source`: a source model (ONNX, Keras) converted in the worker; `model` is then the .tflite `convert` writes. */
   | { readonly kind: 'ok'; readonly path: string; readonly hash: string; readonly model: Model; readonly source?: ModelSource }
   | { readonly kind: 'missing'; readonly path: string }
-  /** The file exists but cannot be used: a directory, no permission, or a format not supported yet. */
-  | { readonly kind: 'unreadable'; readonly path: string; readonly reason: string }
+  /**
+   * The file exists but cannot be used: a directory, no permission, or a format not supported yet. `estimates`: a
+   * TF.js model.json that is not converted (a graph model): manifests use the TF.js reader's estimates (tfjs-models.ts).
+   */
+  | { readonly kind: 'unreadable'; readonly path: string; readonly reason: string; readonly estimates?: true }
   | { readonly kind: 'malformed'; readonly path: string; readonly hash: string; readonly error: ModelFormatError }
   /** A source model (ONNX, Keras) the converter refused: its located reason. */
   | { readonly kind: 'unconverted'; readonly path: string; readonly hash: string; readonly error: PlainConvertError }
@@ -76,7 +83,8 @@ type Ok = Extract<ModelLoad, { kind: 'ok' }>;
 
 export class ModelCache {
   readonly stats: CacheStats = { reads: 0, parses: 0, analyses: 0, reportsMaterialised: 0 };
-  private readonly files = new Map<string, { stamp: string; load: ModelLoad }>();
+  /** Per path: its stamp (a model.json's with its shards'), its load, and a model.json's shard paths. */
+  private readonly files = new Map<string, { stamp: string; load: ModelLoad; shards?: readonly string[] }>();
   private readonly parsed = new Map<string, Parsed>();
   private readonly analyses = new Map<string, AnalysisState>();
 
@@ -88,17 +96,18 @@ export class ModelCache {
 
   /** The model at `path` (absolute), re-read only when its size or mtime changed or it was invalidated. */
   load(path: string): ModelLoad {
-    const stamp = this.stamp(path);
     const cached = this.files.get(path);
+    const stamp = this.stamp(path, cached?.shards);
     if (cached && cached.stamp === stamp) {
       // A pending parse that has settled since: the entry takes the parse's outcome.
       if (cached.load.kind === 'pending') cached.load = this.loadOf(path, cached.load.hash);
       return cached.load;
     }
-    const load = this.read(path, stamp);
+    const read = isTfjsPath(path) ? this.readTfjs(path, this.stamp(path)) : { load: this.read(path, stamp), stamp };
+    const load = read.load;
     // The file's previous content is no longer wanted: its parse, if still running, is cancelled.
     this.pool.release(fileOwner(path), new Set('hash' in load ? [parseKey(load.hash)] : []));
-    this.files.set(path, { stamp, load });
+    this.files.set(path, read);
     return load;
   }
 
@@ -173,9 +182,23 @@ export class ModelCache {
     return parsed?.kind === 'ok' ? parsed.bytes : null;
   }
 
-  /** Forget what is known about a file (it changed or was deleted on disk). Analyses stay: they are keyed by content. */
+  /**
+   * Forget what is known about a file (it changed or was deleted on disk), and about the model.json files naming it as
+   * a weight shard. Analyses stay: they are keyed by content.
+   */
   invalidate(path: string): void {
     this.files.delete(path);
+    for (const model of this.modelsUsingShard(path)) this.files.delete(model);
+  }
+
+  /** The model.json files (converted here) whose weights manifest names the shard at `path`. */
+  modelsUsingShard(path: string): string[] {
+    return [...this.files].filter(([, entry]) => entry.shards?.includes(path)).map(([model]) => model);
+  }
+
+  /** Every shard path named by a model.json read here (for the server's file watchers). */
+  shardPaths(): string[] {
+    return [...new Set([...this.files.values()].flatMap((entry) => entry.shards ?? []))];
   }
 
   /** Starts the analysis job of `key`; the promise settles when it is done and the cache holds the result. */
@@ -217,12 +240,12 @@ export class ModelCache {
    * Hands new bytes to a worker to parse (once per content hash), for the file at `path`; a source model (`format`)
    * is converted there first, and its parse keeps the converted .tflite's bytes.
    */
-  private parse(path: string, hash: string, bytes: Uint8Array, format: SourceFormat | null): ModelLoad {
+  private parse(path: string, hash: string, bytes: Uint8Array, format: SourceFormat | null, shards?: ReadonlyMap<string, Uint8Array>): ModelLoad {
     const state = this.parsed.get(hash);
     if (!state || (state.kind === 'pending' && !this.pool.join(parseKey(hash), fileOwner(path)))) {
       // A tight copy: structured cloning sends a view's whole ArrayBuffer, and the worker transfers this one back.
       const tight = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-      const convert = format === null ? {} : { convert: { format, name: path.split(/[\\/]/).pop() ?? path } };
+      const convert = format === null ? {} : { convert: { format, name: path.split(/[\\/]/).pop() ?? path, ...(shards ? { shards } : {}) } };
       const settled = this.pool.run(parseKey(hash), { kind: 'parse', bytes: tight, ...convert }, { owner: fileOwner(path), timeoutSeconds: this.timeoutSeconds })
         .then((outcome) => this.parsedAs(hash, bytes.length, outcome));
       this.remember(this.parsed, hash, { kind: 'pending', settled });
@@ -256,22 +279,38 @@ export class ModelCache {
     map.set(key, value);
   }
 
-  private stamp(path: string): string {
+  /** Size and mtime of the file, and of a model.json's shards when known: any change reads it again. */
+  private stamp(path: string, shards?: readonly string[]): string {
+    const more = shards?.length ? `|${fileStamps(shards)}` : '';
     try {
       const s = statSync(path);
-      return s.isFile() ? `${s.size}:${s.mtimeMs}` : `not-a-file:${describeKind(s)}`;
+      return s.isFile() ? `${s.size}:${s.mtimeMs}${more}` : `not-a-file:${describeKind(s)}`;
     } catch (e) {
       return `error:${(e as NodeJS.ErrnoException).code ?? 'unknown'}`;
+    }
+  }
+
+  /**
+   * A TF.js model.json: a layers model is converted in a worker with its shards (content key: the JSON and every
+   * shard); a graph model keeps the TF.js estimates (`estimates`). `stamp` is the file's own, taken before reading.
+   */
+  private readTfjs(path: string, stamp: string): { load: ModelLoad; stamp: string; shards?: readonly string[] } {
+    if (stamp === 'error:ENOENT' || stamp === 'error:ENOTDIR') return { load: { kind: 'missing', path }, stamp };
+    if (stamp.startsWith('not-a-file')) return { load: { kind: 'unreadable', path, reason: `it is ${stamp.slice('not-a-file:'.length)}, not a regular file` }, stamp };
+    const source = readTfjsSource(path);
+    switch (source.kind) {
+      case 'missing': return { load: { kind: 'missing', path }, stamp };
+      case 'estimates': return { load: { kind: 'unreadable', path, reason: source.reason, estimates: true }, stamp };
+      case 'unreadable': return { load: { kind: 'unreadable', path, reason: source.reason }, ...withShards(stamp, source) };
+      case 'convert':
+        this.stats.reads++;
+        return { load: this.parse(path, source.hash, source.bytes, 'tfjs-layers', source.shards), ...withShards(stamp, source) };
     }
   }
 
   private read(path: string, stamp: string): ModelLoad {
     if (stamp === 'error:ENOENT' || stamp === 'error:ENOTDIR') return { kind: 'missing', path };
     if (stamp.startsWith('not-a-file')) return { kind: 'unreadable', path, reason: `it is ${stamp.slice('not-a-file:'.length)}, not a regular file` };
-    if (/(^|[\\/])model\.json$/i.test(path)) {
-      // Manifests read model.json through TfjsCache (tfjs-models.ts); this cache holds only .tflite bytes.
-      return { kind: 'unreadable', path, reason: 'a TensorFlow.js model.json has no TFLM memory model; convert it to .tflite' };
-    }
     let bytes: Uint8Array;
     try {
       // A FIFO or device swapped in after the stamp, or a huge file: a typed error, never a stall (files/read.ts).
@@ -283,12 +322,17 @@ export class ModelCache {
       return { kind: 'unreadable', path, reason: e.reason };
     }
     // A source model converts to other bytes than it is: its format is part of the content key.
-    // TF.js models are TfjsCache's (tfjs-models.ts), shards and all: a .json here is judged by the .tflite reader as before.
+    // TF.js model.json files are readTfjs's, shards and all: another .json here is judged by the .tflite reader as before.
     const sniffed = sourceFormatOf(path, bytes.subarray(0, 4096));
     const format = sniffed === 'tfjs-layers' || sniffed === 'tfjs-graph' ? null : sniffed;
     const hash = createHash('sha256').update(format ?? '').update(bytes).digest('hex');
     return this.parse(path, hash, bytes, format);
   }
+}
+
+/** The stamp `load` computes for a model.json with these shards (the same form as `ModelCache.stamp`), and the shards. */
+function withShards(stamp: string, source: { shardPaths: readonly string[]; shardStamp: string }): { stamp: string; shards: readonly string[] } {
+  return { stamp: source.shardPaths.length ? `${stamp}|${source.shardStamp}` : stamp, shards: source.shardPaths };
 }
 
 function parseKey(hash: string): string {

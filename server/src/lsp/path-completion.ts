@@ -13,7 +13,7 @@ export const MAX_ENTRIES = 2000;
 /** Which files each path field offers. */
 export const PATH_FILES: Readonly<Record<string, RegExp>> = {
   // Source models (ONNX, Keras) are converted in memory by the analysis workers (models.ts).
-  model: /\.(tflite|onnx|keras|h5)$|(^|\.)model\.json$/i,
+  model: /\.(tflite|onnx|keras|h5|hdf5)$|(^|\.)model\.json$/i,
   'firmware.elf': /\.(elf|axf|out)$/i,
   'firmware.map': /\.map$/i,
 };

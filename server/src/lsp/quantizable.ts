@@ -11,9 +11,11 @@ import type { Model, Tensor } from '../model/ir.js';
 import { SUPPORTED_OPS } from '../quantize/index.js';
 import { loadProblem } from './messages.js';
 import type { ModelCache } from './models.js';
+import { isModelName } from './convert-protocol.js';
 import { MAX_QUANTIZABLE_URIS, type QuantizableParams, type QuantizableResult } from './protocol.js';
 
 type Verdict = QuantizableResult['models'][number];
+
 
 /** Activation types of a quantized model (int32 / int64 / bool tensors are shapes and indices, not quantized data). */
 const QUANTIZED_TYPES: ReadonlySet<string> = new Set(['INT8', 'UINT8', 'INT16', 'INT4']);
@@ -67,7 +69,8 @@ async function verdictOf(uri: string, models: ModelCache): Promise<Verdict> {
   } catch {
     return refuse('give a .tflite file URI');
   }
-  if (!/\.tflite$/i.test(path)) return refuse(`${basename(path)} is not a .tflite model`);
+  // A source model's verdict is its converted model's (the model cache converts it in a worker).
+  if (!isModelName(path)) return refuse(`${basename(path)} is not a .tflite model, nor one TinyML Lens converts`);
   const load = await models.loaded(path);
   if (load.kind !== 'ok') return refuse(loadProblem(load));
   return { uri, ...floatModelVerdict(load.model) };

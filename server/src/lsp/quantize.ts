@@ -1,5 +1,6 @@
 /**
- * `tinymlLens/quantize`: int8 post-training quantization of a float model (server/src/quantize/) for the editor's
+ * `tinymlLens/quantize`: int8 post-training quantization of a float model (server/src/quantize/), a .tflite or a
+ * source model (.onnx, .keras, .h5, TF.js layers model.json) converted first as `tinyml-lens quantize` does, for the editor's
  * Quantize command, run in an analysis worker (worker/quantize-job.ts) under the workers' limits. The server
  * calibrates and writes nothing; the client decides where the model goes and asks before overwriting. Registered with
  * one line in server.ts.
@@ -11,8 +12,10 @@ import { RUNTIMES } from '../analysis/report.js';
 import type { ModelCache } from './models.js';
 import { QuantizableRequest, QuantizeRequest, type QuantizeParams, type QuantizeResult } from './protocol.js';
 import { quantizable } from './quantizable.js';
+import { isModelName } from './convert-protocol.js';
 import { guardedAsync, type Logger } from './safe.js';
 import { analysisLimit, loadProblem } from './messages.js';
+
 
 export interface QuantizeDeps {
   readonly models: ModelCache;
@@ -60,9 +63,10 @@ interface RequestControl {
 
 async function quantize(p: QuantizeParams, deps: QuantizeDeps, control: RequestControl): Promise<QuantizeResult> {
   const error = (code: string, message: string): QuantizeResult => ({ kind: 'error', code, message });
-  if (!p.modelUri?.startsWith('file:')) return error('params', 'give a .tflite file URI');
+  if (!p.modelUri?.startsWith('file:')) return error('params', 'give the file URI of a .tflite, .onnx, .keras, .h5 or TF.js model.json');
   const modelPath = fileURLToPath(p.modelUri);
-  if (!/\.tflite$/i.test(modelPath)) return error('model', `${basename(modelPath)} is not a .tflite model`);
+  if (!isModelName(modelPath)) return error('model', `${basename(modelPath)} is not a .tflite model, nor one TinyML Lens converts (.onnx, .keras, .h5, TF.js model.json)`);
+  // A source model is converted by the model cache (in a worker): its bytes are the .tflite `convert` writes.
   const load = await deps.models.loaded(modelPath);
   if (load.kind !== 'ok') return error('model', loadProblem(load));
   const bytes = deps.models.bytesOf(load);

@@ -77,7 +77,10 @@ export function tfjsModelHover(check: ManifestCheck): string | null {
   if (load.kind === 'failed') return markdownText(msg.analysisLimit(load.path.split(/[\\/]/).pop() ?? load.path, load.failure));
   const t = load.model;
   const unsupported = check.runtime ? unsupportedLayers(t, check.runtime.kernels) : [];
+  // A layers model the converter refused: why first, then the estimates that stand in for its figures.
+  const refused = check.load?.kind === 'unconverted' ? [`Not converted by TinyML Lens: ${markdownText(check.load.error.message)} [${check.load.error.code}]`, ''] : [];
   return [
+    ...refused,
     `**${markdownText(load.path.split(/[\\/]/).pop() ?? load.path)}**: TensorFlow.js ${t.format}`,
     '',
     '| | float32 | int8 (quantized) |',

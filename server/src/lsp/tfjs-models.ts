@@ -176,16 +176,21 @@ function fileStamp(path: string): string {
 }
 
 /** The shards a model.json's weights manifest names, as absolute paths beside it. */
-function shardPaths(path: string, json: string): string[] {
+export function shardPaths(path: string, json: string): string[] {
   const names = [...json.matchAll(/"paths"\s*:\s*\[([^\]]*)\]/g)].flatMap((m) => [...(m[1] ?? '').matchAll(/"([^"]+)"/g)].map((x) => x[1] ?? ''));
   return names.map((n) => resolve(dirname(path), n));
 }
 
 /** Size and mtime of every shard the JSON names, so a rewritten shard is a new cache entry. */
 function shardStamps(path: string, json: string): string {
-  return shardPaths(path, json).map((shard) => {
+  return fileStamps(shardPaths(path, json));
+}
+
+/** Size and mtime of each file ('x' for one that cannot be stat'ed), joined: a cache stamp. */
+export function fileStamps(paths: readonly string[]): string {
+  return paths.map((p) => {
     try {
-      const s = statSync(shard);
+      const s = statSync(p);
       return `${s.size}:${s.mtimeMs}`;
     } catch {
       return 'x';

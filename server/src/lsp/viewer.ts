@@ -1,5 +1,7 @@
 /**
- * `tinymlLens/viewer`: the model viewer's figures for a .tflite or TF.js model.json file. The model is read and
+ * `tinymlLens/viewer`: the model viewer's figures for a .tflite, a source model (.onnx, .keras, .h5, a TF.js layers
+ * model.json: the converted model's graph and plan, labelled as converted) or a TF.js model the converter does not
+ * take (a graph model: the TF.js reader's estimates). The model is read and
  * analysed in the analysis workers (models.ts, tfjs-models.ts) like every other request; this file picks the runtime
  * and target, waits for the worker, and converts (viewer-data.ts). Registered with one line in server.ts.
  */
@@ -8,7 +10,8 @@ import type { Connection } from 'vscode-languageserver/node';
 import { analyzeTfjs } from '../analysis/tfjs.js';
 import { visible } from '../analysis/text.js';
 import type { ModelCache } from './models.js';
-import { analysisLimit, notConvertedReason } from './messages.js';
+import { analysisLimit, convertedLabel, notConvertedReason } from './messages.js';
+import { withEstimates } from './tfjs-source.js';
 import type { Providers } from './providers.js';
 import { guardedAsync, type Logger } from './safe.js';
 import type { Settings } from './settings.js';
@@ -49,15 +52,17 @@ export async function viewerResult(p: ViewerParams, deps: ViewerDeps): Promise<V
   const runtime = deps.providers.runtimes.get(p.runtime || settings.defaultRuntime);
   if (!runtime) return error('runtime', `unknown runtime '${visible(p.runtime ?? '')}'`);
   const runtimes: ViewerChoice[] = deps.providers.runtimes.all().map((r) => ({ id: r.id, label: r.id }));
-  if (isTfjsPath(path)) {
-    const load = await deps.tfjs.prepare(path);
-    if (load.kind === 'missing') return error('missing', 'the model file does not exist');
-    if (load.kind === 'malformed') return error('malformed', load.error.message, { offset: load.error.offset, where: load.error.where });
-    if (load.kind === 'failed') return error('limit', analysisLimit(name, load.failure));
-    const view = tfjsView(p.uri, name, analyzeTfjs(load.model, runtime.kernels), runtime.id, runtimes);
-    return { ...view, notes: [...view.notes, 'The graph of a TF.js model is drawn in the order of its layers; convert it to .tflite for the exact graph and the arena plan.'] };
-  }
+  // A layers model.json is converted like an .onnx; a graph model (or one the converter refuses) keeps the estimates.
   const load = await deps.models.loaded(path);
+  if (isTfjsPath(path) && withEstimates(load)) {
+    const refused = load.kind === 'unconverted' ? [`Not converted: ${notConvertedReason(load.error)}.`] : [];
+    const tfjs = await deps.tfjs.prepare(path);
+    if (tfjs.kind === 'missing') return error('missing', 'the model file does not exist');
+    if (tfjs.kind === 'malformed') return error('malformed', tfjs.error.message, { offset: tfjs.error.offset, where: tfjs.error.where });
+    if (tfjs.kind === 'failed') return error('limit', analysisLimit(name, tfjs.failure));
+    const view = tfjsView(p.uri, name, analyzeTfjs(tfjs.model, runtime.kernels), runtime.id, runtimes);
+    return { ...view, notes: [...refused, ...view.notes, 'The graph of a TF.js model is drawn in the order of its layers; convert it to .tflite for the exact graph and the arena plan.'] };
+  }
   switch (load.kind) {
     case 'missing': return error('missing', 'the model file does not exist');
     case 'unreadable': return error('unreadable', visible(load.reason));
@@ -78,6 +83,7 @@ export async function viewerResult(p: ViewerParams, deps: ViewerDeps): Promise<V
     : null;
   const targets = deps.providers.targets.entries().map((e) => ({ id: e.id, label: `${e.id} (${e.detail})` }));
   const view = tfliteView({ uri: p.uri, name, model: load.model, report: analysis.report, support: analysis.support, cost, runtime: runtime.id, target, runtimes, targets });
-  const notes = resolved?.kind === 'unknown' ? [`unknown target '${visible(targetId ?? '')}'`, ...view.notes] : view.notes;
+  const converted = load.source ? [`${name} ${visible(convertedLabel(load.source))}.`] : [];
+  const notes = [...converted, ...(resolved?.kind === 'unknown' ? [`unknown target '${visible(targetId ?? '')}'`] : []), ...view.notes];
   return { ...view, notes };
 }

@@ -21,6 +21,7 @@ import { CORES, type Core } from '../targets/catalog.js';
 import { abiFor, codePathFor } from '../targets/code-path.js';
 import { analysisOptions, DEFAULT_SETTINGS, sameSettings, type Settings } from './settings.js';
 import { isTfjsPath, TfjsCache, type TfjsLoad } from './tfjs-models.js';
+import { withEstimates } from './tfjs-source.js';
 
 /** The runtime assumed when a manifest names none and the settings name none the server knows. */
 export const DEFAULT_RUNTIME = DEFAULT_SETTINGS.defaultRuntime;
@@ -128,7 +129,8 @@ export class Workspace {
   /** Loads what a check of `document` needs asynchronously (a TF.js model); call before `check`. */
   async prepare(document: TextDocument): Promise<void> {
     const path = this.modelPathOf(document);
-    if (path && isTfjsPath(path)) await this.tfjs.prepare(path);
+    // A layers model.json is converted by the model cache; the TF.js estimates are for what it does not convert.
+    if (path && isTfjsPath(path) && withEstimates(await this.models.loaded(path))) await this.tfjs.prepare(path);
   }
 
   private parsed(document: TextDocument): ParseResult {
@@ -155,8 +157,10 @@ export class Workspace {
     const manifest = parse.manifest;
     const base = this.modelBaseOf(document.uri);
     const modelPath = manifest.model ? resolveModelPath(base, manifest.model.value) : null;
-    const tfjs = modelPath && isTfjsPath(modelPath) ? this.tfjs.get(modelPath) : null;
-    const load = modelPath && !isTfjsPath(modelPath) ? this.models.load(modelPath) : null;
+    const loaded = modelPath ? this.models.load(modelPath) : null;
+    const estimated = modelPath && isTfjsPath(modelPath) && loaded && withEstimates(loaded) ? modelPath : null;
+    const tfjs = estimated ? this.tfjs.get(estimated) : null;
+    const load = loaded?.kind === 'unreadable' && loaded.estimates ? null : loaded;
     const settings = this.context.settingsFor(document.uri);
     const previous = this.checks.get(document.uri);
     if (previous && previous.pending === null && previous.version === document.version && previous.load === load && previous.tfjs === tfjs
@@ -183,7 +187,7 @@ export class Workspace {
     this.models.release(document.uri, new Set(load?.kind === 'ok' && runtime ? [ModelCache.analysisKey(load.hash, runtime.kernels, runtime.support ?? null, inputShapes, settings.limits, codePath, abi)] : []));
     const report = analysis?.kind === 'done' ? analysis.report : null;
     const support = analysis?.kind === 'done' ? analysis.support : null;
-    const loadingTfjs = modelPath && isTfjsPath(modelPath) ? this.tfjs.loading(modelPath) : null;
+    const loadingTfjs = estimated ? this.tfjs.loading(estimated) : null;
     const pending = load?.kind === 'pending' ? load.settled : analysis?.kind === 'pending' ? analysis.settled : loadingTfjs ? loadingTfjs.then(() => undefined) : null;
     const failure = load?.kind === 'failed' ? load.failure : analysis?.kind === 'failed' ? analysis.failure : tfjs?.kind === 'failed' ? tfjs.failure : null;
     const clockHz = manifest.clock?.value.value ?? spec?.clockHz ?? null;

@@ -29,6 +29,18 @@ export async function saveLayers(m: tf.LayersModel): Promise<{ bytes: Uint8Array
   return { bytes: new TextEncoder().encode(json), shards: new Map([['w.bin', new Uint8Array(a.weightData as ArrayBuffer)]]) };
 }
 
+/** A small TF.js layers MLP (6 -> Dense 5 relu -> Dense 2, seeded weights) as saved: model.json bytes and its shard `w.bin`. */
+export async function savedMlp(seed = 7): Promise<{ bytes: Uint8Array; shards: Map<string, Uint8Array> }> {
+  await tfjsReady();
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ inputShape: [6], units: 5, activation: 'relu', name: 'hidden' }));
+  m.add(tf.layers.dense({ units: 2, name: 'out' }));
+  randomizeWeights(m, seed);
+  const saved = await saveLayers(m);
+  m.dispose();
+  return saved;
+}
+
 /** Sets every weight of `m` to seeded random values (so BatchNormalization statistics are not the identity). */
 export function randomizeWeights(m: tf.LayersModel, seed: number): void {
   const rng = new SeededRandom(seed);

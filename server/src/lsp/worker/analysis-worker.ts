@@ -33,7 +33,7 @@ async function run(request: JobRequest, progress: (p: ProgressMessage['progress'
     }
     if (request.kind === 'quantize') return { kind: 'quantized', result: runQuantize(request.job, progress) };
     if (request.kind === 'convert') return { kind: 'converted', result: runConvert(request.job, progress) };
-    if (request.kind === 'parse' && request.convert) return convertAndParse(request.bytes, request.convert.format, request.convert.name);
+    if (request.kind === 'parse' && request.convert) return convertAndParse(request.bytes, request.convert.format, request.convert.name, request.convert.shards);
     const parsed = readTflite(request.bytes);
     if (request.kind === 'parse') return { kind: 'parsed', model: parsed, bytes: request.bytes };
     testHook(parsed.description);
@@ -52,9 +52,12 @@ async function run(request: JobRequest, progress: (p: ProgressMessage['progress'
   }
 }
 
-/** A source model (ONNX, Keras) as the float32 .tflite `convert` writes, parsed; its bytes go back in place of the source's. */
-function convertAndParse(bytes: Uint8Array, format: SourceFormat, name: string): JobAnswer {
-  const converted = convertModel({ format, name, bytes });
+/**
+ * A source model (ONNX, Keras, a TF.js layers model.json with its `shards`) as the float32 .tflite `convert` writes,
+ * parsed; its bytes go back in place of the source's.
+ */
+function convertAndParse(bytes: Uint8Array, format: SourceFormat, name: string, shards?: ReadonlyMap<string, Uint8Array>): JobAnswer {
+  const converted = convertModel({ format, name, bytes, ...(shards ? { shards } : {}) });
   // A tight copy: the worker transfers the buffer, which must hold these bytes alone.
   const tflite = converted.tflite.byteOffset === 0 && converted.tflite.byteLength === converted.tflite.buffer.byteLength ? converted.tflite : converted.tflite.slice();
   const model = readTflite(tflite);

@@ -30,7 +30,8 @@ export type { KernelSet };
  */
 export type JobRequest =
   /** `convert`: the bytes are a source model (ONNX, Keras), converted to .tflite in the worker before it is parsed. */
-  | { readonly kind: 'parse'; readonly bytes: Uint8Array; readonly convert?: { readonly format: SourceFormat; readonly name: string } }
+  /** `shards`: a TF.js layers model's weight shards, by the path model.json gives them. */
+  | { readonly kind: 'parse'; readonly bytes: Uint8Array; readonly convert?: { readonly format: SourceFormat; readonly name: string; readonly shards?: ReadonlyMap<string, Uint8Array> } }
   /** `inputShapes`: the manifest's `input_shapes:` (checked against the model by the server first). */
   /** `limits`: the core's bounds where the settings change them (model/limits.ts; the defaults otherwise). */
   /** `codePath`: CMSIS-NN's code path for the target's core (analysis/tflm/kernels/types.ts; `dsp` when absent). */

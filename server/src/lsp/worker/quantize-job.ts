@@ -56,7 +56,8 @@ export function runQuantize(job: QuantizeJob, progress?: (p: { done: number; tot
     return {
       kind: 'ok',
       modelPath,
-      suggestedName: `${basename(modelPath).replace(/\.tflite$/i, '')}_int8.tflite`,
+      // `net.tflite`, `net.onnx` -> `net_int8.tflite`; `model.json` -> `model_int8.tflite`.
+      suggestedName: `${basename(modelPath).replace(/\.(tflite|onnx|keras|h5|hdf5|json)$/i, '') || 'model'}_int8.tflite`,
       base64: Buffer.from(q.bytes).toString('base64'),
       samples: samples.length,
       calibration,
