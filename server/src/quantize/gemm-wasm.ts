@@ -1,0 +1,218 @@
+/**
+ * The 4 x 4 blocks of `gemm.ts`'s matrix product in WebAssembly SIMD: two output channels per f64x2 lane pair, so a
+ * block takes half the arithmetic instructions of the JavaScript loop. The arithmetic is the JavaScript loop's, lane
+ * by lane: a float64 accumulator starting at the bias, each float32 x float32 product (exact in float64) added in
+ * ascending k with a separate multiply and add (no fused multiply-add), the clamp as compare-and-select (so -0 and NaN
+ * pass as in `v < lo ? lo : v > hi ? hi : v`), and one rounding to float32 at the store. Results are bit-identical to
+ * the JavaScript loop (a unit test compares them), but for the sign of a NaN, which WebAssembly does not keep (a NaN
+ * is a NaN to every later step: calibration refuses it); without WebAssembly SIMD the JavaScript loop runs.
+ *
+ * The module is assembled here from its instructions (no toolchain, no binary in the repository); `ASM` below is its
+ * listing. Pure: no I/O.
+ */
+import type { Gemm } from './gemm.js';
+
+/*
+ * (func (export "gemm") (param $a $rows4 $k $b $n4 $bias $out $n i32) (param $lo $hi f64)
+ *   for r in 0..rows4 step 4, for c in 0..n4 step 4:
+ *     acc[row][0..1], acc[row][2..3] = bias[c..c+1], bias[c+2..c+3]           (f64 pairs)
+ *     for i in 0..k: w01, w23 = B[c/4][i][0..1], B[c/4][i][2..3]           (B packed: 4 f64 per k per panel)
+ *       for row in 0..3: x = splat(promote(A[r+row][i])); acc += x * w  (mul, then add)
+ *     out[(r+row) * n + c + j] = demote(clamp(acc lane))                     (f32)
+ */
+const I32 = 0x7f;
+const F64 = 0x7c;
+const V128 = 0x7b;
+
+// Parameters 0-9, then the locals.
+const [A, ROWS4, K, B, N4, BIAS, OUT, N, LO, HI] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+const [R, C, I, A0, W, O, ROWBYTES, OUTROW] = [10, 11, 12, 13, 14, 15, 16, 17];
+const V = 18; // f64 scratch
+const ACC = 19; // 8 v128 accumulators: row j uses ACC + 2j (channels c, c+1) and ACC + 2j + 1 (c+2, c+3)
+const X = 27;
+const W01 = 28;
+const W23 = 29;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+}
+
+const get = (l: number): number[] => [0x20, ...uleb(l)];
+const set = (l: number): number[] => [0x21, ...uleb(l)];
+const i32 = (v: number): number[] => [0x41, ...sleb(v)];
+const simd = (op: number, ...rest: number[]): number[] => [0xfd, ...uleb(op), ...rest];
+const ADD = 0x6a;
+const MUL = 0x6c;
+const LT_U = 0x49;
+/** local = local + constant (i32). */
+const bump = (l: number, by: number): number[] => [...get(l), ...i32(by), ADD, ...set(l)];
+
+function body(): number[] {
+  const code: number[] = [];
+  const emit = (...parts: number[][]): void => {
+    for (const p of parts) code.push(...p);
+  };
+  emit(get(K), i32(4), [MUL], set(ROWBYTES)); // bytes per row of A
+  emit(get(N), i32(16), [MUL], set(OUTROW)); // bytes of four rows of out
+  emit(i32(0), set(R));
+  emit([0x03, 0x40]); // loop rows
+  emit(i32(0), set(C));
+  emit([0x03, 0x40]); // loop columns
+  // Accumulators from the bias.
+  for (let j = 0; j < 4; j++) {
+    emit(get(BIAS), get(C), i32(8), [MUL], [ADD], simd(0x00, 4, 0), set(ACC + 2 * j));
+    emit(get(BIAS), get(C), i32(8), [MUL], [ADD], simd(0x00, 4, 16), set(ACC + 2 * j + 1));
+  }
+  // A0 = a + r * rowBytes; W = b + c * k * 8.
+  emit(get(A), get(R), get(ROWBYTES), [MUL], [ADD], set(A0));
+  emit(get(B), get(C), get(K), [MUL], i32(8), [MUL], [ADD], set(W));
+  emit(i32(0), set(I));
+  emit([0x03, 0x40]); // loop k
+  emit(get(W), simd(0x00, 4, 0), set(W01));
+  emit(get(W), simd(0x00, 4, 16), set(W23));
+  for (let j = 0; j < 4; j++) {
+    // x = splat(promote(f32 at A0 + j * rowBytes))
+    emit(get(A0));
+    if (j > 0) emit(get(ROWBYTES), i32(j), [MUL], [ADD]);
+    emit([0x2a, 2, 0], [0xbb], simd(0x14), set(X));
+    emit(get(ACC + 2 * j), get(X), get(W01), simd(0xf2), simd(0xf0), set(ACC + 2 * j));
+    emit(get(ACC + 2 * j + 1), get(X), get(W23), simd(0xf2), simd(0xf0), set(ACC + 2 * j + 1));
+  }
+  emit(bump(A0, 4), bump(W, 32), bump(I, 1));
+  emit(get(I), get(K), [LT_U], [0x0d, 0]); // br_if k
+  emit([0x0b]);
+  // Stores: out + (r + j) * n * 4 + (c + lane) * 4, clamped, demoted.
+  emit(get(OUT), get(R), get(N), [MUL], i32(4), [MUL], [ADD], get(C), i32(4), [MUL], [ADD], set(O));
+  for (let j = 0; j < 4; j++) {
+    for (let lane = 0; lane < 4; lane++) {
+      const acc = ACC + 2 * j + (lane >> 1);
+      emit(get(O)); // address
+      // v = lane; v = v < lo ? lo : v; v = v > hi ? hi : v
+      emit(get(acc), simd(0x21, lane & 1), set(V));
+      emit(get(LO), get(V), get(V), get(LO), [0x63], [0x1b], set(V));
+      emit(get(HI), get(V), get(V), get(HI), [0x64], [0x1b]);
+      emit([0xb6], [0x38, 2, ...uleb(lane * 4)]);
+    }
+    emit(get(O), get(N), i32(4), [MUL], [ADD], set(O));
+  }
+  emit(bump(C, 4));
+  emit(get(C), get(N4), [LT_U], [0x0d, 0]); // br_if columns
+  emit([0x0b]);
+  emit(bump(R, 4));
+  emit(get(R), get(ROWS4), [LT_U], [0x0d, 0]); // br_if rows
+  emit([0x0b]);
+  emit([0x0b]); // end of function
+  return code;
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+
+function moduleBytes(): Uint8Array {
+  const params = [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64];
+  const type = [1, 0x60, params.length, ...params, 0];
+  const name = (s: string): number[] => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
+  const exports = [2, ...name('gemm'), 0x00, 0, ...name('memory'), 0x02, 0];
+  const locals = [3, 8, I32, 1, F64, 11, V128];
+  const fn = [...locals, ...body()];
+  const code = [1, ...uleb(fn.length), ...fn];
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, type), ...section(3, [1, 0]), ...section(5, [1, 0x00, 1]), ...section(7, exports), ...section(10, code),
+  ]);
+}
+
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: { gemm: (...args: number[]) => void; memory: WasmMemory } };
+}
+
+interface Kernel {
+  readonly gemm: (...args: number[]) => void;
+  readonly memory: WasmMemory;
+}
+
+let kernel: Kernel | null | undefined;
+
+/** The compiled kernel, or null where WebAssembly SIMD is not available. */
+function load(): Kernel | null {
+  if (kernel !== undefined) return kernel;
+  try {
+    const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+    const instance = api ? new api.Instance(new api.Module(moduleBytes())) : null;
+    kernel = instance ? { gemm: instance.exports.gemm, memory: instance.exports.memory } : null;
+  } catch {
+    kernel = null;
+  }
+  return kernel;
+}
+
+/** Weights packed per panel of four output channels, k-major, as float64: packed once per weight array. */
+const packs = new WeakMap<Float32Array, { k: number; n4: number; data: Float64Array }>();
+
+function packed(b: Float32Array, k: number, n4: number): Float64Array {
+  const known = packs.get(b);
+  if (known && known.k === k && known.n4 === n4) return known.data;
+  const data = new Float64Array(n4 * k);
+  for (let q = 0; q < n4; q += 4) {
+    for (let i = 0; i < k; i++) for (let j = 0; j < 4; j++) data[(q * k) + i * 4 + j] = b[(q + j) * k + i]!;
+  }
+  packs.set(b, { k, n4, data });
+  return data;
+}
+
+/**
+ * Computes the outputs of rows [0, rows4) and channels [0, n4) (multiples of four) of `p` in WebAssembly; returns
+ * false (nothing done) where it is not available. The caller computes the other rows and channels.
+ */
+export function gemmBlocksWasm(p: Gemm, rows4: number, n4: number): boolean {
+  const w = load();
+  if (!w || rows4 === 0 || n4 === 0 || p.k === 0) return false;
+  const { k, n } = p;
+  const aBytes = rows4 * k * 4;
+  const bBytes = n4 * k * 8;
+  const biasBytes = n4 * 8;
+  const outBytes = rows4 * n * 4;
+  const aAt = 0;
+  const bAt = align(aAt + aBytes);
+  const biasAt = align(bAt + bBytes);
+  const outAt = align(biasAt + biasBytes);
+  const need = outAt + outBytes;
+  if (need > w.memory.buffer.byteLength) w.memory.grow(Math.ceil((need - w.memory.buffer.byteLength) / 65536));
+  const buffer = w.memory.buffer;
+  new Float32Array(buffer, aAt, rows4 * k).set(p.a.subarray(p.aOffset, p.aOffset + rows4 * k));
+  new Float64Array(buffer, bAt, n4 * k).set(packed(p.b, k, n4));
+  const bias = new Float64Array(buffer, biasAt, n4);
+  for (let c = 0; c < n4; c++) bias[c] = p.bias ? (p.bias[c] ?? 0) : 0;
+  w.gemm(aAt, rows4, k, bAt, n4, biasAt, outAt, n, p.act[0], p.act[1]);
+  const out = new Float32Array(buffer, outAt, rows4 * n);
+  for (let r = 0; r < rows4; r++) p.out.set(out.subarray(r * n, r * n + n4), p.outOffset + r * n);
+  return true;
+}
+
+function align(n: number): number {
+  return (n + 15) & ~15;
+}
