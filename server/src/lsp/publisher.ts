@@ -1,8 +1,9 @@
 /**
- * Publishing diagnostics: a document's set is sent only when it differs from the last set sent for that document, so
- * an edit that changes nothing the user sees (a budget still met, a comment) costs no notification and no write. The
- * first set after a document opens is always sent, and so is the empty set that clears problems that went away (it
- * differs from the set before). `tinymlLens/diagnosticsSettled` tells a client (tests, the bench) when the server
+ * Publishing diagnostics: after an edit, a document's set is sent only when it differs from the last set sent for that
+ * document, so an edit that changes nothing the user sees (a budget still met, a comment) costs no notification and no
+ * write. The first set after a document opens is always sent, and so is the empty set that clears problems that went
+ * away (it differs from the set before), and any re-check of a version already decided (a model, the catalog or the
+ * settings changed: rare, and clients and tests may wait for it). `tinymlLens/diagnosticsSettled` tells a client (tests, the bench) when the server
  * has decided on a version, whether it sent anything or not.
  */
 import { RequestType, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver';
@@ -44,10 +45,15 @@ export class DiagnosticsPublisher {
 
   constructor(private readonly send: (params: PublishDiagnosticsParams) => void) {}
 
-  /** Sends `diagnostics` for `version` of `uri` unless they equal the last set sent for it; true when sent. */
+  /**
+   * Sends `diagnostics` for `version` of `uri` unless they equal the last set sent for it and `version` is a new one (an
+   * edit); a re-check of a version already decided (its model, the catalog or the settings changed) is always sent.
+   * True when sent.
+   */
   publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): boolean {
     const json = JSON.stringify(diagnostics);
-    const changed = this.sent.get(uri) !== json;
+    const recheck = version === undefined || this.decided.get(uri)?.version === version;
+    const changed = recheck || this.sent.get(uri) !== json;
     if (changed) {
       this.sent.set(uri, json);
       this.counts.sent++;
