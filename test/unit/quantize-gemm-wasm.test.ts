@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gemmBlocksWasm } from '../../server/src/quantize/gemm-wasm.ts';
+import { gemmBlocksWasm } from '../../server/src/quantize/kernels-wasm.ts';
 import { gemm, gemmJs, type Gemm } from '../../server/src/quantize/gemm.ts';
 import { mulberry32 } from '../../server/src/model/builder/index.ts';
 

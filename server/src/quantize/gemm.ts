@@ -7,7 +7,7 @@
  * to float32 once at the end. The calibrated ranges, and so the int8 model, therefore do not depend on the blocking.
  */
 
-import { gemmBlocksWasm } from './gemm-wasm.js';
+import { gemmBlocksWasm } from './kernels-wasm.js';
 
 /** A fused activation as a clamp; NONE is [-Infinity, Infinity]. */
 export type Clamp = readonly [number, number];
@@ -39,7 +39,7 @@ function dot(a: Float32Array, a0: number, b: Float32Array, b0: number, k: number
 
 /**
  * Computes one matrix product (see the file comment for the arithmetic it keeps): the 4 x 4 blocks in WebAssembly
- * SIMD where available (`gemm-wasm.ts`, the same arithmetic lane by lane), the rest here.
+ * SIMD where available (`kernels-wasm.ts`, the same arithmetic lane by lane), the rest here.
  */
 export function gemm(p: Gemm): void {
   const rows4 = p.rows - (p.rows % 4);

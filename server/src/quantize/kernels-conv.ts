@@ -7,6 +7,7 @@
  */
 
 import { gemm, type Clamp } from './gemm.js';
+import { depthwiseWasm } from './kernels-wasm.js';
 
 /** [batch, height, width, channels]. */
 export type Nhwc = readonly [number, number, number, number];
@@ -111,6 +112,7 @@ export function depthwiseConv2d(x: Float32Array, xs: Nhwc, w: Float32Array, ws: 
   // Input channel of each output channel, computed once.
   const source = Int32Array.from({ length: outC }, (_, c) => Math.floor(c / multiplier));
   const [lo, hi] = act;
+  if (multiplier === 1 && depthwiseInWasm(x, w, bias, act, out, os, p, kh * kw)) return;
   let o = 0;
   for (let n = 0; n < os[0]; n++) {
     for (let oy = 0; oy < os[1]; oy++) {
@@ -151,6 +153,35 @@ export function depthwiseConv2d(x: Float32Array, xs: Nhwc, w: Float32Array, ws: 
       }
     }
   }
+}
+
+/**
+ * DEPTHWISE_CONV_2D with multiplier 1 in WebAssembly (`kernels-wasm.ts`, the same sums lane by lane): the taps of each
+ * output pixel found here, its channels computed there. False where WebAssembly SIMD is not available or the channel
+ * count is odd.
+ */
+function depthwiseInWasm(x: Float32Array, w: Float32Array, bias: Float32Array | null, act: Clamp, out: Float32Array, os: Nhwc, p: Placement, windowTaps: number): boolean {
+  const channels = os[3];
+  const session = depthwiseWasm(x, w, bias, channels, windowTaps, act, out.length);
+  if (!session) return false;
+  const pixel = new Int32Array(windowTaps);
+  const tap = new Int32Array(windowTaps);
+  const pairs = session.taps;
+  let index = 0;
+  for (let n = 0; n < os[0]; n++) {
+    for (let oy = 0; oy < os[1]; oy++) {
+      for (let ox = 0; ox < os[2]; ox++) {
+        const count = taps(p, n, oy, ox, pixel, tap);
+        for (let t = 0; t < count; t++) {
+          pairs[2 * t] = pixel[t]! * 4;
+          pairs[2 * t + 1] = tap[t]! * channels * 8;
+        }
+        session.pixel(index++, count);
+      }
+    }
+  }
+  session.finish(out);
+  return true;
 }
 
 /** FULLY_CONNECTED: the input as rows of `inDepth` (the filter's second dimension), filter [units, inDepth]. */

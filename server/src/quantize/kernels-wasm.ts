@@ -1,6 +1,7 @@
 /**
- * The 4 x 4 blocks of `gemm.ts`'s matrix product in WebAssembly SIMD: two output channels per f64x2 lane pair, so a
- * block takes half the arithmetic instructions of the JavaScript loop. The arithmetic is the JavaScript loop's, lane
+ * Two kernels in WebAssembly SIMD: the 4 x 4 blocks of `gemm.ts`'s matrix product, and one output pixel of a
+ * depthwise convolution with multiplier 1 (`kernels-conv.ts`). Two output channels per f64x2 lane pair, so they take
+ * half the arithmetic instructions of the JavaScript loops. The arithmetic is the JavaScript loop's, lane
  * by lane: a float64 accumulator starting at the bias, each float32 x float32 product (exact in float64) added in
  * ascending k with a separate multiply and add (no fused multiply-add), the clamp as compare-and-select (so -0 and NaN
  * pass as in `v < lo ? lo : v > hi ? hi : v`), and one rounding to float32 at the store. Results are bit-identical to
@@ -122,21 +123,67 @@ function body(): number[] {
   return code;
 }
 
+/*
+ * (func (export "depthwise") (param $x $w $bias $out $channels $taps $count i32) (param $lo $hi f64)
+ *   for c in 0..channels step 2:                               (channels even)
+ *     acc = bias[c..c+1]                                       (f64 pair)
+ *     for t in 0..count: p, q = taps[t]                        (byte offsets: input pixel, weight row)
+ *       acc += promote(x[p + c], x[p + c + 1]) * w[q + c..c+1] (mul, then add)
+ *     out[c], out[c + 1] = demote(clamp(acc lanes))
+ */
+const [DX, DW, DBIAS, DOUT, DCH, DTAPS, DCOUNT, DLO, DHI] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const [DC, DT, DTAP, DV] = [9, 10, 11, 12]; // i32 c (bytes of f32 channels), t, tap address; f64 scratch
+const [DACC, DXV] = [13, 14]; // v128
+
+function depthwiseBody(): number[] {
+  const code: number[] = [];
+  const emit = (...parts: number[][]): void => {
+    for (const p of parts) code.push(...p);
+  };
+  emit(i32(0), set(DC));
+  emit([0x03, 0x40]); // loop channels (DC counts channels)
+  emit(get(DBIAS), get(DC), i32(8), [MUL], [ADD], simd(0x00, 4, 0), set(DACC));
+  emit(i32(0), set(DT), get(DTAPS), set(DTAP));
+  emit([0x02, 0x40], [0x03, 0x40]); // block, loop taps
+  emit(get(DT), get(DCOUNT), [0x4f], [0x0d, 1]); // t >= count: out of the block
+  // xv = promote(load64_zero(x + taps[t].p + c * 4))
+  emit(get(DX), get(DTAP), [0x28, 2, 0], [ADD], get(DC), i32(4), [MUL], [ADD], simd(0x5d, 3, 0), simd(0x5f), set(DXV));
+  // acc += xv * load(w + taps[t].q + c * 8)
+  emit(get(DACC), get(DXV));
+  emit(get(DW), get(DTAP), [0x28, 2, 4], [ADD], get(DC), i32(8), [MUL], [ADD], simd(0x00, 4, 0));
+  emit(simd(0xf2), simd(0xf0), set(DACC));
+  emit(bump(DT, 1), bump(DTAP, 8));
+  emit([0x0c, 0], [0x0b], [0x0b]); // br loop; end loop; end block
+  for (let lane = 0; lane < 2; lane++) {
+    emit(get(DOUT), get(DC), i32(4), [MUL], [ADD]);
+    emit(get(DACC), simd(0x21, lane), set(DV));
+    emit(get(DLO), get(DV), get(DV), get(DLO), [0x63], [0x1b], set(DV));
+    emit(get(DHI), get(DV), get(DV), get(DHI), [0x64], [0x1b]);
+    emit([0xb6], [0x38, 2, ...uleb(lane * 4)]);
+  }
+  emit(bump(DC, 2));
+  emit(get(DC), get(DCH), [LT_U], [0x0d, 0]);
+  emit([0x0b]);
+  emit([0x0b]);
+  return code;
+}
+
 function section(id: number, content: number[]): number[] {
   return [id, ...uleb(content.length), ...content];
 }
 
 function moduleBytes(): Uint8Array {
-  const params = [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64];
-  const type = [1, 0x60, params.length, ...params, 0];
+  const gemmParams = [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64];
+  const depthwiseParams = [I32, I32, I32, I32, I32, I32, I32, F64, F64];
+  const types = [2, 0x60, gemmParams.length, ...gemmParams, 0, 0x60, depthwiseParams.length, ...depthwiseParams, 0];
   const name = (s: string): number[] => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
-  const exports = [2, ...name('gemm'), 0x00, 0, ...name('memory'), 0x02, 0];
-  const locals = [3, 8, I32, 1, F64, 11, V128];
-  const fn = [...locals, ...body()];
-  const code = [1, ...uleb(fn.length), ...fn];
+  const exports = [3, ...name('gemm'), 0x00, 0, ...name('depthwise'), 0x00, 1, ...name('memory'), 0x02, 0];
+  const gemmFn = [3, 8, I32, 1, F64, 11, V128, ...body()];
+  const depthwiseFn = [3, 3, I32, 1, F64, 2, V128, ...depthwiseBody()];
+  const code = [2, ...uleb(gemmFn.length), ...gemmFn, ...uleb(depthwiseFn.length), ...depthwiseFn];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, type), ...section(3, [1, 0]), ...section(5, [1, 0x00, 1]), ...section(7, exports), ...section(10, code),
+    ...section(1, types), ...section(3, [2, 0, 1]), ...section(5, [1, 0x00, 1]), ...section(7, exports), ...section(10, code),
   ]);
 }
 
@@ -147,11 +194,12 @@ interface WasmMemory {
 
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: { gemm: (...args: number[]) => void; memory: WasmMemory } };
+  Instance: new (module: object) => { exports: Kernel };
 }
 
 interface Kernel {
   readonly gemm: (...args: number[]) => void;
+  readonly depthwise: (...args: number[]) => void;
   readonly memory: WasmMemory;
 }
 
@@ -163,7 +211,7 @@ function load(): Kernel | null {
   try {
     const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
     const instance = api ? new api.Instance(new api.Module(moduleBytes())) : null;
-    kernel = instance ? { gemm: instance.exports.gemm, memory: instance.exports.memory } : null;
+    kernel = instance ? instance.exports : null;
   } catch {
     kernel = null;
   }
@@ -184,6 +232,13 @@ function packed(b: Float32Array, k: number, n4: number): Float64Array {
   return data;
 }
 
+/** Grows the module's memory to at least `bytes`; returns its buffer. */
+function reserve(w: Kernel, bytes: number): ArrayBuffer {
+  const have = w.memory.buffer.byteLength;
+  if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / 65536));
+  return w.memory.buffer;
+}
+
 /**
  * Computes the outputs of rows [0, rows4) and channels [0, n4) (multiples of four) of `p` in WebAssembly; returns
  * false (nothing done) where it is not available. The caller computes the other rows and channels.
@@ -192,17 +247,11 @@ export function gemmBlocksWasm(p: Gemm, rows4: number, n4: number): boolean {
   const w = load();
   if (!w || rows4 === 0 || n4 === 0 || p.k === 0) return false;
   const { k, n } = p;
-  const aBytes = rows4 * k * 4;
-  const bBytes = n4 * k * 8;
-  const biasBytes = n4 * 8;
-  const outBytes = rows4 * n * 4;
   const aAt = 0;
-  const bAt = align(aAt + aBytes);
-  const biasAt = align(bAt + bBytes);
-  const outAt = align(biasAt + biasBytes);
-  const need = outAt + outBytes;
-  if (need > w.memory.buffer.byteLength) w.memory.grow(Math.ceil((need - w.memory.buffer.byteLength) / 65536));
-  const buffer = w.memory.buffer;
+  const bAt = align(aAt + rows4 * k * 4);
+  const biasAt = align(bAt + n4 * k * 8);
+  const outAt = align(biasAt + n4 * 8);
+  const buffer = reserve(w, outAt + rows4 * n * 4);
   new Float32Array(buffer, aAt, rows4 * k).set(p.a.subarray(p.aOffset, p.aOffset + rows4 * k));
   new Float64Array(buffer, bAt, n4 * k).set(packed(p.b, k, n4));
   const bias = new Float64Array(buffer, biasAt, n4);
@@ -211,6 +260,46 @@ export function gemmBlocksWasm(p: Gemm, rows4: number, n4: number): boolean {
   const out = new Float32Array(buffer, outAt, rows4 * n);
   for (let r = 0; r < rows4; r++) p.out.set(out.subarray(r * n, r * n + n4), p.outOffset + r * n);
   return true;
+}
+
+/** Depthwise weights [taps][channels] as float64, converted once per weight array. */
+const wide = new WeakMap<Float32Array, Float64Array>();
+
+/** A depthwise convolution (multiplier 1) in progress in WebAssembly memory: its input, weights and output there. */
+export interface DepthwiseSession {
+  /** Where the caller writes each tap of a pixel: input element offset x 4, then weight row (tap index) x channels x 8. */
+  readonly taps: Int32Array;
+  /** Computes all channels of output pixel `index` from the first `count` pairs of `taps`. */
+  pixel(index: number, count: number): void;
+  /** Copies the outputs to `out`. */
+  finish(out: Float32Array): void;
+}
+
+/**
+ * Starts a depthwise convolution with multiplier 1 and an even channel count in WebAssembly; null where it is not
+ * available (the caller runs its JavaScript loop). `windowTaps` is the filter's kh x kw.
+ */
+export function depthwiseWasm(x: Float32Array, weights: Float32Array, bias: Float32Array | null, channels: number, windowTaps: number, act: readonly [number, number], outLength: number): DepthwiseSession | null {
+  const w = load();
+  if (!w || channels % 2 !== 0 || channels === 0) return null;
+  const xAt = 0;
+  const wAt = align(xAt + x.length * 4);
+  const biasAt = align(wAt + weights.length * 8);
+  const tapsAt = align(biasAt + channels * 8);
+  const outAt = align(tapsAt + windowTaps * 8);
+  const buffer = reserve(w, outAt + outLength * 4);
+  new Float32Array(buffer, xAt, x.length).set(x);
+  let f64 = wide.get(weights);
+  if (!f64) wide.set(weights, (f64 = Float64Array.from(weights)));
+  new Float64Array(buffer, wAt, weights.length).set(f64);
+  const b = new Float64Array(buffer, biasAt, channels);
+  for (let c = 0; c < channels; c++) b[c] = bias ? (bias[c] ?? 0) : 0;
+  const [lo, hi] = act;
+  return {
+    taps: new Int32Array(buffer, tapsAt, windowTaps * 2),
+    pixel: (index, count) => w.depthwise(xAt, wAt, biasAt, outAt + index * channels * 4, channels, tapsAt, count, lo, hi),
+    finish: (out) => out.set(new Float32Array(buffer, outAt, outLength)),
+  };
 }
 
 function align(n: number): number {
