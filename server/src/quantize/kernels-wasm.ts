@@ -27,12 +27,13 @@ const V128 = 0x7b;
 
 // Parameters 0-9, then the locals.
 const [A, ROWS4, K, B, N4, BIAS, OUT, N, LO, HI] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-const [R, C, I, A0, W, O, ROWBYTES, OUTROW] = [10, 11, 12, 13, 14, 15, 16, 17];
-const V = 18; // f64 scratch
-const ACC = 19; // 8 v128 accumulators: row j uses ACC + 2j (channels c, c+1) and ACC + 2j + 1 (c+2, c+3)
-const X = 27;
-const W01 = 28;
-const W23 = 29;
+// Row j of the block reads A from AROW + j (each bumped by 4 bytes per k); the k loop ends when AROW reaches END.
+const [R, C, END, AROW, W, O, ROWBYTES] = [10, 11, 12, 13, 17, 18, 19];
+const V = 20; // f64 scratch
+const ACC = 21; // 8 v128 accumulators: row j uses ACC + 2j (channels c, c+1) and ACC + 2j + 1 (c+2, c+3)
+const X = 29;
+const W01 = 30;
+const W23 = 31;
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -71,7 +72,6 @@ function body(): number[] {
     for (const p of parts) code.push(...p);
   };
   emit(get(K), i32(4), [MUL], set(ROWBYTES)); // bytes per row of A
-  emit(get(N), i32(16), [MUL], set(OUTROW)); // bytes of four rows of out
   emit(i32(0), set(R));
   emit([0x03, 0x40]); // loop rows
   emit(i32(0), set(C));
@@ -81,23 +81,23 @@ function body(): number[] {
     emit(get(BIAS), get(C), i32(8), [MUL], [ADD], simd(0x00, 4, 0), set(ACC + 2 * j));
     emit(get(BIAS), get(C), i32(8), [MUL], [ADD], simd(0x00, 4, 16), set(ACC + 2 * j + 1));
   }
-  // A0 = a + r * rowBytes; W = b + c * k * 8.
-  emit(get(A), get(R), get(ROWBYTES), [MUL], [ADD], set(A0));
+  // AROW + j = a + (r + j) * rowBytes; END = AROW + rowBytes; W = b + c * k * 8.
+  emit(get(A), get(R), get(ROWBYTES), [MUL], [ADD], set(AROW));
+  for (let j = 1; j < 4; j++) emit(get(AROW + j - 1), get(ROWBYTES), [ADD], set(AROW + j));
+  emit(get(AROW), get(ROWBYTES), [ADD], set(END));
   emit(get(B), get(C), get(K), [MUL], i32(8), [MUL], [ADD], set(W));
-  emit(i32(0), set(I));
   emit([0x03, 0x40]); // loop k
   emit(get(W), simd(0x00, 4, 0), set(W01));
   emit(get(W), simd(0x00, 4, 16), set(W23));
   for (let j = 0; j < 4; j++) {
-    // x = splat(promote(f32 at A0 + j * rowBytes))
-    emit(get(A0));
-    if (j > 0) emit(get(ROWBYTES), i32(j), [MUL], [ADD]);
-    emit([0x2a, 2, 0], [0xbb], simd(0x14), set(X));
+    // x = splat(promote(f32 at AROW + j))
+    emit(get(AROW + j), [0x2a, 2, 0], [0xbb], simd(0x14), set(X));
     emit(get(ACC + 2 * j), get(X), get(W01), simd(0xf2), simd(0xf0), set(ACC + 2 * j));
     emit(get(ACC + 2 * j + 1), get(X), get(W23), simd(0xf2), simd(0xf0), set(ACC + 2 * j + 1));
   }
-  emit(bump(A0, 4), bump(W, 32), bump(I, 1));
-  emit(get(I), get(K), [LT_U], [0x0d, 0]); // br_if k
+  for (let j = 0; j < 4; j++) emit(bump(AROW + j, 4));
+  emit(bump(W, 32));
+  emit(get(AROW), get(END), [LT_U], [0x0d, 0]); // br_if k
   emit([0x0b]);
   // Stores: out + (r + j) * n * 4 + (c + lane) * 4, clamped, demoted.
   emit(get(OUT), get(R), get(N), [MUL], i32(4), [MUL], [ADD], get(C), i32(4), [MUL], [ADD], set(O));
@@ -178,7 +178,7 @@ function moduleBytes(): Uint8Array {
   const types = [2, 0x60, gemmParams.length, ...gemmParams, 0, 0x60, depthwiseParams.length, ...depthwiseParams, 0];
   const name = (s: string): number[] => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
   const exports = [3, ...name('gemm'), 0x00, 0, ...name('depthwise'), 0x00, 1, ...name('memory'), 0x02, 0];
-  const gemmFn = [3, 8, I32, 1, F64, 11, V128, ...body()];
+  const gemmFn = [3, 10, I32, 1, F64, 11, V128, ...body()];
   const depthwiseFn = [3, 3, I32, 1, F64, 2, V128, ...depthwiseBody()];
   const code = [2, ...uleb(gemmFn.length), ...gemmFn, ...uleb(depthwiseFn.length), ...depthwiseFn];
   return Uint8Array.from([
