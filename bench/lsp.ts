@@ -73,6 +73,12 @@ export async function benchLsp(models: readonly string[], editModel: string, edi
     console.log(`\nlanguage server (dist/server.js over stdio), ${basename(editModel)}: edit -> diagnostics (aim: p95 <= 2 ms)`);
     await loop('  unchanged diagnostics (none sent; to the settled answer)', (i) => client.change(uri, text(i)));
     await loop('  changed diagnostics (each published)', (i) => client.changePublished(uri, over(i)));
+    // Typing ahead: the edits sent back to back, the last one waited for; what the server spends per edit.
+    const cpuBurst = processCpuMs(client.process.pid);
+    for (let i = 1; i < edits; i++) client.sendChange(uri, text(i));
+    await client.change(uri, text(edits));
+    const cpuBurstEnd = processCpuMs(client.process.pid);
+    if (cpuBurst !== null && cpuBurstEnd !== null) console.log(`  unchanged diagnostics, ${edits} edits sent back to back: server CPU per edit ${((cpuBurstEnd - cpuBurst) / edits).toFixed(3)} ms`);
     const after = await client.request<Stats>('tinymlLens/stats', null);
     console.log(`model re-reads during the edits: ${after.reads - before.reads}, re-analyses: ${after.analyses - before.analyses}`);
 

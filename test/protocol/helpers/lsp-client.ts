@@ -151,8 +151,8 @@ export class LspClient {
     return published;
   }
 
-  /** Sends a full-content change; returns its version. */
-  private sendChange(uri: string, text: string): number {
+  /** Sends a full-content change without waiting for anything; returns its version. */
+  sendChange(uri: string, text: string): number {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
     this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
