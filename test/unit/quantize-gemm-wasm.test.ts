@@ -39,3 +39,11 @@ test('the WebAssembly blocks are used on this Node, and give bit-identical produ
   const specials = [0, -0, 1e30, -1e30, 6, -1, 1, 3.4e38, Number.NaN, Infinity, -Infinity, 1e-40, 0.1];
   for (let i = 0; i < 20; i++) sameAsJs(product(next, 8, 5, 8, clamps[i % 4]!, i % 2 === 0, () => specials[Math.floor(next() * specials.length)]!));
 });
+
+test('a weight operand whose array is reused with new values (an activation) is read afresh by every product', () => {
+  const next = mulberry32(3);
+  const p = product(next, 8, 6, 8, [-Infinity, Infinity], true);
+  gemm(p);
+  for (let i = 0; i < p.b.length; i++) p.b[i] = next() * 2 - 1;
+  sameAsJs(p);
+});

@@ -218,18 +218,19 @@ function load(): Kernel | null {
   return kernel;
 }
 
-/** Weights packed per panel of four output channels, k-major, as float64: packed once per weight array. */
-const packs = new WeakMap<Float32Array, { k: number; n4: number; data: Float64Array }>();
-
-function packed(b: Float32Array, k: number, n4: number): Float64Array {
-  const known = packs.get(b);
-  if (known && known.k === k && known.n4 === n4) return known.data;
-  const data = new Float64Array(n4 * k);
+/**
+ * Writes the weights into `into` packed per panel of four output channels, k-major, as float64. Packed on every call,
+ * never cached: a weight operand may be an activation (its array reused with new values by every run), and the cost
+ * is one pass over the weights, under 2% of the product for the smallest row counts the convolutions give.
+ */
+function pack(b: Float32Array, k: number, n4: number, into: Float64Array): void {
   for (let q = 0; q < n4; q += 4) {
-    for (let i = 0; i < k; i++) for (let j = 0; j < 4; j++) data[(q * k) + i * 4 + j] = b[(q + j) * k + i]!;
+    const base = q * k;
+    for (let j = 0; j < 4; j++) {
+      const row = (q + j) * k;
+      for (let i = 0; i < k; i++) into[base + i * 4 + j] = b[row + i]!;
+    }
   }
-  packs.set(b, { k, n4, data });
-  return data;
 }
 
 /** Grows the module's memory to at least `bytes`; returns its buffer. */
@@ -253,7 +254,7 @@ export function gemmBlocksWasm(p: Gemm, rows4: number, n4: number): boolean {
   const outAt = align(biasAt + n4 * 8);
   const buffer = reserve(w, outAt + rows4 * n * 4);
   new Float32Array(buffer, aAt, rows4 * k).set(p.a.subarray(p.aOffset, p.aOffset + rows4 * k));
-  new Float64Array(buffer, bAt, n4 * k).set(packed(p.b, k, n4));
+  pack(p.b, k, n4, new Float64Array(buffer, bAt, n4 * k));
   const bias = new Float64Array(buffer, biasAt, n4);
   for (let c = 0; c < n4; c++) bias[c] = p.bias ? (p.bias[c] ?? 0) : 0;
   w.gemm(aAt, rows4, k, bAt, n4, biasAt, outAt, n, p.act[0], p.act[1]);
@@ -261,9 +262,6 @@ export function gemmBlocksWasm(p: Gemm, rows4: number, n4: number): boolean {
   for (let r = 0; r < rows4; r++) p.out.set(out.subarray(r * n, r * n + n4), p.outOffset + r * n);
   return true;
 }
-
-/** Depthwise weights [taps][channels] as float64, converted once per weight array. */
-const wide = new WeakMap<Float32Array, Float64Array>();
 
 /** A depthwise convolution (multiplier 1) in progress in WebAssembly memory: its input, weights and output there. */
 export interface DepthwiseSession {
@@ -289,9 +287,7 @@ export function depthwiseWasm(x: Float32Array, weights: Float32Array, bias: Floa
   const outAt = align(tapsAt + windowTaps * 8);
   const buffer = reserve(w, outAt + outLength * 4);
   new Float32Array(buffer, xAt, x.length).set(x);
-  let f64 = wide.get(weights);
-  if (!f64) wide.set(weights, (f64 = Float64Array.from(weights)));
-  new Float64Array(buffer, wAt, weights.length).set(f64);
+  new Float64Array(buffer, wAt, weights.length).set(weights);
   const b = new Float64Array(buffer, biasAt, channels);
   for (let c = 0; c < channels; c++) b[c] = bias ? (bias[c] ?? 0) : 0;
   const [lo, hi] = act;
