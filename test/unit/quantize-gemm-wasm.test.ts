@@ -33,8 +33,13 @@ test('the WebAssembly blocks are used on this Node, and give bit-identical produ
     const rows = 1 + Math.floor(next() * 40);
     const k = 1 + Math.floor(next() * 70);
     const n = 1 + Math.floor(next() * 40);
-    sameAsJs(product(next, rows, k, n, clamps[i % 4]!, i % 3 !== 0));
+    const p = product(next, rows, k, n, clamps[i % 4]!, i % 3 !== 0);
+    sameAsJs(i % 2 ? p : { ...p, constantB: true });
   }
+  // A constant's packed form, kept from the first product, serves the next one.
+  const constant = { ...product(next, 12, 9, 8, [0, 6], true), constantB: true };
+  sameAsJs(constant);
+  sameAsJs({ ...constant, a: Float32Array.from(constant.a, () => next()) });
   // Large magnitudes (sums that round), exact ties at the clamp, zeros of both signs, NaN and infinities.
   const specials = [0, -0, 1e30, -1e30, 6, -1, 1, 3.4e38, Number.NaN, Infinity, -Infinity, 1e-40, 0.1];
   for (let i = 0; i < 20; i++) sameAsJs(product(next, 8, 5, 8, clamps[i % 4]!, i % 2 === 0, () => specials[Math.floor(next() * specials.length)]!));

@@ -24,6 +24,8 @@ export interface Gemm {
   readonly act: Clamp;
   readonly out: Float32Array;
   readonly outOffset: number;
+  /** `b` holds a constant (a filter or weights): its values never change, so its packed form may be kept. */
+  readonly constantB?: boolean;
 }
 
 function clamp(v: number, lo: number, hi: number): number {

@@ -74,7 +74,7 @@ function taps(p: Placement, n: number, oy: number, ox: number, pixel: Int32Array
 }
 
 /**
- * CONV_2D: filter [out, kh, kw, in], bias [out] or null. im2col one output row at a time (a 1x1 stride-1 filter reads
+ * CONV_2D: filter [out, kh, kw, in] (a constant, as the interpreter requires), bias [out] or null. im2col one output row at a time (a 1x1 stride-1 filter reads
  * the input as it is), then the blocked matrix product. A tap outside the input is a zero in the patch: it adds a
  * zero product, which leaves the sum as the plain loop that skips it has it.
  */
@@ -84,7 +84,7 @@ export function conv2d(x: Float32Array, xs: Nhwc, w: Float32Array, ws: Nhwc, bia
   const k = kh * kw * inC;
   const p = placement(xs, kh, kw, win, os);
   if (kh === 1 && kw === 1 && win.strideH === 1 && win.strideW === 1 && p.padT === 0 && p.padL === 0 && outH === xs[1] && outW === xs[2]) {
-    gemm({ a: x, aOffset: 0, rows: batches * outH * outW, k, b: w, n: outC, bias, act, out, outOffset: 0 });
+    gemm({ a: x, aOffset: 0, rows: batches * outH * outW, k, b: w, n: outC, bias, act, out, outOffset: 0, constantB: true });
     return;
   }
   const patch = new Float32Array(outW * k);
@@ -97,7 +97,7 @@ export function conv2d(x: Float32Array, xs: Nhwc, w: Float32Array, ws: Nhwc, bia
         const count = taps(p, n, oy, ox, pixel, tap);
         for (let t = 0; t < count; t++) patch.set(x.subarray(pixel[t]!, pixel[t]! + inC), ox * k + tap[t]! * inC);
       }
-      gemm({ a: patch, aOffset: 0, rows: outW, k, b: w, n: outC, bias, act, out, outOffset: (n * outH + oy) * outW * outC });
+      gemm({ a: patch, aOffset: 0, rows: outW, k, b: w, n: outC, bias, act, out, outOffset: (n * outH + oy) * outW * outC, constantB: true });
     }
   }
 }
@@ -184,9 +184,9 @@ function depthwiseInWasm(x: Float32Array, w: Float32Array, bias: Float32Array | 
   return true;
 }
 
-/** FULLY_CONNECTED: the input as rows of `inDepth` (the filter's second dimension), filter [units, inDepth]. */
+/** FULLY_CONNECTED: the input as rows of `inDepth` (the filter's second dimension), filter [units, inDepth], a constant. */
 export function fullyConnected(x: Float32Array, w: Float32Array, units: number, inDepth: number, bias: Float32Array | null, act: Clamp, out: Float32Array): void {
-  gemm({ a: x, aOffset: 0, rows: x.length / inDepth, k: inDepth, b: w, n: units, bias, act, out, outOffset: 0 });
+  gemm({ a: x, aOffset: 0, rows: x.length / inDepth, k: inDepth, b: w, n: units, bias, act, out, outOffset: 0, constantB: true });
 }
 
 /** AVERAGE_POOL_2D / MAX_POOL_2D over a filter window; averages count only the in-bounds elements. */

@@ -219,9 +219,9 @@ function load(): Kernel | null {
 }
 
 /**
- * Writes the weights into `into` packed per panel of four output channels, k-major, as float64. Packed on every call,
- * never cached: a weight operand may be an activation (its array reused with new values by every run), and the cost
- * is one pass over the weights, under 2% of the product for the smallest row counts the convolutions give.
+ * Writes the weights into `into` packed per panel of four output channels, k-major, as float64. A constant's packed
+ * form is kept per array (`Gemm.constantB`); any other operand may be an activation, its array reused with new values
+ * by every run, so it is packed on every call.
  */
 function pack(b: Float32Array, k: number, n4: number, into: Float64Array): void {
   for (let q = 0; q < n4; q += 4) {
@@ -232,6 +232,9 @@ function pack(b: Float32Array, k: number, n4: number, into: Float64Array): void 
     }
   }
 }
+
+/** The packed form of constant weight arrays (freed with the interpreter that holds the arrays). */
+const packs = new WeakMap<Float32Array, { k: number; n4: number; data: Float64Array }>();
 
 /** Grows the module's memory to at least `bytes`; returns its buffer. */
 function reserve(w: Kernel, bytes: number): ArrayBuffer {
@@ -254,7 +257,17 @@ export function gemmBlocksWasm(p: Gemm, rows4: number, n4: number): boolean {
   const outAt = align(biasAt + n4 * 8);
   const buffer = reserve(w, outAt + rows4 * n * 4);
   new Float32Array(buffer, aAt, rows4 * k).set(p.a.subarray(p.aOffset, p.aOffset + rows4 * k));
-  pack(p.b, k, n4, new Float64Array(buffer, bAt, n4 * k));
+  const into = new Float64Array(buffer, bAt, n4 * k);
+  if (!p.constantB) pack(p.b, k, n4, into);
+  else {
+    let kept = packs.get(p.b);
+    if (!kept || kept.k !== k || kept.n4 !== n4) {
+      kept = { k, n4, data: new Float64Array(n4 * k) };
+      pack(p.b, k, n4, kept.data);
+      packs.set(p.b, kept);
+    }
+    into.set(kept.data);
+  }
   const bias = new Float64Array(buffer, biasAt, n4);
   for (let c = 0; c < n4; c++) bias[c] = p.bias ? (p.bias[c] ?? 0) : 0;
   w.gemm(aAt, rows4, k, bAt, n4, biasAt, outAt, n, p.act[0], p.act[1]);
