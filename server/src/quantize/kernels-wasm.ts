@@ -5,11 +5,13 @@
  * by lane: a float64 accumulator starting at the bias, each float32 x float32 product (exact in float64) added in
  * ascending k with a separate multiply and add (no fused multiply-add), the clamp as compare-and-select (so -0 and NaN
  * pass as in `v < lo ? lo : v > hi ? hi : v`), and one rounding to float32 at the store. Results are bit-identical to
- * the JavaScript loop (a unit test compares them), but for the sign of a NaN, which WebAssembly does not keep (a NaN
- * is a NaN to every later step: calibration refuses it); without WebAssembly SIMD the JavaScript loop runs.
+ * the JavaScript loop (unit tests compare them), but for the sign of a NaN, which WebAssembly does not keep (every
+ * later step, comparisons, clamps, rounding and the min/max scan, treats either sign alike); without WebAssembly SIMD
+ * the JavaScript loops run.
  *
- * The module is assembled here from its instructions (no toolchain, no binary in the repository); `ASM` below is its
- * listing. Pure: no I/O.
+ * The module is assembled here from its instructions (no toolchain, no binary in the repository); the comment before
+ * each body is its listing. Its memory holds one call's operands, grows to the largest op's and stays (WebAssembly
+ * memory does not shrink): about the largest op's input plus output for the process's life. Pure: no I/O.
  */
 import type { Gemm } from './gemm.js';
 
