@@ -2,8 +2,9 @@
  * The quantize figure for `npm run bench`: `tinyml-lens quantize` of a float MobileNetV2 224 on 20 random samples,
  * whole process (dist/cli.js), median wall and CPU time over a few runs, beside `node -e 0`. The float model is
  * TINYML_BENCH_QUANTIZE_MODEL when set, else a float copy of ../shared's int8 MobileNetV2 (its weights and biases
- * dequantized, activations float32: the same graph and real weights), written to a temporary folder.
- * Prints figures; asserts nothing.
+ * dequantized, activations float32: the same graph and real weights), written to a temporary folder. Then, in this
+ * process, one float run of that model by operator type and with calibration's observation. Prints figures; asserts
+ * nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { ModelBuilder, OPTION_TABLES, optionTableOf, type TensorRef } from '../server/src/model/builder/index.js';
 import type { Model } from '../server/src/model/ir.js';
 import { readTflite } from '../server/src/model/tflite/reader.js';
+import { calibrate, prepareFloatModel, randomSamples } from '../server/src/quantize/index.js';
 import { constantValues } from '../server/src/quantize/tensors.js';
 import { median, medianMs } from './process.js';
 
@@ -48,6 +50,43 @@ export function floatCopy(model: Model): Uint8Array {
   return b.finish();
 }
 
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/**
+ * Where one float run of the model goes, in this process: CPU per run by operator type (the time between the
+ * interpreter's observations of consecutive outputs), and what calibration's min/max observation adds to a run.
+ */
+function benchInterpreter(model: Model, runs = 3): void {
+  const interp = prepareFloatModel(model);
+  const ops = interp.graph.operators;
+  const byTensor = new Map(ops.map((op) => [op.outputs[0]!, op.opName]));
+  const sample = randomSamples(interp.inputs.map((t) => t.shape), 1, -1, 1)[0]!;
+  interp.run(sample, { simulateQuantization: false });
+  const per = new Map<string, number>();
+  let start = cpuMs();
+  for (let r = 0; r < runs; r++) {
+    let last = cpuMs();
+    interp.run(sample, {
+      simulateQuantization: false,
+      observe: (tensor) => {
+        const now = cpuMs();
+        const op = byTensor.get(tensor);
+        if (op) per.set(op, (per.get(op) ?? 0) + now - last);
+        last = now;
+      },
+    });
+  }
+  const run = (cpuMs() - start) / runs;
+  start = cpuMs();
+  calibrate(interp, Array.from({ length: runs }, () => sample));
+  const calibrated = (cpuMs() - start) / runs;
+  const top = [...per].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([op, ms]) => `${op} ${(ms / runs).toFixed(0)}`).join(', ');
+  console.log(`  float interpreter, one run in this process: ${run.toFixed(0)} ms CPU (${top} ms); with calibration's min/max: ${calibrated.toFixed(0)} ms`);
+}
+
 /** Runs the quantize figure: `runs` whole-process runs, interleaved with the baseline. */
 export function benchQuantize(runs = Number(process.env.TINYML_BENCH_QUANTIZE_RUNS ?? 3)): void {
   const given = process.env.TINYML_BENCH_QUANTIZE_MODEL;
@@ -75,6 +114,7 @@ export function benchQuantize(runs = Number(process.env.TINYML_BENCH_QUANTIZE_RU
     const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
     console.log(`\nquantize, whole process, median of ${runs}: ${model === given ? given : 'float MobileNetV2 224 (float copy of the shared int8 model)'}, ${SAMPLES} random samples`);
     console.log(`  wall ${s(median(wall))} (runs ${wall.map(s).join(', ')}), CPU ${s(median(cpu))}; node -e 0: ${median(base).toFixed(0)} ms`);
+    benchInterpreter(readTflite(new Uint8Array(readFileSync(model))));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -49,11 +49,14 @@ import { isManifestDocument, Workspace, type ManifestCheck } from './lsp/workspa
 import type { TfjsModel } from './model/tfjs/reader.js';
 import type { RuntimeInfo } from './lsp/providers.js';
 import { ShardWatchers } from './lsp/shard-watchers.js';
+import { DiagnosticsPublisher, DiagnosticsSettledRequest } from './lsp/publisher.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 // Issue 3's MCU catalog, per-runtime op support and latency/energy model, behind the Providers interfaces.
 const log = (message: string): void => connection.console.error(message);
+// Diagnostics go out only when a document's set changed (an edit that changes nothing visible sends nothing).
+const publisher = new DiagnosticsPublisher((params) => void connection.sendDiagnostics(params));
 // The bundled catalog plus the boards of tinyml-targets.json at the workspace roots (re-read when it changes).
 const targets = new WorkspaceTargets(log);
 /** The workspace folders' URIs in the client's order, and the paths of those on disk. */
@@ -208,7 +211,7 @@ async function publishFirmware(document: TextDocument): Promise<void> {
   const version = document.version;
   const diagnostics = await guardedAsync('firmware lint', log, [], () => firmwareLinter.diagnostics(document));
   if (documents.get(document.uri) !== document || document.version !== version) return;
-  void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
+  publisher.publish(document.uri, version, diagnostics);
 }
 
 /** What a document's diagnostics wait for: its model's parse or analysis in a worker; null when nothing runs. */
@@ -240,7 +243,7 @@ function publishNow(document: TextDocument, waited = false): void {
     : isModelJsonDocument(document.uri)
       ? onModelJson('model.json diagnostics', document.uri, [], (m, d, r) => tfjsDiagnostics(m, d, r))
       : onListing('listing diagnostics', document.uri, [], (c, d) => listingDiagnostics(c, d));
-  void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+  publisher.publish(document.uri, document.version, diagnostics);
 }
 
 let refreshQueued = false;
@@ -316,7 +319,7 @@ documents.onDidClose((e) => {
   models.release(e.document.uri);
   settings.forget(e.document.uri);
   firmwareLinter.forget(e.document.uri);
-  if (isChecked(e.document) || isFirmwareDocument(e.document)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  if (isChecked(e.document) || isFirmwareDocument(e.document)) publisher.clear(e.document.uri);
 });
 connection.onDidChangeConfiguration((p) => {
   void onSettingsChanged((p.settings as Record<string, unknown> | null | undefined)?.[SETTINGS_SECTION]);
@@ -378,6 +381,7 @@ connection.onRequest(StatsRequest.type, () => {
   const memory = process.memoryUsage();
   return { ...models.stats, reads: models.stats.reads + workspace.tfjs.reads, heapUsedBytes: memory.heapUsed, rssBytes: memory.rss, workers: { ...pool.stats } };
 });
+connection.onRequest(DiagnosticsSettledRequest.type, (p) => publisher.settled(p.uri, p.version));
 connection.onRequest(ListingRequest.type, (p) => afterSettings(async () => {
   const result = await guardedAsync('listing', log, null, () => listingResult(p, models, providers, workspace.settingsFor(p.uri)));
   if (!result) throw new ResponseError(ErrorCodes.InvalidParams, `not a model listing or model file URI: ${p.uri}`);

@@ -68,7 +68,7 @@ export function deploymentFit(i: DeploymentFitInputs): WholeFit {
     modelBytes: i.report.flash.modelBytes,
     arenaBytes: i.arenaBytes ?? i.report.memory.minArenaBytes,
     arenaExact: i.report.memory.exact,
-    runtime: runtimePart(reportOps(i.report), i.core, i.report.runtime),
+    runtime: reportRuntimePart(i.report, i.core),
     app: i.app ?? null,
     flashBytes: i.flashBytes !== undefined ? i.flashBytes : kib(mcu?.flashKiB),
     // A part with region rows: their on-chip sum (the datasheet's banks); else the catalog's SRAM total.
@@ -77,6 +77,16 @@ export function deploymentFit(i: DeploymentFitInputs): WholeFit {
     ...(i.arenaRegion ? { arenaRegion: i.arenaRegion } : {}),
     ...(i.marginBytes ? { marginBytes: i.marginBytes } : {}),
   });
+}
+
+/** The runtime part of each analysed report per core, computed once: a manifest edit re-fits without re-predicting. */
+const runtimeParts = new WeakMap<AnalysisReport, Map<string | null, RuntimePart | null>>();
+
+function reportRuntimePart(report: AnalysisReport, core: string | null): RuntimePart | null {
+  let byCore = runtimeParts.get(report);
+  if (!byCore) runtimeParts.set(report, (byCore = new Map()));
+  if (!byCore.has(core)) byCore.set(core, runtimePart(reportOps(report), core, report.runtime));
+  return byCore.get(core) ?? null;
 }
 
 /** `reserve:` as the application part (user-given), or null when it gives neither figure. */

@@ -105,6 +105,7 @@ export interface WorkspaceContext {
 export class Workspace {
   private readonly parses = new Map<string, { version: number; parse: ParseResult }>();
   private readonly checks = new Map<string, ManifestCheck>();
+  private readonly bases = new Map<string, { roots: readonly string[]; base: ModelBase }>();
   /** TF.js models, loaded asynchronously (in the analysis workers) by `prepare` before a check reads them. */
   readonly tfjs: TfjsCache;
 
@@ -147,8 +148,14 @@ export class Workspace {
     return model ? resolveModelPath(this.modelBaseOf(document.uri), model.value) : null;
   }
 
+  /** A document's model base, kept while the workspace folders are the same (the URI never changes). */
   private modelBaseOf(uri: string): ModelBase {
-    return modelBase(uri, this.context.roots());
+    const roots = this.context.roots();
+    const known = this.bases.get(uri);
+    if (known && known.roots === roots) return known.base;
+    const base = modelBase(uri, roots);
+    this.bases.set(uri, { roots, base });
+    return base;
   }
 
   /** The check of a manifest document, recomputed only when its text, its model file or its resolution changed. */
@@ -236,6 +243,7 @@ export class Workspace {
   forget(uri: string): void {
     this.parses.delete(uri);
     this.checks.delete(uri);
+    this.bases.delete(uri);
     this.models.release(uri);
   }
 }

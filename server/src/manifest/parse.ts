@@ -2,7 +2,8 @@
  * Manifest text -> typed manifest with spans. YAML and JSON go through the same `yaml` parser (JSON is YAML 1.2 flow
  * syntax), so a `.tinyml.json` gets the same located errors. Pure: no I/O, never throws.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
+import { fastManifestRoot } from './fast-parse.js';
 import { fieldsAt, type FieldSpec } from './keys.js';
 import { suggest } from './suggest.js';
 import type { ExpectedType, FieldOccurrence, InputShapeEntry, Located, Manifest, ManifestProblem, ParseResult, Span, TargetRef } from './types.js';
@@ -22,12 +23,14 @@ export interface KeyCheckProbe {
 }
 
 /** Parses a manifest. Unknown keys, wrong types and bad units become problems; the valid rest is kept. */
-export function parseManifest(text: string): ParseResult {
+export function parseManifest(text: string, options: { fastPath?: boolean } = {}): ParseResult {
   const problems: ManifestProblem[] = [];
   const values = new Map<string, Located<Value>>();
   const fields: FieldOccurrence[] = [];
   try {
-    const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: new LineCounter() });
+    // The common hand-written shapes take the fast path (the same nodes, built directly); the rest goes to yaml.
+    const fast = options.fastPath === false ? null : fastManifestRoot(text);
+    const doc = fast ? { errors: [], contents: fast } : parseDocument(text, YAML_OPTIONS);
     for (const e of doc.errors) problems.push({ code: 'syntax', span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) }, detail: firstLine(e.message) });
     // A duplicated budget is an error worth showing, not a silent override.
     if (doc.contents) for (const span of duplicateKeys(doc.contents)) problems.push({ code: 'syntax', span, detail: 'Map keys must be unique' });

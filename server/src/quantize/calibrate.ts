@@ -35,13 +35,9 @@ export function calibrate(interpreter: Interpreter, samples: readonly Sample[], 
     const got = interpreter.run(sample, {
       simulateQuantization: false,
       observe: (tensor, values) => {
-        let min = Infinity;
-        let max = -Infinity;
-        for (let i = 0; i < values.length; i++) {
-          const v = values[i]!;
-          if (v < min) min = v;
-          if (v > max) max = v;
-        }
+        extremes(values, scratch);
+        const min = scratch[0]!;
+        const max = scratch[1]!;
         if (!Number.isFinite(min) || !Number.isFinite(max)) {
           if (values.length === 0) return;
           const name = interpreter.graph.tensors[tensor]?.name ?? String(tensor);
@@ -61,6 +57,25 @@ export function calibrate(interpreter: Interpreter, samples: readonly Sample[], 
     if (cell >= 0) ranges.set(cell, { min: -cellRangeOf(op), max: cellRangeOf(op) });
   }
   return ranges;
+}
+
+/** Where `extremes` writes: one array for every tensor, so the loop keeps doubles and allocates nothing. */
+const scratch = new Float64Array(2);
+
+/**
+ * The smallest and largest value (NaN ignored; Infinity and -Infinity when there is none) into `into[0]`, `into[1]`.
+ * One function for every tensor and sample, so it is compiled once and early rather than per calibration.
+ */
+function extremes(values: Float32Array, into: Float64Array): void {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  into[0] = min;
+  into[1] = max;
 }
 
 /** How far a quantized model's outputs are from the float model's, per output, over the samples. */

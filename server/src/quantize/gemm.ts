@@ -7,6 +7,8 @@
  * to float32 once at the end. The calibrated ranges, and so the int8 model, therefore do not depend on the blocking.
  */
 
+import { gemmBlocksWasm } from './kernels-wasm.js';
+
 /** A fused activation as a clamp; NONE is [-Infinity, Infinity]. */
 export type Clamp = readonly [number, number];
 
@@ -22,6 +24,8 @@ export interface Gemm {
   readonly act: Clamp;
   readonly out: Float32Array;
   readonly outOffset: number;
+  /** `b` holds a constant (a filter or weights): its values never change, so its packed form may be kept. */
+  readonly constantB?: boolean;
 }
 
 function clamp(v: number, lo: number, hi: number): number {
@@ -35,8 +39,29 @@ function dot(a: Float32Array, a0: number, b: Float32Array, b0: number, k: number
   return clamp(s, lo, hi);
 }
 
-/** Computes one matrix product (see the file comment for the arithmetic it keeps). */
+/**
+ * Computes one matrix product (see the file comment for the arithmetic it keeps): the 4 x 4 blocks in WebAssembly
+ * SIMD where available (`kernels-wasm.ts`, the same arithmetic lane by lane), the rest here.
+ */
 export function gemm(p: Gemm): void {
+  const rows4 = p.rows - (p.rows % 4);
+  const n4 = p.n - (p.n % 4);
+  if (!gemmBlocksWasm(p, rows4, n4)) {
+    gemmJs(p);
+    return;
+  }
+  const { a, b, k, n, bias, out } = p;
+  const [lo, hi] = p.act;
+  const z = (c: number): number => (bias ? (bias[c] ?? 0) : 0);
+  for (let r = 0; r < p.rows; r++) {
+    const a0 = p.aOffset + r * k;
+    const o0 = p.outOffset + r * n;
+    for (let c = r < rows4 ? n4 : 0; c < n; c++) out[o0 + c] = dot(a, a0, b, c * k, k, z(c), lo, hi);
+  }
+}
+
+/** The same product in JavaScript only (where WebAssembly SIMD is not available; tests compare the two). */
+export function gemmJs(p: Gemm): void {
   const { a, b, k, n, bias, out } = p;
   const [lo, hi] = p.act;
   const z = (c: number): number => (bias ? (bias[c] ?? 0) : 0);

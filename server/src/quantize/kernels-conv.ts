@@ -7,6 +7,7 @@
  */
 
 import { gemm, type Clamp } from './gemm.js';
+import { depthwiseWasm } from './kernels-wasm.js';
 
 /** [batch, height, width, channels]. */
 export type Nhwc = readonly [number, number, number, number];
@@ -73,7 +74,7 @@ function taps(p: Placement, n: number, oy: number, ox: number, pixel: Int32Array
 }
 
 /**
- * CONV_2D: filter [out, kh, kw, in], bias [out] or null. im2col one output row at a time (a 1x1 stride-1 filter reads
+ * CONV_2D: filter [out, kh, kw, in] (a constant, as the interpreter requires), bias [out] or null. im2col one output row at a time (a 1x1 stride-1 filter reads
  * the input as it is), then the blocked matrix product. A tap outside the input is a zero in the patch: it adds a
  * zero product, which leaves the sum as the plain loop that skips it has it.
  */
@@ -83,7 +84,7 @@ export function conv2d(x: Float32Array, xs: Nhwc, w: Float32Array, ws: Nhwc, bia
   const k = kh * kw * inC;
   const p = placement(xs, kh, kw, win, os);
   if (kh === 1 && kw === 1 && win.strideH === 1 && win.strideW === 1 && p.padT === 0 && p.padL === 0 && outH === xs[1] && outW === xs[2]) {
-    gemm({ a: x, aOffset: 0, rows: batches * outH * outW, k, b: w, n: outC, bias, act, out, outOffset: 0 });
+    gemm({ a: x, aOffset: 0, rows: batches * outH * outW, k, b: w, n: outC, bias, act, out, outOffset: 0, constantB: true });
     return;
   }
   const patch = new Float32Array(outW * k);
@@ -96,7 +97,7 @@ export function conv2d(x: Float32Array, xs: Nhwc, w: Float32Array, ws: Nhwc, bia
         const count = taps(p, n, oy, ox, pixel, tap);
         for (let t = 0; t < count; t++) patch.set(x.subarray(pixel[t]!, pixel[t]! + inC), ox * k + tap[t]! * inC);
       }
-      gemm({ a: patch, aOffset: 0, rows: outW, k, b: w, n: outC, bias, act, out, outOffset: (n * outH + oy) * outW * outC });
+      gemm({ a: patch, aOffset: 0, rows: outW, k, b: w, n: outC, bias, act, out, outOffset: (n * outH + oy) * outW * outC, constantB: true });
     }
   }
 }
@@ -111,6 +112,7 @@ export function depthwiseConv2d(x: Float32Array, xs: Nhwc, w: Float32Array, ws: 
   // Input channel of each output channel, computed once.
   const source = Int32Array.from({ length: outC }, (_, c) => Math.floor(c / multiplier));
   const [lo, hi] = act;
+  if (multiplier === 1 && depthwiseInWasm(x, w, bias, act, out, os, p, kh * kw)) return;
   let o = 0;
   for (let n = 0; n < os[0]; n++) {
     for (let oy = 0; oy < os[1]; oy++) {
@@ -153,9 +155,38 @@ export function depthwiseConv2d(x: Float32Array, xs: Nhwc, w: Float32Array, ws: 
   }
 }
 
-/** FULLY_CONNECTED: the input as rows of `inDepth` (the filter's second dimension), filter [units, inDepth]. */
+/**
+ * DEPTHWISE_CONV_2D with multiplier 1 in WebAssembly (`kernels-wasm.ts`, the same sums lane by lane): the taps of each
+ * output pixel found here, its channels computed there. False where WebAssembly SIMD is not available or the channel
+ * count is odd.
+ */
+function depthwiseInWasm(x: Float32Array, w: Float32Array, bias: Float32Array | null, act: Clamp, out: Float32Array, os: Nhwc, p: Placement, windowTaps: number): boolean {
+  const channels = os[3];
+  const session = depthwiseWasm(x, w, bias, channels, windowTaps, act, out.length);
+  if (!session) return false;
+  const pixel = new Int32Array(windowTaps);
+  const tap = new Int32Array(windowTaps);
+  const pairs = session.taps;
+  let index = 0;
+  for (let n = 0; n < os[0]; n++) {
+    for (let oy = 0; oy < os[1]; oy++) {
+      for (let ox = 0; ox < os[2]; ox++) {
+        const count = taps(p, n, oy, ox, pixel, tap);
+        for (let t = 0; t < count; t++) {
+          pairs[2 * t] = pixel[t]! * 4;
+          pairs[2 * t + 1] = tap[t]! * channels * 8;
+        }
+        session.pixel(index++, count);
+      }
+    }
+  }
+  session.finish(out);
+  return true;
+}
+
+/** FULLY_CONNECTED: the input as rows of `inDepth` (the filter's second dimension), filter [units, inDepth], a constant. */
 export function fullyConnected(x: Float32Array, w: Float32Array, units: number, inDepth: number, bias: Float32Array | null, act: Clamp, out: Float32Array): void {
-  gemm({ a: x, aOffset: 0, rows: x.length / inDepth, k: inDepth, b: w, n: units, bias, act, out, outOffset: 0 });
+  gemm({ a: x, aOffset: 0, rows: x.length / inDepth, k: inDepth, b: w, n: units, bias, act, out, outOffset: 0, constantB: true });
 }
 
 /** AVERAGE_POOL_2D / MAX_POOL_2D over a filter window; averages count only the in-bounds elements. */

@@ -35,6 +35,7 @@ export class LspClient {
   readonly logs: string[] = [];
   private readonly waiters: Waiter[] = [];
   private readonly latest = new Map<string, PublishDiagnosticsParams>();
+  private readonly history = new Map<string, PublishDiagnosticsParams[]>();
   private readonly versions = new Map<string, number>();
   private exited: number | null = null;
 
@@ -98,6 +99,9 @@ export class LspClient {
 
   private onPublish(p: PublishDiagnosticsParams): void {
     this.latest.set(p.uri, p);
+    const seen = this.history.get(p.uri) ?? [];
+    seen.push(p);
+    this.history.set(p.uri, seen);
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       const w = this.waiters[i];
       if (w && w.uri === p.uri && w.accept(p)) {
@@ -121,13 +125,43 @@ export class LspClient {
     return published;
   }
 
-  /** Replaces the whole text (a full-content change) and returns the diagnostics for the new version. */
+  /**
+   * Replaces the whole text (a full-content change) and returns the diagnostics the client shows for the new version:
+   * those published for it, or, when the server sent none because they equal the last set it sent, that set (the
+   * server's `tinymlLens/diagnosticsSettled` answer says when it has decided).
+   */
   async change(uri: string, text: string): Promise<Diagnostic[]> {
     const version = (this.versions.get(uri) ?? 0) + 1;
-    this.versions.set(uri, version);
+    const accept = (p: PublishDiagnosticsParams): boolean => p.version === version;
+    const published = this.nextDiagnostics(uri, accept);
+    this.sendChange(uri, text);
+    // A server without the request (an older build, for before/after figures) publishes every version.
+    const settled = await this.request('tinymlLens/diagnosticsSettled', { uri, version }).then(() => true, () => false);
+    if (!settled) return published;
+    const waiter = this.waiters.findIndex((w) => w.accept === accept);
+    if (waiter >= 0) this.waiters.splice(waiter, 1);
+    return this.latest.get(uri)?.diagnostics ?? [];
+  }
+
+  /** Like `change`, for an edit whose diagnostics differ from the last set sent: waits for their publish only. */
+  async changePublished(uri: string, text: string): Promise<Diagnostic[]> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
     const published = this.nextDiagnostics(uri, (p) => p.version === version);
-    this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    this.sendChange(uri, text);
     return published;
+  }
+
+  /** Sends a full-content change without waiting for anything; returns its version. */
+  sendChange(uri: string, text: string): number {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return version;
+  }
+
+  /** Every publish received for `uri`, in order (versions and diagnostics). */
+  publishes(uri: string): readonly PublishDiagnosticsParams[] {
+    return this.history.get(uri) ?? [];
   }
 
   /** Opens a document for which the server publishes nothing (not a manifest). */
