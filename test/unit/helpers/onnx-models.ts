@@ -92,7 +92,7 @@ export interface Comparison {
 let configured = false;
 
 /** Runs the ONNX model in onnxruntime (WASM, single thread). */
-export async function runOrt(bytes: Uint8Array, feeds: ReadonlyMap<string, { data: Float32Array; dims: readonly number[]; double?: boolean }>, names: readonly string[]): Promise<Float32Array[]> {
+export async function runOrt(bytes: Uint8Array, feeds: ReadonlyMap<string, { data: Float32Array; dims: readonly number[]; double?: boolean; int64?: boolean }>, names: readonly string[]): Promise<Float32Array[]> {
   if (!configured) {
     ort.env.wasm.numThreads = 1;
     ort.env.logLevel = 'error';
@@ -103,7 +103,10 @@ export async function runOrt(bytes: Uint8Array, feeds: ReadonlyMap<string, { dat
     .catch(() => ort.InferenceSession.create(withOutputs(bytes, names, 11), { executionProviders: ['wasm'] }));
   try {
     const input: Record<string, ort.Tensor> = {};
-    for (const [name, f] of feeds) input[name] = f.double ? new ort.Tensor('float64', Float64Array.from(f.data), [...f.dims]) : new ort.Tensor('float32', f.data, [...f.dims]);
+    for (const [name, f] of feeds) {
+      input[name] = f.int64 ? new ort.Tensor('int64', BigInt64Array.from(f.data, (v) => BigInt(v)), [...f.dims])
+        : f.double ? new ort.Tensor('float64', Float64Array.from(f.data), [...f.dims]) : new ort.Tensor('float32', f.data, [...f.dims]);
+    }
     const result = await session.run(input);
     return names.map((n) => {
       const t = result[n];

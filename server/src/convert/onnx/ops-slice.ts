@@ -1,0 +1,44 @@
+/**
+ * Slice of an activation, in the layout the activation is held in: one STRIDED_SLICE for the positive steps, and a
+ * GATHER with constant indices for each axis read backwards (x[..., ::-1]).
+ */
+import { channelsLast } from '../common/layout.js';
+import { ConvertError } from '../types.js';
+import { Ctx, where, type Const } from './context.js';
+import { sliceWindow } from './ops-const.js';
+import type { OnnxNode } from './reader.js';
+
+const NHWC = channelsLast(4);
+
+export function convertSlice(ctx: Ctx, node: OnnxNode): void {
+  const x = ctx.actOf(node, 0);
+  const c = node.inputs.map((name, k) => (k === 0 || name === '' ? null : ctx.constOf(node, k, ['', 'starts', 'ends', 'axes', 'steps'][k] ?? 'input')));
+  const { begin, step, size } = sliceWindow(node, x.shape, c as (Const | null)[]);
+  if (size.some((d) => d === 0)) throw new ConvertError('bad-model', where(node), `the slice of [${x.shape.join(',')}] is empty`);
+  const order = x.nchw ? NHWC : x.shape.map((_, k) => k);
+  const rank = x.shape.length;
+  const out = node.outputs[0]!;
+  const em = ctx.em;
+  const backwards = step.flatMap((s, a) => (s < 0 ? [a] : []));
+  // The forward part: backward axes keep the range they read, walked forwards here and reversed by the GATHERs.
+  const first = begin.map((b, a) => (step[a]! < 0 ? b + (size[a]! - 1) * step[a]! : b));
+  const fwdShape = size;
+  let ref = x.ref;
+  if (first.some((b, a) => b !== 0 || size[a] !== x.shape[a] || Math.abs(step[a]!) !== 1)) {
+    const stride = step.map((s) => Math.abs(s));
+    const name = backwards.length ? `${out}_forward` : out;
+    ref = em.op('STRIDED_SLICE', [
+      ref,
+      em.int32(`${name}_begin`, [rank], order.map((a) => first[a]!)),
+      em.int32(`${name}_end`, [rank], order.map((a) => first[a]! + (size[a]! - 1) * stride[a]! + 1)),
+      em.int32(`${name}_strides`, [rank], order.map((a) => stride[a]!)),
+    ], name, Ctx.tfliteShape({ shape: fwdShape, nchw: x.nchw }), {});
+  }
+  backwards.forEach((a, k) => {
+    const name = k === backwards.length - 1 ? out : `${out}_reversed${a}`;
+    const indices = Array.from({ length: size[a]! }, (_, i) => size[a]! - 1 - i);
+    ref = em.op('GATHER', [ref, em.int32(`${name}_indices`, [indices.length], indices)], name, Ctx.tfliteShape({ shape: size, nchw: x.nchw }), { axis: order.indexOf(a), batchDims: 0 });
+  });
+  if (ref === x.ref) return ctx.set(out, x);
+  ctx.set(out, { ...x, ref, shape: size, rowPerm: undefined, sumsToOne: false });
+}
