@@ -22,9 +22,10 @@ export const SUPPORTED_OPS = [
 
 /**
  * Ops the interpreter runs in float (to check a converted model against its source) that the quantizer does not
- * write in int8: TFLM's SQRT and LOG are float only (elementwise.cc, log.cc); its int8 RSQRT needs a rule not written.
+ * write in int8: TFLM's SQRT and LOG are float only (elementwise.cc, log.cc). RSQRT has an int8 kernel and takes its
+ * own calibrated range, like ABS.
  */
-export const FLOAT_ONLY_OPS: ReadonlySet<string> = new Set(['SQRT', 'RSQRT', 'LOG']);
+export const FLOAT_ONLY_OPS: ReadonlySet<string> = new Set(['SQRT', 'LOG']);
 
 /** Integer types an op may compute when its inputs are all constants (shapes, indices): such ops are folded. */
 const FOLDABLE_TYPES: ReadonlySet<string> = new Set(['INT32', 'INT64']);

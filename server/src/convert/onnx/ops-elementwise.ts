@@ -78,8 +78,16 @@ export function convertActivation(ctx: Ctx, node: OnnxNode): void {
   switch (node.opType) {
     case 'LeakyRelu':
       return set(ctx.em.op('LEAKY_RELU', [x.ref], out, shape, { alpha: ctx.float(node, 'alpha', 0.01) }), false);
-    case 'Sqrt':
-      return set(ctx.em.op('SQRT', [x.ref], out, shape), true);
+    case 'Sqrt': {
+      // a / sqrt(v) (a LayerNorm's normalisation) as a * RSQRT(v): TFLM's RSQRT runs in int8 too, SQRT in float only.
+      const div = ctx.soleConsumer(out);
+      const a = div?.opType === 'Div' && div.inputs[1] === out && div.inputs[0] !== out ? ctx.values.get(div.inputs[0]!) : undefined;
+      if (!div || !a) return set(ctx.em.op('SQRT', [x.ref], out, shape), true);
+      set(ctx.em.op('RSQRT', [x.ref], `${out}_rsqrt`, shape), true);
+      ctx.absorbed.add(div.index);
+      ctx.note(`${describe(node)} and Div '${div.name}' written as RSQRT + MUL`);
+      return convertBinary(ctx, { ...div, opType: 'Mul', inputs: [div.inputs[0]!, out] });
+    }
     case 'Log':
       return set(ctx.em.op('LOG', [x.ref], out, shape), false);
     case 'Pow': {
