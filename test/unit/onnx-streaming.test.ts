@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { convertOnnx } from '../../server/src/convert/onnx/index.js';
 import { ONNX_LIMITS, readOnnx } from '../../server/src/convert/onnx/reader.js';
 import { ConvertError } from '../../server/src/convert/types.js';
+import { readTflite } from '../../server/src/model/tflite/reader.js';
+import { QuantizeError, quantizeModel, randomSamples } from '../../server/src/quantize/index.js';
 import { buildOnnx, compareWithOrt, node, randomValues, type GraphSpec, type Init } from './helpers/onnx-models.js';
 
 // What streaming PyTorch audio models (Silero VAD) need: If branches decided by a fixed input or by shapes, reflect
@@ -111,4 +113,21 @@ test('an LSTM whose state is a model input and whose Y_h / Y_c are outputs is un
   assert.equal(ops.get('UNIDIRECTIONAL_SEQUENCE_LSTM'), undefined);
   assert.equal(ops.get('FULLY_CONNECTED'), 8 * steps);
   assert.equal(ops.get('PACK'), 1);
+});
+
+test('a PyTorch LayerNorm (ReduceMean, Sub, Pow, Sqrt, Div) writes x / sqrt(v) as MUL by RSQRT, and quantizes to int8; a lone Sqrt stays float', async () => {
+  const ln: GraphSpec = { opset: 13, inputs: [{ name: 'x', shape: [1, 12] }], outputs: [{ name: 'y' }],
+    inits: [w('two', [], 1, 2, 2), w('eps', [], 2, 1e-5, 1e-5), w('g', [12], 3, 0.5, 1.5), w('b', [12], 4)],
+    nodes: [node('ReduceMean', ['x'], ['m'], { axes: [-1] }), node('Sub', ['x', 'm'], ['d']), node('Pow', ['d', 'two'], ['d2']),
+      node('ReduceMean', ['d2'], ['v'], { axes: [-1] }), node('Add', ['v', 'eps'], ['ve']), node('Sqrt', ['ve'], ['s']), node('Div', ['d', 's'], ['n']),
+      node('Mul', ['n', 'g'], ['ng']), node('Add', ['ng', 'b'], ['y'])] };
+  const ops = await check(ln);
+  assert.equal(ops.get('RSQRT'), 1);
+  assert.equal(ops.get('DIV'), undefined);
+  assert.equal(ops.get('SQRT'), undefined);
+  const model = readTflite(convertOnnx({ format: 'onnx', name: 'ln.onnx', bytes: buildOnnx(ln) }).tflite);
+  const q = quantizeModel(model, randomSamples([[1, 12]], 4, -1, 1, 3), 'int8');
+  assert.ok(q.model.subgraphs[0]!.operators.some((o) => o.opName === 'RSQRT'));
+  const stft = readTflite(convertOnnx({ format: 'onnx', name: 's.onnx', bytes: buildOnnx({ opset: 13, inputs: [{ name: 'x', shape: [1, 4] }], outputs: [{ name: 'y' }], nodes: [node('Abs', ['x'], ['a']), node('Sqrt', ['a'], ['y'])] }) }).tflite);
+  assert.throws(() => quantizeModel(stft, randomSamples([[1, 4]], 2, -1, 1, 3), 'int8'), (e: unknown) => e instanceof QuantizeError && e.code === 'unsupported-op' && /SQRT/.test(e.message));
 });
