@@ -131,3 +131,13 @@ test('a PyTorch LayerNorm (ReduceMean, Sub, Pow, Sqrt, Div) writes x / sqrt(v) a
   const stft = readTflite(convertOnnx({ format: 'onnx', name: 's.onnx', bytes: buildOnnx({ opset: 13, inputs: [{ name: 'x', shape: [1, 4] }], outputs: [{ name: 'y' }], nodes: [node('Abs', ['x'], ['a']), node('Sqrt', ['a'], ['y'])] }) }).tflite);
   assert.throws(() => quantizeModel(stft, randomSamples([[1, 4]], 2, -1, 1, 3), 'int8'), (e: unknown) => e instanceof QuantizeError && e.code === 'unsupported-op' && /SQRT/.test(e.message));
 });
+
+test('Split of an activation is one STRIDED_SLICE per output: sizes from the split input, or equal parts (opset 18 num_outputs)', async () => {
+  const sized = await check({ opset: 13, inputs: [{ name: 'x', shape: [2, 7, 3] }], outputs: [{ name: 'a' }, { name: 'b' }], inits: [i64('sizes', [2, 5])],
+    nodes: [node('Split', ['x', 'sizes'], ['a', 'b'], { axis: 1 })] });
+  assert.deepEqual([...sized], [['STRIDED_SLICE', 2]]);
+  const equal = await check({ opset: 18, inputs: [{ name: 'x', shape: [1, 4, 6, 6] }], outputs: [{ name: 'y' }], inits: [w('k', [2, 2, 1, 1], 9)],
+    nodes: [node('Split', ['x'], ['p', 'q'], { axis: 1, num_outputs: 2 }), node('Add', ['p', 'q'], ['s']), node('Conv', ['s', 'k'], ['y'])] });
+  assert.equal(equal.get('STRIDED_SLICE'), 2);
+  assert.equal(equal.get('TRANSPOSE'), undefined);
+});

@@ -14,7 +14,7 @@ import { convertActivation, convertBatchNorm, convertBinary } from './ops-elemen
 import { convertIf, nestedNodes, nestedOutputs } from './ops-control.js';
 import { convertLinear, convertNormalizer, convertScaler, refuseWholeModel } from './ops-ml.js';
 import { convertGather, convertLstm } from './ops-rnn.js';
-import { convertSlice } from './ops-slice.js';
+import { convertSlice, convertSplit } from './ops-slice.js';
 import { convertConcat, convertPad, convertReshape, convertResize, convertSoftmax, convertTranspose } from './ops-shape.js';
 import { readOnnx, type OnnxModel, type OnnxNode, type OnnxValueInfo } from './reader.js';
 
@@ -28,7 +28,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   LeakyRelu: convertActivation, Sqrt: convertActivation, Log: convertActivation, Pow: convertActivation, Clip: convertActivation, HardSigmoid: convertActivation, PRelu: convertActivation, Neg: convertActivation,
   Reshape: convertReshape, Flatten: convertReshape, Squeeze: convertReshape, Unsqueeze: convertReshape, Transpose: convertTranspose,
   Concat: convertConcat, Softmax: convertSoftmax, Pad: convertPad, Resize: convertResize, Upsample: convertResize,
-  LSTM: convertLstm, Gather: convertGather, Slice: convertSlice,
+  LSTM: convertLstm, Gather: convertGather, Slice: convertSlice, Split: convertSplit,
 };
 
 const ML_HANDLERS: Readonly<Record<string, Handler>> = { Scaler: convertScaler, LinearRegressor: convertLinear, LinearClassifier: convertLinear, Normalizer: convertNormalizer };

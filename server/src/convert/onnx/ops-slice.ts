@@ -4,7 +4,7 @@
  */
 import { channelsLast } from '../common/layout.js';
 import { ConvertError } from '../types.js';
-import { Ctx, where, type Const } from './context.js';
+import { axisOf, Ctx, where, type Const } from './context.js';
 import { sliceWindow } from './ops-const.js';
 import type { OnnxNode } from './reader.js';
 
@@ -41,4 +41,30 @@ export function convertSlice(ctx: Ctx, node: OnnxNode): void {
   });
   if (ref === x.ref) return ctx.set(out, x);
   ctx.set(out, { ...x, ref, shape: size, rowPerm: undefined, sumsToOne: false });
+}
+
+/** Split of an activation: one STRIDED_SLICE per output (sizes from the split input or attribute, else equal parts). */
+export function convertSplit(ctx: Ctx, node: OnnxNode): void {
+  const x = ctx.actOf(node, 0);
+  const axis = axisOf(node, ctx.int(node, 'axis', 0), x.shape.length);
+  const dim = x.shape[axis]!;
+  const n = node.outputs.length;
+  const given = ctx.has(node, 1) ? Array.from(ctx.constOf(node, 1, 'split').data) : ctx.ints(node, 'split');
+  const sizes = given && given.length ? [...given] : Array.from({ length: n }, (_, k) => Math.min(Math.ceil(dim / n), Math.max(0, dim - k * Math.ceil(dim / n))));
+  if (sizes.length !== n || sizes.some((s) => !Number.isInteger(s) || s < 1) || sizes.reduce((a, b) => a + b, 0) !== dim) {
+    throw new ConvertError('bad-model', where(node), `split [${sizes.join(',')}] does not cut axis ${axis} of [${x.shape.join(',')}] into ${n} parts`);
+  }
+  const order = x.nchw ? NHWC : x.shape.map((_, k) => k);
+  let start = 0;
+  sizes.forEach((size, k) => {
+    const out = node.outputs[k]!;
+    const begin = x.shape.map((_, a) => (a === axis ? start : 0));
+    const shape = x.shape.map((d, a) => (a === axis ? size : d));
+    start += size;
+    if (!out) return;
+    const ref = ctx.em.op('STRIDED_SLICE', [x.ref, ctx.em.int32(`${out}_begin`, [shape.length], order.map((a) => begin[a]!)),
+      ctx.em.int32(`${out}_end`, [shape.length], order.map((a) => begin[a]! + shape[a]!)), ctx.em.int32(`${out}_strides`, [shape.length], order.map(() => 1))],
+    out, Ctx.tfliteShape({ shape, nchw: x.nchw }), {});
+    ctx.set(out, { ...x, ref, shape, rowPerm: undefined, sumsToOne: false });
+  });
 }
