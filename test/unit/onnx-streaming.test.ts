@@ -141,3 +141,25 @@ test('Split of an activation is one STRIDED_SLICE per output: sizes from the spl
   assert.equal(equal.get('STRIDED_SLICE'), 2);
   assert.equal(equal.get('TRANSPOSE'), undefined);
 });
+
+test('every truncation and seeded byte mutation of a model with If branches ends in a model or a ConvertError', () => {
+  const bytes = buildOnnx(srSwitch);
+  const options = { inputValues: new Map([['sr', [16000]]]) };
+  let converted = 0;
+  const tryOne = (b: Uint8Array, what: string): void => {
+    try {
+      convertOnnx({ format: 'onnx', name: 'f.onnx', bytes: b }, options);
+      converted++;
+    } catch (e) {
+      assert.ok(e instanceof ConvertError, `${what}: ${String(e)}`);
+    }
+  };
+  for (let n = 0; n < bytes.length; n++) tryOne(bytes.subarray(0, n), `truncated at ${n}`);
+  assert.ok(converted < bytes.length / 4, 'most truncations must fail');
+  const noise = randomValues(2 * bytes.length, 11, 0, 1);
+  for (let k = 0; k < bytes.length; k++) {
+    const b = Uint8Array.from(bytes);
+    b[k] = Math.floor(noise[2 * k]! * 256);
+    tryOne(b, `byte ${k} set to ${b[k]}`);
+  }
+});
