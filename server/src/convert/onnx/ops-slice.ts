@@ -4,11 +4,25 @@
  */
 import { channelsLast } from '../common/layout.js';
 import { ConvertError } from '../types.js';
-import { axisOf, Ctx, where, type Const } from './context.js';
+import type { TensorRef } from '../../model/builder/index.js';
+import { axisOf, Ctx, where, type Act, type Const } from './context.js';
 import { sliceWindow } from './ops-const.js';
 import type { OnnxNode } from './reader.js';
 
 const NHWC = channelsLast(4);
+
+/** One STRIDED_SLICE of `x` (ONNX order: start, positive stride and size per axis), in the layout `x` is held in. */
+function stridedSlice(ctx: Ctx, x: Act, begin: readonly number[], stride: readonly number[], size: readonly number[], out: string): TensorRef {
+  const order = x.nchw ? NHWC : x.shape.map((_, k) => k);
+  const rank = x.shape.length;
+  const em = ctx.em;
+  return em.op('STRIDED_SLICE', [
+    x.ref,
+    em.int32(`${out}_begin`, [rank], order.map((a) => begin[a]!)),
+    em.int32(`${out}_end`, [rank], order.map((a) => begin[a]! + (size[a]! - 1) * stride[a]! + 1)),
+    em.int32(`${out}_strides`, [rank], order.map((a) => stride[a]!)),
+  ], out, Ctx.tfliteShape({ shape: size, nchw: x.nchw }), {});
+}
 
 export function convertSlice(ctx: Ctx, node: OnnxNode): void {
   const x = ctx.actOf(node, 0);
@@ -16,28 +30,18 @@ export function convertSlice(ctx: Ctx, node: OnnxNode): void {
   const { begin, step, size } = sliceWindow(node, x.shape, c as (Const | null)[]);
   if (size.some((d) => d === 0)) throw new ConvertError('bad-model', where(node), `the slice of [${x.shape.join(',')}] is empty`);
   const order = x.nchw ? NHWC : x.shape.map((_, k) => k);
-  const rank = x.shape.length;
   const out = node.outputs[0]!;
-  const em = ctx.em;
   const backwards = step.flatMap((s, a) => (s < 0 ? [a] : []));
   // The forward part: backward axes keep the range they read, walked forwards here and reversed by the GATHERs.
   const first = begin.map((b, a) => (step[a]! < 0 ? b + (size[a]! - 1) * step[a]! : b));
-  const fwdShape = size;
   let ref = x.ref;
   if (first.some((b, a) => b !== 0 || size[a] !== x.shape[a] || Math.abs(step[a]!) !== 1)) {
-    const stride = step.map((s) => Math.abs(s));
-    const name = backwards.length ? `${out}_forward` : out;
-    ref = em.op('STRIDED_SLICE', [
-      ref,
-      em.int32(`${name}_begin`, [rank], order.map((a) => first[a]!)),
-      em.int32(`${name}_end`, [rank], order.map((a) => first[a]! + (size[a]! - 1) * stride[a]! + 1)),
-      em.int32(`${name}_strides`, [rank], order.map((a) => stride[a]!)),
-    ], name, Ctx.tfliteShape({ shape: fwdShape, nchw: x.nchw }), {});
+    ref = stridedSlice(ctx, x, first, step.map((s) => Math.abs(s)), size, backwards.length ? `${out}_forward` : out);
   }
   backwards.forEach((a, k) => {
     const name = k === backwards.length - 1 ? out : `${out}_reversed${a}`;
     const indices = Array.from({ length: size[a]! }, (_, i) => size[a]! - 1 - i);
-    ref = em.op('GATHER', [ref, em.int32(`${name}_indices`, [indices.length], indices)], name, Ctx.tfliteShape({ shape: size, nchw: x.nchw }), { axis: order.indexOf(a), batchDims: 0 });
+    ref = ctx.em.op('GATHER', [ref, ctx.em.int32(`${name}_indices`, [indices.length], indices)], name, Ctx.tfliteShape({ shape: size, nchw: x.nchw }), { axis: order.indexOf(a), batchDims: 0 });
   });
   if (ref === x.ref) return ctx.set(out, x);
   ctx.set(out, { ...x, ref, shape: size, rowPerm: undefined, sumsToOne: false });
@@ -54,17 +58,14 @@ export function convertSplit(ctx: Ctx, node: OnnxNode): void {
   if (sizes.length !== n || sizes.some((s) => !Number.isInteger(s) || s < 1) || sizes.reduce((a, b) => a + b, 0) !== dim) {
     throw new ConvertError('bad-model', where(node), `split [${sizes.join(',')}] does not cut axis ${axis} of [${x.shape.join(',')}] into ${n} parts`);
   }
-  const order = x.nchw ? NHWC : x.shape.map((_, k) => k);
   let start = 0;
   sizes.forEach((size, k) => {
-    const out = node.outputs[k]!;
+    const out = node.outputs[k];
     const begin = x.shape.map((_, a) => (a === axis ? start : 0));
     const shape = x.shape.map((d, a) => (a === axis ? size : d));
     start += size;
     if (!out) return;
-    const ref = ctx.em.op('STRIDED_SLICE', [x.ref, ctx.em.int32(`${out}_begin`, [shape.length], order.map((a) => begin[a]!)),
-      ctx.em.int32(`${out}_end`, [shape.length], order.map((a) => begin[a]! + shape[a]!)), ctx.em.int32(`${out}_strides`, [shape.length], order.map(() => 1))],
-    out, Ctx.tfliteShape({ shape, nchw: x.nchw }), {});
+    const ref = stridedSlice(ctx, x, begin, x.shape.map(() => 1), shape, out);
     ctx.set(out, { ...x, ref, shape, rowPerm: undefined, sumsToOne: false });
   });
 }
