@@ -47,6 +47,17 @@ test('without the fixed value the INT64 input is refused, and a fixed value of t
     (e: unknown) => e instanceof ConvertError && e.code === 'bad-model' && e.where === "input 'sr'");
 });
 
+test('an If on a score (openWakeWord\'s two-stage "hey jarvis") is refused at its comparison of run-time data', () => {
+  const g: GraphSpec = { opset: 13, inputs: [{ name: 'x', shape: [1, 3] }], outputs: [{ name: 'y' }], inits: [w('half', [], 1, 0.5, 0.5)],
+    nodes: [node('Sigmoid', ['x'], ['p']), node('ReduceMax', ['p'], ['m'], { keepdims: 0 }), node('GreaterOrEqual', ['m', 'half'], ['ge']),
+      node('If', ['ge'], ['y'], { then_branch: { g: { inputs: [], outputs: [{ name: 't' }], nodes: [node('Relu', ['p'], ['t'])] } },
+        else_branch: { g: { inputs: [], outputs: [{ name: 'e' }], nodes: [node('Identity', ['p'], ['e'])] } } })] };
+  assert.throws(() => convertOnnx({ format: 'onnx', name: 'jarvis.onnx', bytes: buildOnnx(g) }), (e: unknown) => e instanceof ConvertError && e.code === 'unsupported-op');
+  const ge: GraphSpec = { ...g, nodes: [node('Sigmoid', ['x'], ['p']), node('GreaterOrEqual', ['p', 'half'], ['ge']), g.nodes[3]!] };
+  assert.throws(() => convertOnnx({ format: 'onnx', name: 'jarvis.onnx', bytes: buildOnnx(ge) }),
+    (e: unknown) => e instanceof ConvertError && e.code === 'unsupported-op' && /GreaterOrEqual/.test(e.where) && /run-time data/.test(e.message));
+});
+
 test('nested Ifs on the input rank (PyTorch\'s x.dim() checks) fold from the static shapes; a Loop inside a branch is still refused', async () => {
   const inner: GraphSpec = { inputs: [], outputs: [{ name: 'inner_y' }], inits: [i64('ax', [0])], nodes: [node('Squeeze', ['x', 'ax'], ['inner_y'])] };
   const ops = await check({

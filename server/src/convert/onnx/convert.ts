@@ -33,6 +33,8 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 
 const ML_HANDLERS: Readonly<Record<string, Handler>> = { Scaler: convertScaler, LinearRegressor: convertLinear, LinearClassifier: convertLinear, Normalizer: convertNormalizer };
 
+const LOGIC_OPS: ReadonlySet<string> = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'And', 'Or', 'Xor', 'Not']);
+
 /** What an op would need, for the error of an unmapped one. */
 const NEEDS: Readonly<Record<string, string>> = {
   GRU: 'a GRU builtin TFLM does not have; unroll it into MatMul/Sigmoid/Tanh/Mul',
@@ -128,6 +130,10 @@ function convertNode(ctx: Ctx, node: OnnxNode, model: OnnxModel): void {
     return;
   }
   const handler = ml ? ML_HANDLERS[node.opType] : HANDLERS[node.opType];
+  if (!handler && LOGIC_OPS.has(node.opType)) {
+    // Foldable on constants (ops-const.ts): here it reads run-time data, most often the condition of an If.
+    throw unsupported(node, `${node.opType} of run-time data (a condition decided by the input, e.g. an If on a score)`, 'control flow whose condition folds to a constant (fixed inputs, static shapes)');
+  }
   if (!handler) {
     throw unsupported(node, `no TFLite mapping for ${ml ? 'ai.onnx.ml ' : ''}${node.opType} (opset ${ml ? model.mlOpset : model.opset})`, NEEDS[node.opType] ?? 'an op TinyML Lens maps (see docs/CLI.md, convert)');
   }
