@@ -72,7 +72,7 @@ function write(): void {
     const srcSha = sha256(source.bytes);
     let float: Uint8Array;
     try {
-      float = convertModel(source, { inputShapes: new Map(Object.entries(m.inputShapes ?? {})) }).tflite;
+      float = convertModel(source, { inputShapes: new Map(Object.entries(m.inputShapes ?? {})), inputValues: new Map(Object.entries(m.inputValues ?? {})) }).tflite;
     } catch (e) {
       failed.push([m.name, srcSha, m.converter, 'convert', (e as Error).message.replace(/\s+/g, ' ')].join('\t'));
       process.stderr.write(`${m.name}: not converted: ${(e as Error).message}\n`);
@@ -133,9 +133,11 @@ function table(): void {
   const lines = [
     '# Real models converted by TinyML Lens (scripts/converted-rig.ts; sources in scripts/real-models.ts), float and',
     '# int8, run by TFLM 90b983c2 itself under QEMU (tools/tflm-harness, Cortex-M4F mps2-an386, one Invoke after',
-    '# AllocateTensors; tflm_status ok = both succeeded). tflm_* are TFLM\'s figures, ours_* the memory model\'s.',
+    '# AllocateTensors; tflm_status ok = both succeeded, allocated = AllocateTensors succeeded and QEMU did not finish the',
+    '# Invoke within the timeout). tflm_* are TFLM\'s figures, ours_* the memory model\'s.',
     TABLE_COLUMNS.join('\t'),
   ];
+  // Notes go after the header's four comment lines, before the column names.
   const tooLarge = new Set<string>();
   const unmeasured: string[] = [];
   for (const l of readFileSync(join(OUT, 'index.tsv'), 'utf8').split('\n').filter(Boolean)) {
@@ -146,16 +148,18 @@ function table(): void {
     }
     const r = rig.get(`${sha} ${kernels}`);
     const source = REAL_MODELS.find((m) => m.name === name)!.source;
-    if (!r || r[4] === 'timeout') {
-      // No verdict from TFLM (not run yet, or QEMU did not finish on this loaded machine): said, not tabled.
+    // A run whose Invoke QEMU did not finish on this loaded machine, after AllocateTensors printed its figures, is
+    // tabled as 'allocated' (the arena is decided by AllocateTensors); one with no figures is said, not tabled.
+    const allocated = r?.[4] === 'timeout' && [r[5], r[6], r[7], r[8]].every((v) => Number(v) > 0);
+    if (!r || (r[4] === 'timeout' && !allocated)) {
       unmeasured.push(`${file} ${kernels} (${r ? r[15] || 'timeout' : 'not run'})`);
       continue;
     }
-    const tflm = [r[4]!, r[5]!, r[6]!, r[7]!, r[8]!];
+    const tflm = [allocated ? 'allocated' : r[4]!, r[5]!, r[6]!, r[7]!, r[8]!];
     lines.push([file, source, srcSha, converter, variant, sha, r?.[2] ?? 'cortex-m4+fp', kernels, ...tflm, ...our].join('\t'));
   }
-  if (tooLarge.size) lines.splice(3, 0, `# Not run: larger than the ${RIG_MAX_MODEL} B the rig's board holds beside the arena: ${[...tooLarge].join(', ')}.`);
-  if (unmeasured.length) lines.splice(3, 0, `# Not measured: ${unmeasured.join(', ')}.`);
+  if (tooLarge.size) lines.splice(4, 0, `# Not run: larger than the ${RIG_MAX_MODEL} B the rig's board holds beside the arena: ${[...tooLarge].join(', ')}.`);
+  if (unmeasured.length) lines.splice(4, 0, `# Not measured: ${unmeasured.join(', ')}.`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 

@@ -1,6 +1,7 @@
 /**
  * Checks the ONNX converter on real models: `node --import tsx scripts/onnx-check.ts FILE_OR_FOLDER... [--int8]
- * [--shape INPUT=1,3,48,192]` (--shape fixes an input's open dimensions, as `convert --input-shape` does).
+ * [--shape INPUT=1,3,48,192] [--value INPUT=16000]` (--shape fixes an input's open dimensions, as `convert
+ * --input-shape` does; --value fixes an input to constant values, the converter's inputValues: Silero VAD's sr).
  * Each .onnx is converted, run in onnxruntime-web (WASM) and, converted, in our float interpreter on the same random
  * inputs (2 runs), and the table says: the model, where it came from (a SOURCES.txt beside the files: "file.onnx
  * owner/repo/path" per line), its ONNX ops, whether it converted (or why not), the max relative error (|ours - ort| /
@@ -20,6 +21,7 @@ import { quantizeModel, randomSamples } from '../server/src/quantize/index.js';
 import { randomValues, runConverted, runOrt } from '../test/unit/helpers/onnx-models.js';
 
 const SHAPES = new Map<string, number[]>();
+const VALUES = new Map<string, number[]>();
 
 function files(paths: readonly string[]): string[] {
   return paths.flatMap((p) => (statSync(p).isDirectory() ? files(readdirSync(p).sort().map((f) => join(p, f))) : p.endsWith('.onnx') ? [p] : []));
@@ -41,7 +43,7 @@ async function check(file: string, int8: boolean): Promise<Row> {
   try {
     const m = readOnnx(bytes);
     row.ops = [...new Set(m.nodes.map((n) => n.opType))].join(' ');
-    const c = convertOnnx({ format: 'onnx', name: basename(file), bytes }, { inputShapes: SHAPES });
+    const c = convertOnnx({ format: 'onnx', name: basename(file), bytes }, { inputShapes: SHAPES, inputValues: VALUES });
     row.converted = 'yes';
     const model = readTflite(c.tflite);
     row.transposes = String(c.ops.get('TRANSPOSE') ?? 0);
@@ -50,7 +52,11 @@ async function check(file: string, int8: boolean): Promise<Row> {
     let worst = 0;
     for (let r = 0; r < 2; r++) {
       const feeds = new Map(c.inputs.map((io, k) => [io.name, { data: randomValues(io.onnxShape.reduce((a, b) => a * b, 1), 100 + 10 * r + k), dims: io.onnxShape, double: io.onnxType === 'DOUBLE' }]));
-      const ref = await runOrt(bytes, feeds, c.outputs.map((o) => o.name));
+      const fixed = [...VALUES].filter(([name]) => m.inputs.some((i) => i.name === name)).map(([name, v]) => {
+        const info = m.inputs.find((i) => i.name === name)!;
+        return [name, { data: Float32Array.from(v), dims: info.shape?.length ? [v.length] : [], int64: info.elemType === 'INT64' }] as const;
+      });
+      const ref = await runOrt(bytes, new Map<string, Parameters<typeof runOrt>[1] extends ReadonlyMap<string, infer F> ? F : never>([...feeds, ...fixed]), c.outputs.map((o) => o.name));
       runConverted(c, feeds).forEach((o, k) => {
         const scale = Math.max(1e-6, ...Array.from(ref[k]!, Math.abs));
         for (let i = 0; i < o.length; i++) worst = Math.max(worst, Math.abs(o[i]! - ref[k]![i]!) / scale);
@@ -76,10 +82,11 @@ async function main(): Promise<void> {
   const raw = process.argv.slice(2);
   const args: string[] = [];
   for (let k = 0; k < raw.length; k++) {
-    if (raw[k] !== '--shape') args.push(raw[k]!);
+    if (raw[k] !== '--shape' && raw[k] !== '--value') args.push(raw[k]!);
     else {
+      const map = raw[k] === '--shape' ? SHAPES : VALUES;
       const [name, dims] = (raw[++k] ?? '').split('=');
-      SHAPES.set(name!, (dims ?? '').split(',').map(Number));
+      map.set(name!, (dims ?? '').split(',').map(Number));
     }
   }
   const int8 = args.includes('--int8');

@@ -30,6 +30,11 @@ export interface ConvertSource {
 export interface ConvertOptions {
   /** Fixed sizes for open input dimensions (batch 1 when not given), by input name. */
   readonly inputShapes?: ReadonlyMap<string, readonly number[]>;
+  /**
+   * Inputs fixed to constant values (a scalar or a vector), by name: ONNX only. They are not inputs of the .tflite, and
+   * what depends on them folds (Silero VAD's `sr` = 16000 selects one If branch).
+   */
+  readonly inputValues?: ReadonlyMap<string, readonly number[]>;
 }
 
 /** A converted model: the float32 .tflite and what the conversion decided (folded, fused, relaid out, kept). */

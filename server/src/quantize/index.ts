@@ -8,8 +8,8 @@ import type { Model } from '../model/ir.js';
 import { checkAllocation, resolveLimits } from '../model/limits.js';
 import { readTflite } from '../model/tflite/reader.js';
 import { calibrate, compareOutputs, type OutputError, type Sample } from './calibrate.js';
-import { QuantizeError } from './errors.js';
-import { Interpreter } from './interpreter.js';
+import { layerError, QuantizeError } from './errors.js';
+import { FLOAT_ONLY_OPS, Interpreter } from './interpreter.js';
 import { buildInt8Model, type Int8Model, type IoType } from './quantize.js';
 
 export { QuantizeError, type QuantizeErrorCode } from './errors.js';
@@ -59,6 +59,8 @@ export interface QuantizeOptions {
 /** Calibrates the model on `samples`, writes the int8 model, reads it back and measures its error on the same samples. */
 export function quantizeModel(model: Model, samples: readonly Sample[], io: IoType, options: QuantizeOptions = {}): Quantization {
   const float = prepareFloatModel(model);
+  const floatOnly = float.graph.operators.find((op) => FLOAT_ONLY_OPS.has(op.opName));
+  if (floatOnly) throw layerError('unsupported-op', float.graph, floatOnly, `${floatOnly.opName} is not supported by the quantizer (TFLM runs it in float only; the model stays float)`);
   // The float model, its int8 simulation (about as large), the samples and the float outputs kept for the comparison
   // are held at once: within the budget each, they could still take several times it together (the fuzzer's 688-byte
   // RESHAPE of 56M floats reached 2.4 GB), so they are checked together before calibrating.

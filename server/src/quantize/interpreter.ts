@@ -18,8 +18,15 @@ import { constantValues, fakeQuantize, integerRange, sizeOf } from './tensors.js
 export const SUPPORTED_OPS = [
   'CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'SUB', 'MUL', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'RESHAPE',
   'SOFTMAX', 'CONCATENATION', 'MEAN', 'PAD', 'RELU', 'RELU6', 'LOGISTIC', 'TANH', 'QUANTIZE', 'DEQUANTIZE', 'ABS',
-  'SQUARED_DIFFERENCE', 'MAXIMUM', 'MINIMUM', 'PRELU', ...MORE_OPS, ...RNN_OPS,
+  'SQUARED_DIFFERENCE', 'MAXIMUM', 'MINIMUM', 'PRELU', ...MORE_OPS, ...RNN_OPS, 'SQRT', 'RSQRT', 'LOG',
 ] as const;
+
+/**
+ * Ops the interpreter runs in float (to check a converted model against its source) that the quantizer does not
+ * write in int8: TFLM's SQRT and LOG are float only (elementwise.cc, log.cc). RSQRT has an int8 kernel and takes its
+ * own calibrated range, like ABS.
+ */
+export const FLOAT_ONLY_OPS: ReadonlySet<string> = new Set(['SQRT', 'LOG']);
 
 /** Integer types an op may compute when its inputs are all constants (shapes, indices): such ops are folded. */
 const FOLDABLE_TYPES: ReadonlySet<string> = new Set(['INT32', 'INT64']);
@@ -292,7 +299,10 @@ export class Interpreter {
       case 'RELU6':
       case 'LOGISTIC':
       case 'TANH':
-      case 'ABS': {
+      case 'ABS':
+      case 'SQRT':
+      case 'RSQRT':
+      case 'LOG': {
         sameCount(tensor(0));
         return (v) => activation(name as Activation, v[x]!, v[o]!);
       }

@@ -143,7 +143,7 @@ export function pad(x: Float32Array, shape: readonly number[], paddings: readonl
   }
 }
 
-export type Activation = 'RELU' | 'RELU6' | 'RELU_N1_TO_1' | 'LOGISTIC' | 'TANH' | 'ABS';
+export type Activation = 'RELU' | 'RELU6' | 'RELU_N1_TO_1' | 'LOGISTIC' | 'TANH' | 'ABS' | 'SQRT' | 'RSQRT' | 'LOG';
 
 /** A standalone activation op, element-wise. */
 export function activation(kind: Activation, x: Float32Array, out: Float32Array): void {
@@ -156,6 +156,9 @@ export function activation(kind: Activation, x: Float32Array, out: Float32Array)
       case 'LOGISTIC': out[i] = 1 / (1 + Math.exp(-v)); break;
       case 'TANH': out[i] = Math.tanh(v); break;
       case 'ABS': out[i] = Math.abs(v); break;
+      case 'SQRT': out[i] = Math.fround(Math.sqrt(v)); break;
+      case 'RSQRT': out[i] = Math.fround(1 / Math.sqrt(v)); break;
+      case 'LOG': out[i] = Math.fround(Math.log(v)); break;
     }
   }
 }

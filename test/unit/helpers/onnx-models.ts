@@ -5,13 +5,14 @@
  */
 import * as ort from 'onnxruntime-web';
 import { convertOnnx, type OnnxConversion } from '../../../server/src/convert/onnx/index.js';
+import type { ConvertOptions } from '../../../server/src/convert/types.js';
 import { ModelProtoType } from '../../../server/src/convert/onnx/proto.js';
 import { permuteData } from '../../../server/src/convert/common/layout.js';
 import { readTflite } from '../../../server/src/model/tflite/reader.js';
 import { Interpreter } from '../../../server/src/quantize/index.js';
 import { mulberry32 } from '../../../server/src/model/builder/index.js';
 
-export type AttrValue = number | string | readonly number[] | { readonly f: number } | { readonly floats: readonly number[] } | { readonly t: Init };
+export type AttrValue = number | string | readonly number[] | { readonly f: number } | { readonly floats: readonly number[] } | { readonly t: Init } | { readonly g: GraphSpec };
 
 export interface NodeSpec {
   readonly op: string;
@@ -33,7 +34,7 @@ export interface Init {
 export interface GraphSpec {
   readonly nodes: readonly NodeSpec[];
   readonly inits?: readonly Init[];
-  readonly inputs: readonly { name: string; shape: readonly (number | string)[] }[];
+  readonly inputs: readonly { name: string; shape: readonly (number | string)[]; elemType?: number }[];
   readonly outputs: readonly { name: string; shape?: readonly (number | string)[]; elemType?: number }[];
   readonly opset?: number;
   readonly mlOpset?: number;
@@ -52,6 +53,7 @@ function attrProto(name: string, v: AttrValue): Record<string, unknown> {
   if (Array.isArray(v)) return { name, type: 7, ints: [...v] };
   if ('f' in v) return { name, type: 1, f: v.f };
   if ('floats' in v) return { name, type: 6, floats: [...v.floats] };
+  if ('g' in v) return { name, type: 5, g: graphProto(v.g, name) };
   return { name, type: 4, t: tensorProto((v as { t: Init }).t) };
 }
 
@@ -62,18 +64,20 @@ const valueInfo = (name: string, shape: readonly (number | string)[] | undefined
 /** The ModelProto bytes of `g`. */
 export function buildOnnx(g: GraphSpec): Uint8Array {
   const opsets = [{ domain: '', version: g.opset ?? 13 }, ...(g.mlOpset ? [{ domain: 'ai.onnx.ml', version: g.mlOpset }] : [])];
-  const msg = ModelProtoType.create({
-    irVersion: 8, producerName: 'tinyml-lens-tests', opsetImport: opsets,
-    graph: {
-      name: 'test',
-      node: g.nodes.map((n, k) => ({ name: n.name ?? `${n.op.toLowerCase()}${k}`, opType: n.op, input: [...n.inputs], output: [...n.outputs], domain: n.domain ?? '',
-        attribute: Object.entries(n.attrs ?? {}).map(([a, v]) => attrProto(a, v)) })),
-      initializer: (g.inits ?? []).map(tensorProto),
-      input: g.inputs.map((i) => valueInfo(i.name, i.shape)),
-      output: g.outputs.map((o) => valueInfo(o.name, o.shape, o.elemType)),
-    },
-  });
+  const msg = ModelProtoType.create({ irVersion: 8, producerName: 'tinyml-lens-tests', opsetImport: opsets, graph: graphProto(g, 'test') });
   return ModelProtoType.encode(msg).finish();
+}
+
+/** A GraphProto (the model's, or an If branch: its nodes named after the graph, as names must be unique). */
+function graphProto(g: GraphSpec, name: string): Record<string, unknown> {
+  return {
+    name,
+    node: g.nodes.map((n, k) => ({ name: n.name ?? `${name === 'test' ? '' : `${name}_`}${n.op.toLowerCase()}${k}`, opType: n.op, input: [...n.inputs], output: [...n.outputs], domain: n.domain ?? '',
+      attribute: Object.entries(n.attrs ?? {}).map(([a, v]) => attrProto(a, v)) })),
+    initializer: (g.inits ?? []).map(tensorProto),
+    input: g.inputs.map((i) => valueInfo(i.name, i.shape, i.elemType)),
+    output: g.outputs.map((o) => valueInfo(o.name, o.shape, o.elemType)),
+  };
 }
 
 /** Deterministic uniform values in [lo, hi). */
@@ -92,7 +96,7 @@ export interface Comparison {
 let configured = false;
 
 /** Runs the ONNX model in onnxruntime (WASM, single thread). */
-export async function runOrt(bytes: Uint8Array, feeds: ReadonlyMap<string, { data: Float32Array; dims: readonly number[]; double?: boolean }>, names: readonly string[]): Promise<Float32Array[]> {
+export async function runOrt(bytes: Uint8Array, feeds: ReadonlyMap<string, { data: Float32Array; dims: readonly number[]; double?: boolean; int64?: boolean }>, names: readonly string[]): Promise<Float32Array[]> {
   if (!configured) {
     ort.env.wasm.numThreads = 1;
     ort.env.logLevel = 'error';
@@ -103,7 +107,10 @@ export async function runOrt(bytes: Uint8Array, feeds: ReadonlyMap<string, { dat
     .catch(() => ort.InferenceSession.create(withOutputs(bytes, names, 11), { executionProviders: ['wasm'] }));
   try {
     const input: Record<string, ort.Tensor> = {};
-    for (const [name, f] of feeds) input[name] = f.double ? new ort.Tensor('float64', Float64Array.from(f.data), [...f.dims]) : new ort.Tensor('float32', f.data, [...f.dims]);
+    for (const [name, f] of feeds) {
+      input[name] = f.int64 ? new ort.Tensor('int64', BigInt64Array.from(f.data, (v) => BigInt(v)), [...f.dims])
+        : f.double ? new ort.Tensor('float64', Float64Array.from(f.data), [...f.dims]) : new ort.Tensor('float32', f.data, [...f.dims]);
+    }
     const result = await session.run(input);
     return names.map((n) => {
       const t = result[n];
@@ -148,13 +155,15 @@ export function runConverted(conversion: OnnxConversion, feeds: ReadonlyMap<stri
 }
 
 /** Converts `bytes`, runs both on `runs` random inputs, and returns the largest relative error. */
-export async function compareWithOrt(bytes: Uint8Array, seed = 1, runs = 2, range: [number, number] = [-1, 1]): Promise<Comparison> {
-  const conversion = convertOnnx({ format: 'onnx', name: 'test.onnx', bytes });
+export async function compareWithOrt(bytes: Uint8Array, seed = 1, runs = 2, range: [number, number] = [-1, 1], options: ConvertOptions = {}): Promise<Comparison> {
+  const conversion = convertOnnx({ format: 'onnx', name: 'test.onnx', bytes }, options);
+  // Inputs fixed by inputValues are fed to onnxruntime as the INT64 scalars or vectors they stand for.
+  const fixed = [...(options.inputValues ?? [])].map(([name, v]) => [name, { data: Float32Array.from(v), dims: v.length === 1 ? [] : [v.length], int64: true }] as const);
   let maxRelError = 0;
   let last: Comparison['outputs'] = [];
   for (let r = 0; r < runs; r++) {
     const feeds = new Map(conversion.inputs.map((io, k) => [io.name, { data: randomValues(io.onnxShape.reduce((a, b) => a * b, 1), seed * 1000 + r * 17 + k, ...range), dims: io.onnxShape, double: io.onnxType === 'DOUBLE' }]));
-    const reference = await runOrt(bytes, feeds, conversion.outputs.map((o) => o.name));
+    const reference = await runOrt(bytes, new Map<string, { data: Float32Array; dims: readonly number[]; double?: boolean; int64?: boolean }>([...feeds, ...fixed]), conversion.outputs.map((o) => o.name));
     const ours = runConverted(conversion, feeds);
     ours.forEach((o, k) => {
       const ref = reference[k]!;

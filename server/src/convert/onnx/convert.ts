@@ -6,13 +6,15 @@
  */
 import { Emitter } from '../common/emit.js';
 import { ConvertError, type ConvertedModel, type ConvertOptions, type ConvertSource } from '../types.js';
-import { Ctx, unsupported, type Act } from './context.js';
+import { Ctx, unsupported, type Act, type Const } from './context.js';
 import { convertConv, convertGlobalPool, convertPool, convertReduceMean } from './ops-conv.js';
 import { constOfTensor, tryFold } from './ops-const.js';
 import { convertGemm } from './ops-dense.js';
 import { convertActivation, convertBatchNorm, convertBinary } from './ops-elementwise.js';
+import { convertIf, nestedNodes, nestedOutputs } from './ops-control.js';
 import { convertLinear, convertNormalizer, convertScaler, refuseWholeModel } from './ops-ml.js';
 import { convertGather, convertLstm } from './ops-rnn.js';
+import { convertSlice, convertSplit } from './ops-slice.js';
 import { convertConcat, convertPad, convertReshape, convertResize, convertSoftmax, convertTranspose } from './ops-shape.js';
 import { readOnnx, type OnnxModel, type OnnxNode, type OnnxValueInfo } from './reader.js';
 
@@ -23,19 +25,21 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   ReduceMean: convertReduceMean, Gemm: convertGemm, MatMul: convertGemm, BatchNormalization: convertBatchNorm,
   Add: convertBinary, Sub: convertBinary, Mul: convertBinary, Div: convertBinary, Max: convertBinary, Min: convertBinary,
   Sum: convertBinary, LogSoftmax: convertSoftmax, Relu: convertActivation, Sigmoid: convertActivation, Tanh: convertActivation, HardSwish: convertActivation, Abs: convertActivation,
-  LeakyRelu: convertActivation, Clip: convertActivation, HardSigmoid: convertActivation, PRelu: convertActivation, Neg: convertActivation,
+  LeakyRelu: convertActivation, Sqrt: convertActivation, Log: convertActivation, Pow: convertActivation, Clip: convertActivation, HardSigmoid: convertActivation, PRelu: convertActivation, Neg: convertActivation,
   Reshape: convertReshape, Flatten: convertReshape, Squeeze: convertReshape, Unsqueeze: convertReshape, Transpose: convertTranspose,
   Concat: convertConcat, Softmax: convertSoftmax, Pad: convertPad, Resize: convertResize, Upsample: convertResize,
-  LSTM: convertLstm, Gather: convertGather,
+  LSTM: convertLstm, Gather: convertGather, Slice: convertSlice, Split: convertSplit,
 };
 
 const ML_HANDLERS: Readonly<Record<string, Handler>> = { Scaler: convertScaler, LinearRegressor: convertLinear, LinearClassifier: convertLinear, Normalizer: convertNormalizer };
+
+const LOGIC_OPS: ReadonlySet<string> = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'And', 'Or', 'Xor', 'Not']);
 
 /** What an op would need, for the error of an unmapped one. */
 const NEEDS: Readonly<Record<string, string>> = {
   GRU: 'a GRU builtin TFLM does not have; unroll it into MatMul/Sigmoid/Tanh/Mul',
   RNN: 'UNIDIRECTIONAL_SEQUENCE_RNN (not mapped); unroll it',
-  If: 'control flow: a static graph (trace the model with fixed inputs)', Loop: 'control flow: a static graph (unroll the loop)',
+  Loop: 'control flow: a static graph (unroll the loop)',
   Scan: 'control flow: a static graph', ConvTranspose: 'TRANSPOSE_CONV (not mapped yet)',
 };
 
@@ -67,27 +71,39 @@ export function convertOnnxModel(model: OnnxModel, name: string, options: Conver
   const notes: string[] = [];
   const kept = keptOutputs(model, notes);
   const live = liveNodes(model, new Set(kept.map((k) => k.source)));
-  // Control flow first: its condition ops (Less, And) would otherwise be named as the reason.
-  const flow = live.find((n) => n.opType === 'If' || n.opType === 'Loop' || n.opType === 'Scan');
+  // Loops first: their condition ops (Less, And) would otherwise be named as the reason. An If is resolved in the
+  // walk, when its condition has folded (ops-control.ts).
+  const flow = [...live, ...nestedNodes(live)].find((n) => n.opType === 'Loop' || n.opType === 'Scan');
   if (flow) throw unsupported(flow, `control flow (${flow.opType}, e.g. a recurrent layer exported as a loop)`, NEEDS[flow.opType] ?? null);
+  // The nodes of If branches read values by name too: they count as consumers, their outputs as graph outputs.
   const consumers = new Map<string, OnnxNode[]>();
-  for (const n of live) for (const i of n.inputs) if (i) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  for (const n of [...live, ...nestedNodes(live)]) for (const i of n.inputs) if (i) consumers.set(i, [...(consumers.get(i) ?? []), n]);
   const em = new Emitter(`${name} (converted from ONNX by TinyML Lens)`);
-  const ctx = new Ctx(em, model.opset, consumers, new Set(kept.map((k) => k.source)));
+  const ctx = new Ctx(em, model.opset, consumers, new Set([...kept.map((k) => k.source), ...nestedOutputs(live)]));
   ctx.notes.push(...notes);
   for (const [n, t] of model.initializers) ctx.set(n, constOfTensor(t));
-  const needed = new Set(live.flatMap((n) => n.inputs));
+  const needed = new Set([...live, ...nestedNodes(live)].flatMap((n) => n.inputs));
   const inputs: OnnxIo[] = [];
   for (const v of model.inputs) {
     if (!needed.has(v.name) && !kept.some((k) => k.source === v.name)) continue;
+    const value = boundValue(v, options);
+    if (value) {
+      ctx.set(v.name, value);
+      ctx.note(`input '${v.name}' fixed to ${value.data.length === 1 ? value.data[0] : `[${Array.from(value.data).join(',')}]`} (not an input of the .tflite)`);
+      continue;
+    }
     inputs.push(graphInput(ctx, v, options));
   }
+  const walk = (nodes: readonly OnnxNode[]): void => {
+    for (const node of nodes) {
+      if (ctx.absorbed.has(node.index)) continue;
+      if (node.opType === 'If' && node.domain === '') convertIf(ctx, node, walk);
+      else convertNode(ctx, node, model);
+    }
+  };
   // Constant nodes first: they read nothing, and a fusion looks ahead at its consumer's operands (paddle2onnx puts
   // a Clip's bounds after the Add whose output the Clip reads).
-  for (const node of [...live.filter((n) => n.opType === 'Constant' && n.inputs.length === 0), ...live.filter((n) => n.opType !== 'Constant' || n.inputs.length > 0)]) {
-    if (ctx.absorbed.has(node.index)) continue;
-    convertNode(ctx, node, model);
-  }
+  walk([...live.filter((n) => n.opType === 'Constant' && n.inputs.length === 0), ...live.filter((n) => n.opType !== 'Constant' || n.inputs.length > 0)]);
   const outputs: OnnxIo[] = [];
   const refs: Act['ref'][] = [];
   for (const k of kept) {
@@ -114,6 +130,10 @@ function convertNode(ctx: Ctx, node: OnnxNode, model: OnnxModel): void {
     return;
   }
   const handler = ml ? ML_HANDLERS[node.opType] : HANDLERS[node.opType];
+  if (!handler && LOGIC_OPS.has(node.opType)) {
+    // Foldable on constants (ops-const.ts): here it reads run-time data, most often the condition of an If.
+    throw unsupported(node, `${node.opType} of run-time data (a condition decided by the input, e.g. an If on a score)`, 'control flow whose condition folds to a constant (fixed inputs, static shapes)');
+  }
   if (!handler) {
     throw unsupported(node, `no TFLite mapping for ${ml ? 'ai.onnx.ml ' : ''}${node.opType} (opset ${ml ? model.mlOpset : model.opset})`, NEEDS[node.opType] ?? 'an op TinyML Lens maps (see docs/CLI.md, convert)');
   }
@@ -154,9 +174,25 @@ function liveNodes(model: OnnxModel, outputs: ReadonlySet<string>): OnnxNode[] {
     const n = model.nodes[k]!;
     if (!n.outputs.some((o) => needed.has(o))) continue;
     live.push(n);
-    for (const i of n.inputs) if (i) needed.add(i);
+    for (const i of [n, ...nestedNodes([n])].flatMap((m) => m.inputs)) if (i) needed.add(i);
   }
   return live.reverse();
+}
+
+/** A graph input fixed to a constant by `inputValues` (a sample rate, a mode flag), or null. */
+function boundValue(v: OnnxValueInfo, options: ConvertOptions): Const | null {
+  const given = options.inputValues?.get(v.name);
+  if (!given) return null;
+  const where = `input '${v.name}'`;
+  if (v.kind !== 'tensor' || !v.elemType) throw new ConvertError('unsupported-model', where, `the input is a ${v.kind}, not a tensor to fix`);
+  const integer = !['FLOAT', 'DOUBLE', 'FLOAT16'].includes(v.elemType);
+  if (given.some((x) => !Number.isFinite(x) || (integer && !Number.isSafeInteger(x)))) throw new ConvertError('bad-model', where, `value [${given.join(',')}] is not ${integer ? 'integer' : 'finite'} (the input is ${v.elemType})`);
+  const rank = v.shape?.length ?? (given.length === 1 ? 0 : 1);
+  const shape = rank === 0 ? [] : rank === 1 ? [given.length] : null;
+  if (!shape || (v.shape && v.shape.length === 1 && typeof v.shape[0] === 'number' && v.shape[0] !== given.length) || (rank === 0 && given.length !== 1)) {
+    throw new ConvertError('bad-model', where, `${given.length} value(s) given for an input of shape [${(v.shape ?? []).join(',')}] (a scalar or a vector can be fixed)`);
+  }
+  return { kind: 'const', shape, data: integer ? Float64Array.from(given) : Float32Array.from(given) };
 }
 
 function graphInput(ctx: Ctx, v: OnnxValueInfo, options: ConvertOptions): OnnxIo {

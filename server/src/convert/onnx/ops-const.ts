@@ -18,7 +18,15 @@ export function constOfTensor(t: OnnxTensor): Const {
 
 /** Ops folded when their inputs are constants. */
 export const FOLDABLE: ReadonlySet<string> = new Set(['Constant', 'Shape', 'Identity', 'Cast', 'Gather', 'Unsqueeze', 'Squeeze', 'Reshape', 'Flatten', 'Concat',
-  'Add', 'Sub', 'Mul', 'Div', 'Slice', 'Transpose', 'ConstantOfShape', 'Sqrt', 'Reciprocal', 'Neg', 'Floor', 'Ceil', 'Dropout', 'Range']);
+  'Add', 'Sub', 'Mul', 'Div', 'Slice', 'Transpose', 'ConstantOfShape', 'Sqrt', 'Reciprocal', 'Neg', 'Floor', 'Ceil', 'Dropout', 'Range',
+  // The comparisons and logic of an If's condition (a sample rate, a rank, a batch size), and Size (static here).
+  'Size', 'Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'And', 'Or', 'Xor', 'Not']);
+
+/** Comparisons and logic (BOOL results, held as 0/1 integers). */
+const LOGIC: Readonly<Record<string, (a: number, b: number) => boolean>> = {
+  Equal: (a, b) => a === b, Less: (a, b) => a < b, Greater: (a, b) => a > b, LessOrEqual: (a, b) => a <= b,
+  GreaterOrEqual: (a, b) => a >= b, And: (a, b) => a !== 0 && b !== 0, Or: (a, b) => a !== 0 || b !== 0, Xor: (a, b) => (a !== 0) !== (b !== 0),
+};
 
 const ints = (d: Float32Array | Float64Array): number[] => Array.from(d);
 
@@ -37,6 +45,10 @@ export function tryFold(ctx: Ctx, node: OnnxNode): boolean {
     const end = node.attrs.has('end') ? ctx.int(node, 'end', r) : r;
     const s = v.shape.slice(start < 0 ? start + r : start, end < 0 ? end + r : end);
     ctx.set(out, { kind: 'const', shape: [s.length], data: Float64Array.from(s) });
+    return true;
+  }
+  if (node.opType === 'Size') {
+    ctx.set(out, { kind: 'const', shape: [], data: Float64Array.of(count(ctx.get(node, 0).shape)) });
     return true;
   }
   const inputs = node.inputs.map((name, k) => (name === '' ? null : ctx.get(node, k)));
@@ -79,11 +91,17 @@ export function tryFold(ctx: Ctx, node: OnnxNode): boolean {
       for (let k = 0; k < n; k++) out[k] = start + k * delta;
       return set([n], out), true;
     }
+    case 'Not': return set(x.shape, Float64Array.from(x.data, (v) => (v === 0 ? 1 : 0))), true;
     case 'Sqrt': case 'Reciprocal': case 'Neg': case 'Floor': case 'Ceil': {
       const f = { Sqrt: Math.sqrt, Reciprocal: (v: number) => 1 / v, Neg: (v: number) => -v, Floor: Math.floor, Ceil: Math.ceil }[node.opType]!;
       return set(x.shape, x.data.map(f)), true;
     }
     default: {
+      const logic = LOGIC[node.opType];
+      if (logic) {
+        const [shape, data] = elementwise(node, x, c[1]!, (a, b) => (logic(a, b) ? 1 : 0));
+        return set(shape, Float64Array.from(data)), true;
+      }
       const f = { Add: (a: number, b: number) => a + b, Sub: (a: number, b: number) => a - b, Mul: (a: number, b: number) => a * b,
         Div: (a: number, b: number) => (x.data instanceof Float64Array ? Math.trunc(a / b) : a / b) }[node.opType];
       if (!f) return false;
@@ -166,8 +184,9 @@ function gather(node: OnnxNode, x: Const, idx: Const, axis: number): [number[], 
   return [shape, out];
 }
 
-function slice(node: OnnxNode, x: Const, c: readonly (Const | null)[]): [number[], Float32Array | Float64Array] {
-  const rank = x.shape.length;
+/** A Slice's window over `shape`: start, step and size per axis (inputs `c` after the data; attributes before opset 10). */
+export function sliceWindow(node: OnnxNode, shape: readonly number[], c: readonly (Const | null)[]): { begin: number[]; step: number[]; size: number[] } {
+  const rank = shape.length;
   // Before opset 10, starts/ends/axes are attributes.
   const attr = c.length === 1;
   const starts = attr ? [...(node.attrs.get('starts')?.ints ?? [])] : ints(c[1]!.data);
@@ -175,11 +194,12 @@ function slice(node: OnnxNode, x: Const, c: readonly (Const | null)[]): [number[
   const axesGiven = attr ? node.attrs.get('axes')?.ints ?? null : c[3] ? ints(c[3].data) : null;
   const axes = axesGiven ? axesGiven.map((a) => axisOf(node, a, rank)) : starts.map((_, k) => k);
   const steps = !attr && c[4] ? ints(c[4].data) : starts.map(() => 1);
-  const begin = x.shape.map(() => 0);
-  const step = x.shape.map(() => 1);
-  const size = [...x.shape];
+  if (ends.length !== starts.length || axes.length !== starts.length || steps.length !== starts.length) throw new ConvertError('bad-model', where(node), 'starts, ends, axes and steps differ in length');
+  const begin = shape.map(() => 0);
+  const step = shape.map(() => 1);
+  const size = [...shape];
   axes.forEach((a, k) => {
-    const d = x.shape[a]!;
+    const d = shape[a]!;
     const s = steps[k]!;
     if (s === 0) throw new ConvertError('bad-model', where(node), 'slice step 0');
     const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v < 0 ? v + d : v, lo), hi);
@@ -189,6 +209,12 @@ function slice(node: OnnxNode, x: Const, c: readonly (Const | null)[]): [number[
     step[a] = s;
     size[a] = Math.max(0, Math.ceil((e - b) / s));
   });
+  return { begin, step, size };
+}
+
+function slice(node: OnnxNode, x: Const, c: readonly (Const | null)[]): [number[], Float32Array | Float64Array] {
+  const rank = x.shape.length;
+  const { begin, step, size } = sliceWindow(node, x.shape, c);
   const n = count(size);
   const out = new (x.data.constructor as Float32ArrayConstructor)(n);
   const xs = strides(x.shape);

@@ -71,6 +71,7 @@ function spatial(ctx: Ctx, node: OnnxNode, x: Act, kernel: readonly number[], pa
 }
 
 export function convertConv(ctx: Ctx, node: OnnxNode): void {
+  if (ctx.actOf(node, 0).shape.length === 3) return conv1d(ctx, node);
   const x = ctx.toNhwc(ctx.actOf(node, 0), node);
   const w = ctx.constOf(node, 1, 'weight');
   if (w.shape.length !== 4) throw unsupported(node, `a ${w.shape.length - 2}-D convolution`, 'Conv2d (a 4-D weight)');
@@ -185,4 +186,32 @@ export function convertReduceMean(ctx: Ctx, node: OnnxNode): void {
   const nchw = keep ? x.nchw : false;
   if (!keep && x.nchw && !(axes.includes(2) && axes.includes(3))) throw unsupported(node, 'a mean over the channel axis without keepdims', 'keepdims=1 or spatial axes');
   ctx.set(node.outputs[0]!, { kind: 'act', ref, shape: outShape, nchw, nonNegative: x.nonNegative });
+}
+
+/**
+ * A 1-D convolution (PyTorch Conv1d, an [N,C,L] input) as a 2-D one over [N,C,1,L], as the converter of record
+ * writes it; the result is held [N,M,L] in ONNX order again (RESHAPE, or a TRANSPOSE when the order differs), so the
+ * ops after it see the ONNX shape. Its activation is not fused (the node after it reads the rank-3 value).
+ */
+function conv1d(ctx: Ctx, node: OnnxNode): void {
+  const x = ctx.toPlain(ctx.actOf(node, 0), node);
+  const w = ctx.constOf(node, 1, 'weight');
+  if (w.shape.length !== 3) throw new ConvertError('bad-model', where(node), `weight [${w.shape.join(',')}] for a 1-D convolution`);
+  const [N, C, L] = x.shape as [number, number, number];
+  const lift = (name: string, v: readonly number[] | null, pad: number): number[] | null => (v ? (name === 'pads' ? [pad, v[0]!, pad, v[1]!] : [pad, ...v]) : null);
+  const attrs = new Map(node.attrs);
+  for (const [name, pad] of [['kernel_shape', 1], ['strides', 1], ['dilations', 1], ['pads', 0]] as const) {
+    const v = lift(name, ctx.ints(node, name), pad);
+    if (v) attrs.set(name, { name, type: 7, ints: v });
+  }
+  const tag = `${node.outputs[0]}_2d`;
+  const x4 = ctx.em.op('RESHAPE', [x.ref, ctx.em.int32(`${tag}_in_shape`, [4], [N, C, 1, L])], `${tag}_in`, [N, C, 1, L], { newShape: [N, C, 1, L] });
+  ctx.set(`${tag}_x`, { ...x, ref: x4, shape: [N, C, 1, L], nchw: false });
+  ctx.set(`${tag}_w`, { kind: 'const', shape: [w.shape[0]!, w.shape[1]!, 1, w.shape[2]!], data: w.data });
+  const inputs = [`${tag}_x`, `${tag}_w`, ...node.inputs.slice(2)];
+  convertConv(ctx, { ...node, inputs, outputs: [tag], attrs });
+  const y = ctx.toPlain(ctx.values.get(tag) as Act, node);
+  const shape = [y.shape[0]!, y.shape[1]!, y.shape[3]!];
+  const ref = ctx.em.op('RESHAPE', [y.ref, ctx.em.int32(`${tag}_out_shape`, [3], shape)], node.outputs[0]!, shape, { newShape: shape });
+  ctx.set(node.outputs[0]!, { ...y, ref, shape, nchw: false });
 }

@@ -78,6 +78,27 @@ export function convertActivation(ctx: Ctx, node: OnnxNode): void {
   switch (node.opType) {
     case 'LeakyRelu':
       return set(ctx.em.op('LEAKY_RELU', [x.ref], out, shape, { alpha: ctx.float(node, 'alpha', 0.01) }), false);
+    case 'Sqrt': {
+      // a / sqrt(v) (a LayerNorm's normalisation) as a * RSQRT(v): TFLM's RSQRT runs in int8 too, SQRT in float only.
+      const div = ctx.soleConsumer(out);
+      const a = div?.opType === 'Div' && div.inputs[1] === out && div.inputs[0] !== out ? ctx.values.get(div.inputs[0]!) : undefined;
+      if (!div || !a) return set(ctx.em.op('SQRT', [x.ref], out, shape), true);
+      set(ctx.em.op('RSQRT', [x.ref], `${out}_rsqrt`, shape), true);
+      ctx.absorbed.add(div.index);
+      ctx.note(`${describe(node)} and Div '${div.name}' written as RSQRT + MUL`);
+      return convertBinary(ctx, { ...div, opType: 'Mul', inputs: [div.inputs[0]!, out] });
+    }
+    case 'Log':
+      return set(ctx.em.op('LOG', [x.ref], out, shape), false);
+    case 'Pow': {
+      // x^2 as MUL(x, x) (what the quantizer and TFLM's int8 kernels run), x^0.5 as SQRT; other exponents are refused.
+      const e = ctx.constOf(node, 1, 'exponent');
+      const p = e.data.length === 1 ? e.data[0]! : NaN;
+      if (p === 2) return set(ctx.em.op('MUL', [x.ref, x.ref], out, shape, { fusedActivationFunction: 'NONE' }), true);
+      if (p === 0.5) return set(ctx.em.op('SQRT', [x.ref], out, shape), true);
+      if (p === 1) return set(x.ref, !!x.nonNegative);
+      throw unsupported(node, `exponent ${e.data.length === 1 ? p : `[${Array.from(e.data).join(',')}]`}`, 'a constant exponent 2, 1 or 0.5 (MUL, SQRT)');
+    }
     case 'Neg':
       return set(ctx.em.op('MUL', [x.ref, ctx.em.float(`${node.name}_minus1`, [1], [-1])], out, shape, { fusedActivationFunction: 'NONE' }), false);
     case 'Clip': {

@@ -3,11 +3,13 @@
  * keeps the four gates stacked in `W` `[dirs, 4h, in]`, `R` `[dirs, 4h, h]` in the order input, output, forget, cell,
  * and two biases (`Wb`, `Rb`) in `B` `[dirs, 8h]`; TFLite takes one `[h, in]` / `[h, h]` matrix and one bias (their
  * sum) per gate, in the order input, forget, cell, output. The states are variable tensors, zero at the start of each
- * run, so an initial state must be absent or constant zeros. One LSTM op per layer: PyTorch's stacked layers are
+ * run, so an initial state must be absent or constant zeros; an LSTM whose state is a model input or whose Y_c is read
+ * is unrolled instead (ops-lstm-unrolled.ts). One LSTM op per layer: PyTorch's stacked layers are
  * separate ONNX LSTM nodes.
  */
 import { ConvertError } from '../types.js';
 import { axisOf, count, describe, unsupported, where, type Const, type Ctx } from './context.js';
+import { unrolledLstm } from './ops-lstm-unrolled.js';
 import type { OnnxNode } from './reader.js';
 
 /** ONNX gate index (i, o, f, c) of TFLite's gate k (input, forget, cell, output). */
@@ -64,11 +66,15 @@ export function convertLstm(ctx: Ctx, node: OnnxNode): void {
   const b = ctx.has(node, 3) ? ctx.constOf(node, 3, 'B') : null;
   if (b) expect(b, [1, 8 * hidden], 'B');
   lengthsOk(ctx, node, steps, batch);
-  zeroState(ctx, node, 5, 'initial_h');
-  zeroState(ctx, node, 6, 'initial_c');
   const [yName = '', hName = '', cName = ''] = node.outputs;
   const used = (n: string): boolean => n !== '' && (ctx.isOutput(n) || ctx.consumersOf(n).length > 0);
-  if (used(cName)) throw unsupported(node, 'the final cell state Y_c is used (TFLM keeps it in a variable, not an output)', 'only Y and Y_h');
+  const runtimeState = [5, 6].some((k) => ctx.has(node, k) && (ctx.get(node, k).kind === 'act' || (ctx.get(node, k) as Const).data.some((v) => v !== 0)));
+  if (runtimeState || used(cName)) {
+    if (batchFirst) throw unsupported(node, 'a batch-first LSTM with a state input or a Y_c output', 'layout 0');
+    return unrolledLstm(ctx, node, x, w, r, b, hidden);
+  }
+  zeroState(ctx, node, 5, 'initial_h');
+  zeroState(ctx, node, 6, 'initial_c');
 
   const seqShape = batchFirst ? [batch, steps, hidden] : [steps, batch, hidden];
   if (count(seqShape) === 0 || !Number.isInteger(hidden)) throw new ConvertError('bad-model', where(node), `an empty sequence or state: [${seqShape.join(',')}]`);

@@ -174,14 +174,15 @@ export function convertSoftmax(ctx: Ctx, node: OnnxNode): void {
 export function convertPad(ctx: Ctx, node: OnnxNode): void {
   const x = ctx.actOf(node, 0);
   const mode = ctx.str(node, 'mode', 'constant');
-  if (mode !== 'constant') throw unsupported(node, `mode '${mode}'`, "mode 'constant' (TFLM has no MIRROR_PAD)");
+  if (mode !== 'constant' && mode !== 'reflect' && mode !== 'edge') throw unsupported(node, `mode '${mode}'`, "mode 'constant', 'reflect' or 'edge'");
   const rank = x.shape.length;
   const old = ctx.opset < 11;
   const pads = old ? [...(ctx.ints(node, 'pads') ?? [])] : [...ctx.constOf(node, 1, 'pads').data];
   if (!old && ctx.has(node, 3)) throw unsupported(node, 'the axes input', 'pads for every axis');
   if (pads.length !== 2 * rank || pads.some((p) => p < 0 || !Number.isInteger(p))) throw unsupported(node, `pads [${pads.join(',')}]`, 'non-negative pads, 2 per axis');
-  const value = old ? ctx.float(node, 'value', 0) : ctx.has(node, 2) ? ctx.constOf(node, 2, 'constant_value').data[0] ?? 0 : 0;
   const shape = x.shape.map((d, k) => d + pads[k]! + pads[k + rank]!);
+  if (mode !== 'constant') return gatherPad(ctx, node, x, pads, mode);
+  const value = old ? ctx.float(node, 'value', 0) : ctx.has(node, 2) ? ctx.constOf(node, 2, 'constant_value').data[0] ?? 0 : 0;
   const order = x.nchw ? NHWC : x.shape.map((_, k) => k);
   const paddings = order.flatMap((a) => [pads[a]!, pads[a + rank]!]);
   const padsRef = ctx.em.int32(`${node.name}_pads`, [rank, 2], paddings);
@@ -237,4 +238,29 @@ export function convertResize(ctx: Ctx, node: OnnxNode): void {
   } else throw unsupported(node, `mode '${mode}'`, 'nearest or linear');
   const ref = ctx.em.op(op, [x.ref, ctx.em.int32(`${node.name}_size`, [2], [outH, outW])], node.outputs[0]!, [n, outH, outW, c], options);
   ctx.set(node.outputs[0]!, { ...x, ref, shape: [n, c, outH, outW] });
+}
+
+/**
+ * Reflect and edge padding as one GATHER per padded axis, its indices the source position of each output position
+ * (reflect: p..1, 0..n-1, n-2..; edge: 0.., 0..n-1, ..n-1): GATHER is what TFLM, the quantizer and its interpreter
+ * all run (TFLM's MIRROR_PAD has no edge mode, and the quantizer does not take it).
+ */
+function gatherPad(ctx: Ctx, node: OnnxNode, x: Act, pads: readonly number[], mode: string): void {
+  const rank = x.shape.length;
+  let cur = x;
+  for (let a = 0; a < rank; a++) {
+    const [before, after, n] = [pads[a]!, pads[a + rank]!, x.shape[a]!];
+    if (before === 0 && after === 0) continue;
+    if (mode === 'reflect' && (before >= n || after >= n)) throw unsupported(node, `reflect padding of ${Math.max(before, after)} on an axis of ${n}`, 'pads smaller than the axis');
+    const source = (i: number): number => (mode === 'edge' ? Math.min(n - 1, Math.max(0, i)) : i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i);
+    const indices = Array.from({ length: before + n + after }, (_, k) => source(k - before));
+    const shape = cur.shape.map((d, k) => (k === a ? indices.length : d));
+    const last = pads.slice(a + 1, rank).every((p, k) => p === 0 && pads[a + 1 + k + rank] === 0);
+    const out = last ? node.outputs[0]! : `${node.outputs[0]}_pad${a}`;
+    const axis = tfliteAxis(cur, a);
+    const ref = ctx.em.op('GATHER', [cur.ref, ctx.em.int32(`${out}_indices`, [indices.length], indices)], out, Ctx.tfliteShape({ shape, nchw: cur.nchw }), { axis, batchDims: 0 });
+    cur = { ...cur, ref, shape };
+  }
+  ctx.note(`${describe(node)}: ${mode} padding written as GATHER with constant indices`);
+  ctx.set(node.outputs[0]!, cur);
 }

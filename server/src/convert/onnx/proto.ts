@@ -1,8 +1,8 @@
 /**
  * Our own protobuf descriptor for the subset of onnx.proto the converter reads (field numbers are facts of the ONNX
- * format). Fields we never need are left out, so protobufjs skips them without decoding: sub-graphs (AttributeProto
- * `g`/`graphs`, field 6/11: If/Loop bodies are refused by op type, and leaving them out keeps decoding un-nested),
- * functions, training info, sparse tensors, and every TypeProto but the tensor type. The same descriptor encodes the
+ * format). Fields we never need are left out, so protobufjs skips them without decoding: the attribute list of
+ * sub-graphs (AttributeProto `graphs`, field 11; the single `g`, field 6, is read: If branches and Loop bodies, their
+ * nesting bounded by the reader), functions, training info, sparse tensors, and every TypeProto but the tensor type. The same descriptor encodes the
  * ONNX models the tests build.
  */
 import protobuf from 'protobufjs/light.js';
@@ -32,7 +32,7 @@ export const ONNX_DESCRIPTOR = {
         AttributeProto: { fields: {
           name: one('string', 1), refAttrName: one('string', 21), type: one('int32', 20), f: one('float', 2), i: one('int64', 3),
           s: one('bytes', 4), t: one('TensorProto', 5), floats: rep('float', 7), ints: rep('int64', 8), strings: rep('bytes', 9),
-          tensors: rep('TensorProto', 10),
+          tensors: rep('TensorProto', 10), g: one('GraphProto', 6),
         } },
         TensorProto: { fields: {
           dims: rep('int64', 1), dataType: one('int32', 2), floatData: rep('float', 4), int32Data: rep('int32', 5),
@@ -71,7 +71,7 @@ export interface PTensor { dims?: Int64[]; dataType?: number; floatData?: number
   int64Data?: Int64[]; name?: string; rawData?: Uint8Array; doubleData?: number[]; uint64Data?: Int64[];
   externalData?: { key?: string; value?: string }[]; dataLocation?: number }
 export interface PAttribute { name?: string; refAttrName?: string; type?: number; f?: number; i?: Int64; s?: Uint8Array; t?: PTensor;
-  floats?: number[]; ints?: Int64[]; strings?: Uint8Array[]; tensors?: PTensor[] }
+  floats?: number[]; ints?: Int64[]; strings?: Uint8Array[]; tensors?: PTensor[]; g?: PGraph }
 export interface PNode { input?: string[]; output?: string[]; name?: string; opType?: string; domain?: string; attribute?: PAttribute[] }
 export interface PDim { dimValue?: Int64; dimParam?: string }
 export interface PValueInfo { name?: string; type?: { tensorType?: { elemType?: number; shape?: { dim?: PDim[] } }; sequenceType?: Uint8Array; mapType?: Uint8Array } }

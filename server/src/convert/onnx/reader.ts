@@ -7,10 +7,13 @@
 import { decodeUtf8 } from '../../model/tflite/utf8.js';
 import { halfToFloat } from '../../model/builder/encode.js';
 import { ConvertError } from '../types.js';
-import { ATTR, decodeModelProto, int64, ONNX_DTYPE, type PAttribute, type PModel, type PTensor, type PValueInfo } from './proto.js';
+import { ATTR, decodeModelProto, int64, ONNX_DTYPE, type PAttribute, type PGraph, type PModel, type PTensor, type PValueInfo } from './proto.js';
 
-/** Reader bounds (like model/limits.ts for .tflite): nodes, rank, one tensor's elements, all constants' elements. */
-export const ONNX_LIMITS = { maxNodes: 100_000, maxRank: 8, maxTensorElements: 64 * 1024 * 1024, maxTotalElements: 128 * 1024 * 1024 } as const;
+/**
+ * Reader bounds (like model/limits.ts for .tflite): nodes (of all graphs), rank, one tensor's elements, all constants'
+ * elements, and how deep If branches / Loop bodies nest.
+ */
+export const ONNX_LIMITS = { maxNodes: 100_000, maxRank: 8, maxTensorElements: 64 * 1024 * 1024, maxTotalElements: 128 * 1024 * 1024, maxGraphDepth: 4 } as const;
 
 /**
  * The opsets of the default domain the converter reads: 11-21 as the issue asks, and 9-10 too (PyTorch 1.x's default
@@ -37,6 +40,8 @@ export interface OnnxAttr {
   readonly floats?: readonly number[];
   readonly ints?: readonly number[];
   readonly strings?: readonly string[];
+  /** A GRAPH attribute's graph (an If branch, a Loop body). */
+  readonly g?: OnnxGraph;
 }
 
 export interface OnnxNode {
@@ -59,18 +64,22 @@ export interface OnnxValueInfo {
   readonly shape: readonly (number | string | null)[] | null;
 }
 
-export interface OnnxModel {
-  /** The default-domain opset. */
-  readonly opset: number;
-  /** The ai.onnx.ml opset, when imported. */
-  readonly mlOpset: number | null;
-  readonly producer: string;
+/** A graph: the model's, or a sub-graph (whose nodes may read the enclosing graphs' values by name). */
+export interface OnnxGraph {
   readonly graphName: string;
   readonly nodes: readonly OnnxNode[];
   readonly initializers: ReadonlyMap<string, OnnxTensor>;
   /** Graph inputs that are not initializers. */
   readonly inputs: readonly OnnxValueInfo[];
   readonly outputs: readonly OnnxValueInfo[];
+}
+
+export interface OnnxModel extends OnnxGraph {
+  /** The default-domain opset. */
+  readonly opset: number;
+  /** The ai.onnx.ml opset, when imported. */
+  readonly mlOpset: number | null;
+  readonly producer: string;
 }
 
 const malformed = (where: string, detail: string): ConvertError => new ConvertError('malformed', where, detail);
@@ -111,27 +120,39 @@ export function readOnnx(bytes: Uint8Array): OnnxModel {
   if (opset < OPSET_MIN || opset > OPSET_MAX) {
     throw new ConvertError('unsupported-model', 'ModelProto.opset_import', `opset ${opset} is outside the supported ${OPSET_MIN}-${OPSET_MAX}`, 're-export with opset_version between 9 and 21');
   }
-  if ((g.sparseInitializer ?? []).length) throw new ConvertError('unsupported-model', 'GraphProto.sparse_initializer', 'sparse initializers are not supported');
+  const state: ReadState = { budget: { left: ONNX_LIMITS.maxTotalElements }, nodes: 0 };
+  const graph = readGraph(g, 'GraphProto', state, 0);
+  return { opset, mlOpset, producer: [proto.producerName, proto.producerVersion].filter(Boolean).join(' '), ...graph };
+}
+
+/** What all graphs of a model share while they are read: the constants' element budget and the node count (ids). */
+interface ReadState { readonly budget: { left: number }; nodes: number }
+
+/** A graph (the model's, or an If branch / Loop body: then `where` is the attribute's path). */
+function readGraph(g: PGraph, where: string, state: ReadState, depth: number): OnnxGraph {
+  if ((g.sparseInitializer ?? []).length) throw new ConvertError('unsupported-model', `${where}.sparse_initializer`, 'sparse initializers are not supported');
   const nodesIn = g.node ?? [];
-  if (nodesIn.length > ONNX_LIMITS.maxNodes) throw new ConvertError('limit', 'GraphProto.node', `${nodesIn.length} nodes, more than the ${ONNX_LIMITS.maxNodes} limit`);
-  const budget = { left: ONNX_LIMITS.maxTotalElements };
+  if (state.nodes + nodesIn.length > ONNX_LIMITS.maxNodes) throw new ConvertError('limit', `${where}.node`, `${state.nodes + nodesIn.length} nodes, more than the ${ONNX_LIMITS.maxNodes} limit`);
   const initializers = new Map<string, OnnxTensor>();
   (g.initializer ?? []).forEach((t, k) => {
-    const tensor = readTensor(t, `GraphProto.initializer[${k}]`, budget);
+    const tensor = readTensor(t, `${where}.initializer[${k}]`, state.budget);
     initializers.set(tensor.name, tensor);
   });
+  const first = state.nodes;
+  state.nodes += nodesIn.length;
   const nodes: OnnxNode[] = nodesIn.map((n, k) => {
-    const where = `GraphProto.node[${k}]`;
+    const at = `${where}.node[${k}]`;
     const attrs = new Map<string, OnnxAttr>();
     (n.attribute ?? []).forEach((a, j) => {
-      const attr = readAttr(a, `${where}.attribute[${j}]`, budget);
+      const attr = readAttr(a, `${at}.attribute[${j}]`, state, depth);
       attrs.set(attr.name, attr);
     });
-    return { index: k, name: n.name || `${n.opType ?? 'node'}_${k}`, opType: n.opType ?? '', domain: n.domain ?? '', inputs: n.input ?? [], outputs: n.output ?? [], attrs };
+    // `index` is unique across the model's graphs (the converter keys nodes by it); the top graph's is its position.
+    return { index: first + k, name: n.name || `${n.opType ?? 'node'}_${first + k}`, opType: n.opType ?? '', domain: n.domain ?? '', inputs: n.input ?? [], outputs: n.output ?? [], attrs };
   });
-  const inputs = (g.input ?? []).map((v, k) => readValueInfo(v, `GraphProto.input[${k}]`)).filter((v) => !initializers.has(v.name));
-  const outputs = (g.output ?? []).map((v, k) => readValueInfo(v, `GraphProto.output[${k}]`));
-  return { opset, mlOpset, producer: [proto.producerName, proto.producerVersion].filter(Boolean).join(' '), graphName: g.name ?? '', nodes, initializers, inputs, outputs };
+  const inputs = (g.input ?? []).map((v, k) => readValueInfo(v, `${where}.input[${k}]`)).filter((v) => !initializers.has(v.name));
+  const outputs = (g.output ?? []).map((v, k) => readValueInfo(v, `${where}.output[${k}]`));
+  return { graphName: g.name ?? '', nodes, initializers, inputs, outputs };
 }
 
 function readValueInfo(v: PValueInfo, where: string): OnnxValueInfo {
@@ -150,10 +171,15 @@ function readValueInfo(v: PValueInfo, where: string): OnnxValueInfo {
   return { name, kind: 'tensor', elemType: ONNX_DTYPE[t.elemType ?? 0] ?? `type ${t.elemType}`, shape };
 }
 
-function readAttr(a: PAttribute, where: string, budget: { left: number }): OnnxAttr {
+function readAttr(a: PAttribute, where: string, state: ReadState, depth: number): OnnxAttr {
   const name = a.name ?? '';
   const type = a.type ?? 0;
+  const budget = state.budget;
   if (a.refAttrName) throw malformed(`${where}.ref_attr_name`, 'attribute references are only valid inside functions');
+  if (type === ATTR.GRAPH && a.g) {
+    if (depth >= ONNX_LIMITS.maxGraphDepth) throw new ConvertError('limit', `${where}.g`, `sub-graphs nested more than ${ONNX_LIMITS.maxGraphDepth} deep`);
+    return { name, type, g: readGraph(a.g, `${where}.g`, state, depth + 1) };
+  }
   if (type === ATTR.GRAPH || type === ATTR.GRAPHS) return { name, type };
   const ints = (a.ints ?? []).map((v, k) => {
     const n = int64(v);
