@@ -101,7 +101,8 @@ interface RunResult {
   timedOut: boolean;
 }
 
-const qemuBinary = (machine: string): string => (machine === 'virt' ? 'qemu-system-riscv32' : 'qemu-system-arm');
+const QEMU_OF: Readonly<Record<string, string>> = { virt: 'qemu-system-riscv32', sim: 'qemu-system-xtensa' };
+const qemuBinary = (machine: string): string => QEMU_OF[machine] ?? 'qemu-system-arm';
 
 /** One QEMU run of the harness on one model. */
 function runQemu(b: Build, model: string, extra: string[], mode: string, timeoutS: number, plugin: boolean): Promise<RunResult> {
@@ -110,7 +111,9 @@ function runQemu(b: Build, model: string, extra: string[], mode: string, timeout
   const semi = ['enable=on', 'target=native', 'arg=harness', `arg=${resolve(model)}`, ...extra.map((e) => `arg=${e}`)];
   if (semi.some((s) => s.includes(',') || s.includes(' '))) usage(`model paths may not contain ',' or ' ': ${model}`);
   // RISC-V (riscv32 `virt`): no firmware, so QEMU's reset code jumps to the start of RAM where the harness's entry is.
-  const machineArgs = b.machine === 'virt' ? ['-M', 'virt', '-bios', 'none', '-m', '64M'] : ['-M', b.machine];
+  // Xtensa (`sim`, lx106): QEMU starts at the reset vector in the sysrom, where the harness's .reset jumps to its entry.
+  const machineArgs = b.machine === 'virt' ? ['-M', 'virt', '-bios', 'none', '-m', '64M']
+    : b.machine === 'sim' ? ['-M', 'sim', '-cpu', 'lx106', '-m', '128M'] : ['-M', b.machine];
   const args = [...machineArgs, '-nographic', '-monitor', 'none', '-serial', 'none', '-semihosting-config', semi.join(','), '-kernel', b.elf];
   if (plugin) args.push('-plugin', `${join(RIG, 'harness', 'opcount.so')},marker=${b.marker},mode=${mode},out=${marksFile}`);
   return new Promise((done) => {
@@ -229,13 +232,15 @@ function header(columns: string[], o: Options): string {
     ? readFileSync(join(RIG, 'tflite-micro', '.rig-complete'), 'utf8').trim().split('\n')
     : [];
   const riscv = o.builds.some((b) => b.core.startsWith('rv32'));
-  const gcc = execFileSync(riscv ? 'riscv64-unknown-elf-gcc' : 'arm-none-eabi-gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0];
-  const qemu = execFileSync(riscv ? 'qemu-system-riscv32' : 'qemu-system-arm', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+  const xtensa = o.builds.some((b) => b.core.startsWith('xtensa'));
+  const [cc, emu] = xtensa ? ['xtensa-lx106-elf-gcc', 'qemu-system-xtensa'] : riscv ? ['riscv64-unknown-elf-gcc', 'qemu-system-riscv32'] : ['arm-none-eabi-gcc', 'qemu-system-arm'];
+  const gcc = execFileSync(cc, ['--version'], { encoding: 'utf8' }).split('\n')[0];
+  const qemu = execFileSync(emu, ['--version'], { encoding: 'utf8' }).split('\n')[0];
   const lines = [
     '# Measured by tools/tflm-harness (see its README): TFLM under QEMU, instructions counted by the opcount plugin.',
     ...tflm.map((l) => `# source: ${l}`),
     `# compiler: ${gcc}; TFLM Makefile BUILD_TYPE=${process.env.BUILD_TYPE ?? 'release_with_logs'} (-Os core, -O2 kernels)`,
-    `# emulator: ${qemu}; machines: mps2-an386 (M0+/M4), mps2-an500 (M7), mps2-an505 (M33), mps3-an547 (M55), riscv32 virt (rv32imc); plugin mode=${o.mode}`,
+    `# emulator: ${qemu}; machines: mps2-an386 (M0+/M4), mps2-an500 (M7), mps2-an505 (M33), mps3-an547 (M55), riscv32 virt (rv32imc), xtensa sim -cpu lx106 (xtensa-lx106); plugin mode=${o.mode}`,
     '# instructions: executed guest instructions; per op = its Invoke between the profiler marks minus the profiler overhead',
     columns.join('\t'),
   ];
