@@ -132,6 +132,12 @@ done
 echo "$MACHINE" > "$OUT/machine"
 "${GCC_BIN}${PREFIX}nm" "$OUT/harness.elf.tmp" | awk '$3 == "rig_mark" { print "0x" $1 }' > "$OUT/marker.tmp"
 [ -s "$OUT/marker.tmp" ] || { echo "harness.sh: rig_mark not found in the ELF" >&2; exit 1; }
+if [ "$MACHINE" = sim ]; then
+  # The address range of libgcc's helpers (xtensa-sim.ld), for the plugin's separate count (measure.ts).
+  "${GCC_BIN}${PREFIX}nm" "$OUT/harness.elf.tmp" | awk '$3 == "__xt_helpers_start" { s = $1 } $3 == "__xt_helpers_end" { e = $1 }
+    END { if (s != "" && e != "") print "0x" s "-0x" e }' > "$OUT/helpers"
+  [ -s "$OUT/helpers" ] || { echo "harness.sh: the helpers' range is not in the ELF" >&2; exit 1; }
+fi
 mv "$OUT/harness.elf.tmp" "$OUT/harness.elf"
 mv "$OUT/marker.tmp" "$OUT/marker"
 
