@@ -64,7 +64,8 @@ elif [ "$MACHINE" = sim ]; then
   C_SRCS="semihost_xtensa startup_xtensa debug_log_riscv"
   CXX_SRCS="main resolver prepare_log cxx_riscv"
   LINKER=gcc
-  LINK="--specs=$XT_SPECS -nostartfiles -T \"$HERE/src/xtensa-sim.ld\""
+  # picolibc's specs come with TFLM's flags (CXXFLAGS, which the link line carries): not named twice.
+  LINK="-nostartfiles -T \"$HERE/src/xtensa-sim.ld\""
   # libgcc's Xtensa helpers that Debian's libgcc.a lacks (64-bit multiply, division, soft float): libgcc-xtensa.sh.
   HELPERS="$RIG_DIR/xtensa-libgcc/libgcc-lx106.a"
   [ -f "$HELPERS" ] || { echo "harness.sh: $HELPERS missing; run libgcc-xtensa.sh" >&2; exit 1; }

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Debian 12's libgcc for xtensa-lx106-elf lacks the helpers GCC's Xtensa port writes in assembly (lib1funcs.S:
 # __umulsidi3, __divsi3, __udivsi3, __umodsi3, the soft-float __addsf3, __mulsf3, __adddf3, __muldf3, ...; `nm` lists
-# them as undefined in libgcc.a) and __muldi3. This assembles them from the GCC source Debian built that compiler from
+# them as undefined in libgcc.a) and the 64-bit __muldi3, __divdi3, __udivdi3, __umoddi3. This assembles them from the GCC source Debian built that compiler from
 # (package gcc-12-source, GCC 12.2.0, the same version), one object per function as libgcc's Makefile does
 # (-DL_<name> over lib1funcs.S, t-xtensa's LIB1ASMFUNCS), with our lx106 xtensa-config.h (src/xtensa-lx106/), plus
-# our __muldi3 (src/muldi3_xtensa.c), into $TFLM_RIG/xtensa-libgcc/libgcc-lx106.a. Nothing is vendored here.
+# our 64-bit helpers (src/libgcc2_xtensa.c), into $TFLM_RIG/xtensa-libgcc/libgcc-lx106.a. Nothing is vendored here.
 # Usage: libgcc-xtensa.sh   (GCC_SOURCE_TARBALL names another tarball)
 set -euo pipefail
 RIG_DIR="${TFLM_RIG:-/work/tflm-rig}"
@@ -21,7 +21,7 @@ rm -f "$OUT/obj/"*.o
 for f in $FUNCS; do
   "$CC" -O2 -mtext-section-literals -I"$HERE/src/xtensa-lx106" -DL$f -xassembler-with-cpp -c "$SRC/lib1funcs.S" -o "$OUT/obj/$f.o"
 done
-"$CC" -O2 -mlongcalls -mtext-section-literals -c "$HERE/src/muldi3_xtensa.c" -o "$OUT/obj/_muldi3.o"
+"$CC" -O2 -mlongcalls -mtext-section-literals -c "$HERE/src/libgcc2_xtensa.c" -o "$OUT/obj/_libgcc2.o"
 rm -f "$OUT/libgcc-lx106.a"
 xtensa-lx106-elf-ar rcs "$OUT/libgcc-lx106.a" "$OUT/obj/"*.o
 echo "libgcc-xtensa.sh: $OUT/libgcc-lx106.a ($(ls "$OUT/obj" | wc -l) objects)"
