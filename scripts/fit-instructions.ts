@@ -186,7 +186,8 @@ export function fitGroups(groups: Map<string, Map<string, { f: Record<string, nu
 }
 
 /** The rig's sweeps per build (the Cortex-M4's are the earlier instr_sweep*.tsv), with this project's extra sweep (scripts/sweep-instructions.ts). */
-const SWEPT_BUILDS = ['m55_cmsis_nn', 'm33_cmsis_nn', 'm7_cmsis_nn', 'm0plus_reference', 'm0plus_cmsis_nn', 'm7_reference', 'm55_reference', 'm33_reference', 'rv32imc_reference'];
+const SWEPT_BUILDS = ['m55_cmsis_nn', 'm33_cmsis_nn', 'm7_cmsis_nn', 'm0plus_reference', 'm0plus_cmsis_nn', 'm7_reference', 'm55_reference', 'm33_reference', 'rv32imc_reference',
+  'xtensa_lx106_reference'];
 export const SWEEP_TSVS = ['instr_sweep.tsv', 'instr_sweep_extra.tsv', ...SWEPT_BUILDS.flatMap((b) => [`rig_${b}_sweep.tsv`, `rig_${b}_sweep_extra.tsv`])]
   .map((f) => resolve(__dirname, '../test/measured', f)).filter((f) => existsSync(f));
 export const COEFFICIENTS_JSON = resolve(__dirname, '../server/src/analysis/latency/instruction-coefficients.json');
