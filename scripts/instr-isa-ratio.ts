@@ -80,17 +80,26 @@ export function sharedModels(): Set<string> {
   return new Set(invokeCounts(readFileSync(resolve(MEASURED, 'rig_m0plus_reference_models.tsv'), 'utf8'), 'cortex-m0plus', 'reference').keys());
 }
 
-if (process.argv[1]?.endsWith('instr-isa-ratio.ts')) {
+/** The largest |log(x / median)| of a set of ratios: how far one model's ratio strays from the one a fit would use. */
+export function worstLogDeviation(ratios: number[]): number {
+  const m = median(ratios);
+  return Math.max(...ratios.map((r) => Math.abs(Math.log(r / m))));
+}
+
+/** Prints every pair of builds' ratios: shared integer networks, shared float models, the one-op builder models. */
+export function printIsaRatios(): void {
   const shared = sharedModels();
   const counts = RATIO_BUILDS.map((b) => [b, buildCounts(b)] as const).filter((x): x is readonly [RatioBuild, Map<string, number>] => x[1] !== null);
   const fmt = (s: RatioStats | null): string => (s === null ? 'n/a' : `n=${s.n} median ${s.median.toFixed(3)} gsd x/÷${s.gsd.toFixed(3)} min ${s.min.toFixed(3)} (${s.minModel}) max ${s.max.toFixed(3)} (${s.maxModel})`);
   for (const [i, [a, ca]] of counts.entries()) {
     for (const [b, cb] of counts.slice(i + 1)) {
       console.log(`${b.build} / ${a.build}`);
-      console.log(`  shared integer: ${fmt(ratioStats(ca, cb, (m) => shared.has(m) && !isFloatModel(m)))}`);
       console.log(`  shared integer, >= 1M instructions: ${fmt(ratioStats(ca, cb, (m) => shared.has(m) && !isFloatModel(m) && ca.get(m)! >= 1e6))}`);
+      console.log(`  shared integer: ${fmt(ratioStats(ca, cb, (m) => shared.has(m) && !isFloatModel(m)))}`);
       console.log(`  shared float:   ${fmt(ratioStats(ca, cb, (m) => shared.has(m) && isFloatModel(m)))}`);
       console.log(`  builder integer (one-op models): ${fmt(ratioStats(ca, cb, (m) => !shared.has(m) && !isFloatModel(m)))}`);
     }
   }
 }
+
+if (process.argv[1]?.endsWith('instr-isa-ratio.ts')) printIsaRatios();
