@@ -25,19 +25,23 @@ export const RATIO_BUILDS: readonly RatioBuild[] = [
 
 export interface RatioStats { n: number; median: number; gsd: number; min: number; max: number; minModel: string; maxModel: string }
 
-/** Parses a rig TSV text into model -> invoke instructions for the rows of one core and kernel set that ran. */
-export function invokeCounts(text: string, core: string, kernels: string): Map<string, number> {
+/** A rig TSV text's data rows (split into cells) and the index of each named column (a missing one throws). */
+export function tsvRows(text: string, names: readonly string[]): { rows: string[][]; at: number[] } {
   const lines = text.split('\n').filter((l) => l && !l.startsWith('#'));
   const head = (lines.shift() ?? '').split('\t');
-  const col = (name: string): number => {
+  const at = names.map((name) => {
     const i = head.indexOf(name);
     if (i < 0) throw new Error(`rig TSV: no column ${name}`);
     return i;
-  };
-  const [m, c, k, s, n] = [col('model'), col('core'), col('kernels'), col('status'), col('invoke_instructions')];
+  });
+  return { rows: lines.map((l) => l.split('\t')), at };
+}
+
+/** Parses a rig TSV text into model -> invoke instructions for the rows of one core and kernel set that ran. */
+export function invokeCounts(text: string, core: string, kernels: string): Map<string, number> {
+  const { rows, at: [m, c, k, s, n] } = tsvRows(text, ['model', 'core', 'kernels', 'status', 'invoke_instructions']);
   const out = new Map<string, number>();
-  for (const l of lines) {
-    const f = l.split('\t');
+  for (const f of rows) {
     const count = Number(f[n]);
     if (f[c] === core && f[k] === kernels && f[s] === 'ok' && count > 0) out.set(f[m]!, count);
   }

@@ -13,7 +13,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildCounts, isFloatModel, RATIO_BUILDS, sharedModels, worstLogDeviation } from './instr-isa-ratio.ts';
+import { buildCounts, isFloatModel, RATIO_BUILDS, sharedModels, tsvRows, worstLogDeviation } from './instr-isa-ratio.ts';
 
 const MEASURED = resolve(__dirname, '../test/measured');
 export const XTENSA_HELPERS_TSV = resolve(MEASURED, 'rig_xtensa_lx106_reference_helpers.tsv');
@@ -22,17 +22,9 @@ export interface ProxyFigure { proxy: number; n: number; why: string; shares: Re
 
 /** Per model, the helper instructions summed over its top-level ops (helpers TSV text). */
 export function helperTotals(text: string): Map<string, { instructions: number; helpers: number; ops: number }> {
-  const lines = text.split('\n').filter((l) => l && !l.startsWith('#'));
-  const head = (lines.shift() ?? '').split('\t');
-  const at = (n: string): number => {
-    const i = head.indexOf(n);
-    if (i < 0) throw new Error(`helpers TSV: no column ${n}`);
-    return i;
-  };
-  const [m, ins, h] = [at('model'), at('instructions'), at('helper_instructions')];
+  const { rows, at: [m, ins, h] } = tsvRows(text, ['model', 'instructions', 'helper_instructions']);
   const out = new Map<string, { instructions: number; helpers: number; ops: number }>();
-  for (const l of lines) {
-    const f = l.split('\t');
+  for (const f of rows) {
     const t = out.get(f[m]!) ?? { instructions: 0, helpers: 0, ops: 0 };
     t.instructions += Number(f[ins]);
     t.helpers += Number(f[h]);

@@ -7,38 +7,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { analyzeModel, type AnalysisReport } from '../../server/src/analysis/report.js';
-import type { Abi } from '../../server/src/analysis/tflm/structs.js';
-import { readTflite } from '../../server/src/model/tflite/reader.js';
-import { rigModelBytes } from '../measured/rig-models.js';
-import { checkPrepRow, checkRigRow, measuredTable, RIG_MODEL_COLUMNS, RIG_PREP_COLUMNS, sha256 } from '../measured/table.js';
-
-const cache = new Map<string, AnalysisReport>();
-function analysed(model: string, abi: Abi): { bytes: Uint8Array; report: AnalysisReport } {
-  const bytes = rigModelBytes(model);
-  let report = cache.get(`${abi} ${model}`);
-  if (!report) {
-    report = analyzeModel(readTflite(bytes), 'tflm-reference', {}, 'dsp', abi);
-    cache.set(`${abi} ${model}`, report);
-  }
-  return { bytes, report };
-}
-
-/** Checks every row of a rig table against the replay with `abi`; the rows with figures and their tail total. */
-function checkRows(file: string, core: string, abi: Abi, skip: ReadonlySet<string> = new Set()): { figures: number; tail: number } {
-  let figures = 0;
-  let tail = 0;
-  for (const { cells: c, line } of measuredTable(file, RIG_MODEL_COLUMNS)) {
-    assert.deepEqual([c[2], c[3]], [core, 'reference'], line);
-    if (skip.has(c[0]!)) continue;
-    const { bytes, report: r } = analysed(c[0]!, abi);
-    assert.equal(sha256(bytes), c[1], `${c[0]} no longer builds the measured bytes`);
-    if (!checkRigRow(r, c, `${line} (${abi})`)) continue;
-    figures++;
-    tail += r.memory.tailBytes;
-  }
-  return { figures, tail };
-}
+import { analysed, checkRows } from '../measured/enum-abi.js';
+import { checkPrepRow, measuredTable, RIG_MODEL_COLUMNS, RIG_PREP_COLUMNS } from '../measured/table.js';
 
 /** The RV32 rows' note (tflm-measured-rv32.test.ts): sine_float was measured as an earlier file. */
 const NOT_REBUILT: ReadonlySet<string> = new Set(['sine_float']);

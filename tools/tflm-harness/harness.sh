@@ -46,7 +46,7 @@ if [ "$MACHINE" = virt ]; then
   # rv32imc one, and the C extension changes encodings, not instruction counts).
   RV_CXX_INCLUDE="${RV_CXX_INCLUDE:-/usr/include/newlib/c++/12.2.1}"
   EXTRA="--specs=picolibc.specs -isystem $RV_CXX_INCLUDE -isystem $RV_CXX_INCLUDE/arm-none-eabi"
-  C_SRCS="semihost startup_riscv debug_log_riscv"
+  C_SRCS="semihost rt_common startup_riscv debug_log_riscv"
   CXX_SRCS="main resolver prepare_log cxx_riscv"
   # Linked by the C driver: there is no libstdc++ to link (nothing of it is needed, see build.sh).
   LINKER=gcc
@@ -61,7 +61,7 @@ elif [ "$MACHINE" = sim ]; then
   TARGET_ARGS=("${XT_TARGET_ARGS[@]}")
   EXTRA=""
   # picolibc's stdio streams and the C++ runtime stubs are the RISC-V build's (the same picolibc, no libstdc++).
-  C_SRCS="semihost_xtensa startup_xtensa debug_log_riscv"
+  C_SRCS="semihost_xtensa rt_common startup_xtensa debug_log_riscv"
   CXX_SRCS="main resolver prepare_log cxx_riscv"
   LINKER=gcc
   # picolibc's specs come with TFLM's flags (CXXFLAGS, which the link line carries): not named twice.
@@ -78,7 +78,7 @@ else
   GEN_TARGET="cortex_m_generic_${CORE}"
   TARGET_ARGS=(TARGET=cortex_m_generic TARGET_ARCH="$CORE")
   EXTRA=""
-  C_SRCS="semihost startup"
+  C_SRCS="semihost rt_common startup"
   CXX_SRCS="main resolver prepare_log"
   LINKER=g++
   LINK="-nostartfiles --specs=nosys.specs -L\"$HERE/src\" -T \"$HERE/src/$MACHINE.ld\""

@@ -30,16 +30,6 @@ static long simcall(long op, long x, long y, long z) {
 
 void sh_write(const char* s) { simcall(XT_SYS_WRITE, 1, (long)s, (long)strlen(s)); }
 
-void sh_write_hex(const char* label, uint32_t v) {
-  char buf[32];
-  int i = 0;
-  while (*label && i < 20) buf[i++] = *label++;
-  for (int s = 28; s >= 0; s -= 4) buf[i++] = "0123456789abcdef"[(v >> s) & 0xF];
-  buf[i++] = ' ';
-  buf[i] = 0;
-  sh_write(buf);
-}
-
 long sh_open_read(const char* path) { return simcall(XT_SYS_OPEN, (long)path, 0 /* O_RDONLY */, 0); }
 
 long sh_file_length(long handle) {
