@@ -215,5 +215,12 @@ test('the ESP32 and ESP32-S3 reference-kernel CPIs come from their own rows on t
     assert.ok(Math.abs(cpiFor(scaled, core, 'tflm-reference')!.cpi / c.cpi - 2) < 1e-3);
     const other = core === 'esp32' ? 'esp32s3' : 'esp32';
     assert.equal(cpiFor(scaled, other, 'tflm-reference')!.cpi, cpiFor(t, other, 'tflm-reference')!.cpi);
+    // the estimate says whose counts stand in, and costs the ops from them
+    const choice = instructionBuildChoice(core, 'tflm-reference')!;
+    assert.equal(choice.build, 'xtensa-lx106:reference');
+    assert.match(choice.proxy ?? '', core === 'esp32' ? /LX6/ : /LX7/);
+    const e = estimateLatency(kws, checkSupport(kws, 'tflm-reference', []), core, 240);
+    assert.equal(e.instructionBasis?.build, 'xtensa-lx106:reference');
+    assert.ok(Math.abs(e.highMs! / e.ms! - Math.exp(c.spread)) < 1e-9);
   }
 });
