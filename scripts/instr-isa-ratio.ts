@@ -26,7 +26,7 @@ export const RATIO_BUILDS: readonly RatioBuild[] = [
 export interface RatioStats { n: number; median: number; gsd: number; min: number; max: number; minModel: string; maxModel: string }
 
 /** A rig TSV text's data rows (split into cells) and the index of each named column (a missing one throws). */
-export function tsvRows(text: string, names: readonly string[]): { rows: string[][]; at: number[] } {
+export function tsvRows<const N extends readonly string[]>(text: string, names: N): { rows: string[][]; at: { [K in keyof N]: number } } {
   const lines = text.split('\n').filter((l) => l && !l.startsWith('#'));
   const head = (lines.shift() ?? '').split('\t');
   const at = names.map((name) => {
@@ -34,7 +34,7 @@ export function tsvRows(text: string, names: readonly string[]): { rows: string[
     if (i < 0) throw new Error(`rig TSV: no column ${name}`);
     return i;
   });
-  return { rows: lines.map((l) => l.split('\t')), at };
+  return { rows: lines.map((l) => l.split('\t')), at: at as { [K in keyof N]: number } };
 }
 
 /** Parses a rig TSV text into model -> invoke instructions for the rows of one core and kernel set that ran. */
