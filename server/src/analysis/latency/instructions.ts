@@ -72,8 +72,8 @@ const BUILDS_OF: Readonly<Record<string, readonly string[]>> = {
 
 /** Cores whose first build is not their own core's: why it stands in. */
 const PROXY_OF: Readonly<Record<string, string>> = {
-  esp32: 'Xtensa lx106 counts stand in for the LX6 (same base ISA; no MUL32_HIGH or DIV32, call0 ABI, no zero-overhead loops)',
-  esp32s3: 'Xtensa lx106 counts stand in for the LX7 (same base ISA; no MUL32_HIGH or DIV32, call0 ABI, no zero-overhead loops)',
+  esp32: 'Xtensa lx106 counts stand in for the LX6 (same base ISA; no MUL32_HIGH or DIV32, call0 ABI, no zero-overhead loops; no FPU, so float ops are counted as soft float and come out too slow)',
+  esp32s3: 'Xtensa lx106 counts stand in for the LX7 (same base ISA; no MUL32_HIGH or DIV32, call0 ABI, no zero-overhead loops; no FPU, so float ops are counted as soft float and come out too slow)',
 };
 
 const KERNELS_OF: Readonly<Record<string, string>> = { 'tflm-cmsis-nn': 'cmsis_nn', 'tflm-reference': 'reference' };
