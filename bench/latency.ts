@@ -22,6 +22,8 @@ import { derivedTexts, fitSweep, readOpsRows, SWEEP_TSVS } from '../scripts/fit-
 import { readRows } from '../scripts/latency-cpi.ts';
 import { ROWS_TSV } from '../scripts/fit-cpi.ts';
 import { HELD_OUT } from '../scripts/fit-latency.ts';
+import { printIsaRatios } from '../scripts/instr-isa-ratio.ts';
+import { xtensaProxy } from '../scripts/xtensa-proxy.ts';
 
 const modelsDir = resolve(process.argv[2] ?? join(__dirname, '../../shared/models'));
 if (!existsSync(modelsDir)) {
@@ -118,3 +120,9 @@ for (const d of derived) {
 }
 printLatencyComparison(aggregates, k, readRows(readFileSync(ROWS_TSV, 'utf8')), HELD_OUT);
 printPartCpiCheck(aggregates);
+
+// What one ISA's counts cost as a stand-in for another's (scripts/instr-isa-ratio.ts), and the ESP cores' proxy term.
+console.log('\nWhole-model instruction counts of one build over another (same models; gsd = geometric SD, the model-to-model dispersion):');
+printIsaRatios();
+const xp = xtensaProxy();
+console.log(`ESP32 / ESP32-S3 range term: ${xp.why}: ${xp.proxy.toFixed(4)} (largest |log(r / median r)|; r per model: ${Object.entries(xp.shares).map(([m, r]) => `${m} ${r.toFixed(3)}`).join(', ')})`);

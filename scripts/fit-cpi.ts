@@ -15,11 +15,12 @@ import type { CpiRuntime, CpiTable } from '../server/src/analysis/latency/cpi.ts
 import { estimateLatency } from '../server/src/analysis/latency/model.ts';
 import { defaultPlacement, memorySystem, type Placement } from '../server/src/analysis/latency/memory.ts';
 import { bundledInstructionCoefficients, instructionBuildChoice } from '../server/src/analysis/latency/instructions.ts';
-import { CORES, resolveTarget } from '../server/src/targets/catalog.ts';
-import { MEASURED } from '../server/src/targets/measured.ts';
+import { CORES, resolveTarget, type Core, type Mcu } from '../server/src/targets/catalog.ts';
+import { MEASURED, type MeasuredRow } from '../server/src/targets/measured.ts';
 import { PART_CPI, PART_PRIOR_MCUS } from '../server/src/analysis/latency/parts.ts';
 import { HELD_OUT } from './fit-latency.ts';
-import { fitCpi, readRows, rowsText, type CpiRow, type PartCpiSpec } from './latency-cpi.ts';
+import { fitCpi, readRows, rowsText, type CpiRow, type PartCpiSpec, type ProxySpread } from './latency-cpi.ts';
+import { xtensaProxy } from './xtensa-proxy.ts';
 import { rowAggregates } from './latency-rows.ts';
 
 export const ROWS_TSV = resolve(__dirname, '../test/measured/latency_rows.tsv');
@@ -40,14 +41,25 @@ export const PART_PRIOR_ROWS: readonly string[] = MEASURED.rows.filter((r) => PA
 export const PART_SPECS: readonly PartCpiSpec[] = Object.entries(PART_CPI).map(([part, p]) => {
   const t = resolveTarget(part);
   if (!t?.mcu) throw new Error(`parts.ts: ${part} is not a catalog part`);
+  const build = instructionBuildChoice(t.core, p.runtime, bundledInstructionCoefficients())?.build;
+  if (!build) throw new Error(`parts.ts: ${part} has no instruction build for ${p.runtime}`);
   return {
-    part, runtime: p.runtime, why: p.why, includes: defaultPlacement(memorySystem(t.core, t.mcu)),
+    part, runtime: p.runtime, why: p.why, includes: defaultPlacement(memorySystem(t.core, t.mcu)), build,
     rows: MEASURED.rows.filter((r) => r.target === p.sibling && r.runtime === p.runtime).map((r) => r.id),
   };
 });
 
 /** The measured row a part CPI is fitted on, mapped to the part it stands in for. */
 const siblingPart = (rowId: string): string | undefined => PART_SPECS.find((s) => s.rows.includes(rowId))?.part;
+
+/**
+ * The ESP32 (LX6) and ESP32-S3 (LX7) reference kernels: calibrated on their one row each through the Xtensa lx106
+ * build's counts, with a range derived from the RV32IMC reference rows' CPI dispersion and the proxy's (xtensa-proxy.ts).
+ */
+export function proxySpread(): ProxySpread {
+  const p = xtensaProxy();
+  return { cores: ['esp32', 'esp32s3'], runtime: 'tflm-reference', from: 'rv32imc', proxy: p.proxy, why: p.why };
+}
 
 /** The library versions the rig measured (tools/tflm-harness; the TSVs' source comments). */
 export const VERSIONS: CpiTable['versions'] = { tflm: '90b983c2', cmsisNn: '4ab83cc' };
@@ -70,35 +82,44 @@ export function measuredCpiRows(modelsDir: string): CpiRow[] {
     if (row.runtime === 'tflm-esp-nn') continue;
     const a = rowAggregates(row, modelsDir);
     const part = siblingPart(row.id);
-    const as = part ? resolveTarget(part)! : { core: a.core, mcu: a.mcu };
-    const choice = instructionBuildChoice(as.core, row.runtime, bundledInstructionCoefficients());
-    if (!choice) continue;
-    const placement = { ...defaultPlacement(memorySystem(as.core, as.mcu)), ...ROW_PLACEMENT[row.id] };
-    const e = estimateLatency(a.model, a.support, as.core, row.clockMHz, { cpi: unitTable(), mcu: as.mcu, placement });
-    let instructions = 0;
-    let fallbackCycles = 0;
-    let streamCycles = 0;
-    const factor = e.instructionBasis?.memoryFactor ?? 1;
-    for (const l of e.layers) {
-      if (l.costModel === 'instructions') {
-        instructions += l.instructions!;
-        streamCycles += l.cycles! - l.instructions! * factor;
-      }
-      else if (l.cycles !== null) fallbackCycles += l.cycles;
-      else throw new Error(`${row.id}: layer ${l.index} is not costed`);
+    // A sibling row is reduced twice: as the part it stands in for, and (when its core has a build) as its own core's.
+    const own = { core: a.core, mcu: a.mcu };
+    for (const as of part ? [resolveTarget(part)!, own] : [own]) {
+      const r = reduceRow(row, a, as);
+      if (r) out.push(r);
     }
-    out.push({
-      id: row.id, core: a.core, runtime: row.runtime as CpiRuntime, clockMHz: row.clockMHz, latencyMs: row.latencyMs, build: choice.build,
-      instructions: Math.round(instructions), fallbackCycles: Math.round(fallbackCycles), streamCycles: Math.round(streamCycles), memoryFactor: Number(factor.toFixed(6)),
-      placement: `weights:${placement.weights},arena:${placement.arena}`,
-    });
   }
   return out;
 }
 
+/** One measured row reduced as if it ran on `as` (its instruction build and memory system), or null without a build. */
+function reduceRow(row: MeasuredRow, a: ReturnType<typeof rowAggregates>, as: { core: Core; mcu: Mcu | null }): CpiRow | null {
+  const choice = instructionBuildChoice(as.core, row.runtime, bundledInstructionCoefficients());
+  if (!choice) return null;
+  const placement = { ...defaultPlacement(memorySystem(as.core, as.mcu)), ...ROW_PLACEMENT[row.id] };
+  const e = estimateLatency(a.model, a.support, as.core, row.clockMHz, { cpi: unitTable(), mcu: as.mcu, placement });
+  let instructions = 0;
+  let fallbackCycles = 0;
+  let streamCycles = 0;
+  const factor = e.instructionBasis?.memoryFactor ?? 1;
+  for (const l of e.layers) {
+    if (l.costModel === 'instructions') {
+      instructions += l.instructions!;
+      streamCycles += l.cycles! - l.instructions! * factor;
+    }
+    else if (l.cycles !== null) fallbackCycles += l.cycles;
+    else throw new Error(`${row.id}: layer ${l.index} is not costed`);
+  }
+  return {
+    id: row.id, core: a.core, runtime: row.runtime as CpiRuntime, clockMHz: row.clockMHz, latencyMs: row.latencyMs, build: choice.build,
+    instructions: Math.round(instructions), fallbackCycles: Math.round(fallbackCycles), streamCycles: Math.round(streamCycles), memoryFactor: Number(factor.toFixed(6)),
+    placement: `weights:${placement.weights},arena:${placement.arena}`,
+  };
+}
+
 /** The CPI fit with the project's part priors (the part's own rows out, part CPIs from their siblings' rows). */
 export function fitCpiRows(rows: CpiRow[], heldOut: readonly string[]): CpiTable {
-  return fitCpi(rows, heldOut, VERSIONS, { ownRows: PART_PRIOR_ROWS, specs: PART_SPECS });
+  return fitCpi(rows, heldOut, VERSIONS, { ownRows: PART_PRIOR_ROWS, specs: PART_SPECS, proxySpread: proxySpread() });
 }
 
 /** The JSON text the fit writes for the rows TSV's text. */

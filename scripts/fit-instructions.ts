@@ -193,8 +193,9 @@ export function fitGroups(groups: Map<string, Map<string, { f: Record<string, nu
 }
 
 /** The rig's sweeps per build (the Cortex-M4's are the earlier instr_sweep*.tsv), with this project's extra sweep (scripts/sweep-instructions.ts). */
-const SWEPT_BUILDS = ['m55_cmsis_nn', 'm33_cmsis_nn', 'm7_cmsis_nn', 'm0plus_reference', 'm0plus_cmsis_nn', 'm7_reference', 'm55_reference', 'm33_reference', 'rv32imc_reference'];
-/** The MEAN / SVDF / LSTM sweep (tools/tflm-harness/sweep-seq-models.ts), measured on every build, the M4's included. */
+const SWEPT_BUILDS = ['m55_cmsis_nn', 'm33_cmsis_nn', 'm7_cmsis_nn', 'm0plus_reference', 'm0plus_cmsis_nn', 'm7_reference', 'm55_reference', 'm33_reference', 'rv32imc_reference',
+  'xtensa_lx106_reference'];
+/** The MEAN / SVDF / LSTM sweep (tools/tflm-harness/sweep-seq-models.ts), measured on every build that has it, the M4's included. */
 const SEQ_SWEPT_BUILDS = ['m4_cmsis_nn', 'm4_reference', ...SWEPT_BUILDS];
 export const SWEEP_TSVS = ['instr_sweep.tsv', 'instr_sweep_extra.tsv', ...SWEPT_BUILDS.flatMap((b) => [`rig_${b}_sweep.tsv`, `rig_${b}_sweep_extra.tsv`]),
   ...SEQ_SWEPT_BUILDS.map((b) => `rig_${b}_sweep_seq.tsv`)]

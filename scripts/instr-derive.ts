@@ -38,11 +38,11 @@ export const WHOLE_MODEL_BUILDS: readonly WholeModelBuild[] = [
   // shapes do not depend on the build, so their models' shapes are the files written for the same models above.
   { build: 'cortex-m33:cmsis_nn', sources: [src('rig_m33_cmsis_nn_ops.tsv', 'rig_m55_cmsis_nn_shapes.tsv'), src('rig_m33_cmsis_nn_builder_ops.tsv', 'rig_m0plus_reference_builder_shapes.tsv')] },
   { build: 'cortex-m7+fp:cmsis_nn', sources: [src('rig_m7_cmsis_nn_ops.tsv', 'rig_m55_cmsis_nn_shapes.tsv'), src('rig_m7_cmsis_nn_builder_ops.tsv', 'rig_m0plus_reference_builder_shapes.tsv')] },
-  // CMSIS-NN's plain-C path (ARMv6-M), and the reference kernels on the M7, the M55, the M33 and RV32IMC.
-  ...(['m0plus_cmsis_nn', 'm7_reference', 'm55_reference', 'm33_reference', 'rv32imc_reference'] as const).map((b) => ({
+  // CMSIS-NN's plain-C path (ARMv6-M), and the reference kernels on the M7, the M55, the M33, RV32IMC and Xtensa lx106.
+  ...(['m0plus_cmsis_nn', 'm7_reference', 'm55_reference', 'm33_reference', 'rv32imc_reference', 'xtensa_lx106_reference'] as const).map((b) => ({
     build: {
       m0plus_cmsis_nn: 'cortex-m0plus:cmsis_nn', m7_reference: 'cortex-m7+fp:reference', m55_reference: 'cortex-m55:reference',
-      m33_reference: 'cortex-m33:reference', rv32imc_reference: 'rv32imc:reference',
+      m33_reference: 'cortex-m33:reference', rv32imc_reference: 'rv32imc:reference', xtensa_lx106_reference: 'xtensa-lx106:reference',
     }[b],
     sources: [src(`rig_${b}_ops.tsv`, 'rig_m55_cmsis_nn_shapes.tsv'), src(`rig_${b}_builder_ops.tsv`, 'rig_m0plus_reference_builder_shapes.tsv')],
   })),

@@ -98,10 +98,19 @@ const logErr = (r: CpiRow, cpi: number): number => Math.abs(Math.log(rowPredicti
  * A part's own CPI (parts.ts PART_CPI) fitted on a sibling part's rows: `rows` are the sibling's measured rows reduced
  * with the part's instruction build and the part's memory system, net of the placement the CPI `includes`.
  */
-export interface PartCpiSpec { part: string; runtime: CpiRuntime; rows: readonly string[]; includes: Placement; why: string }
+export interface PartCpiSpec { part: string; runtime: CpiRuntime; rows: readonly string[]; includes: Placement; why: string; build: string }
+
+/**
+ * Cores calibrated on a single row through another core's instruction counts (the ESP32 and ESP32-S3 on the Xtensa
+ * lx106 build): one row leaves no residual, so the range is derived, not fitted: the model-to-model CPI dispersion of
+ * the reference kernels where a core has several instruction-costed rows of its own build (`from`: the largest |log
+ * error| of those rows around their CPI), plus `proxy`, the model-to-model dispersion the stand-in counts add
+ * (scripts/fit-cpi.ts measures it on the rig's counts), plus the 0.02 of rounding every calibrated range carries.
+ */
+export interface ProxySpread { cores: readonly Core[]; runtime: CpiRuntime; from: Core; proxy: number; why: string }
 
 /** What a fit needs besides the rows: the parts' own rows (never fitted on) and the part CPIs (fitted on siblings). */
-export interface PartPriors { ownRows: readonly string[]; specs: readonly PartCpiSpec[] }
+export interface PartPriors { ownRows: readonly string[]; specs: readonly PartCpiSpec[]; proxySpread?: ProxySpread }
 
 const NO_PARTS: PartPriors = { ownRows: [], specs: [] };
 
@@ -114,7 +123,8 @@ export function fitCpi(rows: CpiRow[], heldOut: readonly string[], versions: Cpi
   const set = (core: Core, rt: CpiRuntime, c: CoreCpi): void => { (cores[core] ??= {})[rt] = c; };
   const ok = rows.filter(usable);
   const train = ok.filter((r) => !heldOut.includes(r.id));
-  const sibling = (r: CpiRow): boolean => parts.specs.some((p) => p.rows.includes(r.id));
+  // A sibling row is the part's build's reduction of a row; the same row reduced with its own core's build is that core's.
+  const sibling = (r: CpiRow): boolean => parts.specs.some((p) => p.rows.includes(r.id) && r.build === p.build);
   const coreTrain = train.filter((r) => !sibling(r));
   const keys = [...new Set(coreTrain.map((r) => `${r.core}|${r.runtime}`))].sort();
   for (const key of keys) {
@@ -127,6 +137,23 @@ export function fitCpi(rows: CpiRow[], heldOut: readonly string[], versions: Cpi
     const spread = Math.min(SPREAD.calibratedCap, Math.max(SPREAD.floor, worst + 0.02));
     const builds = [...new Set(t.map((r) => r.build))].join(', ');
     set(core, rt, { cpi: sig(cpi), calibrated: true, spread: sig(spread), rows: t.map((r) => r.id), basis: `${t.length} measured ${core} rows, ${builds} counts` });
+  }
+  const ps = parts.proxySpread;
+  if (ps) {
+    // As that core's own range: its CPI from its training rows, the largest error over all its rows.
+    const ref = coreTrain.filter((r) => r.core === ps.from && r.runtime === ps.runtime);
+    const refCpi = ref.length >= 3 ? geoMeanCpi(ref) : NaN;
+    const refAll = ok.filter((r) => r.core === ps.from && r.runtime === ps.runtime && !parts.ownRows.includes(r.id) && !sibling(r));
+    const dispersion = Math.max(...refAll.map((r) => logErr(r, refCpi)));
+    for (const core of ps.cores) {
+      const c = cores[core]?.[ps.runtime];
+      if (!c || c.rows.length !== 1 || !(ref.length >= 3)) continue;
+      const spread = dispersion + ps.proxy + 0.02;
+      set(core, ps.runtime, {
+        ...c, spread: sig(spread),
+        basis: `${c.basis}; range derived, not fitted (one row): the ${ps.from} reference rows' CPI dispersion ${sig(dispersion)} (${ref.length} rows) + ${ps.why} ${sig(ps.proxy)} + 0.02 rounding`,
+      });
+    }
   }
   for (const [core, p] of Object.entries(PRIORS) as [Core, NonNullable<(typeof PRIORS)[Core]>][]) {
     if (cores[core]?.['tflm-cmsis-nn']) continue;
@@ -145,7 +172,7 @@ export function fitCpi(rows: CpiRow[], heldOut: readonly string[], versions: Cpi
     set(core, 'tflm-reference', { cpi: sig(c.cpi * REFERENCE_RATIO), calibrated: false, spread: sig(SPREAD.prior), rows: [], basis: `prior: the ${core} CMSIS-NN CPI x ${REFERENCE_RATIO} (reference kernels as boards build them; no measured reference-kernel row of this TFLM version)` });
   }
   const sorted = Object.fromEntries(Object.keys(cores).sort().map((c) => [c, cores[c as Core]])) as CpiTable['cores'];
-  return { versions, cores: sorted, parts: fitParts(train, parts), trainRows: train.map((r) => r.id), heldOutRows: ok.filter((r) => heldOut.includes(r.id)).map((r) => r.id) };
+  return { versions, cores: sorted, parts: fitParts(train, parts), trainRows: [...new Set(train.map((r) => r.id))], heldOutRows: [...new Set(ok.filter((r) => heldOut.includes(r.id)).map((r) => r.id))] };
 }
 
 const geoMeanCpi = (t: CpiRow[]): number => Math.exp(t.reduce((s, r) => s + Math.log(rowCpi(r)), 0) / t.length);
@@ -158,7 +185,7 @@ const geoMeanCpi = (t: CpiRow[]): number => Math.exp(t.reduce((s, r) => s + Math
 function fitParts(train: CpiRow[], parts: PartPriors): CpiTable['parts'] {
   const out: CpiTable['parts'] = {};
   for (const spec of [...parts.specs].sort((a, b) => (a.part < b.part ? -1 : 1))) {
-    const t = train.filter((r) => spec.rows.includes(r.id) && r.runtime === spec.runtime && !parts.ownRows.includes(r.id));
+    const t = train.filter((r) => spec.rows.includes(r.id) && r.build === spec.build && r.runtime === spec.runtime && !parts.ownRows.includes(r.id));
     if (t.length === 0) continue;
     const cpi = geoMeanCpi(t);
     const from = t.map((r) => `${r.id} (${r.latencyMs} ms x ${r.clockMHz} MHz = ${(measuredCycles(r) / 1e6).toFixed(1)}M cycles / ${(r.instructions / 1e6).toFixed(1)}M ${r.build} instructions)`).join(', ');

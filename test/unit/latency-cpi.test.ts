@@ -14,9 +14,9 @@ import { readTflite } from '../../server/src/model/tflite/reader.js';
 import { resolveTarget } from '../../server/src/targets/catalog.js';
 import { MEASURED } from '../../server/src/targets/measured.js';
 import { DataFileError } from '../../server/src/targets/schema.js';
-import { CPI_JSON, cpiText, fitCpiRows, PART_PRIOR_ROWS, PART_SPECS, ROWS_TSV } from '../../scripts/fit-cpi.js';
+import { CPI_JSON, cpiText, fitCpiRows, PART_PRIOR_ROWS, PART_SPECS, proxySpread, ROWS_TSV } from '../../scripts/fit-cpi.js';
 import { HELD_OUT } from '../../scripts/fit-latency.js';
-import { measuredCycles, readRows, rowPrediction, usable } from '../../scripts/latency-cpi.js';
+import { fitCpi, measuredCycles, readRows, rowPrediction, usable } from '../../scripts/latency-cpi.js';
 
 const kws = readTflite(buildKwsDsCnnInt8());
 const cmsis = checkSupport(kws, 'tflm-cmsis-nn', []);
@@ -26,12 +26,15 @@ test('the CPI fit on the committed measured rows reproduces the committed cpi.js
   assert.equal(cpiText(readFileSync(ROWS_TSV, 'utf8')), readFileSync(CPI_JSON, 'utf8'));
 });
 
-/** The part a row is a sibling row of (the ESP32-S3 reference row stands in for the ESP32-C3), if any. */
-const siblingOf = (id: string): string | undefined => PART_SPECS.find((p) => p.rows.includes(id))?.part;
+/**
+ * The part a row is a sibling row of (the ESP32-S3 reference row, reduced with the RV32IMC build, stands in for the
+ * ESP32-C3), if any. The same measured row reduced with its own core's build (Xtensa) is that core's row.
+ */
+const siblingOf = (r: { id: string; build: string }): string | undefined => PART_SPECS.find((p) => p.rows.includes(r.id) && p.build === r.build)?.part;
 
 /** The CPI a row is predicted with: its part's own (the ESP32-C3's, also for the sibling row it is fitted on), or its core's. */
 const rowCpiOf = (t: ReturnType<typeof bundledCpi>, r: (typeof rows)[number]) =>
-  partCpi(t, siblingOf(r.id) ?? MEASURED.rows.find((m) => m.id === r.id)?.target ?? null, r.runtime, cpiFor(t, r.core, r.runtime))?.cpi;
+  partCpi(t, siblingOf(r) ?? MEASURED.rows.find((m) => m.id === r.id)?.target ?? null, r.runtime, cpiFor(t, r.core, r.runtime))?.cpi;
 
 test('every committed row a CPI is calibrated on lies inside its stated range, and the range is at most x/÷1.6', () => {
   const t = bundledCpi();
@@ -51,8 +54,8 @@ test('every committed row a CPI is calibrated on lies inside its stated range, a
 
 test('errors on the committed measured rows stay under the stated bounds (median 15%, every row 35%); part priors apart', () => {
   const t = bundledCpi();
-  const calibrated = rows.filter(usable).filter((r) => !PART_PRIOR_ROWS.includes(r.id) && !siblingOf(r.id));
-  assert.equal(calibrated.length, rows.filter(usable).length - 2, 'the ESP32-C3 row is a part prior, the ESP32-S3 row its sibling');
+  const calibrated = rows.filter(usable).filter((r) => !PART_PRIOR_ROWS.includes(r.id) && !siblingOf(r));
+  assert.equal(calibrated.length, rows.filter(usable).length - 2, 'the ESP32-C3 row is a part prior, the ESP32-S3 row (RV32 counts) its sibling');
   const apes = calibrated.map((r) => Math.abs(rowPrediction(r, cpiFor(t, r.core, r.runtime)!.cpi) / measuredCycles(r) - 1));
   const sorted = [...apes].sort((a, b) => a - b);
   assert.ok(sorted[sorted.length >> 1]! <= 0.15, `median ${sorted[sorted.length >> 1]}`);
@@ -77,7 +80,7 @@ test('the ESP32-C3 CPI is fitted on the ESP32-S3 reference row alone, never on a
   assert.equal(c3.calibrated, false);
   assert.equal(c3.spread, Number(SPREAD.prior.toPrecision(4)));
   // the sibling row is counted with the C3's build: the S3's cycles over the RV32IMC instructions of the same model
-  const s3 = rows.find((r) => r.id === 'esp-nn-readme-esp32s3-tflm-reference')!;
+  const s3 = rows.find((r) => r.id === 'esp-nn-readme-esp32s3-tflm-reference' && r.build === 'rv32imc:reference')!;
   const own = rows.find((r) => r.id === 'esp-nn-readme-esp32c3-tflm-reference')!;
   assert.equal(s3.build, 'rv32imc:reference');
   assert.equal(s3.instructions, own.instructions);
@@ -89,10 +92,10 @@ test('the ESP32-C3 CPI is fitted on the ESP32-S3 reference row alone, never on a
   const cpiOf = (rs: typeof rows) => partCpiFor(fitCpiRows(rs, HELD_OUT), 'esp32c3', 'tflm-reference')?.cpi;
   assert.equal(cpiOf(scaled(own.id, 3)), c3.cpi);
   assert.ok(Math.abs(cpiOf(scaled(s3.id, 2))! / c3.cpi - 2) < 1e-3);
-  // the cores' CPIs do not see the sibling row: no Xtensa core gets an instruction-model CPI from it
-  assert.equal(cpiFor(t, 'esp32s3', 'tflm-reference'), null);
-  assert.deepEqual(fitCpiRows(rows.filter((r) => r.id !== s3.id), HELD_OUT).cores, t.cores);
-  assert.equal(cpiOf(rows.filter((r) => r.id !== s3.id)), undefined);
+  // the cores' CPIs do not see the sibling row (the RV32IMC reduction); the ESP32-S3's own CPI is its Xtensa reduction's
+  assert.deepEqual(fitCpiRows(rows.filter((r) => r !== s3), HELD_OUT).cores, t.cores);
+  assert.equal(cpiOf(rows.filter((r) => r !== s3)), undefined);
+  assert.deepEqual(cpiFor(t, 'esp32s3', 'tflm-reference')!.rows, [s3.id]);
 });
 
 test('broken CPI data fails at load time, naming the field', () => {
@@ -183,4 +186,41 @@ test('the memory term: an external arena or weights in flash are slower than SRA
   // The MAC-costed cores move too when the placement departs from the part's default.
   const esp = checkSupport(kws, 'tflm-esp-nn', []);
   assert.ok(estimateLatency(kws, esp, 'esp32s3', 240, { placement: { arena: 'external' } }).ms! > estimateLatency(kws, esp, 'esp32s3', 240).ms!);
+});
+
+test('the ESP32 and ESP32-S3 reference-kernel CPIs come from their own rows on the Xtensa counts; their range is derived, not typed', () => {
+  const t = bundledCpi();
+  const ps = proxySpread();
+  const rv = rows.filter((r) => r.core === 'rv32imc' && r.runtime === 'tflm-reference' && usable(r) && !PART_PRIOR_ROWS.includes(r.id));
+  // as the RV32IMC core's own range: its CPI from the training rows, the dispersion over all its rows (held-out too)
+  const rvTrain = rv.filter((r) => !HELD_OUT.includes(r.id));
+  assert.equal(rvTrain.length, 3, 'the PCL training rows');
+  assert.ok(rv.length > rvTrain.length, 'and a held-out PCL row');
+  const rvCpi = Math.exp(rvTrain.reduce((s, r) => s + Math.log((measuredCycles(r) - r.fallbackCycles - r.streamCycles) / (r.instructions * r.memoryFactor)), 0) / rvTrain.length);
+  const dispersion = Math.max(...rv.map((r) => Math.abs(Math.log(rowPrediction(r, rvCpi) / measuredCycles(r)))));
+  for (const [core, id] of [['esp32', 'esp-nn-readme-esp32-tflm-reference'], ['esp32s3', 'esp-nn-readme-esp32s3-tflm-reference']] as const) {
+    const c = cpiFor(t, core, 'tflm-reference')!;
+    const row = rows.find((r) => r.id === id && r.core === core && r.build === 'xtensa-lx106:reference')!;
+    assert.ok(row, `${id} reduced with the Xtensa build`);
+    assert.deepEqual(c.rows, [id]);
+    assert.ok(c.calibrated);
+    // the CPI is that row's cycles over its counts; the range is the RV32 rows' dispersion + the proxy's + rounding
+    assert.ok(Math.abs(c.cpi / ((measuredCycles(row) - row.fallbackCycles - row.streamCycles) / (row.instructions * row.memoryFactor)) - 1) < 1e-3);
+    assert.ok(Math.abs(c.spread - (dispersion + ps.proxy + 0.02)) < 1e-3, `${core}: ${c.spread} vs ${dispersion} + ${ps.proxy} + 0.02`);
+    assert.ok(ps.proxy > 0 && dispersion > 0);
+    // a different proxy dispersion moves the range; scaling the row moves the CPI, never the other core's
+    const wider = fitCpi(rows, HELD_OUT, t.versions, { ownRows: PART_PRIOR_ROWS, specs: PART_SPECS, proxySpread: { ...ps, proxy: ps.proxy + 0.1 } });
+    assert.ok(Math.abs(cpiFor(wider, core, 'tflm-reference')!.spread - c.spread - 0.1) < 1e-3);
+    const scaled = fitCpiRows(rows.map((r) => (r.id === id ? { ...r, latencyMs: r.latencyMs * 2 } : r)), HELD_OUT);
+    assert.ok(Math.abs(cpiFor(scaled, core, 'tflm-reference')!.cpi / c.cpi - 2) < 1e-3);
+    const other = core === 'esp32' ? 'esp32s3' : 'esp32';
+    assert.equal(cpiFor(scaled, other, 'tflm-reference')!.cpi, cpiFor(t, other, 'tflm-reference')!.cpi);
+    // the estimate says whose counts stand in, and costs the ops from them
+    const choice = instructionBuildChoice(core, 'tflm-reference')!;
+    assert.equal(choice.build, 'xtensa-lx106:reference');
+    assert.match(choice.proxy ?? '', core === 'esp32' ? /LX6/ : /LX7/);
+    const e = estimateLatency(kws, checkSupport(kws, 'tflm-reference', []), core, 240);
+    assert.equal(e.instructionBasis?.build, 'xtensa-lx106:reference');
+    assert.ok(Math.abs(e.highMs! / e.ms! - Math.exp(c.spread)) < 1e-9);
+  }
 });

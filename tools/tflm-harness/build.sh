@@ -6,11 +6,13 @@
 #   CORE:    cortex-m0plus | cortex-m4+fp | cortex-m33 | cortex-m55 | any TARGET_ARCH
 #            that targets/cortex_m_generic_makefile.inc accepts
 #            | rv32imc (TARGET=riscv32_generic: -march=rv32imc -mabi=ilp32, its default)
+#            | xtensa-lx106 (Debian's xtensa-lx106-elf GCC: the ESP8266 core, call0 ABI; TFLM's Makefile
+#              without a target file, see xtensa.sh)
 #   KERNELS: reference | cmsis_nn
 # Environment: TFLM_RIG (default /work/tflm-rig), JOBS (default 2),
 #   BUILD_TYPE (default release_with_logs, see README), ARM_GCC_BIN (default:
 #   the folder of the arm-none-eabi-gcc on PATH, with a trailing slash),
-#   RISCV_GCC_BIN (the same for riscv64-unknown-elf-gcc, for rv32imc).
+#   RISCV_GCC_BIN (the same for riscv64-unknown-elf-gcc, for rv32imc), XTENSA_GCC_BIN (xtensa-lx106-elf-gcc).
 # Prints the library path on its last line. A log is kept in
 # $TFLM_RIG/logs/CORE_KERNELS.log with the wall time.
 set -euo pipefail
@@ -36,6 +38,13 @@ case "$CORE" in
     [ -e "$RV_CXX_INCLUDE/cstdint" ] || { echo "build.sh: no libstdc++ headers at $RV_CXX_INCLUDE (RV_CXX_INCLUDE)" >&2; exit 1; }
     RV_EXTRA="--specs=picolibc.specs -isystem $RV_CXX_INCLUDE -isystem $RV_CXX_INCLUDE/arm-none-eabi"
     TARGET_ARGS=(TARGET=riscv32_generic TARGET_ARCH=riscv32 RISCV_EXTRA_CFLAGS="$RV_EXTRA") ;;
+  xtensa-lx106)
+    GCC="$(command -v xtensa-lx106-elf-gcc || true)"
+    TOOLCHAIN_BIN="${XTENSA_GCC_BIN:-${GCC%xtensa-lx106-elf-gcc}}"
+    # TFLM's Makefile without a target file, Debian's compiler and picolibc: see xtensa.sh.
+    source "$(dirname "$0")/xtensa.sh"
+    TARGET=xtensa_lx106; GEN_TARGET="$XT_GEN_TARGET"
+    TARGET_ARGS=("${XT_TARGET_ARGS[@]}") ;;
   *)
     GCC="$(command -v arm-none-eabi-gcc || true)"
     TOOLCHAIN_BIN="${ARM_GCC_BIN:-${GCC%arm-none-eabi-gcc}}"
@@ -44,7 +53,7 @@ case "$CORE" in
 esac
 
 [ -e "$TFLM/.rig-complete" ] || { echo "build.sh: run setup.sh first ($TFLM)" >&2; exit 1; }
-[ -n "$TOOLCHAIN_BIN" ] || { echo "build.sh: no cross gcc for $CORE on PATH (set ARM_GCC_BIN or RISCV_GCC_BIN)" >&2; exit 1; }
+[ -n "$TOOLCHAIN_BIN" ] || { echo "build.sh: no cross gcc for $CORE on PATH (set ARM_GCC_BIN, RISCV_GCC_BIN or XTENSA_GCC_BIN)" >&2; exit 1; }
 
 case "$KERNELS" in
   reference) OPT=() ; SUFFIX="" ;;

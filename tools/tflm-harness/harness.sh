@@ -25,6 +25,8 @@ esac
 case "$CORE" in
   # QEMU's riscv32 `virt` machine, machine mode, -bios none, semihosting (see README).
   rv32imc) MACHINE=virt ;;
+  # QEMU's Xtensa `sim` machine with -cpu lx106, simcall semihosting (see README).
+  xtensa-lx106) MACHINE=sim ;;
   cortex-m0plus|cortex-m3|cortex-m4|cortex-m4+fp|cortex-m7) MACHINE=mps2-an386 ;;
   # -mcpu=cortex-m7 with FPU emits double-precision VFP instructions, which the an386's Cortex-M4 lacks.
   cortex-m7+fp) MACHINE=mps2-an500 ;;
@@ -33,6 +35,7 @@ case "$CORE" in
   *) echo "harness.sh: no QEMU machine known for $CORE" >&2; exit 1 ;;
 esac
 
+POST_LIBS=""
 if [ "$MACHINE" = virt ]; then
   GCC="$(command -v riscv64-unknown-elf-gcc)"
   GCC_BIN="${RISCV_GCC_BIN:-${GCC%riscv64-unknown-elf-gcc}}"
@@ -43,11 +46,31 @@ if [ "$MACHINE" = virt ]; then
   # rv32imc one, and the C extension changes encodings, not instruction counts).
   RV_CXX_INCLUDE="${RV_CXX_INCLUDE:-/usr/include/newlib/c++/12.2.1}"
   EXTRA="--specs=picolibc.specs -isystem $RV_CXX_INCLUDE -isystem $RV_CXX_INCLUDE/arm-none-eabi"
-  C_SRCS="semihost startup_riscv debug_log_riscv"
+  C_SRCS="semihost rt_common startup_riscv debug_log_riscv"
   CXX_SRCS="main resolver prepare_log cxx_riscv"
   # Linked by the C driver: there is no libstdc++ to link (nothing of it is needed, see build.sh).
   LINKER=gcc
   LINK="--specs=picolibc.specs -nostartfiles -T \"$HERE/src/riscv-virt.ld\" -Wl,--no-relax"
+elif [ "$MACHINE" = sim ]; then
+  GCC="$(command -v xtensa-lx106-elf-gcc)"
+  GCC_BIN="${XTENSA_GCC_BIN:-${GCC%xtensa-lx106-elf-gcc}}"
+  PREFIX=xtensa-lx106-elf-
+  # TFLM's flags for this build carry the target's (ADDITIONAL_DEFINES, see xtensa.sh), so EXTRA is empty.
+  source "$HERE/xtensa.sh"
+  GEN_TARGET="$XT_GEN_TARGET"
+  TARGET_ARGS=("${XT_TARGET_ARGS[@]}")
+  EXTRA=""
+  # picolibc's stdio streams and the C++ runtime stubs are the RISC-V build's (the same picolibc, no libstdc++).
+  C_SRCS="semihost_xtensa rt_common startup_xtensa debug_log_riscv"
+  CXX_SRCS="main resolver prepare_log cxx_riscv"
+  LINKER=gcc
+  # picolibc's specs come with TFLM's flags (CXXFLAGS, which the link line carries): not named twice.
+  LINK="-nostartfiles -T \"$HERE/src/xtensa-sim.ld\""
+  # libgcc's Xtensa helpers that Debian's libgcc.a lacks (64-bit multiply, division, soft float): libgcc-xtensa.sh.
+  HELPERS="$RIG_DIR/xtensa-libgcc/libgcc-lx106.a"
+  [ -f "$HELPERS" ] || { echo "harness.sh: $HELPERS missing; run libgcc-xtensa.sh" >&2; exit 1; }
+  # In one group with picolibc's libc and libm, which call them too.
+  POST_LIBS="-Wl,--start-group -lc -lm \"$HELPERS\" -Wl,--end-group"
 else
   GCC="$(command -v arm-none-eabi-gcc)"
   GCC_BIN="${ARM_GCC_BIN:-${GCC%arm-none-eabi-gcc}}"
@@ -55,7 +78,7 @@ else
   GEN_TARGET="cortex_m_generic_${CORE}"
   TARGET_ARGS=(TARGET=cortex_m_generic TARGET_ARCH="$CORE")
   EXTRA=""
-  C_SRCS="semihost startup"
+  C_SRCS="semihost rt_common startup"
   CXX_SRCS="main resolver prepare_log"
   LINKER=g++
   LINK="-nostartfiles --specs=nosys.specs -L\"$HERE/src\" -T \"$HERE/src/$MACHINE.ld\""
@@ -101,7 +124,7 @@ for sym in _ZN6tflite21MicroInterpreterGraph16PrepareSubgraphsEv \
 done
 # Linked to a temporary name and renamed: a measure.ts run that is using the previous ELF keeps reading it.
 eval "\"${GCC_BIN}${PREFIX}${LINKER}\" $CXXFLAGS $LINK \
-  -Wl,--gc-sections $WRAP -Wl,-Map=\"$OUT/harness.map\" $OBJS \"$LIB\" -lm -o \"$OUT/harness.elf.tmp\""
+  -Wl,--gc-sections $WRAP -Wl,-Map=\"$OUT/harness.map\" $OBJS \"$LIB\" -lm $POST_LIBS -o \"$OUT/harness.elf.tmp\""
 
 SYMS="$("${GCC_BIN}${PREFIX}nm" "$OUT/harness.elf.tmp")"
 for sym in PrepareSubgraphs RequestScratchBufferInArena FinishPrepareNodeAllocations; do
@@ -110,6 +133,12 @@ done
 echo "$MACHINE" > "$OUT/machine"
 "${GCC_BIN}${PREFIX}nm" "$OUT/harness.elf.tmp" | awk '$3 == "rig_mark" { print "0x" $1 }' > "$OUT/marker.tmp"
 [ -s "$OUT/marker.tmp" ] || { echo "harness.sh: rig_mark not found in the ELF" >&2; exit 1; }
+if [ "$MACHINE" = sim ]; then
+  # The address range of libgcc's helpers (xtensa-sim.ld), for the plugin's separate count (measure.ts).
+  "${GCC_BIN}${PREFIX}nm" "$OUT/harness.elf.tmp" | awk '$3 == "__xt_helpers_start" { s = $1 } $3 == "__xt_helpers_end" { e = $1 }
+    END { if (s != "" && e != "") print "0x" s "-0x" e }' > "$OUT/helpers"
+  [ -s "$OUT/helpers" ] || { echo "harness.sh: the helpers' range is not in the ELF" >&2; exit 1; }
+fi
 mv "$OUT/harness.elf.tmp" "$OUT/harness.elf"
 mv "$OUT/marker.tmp" "$OUT/marker"
 

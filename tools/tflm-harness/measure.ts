@@ -30,6 +30,8 @@ interface Options {
   outModels: string;
   outOps: string;
   outPrep: string;
+  /** Per op, the instructions spent in the build's libgcc helpers (builds with a `helpers` range: Xtensa). */
+  outHelpers: string;
   min: boolean;
   mode: 'insn' | 'tb';
   jobs: number;
@@ -42,7 +44,7 @@ function usage(msg: string): never {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { builds: [], models: [], outModels: '', outOps: '', outPrep: '', min: false, mode: 'insn', jobs: 1, timeout: 600 };
+  const o: Options = { builds: [], models: [], outModels: '', outOps: '', outPrep: '', outHelpers: '', min: false, mode: 'insn', jobs: 1, timeout: 600 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => argv[++i] ?? usage(`${a} needs a value`);
@@ -53,6 +55,7 @@ function parseArgs(argv: string[]): Options {
     } else if (a === '--out-models') o.outModels = next();
     else if (a === '--out-ops') o.outOps = next();
     else if (a === '--out-prep') o.outPrep = next();
+    else if (a === '--out-helpers') o.outHelpers = next();
     else if (a === '--min') o.min = true;
     else if (a === '--mode') {
       const m = next();
@@ -78,6 +81,8 @@ interface Build {
   elf: string;
   machine: string;
   marker: string;
+  /** `0xLO-0xHI`: the libgcc helpers' addresses, counted apart by the plugin (harness.sh writes it for Xtensa). */
+  helpers: string | null;
 }
 
 function loadBuild(core: string, kernels: string): Build {
@@ -90,18 +95,22 @@ function loadBuild(core: string, kernels: string): Build {
     elf,
     machine: readFileSync(join(dir, 'machine'), 'utf8').trim(),
     marker: readFileSync(join(dir, 'marker'), 'utf8').trim(),
+    helpers: existsSync(join(dir, 'helpers')) ? readFileSync(join(dir, 'helpers'), 'utf8').trim() : null,
   };
 }
 
 interface RunResult {
   lines: string[];
   marks: number[];
+  /** Helper instructions executed before each mark (builds with a helpers range). */
+  hmarks: number[];
   total: number;
   exit: number | null;
   timedOut: boolean;
 }
 
-const qemuBinary = (machine: string): string => (machine === 'virt' ? 'qemu-system-riscv32' : 'qemu-system-arm');
+const QEMU_OF: Readonly<Record<string, string>> = { virt: 'qemu-system-riscv32', sim: 'qemu-system-xtensa' };
+const qemuBinary = (machine: string): string => QEMU_OF[machine] ?? 'qemu-system-arm';
 
 /** One QEMU run of the harness on one model. */
 function runQemu(b: Build, model: string, extra: string[], mode: string, timeoutS: number, plugin: boolean): Promise<RunResult> {
@@ -110,9 +119,12 @@ function runQemu(b: Build, model: string, extra: string[], mode: string, timeout
   const semi = ['enable=on', 'target=native', 'arg=harness', `arg=${resolve(model)}`, ...extra.map((e) => `arg=${e}`)];
   if (semi.some((s) => s.includes(',') || s.includes(' '))) usage(`model paths may not contain ',' or ' ': ${model}`);
   // RISC-V (riscv32 `virt`): no firmware, so QEMU's reset code jumps to the start of RAM where the harness's entry is.
-  const machineArgs = b.machine === 'virt' ? ['-M', 'virt', '-bios', 'none', '-m', '64M'] : ['-M', b.machine];
+  // Xtensa (`sim`, lx106): QEMU starts at the reset vector in the sysrom, where the harness's .reset jumps to its entry.
+  const machineArgs = b.machine === 'virt' ? ['-M', 'virt', '-bios', 'none', '-m', '64M']
+    : b.machine === 'sim' ? ['-M', 'sim', '-cpu', 'lx106', '-m', '128M'] : ['-M', b.machine];
   const args = [...machineArgs, '-nographic', '-monitor', 'none', '-serial', 'none', '-semihosting-config', semi.join(','), '-kernel', b.elf];
-  if (plugin) args.push('-plugin', `${join(RIG, 'harness', 'opcount.so')},marker=${b.marker},mode=${mode},out=${marksFile}`);
+  const helpers = b.helpers && mode === 'insn' ? `,helpers=${b.helpers}` : '';
+  if (plugin) args.push('-plugin', `${join(RIG, 'harness', 'opcount.so')},marker=${b.marker},mode=${mode}${helpers},out=${marksFile}`);
   return new Promise((done) => {
     const child = spawn(qemuBinary(b.machine), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -126,17 +138,20 @@ function runQemu(b: Build, model: string, extra: string[], mode: string, timeout
     child.on('close', (code) => {
       clearTimeout(timer);
       const marks: number[] = [];
+      const hmarks: number[] = [];
       let total = 0;
       if (existsSync(marksFile)) {
         for (const l of readFileSync(marksFile, 'utf8').split('\n')) {
           const m = /^mark (\d+) (\d+)$/.exec(l);
           if (m) marks[Number(m[1])] = Number(m[2]);
+          const h = /^hmark (\d+) (\d+)$/.exec(l);
+          if (h) hmarks[Number(h[1])] = Number(h[2]);
           const t = /^opcount total (\d+)$/.exec(l);
           if (t) total = Number(t[1]);
         }
       }
       rmSync(work, { recursive: true, force: true });
-      done({ lines: out.split(/\r?\n/), marks, total, exit: code, timedOut });
+      done({ lines: out.split(/\r?\n/), marks, hmarks, total, exit: code, timedOut });
     });
   });
 }
@@ -145,6 +160,7 @@ interface ModelRow {
   cells: string[];
   ops: string[][];
   prep: string[][];
+  helpers: string[][];
 }
 
 async function probeOk(b: Build, model: string, arena: number, timeoutS: number): Promise<boolean> {
@@ -187,6 +203,7 @@ async function measure(b: Build, model: string, sha: string, o: Options): Promis
   if (ok && o.min) minBytes = String(await minArena(b, model, Number(a.used), o.timeout));
 
   const ops: string[][] = [];
+  const helpers: string[][] = [];
   let invokeInstr = '';
   let overhead = '';
   let opsSum = 0;
@@ -202,6 +219,8 @@ async function measure(b: Build, model: string, sha: string, o: Options): Promis
       const n = m[Number(e.end)]! - m[Number(e.begin)]! - over;
       if (e.depth === '0') opsSum += n;
       ops.push([name, b.core, b.kernels, e.i!, e.sg!, e.node!, e.depth!, e.op!, String(n)]);
+      const h = r.hmarks;
+      if (h.length === m.length) helpers.push([name, b.core, b.kernels, e.i!, e.op!, String(n), String(h[Number(e.end)]! - h[Number(e.begin)]!)]);
     }
   }
   let note = fault ?? '';
@@ -214,7 +233,7 @@ async function measure(b: Build, model: string, sha: string, o: Options): Promis
     status === 'ok' ? '' : failingNode(r.lines),
     String(ops.length), invokeInstr, ops.length ? String(opsSum) : '', overhead, String(r.total), note,
   ];
-  return { cells, ops, prep: prepRows(name, b, r.lines) };
+  return { cells, ops, prep: prepRows(name, b, r.lines), helpers };
 }
 
 const MODEL_COLUMNS = [
@@ -222,6 +241,7 @@ const MODEL_COLUMNS = [
   'failing_node', 'ops_executed', 'invoke_instructions', 'ops_instructions', 'profiler_overhead', 'run_instructions', 'note',
 ];
 const OP_COLUMNS = ['model', 'core', 'kernels', 'index', 'subgraph', 'node', 'depth', 'op', 'instructions'];
+const HELPER_COLUMNS = ['model', 'core', 'kernels', 'index', 'op', 'instructions', 'helper_instructions'];
 const PREP_COLUMNS = ['model', 'core', 'kernels', 'subgraph', 'node', 'op', 'scratch_buffers', 'scratch_bytes', 'scratch_list', 'prepare_tail_bytes'];
 
 function header(columns: string[], o: Options): string {
@@ -229,13 +249,15 @@ function header(columns: string[], o: Options): string {
     ? readFileSync(join(RIG, 'tflite-micro', '.rig-complete'), 'utf8').trim().split('\n')
     : [];
   const riscv = o.builds.some((b) => b.core.startsWith('rv32'));
-  const gcc = execFileSync(riscv ? 'riscv64-unknown-elf-gcc' : 'arm-none-eabi-gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0];
-  const qemu = execFileSync(riscv ? 'qemu-system-riscv32' : 'qemu-system-arm', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+  const xtensa = o.builds.some((b) => b.core.startsWith('xtensa'));
+  const [cc, emu] = xtensa ? ['xtensa-lx106-elf-gcc', 'qemu-system-xtensa'] : riscv ? ['riscv64-unknown-elf-gcc', 'qemu-system-riscv32'] : ['arm-none-eabi-gcc', 'qemu-system-arm'];
+  const gcc = execFileSync(cc, ['--version'], { encoding: 'utf8' }).split('\n')[0];
+  const qemu = execFileSync(emu, ['--version'], { encoding: 'utf8' }).split('\n')[0];
   const lines = [
     '# Measured by tools/tflm-harness (see its README): TFLM under QEMU, instructions counted by the opcount plugin.',
     ...tflm.map((l) => `# source: ${l}`),
     `# compiler: ${gcc}; TFLM Makefile BUILD_TYPE=${process.env.BUILD_TYPE ?? 'release_with_logs'} (-Os core, -O2 kernels)`,
-    `# emulator: ${qemu}; machines: mps2-an386 (M0+/M4), mps2-an500 (M7), mps2-an505 (M33), mps3-an547 (M55), riscv32 virt (rv32imc); plugin mode=${o.mode}`,
+    `# emulator: ${qemu}; machines: mps2-an386 (M0+/M4), mps2-an500 (M7), mps2-an505 (M33), mps3-an547 (M55), riscv32 virt (rv32imc), xtensa sim -cpu lx106 (xtensa-lx106); plugin mode=${o.mode}`,
     '# instructions: executed guest instructions; per op = its Invoke between the profiler marks minus the profiler overhead',
     columns.join('\t'),
   ];
@@ -248,6 +270,7 @@ async function main(): Promise<void> {
   if (!existsSync(o.outModels)) writeFileSync(o.outModels, header(MODEL_COLUMNS, o));
   if (!existsSync(o.outOps)) writeFileSync(o.outOps, header(OP_COLUMNS, o));
   if (o.outPrep && !existsSync(o.outPrep)) writeFileSync(o.outPrep, header(PREP_COLUMNS, o));
+  if (o.outHelpers && !existsSync(o.outHelpers)) writeFileSync(o.outHelpers, header(HELPER_COLUMNS, o));
   const jobs: (() => Promise<void>)[] = [];
   // With --jobs > 1 runs finish out of order; each result waits here until every earlier job's is written, so the
   // files are in model order whatever the job count.
@@ -258,6 +281,7 @@ async function main(): Promise<void> {
       appendFileSync(o.outModels, row.cells.join('\t') + '\n');
       if (row.ops.length) appendFileSync(o.outOps, row.ops.map((r) => r.join('\t')).join('\n') + '\n');
       if (o.outPrep && row.prep.length) appendFileSync(o.outPrep, row.prep.map((r) => r.join('\t')).join('\n') + '\n');
+      if (o.outHelpers && row.helpers.length) appendFileSync(o.outHelpers, row.helpers.map((r) => r.join('\t')).join('\n') + '\n');
       done[written] = undefined;
     }
   };

@@ -8,8 +8,12 @@
  *   mode=tb        one inline add of the block's length per executed
  *                  translation block (exact only if no block is left early)
  *   out=PATH       where to write the marks (default: QEMU's log, stderr)
+ *   helpers=0xLO-0xHI  also count, separately, the instructions executed at
+ *                  addresses in [LO, HI) (the Xtensa build's libgcc helpers:
+ *                  64-bit multiply, division, soft float); insn mode only
  * Output: "opcount total N" then one line "mark I COUNT" per marker execution,
- * COUNT being the instructions executed before the marker's first one.
+ * COUNT being the instructions executed before the marker's first one; with
+ * helpers=, also "helpers total N" and one "hmark I COUNT" per mark.
  * Single vCPU only (the M-profile machines have one). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +30,9 @@ static int tb_mode;
 static const char *out_path;
 static uint64_t *marks;
 static size_t n_marks, cap_marks;
+static uint64_t helper_count, helper_lo, helper_hi;
+static int have_helpers;
+static uint64_t *hmarks;
 
 /* userdata: in tb mode, how many of the block's instructions (already added
  * at the block's start) are not yet executed when the marker runs. */
@@ -34,8 +41,10 @@ static void on_marker(unsigned int vcpu_index, void *userdata) {
   if (n_marks == cap_marks) {
     cap_marks = cap_marks ? cap_marks * 2 : 4096;
     marks = realloc(marks, cap_marks * sizeof *marks);
-    if (!marks) abort();
+    hmarks = realloc(hmarks, cap_marks * sizeof *hmarks);
+    if (!marks || !hmarks) abort();
   }
+  hmarks[n_marks] = helper_count;
   marks[n_marks++] = insn_count - (uint64_t)(uintptr_t)userdata;
 }
 
@@ -54,6 +63,10 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
       qemu_plugin_register_vcpu_insn_exec_cb(insn, on_marker, QEMU_PLUGIN_CB_NO_REGS, pending);
     }
     if (!tb_mode) qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &insn_count, 1);
+    uint64_t va = qemu_plugin_insn_vaddr(insn);
+    if (have_helpers && va >= helper_lo && va < helper_hi) {
+      qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &helper_count, 1);
+    }
   }
 }
 
@@ -67,6 +80,14 @@ static void on_qemu_exit(qemu_plugin_id_t id, void *userdata) {
   for (size_t i = 0; i < n_marks; i++) {
     snprintf(line, sizeof line, "mark %zu %llu\n", i, (unsigned long long)marks[i]);
     if (f) fputs(line, f); else qemu_plugin_outs(line);
+  }
+  if (have_helpers) {
+    snprintf(line, sizeof line, "helpers total %llu\n", (unsigned long long)helper_count);
+    if (f) fputs(line, f); else qemu_plugin_outs(line);
+    for (size_t i = 0; i < n_marks; i++) {
+      snprintf(line, sizeof line, "hmark %zu %llu\n", i, (unsigned long long)hmarks[i]);
+      if (f) fputs(line, f); else qemu_plugin_outs(line);
+    }
   }
   if (f) fclose(f);
 }
@@ -87,6 +108,19 @@ PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *in
       tb_mode = 1;
     } else if (strcmp(a, "mode=insn") == 0) {
       tb_mode = 0;
+    } else if (strncmp(a, "helpers=", 8) == 0) {
+      char *end;
+      helper_lo = strtoull(a + 8, &end, 0);
+      if (*end != '-') {
+        fprintf(stderr, "opcount: bad helpers range '%s'\n", a + 8);
+        return -1;
+      }
+      helper_hi = strtoull(end + 1, &end, 0);
+      if (*end || helper_hi <= helper_lo) {
+        fprintf(stderr, "opcount: bad helpers range '%s'\n", a + 8);
+        return -1;
+      }
+      have_helpers = 1;
     } else if (strncmp(a, "out=", 4) == 0) {
       out_path = a + 4;
     } else {

@@ -48,16 +48,6 @@ void sh_write(const char* s) {
   sh_call(SYS_WRITE, block);
 }
 
-void sh_write_hex(const char* label, uint32_t v) {
-  char buf[32];
-  int i = 0;
-  while (*label && i < 20) buf[i++] = *label++;
-  for (int s = 28; s >= 0; s -= 4) buf[i++] = "0123456789abcdef"[(v >> s) & 0xF];
-  buf[i++] = ' ';
-  buf[i] = 0;
-  sh_write(buf);
-}
-
 long sh_open_read(const char* path) {
   long block[3] = {(long)path, 1 /* "rb" */, (long)strlen(path)};
   return sh_call(SYS_OPEN, block);

@@ -16,6 +16,7 @@ long sh_read(long handle, void* buf, size_t n);  // bytes NOT read (0 = all)
 void sh_close(long handle);
 int sh_cmdline(char* buf, size_t size);        // 0 on success
 void sh_exit(int code) __attribute__((noreturn));
+void rt_init(void);                            // .bss cleared, C++ constructors (rt_common.c; RISC-V and Xtensa)
 
 #ifdef __cplusplus
 }

@@ -7,10 +7,6 @@
 
 #include "semihost.h"
 
-extern uint32_t __bss_start__, __bss_end__;
-typedef void (*init_fn)(void);
-extern init_fn __preinit_array_start[], __preinit_array_end[];
-extern init_fn __init_array_start[], __init_array_end[];
 extern int main(void);
 
 void rv_start(void) __attribute__((noreturn, used));
@@ -44,9 +40,7 @@ void rv_trap(void) {
 }
 
 void rv_start(void) {
-  for (uint32_t* p = &__bss_start__; p < &__bss_end__; ++p) *p = 0;
-  for (init_fn* f = __preinit_array_start; f < __preinit_array_end; ++f) (*f)();
-  for (init_fn* f = __init_array_start; f < __init_array_end; ++f) (*f)();
+  rt_init();
   sh_exit(main());
 }
 

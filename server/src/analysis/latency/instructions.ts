@@ -65,8 +65,9 @@ export function bundledInstructionCoefficients(): InstructionCoefficients {
  * The rig's builds that describe a catalog core, best first: its own build when measured, else a build of the same
  * ISA (a Cortex-M7 runs ARMv7E-M like the M4) or the closest measured one as a prior (ARMv8-M Mainline with DSP runs
  * the same CMSIS-NN DSP code paths as the M4). `rv32imc` (RV32IMC: the PCL SCEPU02, the ESP32-C3) has the rig's
- * RV32IMC build of the reference kernels (there is no CMSIS-NN for RISC-V). Cores not listed (Cortex-M3 without DSP,
- * Xtensa, ARC) have no build: the MAC model costs them.
+ * RV32IMC build of the reference kernels (there is no CMSIS-NN for RISC-V). The ESP32 (Xtensa LX6) and ESP32-S3 (LX7)
+ * take the rig's Xtensa lx106 build (the only Xtensa GCC Debian has; see PROXY_OF), else the RV32IMC counts. Cores not
+ * listed (Cortex-M3 without DSP, ARC) have no build: the MAC model costs them.
  */
 const BUILDS_OF: Readonly<Record<string, readonly string[]>> = {
   'cortex-m4': ['cortex-m4+fp'], 'cortex-m4f': ['cortex-m4+fp'],
@@ -75,6 +76,13 @@ const BUILDS_OF: Readonly<Record<string, readonly string[]>> = {
   'cortex-m55': ['cortex-m55'], 'cortex-m85': ['cortex-m55'],
   'cortex-m0plus': ['cortex-m0plus'],
   'rv32imc': ['rv32imc'],
+  'esp32': ['xtensa-lx106', 'rv32imc'], 'esp32s3': ['xtensa-lx106', 'rv32imc'],
+};
+
+/** Cores whose first build is not their own core's: why it stands in. */
+const PROXY_OF: Readonly<Record<string, string>> = {
+  esp32: 'Xtensa lx106 counts stand in for the LX6 (same base ISA; no MUL32_HIGH or DIV32, call0 ABI, no zero-overhead loops; no FPU, so float ops are counted as soft float and come out too slow)',
+  esp32s3: 'Xtensa lx106 counts stand in for the LX7 (same base ISA; no MUL32_HIGH or DIV32, call0 ABI, no zero-overhead loops; no FPU, so float ops are counted as soft float and come out too slow)',
 };
 
 const KERNELS_OF: Readonly<Record<string, string>> = { 'tflm-cmsis-nn': 'cmsis_nn', 'tflm-reference': 'reference' };
@@ -99,7 +107,7 @@ export function instructionBuildChoice(core: string, runtime: string, k: Instruc
     const build = `${isa}:${kernels}`;
     if (k.builds[build] === undefined) continue;
     const own = chain[0]!;
-    const proxy = i === 0 ? null : core === 'cortex-m7'
+    const proxy = i === 0 ? PROXY_OF[core] ?? null : core === 'cortex-m7'
       ? `${own} not measured: ${isa} counts (the same ARMv7E-M instruction set)`
       : `${own} not measured: ${isa} counts as a prior`;
     return { build, proxy };
