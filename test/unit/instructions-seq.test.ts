@@ -24,7 +24,7 @@ const SEQ_FILES: Record<string, string> = {
   'cortex-m33:cmsis_nn': 'm33_cmsis_nn', 'cortex-m33:reference': 'm33_reference',
   'cortex-m7+fp:cmsis_nn': 'm7_cmsis_nn', 'cortex-m7+fp:reference': 'm7_reference',
   'cortex-m55:cmsis_nn': 'm55_cmsis_nn', 'cortex-m55:reference': 'm55_reference',
-  'rv32imc:reference': 'rv32imc_reference',
+  'rv32imc:reference': 'rv32imc_reference', 'xtensa-lx106:reference': 'xtensa_lx106_reference',
 };
 
 const CLASSES = [
