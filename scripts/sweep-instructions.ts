@@ -8,14 +8,13 @@
  *
  *   node --import tsx scripts/sweep-instructions.ts OUT_DIR
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 import {
   convOutputSize, quantizeBiasInt32, quantizeSymmetricInt8, SeededRandom, type SubgraphBuilder, type TensorRef,
 } from '../server/src/model/builder/index.ts';
 import { conv } from '../test/measured/models/conv.ts';
 import { F, I8, i32, oneSubgraph, Q } from '../test/measured/models/common.ts';
+import { writeModelsMain } from '../tools/tflm-harness/write-models.js';
 
 type Pad = 'SAME' | 'VALID';
 
@@ -136,13 +135,4 @@ export const EXTRA_SWEEP: Readonly<Record<string, () => Uint8Array>> = (() => {
   return m;
 })();
 
-if (process.argv[1]?.endsWith('sweep-instructions.ts')) {
-  const out = process.argv[2];
-  if (!out) {
-    process.stderr.write('usage: sweep-instructions.ts OUT_DIR\n');
-    process.exit(2);
-  }
-  mkdirSync(out, { recursive: true });
-  for (const [name, build] of Object.entries(EXTRA_SWEEP)) writeFileSync(join(out, `${name}.tflite`), build());
-  process.stdout.write(`${Object.keys(EXTRA_SWEEP).length} models written to ${out}\n`);
-}
+writeModelsMain('sweep-instructions.ts', EXTRA_SWEEP);

@@ -6,12 +6,11 @@
  *
  *   node --import tsx tools/tflm-harness/sweep-models.ts OUT_DIR
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 import {
   activationQuantInt8, ModelBuilder, PROBABILITY_QUANT_INT8, quantizeBiasInt32, quantizeSymmetricInt8,
 } from '../../server/src/model/builder/index.js';
+import { writeModelsMain } from './write-models.js';
 
 const Q = activationQuantInt8(-4, 4);
 const pattern = (n: number): number[] => Array.from({ length: n }, (_, k) => (((k * 37) % 101) - 50) / 100);
@@ -114,13 +113,4 @@ export const SWEEP_MODELS: Readonly<Record<string, () => Uint8Array>> = (() => {
   return Object.fromEntries(models);
 })();
 
-if (process.argv[1]?.endsWith('sweep-models.ts')) {
-  const out = process.argv[2];
-  if (!out) {
-    process.stderr.write('usage: sweep-models.ts OUT_DIR\n');
-    process.exit(2);
-  }
-  mkdirSync(out, { recursive: true });
-  for (const [name, build] of Object.entries(SWEEP_MODELS)) writeFileSync(join(out, `${name}.tflite`), build());
-  process.stdout.write(`${Object.keys(SWEEP_MODELS).length} sweep models written to ${out}\n`);
-}
+writeModelsMain('sweep-models.ts', SWEEP_MODELS, 'sweep models');

@@ -8,13 +8,12 @@
  *
  *   node --import tsx tools/tflm-harness/sweep-seq-models.ts OUT_DIR
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 import {
   quantizeSymmetricInt8, SeededRandom, type SubgraphBuilder, type TensorRef,
 } from '../../server/src/model/builder/index.js';
 import { F, i32, I8, oneSubgraph, Q } from '../../test/measured/models/common.js';
+import { writeModelsMain } from './write-models.js';
 
 /** MEAN of an [n, h, w, c] input over `axes`. */
 function meanModel(dtype: 'INT8' | 'FLOAT32', shape: number[], axes: number[], keepDims: boolean): () => Uint8Array {
@@ -184,13 +183,4 @@ export const SEQ_SWEEP: Readonly<Record<string, () => Uint8Array>> = (() => {
   return m;
 })();
 
-if (process.argv[1]?.endsWith('sweep-seq-models.ts')) {
-  const out = process.argv[2];
-  if (!out) {
-    process.stderr.write('usage: sweep-seq-models.ts OUT_DIR\n');
-    process.exit(2);
-  }
-  mkdirSync(out, { recursive: true });
-  for (const [name, build] of Object.entries(SEQ_SWEEP)) writeFileSync(join(out, `${name}.tflite`), build());
-  process.stdout.write(`${Object.keys(SEQ_SWEEP).length} models written to ${out}\n`);
-}
+writeModelsMain('sweep-seq-models.ts', SEQ_SWEEP);
