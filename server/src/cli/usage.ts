@@ -13,6 +13,7 @@ export const USAGE = `Usage: tinyml-lens analyze MODEL [--runtime RUNTIME] [--ta
        tinyml-lens lint-firmware SRC.cc... --model MODEL.tflite [--runtime RUNTIME] [--format text|json]
        tinyml-lens quantize MODEL --out OUT.tflite (--data DIR | --random N [--range A,B]) [--io int8|uint8|float32] [--quiet] [--force]
        tinyml-lens convert MODEL.onnx --out OUT.tflite [--int8 (--data DIR | --random N [--range A,B]) [--io T]] [--force] [--format text|json]
+                     [--input-shape NAME=D,D,...] [--input-value NAME=V[,V...]]
 
 Reports the tensor arena TensorFlow Lite Micro needs for MODEL (to the byte, for a 32-bit Cortex-M build),
 operator support, flash and MACs per layer. compile writes C++ for TFLM: the model array, an op resolver with the
