@@ -22,6 +22,7 @@ import { convertModel, type ConvertSource } from '../server/src/convert/index.js
 import { readTflite } from '../server/src/model/tflite/reader.js';
 import { quantizeModel, randomSamples } from '../server/src/quantize/index.js';
 import { REAL_MODELS, type RealModel } from './real-models.js';
+import { readExternalData } from '../server/src/files/onnx-external.js';
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
@@ -38,7 +39,7 @@ const RUNTIMES: readonly KernelSet[] = ['tflm-cmsis-nn', 'tflm-reference'];
 const RIG_MAX_MODEL = 8 * 1024 * 1024;
 const KERNELS: Record<KernelSet, string> = { 'tflm-cmsis-nn': 'cmsis_nn', 'tflm-reference': 'reference' };
 
-/** The source as the CLI would read it: the format from the file name, a TF.js model's shards beside it. */
+/** The source as the CLI would read it: the format from the file name, a TF.js model's shards or an ONNX model's data files beside it. */
 export function sourceOf(m: RealModel, root: string): ConvertSource {
   const path = join(root, m.file);
   const bytes = new Uint8Array(readFileSync(path));
@@ -47,6 +48,8 @@ export function sourceOf(m: RealModel, root: string): ConvertSource {
     const doc = JSON.parse(new TextDecoder().decode(bytes)) as { weightsManifest?: { paths: string[] }[] };
     for (const g of doc.weightsManifest ?? []) for (const p of g.paths) shards.set(p, new Uint8Array(readFileSync(join(dirname(path), p))));
   }
+  // An ONNX model's external data files (PyTorch's model.onnx.data), read beside it as the CLI reads them.
+  if (m.converter === 'onnx') for (const [location, data] of readExternalData(path, bytes).files) shards.set(location, data);
   return { format: m.converter, name: m.file, bytes, shards };
 }
 

@@ -9,6 +9,7 @@
  * Models with an LSTM are compared at their whole outputs like any other (the float interpreter runs
  * UNIDIRECTIONAL_SEQUENCE_LSTM); with --int8 the int8 column gives the simulated int8 model's largest error against
  * the float model, relative to the float output's largest magnitude.
+ * A model's external data files (model.onnx.data) are read beside it and given to both runtimes.
  * The models are not part of this repository (licences, size): fetch them, point this script at them.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { analyzeModel } from '../server/src/analysis/report.js';
 import { ConvertError } from '../server/src/convert/types.js';
 import { convertOnnx, readOnnx } from '../server/src/convert/onnx/index.js';
 import { readTflite } from '../server/src/model/tflite/reader.js';
+import { readExternalData } from '../server/src/files/onnx-external.js';
 import { quantizeModel, randomSamples } from '../server/src/quantize/index.js';
 import { randomValues, runConverted, runOrt } from '../test/unit/helpers/onnx-models.js';
 
@@ -39,11 +41,13 @@ interface Row { model: string; source: string; ops: string; converted: string; e
 
 async function check(file: string, int8: boolean): Promise<Row> {
   const bytes = readFileSync(file);
+  // External data files (PyTorch's model.onnx.data) beside the model, read as the CLI reads them (confined, capped).
+  const external = readExternalData(file, bytes).files;
   const row: Row = { model: basename(file, '.onnx'), source: sourceOf(file), ops: '', converted: 'no', error: '', arena: '', transposes: '', int8: '' };
   try {
-    const m = readOnnx(bytes);
+    const m = readOnnx(bytes, external);
     row.ops = [...new Set(m.nodes.map((n) => n.opType))].join(' ');
-    const c = convertOnnx({ format: 'onnx', name: basename(file), bytes }, { inputShapes: SHAPES, inputValues: VALUES });
+    const c = convertOnnx({ format: 'onnx', name: basename(file), bytes, shards: external }, { inputShapes: SHAPES, inputValues: VALUES });
     row.converted = 'yes';
     const model = readTflite(c.tflite);
     row.transposes = String(c.ops.get('TRANSPOSE') ?? 0);
@@ -56,7 +60,7 @@ async function check(file: string, int8: boolean): Promise<Row> {
         const info = m.inputs.find((i) => i.name === name)!;
         return [name, { data: Float32Array.from(v), dims: info.shape?.length ? [v.length] : [], int64: info.elemType === 'INT64' }] as const;
       });
-      const ref = await runOrt(bytes, new Map<string, Parameters<typeof runOrt>[1] extends ReadonlyMap<string, infer F> ? F : never>([...feeds, ...fixed]), c.outputs.map((o) => o.name));
+      const ref = await runOrt(bytes, new Map<string, Parameters<typeof runOrt>[1] extends ReadonlyMap<string, infer F> ? F : never>([...feeds, ...fixed]), c.outputs.map((o) => o.name), external);
       runConverted(c, feeds).forEach((o, k) => {
         const scale = Math.max(1e-6, ...Array.from(ref[k]!, Math.abs));
         for (let i = 0; i < o.length; i++) worst = Math.max(worst, Math.abs(o[i]! - ref[k]![i]!) / scale);

@@ -99,4 +99,6 @@ export const REAL_MODELS: readonly RealModel[] = [
     licence: 'Apache-2.0',
     what: `ONNX model zoo ${n} architecture (light weights)`,
   })),
+  // PyTorch exports that keep their weights in an external data file beside the .onnx (read as the CLI reads it).
+  gh('torch_mnist_external', 'ext', 'zuramai/mnist-onnx', 'cd2b048a7ad3', 'mnist.onnx', 'onnx', 'none stated', 'PyTorch 2.9 dynamo export of an MNIST CNN (Conv/Relu/Gemm), weights in mnist.onnx.data (external data)'),
 ];

@@ -25,6 +25,7 @@ import { genKeras } from './gen/keras.js';
 import { genOnnx } from './gen/onnx.js';
 import { convertKeras } from '../../server/src/convert/keras/index.js';
 import { convertOnnx } from '../../server/src/convert/onnx/index.js';
+import { externalFiles } from '../../server/src/convert/onnx/external.js';
 import { ConvertError } from '../../server/src/convert/types.js';
 import { DEFAULT_TFLITE, genTflite } from './gen/tflite.js';
 
@@ -33,7 +34,8 @@ export type FuzzInput =
   | { readonly kind: 'tfjs'; readonly json: string; readonly shards: ReadonlyMap<string, Uint8Array>; readonly tags: readonly string[] }
   | { readonly kind: 'manifest'; readonly text: string; readonly tags: readonly string[] }
   | { readonly kind: 'keras'; readonly format: 'keras' | 'keras-h5'; readonly bytes: Uint8Array; readonly tags: readonly string[] }
-  | { readonly kind: 'onnx'; readonly bytes: Uint8Array; readonly tags: readonly string[] };
+  /** `files`: the external data files its tensors name, by location (convert/onnx/external.ts). */
+  | { readonly kind: 'onnx'; readonly bytes: Uint8Array; readonly files?: ReadonlyMap<string, Uint8Array>; readonly tags: readonly string[] };
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -203,7 +205,11 @@ export async function runInput(input: FuzzInput): Promise<CaseReport> {
   if (input.kind === 'tflite') await runTflite(s, input.bytes, input.float);
   else if (input.kind === 'tfjs') await runTfjs(s, input.json, input.shards);
   else if (input.kind === 'keras') await runConverted(s, 'keras-convert', () => convertKeras({ format: input.format, name: 'model', bytes: input.bytes }).tflite);
-  else if (input.kind === 'onnx') await runConverted(s, 'onnx-convert', () => convertOnnx({ format: 'onnx', name: 'fuzz.onnx', bytes: input.bytes }).tflite);
+  else if (input.kind === 'onnx') {
+    // The wire walk the server's thread runs before a worker converts: it must never throw on any bytes.
+    await s.run('onnx-external-files', () => externalFiles(input.bytes));
+    await runConverted(s, 'onnx-convert', () => convertOnnx({ format: 'onnx', name: 'fuzz.onnx', bytes: input.bytes, ...(input.files?.size ? { shards: input.files } : {}) }).tflite);
+  }
   // The parser never throws: problems are its diagnostics.
   else await s.run('manifest', () => parseManifest(input.text));
   return { stages: s.stages, findings: s.findings };

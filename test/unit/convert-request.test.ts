@@ -20,6 +20,7 @@ import type { JobOutcome } from '../../server/src/lsp/worker/pool.ts';
 import { cli, cliAsync } from './helpers/cli.ts';
 import { savedMlp } from './helpers/keras-models.ts';
 import { buildOnnx, node, randomValues } from './helpers/onnx-models.ts';
+import { externalize } from './helpers/onnx-external.ts';
 
 let dir = '';
 let onnx = '';
@@ -106,6 +107,26 @@ test('a TF.js layers model.json: its shards are read beside it and the bytes mat
   assert.ok(missing.kind === 'error' && missing.code === 'source', JSON.stringify(missing));
   assert.match(missing.message, /cannot read weight shard/);
   assert.equal(deps.jobs.length, 1, 'no job for a model whose shard cannot be read');
+});
+
+test('an ONNX model with external data: its data file is read beside it, the bytes match the CLI; a missing one is said first', async () => {
+  const folder = join(dir, 'external');
+  mkdirSync(folder);
+  const ext = externalize(readFileSync(onnx), 'net.onnx.data');
+  writeFileSync(join(folder, 'net.onnx'), ext.onnx);
+  writeFileSync(join(folder, 'net.onnx.data'), ext.data);
+  const deps = inThread();
+  const r = await convertRequest({ sourceUri: pathToFileURL(join(folder, 'net.onnx')).toString() }, deps, token().token);
+  const out = join(dir, 'external.tflite');
+  assert.equal(cli('convert', join(folder, 'net.onnx'), '--out', out).code, 0);
+  assert.deepEqual(bytesOf(r), readFileSync(out));
+  const job = deps.jobs[0];
+  assert.ok(job?.kind === 'convert' && job.job.shards?.get('net.onnx.data')?.length === ext.data.length, 'the data file went to the worker');
+  rmSync(join(folder, 'net.onnx.data'));
+  const missing = await convertRequest({ sourceUri: pathToFileURL(join(folder, 'net.onnx')).toString() }, deps, token().token);
+  assert.ok(missing.kind === 'error' && missing.code === 'source', JSON.stringify(missing));
+  assert.match(missing.message, /cannot read the external data file 'net\.onnx\.data' \(of tensor 'w'\): no such file/);
+  assert.equal(deps.jobs.length, 1, 'no job for a model whose data file cannot be read');
 });
 
 test('an unmapped node is a located error naming it, a broken .keras the reader\'s error, and a source that is no model says what it is', async () => {

@@ -84,7 +84,7 @@ test('--input-shape that does not fit the model is a located usage error, exit 2
     assert.match(r.err, why);
     assert.equal(r.out, '');
   }
-  assert.match(cli('compile', path, '--input-shape', '0=1,2,2,3').err, /--input-shape is an option of analyze and fit/);
+  assert.match(cli('compile', path, '--input-shape', '0=1,2,2,3').err, /--input-shape fixes an input of a source model .*analyze and fit take --input-shape for a \.tflite/);
   assert.throws(() => withInputShapes(readTflite(openImageModel()), [{ input: 3, shape: [1] }]), InputShapeError);
 });
 

@@ -11,10 +11,11 @@ import { modelSource, type ModelSource } from '../convert/provenance.js';
 export { sourceFormatOf } from '../convert/provenance.js';
 import { LIMITS } from '../files/read.js';
 import { shardReader } from '../files/tfjs-shards.js';
+import { ExternalDataError, readExternalData } from '../files/onnx-external.js';
 import type { Model } from '../model/ir.js';
 import type { InputShape } from '../analysis/shapes.js';
 import { readTflite } from '../model/tflite/reader.js';
-import { capFor, type Write } from './model-file.js';
+import { capFor, sourceInputs, type Write } from './model-file.js';
 import { rememberSource } from './model-source.js';
 
 export { sourceOf } from './model-source.js';
@@ -36,15 +37,23 @@ export interface ConvertedFile {
  * printing the converter's located reason: 1 for a model the converter cannot map (an unmapped layer or node, a model
  * out of scope), 2 for an unreadable one. `failed` also sees the converter's error (SARIF output). `inputShapes`:
  * the --input-shape entries that name an input, given to the converter in the source's own layout (NCHW for ONNX),
- * which fixes open dimensions before anything is emitted.
+ * which fixes open dimensions before anything is emitted (by default those of --input-shape); --input-value's fixed
+ * inputs (model-file.ts `sourceInputs`) go to the converter as `inputValues`. An ONNX model's external data files are
+ * read beside it.
  */
-export function convertFile(path: string, bytes: Uint8Array, format: SourceFormat, err: Write, failed?: (e: ConvertError) => void, inputShapes: readonly InputShape[] = []): ConvertedFile | number {
-  const shards = format === 'tfjs-layers' ? tfjsShards(path, bytes, err) : undefined;
+export function convertFile(path: string, bytes: Uint8Array, format: SourceFormat, err: Write, failed?: (e: ConvertError) => void, inputShapes: readonly InputShape[] = sourceInputs.shapes): ConvertedFile | number {
+  const shards = format === 'tfjs-layers' ? tfjsShards(path, bytes, err) : format === 'onnx' ? onnxExternalData(path, bytes, err) : undefined;
   if (typeof shards === 'number') return shards;
+  const values = sourceInputs.values;
+  if (values.size > 0 && format !== 'onnx') {
+    err(`tinyml-lens: ${visible(path)}: --input-value fixes an input of an ONNX model; this is a ${format} model`);
+    return 2;
+  }
   let converted: ConvertedModel;
   try {
     const named = inputShapes.filter((s) => typeof s.input === 'string').map((s) => [s.input as string, s.shape] as const);
-    converted = convertModel({ format, name: path.split(/[\\/]/).pop() ?? path, bytes, ...(shards ? { shards } : {}) }, named.length ? { inputShapes: new Map(named) } : {});
+    converted = convertModel({ format, name: path.split(/[\\/]/).pop() ?? path, bytes, ...(shards ? { shards } : {}) },
+      { ...(named.length ? { inputShapes: new Map(named) } : {}), ...(values.size ? { inputValues: values } : {}) });
   } catch (e) {
     if (!(e instanceof ConvertError)) throw e;
     err(`tinyml-lens: ${visible(path)}: ${visible(e.message)}`);
@@ -56,6 +65,20 @@ export function convertFile(path: string, bytes: Uint8Array, format: SourceForma
   const source = modelSource(format, bytes, model.description);
   rememberSource(model, source);
   return { bytes: converted.tflite, model, source, format, notes: converted.notes };
+}
+
+/**
+ * The external data files an ONNX model's tensors name (PyTorch's model.onnx.data), read inside its folder within the
+ * size cap (files/onnx-external.ts), or exit code 2 after saying which file, for which tensor, cannot be read.
+ */
+function onnxExternalData(path: string, bytes: Uint8Array, err: Write): Map<string, Uint8Array> | number {
+  try {
+    return readExternalData(path, bytes, capFor(LIMITS.model), 'use --max-file-size to raise it').files;
+  } catch (e) {
+    if (!(e instanceof ExternalDataError)) throw e;
+    err(`tinyml-lens: ${visible(path)}: ${visible(e.message)} (${visible(e.cause.path)})`);
+    return 2;
+  }
 }
 
 /**

@@ -23,7 +23,8 @@ import type { InputShape } from '../analysis/shapes.js';
 import { parseSize } from '../files/read.js';
 import type { FitOptions } from '../analysis/latency/target.js';
 import type { AppPart } from '../targets/fit.js';
-import { fileLimits, loadModelForAnalysis } from './model-file.js';
+import { fileLimits, loadModelForAnalysis, sourceInputs } from './model-file.js';
+import { parseInputShape, parseInputValues } from './input-options.js';
 import { sourceOf } from './model-source.js';
 import { toSarif } from './sarif.js';
 // Every command module but analyze's is required on first use (lazy.ts): start-up compiles and runs only what it needs.
@@ -117,6 +118,8 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
       throw new UsageError(`unknown command '${command}' (expected: analyze, fit, compile, quantize, convert, calibrate, lint-firmware)`);
     }
     if (command !== 'convert' && values.int8 !== undefined) throw new UsageError('--int8 is an option of convert');
+    // Every command takes a source model, so every command takes its inputs (a .tflite refuses them: model-file.ts).
+    const inputShapes = inputOptions(values);
     if (command === 'convert') return convertCommandOf(rest, values, out, err, progress);
     if (command !== 'analyze' && values.firmware !== undefined) throw new UsageError('--firmware is an option of analyze');
     if (values.firmware === undefined && values.map !== undefined) throw new UsageError('--map goes with analyze --firmware');
@@ -124,8 +127,6 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
     const calibrateOnly = (['model', 'tick-hz', 'write'] as const).filter((o) => values[o] !== undefined);
     if (command !== 'calibrate' && calibrateOnly.length) throw new UsageError(`--${calibrateOnly[0]} is an option of calibrate`);
     if (command !== 'compile' && values.profile !== undefined) throw new UsageError('--profile is an option of compile');
-    const inputShapes = (values['input-shape'] ?? []).map(parseInputShape);
-    if (inputShapes.length && command !== 'analyze' && command !== 'fit') throw new UsageError('--input-shape is an option of analyze and fit');
     if (command === 'calibrate') return calibrate(rest, values, argv, out, err);
     const writing = (['out', 'force'] as const).filter((o) => values[o] !== undefined);
     if (command !== 'compile' && command !== 'quantize' && writing.length) throw new UsageError(`--${writing[0]} is an option of compile and quantize`);
@@ -179,7 +180,7 @@ function dispatch(argv: string[], values: ParsedValues, positionals: string[], o
       return firmwareCommand().runAnalyzeWithFirmware(rest[0]!, runtime as KernelSet, { firmware: values.firmware, ...(values.map !== undefined ? { map: values.map } : {}), ...(values.target !== undefined ? { target: values.target } : {}), catalog: boards(), format: format as 'text' | 'json' }, analyzeTo, out, err);
     }
     // A model.json alone gets the TF.js report; with a target, a clock, battery or input shapes, the model as converted.
-    const needsTflite = values.target !== undefined || values.clock !== undefined || battery !== null || inputShapes.length > 0;
+    const needsTflite = values.target !== undefined || values.clock !== undefined || battery !== null || inputShapes.length > 0 || sourceInputs.values.size > 0;
     if (tfjs && !needsTflite) {
       return tfjsCommand().analyzeTfjsFile(rest[0]!, runtime, format as 'text' | 'json' | 'sarif', VERSION, out, err).catch((e: unknown) => failure(e, err));
     }
@@ -273,6 +274,8 @@ function convertCommandOf(rest: string[], values: ParsedValues, out: (s: string)
   if (values.int8 !== true && quantizeOnly.length) throw new UsageError(`--${quantizeOnly[0]} goes with convert --int8`);
   if (values.int8 === true && format === 'json') throw new UsageError('convert --int8 prints text');
   const int8 = values.int8 === true ? quantizeOptions(values, 'convert --int8') : null;
+  const unnamed = sourceInputs.shapes.find((s) => typeof s.input === 'number');
+  if (unnamed) throw new UsageError(`convert takes --input-shape by input name (NAME=D,D,...), not by position ('${unnamed.input}')`);
   return convertModule().runConvert(rest[0]!, { out: values.out, force: values.force === true, int8, format }, out, err, progress);
 }
 
@@ -323,15 +326,17 @@ function batteryOptions(values: Values): BatteryOptions | null {
   };
 }
 
-/** `--input-shape NAME_OR_INDEX=D,D,...`: an input position (digits) or tensor name, and its dimensions. */
-function parseInputShape(text: string): InputShape {
-  const eq = text.lastIndexOf('=');
-  const name = text.slice(0, eq).trim();
-  const dims = text.slice(eq + 1).split(',').map((d) => (/^\s*\d+\s*$/.test(d) ? Number(d) : NaN));
-  if (eq <= 0 || name === '' || !dims.every((d) => Number.isSafeInteger(d) && d >= 1)) {
-    throw new UsageError(`--input-shape needs NAME_OR_INDEX=D,D,... with positive whole dimensions (e.g. 0=1,96,96,3), not '${visible(text)}'`);
-  }
-  return { input: /^\d+$/.test(name) ? Number(name) : name, shape: dims };
+/** --input-shape and --input-value, checked; what a source model's converter takes is kept for the run (sourceInputs). */
+function inputOptions(values: ParsedValues): InputShape[] {
+  const shapes = (values['input-shape'] ?? []).map(parseInputShape);
+  const bad = shapes.find((s): s is string => typeof s === 'string');
+  if (bad !== undefined) throw new UsageError(bad);
+  const fixed = parseInputValues(values['input-value'] ?? []);
+  if (typeof fixed === 'string') throw new UsageError(fixed);
+  const valid = shapes as InputShape[];
+  sourceInputs.shapes = valid;
+  sourceInputs.values = fixed;
+  return valid;
 }
 
 function analyze(path: string, runtime: KernelSet, format: 'text' | 'json' | 'sarif', inputShapes: readonly InputShape[], out: (s: string) => void, err: (s: string) => void): number {

@@ -16,6 +16,12 @@ const FLATBUFFER_MAX = 2 * GiB;
 /** `--max-file-size` of this run (null: each kind of file has its default cap); main() sets it before each command. */
 export const fileLimits: { given: number | null } = { given: null };
 
+/**
+ * What this run's --input-shape and --input-value give the converter of a source model (main() sets it before each
+ * command): input shapes, named ones fixing open dimensions at conversion, and inputs fixed to constants, by name.
+ */
+export const sourceInputs: { shapes: readonly InputShape[]; values: ReadonlyMap<string, readonly number[]> } = { shapes: [], values: new Map() };
+
 /** The cap for a file whose default is `fallback` (see read.ts LIMITS), or the one `--max-file-size` gives. */
 export function capFor(fallback: number): number {
   return fileLimits.given ?? fallback;
@@ -69,8 +75,15 @@ export function loadModelFile(path: string, err: Write, maxBytes = capFor(LIMITS
   if (typeof bytes === 'number') return bytes;
   const format = sourceFormatOf(path, bytes.subarray(0, SNIFF_BYTES));
   if (format !== null) return convertedCommand().convertFile(path, bytes, format, err);
+  if (sourceInputs.shapes.length || sourceInputs.values.size) return notSource(path, err, sourceInputs.values.size ? '--input-value' : '--input-shape');
   const model = parseModel(path, bytes, err);
   return typeof model === 'number' ? model : { bytes, model };
+}
+
+/** Exit code 2 for an option that only a source model's converter takes, given with a .tflite. */
+function notSource(path: string, err: Write, option: string): number {
+  err(`tinyml-lens: ${path}: ${option} fixes an input of a source model (.onnx, .keras, ...) before conversion; this is a .tflite${option === '--input-shape' ? ' (analyze and fit take --input-shape for a .tflite)' : ''}`);
+  return 2;
 }
 
 /** The refusal of a file over 2 GiB by a command that needs it whole; the commands that do not are named. */
@@ -102,7 +115,7 @@ export function loadModelForAnalysis(path: string, err: Write, malformed?: (e: M
     malformed?.(e);
     return 2;
   }
-  if (read.kind === 'tflite') return read.model;
+  if (read.kind === 'tflite') return sourceInputs.values.size ? notSource(path, err, '--input-value') : read.model;
   const converted = convertedCommand().convertFile(path, read.bytes, read.format, err, unconverted, inputShapes);
   return typeof converted === 'number' ? converted : converted.model;
 }

@@ -13,6 +13,7 @@ export const USAGE = `Usage: tinyml-lens analyze MODEL [--runtime RUNTIME] [--ta
        tinyml-lens lint-firmware SRC.cc... --model MODEL.tflite [--runtime RUNTIME] [--format text|json]
        tinyml-lens quantize MODEL --out OUT.tflite (--data DIR | --random N [--range A,B]) [--io int8|uint8|float32] [--quiet] [--force]
        tinyml-lens convert MODEL.onnx --out OUT.tflite [--int8 (--data DIR | --random N [--range A,B]) [--io T]] [--force] [--format text|json]
+                     [--input-shape NAME=D,D,...] [--input-value NAME=V[,V...]]
 
 Reports the tensor arena TensorFlow Lite Micro needs for MODEL (to the byte, for a 32-bit Cortex-M build),
 operator support, flash and MACs per layer. compile writes C++ for TFLM: the model array, an op resolver with the
@@ -45,7 +46,11 @@ Options:
   --input-shape NAME_OR_INDEX=D,D,...  analyze, fit: the shape of an input with a dynamic dimension (repeatable),
               e.g. --input-shape 0=1,96,96,3; the analysis uses it (propagated through the ops whose output shape
               follows from it); without one a dynamic input is analysed at its stored shape, with a warning
-              (an ONNX or Keras model takes NAME=... in the converter, in its own layout: NCHW for ONNX)
+              (an ONNX or Keras model takes NAME=... in the converter, in its own layout: NCHW for ONNX;
+              convert, compile, quantize and the others take NAME=... for a source model)
+  --input-value NAME=V[,V...]  a source model: fix an ONNX input to constants before converting (repeatable), e.g.
+              --input-value sr=16000 (Silero VAD); it is not an input of the .tflite, and what depends on it
+              folds (an If on it keeps one branch)
   --out DIR          compile: the output folder (default: NAME_tflm beside the model)
   --name NAME        compile: snake_case base of the generated names (default: from the file name)
   --arena-margin PCT compile: percent added to the minimum arena (default 0)
@@ -117,6 +122,7 @@ export const OPTIONS = {
   'max-arena': { type: 'string' },
   'max-file-size': { type: 'string' },
   'input-shape': { type: 'string', multiple: true },
+  'input-value': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;

@@ -23,7 +23,10 @@ export interface ConvertSource {
   /** The name of the source (for messages and the model's description); not opened by the converter. */
   readonly name: string;
   readonly bytes: Uint8Array;
-  /** TF.js weight shards by the path model.json gives them (already confined to the model's folder). */
+  /**
+   * Side files by the path the model names them with (already confined to the model's folder): a TF.js model's weight
+   * shards, or the external data files of an ONNX model's tensors (onnx/external.ts `externalFiles` lists them).
+   */
   readonly shards?: ReadonlyMap<string, Uint8Array>;
 }
 

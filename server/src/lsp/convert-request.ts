@@ -1,7 +1,7 @@
 /**
  * `tinymlLens/convert` (convert-protocol.ts): an ONNX, Keras or TF.js layers model to .tflite for the editor's
- * Convert to .tflite command. Here the source (and a model.json's weight shards) is read through files/ (regular
- * files, size-capped, shards confined to the model's folder); the conversion and any int8 quantization run in an
+ * Convert to .tflite command. Here the source (and a model.json's weight shards, an ONNX model's external data
+ * files) is read through files/ (regular files, size-capped, side files confined to the model's folder); the conversion and any int8 quantization run in an
  * analysis worker (worker/convert-job.ts) under the workers' limits, never on this thread. The server writes
  * nothing: the client decides where the model goes and asks before overwriting. Registered with one line in server.ts.
  */
@@ -16,6 +16,7 @@ import { analysisLimit } from './messages.js';
 import type { ModelCache } from './models.js';
 import { guardedAsync, type Logger } from './safe.js';
 import { readShards } from './tfjs-models.js';
+import { readOnnxSideFiles } from './onnx-source.js';
 
 export interface ConvertDeps {
   /** The workers (ModelCache's job runner) the conversion runs in, and `release` to cancel a request's job. */
@@ -78,6 +79,11 @@ export async function convertRequest(p: ConvertParams, deps: ConvertDeps, token:
       if (typeof read === 'string') return error('source', `${visible(name)}: cannot read weight shard '${visible(shard)}': ${visible(read)}`);
       shards.set(shard, read);
     }
+  } else if (format === 'onnx') {
+    // PyTorch's model.onnx.data and other external data files, read beside the model (onnx-source.ts).
+    const side = readOnnxSideFiles(path, bytes);
+    if (side.kind === 'unreadable') return error('source', `${visible(name)}: ${side.reason}`);
+    if (side.files.size > 0) shards = new Map(side.files);
   }
   if (token.isCancellationRequested) return cancelled();
   const owner = `convert-request:${++requests}`;

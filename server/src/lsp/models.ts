@@ -6,7 +6,8 @@
  * `analysed`. A job that exceeds a limit is cached as `failed` for its content (it would fail again) until the limits
  * change. A workspace/didChangeWatchedFiles notification drops a file's entry so the next check re-reads it.
  * Source models (.onnx, .keras, .h5, a TF.js layers model.json with its weight shards: tfjs-source.ts) are converted
- * inside their parse job; a model.json's stamp and content key cover its shards, so a rewritten shard converts again.
+ * inside their parse job; a model.json's stamp and content key cover its shards, and an .onnx's its external data files
+ * (onnx-source.ts; kept as its `shards` here), so a rewritten shard or data file converts again.
  */
 import type { InputShape } from '../analysis/shapes.js';
 import { createHash } from 'node:crypto';
@@ -26,6 +27,7 @@ import type { Abi } from '../analysis/tflm/structs.js';
 import { joinReport } from './worker/lean-report.js';
 import { fileStamps, isTfjsPath } from './tfjs-models.js';
 import { readTfjsSource } from './tfjs-source.js';
+import { onnxContentHash, readOnnxSideFiles } from './onnx-source.js';
 import type { AnalysisPool, JobOutcome, RunOptions } from './worker/pool.js';
 
 export type { CacheStats };
@@ -83,7 +85,7 @@ type Ok = Extract<ModelLoad, { kind: 'ok' }>;
 
 export class ModelCache {
   readonly stats: CacheStats = { reads: 0, parses: 0, analyses: 0, reportsMaterialised: 0 };
-  /** Per path: its stamp (a model.json's with its shards'), its load, and a model.json's shard paths. */
+  /** Per path: its stamp (a model.json's with its shards', an .onnx's with its data files'), its load, and those side files' paths. */
   private readonly files = new Map<string, { stamp: string; load: ModelLoad; shards?: readonly string[] }>();
   private readonly parsed = new Map<string, Parsed>();
   private readonly analyses = new Map<string, AnalysisState>();
@@ -103,7 +105,7 @@ export class ModelCache {
       if (cached.load.kind === 'pending') cached.load = this.loadOf(path, cached.load.hash);
       return cached.load;
     }
-    const read = isTfjsPath(path) ? this.readTfjs(path, this.stamp(path)) : { load: this.read(path, stamp), stamp };
+    const read = isTfjsPath(path) ? this.readTfjs(path, this.stamp(path)) : this.read(path, cached?.shards?.length ? this.stamp(path) : stamp);
     const load = read.load;
     // The file's previous content is no longer wanted: its parse, if still running, is cancelled.
     this.pool.release(fileOwner(path), new Set('hash' in load ? [parseKey(load.hash)] : []));
@@ -308,9 +310,10 @@ export class ModelCache {
     }
   }
 
-  private read(path: string, stamp: string): ModelLoad {
-    if (stamp === 'error:ENOENT' || stamp === 'error:ENOTDIR') return { kind: 'missing', path };
-    if (stamp.startsWith('not-a-file')) return { kind: 'unreadable', path, reason: `it is ${stamp.slice('not-a-file:'.length)}, not a regular file` };
+  /** Any other model file, and an ONNX model's external data files (onnx-source.ts). `stamp` is the file's own. */
+  private read(path: string, stamp: string): { load: ModelLoad; stamp: string; shards?: readonly string[] } {
+    if (stamp === 'error:ENOENT' || stamp === 'error:ENOTDIR') return { load: { kind: 'missing', path }, stamp };
+    if (stamp.startsWith('not-a-file')) return { load: { kind: 'unreadable', path, reason: `it is ${stamp.slice('not-a-file:'.length)}, not a regular file` }, stamp };
     let bytes: Uint8Array;
     try {
       // A FIFO or device swapped in after the stamp, or a huge file: a typed error, never a stall (files/read.ts).
@@ -318,15 +321,19 @@ export class ModelCache {
       this.stats.reads++;
     } catch (e) {
       if (!(e instanceof FileError)) throw e;
-      if (e.code === 'missing') return { kind: 'missing', path };
-      return { kind: 'unreadable', path, reason: e.reason };
+      return { load: e.code === 'missing' ? { kind: 'missing', path } : { kind: 'unreadable', path, reason: e.reason }, stamp };
     }
     // A source model converts to other bytes than it is: its format is part of the content key.
     // TF.js model.json files are readTfjs's, shards and all: another .json here is judged by the .tflite reader as before.
     const sniffed = sourceFormatOf(path, bytes.subarray(0, 4096));
     const format = sniffed === 'tfjs-layers' || sniffed === 'tfjs-graph' ? null : sniffed;
+    if (format === 'onnx') {
+      const side = readOnnxSideFiles(path, bytes);
+      if (side.kind === 'unreadable') return { load: { kind: 'unreadable', path, reason: side.reason }, ...withShards(stamp, side) };
+      if (side.files.size > 0) return { load: this.parse(path, onnxContentHash(bytes, side.files), bytes, format, side.files), ...withShards(stamp, side) };
+    }
     const hash = createHash('sha256').update(format ?? '').update(bytes).digest('hex');
-    return this.parse(path, hash, bytes, format);
+    return { load: this.parse(path, hash, bytes, format), stamp };
   }
 }
 

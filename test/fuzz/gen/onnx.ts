@@ -99,14 +99,47 @@ function step(g: Graph, rng: Rng, hostility: number): void {
   g.last = y;
 }
 
-/** One ONNX case: the bytes and the tags that say what was generated. */
-export function genOnnx(rng: Rng, hostility: number): { bytes: Uint8Array; tags: string[] } {
+/**
+ * Moves the float initializers into an external data file (PyTorch's model.onnx.data), as location / offset / length
+ * entries, hostile at the given rate (paths leaving the folder, offsets and lengths past the file, non-numbers, a
+ * location never read, an unknown data_location), the file itself sometimes cut short. The files by location.
+ */
+function externalize(g: Graph, rng: Rng, hostility: number): Map<string, Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const hostile = (v: string): string => (rng.chance(hostility / 3) ? rng.pick(['', '-1', '1e3', '0x10', '99999999999', '9007199254740993', 'abc']) : v);
+  for (const t of g.inits) {
+    if (t.dataType !== 1) continue;
+    const raw = t.rawData instanceof Uint8Array ? t.rawData : new Uint8Array(Float32Array.from(t.floatData as number[]).buffer);
+    delete t.rawData;
+    delete t.floatData;
+    const offset = size;
+    chunks.push(raw);
+    size += raw.length;
+    const location = rng.chance(hostility / 3) ? rng.pick(['../fuzz.onnx.data', '/etc/passwd', 'missing.data', 'a\\b', '']) : 'fuzz.onnx.data';
+    t.dataLocation = rng.chance(hostility / 6) ? rng.pick([0, 2, -1]) : 1;
+    t.externalData = [{ key: 'location', value: location }, { key: 'offset', value: hostile(String(offset)) },
+      ...(rng.chance(0.8) ? [{ key: 'length', value: hostile(String(raw.length)) }] : [])];
+  }
+  const data = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    data.set(c, at);
+    at += c.length;
+  }
+  return new Map([['fuzz.onnx.data', rng.chance(hostility / 3) ? data.subarray(0, rng.int(0, size)) : data]]);
+}
+
+/** One ONNX case: the bytes, its external data files (by location; none for most), and the tags that say what was generated. */
+export function genOnnx(rng: Rng, hostility: number): { bytes: Uint8Array; files: Map<string, Uint8Array>; tags: string[] } {
   const tags = ['onnx'];
   const channels = dim(rng, hostility, 1, 6);
   const size = dim(rng, hostility, 1, 12);
   const g: Graph = { nodes: [], inits: [], channels, size, rank: 4, last: 'x', n: 0 };
   const steps = rng.int(1, 8);
   for (let k = 0; k < steps; k++) step(g, rng, hostility);
+  const files = rng.chance(0.25) ? externalize(g, rng, hostility) : new Map<string, Uint8Array>();
+  if (files.size) tags.push('onnx-external');
   const opset = rng.chance(hostility / 3) ? rng.pick([1, 8, 22, 2 ** 40]) : rng.int(9, 21);
   const shape = [rng.chance(0.5) ? { dimParam: 'N' } : { dimValue: 1 }, { dimValue: channels }, { dimValue: size }, { dimValue: size }];
   // A plain Uint8Array (protobufjs gives a Node Buffer in Node, whose fill() throws past its end where mutate expects a clamp).
@@ -119,7 +152,7 @@ export function genOnnx(rng: Rng, hostility: number): { bytes: Uint8Array; tags:
     },
   })).finish());
   tags.push(`onnx-ops-${steps}`);
-  if (!rng.chance(0.5)) return { bytes, tags };
+  if (!rng.chance(0.5)) return { bytes, files, tags };
   const other = genOnnx(rng, hostility).bytes;
-  return { bytes: mutateBytes(rng, bytes, other), tags: [...tags, 'mutated'] };
+  return { bytes: mutateBytes(rng, bytes, other), files, tags: [...tags, 'mutated'] };
 }

@@ -95,16 +95,18 @@ export interface Comparison {
 
 let configured = false;
 
-/** Runs the ONNX model in onnxruntime (WASM, single thread). */
-export async function runOrt(bytes: Uint8Array, feeds: ReadonlyMap<string, { data: Float32Array; dims: readonly number[]; double?: boolean; int64?: boolean }>, names: readonly string[]): Promise<Float32Array[]> {
+/** Runs the ONNX model in onnxruntime (WASM, single thread); `externalData`: its external data files by location. */
+export async function runOrt(bytes: Uint8Array, feeds: ReadonlyMap<string, { data: Float32Array; dims: readonly number[]; double?: boolean; int64?: boolean }>, names: readonly string[],
+  externalData: ReadonlyMap<string, Uint8Array> = new Map()): Promise<Float32Array[]> {
   if (!configured) {
     ort.env.wasm.numThreads = 1;
     ort.env.logLevel = 'error';
     configured = true;
   }
   // An added output's type is not known here: float, else double (skl2onnx's double pipelines).
-  const session = await ort.InferenceSession.create(withOutputs(bytes, names, 1), { executionProviders: ['wasm'] })
-    .catch(() => ort.InferenceSession.create(withOutputs(bytes, names, 11), { executionProviders: ['wasm'] }));
+  const options = { executionProviders: ['wasm'], ...(externalData.size ? { externalData: [...externalData].map(([path, data]) => ({ path, data })) } : {}) };
+  const session = await ort.InferenceSession.create(withOutputs(bytes, names, 1), options)
+    .catch(() => ort.InferenceSession.create(withOutputs(bytes, names, 11), options));
   try {
     const input: Record<string, ort.Tensor> = {};
     for (const [name, f] of feeds) {

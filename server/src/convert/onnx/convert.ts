@@ -63,7 +63,7 @@ export interface OnnxConversion extends ConvertedModel {
 
 /** Converts an ONNX model (bytes in `source`) to a float32 .tflite. */
 export function convertOnnx(source: ConvertSource, options: ConvertOptions = {}): OnnxConversion {
-  return convertOnnxModel(readOnnx(source.bytes), source.name, options);
+  return convertOnnxModel(readOnnx(source.bytes, source.shards), source.name, options);
 }
 
 export function convertOnnxModel(model: OnnxModel, name: string, options: ConvertOptions = {}): OnnxConversion {
@@ -83,6 +83,7 @@ export function convertOnnxModel(model: OnnxModel, name: string, options: Conver
   ctx.notes.push(...notes);
   for (const [n, t] of model.initializers) ctx.set(n, constOfTensor(t));
   const needed = new Set([...live, ...nestedNodes(live)].flatMap((n) => n.inputs));
+  namedInputs(model, options);
   const inputs: OnnxIo[] = [];
   for (const v of model.inputs) {
     if (!needed.has(v.name) && !kept.some((k) => k.source === v.name)) continue;
@@ -177,6 +178,20 @@ function liveNodes(model: OnnxModel, outputs: ReadonlySet<string>): OnnxNode[] {
     for (const i of [n, ...nestedNodes([n])].flatMap((m) => m.inputs)) if (i) needed.add(i);
   }
   return live.reverse();
+}
+
+/** Every input `inputShapes` and `inputValues` name is one of the graph's (a typo must not be ignored), and not both. */
+function namedInputs(model: OnnxModel, options: ConvertOptions): void {
+  const names = new Set(model.inputs.map((v) => v.name));
+  for (const [option, map] of [['inputShapes', options.inputShapes], ['inputValues', options.inputValues]] as const) {
+    for (const name of map?.keys() ?? []) {
+      if (names.has(name)) continue;
+      const list = [...names].slice(0, 8).map((n) => `'${n}'`).join(', ');
+      throw new ConvertError('bad-model', `input '${name}'`, `${option} names no input of the model (its inputs: ${list || 'none'})`);
+    }
+  }
+  const both = [...options.inputValues?.keys() ?? []].find((n) => options.inputShapes?.has(n));
+  if (both !== undefined) throw new ConvertError('bad-model', `input '${both}'`, 'both a shape and a value are given: a fixed value is not an input of the .tflite');
 }
 
 /** A graph input fixed to a constant by `inputValues` (a sample rate, a mode flag), or null. */

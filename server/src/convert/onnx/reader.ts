@@ -7,6 +7,7 @@
 import { decodeUtf8 } from '../../model/tflite/utf8.js';
 import { halfToFloat } from '../../model/builder/encode.js';
 import { ConvertError } from '../types.js';
+import { externalBytes } from './external.js';
 import { ATTR, decodeModelProto, int64, ONNX_DTYPE, type PAttribute, type PGraph, type PModel, type PTensor, type PValueInfo } from './proto.js';
 
 /**
@@ -91,8 +92,11 @@ const text = { decode(raw: Uint8Array | readonly number[]): string {
   return typeof s === 'string' ? s : Array.from(bytes, (b) => (b < 0x80 ? String.fromCharCode(b) : '\ufffd')).join('');
 } };
 
-/** Reads and checks a ModelProto. */
-export function readOnnx(bytes: Uint8Array): OnnxModel {
+/**
+ * Reads and checks a ModelProto. `files`: the external data files its tensors name (external.ts `externalFiles`),
+ * by location, read by the caller inside the model's folder; a tensor whose file is not there is a located error.
+ */
+export function readOnnx(bytes: Uint8Array, files?: ReadonlyMap<string, Uint8Array>): OnnxModel {
   let proto: PModel;
   try {
     proto = decodeModelProto(bytes);
@@ -120,13 +124,16 @@ export function readOnnx(bytes: Uint8Array): OnnxModel {
   if (opset < OPSET_MIN || opset > OPSET_MAX) {
     throw new ConvertError('unsupported-model', 'ModelProto.opset_import', `opset ${opset} is outside the supported ${OPSET_MIN}-${OPSET_MAX}`, 're-export with opset_version between 9 and 21');
   }
-  const state: ReadState = { budget: { left: ONNX_LIMITS.maxTotalElements }, nodes: 0 };
+  const state: ReadState = { budget: { left: ONNX_LIMITS.maxTotalElements, files }, nodes: 0 };
   const graph = readGraph(g, 'GraphProto', state, 0);
   return { opset, mlOpset, producer: [proto.producerName, proto.producerVersion].filter(Boolean).join(' '), ...graph };
 }
 
-/** What all graphs of a model share while they are read: the constants' element budget and the node count (ids). */
-interface ReadState { readonly budget: { left: number }; nodes: number }
+/** What all graphs of a model share while they are read: the constants' element budget (and the external files), the node count (ids). */
+interface ReadState { readonly budget: Budget; nodes: number }
+
+/** The elements all constants may still hold, and the external data files by location. */
+interface Budget { left: number; readonly files?: ReadonlyMap<string, Uint8Array> | undefined }
 
 /** A graph (the model's, or an If branch / Loop body: then `where` is the attribute's path). */
 function readGraph(g: PGraph, where: string, state: ReadState, depth: number): OnnxGraph {
@@ -198,12 +205,12 @@ function readAttr(a: PAttribute, where: string, state: ReadState, depth: number)
 const BYTES: Readonly<Record<string, number>> = { FLOAT: 4, DOUBLE: 8, INT8: 1, UINT8: 1, INT16: 2, UINT16: 2, INT32: 4, UINT32: 4, INT64: 8, UINT64: 8, BOOL: 1, FLOAT16: 2 };
 
 /** Decodes a TensorProto's data after checking its element count against the limits and its data's length. */
-export function readTensor(t: PTensor, where: string, budget: { left: number }): OnnxTensor {
+export function readTensor(t: PTensor, where: string, budget: Budget): OnnxTensor {
   const name = t.name ?? '';
   const dtype = ONNX_DTYPE[t.dataType ?? 0] ?? `type ${t.dataType}`;
-  if ((t.externalData ?? []).length || t.dataLocation === 1) {
-    throw new ConvertError('unsupported-model', `${where} '${name}'`, 'the tensor keeps its data in an external file', 'save the model with all tensors inside the .onnx (onnx.save(..., save_as_external_data=False))');
-  }
+  // DEFAULT (0) or EXTERNAL (1); as in onnx, external_data entries count only with EXTERNAL.
+  const external = t.dataLocation === 1;
+  if (t.dataLocation !== undefined && t.dataLocation !== 0 && !external) throw malformed(`${where}.data_location`, `'${name}': unknown data location ${t.dataLocation}`);
   const rawDims = t.dims ?? [];
   if (rawDims.length > ONNX_LIMITS.maxRank) throw new ConvertError('limit', `${where}.dims`, `rank ${rawDims.length}, more than ${ONNX_LIMITS.maxRank}`);
   let count = 1;
@@ -218,7 +225,7 @@ export function readTensor(t: PTensor, where: string, budget: { left: number }):
   budget.left -= count;
   const size = BYTES[dtype];
   if (size === undefined) return { name, dtype, dims, data: new Float64Array(0) };
-  const raw = t.rawData;
+  const raw = external ? externalBytes(t.externalData ?? [], budget.files, where, name, count * size) : t.rawData;
   const floatLike = dtype === 'FLOAT' || dtype === 'DOUBLE' || dtype === 'FLOAT16';
   const out = floatLike ? new Float32Array(count) : new Float64Array(count);
   const lengthError = (field: string, got: number): ConvertError =>
