@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CostProfileRequest, type CostProfileResult } from '../../server/src/lsp/protocol.js';
 import { isManifestDocument } from './manifests.js';
+import { onQuietEdit } from './settled.js';
 import { MODEL_GLOB } from './pick-model.js';
 import { statusState, type StatusDiagnostic } from './status-state.js';
 
@@ -51,6 +52,7 @@ export class ManifestStatus implements vscode.Disposable {
         const active = vscode.window.activeTextEditor?.document.uri.toString();
         if (active && e.uris.some((u) => u.toString() === active)) void this.refresh();
       }),
+      onQuietEdit(this.client, (u) => u.toString() === vscode.window.activeTextEditor?.document.uri.toString() && isManifestDocument(vscode.window.activeTextEditor.document), () => void this.refresh()),
     );
   }
 

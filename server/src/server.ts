@@ -37,7 +37,7 @@ import { listingDiagnostics } from './lsp/listing-diagnostics.js';
 import { listingHover } from './lsp/listing-hover.js';
 import { checkListing, listingResult, listingSettingsUri, type ListingCheck } from './lsp/listing.js';
 import { ServerAnalyses } from './lsp/worker/server-analyses.js';
-import { LISTING_SCHEME, ListingRequest, parseListingUri, StatsRequest } from './lsp/protocol.js';
+import { DiagnosticsSettledRequest, LISTING_SCHEME, ListingRequest, parseListingUri, StatsRequest } from './lsp/protocol.js';
 import { builtinProviders } from './lsp/providers.js';
 import { supportRuntimes } from './lsp/runtimes.js';
 import { documentSymbols } from './lsp/symbols.js';
@@ -49,7 +49,7 @@ import { isManifestDocument, Workspace, type ManifestCheck } from './lsp/workspa
 import type { TfjsModel } from './model/tfjs/reader.js';
 import type { RuntimeInfo } from './lsp/providers.js';
 import { ShardWatchers } from './lsp/shard-watchers.js';
-import { DiagnosticsPublisher, DiagnosticsSettledRequest } from './lsp/publisher.js';
+import { DiagnosticsPublisher } from './lsp/publisher.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

@@ -1,11 +1,12 @@
 /**
  * The cost-profile webview host: one panel following one manifest. It asks the server for the profile, posts it to the
  * page, and re-asks whenever the server re-publishes the manifest's diagnostics (an edit, or its model changed on
- * disk), so the page updates live. The page only renders; edits of assumptions and exports come back here.
+ * disk) or has checked an edit that left them as they were (`onQuietEdit`), so the page updates live. The page only renders; edits of assumptions and exports come back here.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CostProfileRequest, type CostProfileResult } from '../../../server/src/lsp/protocol.js';
+import { onQuietEdit } from '../settled.js';
 import { revealAssumption } from './edit-assumption.js';
 import { toJson, toMarkdown } from './export.js';
 import { nonce, pageHtml, pageRoots } from './html.js';
@@ -43,6 +44,7 @@ export class CostProfilePanel implements vscode.Disposable {
         const m = this.manifest?.toString();
         if (this.panel && m && e.uris.some((u) => u.toString() === m)) void this.update();
       }),
+      onQuietEdit(client, (u) => this.panel !== undefined && u.toString() === this.manifest?.toString(), () => void this.update()),
       models,
       models.onDidChange(() => {
         if (this.panel) void this.update();

@@ -374,3 +374,24 @@ export namespace ListingRequest {
   export const method = 'tinymlLens/listing';
   export const type = new RequestType<ListingParams, ListingResult, void>(method);
 }
+
+/** Parameters of `tinymlLens/diagnosticsSettled`: a document and the version the client has sent. */
+export interface SettledParams {
+  readonly uri: string;
+  readonly version: number;
+}
+
+/** The answer: the version whose diagnostics were decided (at least the one asked), and whether that one was sent. */
+export interface SettledResult {
+  readonly version: number;
+  readonly sent: boolean;
+}
+
+/**
+ * `tinymlLens/diagnosticsSettled`: answers once the diagnostics of `version` (or a later version) of the document are
+ * decided; the publish, when there is one, is sent before the answer.
+ */
+export namespace DiagnosticsSettledRequest {
+  export const method = 'tinymlLens/diagnosticsSettled';
+  export const type = new RequestType<SettledParams, SettledResult, void>(method);
+}

@@ -6,28 +6,8 @@
  * settings changed: rare, and clients and tests may wait for it). `tinymlLens/diagnosticsSettled` tells a client (tests, the bench) when the server
  * has decided on a version, whether it sent anything or not.
  */
-import { RequestType, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver';
-
-/** Parameters of `tinymlLens/diagnosticsSettled`: a document and the version the client has sent. */
-export interface SettledParams {
-  readonly uri: string;
-  readonly version: number;
-}
-
-/** The answer: the version whose diagnostics were decided (at least the one asked), and whether that one was sent. */
-export interface SettledResult {
-  readonly version: number;
-  readonly sent: boolean;
-}
-
-/**
- * `tinymlLens/diagnosticsSettled`: answers once the diagnostics of `version` (or a later version) of the document are
- * decided; the publish, when there is one, is sent before the answer.
- */
-export namespace DiagnosticsSettledRequest {
-  export const method = 'tinymlLens/diagnosticsSettled';
-  export const type = new RequestType<SettledParams, SettledResult, void>(method);
-}
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
+import type { SettledResult } from './protocol.js';
 
 interface Waiter {
   readonly version: number;
