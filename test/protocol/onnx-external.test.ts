@@ -5,7 +5,7 @@ import { convertModel } from '../../server/src/convert/index.ts';
 import { convNetOnnx } from '../unit/helpers/source-models.ts';
 import { externalize } from '../unit/helpers/onnx-external.ts';
 import { LspClient, textAt } from './helpers/lsp-client.ts';
-import { assertSameAsConverted, essence, tightManifest } from './helpers/converted.ts';
+import { assertSameAsConverted, essence, tightManifest, parseCount } from './helpers/converted.ts';
 import { type TestWorkspace } from './helpers/workspace.ts';
 import { serveWorkspace } from './helpers/serve.ts';
 
@@ -37,7 +37,7 @@ test('the data file rewritten converts again; gone, model: says which file and t
   const uri = ws.uri('data.tinyml.yaml');
   const text = tightManifest('net.onnx');
   const first = await client.open(uri, text);
-  const parses = async (): Promise<number> => (await client.request<{ parses: number }>('tinymlLens/stats', null)).parses;
+  const parses = (): Promise<number> => parseCount(client);
   const before = await parses();
   let next = client.nextDiagnostics(uri);
   ws.write('net.onnx.data', ext.data.map((b, i) => (i % 4 === 0 ? b ^ 0x01 : b)));

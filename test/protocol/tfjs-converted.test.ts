@@ -6,7 +6,7 @@ import type { CodeAction } from 'vscode-languageserver-protocol';
 import { randomizeWeights, saveLayers, tfjsReady } from '../unit/helpers/keras-models.ts';
 import { cliAsync } from '../unit/helpers/cli.ts';
 import { LspClient, textAt } from './helpers/lsp-client.ts';
-import { assertSameAsConverted, essence, modelValueHover, tightManifest } from './helpers/converted.ts';
+import { assertSameAsConverted, essence, modelValueHover, tightManifest, parseCount } from './helpers/converted.ts';
 import { type TestWorkspace } from './helpers/workspace.ts';
 import { serveWorkspace } from './helpers/serve.ts';
 
@@ -66,7 +66,7 @@ test('a weight shard rewritten on disk converts the model again; a missing shard
   const uri = ws.uri('shard.tinyml.yaml');
   const text = manifest('tfjs/model.json');
   const first = await client.open(uri, text);
-  const parses = async (): Promise<number> => (await client.request<{ parses: number }>('tinymlLens/stats', null)).parses;
+  const parses = (): Promise<number> => parseCount(client);
   const before = await parses();
   // Other weights of the same size: the content key changes, so the model is converted again (one parse).
   let next = client.nextDiagnostics(uri);

@@ -7,6 +7,9 @@ import type { TestWorkspace } from './workspace.ts';
 /** A manifest on `model` whose 1 KiB budgets every model exceeds (so the figures show in the diagnostics). */
 export const tightManifest = (model: string): string => `model: ${model}\nruntime: tflm-cmsis-nn\ntarget: nrf52840\nbudgets: {ram: 1KiB, flash: 1KiB}\n`;
 
+/** How many models the server has parsed (its `tinymlLens/stats`): a re-conversion adds one. */
+export const parseCount = async (client: LspClient): Promise<number> => (await client.request<{ parses: number }>('tinymlLens/stats', null)).parses;
+
 export const hoverText = (h: Hover | null): string => (h?.contents as MarkupContent | undefined)?.value ?? '';
 
 /** What diagnostics say apart from the model's own name and path, in a stable order: equal for a source and its .tflite. */
